@@ -1,0 +1,342 @@
+//! The app's API: one plain function per command in [`elements_protocol::app`].
+//!
+//! The Tauri layer forwards each command here unchanged, so this is also the API that tests,
+//! a future CLI or a kiosk runner call directly.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::{DateTime, Utc};
+use elements_protocol::app::{
+    AgendaDay, AgendaDayArgs, ApiError, ReadyArgs, DayTab, ElementNav, ErrorCode, EventOverview, EventPhase, NowNext, RoomTag,
+    SearchArgs, SessionCard, SessionDetail, SessionDetailArgs, SpeakerCard, TrackTag,
+};
+use elements_protocol::event::{ElementKind, Manifest, Session, SessionKind};
+
+use crate::bundled;
+use crate::cache::{Cache, CacheError, EventStore, LoadStep};
+use crate::paths;
+
+/// Environment variable that pins the app's clock (RFC 3339), for rehearsals, kiosks and demos
+/// of an event that is not running today.
+pub const CLOCK_ENV: &str = "ELEMENTS_CLOCK";
+
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    System,
+    Fixed(DateTime<Utc>),
+}
+
+impl Clock {
+    pub fn from_env() -> Result<Clock, String> {
+        match std::env::var(CLOCK_ENV) {
+            Ok(v) if !v.trim().is_empty() => DateTime::parse_from_rfc3339(v.trim())
+                .map(|t| Clock::Fixed(t.with_timezone(&Utc)))
+                .map_err(|e| format!("{CLOCK_ENV}={v:?} is not an RFC 3339 time like 2027-03-10T10:15:00+01:00 ({e})")),
+            _ => Ok(Clock::System),
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Fixed(t) => *t,
+        }
+    }
+}
+
+pub struct AppApi {
+    store: Mutex<Cache>,
+    notice: Option<String>,
+    clock: Clock,
+    launched_at: std::time::Instant,
+}
+
+/// How the app came up: for logs and the startup measurement.
+#[derive(Debug, Clone)]
+pub struct StartReport {
+    pub cache_path: std::path::PathBuf,
+    pub loaded_bundled_event: bool,
+    pub recovered: Option<String>,
+}
+
+impl AppApi {
+    /// Opens the cache in `data_dir` (rebuilding it if damaged) and makes sure an event is in it:
+    /// the bundled demo event on first start, or when a newer app ships a changed demo.
+    pub fn start(
+        data_dir: &Path,
+        clock: Clock,
+        progress: &mut dyn FnMut(LoadStep),
+    ) -> Result<(AppApi, StartReport), CacheError> {
+        let opened = Cache::open(&paths::cache_file(data_dir))?;
+        let mut cache = opened.cache;
+        let loaded = cache.loaded_event()?;
+        let fingerprint = bundled::fingerprint(bundled::DEMO_EVENT_JSON);
+        let needs_demo = match &loaded {
+            None => true,
+            Some(ev) => ev.source == bundled::DEMO_SOURCE && ev.fingerprint != fingerprint,
+        };
+        if needs_demo {
+            let bundle = bundled::demo_event().map_err(|detail| CacheError::DamagedRecord {
+                table: "bundled event",
+                id: bundled::DEMO_SOURCE.into(),
+                detail,
+            })?;
+            cache.replace_event(&bundle, bundled::DEMO_SOURCE, &fingerprint, progress)?;
+        }
+        let report = StartReport {
+            cache_path: cache.path().to_path_buf(),
+            loaded_bundled_event: needs_demo,
+            recovered: opened.recovery.as_ref().map(|r| r.message()),
+        };
+        Ok((
+            AppApi { store: Mutex::new(cache), notice: report.recovered.clone(), clock, launched_at: std::time::Instant::now() },
+            report,
+        ))
+    }
+
+    /// Sets when the process started, so [`AppApi::report_ready`] measures from launch.
+    pub fn launched_at(mut self, at: std::time::Instant) -> Self {
+        self.launched_at = at;
+        self
+    }
+
+    /// Milliseconds from launch until the UI reported `args.screen` showing.
+    pub fn report_ready(&self, args: ReadyArgs) -> Result<u64, ApiError> {
+        if args.screen.is_empty() || args.screen.len() > 40 {
+            return Err(ApiError::new(ErrorCode::InvalidArgument, "screen name must be 1 to 40 characters"));
+        }
+        Ok(u64::try_from(self.launched_at.elapsed().as_millis()).unwrap_or(u64::MAX))
+    }
+
+    fn store(&self) -> Result<MutexGuard<'_, Cache>, ApiError> {
+        // A poisoned lock means a panic mid-call; SQLite rolled that transaction back, so the
+        // cache itself is consistent and can be used again.
+        Ok(self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
+
+    pub fn event_overview(&self) -> Result<EventOverview, ApiError> {
+        let store = self.store()?;
+        let manifest = manifest(&*store)?;
+        let lookup = Lookup::load(&*store)?;
+        let counts: HashMap<u32, u32> = store.session_counts().map_err(cache_error)?.into_iter().collect();
+        Ok(EventOverview {
+            event_id: manifest.id.clone(),
+            name: manifest.name.clone(),
+            tagline: manifest.tagline.clone(),
+            venue: format!("{}, {}", manifest.venue.name, manifest.venue.city),
+            dates_label: elements_domain::format_dates(&manifest.days),
+            timezone: manifest.timezone.clone(),
+            primary_color: manifest.branding.primary_color.clone(),
+            accent_color: manifest.branding.accent_color.clone(),
+            elements: manifest
+                .elements
+                .iter()
+                .map(|e| ElementNav { kind: e.kind, title: e.title.clone().unwrap_or_else(|| default_title(e.kind).into()) })
+                .collect(),
+            days: manifest
+                .days
+                .iter()
+                .map(|d| DayTab { index: d.index, label: d.label.clone(), session_count: counts.get(&d.index).copied().unwrap_or(0) })
+                .collect(),
+            // Both in the event's own order, not hash order.
+            tracks: lookup.track_order.iter().filter_map(|id| lookup.tracks.get(id).cloned()).collect(),
+            rooms: lookup.room_order.iter().filter_map(|id| lookup.rooms.get(id).cloned()).collect(),
+            notice: self.notice.clone(),
+        })
+    }
+
+    pub fn agenda_day(&self, args: AgendaDayArgs) -> Result<AgendaDay, ApiError> {
+        let store = self.store()?;
+        let manifest = manifest(&*store)?;
+        let day = manifest.days.iter().find(|d| d.index == args.day).ok_or_else(|| {
+            let known: Vec<String> = manifest.days.iter().map(|d| d.index.to_string()).collect();
+            ApiError::new(ErrorCode::NotFound, format!("day {} is not part of this event (days: {})", args.day, known.join(", ")))
+        })?;
+        let lookup = Lookup::load(&*store)?;
+        let sessions = store.sessions_on_day(args.day).map_err(cache_error)?;
+        Ok(AgendaDay {
+            day: day.index,
+            label: day.label.clone(),
+            sessions: sessions.iter().map(|s| lookup.card(s, day.index)).collect(),
+        })
+    }
+
+    pub fn now_next(&self) -> Result<NowNext, ApiError> {
+        let now = self.clock.now();
+        let store = self.store()?;
+        let manifest = manifest(&*store)?;
+        let lookup = Lookup::load(&*store)?;
+        // Anything running now started at most a day ago; anything next starts within a day
+        // (or is the event's first session, when we are before it).
+        let horizon_start = now.timestamp() - 24 * 3600;
+        let first_start = manifest.days.iter().map(|d| d.starts_at.timestamp()).min().unwrap_or(0);
+        let horizon_end = (now.timestamp() + 24 * 3600).max(first_start + 24 * 3600);
+        let candidates = store.sessions_between(horizon_start, horizon_end).map_err(cache_error)?;
+        let times: Vec<_> = candidates.iter().map(|s| (s.starts_at, s.ends_at)).collect();
+        let (phase, running, mut next) = elements_domain::now_next(&manifest.days, &times, now);
+        if phase == elements_domain::Phase::Before {
+            // Before the event, "first up" is the opening programme, not only its first slot.
+            next = (0..candidates.len()).filter(|&i| candidates[i].kind != SessionKind::Break).take(6).collect();
+        }
+        let card = |i: &usize| {
+            let s = &candidates[*i];
+            lookup.card(s, elements_domain::day_of(&manifest.days, &s.starts_at).unwrap_or(0))
+        };
+        let headline = match phase {
+            elements_domain::Phase::Before => {
+                let days = (first_start - now.timestamp()).max(0) / 86_400;
+                match days {
+                    0 => "Starts today".to_string(),
+                    1 => "Starts tomorrow".to_string(),
+                    n => format!("Starts in {n} days"),
+                }
+            }
+            elements_domain::Phase::During => {
+                let local = now.with_timezone(&manifest.days[0].starts_at.timezone());
+                let label = elements_domain::day_of(&manifest.days, &local.fixed_offset())
+                    .and_then(|d| manifest.days.iter().find(|x| x.index == d))
+                    .map(|d| d.label.clone())
+                    .unwrap_or_default();
+                format!("{label} · {}", local.format("%H:%M")).trim_start_matches(" · ").to_string()
+            }
+            elements_domain::Phase::After => "The event has ended. Thanks for coming!".to_string(),
+        };
+        Ok(NowNext {
+            phase: match phase {
+                elements_domain::Phase::Before => EventPhase::Before,
+                elements_domain::Phase::During => EventPhase::During,
+                elements_domain::Phase::After => EventPhase::After,
+            },
+            headline,
+            now: running.iter().map(card).collect(),
+            next: next.iter().map(card).collect(),
+        })
+    }
+
+    pub fn session_detail(&self, args: SessionDetailArgs) -> Result<SessionDetail, ApiError> {
+        let store = self.store()?;
+        let manifest = manifest(&*store)?;
+        let session = store
+            .session(&args.id)
+            .map_err(cache_error)?
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("there is no session \"{}\" in this event", args.id)))?;
+        let lookup = Lookup::load(&*store)?;
+        let day = elements_domain::day_of(&manifest.days, &session.starts_at).unwrap_or(0);
+        let speakers = store.speakers().map_err(cache_error)?;
+        let by_id: HashMap<&str, _> = speakers.iter().map(|s| (s.id.as_str(), s)).collect();
+        Ok(SessionDetail {
+            card: lookup.card(&session, day),
+            day_label: manifest.days.iter().find(|d| d.index == day).map(|d| d.label.clone()).unwrap_or_default(),
+            summary: session.summary.clone(),
+            language: session.language.clone(),
+            tags: session.tags.clone(),
+            speakers: session
+                .speaker_ids
+                .iter()
+                .filter_map(|id| by_id.get(id.as_str()))
+                .map(|s| SpeakerCard {
+                    id: s.id.clone(),
+                    name: s.name.clone(),
+                    affiliation: [s.position.as_deref(), s.organization.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    bio: s.bio.clone(),
+                })
+                .collect(),
+        })
+    }
+
+    pub fn search_sessions(&self, args: SearchArgs) -> Result<Vec<SessionCard>, ApiError> {
+        if args.query.chars().count() > 200 {
+            return Err(ApiError::new(ErrorCode::InvalidArgument, "search text is longer than 200 characters"));
+        }
+        let store = self.store()?;
+        let manifest = manifest(&*store)?;
+        let lookup = Lookup::load(&*store)?;
+        let found = store.search_sessions(&args.query, 50).map_err(cache_error)?;
+        Ok(found
+            .iter()
+            .map(|s| lookup.card(s, elements_domain::day_of(&manifest.days, &s.starts_at).unwrap_or(0)))
+            .collect())
+    }
+}
+
+fn default_title(kind: ElementKind) -> &'static str {
+    match kind {
+        ElementKind::Agenda => "Agenda",
+        ElementKind::Map => "Map",
+        ElementKind::Voting => "Voting",
+        ElementKind::Quests => "Quests",
+        ElementKind::People => "People",
+        ElementKind::Me => "Me",
+    }
+}
+
+fn cache_error(e: CacheError) -> ApiError {
+    ApiError::new(ErrorCode::CacheUnavailable, e.to_string())
+}
+
+fn manifest(store: &dyn EventStore) -> Result<Manifest, ApiError> {
+    store.loaded_event().map_err(cache_error)?.map(|e| e.manifest).ok_or_else(|| {
+        ApiError::new(ErrorCode::CacheUnavailable, "no event is loaded yet; restart the app to load the bundled demo event")
+    })
+}
+
+/// Rooms, tracks and speaker names, for turning sessions into cards.
+struct Lookup {
+    rooms: HashMap<String, RoomTag>,
+    room_order: Vec<String>,
+    tracks: HashMap<String, TrackTag>,
+    track_order: Vec<String>,
+    speaker_names: HashMap<String, String>,
+}
+
+impl Lookup {
+    fn load(store: &dyn EventStore) -> Result<Lookup, ApiError> {
+        let floors: HashMap<String, String> =
+            store.floors().map_err(cache_error)?.into_iter().map(|f| (f.id, f.name)).collect();
+        let rooms = store.rooms().map_err(cache_error)?;
+        let tracks = store.tracks().map_err(cache_error)?;
+        Ok(Lookup {
+            room_order: rooms.iter().map(|r| r.id.clone()).collect(),
+            rooms: rooms
+                .into_iter()
+                .map(|r| {
+                    let floor = floors.get(&r.floor_id).cloned().unwrap_or_default();
+                    (r.id.clone(), RoomTag { id: r.id, name: r.name, floor })
+                })
+                .collect(),
+            track_order: tracks.iter().map(|t| t.id.clone()).collect(),
+            tracks: tracks.into_iter().map(|t| (t.id.clone(), TrackTag { id: t.id, name: t.name, color: t.color })).collect(),
+            speaker_names: store.speakers().map_err(cache_error)?.into_iter().map(|s| (s.id, s.name)).collect(),
+        })
+    }
+
+    fn card(&self, s: &Session, day: u32) -> SessionCard {
+        SessionCard {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            kind: s.kind,
+            day,
+            starts: elements_domain::format_hhmm(&s.starts_at),
+            ends: elements_domain::format_hhmm(&s.ends_at),
+            duration_minutes: u32::try_from((s.ends_at - s.starts_at).num_minutes()).unwrap_or(0),
+            room: self.rooms.get(&s.room_id).cloned().unwrap_or_else(|| RoomTag {
+                id: s.room_id.clone(),
+                name: s.room_id.clone(),
+                floor: String::new(),
+            }),
+            track: s.track_id.as_ref().and_then(|t| self.tracks.get(t).cloned()),
+            speakers: s
+                .speaker_ids
+                .iter()
+                .filter_map(|id| self.speaker_names.get(id).cloned())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+}

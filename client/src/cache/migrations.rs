@@ -1,0 +1,98 @@
+//! Versioned schema migrations. `PRAGMA user_version` holds the version; each migration runs in
+//! its own transaction together with the version bump, so a crash leaves the previous version
+//! intact. Migrations are append-only: never edit one that has shipped.
+
+use rusqlite::Connection;
+
+/// Migration `i` (0-based) brings the schema from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // v1: the event snapshot. Each entity keeps its full protocol JSON in `body`, plus the
+    // columns the app queries by.
+    r#"
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+    CREATE TABLE event (
+        id TEXT PRIMARY KEY,
+        manifest TEXT NOT NULL,
+        source TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        loaded_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE floor (id TEXT PRIMARY KEY, level INTEGER NOT NULL, body TEXT NOT NULL) STRICT;
+    CREATE TABLE room (id TEXT PRIMARY KEY, floor_id TEXT NOT NULL, body TEXT NOT NULL) STRICT;
+    CREATE TABLE track (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+    CREATE TABLE speaker (id TEXT PRIMARY KEY, name TEXT NOT NULL, body TEXT NOT NULL) STRICT;
+    CREATE TABLE session (
+        id TEXT PRIMARY KEY,
+        day INTEGER NOT NULL,
+        starts_at INTEGER NOT NULL,
+        ends_at INTEGER NOT NULL,
+        room_id TEXT NOT NULL,
+        track_id TEXT,
+        body TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX session_by_day ON session(day, starts_at);
+    CREATE INDEX session_by_time ON session(starts_at, ends_at);
+    CREATE TABLE session_speaker (
+        session_id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        speaker_id TEXT NOT NULL,
+        PRIMARY KEY (session_id, position)
+    ) STRICT;
+    CREATE TABLE poi (id TEXT PRIMARY KEY, floor_id TEXT NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL) STRICT;
+    CREATE TABLE poll (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+    CREATE TABLE quest (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+    CREATE TABLE profile (id TEXT PRIMARY KEY, name TEXT NOT NULL, body TEXT NOT NULL) STRICT;
+    "#,
+    // v2: full-text search over sessions, and the outbox that the sync engine drains.
+    r#"
+    CREATE VIRTUAL TABLE session_search USING fts5(
+        session_id UNINDEXED, title, summary, speakers,
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    INSERT INTO session_search (session_id, title, summary, speakers)
+        SELECT s.id, json_extract(s.body, '$.title'), json_extract(s.body, '$.abstract'),
+               (SELECT coalesce(group_concat(sp.name, ' '), '')
+                  FROM session_speaker ss JOIN speaker sp ON sp.id = ss.speaker_id
+                 WHERE ss.session_id = s.id)
+          FROM session s;
+    CREATE TABLE outbox (
+        signal_id TEXT PRIMARY KEY,
+        element TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending',
+        reason TEXT
+    ) STRICT;
+    "#,
+];
+
+pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;
+
+pub fn schema_version(conn: &Connection) -> rusqlite::Result<u32> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+/// Applies the migrations after the current version, up to `target`.
+pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<(), MigrationError> {
+    let current = schema_version(conn)?;
+    if current > LATEST_VERSION {
+        return Err(MigrationError::Newer { found: current, known: LATEST_VERSION });
+    }
+    for version in current..target.min(LATEST_VERSION) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(MIGRATIONS[version as usize])?;
+        // user_version cannot be bound as a parameter; `version` is our own integer.
+        tx.execute_batch(&format!("PRAGMA user_version = {}", version + 1))?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MigrationError {
+    #[error("the cache was written by a newer Elements (schema v{found}; this app knows up to v{known})")]
+    Newer { found: u32, known: u32 },
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+}

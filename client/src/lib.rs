@@ -1,0 +1,18 @@
+//! The Elements app's core, as plain Rust functions.
+//!
+//! * [`cache`] — the local SQLite cache: opening (and recovering from damage), migrations,
+//!   writing an event snapshot in one transaction, reading it back.
+//! * [`bundled`] — the demo event compiled into the binary: the embedded default.
+//! * [`api`] — one function per app command ([`elements_protocol::app`]); the Tauri layer only
+//!   forwards to these.
+//! * [`paths`] — where the cache lives.
+//!
+//! Nothing here knows about Tauri or the webview.
+
+pub mod api;
+pub mod bundled;
+pub mod cache;
+pub mod paths;
+
+pub use api::AppApi;
+pub use cache::{Cache, CacheError, LoadStep, OpenedCache, Recovery};

@@ -1,0 +1,137 @@
+//! The app API against a real cache: what the UI's commands answer.
+
+use elements_client::api::{AppApi, Clock};
+use elements_client::bundled;
+use elements_protocol::app::{AgendaDayArgs, ErrorCode, EventPhase, SearchArgs, SessionDetailArgs};
+
+fn api_at(clock: Clock) -> (tempfile::TempDir, AppApi) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (api, _) = AppApi::start(dir.path(), clock, &mut |_| {}).expect("start");
+    (dir, api)
+}
+
+fn fixed(t: &str) -> Clock {
+    Clock::Fixed(chrono::DateTime::parse_from_rfc3339(t).expect("time").with_timezone(&chrono::Utc))
+}
+
+#[test]
+fn agenda_day_lists_that_days_sessions_in_start_order() {
+    let (_dir, api) = api_at(Clock::System);
+    let b = bundled::demo_event().expect("demo");
+    for day in &b.manifest.days {
+        let agenda = api.agenda_day(AgendaDayArgs { day: day.index }).expect("agenda");
+        let expected: Vec<&str> = b
+            .sessions
+            .iter()
+            .filter(|s| elements_domain::day_of(&b.manifest.days, &s.starts_at) == Some(day.index))
+            .map(|s| s.id.as_str())
+            .collect();
+        assert_eq!(agenda.sessions.len(), expected.len(), "day {}", day.index);
+        for id in expected {
+            assert!(agenda.sessions.iter().any(|c| c.id == id), "{id} listed on day {}", day.index);
+        }
+        let starts: Vec<&str> = agenda.sessions.iter().map(|c| c.starts.as_str()).collect();
+        let mut sorted = starts.clone();
+        sorted.sort();
+        assert_eq!(starts, sorted, "start order on day {}", day.index);
+        assert!(agenda.sessions.iter().all(|c| c.day == day.index && !c.room.name.is_empty()));
+    }
+}
+
+#[test]
+fn an_unknown_day_or_session_is_not_found_with_a_helpful_message() {
+    let (_dir, api) = api_at(Clock::System);
+    let err = api.agenda_day(AgendaDayArgs { day: 9 }).expect_err("no day 9");
+    assert_eq!(err.code, ErrorCode::NotFound);
+    assert!(err.message.contains("days: 1, 2, 3"), "{}", err.message);
+    let err = api.session_detail(SessionDetailArgs { id: "nope".into() }).expect_err("no such session");
+    assert_eq!(err.code, ErrorCode::NotFound);
+    assert!(err.message.contains("nope"));
+}
+
+#[test]
+fn session_detail_carries_speakers_room_and_times() {
+    let (_dir, api) = api_at(Clock::System);
+    let b = bundled::demo_event().expect("demo");
+    let s = b.sessions.iter().find(|s| s.speaker_ids.len() >= 2).expect("a session with two speakers");
+    let d = api.session_detail(SessionDetailArgs { id: s.id.clone() }).expect("detail");
+    assert_eq!(d.card.title, s.title);
+    assert_eq!(d.speakers.iter().map(|x| x.id.as_str()).collect::<Vec<_>>(), s.speaker_ids.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(d.card.starts, s.starts_at.format("%H:%M").to_string());
+    let room = b.rooms.iter().find(|r| r.id == s.room_id).expect("room");
+    assert_eq!(d.card.room.name, room.name);
+    assert!(!d.day_label.is_empty());
+}
+
+#[test]
+fn search_finds_titles_and_speakers_and_survives_any_input() {
+    let (_dir, api) = api_at(Clock::System);
+    let found = api.search_sessions(SearchArgs { query: "postgres kube".into() }).expect("search");
+    assert!(found.iter().any(|c| c.title.contains("Postgres on Kubernetes")), "{found:?}");
+    for nasty in ["\"", "a AND (", "NEAR(x", "*", "'; DROP TABLE session; --", "ü", ""] {
+        api.search_sessions(SearchArgs { query: nasty.into() }).expect("no FTS syntax error leaks out");
+    }
+    let err = api.search_sessions(SearchArgs { query: "x".repeat(500) }).expect_err("too long");
+    assert_eq!(err.code, ErrorCode::InvalidArgument);
+}
+
+#[test]
+fn now_next_follows_the_clock() {
+    let (_dir, api) = api_at(fixed("2027-03-10T10:15:00+01:00"));
+    let nn = api.now_next().expect("now/next");
+    assert_eq!(nn.phase, EventPhase::During);
+    assert!(!nn.now.is_empty() && nn.now.iter().all(|c| c.starts.as_str() <= "10:15" && c.ends.as_str() > "10:15"));
+    assert!(!nn.next.is_empty() && nn.next.iter().all(|c| c.starts == "11:00"), "{:?}", nn.next);
+    assert!(nn.headline.contains("10:15"), "{}", nn.headline);
+
+    let (_dir, api) = api_at(fixed("2027-02-28T12:00:00+01:00"));
+    let nn = api.now_next().expect("now/next");
+    assert_eq!(nn.phase, EventPhase::Before);
+    assert_eq!(nn.headline, "Starts in 9 days");
+    assert!(nn.now.is_empty());
+    assert!(nn.next.iter().all(|c| c.day == 1), "first up is the first day's opening");
+    assert_eq!(nn.next.len(), 6, "the opening programme, breaks left out");
+    assert!(nn.next[0].title.starts_with("Opening Keynote"), "{:?}", nn.next[0]);
+
+    let (_dir, api) = api_at(fixed("2027-04-01T12:00:00+02:00"));
+    assert_eq!(api.now_next().expect("now/next").phase, EventPhase::After);
+}
+
+#[test]
+fn a_broken_event_file_is_rejected_naming_each_problem() {
+    let mut v: serde_json::Value = serde_json::from_str(bundled::DEMO_EVENT_JSON).expect("json");
+    v["sessions"][3]["room_id"] = "ballroom".into();
+    v["sessions"][4]["ends_at"] = v["sessions"][4]["starts_at"].clone();
+    v["speakers"][1]["id"] = v["speakers"][0]["id"].clone();
+    let err = bundled::parse_event(&v.to_string()).expect_err("rejected");
+    assert!(err.contains("room_id \"ballroom\" is not a room"), "{err}");
+    assert!(err.contains("before it starts"), "{err}");
+    assert!(err.contains("repeats the id"), "{err}");
+    let err = bundled::parse_event("{\"format_version\": 1, \"manifest\": 3}").expect_err("rejected");
+    assert!(err.contains("not a valid Elements event file"), "{err}");
+}
+
+#[test]
+fn the_demo_event_is_a_realistic_three_day_conference() {
+    let b = bundled::demo_event().expect("demo");
+    assert_eq!(b.manifest.days.len(), 3);
+    assert_eq!(b.floors.len(), 2);
+    assert_eq!(b.rooms.len(), 6);
+    assert!((110..=130).contains(&b.sessions.len()), "{}", b.sessions.len());
+    assert!((35..=45).contains(&b.points_of_interest.len()));
+    assert_eq!(b.polls.len(), 3);
+    assert_eq!(b.quests.len(), 2);
+    assert!(b.quests.iter().map(|q| q.checkpoints.len()).sum::<usize>() >= 8);
+    assert_eq!(b.people.len(), 200);
+    let assets = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/demo-event");
+    for f in &b.floors {
+        let plan = std::fs::read_to_string(assets.join(&f.plan_image)).expect("floor plan exists");
+        assert!(plan.starts_with("<svg"), "{} is an SVG image", f.plan_image);
+    }
+    for kind in ["toilet", "exit", "food", "booth", "stairs", "lift"] {
+        assert!(
+            b.points_of_interest.iter().any(|p| serde_json::to_value(p.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).as_deref() == Some(kind)),
+            "has a {kind}"
+        );
+    }
+}

@@ -1,0 +1,252 @@
+//! The cache on a real SQLite file: first load, reopen, migrations, damage and recovery.
+
+use std::path::Path;
+
+use elements_client::api::{AppApi, Clock};
+use elements_client::bundled;
+use elements_client::cache::{Cache, EventStore};
+use elements_protocol::event::EventBundle;
+
+fn demo() -> EventBundle {
+    bundled::demo_event().expect("the bundled demo event parses and validates")
+}
+
+fn start(dir: &Path) -> (AppApi, elements_client::api::StartReport) {
+    AppApi::start(dir, Clock::System, &mut |_| {}).expect("the app starts on this data dir")
+}
+
+fn expected_day_counts(b: &EventBundle) -> Vec<(u32, u32)> {
+    b.manifest
+        .days
+        .iter()
+        .map(|d| {
+            let n = b
+                .sessions
+                .iter()
+                .filter(|s| elements_domain::day_of(&b.manifest.days, &s.starts_at) == Some(d.index))
+                .count();
+            (d.index, n as u32)
+        })
+        .collect()
+}
+
+#[test]
+fn first_start_loads_the_bundled_event_and_the_second_does_not_reload_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (api, report) = start(dir.path());
+    assert!(report.loaded_bundled_event);
+    assert!(report.recovered.is_none());
+    assert!(dir.path().join("cache.sqlite3").is_file());
+
+    let b = demo();
+    let overview = api.event_overview().expect("overview");
+    assert_eq!(overview.name, b.manifest.name);
+    let counts: Vec<(u32, u32)> = overview.days.iter().map(|d| (d.index, d.session_count)).collect();
+    assert_eq!(counts, expected_day_counts(&b));
+    assert_eq!(counts.iter().map(|c| c.1 as usize).sum::<usize>(), b.sessions.len());
+    drop(api);
+
+    let (api, report) = start(dir.path());
+    assert!(!report.loaded_bundled_event, "an unchanged bundled event must not be reloaded");
+    assert_eq!(api.event_overview().expect("overview").name, b.manifest.name);
+}
+
+#[test]
+fn the_cache_runs_in_wal_mode_at_the_latest_schema() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (api, report) = start(dir.path());
+    drop(api);
+    let conn = rusqlite::Connection::open(&report.cache_path).expect("open");
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("journal_mode");
+    assert_eq!(mode, "wal");
+    let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("user_version");
+    assert_eq!(version, elements_client::cache::migrations::LATEST_VERSION);
+    let fts: i64 = conn
+        .query_row("SELECT count(*) FROM session_search WHERE session_search MATCH 'keynote'", [], |r| r.get(0))
+        .expect("FTS5 is compiled in");
+    assert!(fts > 0);
+}
+
+/// Writes `b` the way the first schema version's app stored an event: v1 tables only.
+fn write_v1_snapshot(conn: &rusqlite::Connection, b: &EventBundle) {
+    use rusqlite::params;
+    let json = |v: &dyn erased::Json| v.json();
+    conn.execute(
+        "INSERT INTO event (id, manifest, source, fingerprint, loaded_at) VALUES (?1, ?2, ?3, ?4, 0)",
+        params![b.manifest.id, json(&b.manifest), bundled::DEMO_SOURCE, bundled::fingerprint(bundled::DEMO_EVENT_JSON)],
+    )
+    .expect("event");
+    for f in &b.floors {
+        conn.execute("INSERT INTO floor (id, level, body) VALUES (?1, ?2, ?3)", params![f.id, f.level, json(f)]).expect("floor");
+    }
+    for r in &b.rooms {
+        conn.execute("INSERT INTO room (id, floor_id, body) VALUES (?1, ?2, ?3)", params![r.id, r.floor_id, json(r)]).expect("room");
+    }
+    for t in &b.tracks {
+        conn.execute("INSERT INTO track (id, body) VALUES (?1, ?2)", params![t.id, json(t)]).expect("track");
+    }
+    for s in &b.speakers {
+        conn.execute("INSERT INTO speaker (id, name, body) VALUES (?1, ?2, ?3)", params![s.id, s.name, json(s)]).expect("speaker");
+    }
+    for s in &b.sessions {
+        let day = elements_domain::day_of(&b.manifest.days, &s.starts_at).expect("day");
+        conn.execute(
+            "INSERT INTO session (id, day, starts_at, ends_at, room_id, track_id, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![s.id, day, s.starts_at.timestamp(), s.ends_at.timestamp(), s.room_id, s.track_id, json(s)],
+        )
+        .expect("session");
+        for (i, sp) in s.speaker_ids.iter().enumerate() {
+            conn.execute("INSERT INTO session_speaker VALUES (?1, ?2, ?3)", params![s.id, i as i64, sp]).expect("link");
+        }
+    }
+}
+
+mod erased {
+    pub trait Json {
+        fn json(&self) -> String;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn json(&self) -> String {
+            serde_json::to_string(self).expect("serialize")
+        }
+    }
+}
+
+#[test]
+fn a_cache_made_by_schema_v1_upgrades_and_keeps_its_data() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("cache.sqlite3");
+    let b = demo();
+    {
+        let mut conn = rusqlite::Connection::open(&path).expect("open");
+        elements_client::cache::migrations::migrate_to(&mut conn, 1).expect("schema v1");
+        let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
+        assert_eq!(version, 1);
+        write_v1_snapshot(&conn, &b);
+        let has_search: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'session_search'", [], |r| r.get(0))
+            .expect("query");
+        assert_eq!(has_search, 0, "v1 has no search index");
+    }
+    let opened = Cache::open(&path).expect("upgrade");
+    assert!(opened.recovery.is_none(), "an old schema is upgraded, not thrown away");
+    let cache = opened.cache;
+    assert_eq!(cache.schema_version().expect("version"), 2);
+    assert_eq!(cache.session_counts().expect("counts"), expected_day_counts(&b));
+    // The migration filled the search index from the rows v1 stored, speakers included.
+    let speaker = &b.speakers[0];
+    let surname = speaker.name.split_whitespace().last().expect("surname");
+    let found = cache.search_sessions(surname, 50).expect("search");
+    assert!(
+        found.iter().any(|s| s.speaker_ids.contains(&speaker.id)),
+        "search for {surname} finds a session of {}",
+        speaker.name
+    );
+    // And the app API starts on it without reloading the event.
+    drop(cache);
+    let (_api, report) = start(dir.path());
+    assert!(!report.loaded_bundled_event);
+}
+
+fn assert_recovers(dir: &Path, original: &[u8]) {
+    let (api, report) = start(dir);
+    let message = report.recovered.expect("the damage is reported");
+    assert!(message.contains("set aside"), "message says what happened: {message}");
+    assert!(report.loaded_bundled_event);
+    let overview = api.event_overview().expect("the rebuilt cache works");
+    assert_eq!(overview.name, demo().manifest.name);
+    assert_eq!(overview.notice.as_deref(), Some(message.as_str()), "the UI gets told too");
+    // The damaged file was kept, byte for byte, beside the new cache.
+    let kept: Vec<_> = std::fs::read_dir(dir)
+        .expect("list")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("cache.sqlite3.damaged-"))
+        .filter(|e| !e.file_name().to_string_lossy().ends_with("-wal") && !e.file_name().to_string_lossy().ends_with("-shm"))
+        .collect();
+    assert_eq!(kept.len(), 1, "exactly one file moved aside");
+    if !original.is_empty() {
+        assert_eq!(std::fs::read(kept[0].path()).expect("read"), original);
+    }
+    drop(api);
+    // No recovery loop: the next start is clean.
+    let (_api, report) = start(dir);
+    assert!(report.recovered.is_none());
+    assert!(!report.loaded_bundled_event);
+}
+
+#[test]
+fn a_garbage_cache_file_is_moved_aside_and_rebuilt() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let garbage = b"this is not a database, it is a shopping list: milk, eggs".repeat(100);
+    std::fs::write(dir.path().join("cache.sqlite3"), &garbage).expect("write");
+    assert_recovers(dir.path(), &garbage);
+}
+
+#[test]
+fn a_truncated_cache_file_is_moved_aside_and_rebuilt() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (api, report) = start(dir.path());
+    drop(api);
+    // Fold the WAL into the main file, then cut the file in half.
+    rusqlite::Connection::open(&report.cache_path)
+        .and_then(|c| c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);"))
+        .expect("checkpoint");
+    let bytes = std::fs::read(&report.cache_path).expect("read");
+    let half = &bytes[..bytes.len() / 2];
+    std::fs::write(&report.cache_path, half).expect("truncate");
+    let _ = std::fs::remove_file(dir.path().join("cache.sqlite3-wal"));
+    let _ = std::fs::remove_file(dir.path().join("cache.sqlite3-shm"));
+    assert_recovers(dir.path(), half);
+}
+
+#[test]
+fn a_cache_path_that_is_a_folder_is_moved_aside() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("cache.sqlite3")).expect("mkdir");
+    assert_recovers(dir.path(), &[]);
+}
+
+#[test]
+fn a_cache_from_a_newer_app_is_moved_aside_not_misread() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("cache.sqlite3");
+    rusqlite::Connection::open(&path).and_then(|c| c.execute_batch("PRAGMA user_version = 99;")).expect("write");
+    let original = std::fs::read(&path).expect("read");
+    let (_api, report) = start(dir.path());
+    let msg = report.recovered.expect("reported");
+    assert!(msg.contains("newer Elements"), "{msg}");
+    let _ = original;
+}
+
+#[test]
+fn an_unusable_data_folder_is_a_clear_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("not-a-folder");
+    std::fs::write(&file, b"x").expect("write");
+    let err = AppApi::start(&file.join("data"), Clock::System, &mut |_| {}).err().expect("fails");
+    let msg = err.to_string();
+    assert!(msg.contains("--data-dir") && msg.contains("not-a-folder"), "{msg}");
+}
+
+#[test]
+fn a_load_that_fails_midway_leaves_the_previous_event_intact() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (api, report) = start(dir.path());
+    drop(api);
+    let mut cache = Cache::open(&report.cache_path).expect("open").cache;
+    let before = cache.session_counts().expect("counts");
+    // A bundle that slipped past validation with a duplicate id fails on the primary key,
+    // after floors, rooms and some sessions were already written in the transaction.
+    let mut broken = demo();
+    broken.manifest.name = "Should never be visible".into();
+    let dup = broken.sessions[5].clone();
+    broken.sessions.push(dup);
+    let mut steps = Vec::new();
+    let err = cache.replace_event(&broken, "test", "x", &mut |s| steps.push(s.table)).expect_err("fails");
+    assert!(err.to_string().contains("UNIQUE"), "{err}");
+    assert!(steps.contains(&"speaker"), "the failure happened mid-load: {steps:?}");
+    assert_eq!(cache.session_counts().expect("counts"), before);
+    let ev = cache.loaded_event().expect("read").expect("still loaded");
+    assert_eq!(ev.manifest.name, demo().manifest.name);
+    cache.integrity_check().expect("consistent");
+}

@@ -1,0 +1,148 @@
+//! Checks an [`EventBundle`] before anything is stored: ids unique, every reference resolves,
+//! times make sense. Every problem is reported, each naming the record and what to fix.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use elements_protocol::event::{EventBundle, FORMAT_VERSION};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError {
+    /// Where: `sessions[12] (s1-013)`.
+    pub at: String,
+    pub problem: String,
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.at, self.problem)
+    }
+}
+
+pub fn validate(bundle: &EventBundle) -> Result<(), Vec<ValidationError>> {
+    let mut errors = Vec::new();
+    let mut err = |at: String, problem: String| errors.push(ValidationError { at, problem });
+
+    if bundle.format_version != FORMAT_VERSION {
+        err(
+            "format_version".into(),
+            format!(
+                "is {}, this app reads version {FORMAT_VERSION}; update the app or re-export the event",
+                bundle.format_version
+            ),
+        );
+    }
+    let m = &bundle.manifest;
+    if m.id.trim().is_empty() {
+        err("manifest.id".into(), "is empty".into());
+    }
+    if m.name.trim().is_empty() {
+        err("manifest.name".into(), "is empty".into());
+    }
+    if m.days.is_empty() {
+        err("manifest.days".into(), "lists no day; an event needs at least one".into());
+    }
+    let mut day_indexes = HashSet::new();
+    for (i, d) in m.days.iter().enumerate() {
+        if !day_indexes.insert(d.index) {
+            err(format!("manifest.days[{i}]"), format!("repeats day index {}", d.index));
+        }
+        if d.ends_at <= d.starts_at {
+            err(format!("manifest.days[{i}]"), "ends before it starts".into());
+        }
+    }
+
+    let floors = unique_ids("floors", bundle.floors.iter().map(|f| f.id.as_str()), &mut err);
+    let rooms = unique_ids("rooms", bundle.rooms.iter().map(|r| r.id.as_str()), &mut err);
+    let tracks = unique_ids("tracks", bundle.tracks.iter().map(|t| t.id.as_str()), &mut err);
+    let speakers = unique_ids("speakers", bundle.speakers.iter().map(|s| s.id.as_str()), &mut err);
+    let sessions = unique_ids("sessions", bundle.sessions.iter().map(|s| s.id.as_str()), &mut err);
+    let pois =
+        unique_ids("points_of_interest", bundle.points_of_interest.iter().map(|p| p.id.as_str()), &mut err);
+    unique_ids("polls", bundle.polls.iter().map(|p| p.id.as_str()), &mut err);
+    unique_ids("quests", bundle.quests.iter().map(|q| q.id.as_str()), &mut err);
+    unique_ids("people", bundle.people.iter().map(|p| p.id.as_str()), &mut err);
+
+    for (i, r) in bundle.rooms.iter().enumerate() {
+        if !floors.contains(r.floor_id.as_str()) {
+            err(format!("rooms[{i}] ({})", r.id), format!("floor_id \"{}\" is not a floor of this event", r.floor_id));
+        }
+    }
+    for (i, s) in bundle.sessions.iter().enumerate() {
+        let at = || format!("sessions[{i}] ({})", s.id);
+        if s.title.trim().is_empty() {
+            err(at(), "has an empty title".into());
+        }
+        if !rooms.contains(s.room_id.as_str()) {
+            err(at(), format!("room_id \"{}\" is not a room of this event", s.room_id));
+        }
+        if let Some(t) = &s.track_id {
+            if !tracks.contains(t.as_str()) {
+                err(at(), format!("track_id \"{t}\" is not a track of this event"));
+            }
+        }
+        for sp in &s.speaker_ids {
+            if !speakers.contains(sp.as_str()) {
+                err(at(), format!("speaker \"{sp}\" is not a speaker of this event"));
+            }
+        }
+        if s.ends_at <= s.starts_at {
+            err(at(), format!("ends ({}) before it starts ({})", s.ends_at, s.starts_at));
+        }
+        if crate::day_of(&m.days, &s.starts_at).is_none() {
+            err(at(), format!("starts at {}, outside every programme day", s.starts_at));
+        }
+    }
+    for (i, p) in bundle.points_of_interest.iter().enumerate() {
+        if !floors.contains(p.floor_id.as_str()) {
+            err(format!("points_of_interest[{i}] ({})", p.id), format!("floor_id \"{}\" is not a floor", p.floor_id));
+        } else if let Some(f) = bundle.floors.iter().find(|f| f.id == p.floor_id) {
+            if p.x > f.width || p.y > f.height {
+                err(format!("points_of_interest[{i}] ({})", p.id), format!("lies outside the {}×{} plan", f.width, f.height));
+            }
+        }
+    }
+    for (i, p) in bundle.polls.iter().enumerate() {
+        if let Some(s) = &p.session_id {
+            if !sessions.contains(s.as_str()) {
+                err(format!("polls[{i}] ({})", p.id), format!("session_id \"{s}\" is not a session"));
+            }
+        }
+        if p.options.len() < 2 {
+            err(format!("polls[{i}] ({})", p.id), "needs at least two options".into());
+        }
+        if p.closes_at <= p.opens_at {
+            err(format!("polls[{i}] ({})", p.id), "closes before it opens".into());
+        }
+    }
+    for (i, q) in bundle.quests.iter().enumerate() {
+        for c in &q.checkpoints {
+            if let Some(poi) = &c.poi_id {
+                if !pois.contains(poi.as_str()) {
+                    err(format!("quests[{i}] ({}) checkpoint {}", q.id, c.id), format!("poi_id \"{poi}\" is not a point of interest"));
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+fn unique_ids<'a>(
+    what: &str,
+    ids: impl Iterator<Item = &'a str>,
+    err: &mut impl FnMut(String, String),
+) -> HashSet<&'a str> {
+    let mut seen = HashSet::new();
+    for (i, id) in ids.enumerate() {
+        if id.trim().is_empty() {
+            err(format!("{what}[{i}]"), "has an empty id".into());
+        } else if !seen.insert(id) {
+            err(format!("{what}[{i}]"), format!("repeats the id \"{id}\""));
+        }
+    }
+    seen
+}

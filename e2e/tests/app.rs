@@ -1,0 +1,283 @@
+//! The built app in its real webview (WebKitGTK), driven through WebDriver: tauri-driver in
+//! front of Debian's WebKitWebDriver, on an Xvfb screen. `cargo xtask test` starts all three
+//! and passes their coordinates in the environment.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use elements_protocol::event::EventBundle;
+use fantoccini::{Client, ClientBuilder, Locator};
+use futures_util::FutureExt;
+use serde_json::json;
+
+struct Env {
+    webdriver: String,
+    app: PathBuf,
+    screenshots: PathBuf,
+}
+
+fn env() -> Env {
+    let var = |name: &str| {
+        std::env::var(name).unwrap_or_else(|_| {
+            panic!("{name} is not set: the end-to-end tests need Xvfb and tauri-driver running; run them with `cargo xtask test`")
+        })
+    };
+    Env {
+        webdriver: var("ELEMENTS_E2E_WEBDRIVER"),
+        app: PathBuf::from(var("ELEMENTS_E2E_APP")),
+        screenshots: PathBuf::from(var("ELEMENTS_E2E_SCREENSHOTS")),
+    }
+}
+
+fn demo() -> EventBundle {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/demo-event/event.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("read the demo event")).expect("parse the demo event")
+}
+
+/// Session ids on `day` as the asset data defines them.
+fn session_ids_on(b: &EventBundle, day: u32) -> Vec<String> {
+    b.sessions
+        .iter()
+        .filter(|s| elements_domain::day_of(&b.manifest.days, &s.starts_at) == Some(day))
+        .map(|s| s.id.clone())
+        .collect()
+}
+
+/// Launches the app on a fresh temporary cache and runs `body` against it; the app is closed
+/// whether `body` passes or panics, so the next test gets a clean driver.
+async fn with_app<F, Fut>(args: &[&str], body: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let env = env();
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut app_args: Vec<String> = vec!["--data-dir".into(), data.path().display().to_string()];
+    app_args.extend(args.iter().map(|s| s.to_string()));
+    let caps = json!({
+        "browserName": "wry",
+        "tauri:options": { "application": env.app, "args": app_args },
+    });
+    let serde_json::Value::Object(caps) = caps else { unreachable!() };
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&env.webdriver)
+        .await
+        .expect("a WebDriver session with the app (is tauri-driver running?)");
+    let outcome = std::panic::AssertUnwindSafe(body(client.clone())).catch_unwind().await;
+    let _ = client.close().await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+/// Polls `probe` until it yields a value or `timeout` passes; the UI renders asynchronously
+/// after the wasm starts, so tests wait for a state, never for a fixed time.
+async fn eventually<T, F, Fut>(what: &str, timeout: Duration, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(v) = probe().await {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "timed out after {timeout:?} waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn text_of(c: &Client, css: &str) -> Option<String> {
+    c.find(Locator::Css(css)).await.ok()?.text().await.ok()
+}
+
+async fn attrs(c: &Client, css: &str, attr: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Ok(found) = c.find_all(Locator::Css(css)).await {
+        for e in found {
+            if let Ok(Some(v)) = e.attr(attr).await {
+                out.push(v);
+            }
+        }
+    }
+    out
+}
+
+async fn wait_for_day(c: &Client, b: &EventBundle, day: u32) -> Vec<String> {
+    let expected = session_ids_on(b, day);
+    let expected_len = expected.len();
+    let day_attr = day.to_string();
+    eventually(&format!("the {expected_len} sessions of day {day}"), Duration::from_secs(30), || async {
+        let ids = attrs(c, "[data-testid=session-card]", "data-session-id").await;
+        let days = attrs(c, "[data-testid=session-card]", "data-day").await;
+        (ids.len() == expected_len && days.iter().all(|d| *d == day_attr)).then_some(ids)
+    })
+    .await
+}
+
+const WAIT: Duration = Duration::from_secs(30);
+
+#[tokio::test]
+async fn agenda_shows_the_demo_event_and_exactly_the_first_days_sessions() {
+    let b = demo();
+    with_app(&[], |c| async move {
+        let name = eventually("the event name", WAIT, || text_of(&c, "[data-testid=event-name]")).await;
+        assert_eq!(name, b.manifest.name);
+
+        let first_day = b.manifest.days[0].index;
+        let mut shown = wait_for_day(&c, &b, first_day).await;
+        let mut expected = session_ids_on(&b, first_day);
+        assert!(expected.len() > 20, "the demo's first day is a real programme");
+        shown.sort();
+        expected.sort();
+        assert_eq!(shown, expected, "the agenda lists exactly the first day's sessions");
+        let selected = c
+            .find(Locator::Css(&format!("[data-testid=day-tab-{first_day}]")))
+            .await
+            .expect("day tab")
+            .attr("aria-selected")
+            .await
+            .expect("attr");
+        assert_eq!(selected.as_deref(), Some("true"));
+
+        // Another day: its own sessions, not the first day's.
+        let second = b.manifest.days[1].index;
+        c.find(Locator::Css(&format!("[data-testid=day-tab-{second}]"))).await.expect("tab").click().await.expect("click");
+        let mut shown = wait_for_day(&c, &b, second).await;
+        let mut expected = session_ids_on(&b, second);
+        shown.sort();
+        expected.sort();
+        assert_eq!(shown, expected);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn tapping_a_session_opens_its_detail_with_speakers() {
+    let b = demo();
+    with_app(&[], |c| async move {
+        let first_day = b.manifest.days[0].index;
+        wait_for_day(&c, &b, first_day).await;
+        let session = b
+            .sessions
+            .iter()
+            .find(|s| {
+                s.speaker_ids.len() >= 2 && elements_domain::day_of(&b.manifest.days, &s.starts_at) == Some(first_day)
+            })
+            .expect("a first-day session with two speakers");
+        let card = c
+            .find(Locator::Css(&format!("[data-testid=session-card][data-session-id='{}']", session.id)))
+            .await
+            .expect("its card");
+        card.click().await.expect("tap");
+        let title = eventually("the session detail", WAIT, || async {
+            let detail = c.find(Locator::Css("[data-testid=session-detail]")).await.ok()?;
+            (detail.attr("data-session-id").await.ok()?? == session.id).then_some(())?;
+            text_of(&c, "[data-testid=detail-title]").await
+        })
+        .await;
+        assert_eq!(title, session.title);
+        let speakers = text_of(&c, "[data-testid=speakers]").await.expect("speaker list");
+        for id in &session.speaker_ids {
+            let name = &b.speakers.iter().find(|s| &s.id == id).expect("speaker").name;
+            assert!(speakers.contains(name.as_str()), "{name} listed in {speakers:?}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn search_finds_a_session_by_speaker_name() {
+    let b = demo();
+    with_app(&[], |c| async move {
+        wait_for_day(&c, &b, b.manifest.days[0].index).await;
+        let session = b.sessions.iter().find(|s| !s.speaker_ids.is_empty()).expect("a session with a speaker");
+        let speaker = b.speakers.iter().find(|s| s.id == session.speaker_ids[0]).expect("speaker");
+        let surname = speaker.name.split_whitespace().last().expect("surname").to_string();
+        c.find(Locator::Css("[data-testid=search]")).await.expect("search box").send_keys(&surname).await.expect("type");
+        let found = eventually("search results", WAIT, || async {
+            let ids = attrs(&c, "[data-testid=search-card]", "data-session-id").await;
+            (!ids.is_empty()).then_some(ids)
+        })
+        .await;
+        assert!(found.contains(&session.id), "searching {surname:?} finds {} in {found:?}", session.id);
+    })
+    .await;
+}
+
+/// Screenshots of the real window at phone, tablet and venue-screen sizes, with the layout each
+/// size should have: bottom tab bar on the phone, side rail from tablet up, detail beside the
+/// list on the venue screen.
+#[tokio::test]
+async fn screenshots_at_phone_tablet_and_venue_screen_sizes() {
+    let b = demo();
+    let dir = env().screenshots;
+    for (name, w, h) in [("phone", 390u32, 844u32), ("tablet", 820, 1180), ("venue-screen", 1920, 1080)] {
+        let size = format!("{w}x{h}");
+        let dir = dir.clone();
+        let b = b.clone();
+        with_app(&["--window-size", &size], |c| async move {
+            let inner = eventually("the window at its size", WAIT, || async {
+                let v = c.execute("return [window.innerWidth, window.innerHeight]", vec![]).await.ok()?;
+                let (iw, ih) = (v[0].as_u64()?, v[1].as_u64()?);
+                (iw == u64::from(w)).then_some((iw, ih))
+            })
+            .await;
+            wait_for_day(&c, &b, b.manifest.days[0].index).await;
+            let nav = c
+                .execute(
+                    "const r = document.querySelector('nav.nav').getBoundingClientRect(); return [r.left, r.top, r.width, r.height];",
+                    vec![],
+                )
+                .await
+                .expect("nav rect");
+            let (nav_top, nav_width) = (nav[1].as_f64().expect("top"), nav[2].as_f64().expect("width"));
+            if w < 720 {
+                assert!(nav_top > inner.1 as f64 / 2.0 && nav_width >= f64::from(w) - 1.0, "{name}: tab bar at the bottom, got {nav}");
+            } else {
+                assert!(nav_top < 1.0 && nav_width < 120.0, "{name}: side rail, got {nav}");
+            }
+            let (x, y, _, _) = c.get_window_rect().await.expect("window rect");
+            shoot(&dir, &format!("agenda-{name}"), x, y, w, h);
+
+            // Open the first card with speakers and screenshot the detail.
+            let card = c.find(Locator::Css("[data-testid=session-card]:not(.break)")).await.expect("a session card");
+            let id = card.attr("data-session-id").await.expect("attr").expect("id");
+            card.click().await.expect("tap");
+            eventually("the detail", WAIT, || async {
+                let d = c.find(Locator::Css("[data-testid=session-detail]")).await.ok()?;
+                (d.attr("data-session-id").await.ok()?? == id).then_some(())
+            })
+            .await;
+            let list_visible = c
+                .execute(
+                    "const l = document.querySelector('[data-testid=session-list]').getBoundingClientRect(); \
+                     const d = document.querySelector('[data-testid=session-detail]').getBoundingClientRect(); \
+                     return l.right <= d.left + 1;",
+                    vec![],
+                )
+                .await
+                .expect("layout");
+            assert_eq!(list_visible.as_bool(), Some(w >= 1200), "{name}: detail beside the list only on wide screens");
+            shoot(&dir, &format!("detail-{name}"), x, y, w, h);
+        })
+        .await;
+    }
+}
+
+/// Captures the window's area of the X screen (WebKitWebDriver's own screenshots come out
+/// blank) and checks the picture has real content, not a flat colour.
+fn shoot(dir: &std::path::Path, name: &str, x: u64, y: u64, w: u32, h: u32) {
+    let path = dir.join(format!("{name}.png"));
+    let status = std::process::Command::new("import")
+        .args(["-window", "root", "-crop", &format!("{w}x{h}+{x}+{y}"), "+repage"])
+        .arg(&path)
+        .status()
+        .expect("run ImageMagick's import");
+    assert!(status.success(), "import failed for {name}");
+    let colours = std::process::Command::new("identify").args(["-format", "%k"]).arg(&path).output().expect("identify");
+    let colours: u32 = String::from_utf8_lossy(&colours.stdout).trim().parse().unwrap_or(0);
+    assert!(colours > 50, "{name}.png has only {colours} colours: the window looks empty");
+    eprintln!("screenshot: {} ({colours} colours)", path.display());
+}

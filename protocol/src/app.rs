@@ -1,0 +1,261 @@
+//! The app's commands: the one contract between the UI (wasm) and the app's Rust side.
+//!
+//! Each command is a type implementing [`Command`], naming its arguments and its answer.
+//! The UI calls `invoke::<C>(args)`; the Tauri adapter registers one handler per command
+//! with the same name. Answers are view models, ready to render: the UI does no date
+//! arithmetic and no joins.
+
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+
+use crate::event::{ElementKind, SessionKind};
+
+/// A typed command. `NAME` is the Tauri command name; Tauri passes `Args` under the key `args`.
+pub trait Command {
+    const NAME: &'static str;
+    type Args: Serialize + DeserializeOwned;
+    type Output: Serialize + DeserializeOwned;
+}
+
+/// Errors crossing to the UI: a stable machine-readable `code` plus a human sentence that says
+/// what happened and what to do next. Codes are part of the contract; messages are not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into() }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The thing asked for does not exist in this event.
+    NotFound,
+    /// The arguments were malformed (the UI's bug, or a bad deep link).
+    InvalidArgument,
+    /// The local cache could not be read or written.
+    CacheUnavailable,
+    /// The UI and the app disagree about the command set (a stale UI build).
+    UnknownCommand,
+    /// Anything else; the message carries the detail.
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::InvalidArgument => "invalid_argument",
+            ErrorCode::CacheUnavailable => "cache_unavailable",
+            ErrorCode::UnknownCommand => "unknown_command",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
+macro_rules! commands {
+    ($( $(#[$doc:meta])* $ty:ident = $name:literal : $args:ty => $out:ty; )*) => {
+        $(
+            $(#[$doc])*
+            pub struct $ty;
+            impl Command for $ty {
+                const NAME: &'static str = $name;
+                type Args = $args;
+                type Output = $out;
+            }
+        )*
+        /// Every command name, for adapters that must register them all (checked by a test).
+        pub const COMMAND_NAMES: &[&str] = &[$($name),*];
+    };
+}
+
+commands! {
+    /// The event's name, branding, enabled Elements, days and filters: everything the shell needs.
+    GetEventOverview = "event_overview": NoArgs => EventOverview;
+    /// All sessions of one programme day, in start order.
+    GetAgendaDay = "agenda_day": AgendaDayArgs => AgendaDay;
+    /// What runs now and what starts next, relative to the app's clock.
+    GetNowNext = "now_next": NoArgs => NowNext;
+    /// One session with its speakers.
+    GetSessionDetail = "session_detail": SessionDetailArgs => SessionDetail;
+    /// Full-text search over titles, abstracts and speaker names.
+    SearchSessions = "search_sessions": SearchArgs => Vec<SessionCard>;
+    /// The UI reports that a screen is showing real content; answers milliseconds since launch.
+    /// This is how start-up time is measured, in tests and in the field.
+    ReportReady = "report_ready": ReadyArgs => u64;
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReadyArgs {
+    /// Which screen, e.g. "agenda".
+    pub screen: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NoArgs {}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgendaDayArgs {
+    pub day: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionDetailArgs {
+    pub id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchArgs {
+    pub query: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventOverview {
+    pub event_id: String,
+    pub name: String,
+    pub tagline: String,
+    pub venue: String,
+    /// e.g. "10–12 March 2027".
+    pub dates_label: String,
+    pub timezone: String,
+    pub primary_color: String,
+    pub accent_color: String,
+    pub elements: Vec<ElementNav>,
+    pub days: Vec<DayTab>,
+    pub tracks: Vec<TrackTag>,
+    pub rooms: Vec<RoomTag>,
+    /// Something the person should know about the app itself, e.g. that a damaged cache was
+    /// moved aside and rebuilt. Shown once as a banner.
+    pub notice: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ElementNav {
+    pub kind: ElementKind,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DayTab {
+    pub index: u32,
+    /// e.g. "Wed 10 Mar".
+    pub label: String,
+    pub session_count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TrackTag {
+    pub id: String,
+    pub name: String,
+    pub color: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RoomTag {
+    pub id: String,
+    pub name: String,
+    pub floor: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgendaDay {
+    pub day: u32,
+    pub label: String,
+    pub sessions: Vec<SessionCard>,
+}
+
+/// A session as a list shows it. Times are local to the venue, preformatted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionCard {
+    pub id: String,
+    pub title: String,
+    pub kind: SessionKind,
+    pub day: u32,
+    /// "09:30"
+    pub starts: String,
+    /// "10:15"
+    pub ends: String,
+    pub duration_minutes: u32,
+    pub room: RoomTag,
+    pub track: Option<TrackTag>,
+    /// "Ada Lovelace, Alan Turing"; empty for breaks.
+    pub speakers: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionDetail {
+    pub card: SessionCard,
+    pub day_label: String,
+    pub summary: String,
+    pub language: String,
+    pub tags: Vec<String>,
+    pub speakers: Vec<SpeakerCard>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpeakerCard {
+    pub id: String,
+    pub name: String,
+    /// "Head of Platform, Northwind Rail"
+    pub affiliation: String,
+    pub bio: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NowNext {
+    pub phase: EventPhase,
+    /// A short sentence for the header, e.g. "Starts in 103 days" or "Day 2 · 14:05".
+    pub headline: String,
+    pub now: Vec<SessionCard>,
+    pub next: Vec<SessionCard>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventPhase {
+    Before,
+    During,
+    After,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_names_are_unique() {
+        let mut names = COMMAND_NAMES.to_vec();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), COMMAND_NAMES.len(), "duplicate command name in {COMMAND_NAMES:?}");
+    }
+
+    #[test]
+    fn error_codes_serialize_as_their_stable_names() {
+        for code in [
+            ErrorCode::NotFound,
+            ErrorCode::InvalidArgument,
+            ErrorCode::CacheUnavailable,
+            ErrorCode::UnknownCommand,
+            ErrorCode::Internal,
+        ] {
+            let json = serde_json::to_string(&code).expect("serialize");
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+        let err = ApiError::new(ErrorCode::NotFound, "no session s-404");
+        let json = serde_json::to_value(&err).expect("serialize");
+        assert_eq!(json, serde_json::json!({"code": "not_found", "message": "no session s-404"}));
+    }
+}

@@ -1,0 +1,273 @@
+//! The Elements event format.
+//!
+//! An [`EventBundle`] is a complete snapshot of one event: its manifest plus every entity the
+//! enabled Elements need. The bundled demo event is one such file; a backend's first sync
+//! delivers the same entities, so the cache is filled the same way either way.
+//!
+//! Timestamps are RFC 3339 with the event's local UTC offset (`2027-03-10T09:00:00+01:00`):
+//! exact instants that still read as the local wall clock.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// Version of this format. Bumped on any change an older reader would misread.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventBundle {
+    pub format_version: u32,
+    pub manifest: Manifest,
+    pub floors: Vec<Floor>,
+    pub rooms: Vec<Room>,
+    pub tracks: Vec<Track>,
+    pub speakers: Vec<Speaker>,
+    pub sessions: Vec<Session>,
+    pub points_of_interest: Vec<PointOfInterest>,
+    pub polls: Vec<Poll>,
+    pub quests: Vec<Quest>,
+    pub people: Vec<Profile>,
+}
+
+/// What an event is and which Elements it switches on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub tagline: String,
+    /// IANA time zone name of the venue, e.g. `Europe/Berlin`.
+    pub timezone: String,
+    pub days: Vec<EventDay>,
+    pub venue: Venue,
+    pub languages: Vec<String>,
+    pub branding: Branding,
+    /// The Elements this event enables, in the order the app shows them.
+    pub elements: Vec<ElementEntry>,
+}
+
+/// One programme day. A day may run past midnight, so sessions are assigned to the day whose
+/// `[starts_at, ends_at)` window holds their start, never by calendar date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventDay {
+    pub index: u32,
+    pub date: NaiveDate,
+    pub label: String,
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Venue {
+    pub name: String,
+    pub address: String,
+    pub city: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Branding {
+    /// CSS colour, e.g. `#0b5cad`.
+    pub primary_color: String,
+    pub accent_color: String,
+}
+
+/// The Elements the app knows. Each is independent: an event switches them on one at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ElementKind {
+    Agenda,
+    Map,
+    Voting,
+    Quests,
+    People,
+    Me,
+}
+
+impl ElementKind {
+    pub const ALL: [ElementKind; 6] = [
+        ElementKind::Agenda,
+        ElementKind::Map,
+        ElementKind::Voting,
+        ElementKind::Quests,
+        ElementKind::People,
+        ElementKind::Me,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ElementKind::Agenda => "agenda",
+            ElementKind::Map => "map",
+            ElementKind::Voting => "voting",
+            ElementKind::Quests => "quests",
+            ElementKind::People => "people",
+            ElementKind::Me => "me",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ElementEntry {
+    pub kind: ElementKind,
+    /// Label shown in navigation; the app's default name when absent.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Where this Element's backend lives; `None` for the bundled, offline-only event.
+    #[serde(default)]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Floor {
+    pub id: String,
+    pub name: String,
+    /// 0 = ground floor.
+    pub level: i32,
+    /// Floor-plan image, relative to the event bundle's folder.
+    pub plan_image: String,
+    /// Plan coordinate space; points of interest use it.
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Room {
+    pub id: String,
+    pub name: String,
+    pub floor_id: String,
+    pub capacity: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Track {
+    pub id: String,
+    pub name: String,
+    /// CSS colour.
+    pub color: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Speaker {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub organization: Option<String>,
+    #[serde(default)]
+    pub position: Option<String>,
+    #[serde(default)]
+    pub bio: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionKind {
+    Keynote,
+    Talk,
+    Panel,
+    Workshop,
+    Lightning,
+    Break,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub id: String,
+    pub title: String,
+    #[serde(default, rename = "abstract")]
+    pub summary: String,
+    pub kind: SessionKind,
+    pub room_id: String,
+    #[serde(default)]
+    pub track_id: Option<String>,
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: DateTime<FixedOffset>,
+    #[serde(default)]
+    pub speaker_ids: Vec<String>,
+    /// BCP 47 language tag, e.g. `en`.
+    pub language: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PoiKind {
+    Room,
+    Booth,
+    Food,
+    Toilet,
+    Exit,
+    Stairs,
+    Lift,
+    Info,
+    FirstAid,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PointOfInterest {
+    pub id: String,
+    pub name: String,
+    pub kind: PoiKind,
+    pub floor_id: String,
+    /// Position on the floor plan, in the floor's coordinate space.
+    pub x: u32,
+    pub y: u32,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Poll {
+    pub id: String,
+    pub question: String,
+    #[serde(default)]
+    pub session_id: Option<String>,
+    pub options: Vec<PollOption>,
+    pub opens_at: DateTime<FixedOffset>,
+    pub closes_at: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PollOption {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quest {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub checkpoints: Vec<Checkpoint>,
+    pub rewards: Vec<Reward>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub id: String,
+    pub name: String,
+    /// Where the checkpoint's QR code hangs, if it is tied to a place.
+    #[serde(default)]
+    pub poi_id: Option<String>,
+    pub points: u32,
+    #[serde(default)]
+    pub hint: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reward {
+    pub id: String,
+    pub name: String,
+    pub points_required: u32,
+}
+
+/// An attendee who opted into the directory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Profile {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub organization: Option<String>,
+    #[serde(default)]
+    pub position: Option<String>,
+    #[serde(default)]
+    pub interests: Vec<String>,
+}

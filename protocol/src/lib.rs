@@ -1,0 +1,13 @@
+//! Wire types of Elements, and nothing else.
+//!
+//! This crate compiles for native targets and for wasm32: the UI, the app, the future
+//! backend and any third-party tool share these definitions. It does no IO and holds no
+//! logic beyond serde shapes.
+//!
+//! * [`event`] — the Elements event format (format version [`event::FORMAT_VERSION`]):
+//!   what an event publishes and what the app caches. The bundled demo event is written in it.
+//! * [`app`] — the typed commands between the UI and the app's Rust side, and the stable
+//!   error value that crosses that boundary.
+
+pub mod app;
+pub mod event;

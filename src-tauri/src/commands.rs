@@ -1,0 +1,76 @@
+//! Tauri adapters: one per app command, each forwarding to [`AppApi`] unchanged.
+//!
+//! The macro ties every adapter to its [`Command`] type: its name must equal `Command::NAME`
+//! (checked at compile time) and its argument and answer types are the command's own.
+
+use elements_client::AppApi;
+use elements_protocol::app::{self, ApiError, Command};
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+macro_rules! adapters {
+    ($( $name:ident : $cmd:ty => |$api:ident, $args:pat_param| $body:expr; )*) => {
+        $(
+            const _: () = assert!(same(stringify!($name), <$cmd as Command>::NAME), "adapter name differs from Command::NAME");
+
+            // async: Tauri runs these off the main thread, so a slow query never freezes the window.
+            #[tauri::command]
+            async fn $name(
+                state: tauri::State<'_, AppApi>,
+                args: <$cmd as Command>::Args,
+            ) -> Result<<$cmd as Command>::Output, ApiError> {
+                let $api = state.inner();
+                let $args = args;
+                $body
+            }
+        )*
+
+        /// Names of the registered adapters (checked against the protocol by a test).
+        #[cfg_attr(not(test), allow(dead_code))]
+        pub const REGISTERED: &[&str] = &[$(stringify!($name)),*];
+
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name),*]
+        }
+    };
+}
+
+adapters! {
+    event_overview: app::GetEventOverview => |api, _| api.event_overview();
+    agenda_day: app::GetAgendaDay => |api, args| api.agenda_day(args);
+    now_next: app::GetNowNext => |api, _| api.now_next();
+    session_detail: app::GetSessionDetail => |api, args| api.session_detail(args);
+    search_sessions: app::SearchSessions => |api, args| api.search_sessions(args);
+    report_ready: app::ReportReady => |api, args| {
+        let screen = args.screen.clone();
+        let ms = api.report_ready(args)?;
+        // Read by `cargo xtask measure`; keep the wording stable.
+        eprintln!("elements: {screen} on screen {ms} ms after launch");
+        Ok(ms)
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_protocol_command_has_an_adapter() {
+        let mut registered = super::REGISTERED.to_vec();
+        let mut defined = elements_protocol::app::COMMAND_NAMES.to_vec();
+        registered.sort_unstable();
+        defined.sort_unstable();
+        assert_eq!(registered, defined);
+    }
+}

@@ -1,0 +1,139 @@
+//! The Elements app binary.
+//!
+//! `elements [--data-dir DIR] [--kiosk] [--window-size WxH]` opens the app window.
+//! `elements --prepare-cache [--data-dir DIR]` only opens/repairs the cache and loads the
+//! bundled event, then exits: for provisioning kiosks, and for crash tests.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use elements_client::api::{AppApi, Clock};
+use elements_client::paths;
+
+struct Options {
+    data_dir: Option<PathBuf>,
+    prepare_only: bool,
+    /// Crash-test aid: stop inside the first-load transaction until killed (see tests/).
+    pause_mid_load: bool,
+    kiosk: bool,
+    window_size: Option<(f64, f64)>,
+}
+
+const USAGE: &str = "usage: elements [--data-dir DIR] [--kiosk] [--window-size WIDTHxHEIGHT] [--prepare-cache]";
+
+fn parse_args() -> Result<Options, String> {
+    let mut o = Options { data_dir: None, prepare_only: false, pause_mid_load: false, kiosk: false, window_size: None };
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.to_str() {
+            Some("--data-dir") => {
+                o.data_dir = Some(args.next().map(PathBuf::from).ok_or("--data-dir needs a folder")?);
+            }
+            Some("--prepare-cache") => o.prepare_only = true,
+            Some("--pause-mid-load") => o.pause_mid_load = true,
+            Some("--kiosk") => o.kiosk = true,
+            Some("--window-size") => {
+                let v = args.next().and_then(|v| v.into_string().ok()).ok_or("--window-size needs WIDTHxHEIGHT")?;
+                o.window_size = Some(parse_size(&v).ok_or_else(|| format!("--window-size {v:?}: expected e.g. 390x844"))?);
+            }
+            Some("-h" | "--help") => return Err(USAGE.into()),
+            _ => return Err(format!("unknown argument {arg:?}\n{USAGE}")),
+        }
+    }
+    if o.window_size.is_none() {
+        if let Ok(v) = std::env::var("ELEMENTS_WINDOW_SIZE") {
+            o.window_size = Some(parse_size(&v).ok_or_else(|| format!("ELEMENTS_WINDOW_SIZE={v:?}: expected e.g. 390x844"))?);
+        }
+    }
+    Ok(o)
+}
+
+fn parse_size(v: &str) -> Option<(f64, f64)> {
+    let (w, h) = v.split_once('x')?;
+    let (w, h) = (w.trim().parse::<u32>().ok()?, h.trim().parse::<u32>().ok()?);
+    (w >= 200 && h >= 200).then_some((f64::from(w), f64::from(h)))
+}
+
+fn main() -> ExitCode {
+    let launched = std::time::Instant::now();
+    let options = match parse_args() {
+        Ok(o) => o,
+        Err(msg) => {
+            eprintln!("{msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let data_dir = match paths::data_dir(options.data_dir.as_deref()) {
+        Ok(d) => d,
+        Err(msg) => {
+            eprintln!("elements: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let clock = match Clock::from_env() {
+        Ok(c) => c,
+        Err(msg) => {
+            eprintln!("elements: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let pause = options.pause_mid_load;
+    let mut progress = |step: elements_client::LoadStep| {
+        eprintln!("elements: cache: wrote {} {} row(s)", step.rows, step.table);
+        if pause && step.table == "session" {
+            eprintln!("elements: cache: paused mid-load");
+            // Blocks until stdin closes; the crash test kills us here, inside the transaction.
+            let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new());
+        }
+    };
+    let (api, report) = match AppApi::start(&data_dir, clock, &mut progress) {
+        Ok(started) => started,
+        Err(e) => {
+            eprintln!("elements: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some(msg) = &report.recovered {
+        eprintln!("elements: {msg}");
+    }
+    eprintln!(
+        "elements: cache {} ready{}",
+        report.cache_path.display(),
+        if report.loaded_bundled_event { " (bundled demo event loaded)" } else { "" }
+    );
+    let api = api.launched_at(launched);
+    if options.prepare_only {
+        return ExitCode::SUCCESS;
+    }
+    match run_window(api, options.kiosk, options.window_size) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("elements: the app window failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_window(api: AppApi, kiosk: bool, size: Option<(f64, f64)>) -> tauri::Result<()> {
+    use tauri::Manager;
+    tauri::Builder::default()
+        .manage(api)
+        .invoke_handler(commands::handler())
+        .setup(move |app| {
+            if let Some(window) = app.get_webview_window("main") {
+                if let Some((w, h)) = size {
+                    window.set_size(tauri::LogicalSize::new(w, h))?;
+                }
+                if kiosk {
+                    window.set_decorations(false)?;
+                    window.set_fullscreen(true)?;
+                }
+            }
+            Ok(())
+        })
+        .run(tauri::generate_context!("../tauri.conf.json"))
+}

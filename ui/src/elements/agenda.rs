@@ -1,0 +1,376 @@
+//! The agenda Element: now/next, programme days, sessions by time or by room, filtering by
+//! track, search, and a session's detail with its speakers.
+
+use elements_protocol::app::{
+    AgendaDay, AgendaDayArgs, ApiError, EventOverview, EventPhase, GetAgendaDay, GetNowNext, GetSessionDetail,
+    NoArgs, NowNext, SearchArgs, SearchSessions, SessionCard, SessionDetail, SessionDetailArgs,
+};
+use elements_protocol::event::SessionKind;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::invoke;
+use crate::icons::{back_icon, pin_icon, search_icon};
+use crate::shell::ErrorPanel;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Grouping {
+    ByTime,
+    ByRoom,
+}
+
+#[component]
+pub fn Agenda(overview: EventOverview) -> impl IntoView {
+    let first_day = overview.days.first().map(|d| d.index).unwrap_or(1);
+    let day = RwSignal::new(first_day);
+    let agenda = RwSignal::new(None::<Result<AgendaDay, ApiError>>);
+    let now_next = RwSignal::new(None::<NowNext>);
+    let track = RwSignal::new(None::<String>);
+    let grouping = RwSignal::new(Grouping::ByTime);
+    let query = RwSignal::new(String::new());
+    let results = RwSignal::new(None::<Result<Vec<SessionCard>, ApiError>>);
+    let selected = RwSignal::new(None::<String>);
+    let detail = RwSignal::new(None::<Result<SessionDetail, ApiError>>);
+
+    spawn_local(async move {
+        if let Ok(nn) = invoke::<GetNowNext>(&NoArgs {}).await {
+            // During the event, open on today's programme.
+            if nn.phase == EventPhase::During {
+                if let Some(d) = nn.now.first().or(nn.next.first()).map(|s| s.day) {
+                    day.set(d);
+                }
+            }
+            now_next.set(Some(nn));
+        }
+    });
+
+    // Each effect ignores answers that arrive after the person has moved on.
+    Effect::new(move |_| {
+        let d = day.get();
+        agenda.set(None);
+        spawn_local(async move {
+            let answer = invoke::<GetAgendaDay>(&AgendaDayArgs { day: d }).await;
+            if day.get_untracked() == d {
+                let ok = answer.is_ok();
+                agenda.set(Some(answer));
+                if ok {
+                    crate::api::report_ready_once("agenda");
+                }
+            }
+        });
+    });
+    Effect::new(move |_| {
+        let Some(id) = selected.get() else {
+            detail.set(None);
+            return;
+        };
+        detail.set(None);
+        spawn_local(async move {
+            let answer = invoke::<GetSessionDetail>(&SessionDetailArgs { id: id.clone() }).await;
+            if selected.get_untracked().as_deref() == Some(id.as_str()) {
+                detail.set(Some(answer));
+            }
+        });
+    });
+    Effect::new(move |_| {
+        let q = query.get();
+        if q.trim().is_empty() {
+            results.set(None);
+            return;
+        }
+        spawn_local(async move {
+            let answer = invoke::<SearchSessions>(&SearchArgs { query: q.clone() }).await;
+            if query.get_untracked() == q {
+                results.set(Some(answer));
+            }
+        });
+    });
+
+    let rooms = overview.rooms.clone();
+    let day_tabs = overview
+        .days
+        .iter()
+        .map(|d| {
+            let index = d.index;
+            let label = d.label.clone();
+            let count = d.session_count;
+            view! {
+                <button
+                    class="day-tab"
+                    class:active=move || day.get() == index
+                    role="tab"
+                    aria-selected=move || (day.get() == index).to_string()
+                    data-testid=format!("day-tab-{index}")
+                    on:click=move |_| day.set(index)
+                >
+                    <span class="day-label">{label}</span>
+                    <span class="day-count">{count} " sessions"</span>
+                </button>
+            }
+        })
+        .collect_view();
+    let track_chips = overview
+        .tracks
+        .iter()
+        .map(|t| {
+            let id = t.id.clone();
+            let id_for_click = t.id.clone();
+            let style = format!("--track: {}", t.color);
+            view! {
+                <button
+                    class="chip"
+                    style=style
+                    class:active=move || track.get().as_deref() == Some(id.as_str())
+                    on:click=move |_| {
+                        let next = if track.get_untracked().as_deref() == Some(id_for_click.as_str()) {
+                            None
+                        } else {
+                            Some(id_for_click.clone())
+                        };
+                        track.set(next)
+                    }
+                >
+                    <span class="chip-dot"></span>
+                    {t.name.clone()}
+                </button>
+            }
+        })
+        .collect_view();
+
+    let list = move || {
+        if let Some(found) = results.get() {
+            return match found {
+                Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                Ok(cards) if cards.is_empty() => {
+                    view! { <p class="empty" data-testid="search-empty">"No session matches “" {query.get_untracked()} "”."</p> }
+                        .into_any()
+                }
+                Ok(cards) => view! {
+                    <section class="slot">
+                        <h3 class="slot-heading">{cards.len()} " results"</h3>
+                        <div class="slot-cards">
+                            {cards.into_iter().map(|c| card_view(c, selected, "search-card", true)).collect_view()}
+                        </div>
+                    </section>
+                }
+                .into_any(),
+            };
+        }
+        match agenda.get() {
+            None => view! { <div class="loading" aria-busy="true">"Loading the programme…"</div> }.into_any(),
+            Some(Err(e)) => view! { <ErrorPanel error=e /> }.into_any(),
+            Some(Ok(a)) => {
+                let wanted = track.get();
+                let cards: Vec<SessionCard> = a
+                    .sessions
+                    .into_iter()
+                    .filter(|c| wanted.as_ref().is_none_or(|t| c.track.as_ref().map(|x| &x.id) == Some(t)))
+                    .collect();
+                if cards.is_empty() {
+                    return view! { <p class="empty">"No sessions in this track on this day."</p> }.into_any();
+                }
+                let groups = match grouping.get() {
+                    Grouping::ByTime => group_by(cards, |c| c.starts.clone(), |c| format!("{}", c.starts)),
+                    Grouping::ByRoom => {
+                        let mut g = group_by(cards, |c| c.room.id.clone(), |c| format!("{} · {}", c.room.name, c.room.floor));
+                        g.sort_by_key(|(key, _, _)| rooms.iter().position(|r| &r.id == key).unwrap_or(usize::MAX));
+                        g
+                    }
+                };
+                let by_room = grouping.get() == Grouping::ByRoom;
+                groups
+                    .into_iter()
+                    .map(|(_, heading, cards)| {
+                        view! {
+                            <section class="slot">
+                                <h3 class="slot-heading">{heading}</h3>
+                                <div class="slot-cards">
+                                    {cards.into_iter().map(|c| card_view(c, selected, "session-card", by_room)).collect_view()}
+                                </div>
+                            </section>
+                        }
+                    })
+                    .collect_view()
+                    .into_any()
+            }
+        }
+    };
+
+    view! {
+        <div class="agenda" class:has-detail=move || selected.get().is_some()>
+            <div class="agenda-main">
+                {move || now_next.get().map(now_next_view(selected))}
+                <div class="agenda-controls">
+                    <div class="day-tabs" role="tablist" aria-label="Programme days">{day_tabs}</div>
+                    <div class="toolbar">
+                        <label class="search">
+                            {search_icon()}
+                            <input
+                                type="search"
+                                placeholder="Search talks, speakers…"
+                                aria-label="Search sessions"
+                                data-testid="search"
+                                prop:value=move || query.get()
+                                on:input=move |ev| query.set(event_target_value(&ev))
+                            />
+                        </label>
+                        <div class="segmented" role="group" aria-label="Group sessions">
+                            <button class:active=move || grouping.get() == Grouping::ByTime
+                                on:click=move |_| grouping.set(Grouping::ByTime)>"By time"</button>
+                            <button class:active=move || grouping.get() == Grouping::ByRoom
+                                on:click=move |_| grouping.set(Grouping::ByRoom)>"By room"</button>
+                        </div>
+                    </div>
+                    <div class="chips" aria-label="Filter by track">{track_chips}</div>
+                </div>
+                <div class="session-list" data-testid="session-list">{list}</div>
+            </div>
+            <aside class="detail-pane" aria-live="polite">
+                {move || match (selected.get(), detail.get()) {
+                    (None, _) => view! {
+                        <div class="detail-placeholder">
+                            <p>"Pick a session to see its details and speakers."</p>
+                        </div>
+                    }.into_any(),
+                    (Some(_), None) => view! { <div class="loading">"Loading…"</div> }.into_any(),
+                    (Some(_), Some(Err(e))) => view! { <ErrorPanel error=e /> }.into_any(),
+                    (Some(_), Some(Ok(d))) => detail_view(d, selected).into_any(),
+                }}
+            </aside>
+        </div>
+    }
+}
+
+/// Groups cards by `key`, keeping first-seen order; each group gets a heading.
+fn group_by(
+    cards: Vec<SessionCard>,
+    key: impl Fn(&SessionCard) -> String,
+    heading: impl Fn(&SessionCard) -> String,
+) -> Vec<(String, String, Vec<SessionCard>)> {
+    let mut groups: Vec<(String, String, Vec<SessionCard>)> = Vec::new();
+    for c in cards {
+        let k = key(&c);
+        match groups.iter_mut().find(|(gk, _, _)| *gk == k) {
+            Some(g) => g.2.push(c),
+            None => groups.push((k, heading(&c), vec![c])),
+        }
+    }
+    groups
+}
+
+fn kind_label(kind: SessionKind) -> &'static str {
+    match kind {
+        SessionKind::Keynote => "Keynote",
+        SessionKind::Talk => "Talk",
+        SessionKind::Panel => "Panel",
+        SessionKind::Workshop => "Workshop",
+        SessionKind::Lightning => "Lightning talks",
+        SessionKind::Break => "Break",
+    }
+}
+
+fn card_view(c: SessionCard, selected: RwSignal<Option<String>>, testid: &'static str, show_time: bool) -> impl IntoView {
+    let id = c.id.clone();
+    let id_for_class = c.id.clone();
+    let color = c.track.as_ref().map(|t| t.color.clone()).unwrap_or_else(|| "var(--muted-line)".into());
+    let is_break = c.kind == SessionKind::Break;
+    view! {
+        <button
+            class="session-card"
+            class:break=is_break
+            class:selected=move || selected.get().as_deref() == Some(id_for_class.as_str())
+            style=format!("--track: {color}")
+            data-testid=testid
+            data-session-id=c.id.clone()
+            data-day=c.day.to_string()
+            on:click=move |_| selected.set(Some(id.clone()))
+        >
+            <div class="card-top">
+                <span class="card-time">
+                    {if show_time { format!("{}–{}", c.starts, c.ends) } else { format!("{} min", c.duration_minutes) }}
+                </span>
+                <span class="card-kind">{kind_label(c.kind)}</span>
+            </div>
+            <h4 class="card-title">{c.title.clone()}</h4>
+            {(!c.speakers.is_empty()).then(|| view! { <p class="card-speakers">{c.speakers.clone()}</p> })}
+            <div class="card-bottom">
+                <span class="card-room">{pin_icon()} {c.room.name.clone()}</span>
+                {c.track.clone().map(|t| view! { <span class="card-track">{t.name}</span> })}
+            </div>
+        </button>
+    }
+}
+
+fn now_next_view(selected: RwSignal<Option<String>>) -> impl Fn(NowNext) -> AnyView {
+    move |nn: NowNext| {
+        let (title_now, title_next) = match nn.phase {
+            EventPhase::Before => ("", "First up"),
+            EventPhase::During => ("On now", "Up next"),
+            EventPhase::After => ("", ""),
+        };
+        let now_cards = nn.now.clone();
+        let next_cards: Vec<SessionCard> = nn.next.iter().take(6).cloned().collect();
+        view! {
+            <section class="now-next" data-testid="now-next" data-phase=format!("{:?}", nn.phase).to_lowercase()>
+                <p class="now-next-headline">{nn.headline.clone()}</p>
+                {(!now_cards.is_empty()).then(|| view! {
+                    <h3 class="strip-title">{title_now}</h3>
+                    <div class="strip">{now_cards.into_iter().map(|c| card_view(c, selected, "nownext-card", true)).collect_view()}</div>
+                })}
+                {(!next_cards.is_empty() && !title_next.is_empty()).then(|| view! {
+                    <h3 class="strip-title">{title_next}</h3>
+                    <div class="strip">{next_cards.into_iter().map(|c| card_view(c, selected, "nownext-card", true)).collect_view()}</div>
+                })}
+            </section>
+        }
+        .into_any()
+    }
+}
+
+fn initials(name: &str) -> String {
+    name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect()
+}
+
+fn detail_view(d: SessionDetail, selected: RwSignal<Option<String>>) -> impl IntoView {
+    let c = d.card;
+    let color = c.track.as_ref().map(|t| t.color.clone()).unwrap_or_else(|| "var(--muted-line)".into());
+    let language = match d.language.as_str() {
+        "en" => "English".to_string(),
+        "de" => "Deutsch".to_string(),
+        other => other.to_string(),
+    };
+    view! {
+        <article class="detail" data-testid="session-detail" data-session-id=c.id.clone() style=format!("--track: {color}")>
+            <button class="back" data-testid="detail-back" on:click=move |_| selected.set(None)>
+                {back_icon()} <span>"Agenda"</span>
+            </button>
+            <p class="detail-kind">{kind_label(c.kind)} {c.track.clone().map(|t| format!(" · {}", t.name))}</p>
+            <h2 class="detail-title" data-testid="detail-title">{c.title.clone()}</h2>
+            <dl class="detail-facts">
+                <div><dt>"When"</dt><dd>{d.day_label.clone()} ", " {c.starts.clone()} "–" {c.ends.clone()}
+                    <span class="muted">" (" {c.duration_minutes} " min)"</span></dd></div>
+                <div><dt>"Where"</dt><dd>{c.room.name.clone()} <span class="muted">" · " {c.room.floor.clone()}</span></dd></div>
+                <div><dt>"Language"</dt><dd>{language}</dd></div>
+            </dl>
+            {(!d.summary.is_empty()).then(|| view! { <p class="detail-summary">{d.summary.clone()}</p> })}
+            {(!d.tags.is_empty()).then(|| view! {
+                <ul class="tags">{d.tags.iter().map(|t| view! { <li>{t.clone()}</li> }).collect_view()}</ul>
+            })}
+            {(!d.speakers.is_empty()).then(|| view! {
+                <h3 class="detail-subtitle">{if d.speakers.len() == 1 { "Speaker" } else { "Speakers" }}</h3>
+                <ul class="speakers" data-testid="speakers">
+                    {d.speakers.iter().map(|s| view! {
+                        <li class="speaker">
+                            <span class="avatar" aria-hidden="true">{initials(&s.name)}</span>
+                            <div>
+                                <p class="speaker-name">{s.name.clone()}</p>
+                                <p class="speaker-affiliation">{s.affiliation.clone()}</p>
+                                <p class="speaker-bio">{s.bio.clone()}</p>
+                            </div>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </article>
+    }
+}

@@ -1,0 +1,4 @@
+//! One module per Element, named as in the protocol's `ElementKind`.
+
+pub mod agenda;
+pub mod coming_soon;

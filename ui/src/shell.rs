@@ -1,0 +1,112 @@
+//! The app shell: event header, navigation between the Elements the event enables, and the
+//! active Element's screen. Navigation is a bottom tab bar on phones and a side rail from
+//! tablet width up (CSS decides; the markup is the same).
+
+use elements_protocol::app::{ApiError, EventOverview, GetEventOverview, NoArgs};
+use elements_protocol::event::ElementKind;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::invoke;
+use crate::elements::{agenda::Agenda, coming_soon::ComingSoon};
+use crate::icons::element_icon;
+
+#[component]
+pub fn Shell() -> impl IntoView {
+    let overview = RwSignal::new(None::<Result<EventOverview, ApiError>>);
+    spawn_local(async move {
+        overview.set(Some(invoke::<GetEventOverview>(&NoArgs {}).await));
+    });
+    move || match overview.get() {
+        None => view! {
+            <div class="splash" data-testid="splash">
+                <div class="splash-mark"></div>
+                <p>"Opening your event…"</p>
+            </div>
+        }
+        .into_any(),
+        Some(Err(e)) => view! { <ErrorPanel error=e /> }.into_any(),
+        Some(Ok(ov)) => view! { <Frame overview=ov /> }.into_any(),
+    }
+}
+
+#[component]
+pub fn ErrorPanel(error: ApiError) -> impl IntoView {
+    view! {
+        <div class="error-panel" role="alert" data-testid="error" data-code=error.code.as_str()>
+            <h2>"Something went wrong"</h2>
+            <p>{error.message}</p>
+            <p class="muted">"Error code: " {error.code.as_str()}</p>
+        </div>
+    }
+}
+
+#[component]
+fn Frame(overview: EventOverview) -> impl IntoView {
+    let active = RwSignal::new(overview.elements.first().map(|e| e.kind).unwrap_or(ElementKind::Agenda));
+    let notice = RwSignal::new(overview.notice.clone());
+    let style = format!("--brand: {}; --accent: {};", overview.primary_color, overview.accent_color);
+    let elements = overview.elements.clone();
+    let nav_items = elements
+        .iter()
+        .map(|e| {
+            let kind = e.kind;
+            let title = e.title.clone();
+            view! {
+                <button
+                    class="nav-item"
+                    class:active=move || active.get() == kind
+                    data-testid=format!("nav-{}", kind.as_str())
+                    aria-current=move || if active.get() == kind { Some("page") } else { None }
+                    on:click=move |_| active.set(kind)
+                >
+                    {element_icon(kind)}
+                    <span class="nav-label">{title}</span>
+                </button>
+            }
+        })
+        .collect_view();
+    let ov = StoredValue::new(overview.clone());
+    view! {
+        <div class="app" style=style>
+            <nav class="nav" aria-label="Elements">
+                <div class="nav-brand" aria-hidden="true">
+                    <span class="brand-dot"></span>
+                </div>
+                {nav_items}
+            </nav>
+            <div class="main">
+                <header class="topbar">
+                    <div class="event-title">
+                        <h1 data-testid="event-name">{overview.name.clone()}</h1>
+                        <p class="event-meta">
+                            <span>{overview.dates_label.clone()}</span>
+                            <span class="sep">"·"</span>
+                            <span>{overview.venue.clone()}</span>
+                        </p>
+                    </div>
+                </header>
+                {move || notice.get().map(|text| view! {
+                    <div class="notice" role="status" data-testid="notice">
+                        <p>{text}</p>
+                        <button class="link" on:click=move |_| notice.set(None)>"Dismiss"</button>
+                    </div>
+                })}
+                <main class="content">
+                    {move || {
+                        let kind = active.get();
+                        let title = elements
+                            .iter()
+                            .find(|e| e.kind == kind)
+                            .map(|e| e.title.clone())
+                            .unwrap_or_default();
+                        match kind {
+                            ElementKind::Agenda => view! { <Agenda overview=ov.get_value() /> }.into_any(),
+                            other => view! { <ComingSoon kind=other title=title /> }.into_any(),
+                        }
+                    }}
+                </main>
+            </div>
+        </div>
+    }
+}

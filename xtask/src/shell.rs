@@ -1,0 +1,209 @@
+//! Running commands and background services (Xvfb, tauri-driver) with clean shutdown.
+
+use std::borrow::BorrowMut;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+pub type Cmd = Command;
+
+/// Runs a command to completion, echoing it first; a non-zero exit is an error naming it.
+pub fn run(mut cmd: impl BorrowMut<Command>) -> Result<(), String> {
+    let cmd = cmd.borrow_mut();
+    let shown = describe(cmd);
+    eprintln!("    $ {shown}");
+    let status = cmd.status().map_err(|e| format!("could not start `{shown}`: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{shown}` failed ({status})"))
+    }
+}
+
+/// Runs a command and returns its stdout, or `None` if it is missing or fails.
+pub fn output(cmd: &mut Command) -> Option<String> {
+    let out = cmd.stderr(Stdio::null()).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn describe(cmd: &Command) -> String {
+    let mut s = cmd.get_program().to_string_lossy().into_owned();
+    for a in cmd.get_args() {
+        s.push(' ');
+        s.push_str(&a.to_string_lossy());
+    }
+    s
+}
+
+pub fn unique() -> u64 {
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
+
+fn terminate(child: &mut Child, name: &str) {
+    // SIGTERM first: tauri-driver only stops its WebKitWebDriver child on a clean signal.
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    eprintln!("    {name} ignored SIGTERM for 10 s; killing it");
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// A service that lives as long as this value; logs go to `target/logs/<name>.log`.
+pub struct Background {
+    child: Child,
+    name: String,
+}
+
+impl Background {
+    pub fn spawn(name: &str, cmd: &mut Command) -> Result<Background, String> {
+        let logs = crate::target_dir().join("logs");
+        std::fs::create_dir_all(&logs).map_err(|e| format!("creating {}: {e}", logs.display()))?;
+        let log_path = logs.join(format!("{name}.log"));
+        let log = std::fs::File::create(&log_path).map_err(|e| format!("creating {}: {e}", log_path.display()))?;
+        let err = log.try_clone().map_err(|e| e.to_string())?;
+        eprintln!("    starting {name} in the background (log: {})", log_path.display());
+        let child = cmd
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(err)
+            .spawn()
+            .map_err(|e| format!("could not start {name} ({}): {e}", describe(cmd)))?;
+        Ok(Background { child, name: name.to_string() })
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        terminate(&mut self.child, &self.name);
+    }
+}
+
+/// A virtual X screen.
+pub struct Xvfb {
+    _server: Background,
+    pub display: u32,
+}
+
+impl Xvfb {
+    /// Starts Xvfb on the first free display number from `preferred`, and waits for its socket.
+    pub fn start(preferred: u32, screen: &str) -> Result<Xvfb, String> {
+        let display = (preferred..preferred + 50)
+            .find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists() && !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists())
+            .ok_or("no free X display number")?;
+        let server = Background::spawn(
+            &format!("xvfb-{display}"),
+            Command::new("Xvfb").args([&format!(":{display}"), "-screen", "0", screen, "-nolisten", "tcp"]),
+        )?;
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{display}"));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !socket.exists() {
+            if Instant::now() > deadline {
+                return Err(format!("Xvfb :{display} did not come up within 20 s (see target/logs)"));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(Xvfb { _server: server, display })
+    }
+}
+
+pub fn free_port() -> Result<u16, String> {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free local port: {e}"))?;
+    l.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+}
+
+pub fn wait_for_port(port: u16, timeout: Duration) -> Result<(), String> {
+    let deadline = Instant::now() + timeout;
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if Instant::now() > deadline {
+            return Err(format!("nothing listened on 127.0.0.1:{port} within {} s (see target/logs)", timeout.as_secs()));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(())
+}
+
+pub fn gzip_size(path: &Path) -> Result<u64, String> {
+    let out = Command::new("gzip").arg("-9").arg("-c").arg(path).output().map_err(|e| format!("gzip: {e}"))?;
+    Ok(out.stdout.len() as u64)
+}
+
+pub struct Launch {
+    pub wall_ms: u128,
+    pub app_reported_ms: u64,
+    pub app_rss_kib: u64,
+    pub total_rss_kib: u64,
+}
+
+/// Launches the app on `data_dir`, waits (60 s at most) for its "agenda on screen" report, reads
+/// its memory and that of its WebKit child processes, and stops it.
+pub fn launch_and_wait_ready(app: &Path, data_dir: &Path, display: &str) -> Result<Launch, String> {
+    let started = Instant::now();
+    let mut child = Command::new(app)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env("DISPLAY", display)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("starting {}: {e}", app.display()))?;
+    let stderr = child.stderr.take().ok_or("no stderr")?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(ms) = line.strip_prefix("elements: agenda on screen ").and_then(|r| r.split(" ms").next()) {
+                let _ = tx.send(ms.trim().parse::<u64>().unwrap_or(0));
+            }
+        }
+    });
+    let reported = rx.recv_timeout(Duration::from_secs(60));
+    let wall_ms = started.elapsed().as_millis();
+    let pid = child.id();
+    let app_rss = rss_kib(pid);
+    let total: u64 = app_rss + descendants(pid).into_iter().map(rss_kib).sum::<u64>();
+    terminate(&mut child, "elements");
+    let app_reported_ms = reported.map_err(|_| "the app did not report its agenda on screen within 60 s".to_string())?;
+    Ok(Launch { wall_ms, app_reported_ms, app_rss_kib: app_rss, total_rss_kib: total })
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn descendants(root: u32) -> Vec<u32> {
+    let mut parents = Vec::new();
+    if let Ok(entries) = std::fs::read_dir("/proc") {
+        for e in entries.flatten() {
+            let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else { continue };
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+            // The command name is parenthesised and may hold spaces; fields resume after ')'.
+            let ppid = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok());
+            if let Some(ppid) = ppid {
+                parents.push((pid, ppid));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut frontier = vec![root];
+    while let Some(p) = frontier.pop() {
+        for &(pid, ppid) in &parents {
+            if ppid == p && !out.contains(&pid) {
+                out.push(pid);
+                frontier.push(pid);
+            }
+        }
+    }
+    out
+}
