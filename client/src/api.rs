@@ -9,8 +9,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 use elements_protocol::app::{
-    AgendaDay, AgendaDayArgs, ApiError, ReadyArgs, DayTab, ElementNav, ErrorCode, EventOverview, EventPhase, NowNext, RoomTag,
-    SearchArgs, SessionCard, SessionDetail, SessionDetailArgs, SpeakerCard, TrackTag,
+    AgendaDay, AgendaDayArgs, ApiError, DayTab, ElementNav, ErrorCode, EventOverview, EventPhase, NowNext, ReadyArgs,
+    RoomTag, SearchArgs, SessionCard, SessionDetail, SessionDetailArgs, SpeakerCard, TrackTag,
 };
 use elements_protocol::event::{ElementKind, Manifest, Session, SessionKind};
 
@@ -91,7 +91,12 @@ impl AppApi {
             recovered: opened.recovery.as_ref().map(|r| r.message()),
         };
         Ok((
-            AppApi { store: Mutex::new(cache), notice: report.recovered.clone(), clock, launched_at: std::time::Instant::now() },
+            AppApi {
+                store: Mutex::new(cache),
+                notice: report.recovered.clone(),
+                clock,
+                launched_at: std::time::Instant::now(),
+            },
             report,
         ))
     }
@@ -133,12 +138,19 @@ impl AppApi {
             elements: manifest
                 .elements
                 .iter()
-                .map(|e| ElementNav { kind: e.kind, title: e.title.clone().unwrap_or_else(|| default_title(e.kind).into()) })
+                .map(|e| ElementNav {
+                    kind: e.kind,
+                    title: e.title.clone().unwrap_or_else(|| default_title(e.kind).into()),
+                })
                 .collect(),
             days: manifest
                 .days
                 .iter()
-                .map(|d| DayTab { index: d.index, label: d.label.clone(), session_count: counts.get(&d.index).copied().unwrap_or(0) })
+                .map(|d| DayTab {
+                    index: d.index,
+                    label: d.label.clone(),
+                    session_count: counts.get(&d.index).copied().unwrap_or(0),
+                })
                 .collect(),
             // Both in the event's own order, not hash order.
             tracks: lookup.track_order.iter().filter_map(|id| lookup.tracks.get(id).cloned()).collect(),
@@ -152,7 +164,10 @@ impl AppApi {
         let manifest = manifest(&*store)?;
         let day = manifest.days.iter().find(|d| d.index == args.day).ok_or_else(|| {
             let known: Vec<String> = manifest.days.iter().map(|d| d.index.to_string()).collect();
-            ApiError::new(ErrorCode::NotFound, format!("day {} is not part of this event (days: {})", args.day, known.join(", ")))
+            ApiError::new(
+                ErrorCode::NotFound,
+                format!("day {} is not part of this event (days: {})", args.day, known.join(", ")),
+            )
         })?;
         let lookup = Lookup::load(&*store)?;
         let sessions = store.sessions_on_day(args.day).map_err(cache_error)?;
@@ -218,10 +233,9 @@ impl AppApi {
     pub fn session_detail(&self, args: SessionDetailArgs) -> Result<SessionDetail, ApiError> {
         let store = self.store()?;
         let manifest = manifest(&*store)?;
-        let session = store
-            .session(&args.id)
-            .map_err(cache_error)?
-            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("there is no session \"{}\" in this event", args.id)))?;
+        let session = store.session(&args.id).map_err(cache_error)?.ok_or_else(|| {
+            ApiError::new(ErrorCode::NotFound, format!("there is no session \"{}\" in this event", args.id))
+        })?;
         let lookup = Lookup::load(&*store)?;
         let day = elements_domain::day_of(&manifest.days, &session.starts_at).unwrap_or(0);
         let speakers = store.speakers().map_err(cache_error)?;
@@ -282,7 +296,10 @@ fn cache_error(e: CacheError) -> ApiError {
 
 fn manifest(store: &dyn EventStore) -> Result<Manifest, ApiError> {
     store.loaded_event().map_err(cache_error)?.map(|e| e.manifest).ok_or_else(|| {
-        ApiError::new(ErrorCode::CacheUnavailable, "no event is loaded yet; restart the app to load the bundled demo event")
+        ApiError::new(
+            ErrorCode::CacheUnavailable,
+            "no event is loaded yet; restart the app to load the bundled demo event",
+        )
     })
 }
 
@@ -311,7 +328,10 @@ impl Lookup {
                 })
                 .collect(),
             track_order: tracks.iter().map(|t| t.id.clone()).collect(),
-            tracks: tracks.into_iter().map(|t| (t.id.clone(), TrackTag { id: t.id, name: t.name, color: t.color })).collect(),
+            tracks: tracks
+                .into_iter()
+                .map(|t| (t.id.clone(), TrackTag { id: t.id, name: t.name, color: t.color }))
+                .collect(),
             speaker_names: store.speakers().map_err(cache_error)?.into_iter().map(|s| (s.id, s.name)).collect(),
         })
     }

@@ -56,7 +56,10 @@ fn session_detail_carries_speakers_room_and_times() {
     let s = b.sessions.iter().find(|s| s.speaker_ids.len() >= 2).expect("a session with two speakers");
     let d = api.session_detail(SessionDetailArgs { id: s.id.clone() }).expect("detail");
     assert_eq!(d.card.title, s.title);
-    assert_eq!(d.speakers.iter().map(|x| x.id.as_str()).collect::<Vec<_>>(), s.speaker_ids.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(
+        d.speakers.iter().map(|x| x.id.as_str()).collect::<Vec<_>>(),
+        s.speaker_ids.iter().map(String::as_str).collect::<Vec<_>>()
+    );
     assert_eq!(d.card.starts, s.starts_at.format("%H:%M").to_string());
     let room = b.rooms.iter().find(|r| r.id == s.room_id).expect("room");
     assert_eq!(d.card.room.name, room.name);
@@ -130,7 +133,11 @@ fn the_demo_event_is_a_realistic_three_day_conference() {
     }
     for kind in ["toilet", "exit", "food", "booth", "stairs", "lift"] {
         assert!(
-            b.points_of_interest.iter().any(|p| serde_json::to_value(p.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).as_deref() == Some(kind)),
+            b.points_of_interest.iter().any(|p| serde_json::to_value(p.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .as_deref()
+                == Some(kind)),
             "has a {kind}"
         );
     }

@@ -77,16 +77,19 @@ fn write_v1_snapshot(conn: &rusqlite::Connection, b: &EventBundle) {
     )
     .expect("event");
     for f in &b.floors {
-        conn.execute("INSERT INTO floor (id, level, body) VALUES (?1, ?2, ?3)", params![f.id, f.level, json(f)]).expect("floor");
+        conn.execute("INSERT INTO floor (id, level, body) VALUES (?1, ?2, ?3)", params![f.id, f.level, json(f)])
+            .expect("floor");
     }
     for r in &b.rooms {
-        conn.execute("INSERT INTO room (id, floor_id, body) VALUES (?1, ?2, ?3)", params![r.id, r.floor_id, json(r)]).expect("room");
+        conn.execute("INSERT INTO room (id, floor_id, body) VALUES (?1, ?2, ?3)", params![r.id, r.floor_id, json(r)])
+            .expect("room");
     }
     for t in &b.tracks {
         conn.execute("INSERT INTO track (id, body) VALUES (?1, ?2)", params![t.id, json(t)]).expect("track");
     }
     for s in &b.speakers {
-        conn.execute("INSERT INTO speaker (id, name, body) VALUES (?1, ?2, ?3)", params![s.id, s.name, json(s)]).expect("speaker");
+        conn.execute("INSERT INTO speaker (id, name, body) VALUES (?1, ?2, ?3)", params![s.id, s.name, json(s)])
+            .expect("speaker");
     }
     for s in &b.sessions {
         let day = elements_domain::day_of(&b.manifest.days, &s.starts_at).expect("day");
@@ -161,7 +164,9 @@ fn assert_recovers(dir: &Path, original: &[u8]) {
         .expect("list")
         .filter_map(|e| e.ok())
         .filter(|e| e.file_name().to_string_lossy().starts_with("cache.sqlite3.damaged-"))
-        .filter(|e| !e.file_name().to_string_lossy().ends_with("-wal") && !e.file_name().to_string_lossy().ends_with("-shm"))
+        .filter(|e| {
+            !e.file_name().to_string_lossy().ends_with("-wal") && !e.file_name().to_string_lossy().ends_with("-shm")
+        })
         .collect();
     assert_eq!(kept.len(), 1, "exactly one file moved aside");
     if !original.is_empty() {

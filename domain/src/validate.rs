@@ -57,8 +57,7 @@ pub fn validate(bundle: &EventBundle) -> Result<(), Vec<ValidationError>> {
     let tracks = unique_ids("tracks", bundle.tracks.iter().map(|t| t.id.as_str()), &mut err);
     let speakers = unique_ids("speakers", bundle.speakers.iter().map(|s| s.id.as_str()), &mut err);
     let sessions = unique_ids("sessions", bundle.sessions.iter().map(|s| s.id.as_str()), &mut err);
-    let pois =
-        unique_ids("points_of_interest", bundle.points_of_interest.iter().map(|p| p.id.as_str()), &mut err);
+    let pois = unique_ids("points_of_interest", bundle.points_of_interest.iter().map(|p| p.id.as_str()), &mut err);
     unique_ids("polls", bundle.polls.iter().map(|p| p.id.as_str()), &mut err);
     unique_ids("quests", bundle.quests.iter().map(|q| q.id.as_str()), &mut err);
     unique_ids("people", bundle.people.iter().map(|p| p.id.as_str()), &mut err);
@@ -98,7 +97,10 @@ pub fn validate(bundle: &EventBundle) -> Result<(), Vec<ValidationError>> {
             err(format!("points_of_interest[{i}] ({})", p.id), format!("floor_id \"{}\" is not a floor", p.floor_id));
         } else if let Some(f) = bundle.floors.iter().find(|f| f.id == p.floor_id) {
             if p.x > f.width || p.y > f.height {
-                err(format!("points_of_interest[{i}] ({})", p.id), format!("lies outside the {}×{} plan", f.width, f.height));
+                err(
+                    format!("points_of_interest[{i}] ({})", p.id),
+                    format!("lies outside the {}×{} plan", f.width, f.height),
+                );
             }
         }
     }
@@ -119,7 +121,10 @@ pub fn validate(bundle: &EventBundle) -> Result<(), Vec<ValidationError>> {
         for c in &q.checkpoints {
             if let Some(poi) = &c.poi_id {
                 if !pois.contains(poi.as_str()) {
-                    err(format!("quests[{i}] ({}) checkpoint {}", q.id, c.id), format!("poi_id \"{poi}\" is not a point of interest"));
+                    err(
+                        format!("quests[{i}] ({}) checkpoint {}", q.id, c.id),
+                        format!("poi_id \"{poi}\" is not a point of interest"),
+                    );
                 }
             }
         }

@@ -143,7 +143,12 @@ async fn agenda_shows_the_demo_event_and_exactly_the_first_days_sessions() {
 
         // Another day: its own sessions, not the first day's.
         let second = b.manifest.days[1].index;
-        c.find(Locator::Css(&format!("[data-testid=day-tab-{second}]"))).await.expect("tab").click().await.expect("click");
+        c.find(Locator::Css(&format!("[data-testid=day-tab-{second}]")))
+            .await
+            .expect("tab")
+            .click()
+            .await
+            .expect("click");
         let mut shown = wait_for_day(&c, &b, second).await;
         let mut expected = session_ids_on(&b, second);
         shown.sort();
@@ -195,7 +200,12 @@ async fn search_finds_a_session_by_speaker_name() {
         let session = b.sessions.iter().find(|s| !s.speaker_ids.is_empty()).expect("a session with a speaker");
         let speaker = b.speakers.iter().find(|s| s.id == session.speaker_ids[0]).expect("speaker");
         let surname = speaker.name.split_whitespace().last().expect("surname").to_string();
-        c.find(Locator::Css("[data-testid=search]")).await.expect("search box").send_keys(&surname).await.expect("type");
+        c.find(Locator::Css("[data-testid=search]"))
+            .await
+            .expect("search box")
+            .send_keys(&surname)
+            .await
+            .expect("type");
         let found = eventually("search results", WAIT, || async {
             let ids = attrs(&c, "[data-testid=search-card]", "data-session-id").await;
             (!ids.is_empty()).then_some(ids)
@@ -238,8 +248,9 @@ async fn screenshots_at_phone_tablet_and_venue_screen_sizes() {
             } else {
                 assert!(nav_top < 1.0 && nav_width < 120.0, "{name}: side rail, got {nav}");
             }
+            after_paint(&c).await;
             let (x, y, _, _) = c.get_window_rect().await.expect("window rect");
-            shoot(&dir, &format!("agenda-{name}"), x, y, w, h);
+            let agenda = shoot(&dir, &format!("agenda-{name}"), (x, y, w, h), None).await;
 
             // Open the first card with speakers and screenshot the detail.
             let card = c.find(Locator::Css("[data-testid=session-card]:not(.break)")).await.expect("a session card");
@@ -260,24 +271,63 @@ async fn screenshots_at_phone_tablet_and_venue_screen_sizes() {
                 .await
                 .expect("layout");
             assert_eq!(list_visible.as_bool(), Some(w >= 1200), "{name}: detail beside the list only on wide screens");
-            shoot(&dir, &format!("detail-{name}"), x, y, w, h);
+            after_paint(&c).await;
+            shoot(&dir, &format!("detail-{name}"), (x, y, w, h), Some(&agenda)).await;
         })
         .await;
     }
 }
 
+/// Returns once the webview has painted twice more: whatever the DOM holds now is on screen.
+async fn after_paint(c: &Client) {
+    c.execute_async(
+        "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+        vec![],
+    )
+    .await
+    .expect("animation frames");
+}
+
 /// Captures the window's area of the X screen (WebKitWebDriver's own screenshots come out
-/// blank) and checks the picture has real content, not a flat colour.
-fn shoot(dir: &std::path::Path, name: &str, x: u64, y: u64, w: u32, h: u32) {
+/// blank) once the picture has settled: two captures in a row identical, and different from
+/// `before` (the screen the last action changed). The DOM updates before the pixels do, so this
+/// waits for the pixels. Checks the picture has real content, not a flat colour.
+async fn shoot(dir: &std::path::Path, name: &str, rect: (u64, u64, u32, u32), before: Option<&[u8]>) -> Vec<u8> {
+    let (x, y, w, h) = rect;
+    let capture = || {
+        let out = std::process::Command::new("import")
+            .args(["-window", "root", "-crop", &format!("{w}x{h}+{x}+{y}"), "+repage", "png:-"])
+            .output()
+            .expect("run ImageMagick's import");
+        assert!(out.status.success(), "import failed for {name}: {}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    let colours = |png: &[u8]| -> u32 {
+        use std::io::Write;
+        let mut child = std::process::Command::new("identify")
+            .args(["-format", "%k", "png:-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("run ImageMagick's identify");
+        child.stdin.take().expect("stdin").write_all(png).expect("feed identify");
+        let out = child.wait_with_output().expect("identify");
+        String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(0)
+    };
+    // A window still painting is flat or changing; a settled one is rich and stable over three
+    // captures (a few hundred milliseconds: X lags the webview's paint under Xvfb).
+    let mut previous = vec![capture(), capture()];
+    let (picture, count) = eventually(&format!("{name} to settle on screen with real content"), WAIT, || {
+        let now = capture();
+        let stable = previous.iter().all(|p| *p == now) && before.is_none_or(|b| b != now.as_slice());
+        previous.remove(0);
+        previous.push(now.clone());
+        let count = if stable { colours(&now) } else { 0 };
+        async move { (count > 50).then_some((now, count)) }
+    })
+    .await;
     let path = dir.join(format!("{name}.png"));
-    let status = std::process::Command::new("import")
-        .args(["-window", "root", "-crop", &format!("{w}x{h}+{x}+{y}"), "+repage"])
-        .arg(&path)
-        .status()
-        .expect("run ImageMagick's import");
-    assert!(status.success(), "import failed for {name}");
-    let colours = std::process::Command::new("identify").args(["-format", "%k"]).arg(&path).output().expect("identify");
-    let colours: u32 = String::from_utf8_lossy(&colours.stdout).trim().parse().unwrap_or(0);
-    assert!(colours > 50, "{name}.png has only {colours} colours: the window looks empty");
-    eprintln!("screenshot: {} ({colours} colours)", path.display());
+    std::fs::write(&path, &picture).expect("write screenshot");
+    eprintln!("screenshot: {} ({count} colours)", path.display());
+    picture
 }

@@ -38,7 +38,8 @@ fn parse_args() -> Result<Options, String> {
             Some("--kiosk") => o.kiosk = true,
             Some("--window-size") => {
                 let v = args.next().and_then(|v| v.into_string().ok()).ok_or("--window-size needs WIDTHxHEIGHT")?;
-                o.window_size = Some(parse_size(&v).ok_or_else(|| format!("--window-size {v:?}: expected e.g. 390x844"))?);
+                o.window_size =
+                    Some(parse_size(&v).ok_or_else(|| format!("--window-size {v:?}: expected e.g. 390x844"))?);
             }
             Some("-h" | "--help") => return Err(USAGE.into()),
             _ => return Err(format!("unknown argument {arg:?}\n{USAGE}")),
@@ -46,7 +47,8 @@ fn parse_args() -> Result<Options, String> {
     }
     if o.window_size.is_none() {
         if let Ok(v) = std::env::var("ELEMENTS_WINDOW_SIZE") {
-            o.window_size = Some(parse_size(&v).ok_or_else(|| format!("ELEMENTS_WINDOW_SIZE={v:?}: expected e.g. 390x844"))?);
+            o.window_size =
+                Some(parse_size(&v).ok_or_else(|| format!("ELEMENTS_WINDOW_SIZE={v:?}: expected e.g. 390x844"))?);
         }
     }
     Ok(o)

@@ -5,11 +5,15 @@ use leptos::prelude::*;
 
 pub fn element_icon(kind: ElementKind) -> impl IntoView {
     let d = match kind {
-        ElementKind::Agenda => "M7 3v3M17 3v3M4 8h16M5 5h14a1 1 0 0 1 1 1v13a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1zM8 12h3M8 16h6",
+        ElementKind::Agenda => {
+            "M7 3v3M17 3v3M4 8h16M5 5h14a1 1 0 0 1 1 1v13a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1zM8 12h3M8 16h6"
+        }
         ElementKind::Map => "M9 4 3 6v14l6-2 6 2 6-2V4l-6 2-6-2zM9 4v14M15 6v14",
         ElementKind::Voting => "M5 20V10M12 20V4M19 20v-7",
         ElementKind::Quests => "M5 21V4M5 4h11l-2 4 2 4H5",
-        ElementKind::People => "M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21a7 7 0 0 1 14 0M16 3.5a4 4 0 0 1 0 7.5M22 21a7 7 0 0 0-4-6.3",
+        ElementKind::People => {
+            "M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21a7 7 0 0 1 14 0M16 3.5a4 4 0 0 1 0 7.5M22 21a7 7 0 0 0-4-6.3"
+        }
         ElementKind::Me => "M12 12a4.5 4.5 0 1 0 0-9 4.5 4.5 0 0 0 0 9zM4 21a8 8 0 0 1 16 0",
     };
     view! {

@@ -40,7 +40,10 @@ fn main() -> ExitCode {
 }
 
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives one level below the workspace root").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
 }
 
 pub fn target_dir() -> PathBuf {
@@ -56,13 +59,31 @@ fn build_ui(tools: &setup::Tools) -> Result<(), String> {
     step("building the UI (Leptos → wasm32)");
     let started = Instant::now();
     let mut cargo = tools.wasm.cargo_command();
-    cargo.args(["build", "-p", "elements-ui", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"]);
+    cargo.args([
+        "build",
+        "--locked",
+        "-p",
+        "elements-ui",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+    ]);
     run(cargo)?;
     let wasm = target_dir().join("wasm32-unknown-unknown/wasm-release/elements-ui.wasm");
     let dist = root().join("ui/dist");
     std::fs::create_dir_all(&dist).map_err(|e| format!("cannot create {}: {e}", dist.display()))?;
     run(Cmd::new(&tools.wasm_bindgen)
-        .args(["--target", "web", "--no-typescript", "--remove-name-section", "--remove-producers-section", "--out-name", "ui", "--out-dir"])
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--remove-name-section",
+            "--remove-producers-section",
+            "--out-name",
+            "ui",
+            "--out-dir",
+        ])
         .arg(&dist)
         .arg(&wasm))?;
     for file in ["index.html", "style.css"] {
@@ -74,7 +95,7 @@ fn build_ui(tools: &setup::Tools) -> Result<(), String> {
 
 fn build_app() -> Result<PathBuf, String> {
     step("building the app (Tauri 2, debug)");
-    run(Cmd::new("cargo").args(["build", "-p", "elements-app", "--bin", "elements"]))?;
+    run(Cmd::new("cargo").args(["build", "--locked", "-p", "elements-app", "--bin", "elements"]))?;
     Ok(target_dir().join("debug/elements"))
 }
 
@@ -98,7 +119,15 @@ fn cmd_test() -> Result<(), String> {
     let tools = setup::ensure(&setup::Needs { test_tools: true })?;
     build_ui(&tools)?;
     step("unit and integration tests (protocol, domain, client, app, xtask)");
-    run(Cmd::new("cargo").args(["test", "--workspace", "--exclude", "elements-ui", "--exclude", "elements-e2e"]))?;
+    run(Cmd::new("cargo").args([
+        "test",
+        "--locked",
+        "--workspace",
+        "--exclude",
+        "elements-ui",
+        "--exclude",
+        "elements-e2e",
+    ]))?;
     let app = build_app()?;
     step("end-to-end tests: the real app in WebKitGTK, driven by tauri-driver + WebKitWebDriver under Xvfb");
     let screenshots = target_dir().join("screenshots");
@@ -115,7 +144,7 @@ fn cmd_test() -> Result<(), String> {
     )?;
     shell::wait_for_port(port, std::time::Duration::from_secs(30))?;
     run(Cmd::new("cargo")
-        .args(["test", "-p", "elements-e2e", "--", "--test-threads=1"])
+        .args(["test", "--locked", "-p", "elements-e2e", "--", "--test-threads=1"])
         .env("DISPLAY", format!(":{display}"))
         .env("ELEMENTS_E2E_WEBDRIVER", format!("http://127.0.0.1:{port}"))
         .env("ELEMENTS_E2E_APP", &app)

@@ -78,7 +78,10 @@ fn is_installed(package: &str) -> bool {
 
 fn ensure_debian_packages(wanted: &[(&str, &str)]) -> Result<(), String> {
     if !Path::new("/usr/bin/dpkg-query").exists() {
-        eprintln!("    not a Debian-like system: install the equivalents of {:?} yourself", wanted.iter().map(|p| p.0).collect::<Vec<_>>());
+        eprintln!(
+            "    not a Debian-like system: install the equivalents of {:?} yourself",
+            wanted.iter().map(|p| p.0).collect::<Vec<_>>()
+        );
         return Ok(());
     }
     let missing: Vec<&(&str, &str)> = wanted.iter().filter(|(p, _)| !is_installed(p)).collect();
@@ -102,7 +105,8 @@ fn ensure_debian_packages(wanted: &[(&str, &str)]) -> Result<(), String> {
         c.env("DEBIAN_FRONTEND", "noninteractive").args(args);
         c
     };
-    run(apt(&["update", "-q"])).map_err(|e| format!("{e}\n    (run `sudo apt-get install {}` yourself, then retry)", names.join(" ")))?;
+    run(apt(&["update", "-q"]))
+        .map_err(|e| format!("{e}\n    (run `sudo apt-get install {}` yourself, then retry)", names.join(" ")))?;
     let mut install = apt(&["install", "-y", "-q"]);
     install.args(&names);
     run(install).map_err(|e| format!("{e}\n    (run `sudo apt-get install {}` yourself, then retry)", names.join(" ")))
@@ -112,7 +116,9 @@ fn has_wasm_std(rustc: &str) -> bool {
     output(Command::new(rustc).args(["--print", "target-libdir", "--target", "wasm32-unknown-unknown"]))
         .map(|dir| PathBuf::from(dir.trim()))
         .and_then(|dir| std::fs::read_dir(dir).ok())
-        .is_some_and(|mut entries| entries.any(|e| e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with("libcore"))))
+        .is_some_and(|mut entries| {
+            entries.any(|e| e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with("libcore")))
+        })
 }
 
 fn ensure_wasm_target() -> Result<WasmToolchain, String> {
@@ -122,10 +128,14 @@ fn ensure_wasm_target() -> Result<WasmToolchain, String> {
     }
     if output(Command::new("rustup").arg("--version")).is_some() {
         eprintln!("    installing the wasm32-unknown-unknown target: the UI compiles to WebAssembly");
-        if run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"])).is_ok() && has_wasm_std("rustc") {
+        if run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"])).is_ok()
+            && has_wasm_std("rustc")
+        {
             return Ok(WasmToolchain::Rustup);
         }
-        eprintln!("    rustup could not install it; falling back to Debian's Rust, building std for wasm32 from source");
+        eprintln!(
+            "    rustup could not install it; falling back to Debian's Rust, building std for wasm32 from source"
+        );
     }
     ensure_debian_packages(&[
         ("rustc-web", "Debian's Rust compiler, for the wasm32 build when rustup cannot download"),
@@ -138,11 +148,14 @@ fn ensure_wasm_target() -> Result<WasmToolchain, String> {
 
 /// The wasm-bindgen version recorded in Cargo.lock; the CLI must match it exactly.
 fn locked_wasm_bindgen_version() -> Result<String, String> {
-    let lock = std::fs::read_to_string(crate::root().join("Cargo.lock")).map_err(|e| format!("reading Cargo.lock: {e}"))?;
+    let lock =
+        std::fs::read_to_string(crate::root().join("Cargo.lock")).map_err(|e| format!("reading Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = \"")).and_then(|v| v.strip_suffix('"')) {
+            if let Some(v) =
+                lines.next().and_then(|l| l.trim().strip_prefix("version = \"")).and_then(|v| v.strip_suffix('"'))
+            {
                 return Ok(v.to_string());
             }
         }

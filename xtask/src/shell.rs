@@ -97,7 +97,9 @@ impl Xvfb {
     /// Starts Xvfb on the first free display number from `preferred`, and waits for its socket.
     pub fn start(preferred: u32, screen: &str) -> Result<Xvfb, String> {
         let display = (preferred..preferred + 50)
-            .find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists() && !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists())
+            .find(|n| {
+                !Path::new(&format!("/tmp/.X{n}-lock")).exists() && !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+            })
             .ok_or("no free X display number")?;
         let server = Background::spawn(
             &format!("xvfb-{display}"),
@@ -124,7 +126,10 @@ pub fn wait_for_port(port: u16, timeout: Duration) -> Result<(), String> {
     let deadline = Instant::now() + timeout;
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         if Instant::now() > deadline {
-            return Err(format!("nothing listened on 127.0.0.1:{port} within {} s (see target/logs)", timeout.as_secs()));
+            return Err(format!(
+                "nothing listened on 127.0.0.1:{port} within {} s (see target/logs)",
+                timeout.as_secs()
+            ));
         }
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -171,14 +176,17 @@ pub fn launch_and_wait_ready(app: &Path, data_dir: &Path, display: &str) -> Resu
     let app_rss = rss_kib(pid);
     let total: u64 = app_rss + descendants(pid).into_iter().map(rss_kib).sum::<u64>();
     terminate(&mut child, "elements");
-    let app_reported_ms = reported.map_err(|_| "the app did not report its agenda on screen within 60 s".to_string())?;
+    let app_reported_ms =
+        reported.map_err(|_| "the app did not report its agenda on screen within 60 s".to_string())?;
     Ok(Launch { wall_ms, app_reported_ms, app_rss_kib: app_rss, total_rss_kib: total })
 }
 
 fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
         .unwrap_or(0)
 }
 

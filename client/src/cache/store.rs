@@ -56,7 +56,20 @@ impl EventStore for Cache {
         progress: &mut dyn FnMut(LoadStep),
     ) -> Result<(), CacheError> {
         let tx = self.conn.transaction()?;
-        for table in ["event", "floor", "room", "track", "speaker", "session", "session_speaker", "poi", "poll", "quest", "profile", "session_search"] {
+        for table in [
+            "event",
+            "floor",
+            "room",
+            "track",
+            "speaker",
+            "session",
+            "session_speaker",
+            "poi",
+            "poll",
+            "quest",
+            "profile",
+            "session_search",
+        ] {
             tx.execute(&format!("DELETE FROM {table}"), [])?;
         }
         write_snapshot(&tx, bundle, progress)?;
@@ -199,7 +212,8 @@ fn write_snapshot(tx: &Transaction<'_>, b: &EventBundle, progress: &mut dyn FnMu
         let mut st = tx.prepare(
             "INSERT INTO session (id, day, starts_at, ends_at, room_id, track_id, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
-        let mut link = tx.prepare("INSERT INTO session_speaker (session_id, position, speaker_id) VALUES (?1, ?2, ?3)")?;
+        let mut link =
+            tx.prepare("INSERT INTO session_speaker (session_id, position, speaker_id) VALUES (?1, ?2, ?3)")?;
         let mut search =
             tx.prepare("INSERT INTO session_search (session_id, title, summary, speakers) VALUES (?1, ?2, ?3, ?4)")?;
         for s in &b.sessions {
@@ -217,7 +231,8 @@ fn write_snapshot(tx: &Transaction<'_>, b: &EventBundle, progress: &mut dyn FnMu
             for (pos, sp) in s.speaker_ids.iter().enumerate() {
                 link.execute(params![s.id, pos as i64, sp])?;
             }
-            let speaker_names: Vec<&str> = s.speaker_ids.iter().filter_map(|id| names.get(id.as_str()).copied()).collect();
+            let speaker_names: Vec<&str> =
+                s.speaker_ids.iter().filter_map(|id| names.get(id.as_str()).copied()).collect();
             search.execute(params![s.id, s.title, s.summary, speaker_names.join(" ")])?;
         }
         progress(LoadStep { table: "session", rows: b.sessions.len() });
@@ -225,7 +240,8 @@ fn write_snapshot(tx: &Transaction<'_>, b: &EventBundle, progress: &mut dyn FnMu
     {
         let mut st = tx.prepare("INSERT INTO poi (id, floor_id, kind, body) VALUES (?1, ?2, ?3, ?4)")?;
         for p in &b.points_of_interest {
-            let kind = serde_json::to_value(p.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            let kind =
+                serde_json::to_value(p.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
             st.execute(params![p.id, p.floor_id, kind, to_json(p)?])?;
         }
         progress(LoadStep { table: "poi", rows: b.points_of_interest.len() });
@@ -255,9 +271,17 @@ fn write_snapshot(tx: &Transaction<'_>, b: &EventBundle, progress: &mut dyn FnMu
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, CacheError> {
-    serde_json::to_string(value).map_err(|e| CacheError::DamagedRecord { table: "(new)", id: String::new(), detail: e.to_string() })
+    serde_json::to_string(value).map_err(|e| CacheError::DamagedRecord {
+        table: "(new)",
+        id: String::new(),
+        detail: e.to_string(),
+    })
 }
 
 fn from_json<T: DeserializeOwned>(table: &'static str, id: &str, body: &str) -> Result<T, CacheError> {
-    serde_json::from_str(body).map_err(|e| CacheError::DamagedRecord { table, id: id.to_string(), detail: e.to_string() })
+    serde_json::from_str(body).map_err(|e| CacheError::DamagedRecord {
+        table,
+        id: id.to_string(),
+        detail: e.to_string(),
+    })
 }

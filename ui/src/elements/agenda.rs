@@ -2,8 +2,8 @@
 //! track, search, and a session's detail with its speakers.
 
 use elements_protocol::app::{
-    AgendaDay, AgendaDayArgs, ApiError, EventOverview, EventPhase, GetAgendaDay, GetNowNext, GetSessionDetail,
-    NoArgs, NowNext, SearchArgs, SearchSessions, SessionCard, SessionDetail, SessionDetailArgs,
+    AgendaDay, AgendaDayArgs, ApiError, EventOverview, EventPhase, GetAgendaDay, GetNowNext, GetSessionDetail, NoArgs,
+    NowNext, SearchArgs, SearchSessions, SessionCard, SessionDetail, SessionDetailArgs,
 };
 use elements_protocol::event::SessionKind;
 use leptos::prelude::*;
@@ -172,7 +172,8 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
                 let groups = match grouping.get() {
                     Grouping::ByTime => group_by(cards, |c| c.starts.clone(), |c| format!("{}", c.starts)),
                     Grouping::ByRoom => {
-                        let mut g = group_by(cards, |c| c.room.id.clone(), |c| format!("{} · {}", c.room.name, c.room.floor));
+                        let mut g =
+                            group_by(cards, |c| c.room.id.clone(), |c| format!("{} · {}", c.room.name, c.room.floor));
                         g.sort_by_key(|(key, _, _)| rooms.iter().position(|r| &r.id == key).unwrap_or(usize::MAX));
                         g
                     }
@@ -269,7 +270,12 @@ fn kind_label(kind: SessionKind) -> &'static str {
     }
 }
 
-fn card_view(c: SessionCard, selected: RwSignal<Option<String>>, testid: &'static str, show_time: bool) -> impl IntoView {
+fn card_view(
+    c: SessionCard,
+    selected: RwSignal<Option<String>>,
+    testid: &'static str,
+    show_time: bool,
+) -> impl IntoView {
     let id = c.id.clone();
     let id_for_class = c.id.clone();
     let color = c.track.as_ref().map(|t| t.color.clone()).unwrap_or_else(|| "var(--muted-line)".into());
@@ -333,7 +339,7 @@ fn initials(name: &str) -> String {
 
 fn detail_view(d: SessionDetail, selected: RwSignal<Option<String>>) -> impl IntoView {
     let c = d.card;
-    let color = c.track.as_ref().map(|t| t.color.clone()).unwrap_or_else(|| "var(--muted-line)".into());
+    let color = c.track.as_ref().map(|t| t.color.clone()).unwrap_or_else(|| "var(--brand)".into());
     let language = match d.language.as_str() {
         "en" => "English".to_string(),
         "de" => "Deutsch".to_string(),
