@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Offset, Utc};
 use elements_protocol::app::{
     AgendaDay, AgendaDayArgs, ApiError, DayTab, ElementNav, ErrorCode, EventOverview, EventPhase, NowNext, ReadyArgs,
     RoomTag, SearchArgs, SessionCard, SessionDetail, SessionDetailArgs, SpeakerCard, TrackTag,
@@ -209,7 +209,8 @@ impl AppApi {
                 }
             }
             elements_domain::Phase::During => {
-                let local = now.with_timezone(&manifest.days[0].starts_at.timezone());
+                let offset = manifest.days.first().map(|d| d.starts_at.timezone()).unwrap_or(chrono::Utc.fix());
+                let local = now.with_timezone(&offset);
                 let label = elements_domain::day_of(&manifest.days, &local.fixed_offset())
                     .and_then(|d| manifest.days.iter().find(|x| x.index == d))
                     .map(|d| d.label.clone())

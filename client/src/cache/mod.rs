@@ -56,6 +56,8 @@ pub enum CacheError {
     Unrecoverable { path: PathBuf, reason: String, detail: String },
     #[error("the cache holds a damaged {table} record \"{id}\" ({detail}); restart the app to rebuild the cache")]
     DamagedRecord { table: &'static str, id: String, detail: String },
+    #[error("could not encode a record for the cache: {0}")]
+    Encode(String),
     #[error("the local cache failed: {0}")]
     Sqlite(#[from] rusqlite::Error),
 }
@@ -101,11 +103,20 @@ impl Cache {
             _ => OpenFailure::Damaged(e.to_string()),
         };
         let mut conn = Connection::open(path).map_err(classify)?;
-        configure(&conn).map_err(classify)?;
+        conn.busy_timeout(std::time::Duration::from_secs(2)).map_err(classify)?;
+        // Look before writing anything: a damaged file or one from a newer app is moved aside
+        // exactly as it was found.
         let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(classify)?;
         if check != "ok" {
             return Err(OpenFailure::Damaged(format!("integrity check: {check}")));
         }
+        let version = migrations::schema_version(&conn).map_err(classify)?;
+        if version > migrations::LATEST_VERSION {
+            return Err(OpenFailure::Damaged(
+                migrations::MigrationError::Newer { found: version, known: migrations::LATEST_VERSION }.to_string(),
+            ));
+        }
+        configure(&conn).map_err(classify)?;
         migrations::migrate_to(&mut conn, migrations::LATEST_VERSION).map_err(|e| match e {
             migrations::MigrationError::Sqlite(e) => classify(e),
             other => OpenFailure::Damaged(other.to_string()),
@@ -137,7 +148,6 @@ impl Cache {
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
-    conn.busy_timeout(std::time::Duration::from_secs(2))?;
     // WAL: readers never block the writer, and a crash mid-write leaves the last commit intact.
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {

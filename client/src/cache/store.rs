@@ -271,11 +271,7 @@ fn write_snapshot(tx: &Transaction<'_>, b: &EventBundle, progress: &mut dyn FnMu
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, CacheError> {
-    serde_json::to_string(value).map_err(|e| CacheError::DamagedRecord {
-        table: "(new)",
-        id: String::new(),
-        detail: e.to_string(),
-    })
+    serde_json::to_string(value).map_err(|e| CacheError::Encode(e.to_string()))
 }
 
 fn from_json<T: DeserializeOwned>(table: &'static str, id: &str, body: &str) -> Result<T, CacheError> {
