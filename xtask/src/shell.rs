@@ -14,8 +14,10 @@ pub fn run(mut cmd: impl BorrowMut<Command>) -> Result<(), String> {
     let cmd = cmd.borrow_mut();
     let shown = describe(cmd);
     eprintln!("    $ {shown}");
+    let started = Instant::now();
     let status = cmd.status().map_err(|e| format!("could not start `{shown}`: {e}"))?;
     if status.success() {
+        eprintln!("    ({:.1} s)", started.elapsed().as_secs_f64());
         Ok(())
     } else {
         Err(format!("`{shown}` failed ({status})"))
@@ -145,7 +147,10 @@ pub struct Launch {
     pub wall_ms: u128,
     pub app_reported_ms: u64,
     pub app_rss_kib: u64,
-    pub total_rss_kib: u64,
+    /// Proportional set size of the app and its WebKit processes: shared pages counted once,
+    /// unlike a sum of RSS.
+    pub total_pss_kib: u64,
+    pub processes: usize,
 }
 
 /// Launches the app on `data_dir`, waits (60 s at most) for its "agenda on screen" report, reads
@@ -173,20 +178,26 @@ pub fn launch_and_wait_ready(app: &Path, data_dir: &Path, display: &str) -> Resu
     let reported = rx.recv_timeout(Duration::from_secs(60));
     let wall_ms = started.elapsed().as_millis();
     let pid = child.id();
-    let app_rss = rss_kib(pid);
-    let total: u64 = app_rss + descendants(pid).into_iter().map(rss_kib).sum::<u64>();
+    let app_rss = status_kib(pid, "VmRSS:");
+    let family: Vec<u32> = std::iter::once(pid).chain(descendants(pid)).collect();
+    let total_pss: u64 = family.iter().map(|p| pss_kib(*p)).sum();
     terminate(&mut child, "elements");
     let app_reported_ms =
         reported.map_err(|_| "the app did not report its agenda on screen within 60 s".to_string())?;
-    Ok(Launch { wall_ms, app_reported_ms, app_rss_kib: app_rss, total_rss_kib: total })
+    Ok(Launch { wall_ms, app_reported_ms, app_rss_kib: app_rss, total_pss_kib: total_pss, processes: family.len() })
 }
 
-fn rss_kib(pid: u32) -> u64 {
+fn status_kib(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
+        .and_then(|s| s.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn pss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("Pss:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
         .unwrap_or(0)
 }
 

@@ -177,97 +177,117 @@ fn fts_query(input: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
+/// Prepares `sql` once, runs `write` for every item, and reports the table as written.
+fn insert_each<T>(
+    tx: &Transaction<'_>,
+    table: &'static str,
+    sql: &str,
+    items: &[T],
+    progress: &mut dyn FnMut(LoadStep),
+    mut write: impl FnMut(&mut rusqlite::Statement<'_>, &T) -> Result<(), CacheError>,
+) -> Result<(), CacheError> {
+    let mut statement = tx.prepare(sql)?;
+    for item in items {
+        write(&mut statement, item)?;
+    }
+    progress(LoadStep { table, rows: items.len() });
+    Ok(())
+}
+
 fn write_snapshot(tx: &Transaction<'_>, b: &EventBundle, progress: &mut dyn FnMut(LoadStep)) -> Result<(), CacheError> {
-    {
-        let mut st = tx.prepare("INSERT INTO floor (id, level, body) VALUES (?1, ?2, ?3)")?;
-        for f in &b.floors {
+    insert_each(
+        tx,
+        "floor",
+        "INSERT INTO floor (id, level, body) VALUES (?1, ?2, ?3)",
+        &b.floors,
+        progress,
+        |st, f| {
             st.execute(params![f.id, f.level, to_json(f)?])?;
-        }
-        progress(LoadStep { table: "floor", rows: b.floors.len() });
-    }
-    {
-        let mut st = tx.prepare("INSERT INTO room (id, floor_id, body) VALUES (?1, ?2, ?3)")?;
-        for r in &b.rooms {
+            Ok(())
+        },
+    )?;
+    insert_each(
+        tx,
+        "room",
+        "INSERT INTO room (id, floor_id, body) VALUES (?1, ?2, ?3)",
+        &b.rooms,
+        progress,
+        |st, r| {
             st.execute(params![r.id, r.floor_id, to_json(r)?])?;
-        }
-        progress(LoadStep { table: "room", rows: b.rooms.len() });
-    }
-    {
-        let mut st = tx.prepare("INSERT INTO track (id, body) VALUES (?1, ?2)")?;
-        for t in &b.tracks {
-            st.execute(params![t.id, to_json(t)?])?;
-        }
-        progress(LoadStep { table: "track", rows: b.tracks.len() });
-    }
-    {
-        let mut st = tx.prepare("INSERT INTO speaker (id, name, body) VALUES (?1, ?2, ?3)")?;
-        for s in &b.speakers {
+            Ok(())
+        },
+    )?;
+    insert_each(tx, "track", "INSERT INTO track (id, body) VALUES (?1, ?2)", &b.tracks, progress, |st, t| {
+        st.execute(params![t.id, to_json(t)?])?;
+        Ok(())
+    })?;
+    insert_each(
+        tx,
+        "speaker",
+        "INSERT INTO speaker (id, name, body) VALUES (?1, ?2, ?3)",
+        &b.speakers,
+        progress,
+        |st, s| {
             st.execute(params![s.id, s.name, to_json(s)?])?;
-        }
-        progress(LoadStep { table: "speaker", rows: b.speakers.len() });
-    }
-    {
-        let names: std::collections::HashMap<&str, &str> =
-            b.speakers.iter().map(|s| (s.id.as_str(), s.name.as_str())).collect();
-        let mut st = tx.prepare(
-            "INSERT INTO session (id, day, starts_at, ends_at, room_id, track_id, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
-        let mut link =
-            tx.prepare("INSERT INTO session_speaker (session_id, position, speaker_id) VALUES (?1, ?2, ?3)")?;
-        let mut search =
-            tx.prepare("INSERT INTO session_search (session_id, title, summary, speakers) VALUES (?1, ?2, ?3, ?4)")?;
-        for s in &b.sessions {
+            Ok(())
+        },
+    )?;
+    let names: std::collections::HashMap<&str, &str> =
+        b.speakers.iter().map(|s| (s.id.as_str(), s.name.as_str())).collect();
+    let mut link = tx.prepare("INSERT INTO session_speaker (session_id, position, speaker_id) VALUES (?1, ?2, ?3)")?;
+    let mut search =
+        tx.prepare("INSERT INTO session_search (session_id, title, summary, speakers) VALUES (?1, ?2, ?3, ?4)")?;
+    insert_each(
+        tx,
+        "session",
+        "INSERT INTO session (id, day, starts_at, ends_at, room_id, track_id, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        &b.sessions,
+        progress,
+        |st, s| {
             // Validation guarantees a day; a session outside every day would be unreachable.
             let day = elements_domain::day_of(&b.manifest.days, &s.starts_at).unwrap_or(0);
-            st.execute(params![
-                s.id,
-                day,
-                s.starts_at.timestamp(),
-                s.ends_at.timestamp(),
-                s.room_id,
-                s.track_id,
-                to_json(s)?
-            ])?;
+            st.execute(params![s.id, day, s.starts_at.timestamp(), s.ends_at.timestamp(), s.room_id, s.track_id, to_json(s)?])?;
             for (pos, sp) in s.speaker_ids.iter().enumerate() {
                 link.execute(params![s.id, pos as i64, sp])?;
             }
             let speaker_names: Vec<&str> =
                 s.speaker_ids.iter().filter_map(|id| names.get(id.as_str()).copied()).collect();
             search.execute(params![s.id, s.title, s.summary, speaker_names.join(" ")])?;
-        }
-        progress(LoadStep { table: "session", rows: b.sessions.len() });
-    }
-    {
-        let mut st = tx.prepare("INSERT INTO poi (id, floor_id, kind, body) VALUES (?1, ?2, ?3, ?4)")?;
-        for p in &b.points_of_interest {
+            Ok(())
+        },
+    )?;
+    insert_each(
+        tx,
+        "poi",
+        "INSERT INTO poi (id, floor_id, kind, body) VALUES (?1, ?2, ?3, ?4)",
+        &b.points_of_interest,
+        progress,
+        |st, p| {
             let kind =
                 serde_json::to_value(p.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
             st.execute(params![p.id, p.floor_id, kind, to_json(p)?])?;
-        }
-        progress(LoadStep { table: "poi", rows: b.points_of_interest.len() });
-    }
-    {
-        let mut st = tx.prepare("INSERT INTO poll (id, body) VALUES (?1, ?2)")?;
-        for p in &b.polls {
-            st.execute(params![p.id, to_json(p)?])?;
-        }
-        progress(LoadStep { table: "poll", rows: b.polls.len() });
-    }
-    {
-        let mut st = tx.prepare("INSERT INTO quest (id, body) VALUES (?1, ?2)")?;
-        for q in &b.quests {
-            st.execute(params![q.id, to_json(q)?])?;
-        }
-        progress(LoadStep { table: "quest", rows: b.quests.len() });
-    }
-    {
-        let mut st = tx.prepare("INSERT INTO profile (id, name, body) VALUES (?1, ?2, ?3)")?;
-        for p in &b.people {
+            Ok(())
+        },
+    )?;
+    insert_each(tx, "poll", "INSERT INTO poll (id, body) VALUES (?1, ?2)", &b.polls, progress, |st, p| {
+        st.execute(params![p.id, to_json(p)?])?;
+        Ok(())
+    })?;
+    insert_each(tx, "quest", "INSERT INTO quest (id, body) VALUES (?1, ?2)", &b.quests, progress, |st, q| {
+        st.execute(params![q.id, to_json(q)?])?;
+        Ok(())
+    })?;
+    insert_each(
+        tx,
+        "profile",
+        "INSERT INTO profile (id, name, body) VALUES (?1, ?2, ?3)",
+        &b.people,
+        progress,
+        |st, p| {
             st.execute(params![p.id, p.name, to_json(p)?])?;
-        }
-        progress(LoadStep { table: "profile", rows: b.people.len() });
-    }
-    Ok(())
+            Ok(())
+        },
+    )
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, CacheError> {
