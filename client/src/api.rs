@@ -31,11 +31,16 @@ pub enum Clock {
 impl Clock {
     pub fn from_env() -> Result<Clock, String> {
         match std::env::var(CLOCK_ENV) {
-            Ok(v) if !v.trim().is_empty() => DateTime::parse_from_rfc3339(v.trim())
-                .map(|t| Clock::Fixed(t.with_timezone(&Utc)))
-                .map_err(|e| format!("{CLOCK_ENV}={v:?} is not an RFC 3339 time like 2027-03-10T10:15:00+01:00 ({e})")),
+            Ok(v) if !v.trim().is_empty() => Clock::parse(&v).map_err(|e| format!("{CLOCK_ENV}: {e}")),
             _ => Ok(Clock::System),
         }
+    }
+
+    /// A clock pinned at `text`, an RFC 3339 time.
+    pub fn parse(text: &str) -> Result<Clock, String> {
+        DateTime::parse_from_rfc3339(text.trim())
+            .map(|t| Clock::Fixed(t.with_timezone(&Utc)))
+            .map_err(|e| format!("{text:?} is not an RFC 3339 time like 2027-03-10T10:15:00+01:00 ({e})"))
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -194,6 +199,13 @@ impl AppApi {
         if phase == elements_domain::Phase::Before {
             // Before the event, "first up" is the opening programme, not only its first slot.
             next = (0..candidates.len()).filter(|&i| candidates[i].kind != SessionKind::Break).take(6).collect();
+        } else if !next.is_empty() && next.iter().all(|&i| candidates[i].kind == SessionKind::Break) {
+            // A coffee break alone is not much of an answer to "what's next?": add the sessions
+            // that start after it.
+            let after = candidates[next[0]].starts_at;
+            if let Some(t) = candidates.iter().map(|s| s.starts_at).filter(|t| *t > after).min() {
+                next.extend((0..candidates.len()).filter(|&i| candidates[i].starts_at == t));
+            }
         }
         let card = |i: &usize| {
             let s = &candidates[*i];

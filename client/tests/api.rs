@@ -87,6 +87,12 @@ fn now_next_follows_the_clock() {
     assert!(!nn.next.is_empty() && nn.next.iter().all(|c| c.starts == "11:00"), "{:?}", nn.next);
     assert!(nn.headline.contains("10:15"), "{}", nn.headline);
 
+    // Next up is a coffee break: the talks after it are listed too.
+    let (_dir, api) = api_at(fixed("2027-03-11T14:40:00+01:00"));
+    let nn = api.now_next().expect("now/next");
+    assert_eq!(nn.next[0].title, "Coffee Break");
+    assert!(nn.next.len() > 1 && nn.next[1..].iter().all(|c| c.starts == "15:45"), "{:?}", nn.next);
+
     let (_dir, api) = api_at(fixed("2027-02-28T12:00:00+01:00"));
     let nn = api.now_next().expect("now/next");
     assert_eq!(nn.phase, EventPhase::Before);

@@ -331,3 +331,38 @@ async fn shoot(dir: &std::path::Path, name: &str, rect: (u64, u64, u32, u32), be
     eprintln!("screenshot: {} ({count} colours)", path.display());
     picture
 }
+
+/// A venue screen: `--kiosk` covers the whole monitor, and with the clock on the second
+/// afternoon, now/next shows what runs and the agenda opens on that day.
+#[tokio::test]
+async fn kiosk_mode_covers_the_screen_and_follows_the_clock() {
+    let b = demo();
+    let dir = env().screenshots;
+    with_app(&["--kiosk", "--clock", "2027-03-11T14:40:00+01:00"], |c| async move {
+        let (w, h) = eventually("the window to cover the screen", WAIT, || async {
+            let v = c
+                .execute("return [window.innerWidth, window.innerHeight, screen.width, screen.height]", vec![])
+                .await
+                .ok()?;
+            let (iw, ih, sw, sh) = (v[0].as_u64()?, v[1].as_u64()?, v[2].as_u64()?, v[3].as_u64()?);
+            (iw == sw && ih == sh).then_some((iw as u32, ih as u32))
+        })
+        .await;
+        let second = b.manifest.days[1].index;
+        wait_for_day(&c, &b, second).await;
+        let headline = text_of(&c, "[data-testid=now-next] .now-next-headline").await.expect("now/next headline");
+        assert!(headline.contains("14:40"), "{headline}");
+        let running = attrs(&c, "[data-testid=nownext-card]", "data-session-id").await;
+        let at = chrono_at("2027-03-11T14:40:00+01:00");
+        for s in b.sessions.iter().filter(|s| s.starts_at <= at && at < s.ends_at) {
+            assert!(running.contains(&s.id), "{} runs at 14:40 and is shown as on now", s.id);
+        }
+        after_paint(&c).await;
+        shoot(&dir, "kiosk-venue-screen", (0, 0, w, h), None).await;
+    })
+    .await;
+}
+
+fn chrono_at(t: &str) -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::DateTime::parse_from_rfc3339(t).expect("time")
+}

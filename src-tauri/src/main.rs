@@ -1,6 +1,7 @@
 //! The Elements app binary.
 //!
-//! `elements [--data-dir DIR] [--kiosk] [--window-size WxH]` opens the app window.
+//! `elements [--data-dir DIR] [--kiosk] [--window-size WxH] [--clock TIME]` opens the app window;
+//! `--clock` (or `ELEMENTS_CLOCK`) pins "now", to rehearse an event on another day.
 //! `elements --prepare-cache [--data-dir DIR]` only opens/repairs the cache and loads the
 //! bundled event, then exits: for provisioning kiosks, and for crash tests.
 
@@ -21,12 +22,21 @@ struct Options {
     pause_mid_load: bool,
     kiosk: bool,
     window_size: Option<(f64, f64)>,
+    clock: Option<Clock>,
 }
 
-const USAGE: &str = "usage: elements [--data-dir DIR] [--kiosk] [--window-size WIDTHxHEIGHT] [--prepare-cache]";
+const USAGE: &str =
+    "usage: elements [--data-dir DIR] [--kiosk] [--window-size WIDTHxHEIGHT] [--clock RFC3339-TIME] [--prepare-cache]";
 
 fn parse_args() -> Result<Options, String> {
-    let mut o = Options { data_dir: None, prepare_only: false, pause_mid_load: false, kiosk: false, window_size: None };
+    let mut o = Options {
+        data_dir: None,
+        prepare_only: false,
+        pause_mid_load: false,
+        kiosk: false,
+        window_size: None,
+        clock: None,
+    };
     let mut args = std::env::args_os().skip(1);
     while let Some(arg) = args.next() {
         match arg.to_str() {
@@ -40,6 +50,10 @@ fn parse_args() -> Result<Options, String> {
                 let v = args.next().and_then(|v| v.into_string().ok()).ok_or("--window-size needs WIDTHxHEIGHT")?;
                 o.window_size =
                     Some(parse_size(&v).ok_or_else(|| format!("--window-size {v:?}: expected e.g. 390x844"))?);
+            }
+            Some("--clock") => {
+                let v = args.next().and_then(|v| v.into_string().ok()).ok_or("--clock needs a time")?;
+                o.clock = Some(Clock::parse(&v).map_err(|e| format!("--clock {e}"))?);
             }
             Some("-h" | "--help") => return Err(USAGE.into()),
             _ => return Err(format!("unknown argument {arg:?}\n{USAGE}")),
@@ -76,7 +90,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let clock = match Clock::from_env() {
+    let clock = match options.clock.map(Ok).unwrap_or_else(Clock::from_env) {
         Ok(c) => c,
         Err(msg) => {
             eprintln!("elements: {msg}");
@@ -132,6 +146,12 @@ fn run_window(api: AppApi, kiosk: bool, size: Option<(f64, f64)>) -> tauri::Resu
                 }
                 if kiosk {
                     window.set_decorations(false)?;
+                    // Without a window manager (a bare X server on a venue screen) fullscreen is
+                    // only a request nobody grants: cover the monitor explicitly too.
+                    if let Some(monitor) = window.current_monitor()?.or(window.primary_monitor()?) {
+                        window.set_position(tauri::PhysicalPosition::new(0, 0))?;
+                        window.set_size(*monitor.size())?;
+                    }
                     window.set_fullscreen(true)?;
                 }
             }

@@ -32,17 +32,27 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
     let selected = RwSignal::new(None::<String>);
     let detail = RwSignal::new(None::<Result<SessionDetail, ApiError>>);
 
-    spawn_local(async move {
-        if let Ok(nn) = invoke::<GetNowNext>(&NoArgs {}).await {
-            // During the event, open on today's programme.
-            if nn.phase == EventPhase::During {
-                if let Some(d) = nn.now.first().or(nn.next.first()).map(|s| s.day) {
-                    day.set(d);
+    let first_now_next = RwSignal::new(true);
+    let refresh_now_next = move || {
+        spawn_local(async move {
+            if let Ok(nn) = invoke::<GetNowNext>(&NoArgs {}).await {
+                // During the event, open on today's programme (once: later refreshes must not
+                // pull the person away from the day they chose).
+                if first_now_next.get_untracked() && nn.phase == EventPhase::During {
+                    if let Some(d) = nn.now.first().or(nn.next.first()).map(|s| s.day) {
+                        day.set(d);
+                    }
                 }
+                first_now_next.set(false);
+                now_next.set(Some(nn));
             }
-            now_next.set(Some(nn));
-        }
-    });
+        })
+    };
+    refresh_now_next();
+    // "Now" moves: a venue screen runs all day, so refresh it twice a minute.
+    if let Ok(handle) = set_interval_with_handle(refresh_now_next, std::time::Duration::from_secs(30)) {
+        on_cleanup(move || handle.clear());
+    }
 
     // Each effect ignores answers that arrive after the person has moved on.
     Effect::new(move |_| {
