@@ -1,12 +1,13 @@
 //! `cargo xtask <command>`: the project's own set-up, build and test automation.
 //!
-//! * `run [-- APP ARGS]`  installs what is missing, builds the UI and the app, opens the app on
-//!                         the bundled demo event.
-//! * `test`               installs what is missing (test tools too), runs every test: unit and
-//!                         integration tests, then the end-to-end tests in a real webview under Xvfb.
-//! * `setup [--test]`     only installs what is missing.
-//! * `ui`                 only builds the UI into `ui/dist`.
-//! * `measure [--release]` prints the figures the issues ask for (wasm size, launch to agenda, memory).
+//! * `run [-- APP ARGS]`: installs what is missing, builds the UI and the app, opens the app on
+//!   the bundled demo event.
+//! * `test`: installs what is missing (test tools too) and runs every test: unit and integration
+//!   tests, then the end-to-end tests in a real webview under Xvfb.
+//! * `setup [--test]`: only installs what is missing.
+//! * `ui`: only builds the UI into `ui/dist`.
+//! * `measure [--release]`: prints the figures the issues ask for (wasm size, launch to agenda,
+//!   memory).
 //!
 //! Every install step first checks whether its tool is already there, so a second run installs
 //! nothing. Only std is used here, so this compiles in a second on a fresh machine.
@@ -116,8 +117,8 @@ fn cmd_run(rest: &[String]) -> Result<(), String> {
     step("starting Elements on the bundled demo event");
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
         eprintln!("    no DISPLAY is set: opening the window on a virtual screen (Xvfb, 1920x1080);");
-        eprintln!("    take a screenshot with `DISPLAY=:N import -window root shot.png`, N as printed below.");
         let xvfb = shell::Xvfb::start(77, "1920x1080x24")?;
+        eprintln!("    screenshot it with: DISPLAY=:{} import -window root shot.png", xvfb.display);
         return run(Cmd::new(&app).args(app_args).env("DISPLAY", format!(":{}", xvfb.display)));
     }
     run(Cmd::new(&app).args(app_args))
@@ -137,7 +138,12 @@ fn cmd_test() -> Result<(), String> {
         "--exclude",
         "elements-e2e",
     ]))?;
-    let app = build_app()?;
+    // The app's own integration tests (the crash tests) built the binary just now; building it
+    // again with `cargo build` would recompile much of Tauri under another feature set.
+    let app = target_dir().join("debug/elements");
+    if !app.exists() {
+        return Err(format!("{} was not built by the tests", app.display()));
+    }
     step("end-to-end tests: the real app in WebKitGTK, driven by tauri-driver + WebKitWebDriver under Xvfb");
     let screenshots = target_dir().join("screenshots");
     std::fs::create_dir_all(&screenshots).map_err(|e| format!("creating {}: {e}", screenshots.display()))?;
