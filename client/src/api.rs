@@ -336,7 +336,7 @@ impl Lookup {
             rooms: rooms
                 .into_iter()
                 .map(|r| {
-                    let floor = floors.get(&r.floor_id).cloned().unwrap_or_default();
+                    let floor = r.floor_id.as_ref().and_then(|f| floors.get(f)).cloned().unwrap_or_default();
                     (r.id.clone(), RoomTag { id: r.id, name: r.name, floor })
                 })
                 .collect(),

@@ -81,8 +81,11 @@ fn write_v1_snapshot(conn: &rusqlite::Connection, b: &EventBundle) {
             .expect("floor");
     }
     for r in &b.rooms {
-        conn.execute("INSERT INTO room (id, floor_id, body) VALUES (?1, ?2, ?3)", params![r.id, r.floor_id, json(r)])
-            .expect("room");
+        conn.execute(
+            "INSERT INTO room (id, floor_id, body) VALUES (?1, ?2, ?3)",
+            params![r.id, r.floor_id.as_deref().unwrap_or(""), json(r)],
+        )
+        .expect("room");
     }
     for t in &b.tracks {
         conn.execute("INSERT INTO track (id, body) VALUES (?1, ?2)", params![t.id, json(t)]).expect("track");

@@ -63,8 +63,8 @@ pub fn validate(bundle: &EventBundle) -> Result<(), Vec<ValidationError>> {
     unique_ids("people", bundle.people.iter().map(|p| p.id.as_str()), &mut err);
 
     for (i, r) in bundle.rooms.iter().enumerate() {
-        if !floors.contains(r.floor_id.as_str()) {
-            err(format!("rooms[{i}] ({})", r.id), format!("floor_id \"{}\" is not a floor of this event", r.floor_id));
+        if let Some(floor) = r.floor_id.as_deref().filter(|f| !floors.contains(f)) {
+            err(format!("rooms[{i}] ({})", r.id), format!("floor_id \"{floor}\" is not a floor of this event"));
         }
     }
     for (i, s) in bundle.sessions.iter().enumerate() {

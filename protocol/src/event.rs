@@ -132,8 +132,12 @@ pub struct Floor {
 pub struct Room {
     pub id: String,
     pub name: String,
-    pub floor_id: String,
-    pub capacity: u32,
+    /// Absent where the source does not say (most published schedules).
+    #[serde(default)]
+    pub floor_id: Option<String>,
+    /// Seats, where known.
+    #[serde(default)]
+    pub capacity: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -213,7 +213,8 @@ fn write_snapshot(tx: &Transaction<'_>, b: &EventBundle, progress: &mut dyn FnMu
         &b.rooms,
         progress,
         |st, r| {
-            st.execute(params![r.id, r.floor_id, to_json(r)?])?;
+            // The v1 column is NOT NULL; "" stands for "floor unknown".
+            st.execute(params![r.id, r.floor_id.as_deref().unwrap_or(""), to_json(r)?])?;
             Ok(())
         },
     )?;

@@ -182,8 +182,7 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
                 let groups = match grouping.get() {
                     Grouping::ByTime => group_by(cards, |c| c.starts.clone(), |c| format!("{}", c.starts)),
                     Grouping::ByRoom => {
-                        let mut g =
-                            group_by(cards, |c| c.room.id.clone(), |c| format!("{} · {}", c.room.name, c.room.floor));
+                        let mut g = group_by(cards, |c| c.room.id.clone(), |c| room_label(&c.room));
                         g.sort_by_key(|(key, _, _)| rooms.iter().position(|r| &r.id == key).unwrap_or(usize::MAX));
                         g
                     }
@@ -267,6 +266,15 @@ fn group_by(
         }
     }
     groups
+}
+
+/// "Elbe Room · Ground floor", or just the room where the floor is unknown.
+fn room_label(room: &elements_protocol::app::RoomTag) -> String {
+    if room.floor.is_empty() {
+        room.name.clone()
+    } else {
+        format!("{} · {}", room.name, room.floor)
+    }
 }
 
 fn kind_label(kind: SessionKind) -> &'static str {
@@ -365,7 +373,7 @@ fn detail_view(d: SessionDetail, selected: RwSignal<Option<String>>) -> impl Int
             <dl class="detail-facts">
                 <div><dt>"When"</dt><dd>{d.day_label.clone()} ", " {c.starts.clone()} "–" {c.ends.clone()}
                     <span class="muted">" (" {c.duration_minutes} " min)"</span></dd></div>
-                <div><dt>"Where"</dt><dd>{c.room.name.clone()} <span class="muted">" · " {c.room.floor.clone()}</span></dd></div>
+                <div><dt>"Where"</dt><dd>{room_label(&c.room)}</dd></div>
                 <div><dt>"Language"</dt><dd>{language}</dd></div>
             </dl>
             {(!d.summary.is_empty()).then(|| view! { <p class="detail-summary">{d.summary.clone()}</p> })}

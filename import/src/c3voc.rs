@@ -1,0 +1,375 @@
+//! c3voc schedule JSON: version 1 (what frab and pretalx export: days → rooms → events) and
+//! schema 2 (a flat `events` list with ISO start and end, rooms and tracks as objects).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::builder::{kind_of, Builder, Draft};
+use crate::time::{self, Zone};
+use crate::ImportError;
+
+const V1: &str = "schedule JSON (v1)";
+const V2: &str = "schedule JSON (schema 2)";
+
+/// Deserializes with the JSON path of the first problem in the message.
+fn parse<'a, T: Deserialize<'a>>(format: &'static str, text: &'a str) -> Result<T, ImportError> {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de)
+        .map_err(|e| ImportError::Malformed { format, detail: format!("at {}: {}", e.path(), e.inner()) })
+}
+
+/// HTML line breaks to newlines, other tags dropped: pretalx and frab descriptions carry markup.
+pub fn plain_text(html: &str) -> String {
+    let with_breaks = html.replace("<br />", "\n").replace("<br/>", "\n").replace("<br>", "\n");
+    let mut out = String::with_capacity(with_breaks.len());
+    let mut in_tag = false;
+    for c in with_breaks.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+fn summary(abstract_: Option<&str>, description: Option<&str>) -> String {
+    let a = plain_text(abstract_.unwrap_or(""));
+    if a.is_empty() {
+        plain_text(description.unwrap_or(""))
+    } else {
+        a
+    }
+}
+
+#[derive(Deserialize)]
+struct FileV1 {
+    schedule: ScheduleV1,
+}
+
+#[derive(Deserialize)]
+struct ScheduleV1 {
+    conference: ConferenceV1,
+}
+
+#[derive(Deserialize)]
+struct ConferenceV1 {
+    acronym: String,
+    title: String,
+    time_zone_name: Option<String>,
+    days: Vec<DayV1>,
+}
+
+#[derive(Deserialize)]
+struct DayV1 {
+    index: u32,
+    date: String,
+    day_start: String,
+    day_end: String,
+    rooms: BTreeMap<String, Vec<EventV1>>,
+}
+
+#[derive(Deserialize)]
+struct EventV1 {
+    /// An integer in the schema; a string here is the classic export bug.
+    id: u64,
+    guid: Option<String>,
+    date: String,
+    duration: String,
+    room: String,
+    title: String,
+    #[serde(default)]
+    subtitle: Option<String>,
+    #[serde(default)]
+    track: Option<String>,
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(rename = "abstract", default)]
+    abstract_: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    persons: Vec<PersonV1>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum PersonV1 {
+    Object {
+        id: Option<serde_json::Value>,
+        code: Option<String>,
+        public_name: Option<String>,
+        name: Option<String>,
+        #[serde(default)]
+        biography: Option<String>,
+    },
+    Name(String),
+}
+
+impl PersonV1 {
+    fn key_name_bio(&self) -> (String, String, String) {
+        match self {
+            PersonV1::Object { id, code, public_name, name, biography } => {
+                let display = public_name.clone().or_else(|| name.clone()).unwrap_or_default();
+                let key = code
+                    .clone()
+                    .or_else(|| id.as_ref().map(|v| v.to_string().trim_matches('"').to_string()))
+                    .unwrap_or_else(|| display.clone());
+                (key, display, biography.clone().unwrap_or_default())
+            }
+            PersonV1::Name(n) => (n.clone(), n.clone(), String::new()),
+        }
+    }
+}
+
+pub fn read_v1(text: &str) -> Result<Builder, ImportError> {
+    let file: FileV1 = parse(V1, text)?;
+    let c = file.schedule.conference;
+    let zone = Zone::parse(c.time_zone_name.as_deref());
+    let mut b = Builder::new(&c.acronym, &c.title, zone);
+    let bad = |detail: String| ImportError::Malformed { format: V1, detail };
+    for (i, day) in c.days.iter().enumerate() {
+        let at = |field: &str, e: String| bad(format!("days[{i}].{field}: {e}"));
+        b.add_day(
+            day.index,
+            time::date(&day.date).map_err(|e| at("date", e))?,
+            time::instant(&day.day_start, zone).map_err(|e| at("day_start", e))?,
+            time::instant(&day.day_end, zone).map_err(|e| at("day_end", e))?,
+        );
+    }
+    for day in &c.days {
+        for (room, events) in &day.rooms {
+            b.room(room, None);
+            for e in events {
+                let starts_at = match time::instant(&e.date, zone) {
+                    Ok(t) => t,
+                    Err(err) => {
+                        b.warnings.push(format!("event {} \"{}\": {err}; skipped", e.id, e.title));
+                        continue;
+                    }
+                };
+                let minutes = match time::duration_minutes(&e.duration) {
+                    Ok(m) => m,
+                    Err(err) => {
+                        b.warnings.push(format!("event {} \"{}\": {err}; skipped", e.id, e.title));
+                        continue;
+                    }
+                };
+                b.session(Draft {
+                    source_id: e.guid.clone().unwrap_or_else(|| e.id.to_string()),
+                    title: e.title.clone(),
+                    subtitle: e.subtitle.clone().unwrap_or_default(),
+                    summary: summary(e.abstract_.as_deref(), e.description.as_deref()),
+                    kind: kind_of(e.kind.as_deref().unwrap_or("")),
+                    room: if e.room.trim().is_empty() { room.clone() } else { e.room.clone() },
+                    track: e.track.clone(),
+                    starts_at,
+                    minutes,
+                    speakers: e.persons.iter().map(PersonV1::key_name_bio).collect(),
+                    language: e.language.clone().unwrap_or_default(),
+                });
+            }
+        }
+    }
+    Ok(b)
+}
+
+#[derive(Deserialize)]
+struct FileV2 {
+    schedule: ScheduleV2,
+}
+
+#[derive(Deserialize)]
+struct ScheduleV2 {
+    conference: ConferenceV2,
+    events: Vec<EventV2>,
+    #[serde(default)]
+    persons: Vec<PersonV2>,
+}
+
+#[derive(Deserialize)]
+struct ConferenceV2 {
+    acronym: String,
+    title: String,
+    time_zone_name: Option<String>,
+    #[serde(default)]
+    tracks: Vec<TrackV2>,
+    #[serde(default)]
+    rooms: Vec<RoomV2>,
+    #[serde(default)]
+    days: Vec<DayV2>,
+}
+
+#[derive(Deserialize)]
+struct TrackV2 {
+    name: String,
+    slug: Option<String>,
+    color: Option<String>,
+    colors: Option<Colors>,
+}
+
+#[derive(Deserialize)]
+struct Colors {
+    light: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RoomV2 {
+    name: String,
+    capacity: Option<u32>,
+}
+
+#[derive(Deserialize)]
+struct DayV2 {
+    index: u32,
+    date: String,
+    start: String,
+    end: String,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Named {
+    Object { name: Option<String>, slug: Option<String> },
+    Name(String),
+}
+
+#[derive(Deserialize)]
+struct EventV2 {
+    guid: String,
+    start: String,
+    end: Option<String>,
+    duration: Option<String>,
+    room: Named,
+    title: String,
+    #[serde(default)]
+    subtitle: Option<String>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    track: Option<Named>,
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
+    #[serde(rename = "abstract", default)]
+    abstract_: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    participants: Vec<ParticipantV2>,
+}
+
+#[derive(Deserialize)]
+struct ParticipantV2 {
+    guid: Option<String>,
+    name: String,
+    role: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PersonV2 {
+    guid: String,
+    #[serde(default)]
+    biography: Option<String>,
+}
+
+pub fn read_v2(text: &str) -> Result<Builder, ImportError> {
+    let file: FileV2 = parse(V2, text)?;
+    let s = file.schedule;
+    let c = s.conference;
+    let zone = Zone::parse(c.time_zone_name.as_deref());
+    let mut b = Builder::new(&c.acronym, &c.title, zone);
+    let bad = |detail: String| ImportError::Malformed { format: V2, detail };
+    for (i, day) in c.days.iter().enumerate() {
+        let at = |field: &str, e: String| bad(format!("conference.days[{i}].{field}: {e}"));
+        b.add_day(
+            day.index,
+            time::date(&day.date).map_err(|e| at("date", e))?,
+            time::instant(&day.start, zone).map_err(|e| at("start", e))?,
+            time::instant(&day.end, zone).map_err(|e| at("end", e))?,
+        );
+    }
+    for r in &c.rooms {
+        b.room(&r.name, r.capacity);
+    }
+    let mut track_names = std::collections::HashMap::new();
+    for t in &c.tracks {
+        let color = t.colors.as_ref().and_then(|c| c.light.clone()).or_else(|| t.color.clone());
+        b.track(&t.name, color.as_deref());
+        if let Some(slug) = &t.slug {
+            track_names.insert(slug.clone(), t.name.clone());
+        }
+    }
+    let bios: std::collections::HashMap<&str, &str> =
+        s.persons.iter().map(|p| (p.guid.as_str(), p.biography.as_deref().unwrap_or(""))).collect();
+    for e in &s.events {
+        let skip =
+            |b: &mut Builder, err: String| b.warnings.push(format!("event {} \"{}\": {err}; skipped", e.guid, e.title));
+        let starts_at = match time::instant(&e.start, zone) {
+            Ok(t) => t,
+            Err(err) => {
+                skip(&mut b, err);
+                continue;
+            }
+        };
+        let minutes = match (&e.end, &e.duration) {
+            (Some(end), _) => time::instant(end, zone).and_then(|end| {
+                let m = (end - starts_at).num_minutes();
+                if m > 0 && m <= 24 * 60 {
+                    Ok(m)
+                } else {
+                    Err(format!("ends at {end}, not within a day after its start"))
+                }
+            }),
+            (None, Some(d)) => time::duration_minutes(d),
+            (None, None) => Err("has neither an end nor a duration".to_string()),
+        };
+        let minutes = match minutes {
+            Ok(m) => m,
+            Err(err) => {
+                skip(&mut b, err);
+                continue;
+            }
+        };
+        let room = match &e.room {
+            Named::Object { name: Some(n), .. } | Named::Name(n) => n.clone(),
+            Named::Object { slug: Some(s), .. } => s.clone(),
+            Named::Object { .. } => {
+                skip(&mut b, "has a room with neither name nor slug".into());
+                continue;
+            }
+        };
+        let track = e.track.as_ref().and_then(|t| match t {
+            Named::Object { name: Some(n), .. } | Named::Name(n) => Some(n.clone()),
+            Named::Object { slug: Some(s), .. } => Some(track_names.get(s).cloned().unwrap_or_else(|| s.clone())),
+            Named::Object { .. } => None,
+        });
+        let speakers = e
+            .participants
+            .iter()
+            .filter(|p| p.role.as_deref().is_none_or(|r| r.eq_ignore_ascii_case("speaker")))
+            .map(|p| {
+                let key = p.guid.clone().unwrap_or_else(|| p.name.clone());
+                let bio = p.guid.as_deref().and_then(|g| bios.get(g)).copied().unwrap_or("").to_string();
+                (key, p.name.clone(), bio)
+            })
+            .collect();
+        b.session(Draft {
+            source_id: e.guid.clone(),
+            title: e.title.clone(),
+            subtitle: e.subtitle.clone().unwrap_or_default(),
+            summary: summary(e.abstract_.as_deref(), e.description.as_deref()),
+            kind: kind_of(e.kind.as_deref().unwrap_or("")),
+            room,
+            track,
+            starts_at,
+            minutes,
+            speakers,
+            language: e.language.clone().unwrap_or_default(),
+        });
+    }
+    Ok(b)
+}
