@@ -8,6 +8,8 @@
 //!   what an event publishes and what the app caches. The bundled demo event is written in it.
 //! * [`app`] — the typed commands between the UI and the app's Rust side, and the stable
 //!   error value that crosses that boundary.
+//! * [`sync`] — the Element HTTP protocol between the app and any Element backend.
 
 pub mod app;
 pub mod event;
+pub mod sync;

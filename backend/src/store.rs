@@ -1,0 +1,234 @@
+//! The backend's storage: the current event, and a change log compacted by key so that pulling
+//! from the start yields exactly the current state plus tombstones.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Mutex;
+
+use elements_protocol::event::{ElementKind, EventBundle, Manifest};
+use elements_protocol::sync::{Change, Entity, EntityKind};
+use rusqlite::{params, Connection, OptionalExtension};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the backend database failed: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the backend database holds a damaged {what}: {detail}")]
+    Damaged { what: String, detail: String },
+}
+
+/// What an import changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub upserts: usize,
+    pub deletes: usize,
+    pub manifest_changed: bool,
+}
+
+/// A page of one Element's feed, positions included.
+#[derive(Debug, Clone)]
+pub struct FeedPage {
+    pub changes: Vec<Change>,
+    /// Log position of the last change returned (or the position asked for, if none).
+    pub last_seq: i64,
+    pub more: bool,
+}
+
+pub trait Store: Send + Sync {
+    /// Replaces the event with `bundle` in one transaction, logging only what differs.
+    fn replace_event(&self, bundle: &EventBundle) -> Result<ImportSummary, StoreError>;
+    fn manifest(&self) -> Result<Option<Manifest>, StoreError>;
+    /// Identifies this database: cursors from another epoch mean "start over".
+    fn epoch(&self) -> &str;
+    /// The newest log position of `element`'s feed (0 when empty).
+    fn head(&self, element: ElementKind) -> Result<i64, StoreError>;
+    fn changes(&self, element: ElementKind, after: i64, limit: u32) -> Result<FeedPage, StoreError>;
+}
+
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+    epoch: String,
+}
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS entity (
+    kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (kind, id)
+) STRICT;
+CREATE TABLE IF NOT EXISTS change_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    element TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    op TEXT NOT NULL,
+    body TEXT
+) STRICT;
+CREATE INDEX IF NOT EXISTS change_by_element ON change_log (element, seq);
+CREATE UNIQUE INDEX IF NOT EXISTS change_by_key ON change_log (kind, id);
+"#;
+
+fn element_name(e: ElementKind) -> &'static str {
+    e.as_str()
+}
+
+fn new_epoch() -> String {
+    // Unique enough to tell databases apart; not a secret.
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("{:x}{:x}", nanos, std::process::id())
+}
+
+impl SqliteStore {
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        conn.execute_batch("PRAGMA synchronous = NORMAL;")?;
+        conn.execute_batch(SCHEMA)?;
+        let epoch = match conn.query_row("SELECT value FROM meta WHERE key = 'epoch'", [], |r| r.get(0)).optional()? {
+            Some(e) => e,
+            None => {
+                let e = new_epoch();
+                conn.execute("INSERT INTO meta (key, value) VALUES ('epoch', ?1)", [&e])?;
+                e
+            }
+        };
+        Ok(SqliteStore { conn: Mutex::new(conn), epoch })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic mid-call rolled its transaction back; the connection is fine to reuse.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn entities(b: &EventBundle) -> Vec<Entity> {
+    let mut out = Vec::new();
+    out.extend(b.floors.iter().cloned().map(Entity::Floor));
+    out.extend(b.rooms.iter().cloned().map(Entity::Room));
+    out.extend(b.tracks.iter().cloned().map(Entity::Track));
+    out.extend(b.speakers.iter().cloned().map(Entity::Speaker));
+    out.extend(b.sessions.iter().cloned().map(Entity::Session));
+    out.extend(b.points_of_interest.iter().cloned().map(Entity::PointOfInterest));
+    out.extend(b.polls.iter().cloned().map(Entity::Poll));
+    out.extend(b.quests.iter().cloned().map(Entity::Quest));
+    out.extend(b.people.iter().cloned().map(Entity::Profile));
+    out
+}
+
+fn encode<T: serde::Serialize>(v: &T) -> Result<String, StoreError> {
+    serde_json::to_string(v).map_err(|e| StoreError::Damaged { what: "record to encode".into(), detail: e.to_string() })
+}
+
+fn kind_from(s: &str) -> Result<EntityKind, StoreError> {
+    EntityKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == s)
+        .ok_or_else(|| StoreError::Damaged { what: "change kind".into(), detail: s.to_string() })
+}
+
+impl Store for SqliteStore {
+    fn replace_event(&self, bundle: &EventBundle) -> Result<ImportSummary, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let mut summary = ImportSummary::default();
+        let manifest = encode(&bundle.manifest)?;
+        let old_manifest: Option<String> =
+            tx.query_row("SELECT value FROM meta WHERE key = 'manifest'", [], |r| r.get(0)).optional()?;
+        if old_manifest.as_deref() != Some(manifest.as_str()) {
+            tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('manifest', ?1)", [&manifest])?;
+            summary.manifest_changed = true;
+        }
+        let mut existing: HashMap<(String, String), String> = HashMap::new();
+        {
+            let mut st = tx.prepare("SELECT kind, id, body FROM entity")?;
+            let rows = st.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
+            for row in rows {
+                let (key, body) = row?;
+                existing.insert(key, body);
+            }
+        }
+        {
+            let mut upsert_entity = tx.prepare("INSERT OR REPLACE INTO entity (kind, id, body) VALUES (?1, ?2, ?3)")?;
+            let mut forget = tx.prepare("DELETE FROM change_log WHERE kind = ?1 AND id = ?2")?;
+            let mut log =
+                tx.prepare("INSERT INTO change_log (element, kind, id, op, body) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+            for entity in entities(bundle) {
+                let kind = entity.kind().as_str();
+                let body = encode(&entity)?;
+                let key = (kind.to_string(), entity.id().to_string());
+                let unchanged = existing.remove(&key).is_some_and(|old| old == body);
+                if unchanged {
+                    continue;
+                }
+                upsert_entity.execute(params![kind, entity.id(), body])?;
+                // Compaction by key: the newest change of an entity is the only one kept.
+                forget.execute(params![kind, entity.id()])?;
+                log.execute(params![element_name(entity.kind().element()), kind, entity.id(), "upsert", body])?;
+                summary.upserts += 1;
+            }
+            let mut remove = tx.prepare("DELETE FROM entity WHERE kind = ?1 AND id = ?2")?;
+            for ((kind, id), _) in existing {
+                let k = kind_from(&kind)?;
+                remove.execute(params![kind, id])?;
+                forget.execute(params![kind, id])?;
+                log.execute(params![element_name(k.element()), kind, id, "delete", Option::<String>::None])?;
+                summary.deletes += 1;
+            }
+        }
+        tx.commit()?;
+        Ok(summary)
+    }
+
+    fn manifest(&self) -> Result<Option<Manifest>, StoreError> {
+        let conn = self.lock();
+        let text: Option<String> =
+            conn.query_row("SELECT value FROM meta WHERE key = 'manifest'", [], |r| r.get(0)).optional()?;
+        text.map(|t| {
+            serde_json::from_str(&t).map_err(|e| StoreError::Damaged { what: "manifest".into(), detail: e.to_string() })
+        })
+        .transpose()
+    }
+
+    fn epoch(&self) -> &str {
+        &self.epoch
+    }
+
+    fn head(&self, element: ElementKind) -> Result<i64, StoreError> {
+        let conn = self.lock();
+        Ok(conn.query_row(
+            "SELECT coalesce(max(seq), 0) FROM change_log WHERE element = ?1",
+            [element_name(element)],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn changes(&self, element: ElementKind, after: i64, limit: u32) -> Result<FeedPage, StoreError> {
+        let conn = self.lock();
+        let mut st = conn.prepare_cached(
+            "SELECT seq, kind, id, op, body FROM change_log WHERE element = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        )?;
+        let rows: Vec<(i64, String, String, String, Option<String>)> = st
+            .query_map(params![element_name(element), after, i64::from(limit) + 1], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        let more = rows.len() > limit as usize;
+        let mut changes = Vec::new();
+        let mut last_seq = after;
+        for (seq, kind, id, op, body) in rows.into_iter().take(limit as usize) {
+            last_seq = seq;
+            let change = match (op.as_str(), body) {
+                ("upsert", Some(body)) => Change::Upsert {
+                    entity: serde_json::from_str(&body)
+                        .map_err(|e| StoreError::Damaged { what: format!("{kind} {id}"), detail: e.to_string() })?,
+                },
+                ("delete", _) => Change::Delete { kind: kind_from(&kind)?, id },
+                (other, _) => {
+                    return Err(StoreError::Damaged { what: format!("change {seq}"), detail: other.to_string() })
+                }
+            };
+            changes.push(change);
+        }
+        Ok(FeedPage { changes, last_seq, more })
+    }
+}

@@ -1,0 +1,223 @@
+//! The reference backend on 127.0.0.1, exercised over real HTTP.
+
+use std::sync::Arc;
+
+use elements_backend::store::{SqliteStore, Store};
+use elements_protocol::event::{ElementKind, EventBundle};
+use elements_protocol::sync::{Change, ChangesPage, EntityKind, ManifestResponse, WireError, WireErrorCode};
+
+struct Server {
+    base: String,
+    store: Arc<SqliteStore>,
+    _dir: tempfile::TempDir,
+}
+
+fn demo() -> EventBundle {
+    serde_json::from_str(elements_backend::DEMO_EVENT_JSON).expect("demo event")
+}
+
+async fn start() -> Server {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Arc::new(SqliteStore::open(&dir.path().join("backend.sqlite3")).expect("store"));
+    store.replace_event(&demo()).expect("load demo");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+    let addr = listener.local_addr().expect("addr");
+    let router = elements_backend::http::router(store.clone());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    Server { base: format!("http://{addr}"), store, _dir: dir }
+}
+
+fn count(b: &EventBundle, kind: EntityKind) -> usize {
+    match kind {
+        EntityKind::Floor => b.floors.len(),
+        EntityKind::Room => b.rooms.len(),
+        EntityKind::Track => b.tracks.len(),
+        EntityKind::Speaker => b.speakers.len(),
+        EntityKind::Session => b.sessions.len(),
+        EntityKind::PointOfInterest => b.points_of_interest.len(),
+        EntityKind::Poll => b.polls.len(),
+        EntityKind::Quest => b.quests.len(),
+        EntityKind::Profile => b.people.len(),
+    }
+}
+
+/// Pulls an Element's feed to the end from `cursor`, page by page (bounded).
+async fn pull(
+    client: &reqwest::Client,
+    base: &str,
+    element: &str,
+    cursor: Option<String>,
+    limit: u32,
+) -> (Vec<Change>, String) {
+    let mut cursor = cursor;
+    let mut all = Vec::new();
+    for _ in 0..1000 {
+        let mut q = vec![("limit", limit.to_string())];
+        if let Some(c) = &cursor {
+            q.push(("cursor", c.clone()));
+        }
+        let resp = client.get(format!("{base}/v1/elements/{element}/changes")).query(&q).send().await.expect("GET");
+        assert_eq!(resp.status(), 200);
+        let page: ChangesPage = resp.json().await.expect("page");
+        assert!(page.changes.len() <= limit as usize);
+        all.extend(page.changes);
+        cursor = Some(page.cursor);
+        if !page.more {
+            return (all, cursor.expect("cursor"));
+        }
+    }
+    panic!("the feed did not end within 1000 pages");
+}
+
+#[tokio::test]
+async fn manifest_with_etag_and_304() {
+    let s = start().await;
+    let client = reqwest::Client::new();
+    let resp = client.get(format!("{}/v1/manifest", s.base)).send().await.expect("GET");
+    assert_eq!(resp.status(), 200);
+    let etag = resp.headers().get("etag").expect("etag").to_str().expect("ascii").to_string();
+    let body: ManifestResponse = resp.json().await.expect("json");
+    assert_eq!(body.protocol_version, 1);
+    assert_eq!(body.manifest, demo().manifest);
+    let again = client.get(format!("{}/v1/manifest", s.base)).header("If-None-Match", &etag).send().await.expect("GET");
+    assert_eq!(again.status(), 304);
+}
+
+#[tokio::test]
+async fn a_full_pull_in_small_pages_yields_every_entity_once() {
+    let s = start().await;
+    let client = reqwest::Client::new();
+    let b = demo();
+    for element in ElementKind::ALL {
+        let (changes, _) = pull(&client, &s.base, element.as_str(), None, 37).await;
+        let mut seen = std::collections::HashSet::new();
+        for c in &changes {
+            let Change::Upsert { entity } = c else { panic!("a fresh backend has no tombstones: {c:?}") };
+            assert_eq!(entity.kind().element(), element, "{entity:?} in the {element:?} feed");
+            assert!(seen.insert((entity.kind(), entity.id().to_string())), "{} twice", entity.id());
+        }
+        for kind in EntityKind::ALL.into_iter().filter(|k| k.element() == element) {
+            let n = seen.iter().filter(|(k, _)| *k == kind).count();
+            assert_eq!(n, count(&b, kind), "{kind:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_idle_refresh_is_an_empty_page_then_a_304() {
+    let s = start().await;
+    let client = reqwest::Client::new();
+    let (_, cursor) = pull(&client, &s.base, "agenda", None, 500).await;
+    let url = format!("{}/v1/elements/agenda/changes", s.base);
+    let resp = client.get(&url).query(&[("cursor", &cursor)]).send().await.expect("GET");
+    assert_eq!(resp.status(), 200);
+    let etag = resp.headers().get("etag").expect("etag").to_str().expect("ascii").to_string();
+    let page: ChangesPage = resp.json().await.expect("page");
+    assert!(page.changes.is_empty() && !page.more);
+    assert_eq!(page.cursor, cursor, "nothing new, same position");
+    let again =
+        client.get(&url).query(&[("cursor", &cursor)]).header("If-None-Match", &etag).send().await.expect("GET");
+    assert_eq!(again.status(), 304);
+    assert!(again.bytes().await.expect("body").is_empty());
+}
+
+#[tokio::test]
+async fn pages_are_gzipped_for_clients_that_ask() {
+    let s = start().await;
+    let raw = reqwest::Client::builder().no_gzip().build().expect("client");
+    let resp = raw
+        .get(format!("{}/v1/elements/people/changes", s.base))
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers().get("content-encoding").map(|v| v.to_str().unwrap_or("")), Some("gzip"));
+    let compressed = resp.bytes().await.expect("body").len();
+    let plain = reqwest::Client::new()
+        .get(format!("{}/v1/elements/people/changes", s.base))
+        .send()
+        .await
+        .expect("GET")
+        .bytes()
+        .await
+        .expect("body")
+        .len();
+    assert!(compressed * 3 < plain, "gzip {compressed} bytes vs plain {plain}");
+}
+
+async fn expect_error(client: &reqwest::Client, url: &str, status: u16, code: WireErrorCode) -> String {
+    let resp = client.get(url).send().await.expect("GET");
+    assert_eq!(resp.status(), status, "{url}");
+    let err: WireError = resp.json().await.expect("error body");
+    assert_eq!(err.code, code, "{url}: {}", err.message);
+    err.message
+}
+
+#[tokio::test]
+async fn bad_requests_get_a_status_and_a_reason_code() {
+    let s = start().await;
+    let c = reqwest::Client::new();
+    let base = &s.base;
+    let msg = expect_error(&c, &format!("{base}/v1/elements/karaoke/changes"), 404, WireErrorCode::NotFound).await;
+    assert!(msg.contains("karaoke") && msg.contains("agenda"), "{msg}");
+    expect_error(&c, &format!("{base}/v1/elements/agenda/changes?limit=0"), 400, WireErrorCode::BadRequest).await;
+    expect_error(&c, &format!("{base}/v1/elements/agenda/changes?limit=lots"), 400, WireErrorCode::BadRequest).await;
+    expect_error(&c, &format!("{base}/v1/elements/agenda/changes?cursor=garbage"), 400, WireErrorCode::BadRequest)
+        .await;
+    expect_error(&c, &format!("{base}/v1/elements/agenda/changes?cursor=otherepoch:5"), 410, WireErrorCode::StartOver)
+        .await;
+    let ahead = format!("{}:999999", s.store.epoch());
+    expect_error(&c, &format!("{base}/v1/elements/agenda/changes?cursor={ahead}"), 410, WireErrorCode::StartOver).await;
+    expect_error(&c, &format!("{base}/v2/anything"), 404, WireErrorCode::NotFound).await;
+}
+
+#[tokio::test]
+async fn reimporting_changes_nothing_and_an_edited_schedule_yields_updates_and_cancellations() {
+    let s = start().await;
+    let client = reqwest::Client::new();
+    let (_, cursor) = pull(&client, &s.base, "agenda", None, 500).await;
+
+    let same = s.store.replace_event(&demo()).expect("reimport");
+    assert_eq!((same.upserts, same.deletes, same.manifest_changed), (0, 0, false));
+    let (changes, after_same) = pull(&client, &s.base, "agenda", Some(cursor.clone()), 500).await;
+    assert!(changes.is_empty());
+    assert_eq!(after_same, cursor);
+
+    let mut edited = demo();
+    edited.sessions[10].title = "Moved: a new title".into();
+    let changed_id = edited.sessions[10].id.clone();
+    let cancelled = edited.sessions.remove(20);
+    let summary = s.store.replace_event(&edited).expect("import edited");
+    assert_eq!((summary.upserts, summary.deletes), (1, 1));
+    let (changes, _) = pull(&client, &s.base, "agenda", Some(cursor), 500).await;
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    assert!(changes.iter().any(|c| matches!(c, Change::Upsert { entity } if entity.id() == changed_id)));
+    assert!(changes.contains(&Change::Delete { kind: EntityKind::Session, id: cancelled.id.clone() }));
+    // Other Elements saw nothing.
+    let (map, _) = pull(&client, &s.base, "map", None, 500).await;
+    assert_eq!(map.len(), count(&demo(), EntityKind::Floor) + count(&demo(), EntityKind::PointOfInterest));
+}
+
+#[tokio::test]
+async fn a_published_schedule_imported_is_served() {
+    let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/schedules/31c3-frab.xml"));
+    let Ok(bytes) = std::fs::read(path) else {
+        eprintln!("skipped: ../shared/data/schedules is not beside this checkout");
+        return;
+    };
+    let s = start().await;
+    let imported = elements_import::import(&bytes).expect("import 31c3");
+    let summary = s.store.replace_event(&imported.bundle).expect("store");
+    assert!(summary.manifest_changed && summary.deletes > 0, "the demo event was replaced: {summary:?}");
+    let client = reqwest::Client::new();
+    let (changes, _) = pull(&client, &s.base, "agenda", None, 500).await;
+    let sessions = changes
+        .iter()
+        .filter(|c| matches!(c, Change::Upsert { entity } if entity.kind() == EntityKind::Session))
+        .count();
+    assert_eq!(sessions, imported.bundle.sessions.len());
+    let manifest: ManifestResponse =
+        client.get(format!("{}/v1/manifest", s.base)).send().await.expect("GET").json().await.expect("json");
+    assert_eq!(manifest.manifest.name, "31. Chaos Communication Congress");
+}
