@@ -128,7 +128,7 @@ fn cmd_test() -> Result<(), String> {
     let started = Instant::now();
     let tools = setup::ensure(&setup::Needs { test_tools: true })?;
     build_ui(&tools)?;
-    step("unit and integration tests (protocol, domain, client, app, xtask)");
+    step("unit and integration tests (protocol, domain, client, import, backend, app, xtask)");
     run(Cmd::new("cargo").args([
         "test",
         "--locked",
