@@ -101,20 +101,6 @@ impl SqliteStore {
     }
 }
 
-fn entities(b: &EventBundle) -> Vec<Entity> {
-    let mut out = Vec::new();
-    out.extend(b.floors.iter().cloned().map(Entity::Floor));
-    out.extend(b.rooms.iter().cloned().map(Entity::Room));
-    out.extend(b.tracks.iter().cloned().map(Entity::Track));
-    out.extend(b.speakers.iter().cloned().map(Entity::Speaker));
-    out.extend(b.sessions.iter().cloned().map(Entity::Session));
-    out.extend(b.points_of_interest.iter().cloned().map(Entity::PointOfInterest));
-    out.extend(b.polls.iter().cloned().map(Entity::Poll));
-    out.extend(b.quests.iter().cloned().map(Entity::Quest));
-    out.extend(b.people.iter().cloned().map(Entity::Profile));
-    out
-}
-
 fn encode<T: serde::Serialize>(v: &T) -> Result<String, StoreError> {
     serde_json::to_string(v).map_err(|e| StoreError::Damaged { what: "record to encode".into(), detail: e.to_string() })
 }
@@ -152,7 +138,7 @@ impl Store for SqliteStore {
             let mut forget = tx.prepare("DELETE FROM change_log WHERE kind = ?1 AND id = ?2")?;
             let mut log =
                 tx.prepare("INSERT INTO change_log (element, kind, id, op, body) VALUES (?1, ?2, ?3, ?4, ?5)")?;
-            for entity in entities(bundle) {
+            for entity in Entity::all_of(bundle) {
                 let kind = entity.kind().as_str();
                 let body = encode(&entity)?;
                 let key = (kind.to_string(), entity.id().to_string());

@@ -251,15 +251,24 @@ fn a_load_that_fails_midway_leaves_the_previous_event_intact() {
     drop(api);
     let mut cache = Cache::open(&report.cache_path).expect("open").cache;
     let before = cache.session_counts().expect("counts");
-    // A bundle that slipped past validation with a duplicate id fails on the primary key,
-    // after floors, rooms and some sessions were already written in the transaction.
+    // Simulate the disk failing half-way: a trigger (installed by this test, not the app)
+    // aborts the insert of one late session, after floors, rooms, speakers and earlier
+    // sessions were already written in the transaction.
     let mut broken = demo();
     broken.manifest.name = "Should never be visible".into();
-    let dup = broken.sessions[5].clone();
-    broken.sessions.push(dup);
+    let victim = broken.sessions[100].id.clone();
+    broken.sessions[100].title = "New title that never lands".into();
+    rusqlite::Connection::open(&report.cache_path)
+        .and_then(|c| {
+            c.execute_batch(&format!(
+                "CREATE TRIGGER simulated_failure BEFORE INSERT ON session WHEN NEW.id = '{victim}'
+                 BEGIN SELECT RAISE(ABORT, 'simulated disk failure'); END;"
+            ))
+        })
+        .expect("install the failure");
     let mut steps = Vec::new();
     let err = cache.replace_event(&broken, "test", "x", &mut |s| steps.push(s.table)).expect_err("fails");
-    assert!(err.to_string().contains("UNIQUE"), "{err}");
+    assert!(err.to_string().contains("simulated disk failure"), "{err}");
     assert!(steps.contains(&"speaker"), "the failure happened mid-load: {steps:?}");
     assert_eq!(cache.session_counts().expect("counts"), before);
     let ev = cache.loaded_event().expect("read").expect("still loaded");

@@ -118,6 +118,24 @@ impl Entity {
     }
 }
 
+impl Entity {
+    /// Every entity of a bundle, grouped by kind in dependency order (rooms and speakers before
+    /// the sessions that name them).
+    pub fn all_of(b: &crate::event::EventBundle) -> Vec<Entity> {
+        let mut out = Vec::new();
+        out.extend(b.floors.iter().cloned().map(Entity::Floor));
+        out.extend(b.rooms.iter().cloned().map(Entity::Room));
+        out.extend(b.tracks.iter().cloned().map(Entity::Track));
+        out.extend(b.speakers.iter().cloned().map(Entity::Speaker));
+        out.extend(b.sessions.iter().cloned().map(Entity::Session));
+        out.extend(b.points_of_interest.iter().cloned().map(Entity::PointOfInterest));
+        out.extend(b.polls.iter().cloned().map(Entity::Poll));
+        out.extend(b.quests.iter().cloned().map(Entity::Quest));
+        out.extend(b.people.iter().cloned().map(Entity::Profile));
+        out
+    }
+}
+
 /// One entry of a changes feed.
 // Entities are read once and stored; boxing the large variant would buy nothing here.
 #[allow(clippy::large_enum_variant)]

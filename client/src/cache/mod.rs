@@ -9,6 +9,7 @@
 
 pub mod migrations;
 mod store;
+mod write;
 
 use std::path::{Path, PathBuf};
 

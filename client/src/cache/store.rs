@@ -2,10 +2,11 @@
 //! [`Cache`] implements it on SQLite.
 
 use elements_protocol::event::{EventBundle, Floor, Manifest, Room, Session, Speaker, Track};
+use elements_protocol::sync::{Entity, EntityKind};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::de::DeserializeOwned;
 
-use super::{Cache, CacheError};
+use super::{write, Cache, CacheError};
 
 /// What a snapshot load has just written; reported from inside the transaction, before commit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,121 +178,44 @@ fn fts_query(input: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
-/// Prepares `sql` once, runs `write` for every item, and reports the table as written.
-fn insert_each<T>(
-    tx: &Transaction<'_>,
-    table: &'static str,
-    sql: &str,
-    items: &[T],
-    progress: &mut dyn FnMut(LoadStep),
-    mut write: impl FnMut(&mut rusqlite::Statement<'_>, &T) -> Result<(), CacheError>,
-) -> Result<(), CacheError> {
-    let mut statement = tx.prepare(sql)?;
-    for item in items {
-        write(&mut statement, item)?;
+/// Writes every entity of `b`, reporting each kind as it is done.
+fn write_snapshot(tx: &Transaction<'_>, b: &EventBundle, progress: &mut dyn FnMut(LoadStep)) -> Result<(), CacheError> {
+    let entities = Entity::all_of(b);
+    let mut current: Option<(EntityKind, usize)> = None;
+    for entity in &entities {
+        match &mut current {
+            Some((kind, rows)) if *kind == entity.kind() => *rows += 1,
+            _ => {
+                if let Some((kind, rows)) = current.take() {
+                    progress(LoadStep { table: table_of(kind), rows });
+                }
+                current = Some((entity.kind(), 1));
+            }
+        }
+        write::upsert(tx, entity, &b.manifest.days)?;
     }
-    progress(LoadStep { table, rows: items.len() });
+    if let Some((kind, rows)) = current {
+        progress(LoadStep { table: table_of(kind), rows });
+    }
     Ok(())
 }
 
-fn write_snapshot(tx: &Transaction<'_>, b: &EventBundle, progress: &mut dyn FnMut(LoadStep)) -> Result<(), CacheError> {
-    insert_each(
-        tx,
-        "floor",
-        "INSERT INTO floor (id, level, body) VALUES (?1, ?2, ?3)",
-        &b.floors,
-        progress,
-        |st, f| {
-            st.execute(params![f.id, f.level, to_json(f)?])?;
-            Ok(())
-        },
-    )?;
-    insert_each(
-        tx,
-        "room",
-        "INSERT INTO room (id, floor_id, body) VALUES (?1, ?2, ?3)",
-        &b.rooms,
-        progress,
-        |st, r| {
-            // The v1 column is NOT NULL; "" stands for "floor unknown".
-            st.execute(params![r.id, r.floor_id.as_deref().unwrap_or(""), to_json(r)?])?;
-            Ok(())
-        },
-    )?;
-    insert_each(tx, "track", "INSERT INTO track (id, body) VALUES (?1, ?2)", &b.tracks, progress, |st, t| {
-        st.execute(params![t.id, to_json(t)?])?;
-        Ok(())
-    })?;
-    insert_each(
-        tx,
-        "speaker",
-        "INSERT INTO speaker (id, name, body) VALUES (?1, ?2, ?3)",
-        &b.speakers,
-        progress,
-        |st, s| {
-            st.execute(params![s.id, s.name, to_json(s)?])?;
-            Ok(())
-        },
-    )?;
-    let names: std::collections::HashMap<&str, &str> =
-        b.speakers.iter().map(|s| (s.id.as_str(), s.name.as_str())).collect();
-    let mut link = tx.prepare("INSERT INTO session_speaker (session_id, position, speaker_id) VALUES (?1, ?2, ?3)")?;
-    let mut search =
-        tx.prepare("INSERT INTO session_search (session_id, title, summary, speakers) VALUES (?1, ?2, ?3, ?4)")?;
-    insert_each(
-        tx,
-        "session",
-        "INSERT INTO session (id, day, starts_at, ends_at, room_id, track_id, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        &b.sessions,
-        progress,
-        |st, s| {
-            // Validation guarantees a day; a session outside every day would be unreachable.
-            let day = elements_domain::day_of(&b.manifest.days, &s.starts_at).unwrap_or(0);
-            st.execute(params![s.id, day, s.starts_at.timestamp(), s.ends_at.timestamp(), s.room_id, s.track_id, to_json(s)?])?;
-            for (pos, sp) in s.speaker_ids.iter().enumerate() {
-                link.execute(params![s.id, pos as i64, sp])?;
-            }
-            let speaker_names: Vec<&str> =
-                s.speaker_ids.iter().filter_map(|id| names.get(id.as_str()).copied()).collect();
-            search.execute(params![s.id, s.title, s.summary, speaker_names.join(" ")])?;
-            Ok(())
-        },
-    )?;
-    insert_each(
-        tx,
-        "poi",
-        "INSERT INTO poi (id, floor_id, kind, body) VALUES (?1, ?2, ?3, ?4)",
-        &b.points_of_interest,
-        progress,
-        |st, p| {
-            let kind =
-                serde_json::to_value(p.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-            st.execute(params![p.id, p.floor_id, kind, to_json(p)?])?;
-            Ok(())
-        },
-    )?;
-    insert_each(tx, "poll", "INSERT INTO poll (id, body) VALUES (?1, ?2)", &b.polls, progress, |st, p| {
-        st.execute(params![p.id, to_json(p)?])?;
-        Ok(())
-    })?;
-    insert_each(tx, "quest", "INSERT INTO quest (id, body) VALUES (?1, ?2)", &b.quests, progress, |st, q| {
-        st.execute(params![q.id, to_json(q)?])?;
-        Ok(())
-    })?;
-    insert_each(
-        tx,
-        "profile",
-        "INSERT INTO profile (id, name, body) VALUES (?1, ?2, ?3)",
-        &b.people,
-        progress,
-        |st, p| {
-            st.execute(params![p.id, p.name, to_json(p)?])?;
-            Ok(())
-        },
-    )
+/// The cache table of an entity kind.
+pub(crate) fn table_of(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Floor => "floor",
+        EntityKind::Room => "room",
+        EntityKind::Track => "track",
+        EntityKind::Speaker => "speaker",
+        EntityKind::Session => "session",
+        EntityKind::PointOfInterest => "poi",
+        EntityKind::Poll => "poll",
+        EntityKind::Quest => "quest",
+        EntityKind::Profile => "profile",
+    }
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String, CacheError> {
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, CacheError> {
     serde_json::to_string(value).map_err(|e| CacheError::Encode(e.to_string()))
 }
 

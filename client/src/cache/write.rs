@@ -1,0 +1,121 @@
+//! Writing one entity: the single path by which the bundled event and synced changes reach the
+//! cache. Callers own the transaction.
+
+use std::collections::HashMap;
+
+use elements_protocol::event::EventDay;
+use elements_protocol::sync::{Entity, EntityKind};
+use rusqlite::{params, Transaction};
+
+use super::store::{table_of, to_json};
+use super::CacheError;
+
+/// Creates or replaces `entity`. Rows keep their position (ON CONFLICT DO UPDATE), so an
+/// updated room keeps its place in the event's room order.
+pub(crate) fn upsert(tx: &Transaction<'_>, entity: &Entity, days: &[EventDay]) -> Result<(), CacheError> {
+    let body = body_json(entity)?;
+    match entity {
+        Entity::Floor(f) => {
+            tx.prepare_cached(
+                "INSERT INTO floor (id, level, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(id) DO UPDATE SET level = excluded.level, body = excluded.body",
+            )?
+            .execute(params![f.id, f.level, body])?;
+        }
+        Entity::Room(r) => {
+            // The v1 column is NOT NULL; "" stands for "floor unknown".
+            tx.prepare_cached(
+                "INSERT INTO room (id, floor_id, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(id) DO UPDATE SET floor_id = excluded.floor_id, body = excluded.body",
+            )?
+            .execute(params![r.id, r.floor_id.as_deref().unwrap_or(""), body])?;
+        }
+        Entity::Speaker(s) => {
+            tx.prepare_cached(
+                "INSERT INTO speaker (id, name, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(id) DO UPDATE SET name = excluded.name, body = excluded.body",
+            )?
+            .execute(params![s.id, s.name, body])?;
+        }
+        Entity::Session(s) => {
+            // A session outside every day is unreachable in the agenda; validation keeps them
+            // out of bundles, and a backend sending one gets it parked on day 0.
+            let day = elements_domain::day_of(days, &s.starts_at).unwrap_or(0);
+            tx.prepare_cached(
+                "INSERT INTO session (id, day, starts_at, ends_at, room_id, track_id, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT(id) DO UPDATE SET day = excluded.day, starts_at = excluded.starts_at,
+                   ends_at = excluded.ends_at, room_id = excluded.room_id, track_id = excluded.track_id, body = excluded.body",
+            )?
+            .execute(params![s.id, day, s.starts_at.timestamp(), s.ends_at.timestamp(), s.room_id, s.track_id, body])?;
+            tx.prepare_cached("DELETE FROM session_speaker WHERE session_id = ?1")?.execute([&s.id])?;
+            let mut link = tx
+                .prepare_cached("INSERT INTO session_speaker (session_id, position, speaker_id) VALUES (?1, ?2, ?3)")?;
+            for (pos, sp) in s.speaker_ids.iter().enumerate() {
+                link.execute(params![s.id, pos as i64, sp])?;
+            }
+            let mut names: HashMap<&str, String> = HashMap::new();
+            let mut name_of = tx.prepare_cached("SELECT name FROM speaker WHERE id = ?1")?;
+            for sp in &s.speaker_ids {
+                if let Ok(n) = name_of.query_row([sp], |r| r.get::<_, String>(0)) {
+                    names.insert(sp.as_str(), n);
+                }
+            }
+            let speaker_names: Vec<&str> =
+                s.speaker_ids.iter().filter_map(|id| names.get(id.as_str()).map(String::as_str)).collect();
+            tx.prepare_cached("DELETE FROM session_search WHERE session_id = ?1")?.execute([&s.id])?;
+            tx.prepare_cached(
+                "INSERT INTO session_search (session_id, title, summary, speakers) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![s.id, s.title, s.summary, speaker_names.join(" ")])?;
+        }
+        Entity::PointOfInterest(p) => {
+            let kind =
+                serde_json::to_value(p.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            tx.prepare_cached(
+                "INSERT INTO poi (id, floor_id, kind, body) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(id) DO UPDATE SET floor_id = excluded.floor_id, kind = excluded.kind, body = excluded.body",
+            )?
+            .execute(params![p.id, p.floor_id, kind, body])?;
+        }
+        Entity::Profile(p) => {
+            tx.prepare_cached(
+                "INSERT INTO profile (id, name, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(id) DO UPDATE SET name = excluded.name, body = excluded.body",
+            )?
+            .execute(params![p.id, p.name, body])?;
+        }
+        Entity::Track(_) | Entity::Poll(_) | Entity::Quest(_) => {
+            let table = table_of(entity.kind());
+            tx.prepare_cached(&format!(
+                "INSERT INTO {table} (id, body) VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET body = excluded.body"
+            ))?
+            .execute(params![entity.id(), body])?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes an entity; removing one that is not there is not an error (a repeated page).
+pub(crate) fn delete(tx: &Transaction<'_>, kind: EntityKind, id: &str) -> Result<(), CacheError> {
+    if kind == EntityKind::Session {
+        tx.prepare_cached("DELETE FROM session_speaker WHERE session_id = ?1")?.execute([id])?;
+        tx.prepare_cached("DELETE FROM session_search WHERE session_id = ?1")?.execute([id])?;
+    }
+    tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", table_of(kind)))?.execute([id])?;
+    Ok(())
+}
+
+/// The entity's own record as JSON, without the kind tag: rows store exactly the protocol type.
+fn body_json(entity: &Entity) -> Result<String, CacheError> {
+    match entity {
+        Entity::Floor(x) => to_json(x),
+        Entity::Room(x) => to_json(x),
+        Entity::Track(x) => to_json(x),
+        Entity::Speaker(x) => to_json(x),
+        Entity::Session(x) => to_json(x),
+        Entity::PointOfInterest(x) => to_json(x),
+        Entity::Poll(x) => to_json(x),
+        Entity::Quest(x) => to_json(x),
+        Entity::Profile(x) => to_json(x),
+    }
+}
