@@ -171,17 +171,24 @@ async fn changes(
             "this cursor is ahead of the backend (was its database replaced?): pull again without a cursor",
         );
     }
-    // The answer depends only on these; the client's next identical request can be a 304.
-    let etag = format!("\"c-{epoch}-{head}-{after}-{limit}\"");
-    if let Some(r) = not_modified(&headers, &etag) {
-        return r;
+    // "You are at the head": sent with the page that ends the feed, so the client's next request
+    // (with that page's cursor) is answered 304 while nothing new arrives.
+    let at_head = format!("\"c-{epoch}-{head}-{limit}\"");
+    if after == head {
+        if let Some(r) = not_modified(&headers, &at_head) {
+            return r;
+        }
     }
     let store = state.store.clone();
     let page = match blocking(move || store.changes(element, after, limit)).await {
         Ok(p) => p,
         Err(r) => return r,
     };
-    let body =
-        ChangesPage { element, changes: page.changes, cursor: format!("{epoch}:{}", page.last_seq), more: page.more };
-    with_etag(Json(body).into_response(), &etag)
+    let more = page.more;
+    let body = ChangesPage { element, changes: page.changes, cursor: format!("{epoch}:{}", page.last_seq), more };
+    let response = Json(body).into_response();
+    if more {
+        return response;
+    }
+    with_etag(response, &at_head)
 }

@@ -6,6 +6,7 @@
 //! * [`api`] — one function per app command ([`elements_protocol::app`]); the Tauri layer only
 //!   forwards to these.
 //! * [`paths`] — where the cache lives.
+//! * [`sync`] — the sync engine: pulling each Element's feed from its backend.
 //!
 //! Nothing here knows about Tauri or the webview.
 
@@ -13,6 +14,7 @@ pub mod api;
 pub mod bundled;
 pub mod cache;
 pub mod paths;
+pub mod sync;
 
 pub use api::AppApi;
 pub use cache::{Cache, CacheError, LoadStep, OpenedCache, Recovery};

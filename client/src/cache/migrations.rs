@@ -65,6 +65,18 @@ pub const MIGRATIONS: &[&str] = &[
         reason TEXT
     ) STRICT;
     "#,
+    // v3: where each Element syncs from, how far it got, and how its last attempts went.
+    r#"
+    CREATE TABLE sync_state (
+        element TEXT PRIMARY KEY,
+        base_url TEXT NOT NULL,
+        cursor TEXT,
+        etag TEXT,
+        synced_at INTEGER,
+        last_error TEXT,
+        failures INTEGER NOT NULL DEFAULT 0
+    ) STRICT;
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -9,6 +9,7 @@
 
 pub mod migrations;
 mod store;
+mod sync_state;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, ErrorCode as SqliteCode};
 
 pub use store::{EventStore, LoadStep, LoadedEvent};
+pub use sync_state::ElementSync;
 
 pub struct Cache {
     conn: Connection,

@@ -1,0 +1,144 @@
+//! What the sync engine keeps in the cache: the event's manifest as a backend sent it, each
+//! Element's cursor and health, and the pages it applies, each in one transaction.
+
+use elements_protocol::event::{ElementKind, Manifest};
+use elements_protocol::sync::{Change, EntityKind};
+use rusqlite::{params, OptionalExtension};
+
+use super::store::{table_of, to_json, EventStore};
+use super::{write, Cache, CacheError};
+
+/// One Element's sync health, for the UI ("synced 2 min ago", "offline, retrying").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ElementSync {
+    pub element: ElementKind,
+    pub base_url: String,
+    pub synced_at: Option<i64>,
+    pub last_error: Option<String>,
+    pub failures: u32,
+}
+
+fn element_from(name: &str) -> Option<ElementKind> {
+    ElementKind::ALL.into_iter().find(|k| k.as_str() == name)
+}
+
+impl Cache {
+    /// Stores the manifest a backend sent. A different event replaces everything cached.
+    pub fn set_manifest(&mut self, manifest: &Manifest, source: &str) -> Result<(), CacheError> {
+        let current = self.loaded_event()?;
+        let tx = self.conn.transaction()?;
+        if current.as_ref().is_some_and(|c| c.manifest.id != manifest.id || c.source != source) {
+            for kind in EntityKind::ALL {
+                tx.execute(&format!("DELETE FROM {}", table_of(kind)), [])?;
+            }
+            tx.execute_batch("DELETE FROM session_speaker; DELETE FROM session_search; DELETE FROM sync_state;")?;
+        }
+        tx.execute("DELETE FROM event", [])?;
+        tx.execute(
+            "INSERT INTO event (id, manifest, source, fingerprint, loaded_at) VALUES (?1, ?2, ?3, '', ?4)",
+            params![manifest.id, to_json(manifest)?, source, chrono::Utc::now().timestamp()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The cursor and ETag of `element`'s last applied page.
+    pub fn sync_position(&self, element: ElementKind) -> Result<(Option<String>, Option<String>), CacheError> {
+        Ok(self
+            .conn
+            .query_row("SELECT cursor, etag FROM sync_state WHERE element = ?1", [element.as_str()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?
+            .unwrap_or((None, None)))
+    }
+
+    /// Applies one page and stores its cursor in the same transaction: a crash repeats a page at
+    /// worst, and pages are idempotent.
+    pub fn apply_page(
+        &mut self,
+        element: ElementKind,
+        base_url: &str,
+        changes: &[Change],
+        cursor: &str,
+        etag: Option<&str>,
+    ) -> Result<(), CacheError> {
+        let days = self.loaded_event()?.map(|e| e.manifest.days).unwrap_or_default();
+        let tx = self.conn.transaction()?;
+        for change in changes {
+            match change {
+                Change::Upsert { entity } => write::upsert(&tx, entity, &days)?,
+                Change::Delete { kind, id } => write::delete(&tx, *kind, id)?,
+            }
+        }
+        tx.execute(
+            "INSERT INTO sync_state (element, base_url, cursor, etag, synced_at, last_error, failures)
+             VALUES (?1, ?2, ?3, ?4, ?5, NULL, 0)
+             ON CONFLICT(element) DO UPDATE SET base_url = excluded.base_url, cursor = excluded.cursor,
+               etag = excluded.etag, synced_at = excluded.synced_at, last_error = NULL, failures = 0",
+            params![element.as_str(), base_url, cursor, etag, chrono::Utc::now().timestamp()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The backend said nothing changed.
+    pub fn mark_fresh(&mut self, element: ElementKind) -> Result<(), CacheError> {
+        self.conn.execute(
+            "UPDATE sync_state SET synced_at = ?2, last_error = NULL, failures = 0 WHERE element = ?1",
+            params![element.as_str(), chrono::Utc::now().timestamp()],
+        )?;
+        Ok(())
+    }
+
+    pub fn record_failure(&mut self, element: ElementKind, base_url: &str, error: &str) -> Result<(), CacheError> {
+        self.conn.execute(
+            "INSERT INTO sync_state (element, base_url, last_error, failures) VALUES (?1, ?2, ?3, 1)
+             ON CONFLICT(element) DO UPDATE SET last_error = excluded.last_error, failures = failures + 1",
+            params![element.as_str(), base_url, error],
+        )?;
+        Ok(())
+    }
+
+    /// Forgets everything of `element` (the backend said "start over"), in one transaction.
+    pub fn reset_element(&mut self, element: ElementKind) -> Result<(), CacheError> {
+        let tx = self.conn.transaction()?;
+        for kind in EntityKind::ALL.into_iter().filter(|k| k.element() == element) {
+            tx.execute(&format!("DELETE FROM {}", table_of(kind)), [])?;
+            if kind == EntityKind::Session {
+                tx.execute_batch("DELETE FROM session_speaker; DELETE FROM session_search;")?;
+            }
+        }
+        tx.execute("UPDATE sync_state SET cursor = NULL, etag = NULL WHERE element = ?1", [element.as_str()])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn sync_status(&self) -> Result<Vec<ElementSync>, CacheError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT element, base_url, synced_at, last_error, failures FROM sync_state ORDER BY element")?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, u32>(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (name, base_url, synced_at, last_error, failures) = row?;
+            if let Some(element) = element_from(&name) {
+                out.push(ElementSync { element, base_url, synced_at, last_error, failures });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Number of rows of one entity kind; for tests and diagnostics.
+    pub fn count(&self, kind: EntityKind) -> Result<i64, CacheError> {
+        Ok(self.conn.query_row(&format!("SELECT count(*) FROM {}", table_of(kind)), [], |r| r.get(0))?)
+    }
+}

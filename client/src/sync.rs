@@ -1,0 +1,366 @@
+//! The sync engine: pulls each Element's changes feed from its backend into the cache.
+//!
+//! * One loop per Element, isolated: its own cursor, backoff with jitter and circuit breaker, so
+//!   a dead backend never stalls the others ([`SyncEngine`]).
+//! * A page and its cursor are stored in one transaction ([`Cache::apply_page`]).
+//! * "Start over" (410) drops the Element's data and pulls from scratch, once per attempt.
+//! * The cache lock is held only while applying a page, never across the network.
+//!
+//! Pushing signals (the outbox) is the next step; see docs/protocol.md.
+
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use elements_protocol::event::{ElementKind, Manifest};
+use elements_protocol::sync::{ChangesPage, ManifestResponse, WireError, WireErrorCode, PROTOCOL_VERSION};
+
+use crate::cache::{Cache, CacheError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("cannot reach {url}: {detail}")]
+    Unreachable { url: String, detail: String },
+    #[error("{url} answered {status}{}: {message}", code.map(|c| format!(" ({c:?})")).unwrap_or_default())]
+    Rejected { url: String, status: u16, code: Option<WireErrorCode>, message: String },
+    #[error("{url} sent something that is not Element protocol v{PROTOCOL_VERSION}: {detail}")]
+    Garbled { url: String, detail: String },
+    #[error(transparent)]
+    Cache(#[from] CacheError),
+}
+
+impl SyncError {
+    /// Worth retrying later (network trouble, 5xx), as opposed to a request the backend refuses.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            SyncError::Unreachable { .. } | SyncError::Garbled { .. } => true,
+            SyncError::Rejected { status, .. } => *status >= 500 || *status == 429,
+            SyncError::Cache(_) => false,
+        }
+    }
+}
+
+/// One backend, spoken to over HTTP.
+#[derive(Clone)]
+pub struct Remote {
+    http: reqwest::blocking::Client,
+    base: String,
+}
+
+enum Fetched<T> {
+    Fresh(T, Option<String>),
+    NotModified,
+}
+
+impl Remote {
+    pub fn new(base: &str, timeout: Duration) -> Result<Remote, SyncError> {
+        let http = reqwest::blocking::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .user_agent(concat!("elements-app/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| SyncError::Unreachable { url: base.into(), detail: e.to_string() })?;
+        Ok(Remote { http, base: base.trim_end_matches('/').to_string() })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        etag: Option<&str>,
+    ) -> Result<Fetched<T>, SyncError> {
+        let url = format!("{}{path}", self.base);
+        let mut req = self.http.get(&url).query(query);
+        if let Some(tag) = etag {
+            req = req.header(reqwest::header::IF_NONE_MATCH, tag);
+        }
+        let resp = req.send().map_err(|e| SyncError::Unreachable { url: url.clone(), detail: e.to_string() })?;
+        let status = resp.status().as_u16();
+        if status == 304 {
+            return Ok(Fetched::NotModified);
+        }
+        let new_etag = resp.headers().get(reqwest::header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_string);
+        // A body cut short by a reset shows up here, as a read error.
+        let bytes = resp.bytes().map_err(|e| SyncError::Unreachable { url: url.clone(), detail: e.to_string() })?;
+        if !(200..300).contains(&status) {
+            let (code, message) = match serde_json::from_slice::<WireError>(&bytes) {
+                Ok(w) => (Some(w.code), w.message),
+                Err(_) => (None, String::from_utf8_lossy(&bytes).chars().take(200).collect()),
+            };
+            return Err(SyncError::Rejected { url, status, code, message });
+        }
+        let value = serde_json::from_slice(&bytes).map_err(|e| SyncError::Garbled { url, detail: e.to_string() })?;
+        Ok(Fetched::Fresh(value, new_etag))
+    }
+
+    pub fn manifest(&self) -> Result<Manifest, SyncError> {
+        match self.get::<ManifestResponse>("/v1/manifest", &[], None)? {
+            Fetched::Fresh(m, _) if m.protocol_version == PROTOCOL_VERSION => Ok(m.manifest),
+            Fetched::Fresh(m, _) => Err(SyncError::Garbled {
+                url: format!("{}/v1/manifest", self.base),
+                detail: format!("protocol version {} (this app speaks {PROTOCOL_VERSION})", m.protocol_version),
+            }),
+            Fetched::NotModified => Err(SyncError::Garbled {
+                url: format!("{}/v1/manifest", self.base),
+                detail: "304 without If-None-Match".into(),
+            }),
+        }
+    }
+}
+
+fn lock(cache: &Mutex<Cache>) -> std::sync::MutexGuard<'_, Cache> {
+    // A panic while applying rolled its transaction back; the cache is consistent.
+    cache.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Joins the event a backend serves: stores its manifest (replacing another event's data).
+pub fn join(cache: &Mutex<Cache>, remote: &Remote) -> Result<Manifest, SyncError> {
+    let manifest = remote.manifest()?;
+    lock(cache).set_manifest(&manifest, &format!("backend:{}", remote.base()))?;
+    Ok(manifest)
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PullReport {
+    pub pages: u32,
+    pub changes: usize,
+    pub not_modified: bool,
+    pub started_over: bool,
+}
+
+/// Pages through one Element's feed until the backend has nothing more (bounded).
+pub fn pull(
+    cache: &Mutex<Cache>,
+    remote: &Remote,
+    element: ElementKind,
+    page_size: u32,
+) -> Result<PullReport, SyncError> {
+    let mut report = PullReport::default();
+    let path = format!("/v1/elements/{}/changes", element.as_str());
+    for _ in 0..100_000 {
+        let (cursor, etag) = lock(cache).sync_position(element)?;
+        let mut query = vec![("limit", page_size.to_string())];
+        if let Some(c) = &cursor {
+            query.push(("cursor", c.clone()));
+        }
+        match remote.get::<ChangesPage>(&path, &query, etag.as_deref().filter(|_| cursor.is_some())) {
+            Ok(Fetched::NotModified) => {
+                lock(cache).mark_fresh(element)?;
+                report.not_modified = true;
+                return Ok(report);
+            }
+            Ok(Fetched::Fresh(page, new_etag)) => {
+                if page.element != element {
+                    return Err(SyncError::Garbled {
+                        url: format!("{}{path}", remote.base()),
+                        detail: format!("asked for {element:?}, got {:?}", page.element),
+                    });
+                }
+                lock(cache).apply_page(element, remote.base(), &page.changes, &page.cursor, new_etag.as_deref())?;
+                report.pages += 1;
+                report.changes += page.changes.len();
+                if !page.more {
+                    return Ok(report);
+                }
+            }
+            Err(SyncError::Rejected { code: Some(WireErrorCode::StartOver), .. }) if !report.started_over => {
+                lock(cache).reset_element(element)?;
+                report.started_over = true;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(SyncError::Garbled { url: format!("{}{path}", remote.base()), detail: "the feed never ended".into() })
+}
+
+/// Retry timing for one Element: exponential backoff with full jitter, and a circuit breaker
+/// that waits a long cooldown after many failures in a row. Pure: the caller sleeps.
+#[derive(Debug, Clone)]
+pub struct Backoff {
+    pub base: Duration,
+    pub max: Duration,
+    pub breaker_after: u32,
+    pub cooldown: Duration,
+    failures: u32,
+    rng: u64,
+}
+
+impl Backoff {
+    pub fn new(base: Duration, max: Duration, breaker_after: u32, cooldown: Duration, seed: u64) -> Backoff {
+        Backoff { base, max, breaker_after, cooldown, failures: 0, rng: seed | 1 }
+    }
+
+    pub fn failures(&self) -> u32 {
+        self.failures
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.failures >= self.breaker_after
+    }
+
+    pub fn on_success(&mut self) {
+        self.failures = 0;
+    }
+
+    /// Records a failure and returns how long to wait before the next try.
+    pub fn on_failure(&mut self) -> Duration {
+        self.failures = self.failures.saturating_add(1);
+        if self.is_open() {
+            return self.cooldown;
+        }
+        let exp = self.base.saturating_mul(1u32 << self.failures.min(16)).min(self.max);
+        // xorshift64: good enough to spread retries of many devices apart.
+        self.rng ^= self.rng << 13;
+        self.rng ^= self.rng >> 7;
+        self.rng ^= self.rng << 17;
+        let fraction = (self.rng % 1000) as u32;
+        exp.mul_f64(f64::from(fraction) / 1000.0).max(Duration::from_millis(1))
+    }
+}
+
+/// Where one Element syncs from, and how often.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub element: ElementKind,
+    pub base_url: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// Between successful pulls: an idle refresh is one small request.
+    pub interval: Duration,
+    pub timeout: Duration,
+    pub page_size: u32,
+    pub backoff_base: Duration,
+    pub backoff_max: Duration,
+    pub breaker_after: u32,
+    pub breaker_cooldown: Duration,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            interval: Duration::from_secs(30),
+            timeout: Duration::from_secs(15),
+            page_size: 500,
+            backoff_base: Duration::from_secs(1),
+            backoff_max: Duration::from_secs(60),
+            breaker_after: 8,
+            breaker_cooldown: Duration::from_secs(300),
+        }
+    }
+}
+
+/// One thread per Element, each on its own timer; dropping or stopping the engine ends them.
+pub struct SyncEngine {
+    stop: Arc<(Mutex<bool>, Condvar)>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl SyncEngine {
+    pub fn start(cache: Arc<Mutex<Cache>>, targets: Vec<Target>, config: EngineConfig) -> SyncEngine {
+        let stop = Arc::new((Mutex::new(false), Condvar::new()));
+        let threads = targets
+            .into_iter()
+            .enumerate()
+            .map(|(i, target)| {
+                let cache = cache.clone();
+                let stop = stop.clone();
+                let config = config.clone();
+                std::thread::Builder::new()
+                    .name(format!("sync-{}", target.element.as_str()))
+                    .spawn(move || element_loop(&cache, &target, &config, &stop, i as u64))
+                    .expect("spawning a sync thread")
+            })
+            .collect();
+        SyncEngine { stop, threads }
+    }
+
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        let (flag, cv) = &*self.stop;
+        *flag.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        cv.notify_all();
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for SyncEngine {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+fn element_loop(
+    cache: &Mutex<Cache>,
+    target: &Target,
+    config: &EngineConfig,
+    stop: &(Mutex<bool>, Condvar),
+    salt: u64,
+) {
+    let seed =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(7)
+            ^ (salt + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let mut backoff =
+        Backoff::new(config.backoff_base, config.backoff_max, config.breaker_after, config.breaker_cooldown, seed);
+    let remote = Remote::new(&target.base_url, config.timeout);
+    loop {
+        let outcome = match &remote {
+            Ok(remote) => pull(cache, remote, target.element, config.page_size),
+            Err(e) => Err(SyncError::Unreachable { url: target.base_url.clone(), detail: e.to_string() }),
+        };
+        let wait = match outcome {
+            Ok(_) => {
+                backoff.on_success();
+                config.interval
+            }
+            Err(e) => {
+                let _ = lock(cache).record_failure(target.element, &target.base_url, &e.to_string());
+                backoff.on_failure()
+            }
+        };
+        let (flag, cv) = stop;
+        let guard = flag.lock().unwrap_or_else(|p| p.into_inner());
+        let (guard, _) = cv.wait_timeout_while(guard, wait, |stopped| !*stopped).unwrap_or_else(|p| p.into_inner());
+        if *guard {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_with_jitter_and_the_breaker_opens_then_resets() {
+        let mut b = Backoff::new(Duration::from_millis(100), Duration::from_secs(10), 5, Duration::from_secs(300), 42);
+        let mut ceilings = Vec::new();
+        for n in 1..5u32 {
+            let d = b.on_failure();
+            let ceiling = Duration::from_millis(100) * (1 << n);
+            assert!(d <= ceiling, "attempt {n}: {d:?} within {ceiling:?}");
+            ceilings.push(d);
+        }
+        assert!(!b.is_open());
+        assert_eq!(b.on_failure(), Duration::from_secs(300), "fifth failure opens the breaker");
+        assert!(b.is_open());
+        b.on_success();
+        assert_eq!(b.failures(), 0);
+        assert!(b.on_failure() <= Duration::from_millis(200));
+        // Two devices with different seeds do not retry in lockstep.
+        let mut x = Backoff::new(Duration::from_secs(1), Duration::from_secs(60), 99, Duration::ZERO, 1);
+        let mut y = Backoff::new(Duration::from_secs(1), Duration::from_secs(60), 99, Duration::ZERO, 2);
+        let xs: Vec<_> = (0..6).map(|_| x.on_failure()).collect();
+        let ys: Vec<_> = (0..6).map(|_| y.on_failure()).collect();
+        assert_ne!(xs, ys);
+    }
+}

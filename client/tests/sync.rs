@@ -1,0 +1,246 @@
+//! The sync engine against the real reference backend on 127.0.0.1 (and, for broken answers, a
+//! raw socket on 127.0.0.1 that misbehaves on purpose).
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use elements_backend::store::{SqliteStore, Store};
+use elements_client::cache::{Cache, EventStore};
+use elements_client::sync::{self, EngineConfig, Remote, SyncEngine, SyncError, Target};
+use elements_protocol::event::{ElementKind, EventBundle};
+use elements_protocol::sync::EntityKind;
+
+struct Backend {
+    url: String,
+    store: Arc<SqliteStore>,
+    runtime: tokio::runtime::Runtime,
+    _dir: tempfile::TempDir,
+}
+
+/// The demo event, renamed and trimmed so that what the app shows can only have come over the wire.
+fn served_event() -> EventBundle {
+    let mut b: EventBundle = serde_json::from_str(elements_backend::DEMO_EVENT_JSON).expect("demo");
+    b.manifest.id = "synced-summit".into();
+    b.manifest.name = "Synced Summit".into();
+    b.sessions.truncate(100);
+    b
+}
+
+fn start_backend(bundle: &EventBundle) -> Backend {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Arc::new(SqliteStore::open(&dir.path().join("backend.sqlite3")).expect("store"));
+    store.replace_event(bundle).expect("load");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let router = elements_backend::http::router(store.clone());
+    runtime.spawn(async move { axum::serve(listener, router).await });
+    Backend { url, store, runtime, _dir: dir }
+}
+
+fn fresh_cache(dir: &tempfile::TempDir) -> Mutex<Cache> {
+    Mutex::new(Cache::open(&dir.path().join("cache.sqlite3")).expect("cache").cache)
+}
+
+fn remote(url: &str) -> Remote {
+    Remote::new(url, Duration::from_secs(5)).expect("client")
+}
+
+/// A port on 127.0.0.1 where nothing listens.
+fn dead_url() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = l.local_addr().expect("addr").port();
+    drop(l);
+    format!("http://127.0.0.1:{port}")
+}
+
+fn pull_all(cache: &Mutex<Cache>, r: &Remote) {
+    for e in [ElementKind::Agenda, ElementKind::Map, ElementKind::Voting, ElementKind::Quests, ElementKind::People] {
+        sync::pull(cache, r, e, 64).unwrap_or_else(|err| panic!("{e:?}: {err}"));
+    }
+}
+
+#[test]
+fn joining_and_pulling_fills_the_cache_with_exactly_what_the_backend_serves() {
+    let served = served_event();
+    let backend = start_backend(&served);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = fresh_cache(&dir);
+    let r = remote(&backend.url);
+    let manifest = sync::join(&cache, &r).expect("join");
+    assert_eq!(manifest.name, "Synced Summit");
+    pull_all(&cache, &r);
+    let c = cache.lock().expect("lock");
+    assert_eq!(c.loaded_event().expect("event").expect("loaded").manifest.name, "Synced Summit");
+    assert_eq!(c.count(EntityKind::Session).expect("count"), 100);
+    assert_eq!(c.count(EntityKind::Speaker).expect("count"), served.speakers.len() as i64);
+    assert_eq!(c.count(EntityKind::PointOfInterest).expect("count"), served.points_of_interest.len() as i64);
+    assert_eq!(c.count(EntityKind::Profile).expect("count"), served.people.len() as i64);
+    let s = &served.sessions[42];
+    assert_eq!(c.session(&s.id).expect("read").as_ref(), Some(s), "the session arrived intact");
+    let counts: i64 = c.session_counts().expect("counts").iter().map(|(_, n)| i64::from(*n)).sum();
+    assert_eq!(counts, 100, "every session sits in a programme day");
+    let status = c.sync_status().expect("status");
+    assert_eq!(status.len(), 5);
+    assert!(status.iter().all(|s| s.synced_at.is_some() && s.last_error.is_none()));
+}
+
+#[test]
+fn an_edited_schedule_arrives_as_updates_and_cancellations_and_an_idle_refresh_is_a_304() {
+    let served = served_event();
+    let backend = start_backend(&served);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = fresh_cache(&dir);
+    let r = remote(&backend.url);
+    sync::join(&cache, &r).expect("join");
+    pull_all(&cache, &r);
+
+    let idle = sync::pull(&cache, &r, ElementKind::Agenda, 64).expect("idle pull");
+    assert!(idle.not_modified && idle.changes == 0, "{idle:?}");
+
+    let mut edited = served.clone();
+    edited.sessions[7].title = "Quantum Harbour Logistics".into();
+    let cancelled = edited.sessions.remove(30);
+    backend.store.replace_event(&edited).expect("edit on the backend");
+    let report = sync::pull(&cache, &r, ElementKind::Agenda, 64).expect("pull");
+    assert_eq!((report.changes, report.not_modified), (2, false), "{report:?}");
+    let c = cache.lock().expect("lock");
+    assert_eq!(c.session(&cancelled.id).expect("read"), None, "the cancelled session is gone");
+    assert_eq!(c.count(EntityKind::Session).expect("count"), 99);
+    let found = c.search_sessions("quantum", 10).expect("search");
+    assert_eq!(found.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), [edited.sessions[7].id.as_str()]);
+    assert!(c
+        .search_sessions(cancelled.title.split(' ').next().unwrap_or("x"), 200)
+        .expect("search")
+        .iter()
+        .all(|s| s.id != cancelled.id));
+}
+
+#[test]
+fn a_replaced_backend_database_makes_the_element_start_over() {
+    let served = served_event();
+    let first = start_backend(&served);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = fresh_cache(&dir);
+    sync::join(&cache, &remote(&first.url)).expect("join");
+    sync::pull(&cache, &remote(&first.url), ElementKind::Agenda, 64).expect("pull");
+
+    // Same event, new database (another epoch), fewer sessions; the cached cursor is foreign.
+    let mut smaller = served.clone();
+    smaller.sessions.truncate(40);
+    let second = start_backend(&smaller);
+    let report = sync::pull(&cache, &remote(&second.url), ElementKind::Agenda, 64).expect("pull after restore");
+    assert!(report.started_over, "{report:?}");
+    assert_eq!(cache.lock().expect("lock").count(EntityKind::Session).expect("count"), 40);
+    drop(first);
+}
+
+#[test]
+fn an_unreachable_backend_is_an_error_and_loses_nothing() {
+    let served = served_event();
+    let backend = start_backend(&served);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = fresh_cache(&dir);
+    sync::join(&cache, &remote(&backend.url)).expect("join");
+    sync::pull(&cache, &remote(&backend.url), ElementKind::Agenda, 64).expect("pull");
+    let err = sync::pull(&cache, &remote(&dead_url()), ElementKind::Agenda, 64).expect_err("nobody listens");
+    assert!(matches!(err, SyncError::Unreachable { .. }) && err.is_transient(), "{err}");
+    assert_eq!(cache.lock().expect("lock").count(EntityKind::Session).expect("count"), 100);
+}
+
+/// Serves `answers` one connection each on 127.0.0.1, then stops: a backend that misbehaves.
+fn misbehaving(answers: Vec<&'static [u8]>) -> (String, std::thread::JoinHandle<()>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let handle = std::thread::spawn(move || {
+        for answer in answers {
+            let Ok((mut stream, _)) = listener.accept() else { return };
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(answer);
+            // Dropping the stream closes it, cutting any body short.
+        }
+    });
+    (url, handle)
+}
+
+#[test]
+fn truncated_bodies_5xx_and_garbage_are_errors_that_change_nothing() {
+    let served = served_event();
+    let backend = start_backend(&served);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = fresh_cache(&dir);
+    sync::join(&cache, &remote(&backend.url)).expect("join");
+    sync::pull(&cache, &remote(&backend.url), ElementKind::Agenda, 64).expect("pull");
+    let before = cache.lock().expect("lock").sync_position(ElementKind::Agenda).expect("position");
+
+    let (url, server) = misbehaving(vec![
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"element\":\"agenda\",\"changes\":[",
+        b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 42\r\n\r\n{\"code\":\"internal\",\"message\":\"overloaded\"}",
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 13\r\n\r\n{\"hello\": 42}",
+    ]);
+    let r = remote(&url);
+    let truncated = sync::pull(&cache, &r, ElementKind::Agenda, 64).expect_err("truncated");
+    assert!(truncated.is_transient(), "{truncated}");
+    let unavailable = sync::pull(&cache, &r, ElementKind::Agenda, 64).expect_err("503");
+    assert!(
+        matches!(unavailable, SyncError::Rejected { status: 503, .. }) && unavailable.is_transient(),
+        "{unavailable}"
+    );
+    let garbage = sync::pull(&cache, &r, ElementKind::Agenda, 64).expect_err("garbage");
+    assert!(matches!(garbage, SyncError::Garbled { .. }), "{garbage}");
+    let _ = server.join();
+    let c = cache.lock().expect("lock");
+    assert_eq!(c.sync_position(ElementKind::Agenda).expect("position"), before, "the cursor did not move");
+    assert_eq!(c.count(EntityKind::Session).expect("count"), 100);
+}
+
+#[test]
+fn one_dead_backend_does_not_stall_the_other_elements() {
+    let served = served_event();
+    let backend = start_backend(&served);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = Arc::new(fresh_cache(&dir));
+    sync::join(&cache, &remote(&backend.url)).expect("join");
+    let config = EngineConfig {
+        interval: Duration::from_millis(100),
+        timeout: Duration::from_secs(2),
+        page_size: 50,
+        backoff_base: Duration::from_millis(20),
+        backoff_max: Duration::from_millis(200),
+        breaker_after: 50,
+        breaker_cooldown: Duration::from_secs(1),
+    };
+    let engine = SyncEngine::start(
+        cache.clone(),
+        vec![
+            Target { element: ElementKind::Agenda, base_url: backend.url.clone() },
+            Target { element: ElementKind::Map, base_url: dead_url() },
+            Target { element: ElementKind::People, base_url: backend.url.clone() },
+        ],
+        config,
+    );
+    // Wait (bounded) until the live Elements synced and the dead one failed repeatedly.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        let status = cache.lock().expect("lock").sync_status().expect("status");
+        let ok = |e: ElementKind| status.iter().any(|s| s.element == e && s.synced_at.is_some());
+        let failing = status.iter().any(|s| s.element == ElementKind::Map && s.failures >= 3);
+        if ok(ElementKind::Agenda) && ok(ElementKind::People) && failing {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "engine did not converge: {status:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let stopping = Instant::now();
+    engine.stop();
+    assert!(stopping.elapsed() < Duration::from_secs(5), "the engine stops promptly");
+    let map = status.iter().find(|s| s.element == ElementKind::Map).expect("map status");
+    assert!(map.last_error.as_deref().is_some_and(|e| e.contains("cannot reach")), "{map:?}");
+    let c = cache.lock().expect("lock");
+    assert_eq!(c.count(EntityKind::Session).expect("count"), 100);
+    assert_eq!(c.count(EntityKind::Profile).expect("count"), served.people.len() as i64);
+    assert_eq!(c.count(EntityKind::PointOfInterest).expect("count"), 0, "the map's backend is down");
+    drop(backend.runtime);
+}
