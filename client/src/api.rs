@@ -5,18 +5,20 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Offset, Utc};
 use elements_protocol::app::{
-    AgendaDay, AgendaDayArgs, ApiError, DayTab, ElementNav, ErrorCode, EventOverview, EventPhase, NowNext, ReadyArgs,
-    RoomTag, SearchArgs, SessionCard, SessionDetail, SessionDetailArgs, SpeakerCard, TrackTag,
+    AgendaDay, AgendaDayArgs, ApiError, DayTab, ElementNav, ElementSyncView, ErrorCode, EventOverview, EventPhase,
+    JoinArgs, NowNext, ReadyArgs, RoomTag, SearchArgs, SessionCard, SessionDetail, SessionDetailArgs, SpeakerCard,
+    SyncState, SyncStatus, TrackTag,
 };
 use elements_protocol::event::{ElementKind, Manifest, Session, SessionKind};
 
 use crate::bundled;
 use crate::cache::{Cache, CacheError, EventStore, LoadStep};
 use crate::paths;
+use crate::sync::{self, EngineConfig, SyncEngine, Target};
 
 /// Environment variable that pins the app's clock (RFC 3339), for rehearsals, kiosks and demos
 /// of an event that is not running today.
@@ -52,11 +54,17 @@ impl Clock {
 }
 
 pub struct AppApi {
-    store: Mutex<Cache>,
+    store: Arc<Mutex<Cache>>,
     notice: Option<String>,
     clock: Clock,
     launched_at: std::time::Instant,
+    /// Running while the event comes from a backend; replaced on join.
+    engine: Mutex<Option<SyncEngine>>,
+    sync_config: EngineConfig,
 }
+
+/// Cached events that came from a backend are marked with this source prefix.
+const BACKEND_SOURCE: &str = "backend:";
 
 /// How the app came up: for logs and the startup measurement.
 #[derive(Debug, Clone)]
@@ -97,13 +105,117 @@ impl AppApi {
         };
         Ok((
             AppApi {
-                store: Mutex::new(cache),
+                store: Arc::new(Mutex::new(cache)),
                 notice: report.recovered.clone(),
                 clock,
                 launched_at: std::time::Instant::now(),
+                engine: Mutex::new(None),
+                sync_config: EngineConfig::default(),
             },
             report,
         ))
+    }
+
+    /// Replaces the sync timing (tests and kiosks use shorter intervals).
+    pub fn with_sync_config(mut self, config: EngineConfig) -> Self {
+        self.sync_config = config;
+        self
+    }
+
+    /// Starts syncing in the background if the cached event came from a backend: the app shows
+    /// what it has at once and catches up when the network allows.
+    pub fn resume_sync(&self) -> Result<(), ApiError> {
+        let event = self.store()?.loaded_event().map_err(cache_error)?;
+        if let Some(base) = event.as_ref().and_then(|e| e.source.strip_prefix(BACKEND_SOURCE)) {
+            let manifest = event.as_ref().map(|e| e.manifest.clone()).ok_or_else(|| {
+                ApiError::new(ErrorCode::CacheUnavailable, "the cached event vanished while starting sync")
+            })?;
+            self.start_engine(&manifest, base);
+        }
+        Ok(())
+    }
+
+    fn start_engine(&self, manifest: &Manifest, base: &str) {
+        let targets: Vec<Target> = manifest
+            .elements
+            .iter()
+            .filter(|e| e.kind != ElementKind::Me)
+            .map(|e| Target { element: e.kind, base_url: e.base_url.clone().unwrap_or_else(|| base.to_string()) })
+            .collect();
+        let engine = SyncEngine::start(self.store.clone(), targets, self.sync_config.clone());
+        let mut slot = self.engine.lock().unwrap_or_else(|p| p.into_inner());
+        // Dropping the previous engine stops its threads.
+        *slot = Some(engine);
+    }
+
+    /// Joins the event served at `args.url`: stores its manifest, pulls every Element once (an
+    /// Element whose backend is down is retried in the background), then keeps syncing.
+    pub fn join_event(&self, args: JoinArgs) -> Result<EventOverview, ApiError> {
+        let url = args.url.trim().trim_end_matches('/').to_string();
+        if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() > 2000 {
+            return Err(ApiError::new(
+                ErrorCode::InvalidArgument,
+                format!(
+                    "\"{url}\" is not an event address; it should start with https:// (or http:// on a local network)"
+                ),
+            ));
+        }
+        // Stop syncing the old event before its data is replaced.
+        drop(self.engine.lock().unwrap_or_else(|p| p.into_inner()).take());
+        let remote = sync::Remote::new(&url, self.sync_config.timeout)
+            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        let manifest = sync::join(&self.store, &remote).map_err(|e| {
+            ApiError::new(
+                ErrorCode::Unreachable,
+                format!(
+                    "could not join the event at {url}: {e}. Check the address and your connection, then try again."
+                ),
+            )
+        })?;
+        for element in manifest.elements.iter().filter(|e| e.kind != ElementKind::Me) {
+            let base = element.base_url.clone().unwrap_or_else(|| url.clone());
+            let outcome = sync::Remote::new(&base, self.sync_config.timeout)
+                .and_then(|r| sync::pull(&self.store, &r, element.kind, self.sync_config.page_size));
+            if let Err(e) = outcome {
+                let _ = self.store()?.record_failure(element.kind, &base, &e.to_string());
+            }
+        }
+        self.start_engine(&manifest, &url);
+        self.event_overview()
+    }
+
+    pub fn sync_status(&self) -> Result<SyncStatus, ApiError> {
+        let store = self.store()?;
+        let event = store.loaded_event().map_err(cache_error)?;
+        let Some(backend) = event.as_ref().and_then(|e| e.source.strip_prefix(BACKEND_SOURCE)).map(str::to_string)
+        else {
+            return Ok(SyncStatus { backend: None, elements: Vec::new() });
+        };
+        let rows = store.sync_status().map_err(cache_error)?;
+        let now = self.clock.now().timestamp();
+        let enabled = event.map(|e| e.manifest.elements).unwrap_or_default();
+        let elements = enabled
+            .iter()
+            .filter(|e| e.kind != ElementKind::Me)
+            .map(|e| {
+                let row = rows.iter().find(|r| r.element == e.kind);
+                let synced = row.and_then(|r| r.synced_at).map(|t| ago(now - t)).unwrap_or_else(|| "never".into());
+                let failing = row.is_some_and(|r| r.failures > 0);
+                ElementSyncView {
+                    kind: e.kind,
+                    state: if failing {
+                        SyncState::Retrying
+                    } else if row.and_then(|r| r.synced_at).is_some() {
+                        SyncState::Synced
+                    } else {
+                        SyncState::Never
+                    },
+                    synced,
+                    error: row.filter(|_| failing).and_then(|r| r.last_error.clone()),
+                }
+            })
+            .collect();
+        Ok(SyncStatus { backend: Some(backend), elements })
     }
 
     /// Sets when the process started, so [`AppApi::report_ready`] measures from launch.
@@ -289,6 +401,16 @@ impl AppApi {
             .iter()
             .map(|s| lookup.card(s, elements_domain::day_of(&manifest.days, &s.starts_at).unwrap_or(0)))
             .collect())
+    }
+}
+
+/// "just now", "4 min ago", "2 h ago", "3 days ago".
+fn ago(seconds: i64) -> String {
+    match seconds.max(0) {
+        0..=59 => "just now".into(),
+        s @ 60..=3599 => format!("{} min ago", s / 60),
+        s @ 3600..=86_399 => format!("{} h ago", s / 3600),
+        s => format!("{} days ago", s / 86_400),
     }
 }
 

@@ -244,3 +244,35 @@ fn one_dead_backend_does_not_stall_the_other_elements() {
     assert_eq!(c.count(EntityKind::PointOfInterest).expect("count"), 0, "the map's backend is down");
     drop(backend.runtime);
 }
+
+#[test]
+fn the_app_joins_an_event_by_url_keeps_it_across_restarts_and_reports_sync_health() {
+    use elements_client::api::{AppApi, Clock};
+    use elements_protocol::app::{ErrorCode, JoinArgs, SyncState};
+    let served = served_event();
+    let backend = start_backend(&served);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (api, _) = AppApi::start(dir.path(), Clock::System, &mut |_| {}).expect("start on the demo");
+    assert_eq!(api.sync_status().expect("status").backend, None, "the bundled demo does not sync");
+
+    let err = api.join_event(JoinArgs { url: "ftp://nope".into() }).expect_err("not http");
+    assert_eq!(err.code, ErrorCode::InvalidArgument);
+    let err = api.join_event(JoinArgs { url: dead_url() }).expect_err("nobody there");
+    assert_eq!(err.code, ErrorCode::Unreachable);
+    assert!(err.message.contains("try again"), "{}", err.message);
+    assert_ne!(api.event_overview().expect("overview").name, "Synced Summit", "a failed join changes nothing");
+
+    let overview = api.join_event(JoinArgs { url: format!("{}/", backend.url) }).expect("join");
+    assert_eq!(overview.name, "Synced Summit");
+    assert_eq!(overview.days.iter().map(|d| d.session_count).sum::<u32>(), 100);
+    let status = api.sync_status().expect("status");
+    assert_eq!(status.backend.as_deref(), Some(backend.url.as_str()));
+    assert_eq!(status.elements.len(), 5, "{status:?}");
+    assert!(status.elements.iter().all(|e| e.state == SyncState::Synced && e.synced == "just now"), "{status:?}");
+    drop(api);
+
+    let (api, report) = AppApi::start(dir.path(), Clock::System, &mut |_| {}).expect("restart");
+    assert!(!report.loaded_bundled_event, "a joined event is not replaced by the demo");
+    assert_eq!(api.event_overview().expect("overview").name, "Synced Summit");
+    api.resume_sync().expect("resume");
+}

@@ -366,3 +366,36 @@ async fn kiosk_mode_covers_the_screen_and_follows_the_clock() {
 fn chrono_at(t: &str) -> chrono::DateTime<chrono::FixedOffset> {
     chrono::DateTime::parse_from_rfc3339(t).expect("time")
 }
+
+/// `--join URL`: the app pulls the event a reference backend serves on 127.0.0.1 and shows it,
+/// with its sync state in the header.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn joining_a_backend_shows_its_event_and_sync_state() {
+    use elements_backend::store::{SqliteStore, Store};
+    let mut served = demo();
+    served.manifest.id = "synced-summit".into();
+    served.manifest.name = "Synced Summit".into();
+    served.sessions.retain(|s| s.title.len() % 3 != 0);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = std::sync::Arc::new(SqliteStore::open(&dir.path().join("backend.sqlite3")).expect("store"));
+    store.replace_event(&served).expect("load");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let router = elements_backend::http::router(store);
+    let server = tokio::spawn(async move { axum::serve(listener, router).await });
+    with_app(&["--join", &url], |c| async move {
+        let name = eventually("the joined event's name", WAIT, || text_of(&c, "[data-testid=event-name]")).await;
+        assert_eq!(name, "Synced Summit");
+        wait_for_day(&c, &served, served.manifest.days[0].index).await;
+        let state = eventually("the sync badge", WAIT, || async {
+            c.find(Locator::Css("[data-testid=sync-badge]")).await.ok()?.attr("data-state").await.ok()?
+        })
+        .await;
+        assert_eq!(state, "synced");
+        after_paint(&c).await;
+        let (x, y, w, h) = c.get_window_rect().await.expect("rect");
+        shoot(&env().screenshots, "joined-event", (x, y, w as u32, h as u32), None).await;
+    })
+    .await;
+    server.abort();
+}

@@ -49,6 +49,8 @@ pub enum ErrorCode {
     CacheUnavailable,
     /// The UI and the app disagree about the command set (a stale UI build).
     UnknownCommand,
+    /// A backend could not be reached or answered with an error.
+    Unreachable,
     /// Anything else; the message carries the detail.
     Internal,
 }
@@ -60,6 +62,7 @@ impl ErrorCode {
             ErrorCode::InvalidArgument => "invalid_argument",
             ErrorCode::CacheUnavailable => "cache_unavailable",
             ErrorCode::UnknownCommand => "unknown_command",
+            ErrorCode::Unreachable => "unreachable",
             ErrorCode::Internal => "internal",
         }
     }
@@ -92,9 +95,45 @@ commands! {
     GetSessionDetail = "session_detail": SessionDetailArgs => SessionDetail;
     /// Full-text search over titles, abstracts and speaker names.
     SearchSessions = "search_sessions": SearchArgs => Vec<SessionCard>;
+    /// Joins the event a backend serves (by URL, or from a join QR code's link) and starts syncing.
+    JoinEvent = "join_event": JoinArgs => EventOverview;
+    /// Where the event comes from and how each Element's sync is doing.
+    GetSyncStatus = "sync_status": NoArgs => SyncStatus;
     /// The UI reports that a screen is showing real content; answers milliseconds since launch.
     /// This is how start-up time is measured, in tests and in the field.
     ReportReady = "report_ready": ReadyArgs => u64;
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JoinArgs {
+    /// The backend's base URL, e.g. `https://events.example.org/summit`.
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncStatus {
+    /// None for the bundled demo event, which never syncs.
+    pub backend: Option<String>,
+    pub elements: Vec<ElementSyncView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ElementSyncView {
+    pub kind: ElementKind,
+    pub state: SyncState,
+    /// "just now", "5 min ago", "never".
+    pub synced: String,
+    /// The last failure, in words, while failing.
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncState {
+    Synced,
+    /// The last attempts failed; the app shows what it has and keeps retrying.
+    Retrying,
+    Never,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -249,6 +288,7 @@ mod tests {
             ErrorCode::InvalidArgument,
             ErrorCode::CacheUnavailable,
             ErrorCode::UnknownCommand,
+            ErrorCode::Unreachable,
             ErrorCode::Internal,
         ] {
             let json = serde_json::to_string(&code).expect("serialize");

@@ -4,7 +4,9 @@
 //! (checked at compile time) and its argument and answer types are the command's own.
 
 use elements_client::AppApi;
-use elements_protocol::app::{self, ApiError, Command};
+use std::sync::Arc;
+
+use elements_protocol::app::{self, ApiError, Command, ErrorCode};
 
 const fn same(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -26,15 +28,21 @@ macro_rules! adapters {
         $(
             const _: () = assert!(same(stringify!($name), <$cmd as Command>::NAME), "adapter name differs from Command::NAME");
 
-            // async: Tauri runs these off the main thread, so a slow query never freezes the window.
+            // Off the main thread, on the blocking pool: commands touch SQLite and, for sync, the
+            // network with a blocking client, which must not run on the async workers.
             #[tauri::command]
             async fn $name(
-                state: tauri::State<'_, AppApi>,
+                state: tauri::State<'_, Arc<AppApi>>,
                 args: <$cmd as Command>::Args,
             ) -> Result<<$cmd as Command>::Output, ApiError> {
-                let $api = state.inner();
-                let $args = args;
-                $body
+                let api = state.inner().clone();
+                tauri::async_runtime::spawn_blocking(move || {
+                    let $api = &*api;
+                    let $args = args;
+                    $body
+                })
+                .await
+                .map_err(|e| ApiError::new(ErrorCode::Internal, format!("{} stopped: {e}", stringify!($name))))?
             }
         )*
 
@@ -54,6 +62,8 @@ adapters! {
     now_next: app::GetNowNext => |api, _| api.now_next();
     session_detail: app::GetSessionDetail => |api, args| api.session_detail(args);
     search_sessions: app::SearchSessions => |api, args| api.search_sessions(args);
+    join_event: app::JoinEvent => |api, args| api.join_event(args);
+    sync_status: app::GetSyncStatus => |api, _| api.sync_status();
     report_ready: app::ReportReady => |api, args| {
         let screen = args.screen.clone();
         let ms = api.report_ready(args)?;

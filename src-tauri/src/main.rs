@@ -1,7 +1,8 @@
 //! The Elements app binary.
 //!
 //! `elements [--data-dir DIR] [--kiosk] [--window-size WxH] [--clock TIME]` opens the app window;
-//! `--clock` (or `ELEMENTS_CLOCK`) pins "now", to rehearse an event on another day.
+//! `--clock` (or `ELEMENTS_CLOCK`) pins "now", to rehearse an event on another day;
+//! `--join URL` joins the event a backend serves (what scanning its join QR code will do).
 //! `elements --prepare-cache [--data-dir DIR]` only opens/repairs the cache and loads the
 //! bundled event, then exits: for provisioning kiosks, and for crash tests.
 
@@ -23,10 +24,11 @@ struct Options {
     kiosk: bool,
     window_size: Option<(f64, f64)>,
     clock: Option<Clock>,
+    join: Option<String>,
 }
 
 const USAGE: &str =
-    "usage: elements [--data-dir DIR] [--kiosk] [--window-size WIDTHxHEIGHT] [--clock RFC3339-TIME] [--prepare-cache]";
+    "usage: elements [--data-dir DIR] [--join EVENT-URL] [--kiosk] [--window-size WIDTHxHEIGHT] [--clock RFC3339-TIME] [--prepare-cache]";
 
 fn parse_args() -> Result<Options, String> {
     let mut o = Options {
@@ -36,6 +38,7 @@ fn parse_args() -> Result<Options, String> {
         kiosk: false,
         window_size: None,
         clock: None,
+        join: None,
     };
     let mut args = std::env::args_os().skip(1);
     while let Some(arg) = args.next() {
@@ -54,6 +57,9 @@ fn parse_args() -> Result<Options, String> {
             Some("--clock") => {
                 let v = args.next().and_then(|v| v.into_string().ok()).ok_or("--clock needs a time")?;
                 o.clock = Some(Clock::parse(&v).map_err(|e| format!("--clock {e}"))?);
+            }
+            Some("--join") => {
+                o.join = Some(args.next().and_then(|v| v.into_string().ok()).ok_or("--join needs the event's URL")?);
             }
             Some("-h" | "--help") => return Err(USAGE.into()),
             _ => return Err(format!("unknown argument {arg:?}\n{USAGE}")),
@@ -125,6 +131,15 @@ fn main() -> ExitCode {
     if options.prepare_only {
         return ExitCode::SUCCESS;
     }
+    if let Some(url) = &options.join {
+        match api.join_event(elements_protocol::app::JoinArgs { url: url.clone() }) {
+            Ok(overview) => eprintln!("elements: joined \"{}\" at {url}", overview.name),
+            // Keep going on what is cached: the person still gets an app, and a banner-worthy log.
+            Err(e) => eprintln!("elements: {}", e.message),
+        }
+    } else if let Err(e) = api.resume_sync() {
+        eprintln!("elements: sync not started: {}", e.message);
+    }
     match run_window(api, options.kiosk, options.window_size) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -137,7 +152,7 @@ fn main() -> ExitCode {
 fn run_window(api: AppApi, kiosk: bool, size: Option<(f64, f64)>) -> tauri::Result<()> {
     use tauri::Manager;
     tauri::Builder::default()
-        .manage(api)
+        .manage(std::sync::Arc::new(api))
         .invoke_handler(commands::handler())
         .setup(move |app| {
             if let Some(window) = app.get_webview_window("main") {

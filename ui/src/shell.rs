@@ -2,7 +2,7 @@
 //! active Element's screen. Navigation is a bottom tab bar on phones and a side rail from
 //! tablet width up (CSS decides; the markup is the same).
 
-use elements_protocol::app::{ApiError, EventOverview, GetEventOverview, NoArgs};
+use elements_protocol::app::{ApiError, EventOverview, GetEventOverview, GetSyncStatus, NoArgs, SyncState, SyncStatus};
 use elements_protocol::event::ElementKind;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -38,6 +38,52 @@ pub fn ErrorPanel(error: ApiError) -> impl IntoView {
             <p>{error.message}</p>
             <p class="muted">"Error code: " {error.code.as_str()}</p>
         </div>
+    }
+}
+
+/// Where the data comes from and whether it is fresh: "Synced just now", "Offline · saved data".
+#[component]
+fn SyncBadge() -> impl IntoView {
+    let status = RwSignal::new(None::<SyncStatus>);
+    let refresh = move || {
+        spawn_local(async move {
+            if let Ok(s) = invoke::<GetSyncStatus>(&NoArgs {}).await {
+                status.set(Some(s));
+            }
+        })
+    };
+    refresh();
+    if let Ok(handle) = set_interval_with_handle(refresh, std::time::Duration::from_secs(15)) {
+        on_cleanup(move || handle.clear());
+    }
+    move || {
+        status.get().map(|s| {
+            let (state, text, detail) = match s.backend {
+                None => ("demo", "Demo event · works offline".to_string(), String::new()),
+                Some(backend) => {
+                    let failing: Vec<String> = s
+                        .elements
+                        .iter()
+                        .filter(|e| e.state == SyncState::Retrying)
+                        .map(|e| format!("{}: {}", e.kind.as_str(), e.error.clone().unwrap_or_default()))
+                        .collect();
+                    let agenda = s.elements.iter().find(|e| e.kind == ElementKind::Agenda).or(s.elements.first());
+                    if !failing.is_empty() {
+                        ("retrying", "Offline · showing saved data".to_string(), failing.join("\n"))
+                    } else if agenda.is_some_and(|e| e.state == SyncState::Synced) {
+                        ("synced", format!("Synced {}", agenda.map(|e| e.synced.clone()).unwrap_or_default()), backend)
+                    } else {
+                        ("never", "Connecting…".to_string(), backend)
+                    }
+                }
+            };
+            view! {
+                <span class="sync-badge" data-testid="sync-badge" data-state=state title=detail>
+                    <span class="sync-dot"></span>
+                    {text}
+                </span>
+            }
+        })
     }
 }
 
@@ -81,10 +127,13 @@ fn Frame(overview: EventOverview) -> impl IntoView {
                         <h1 data-testid="event-name">{overview.name.clone()}</h1>
                         <p class="event-meta">
                             <span>{overview.dates_label.clone()}</span>
-                            <span class="sep">"·"</span>
-                            <span>{overview.venue.clone()}</span>
+                            {(!overview.venue.trim_matches([' ', ',']).is_empty()).then(|| view! {
+                                <span class="sep">"·"</span>
+                                <span>{overview.venue.clone()}</span>
+                            })}
                         </p>
                     </div>
+                    <SyncBadge />
                 </header>
                 {move || notice.get().map(|text| view! {
                     <div class="notice" role="status" data-testid="notice">
