@@ -55,6 +55,15 @@ fn dead_url() -> String {
     format!("http://127.0.0.1:{port}")
 }
 
+/// A cache that joined `backend` and pulled its agenda.
+fn cache_with_agenda_from(backend: &Backend) -> (tempfile::TempDir, Mutex<Cache>) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = fresh_cache(&dir);
+    sync::join(&cache, &remote(&backend.url)).expect("join");
+    sync::pull(&cache, &remote(&backend.url), ElementKind::Agenda, 64).expect("pull");
+    (dir, cache)
+}
+
 fn pull_all(cache: &Mutex<Cache>, r: &Remote) {
     for e in [ElementKind::Agenda, ElementKind::Map, ElementKind::Voting, ElementKind::Quests, ElementKind::People] {
         sync::pull(cache, r, e, 64).unwrap_or_else(|err| panic!("{e:?}: {err}"));
@@ -121,10 +130,7 @@ fn an_edited_schedule_arrives_as_updates_and_cancellations_and_an_idle_refresh_i
 fn a_replaced_backend_database_makes_the_element_start_over() {
     let served = served_event();
     let first = start_backend(&served);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let cache = fresh_cache(&dir);
-    sync::join(&cache, &remote(&first.url)).expect("join");
-    sync::pull(&cache, &remote(&first.url), ElementKind::Agenda, 64).expect("pull");
+    let (_dir, cache) = cache_with_agenda_from(&first);
 
     // Same event, new database (another epoch), fewer sessions; the cached cursor is foreign.
     let mut smaller = served.clone();
@@ -140,10 +146,7 @@ fn a_replaced_backend_database_makes_the_element_start_over() {
 fn an_unreachable_backend_is_an_error_and_loses_nothing() {
     let served = served_event();
     let backend = start_backend(&served);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let cache = fresh_cache(&dir);
-    sync::join(&cache, &remote(&backend.url)).expect("join");
-    sync::pull(&cache, &remote(&backend.url), ElementKind::Agenda, 64).expect("pull");
+    let (_dir, cache) = cache_with_agenda_from(&backend);
     let err = sync::pull(&cache, &remote(&dead_url()), ElementKind::Agenda, 64).expect_err("nobody listens");
     assert!(matches!(err, SyncError::Unreachable { .. }) && err.is_transient(), "{err}");
     assert_eq!(cache.lock().expect("lock").count(EntityKind::Session).expect("count"), 100);
@@ -169,10 +172,7 @@ fn misbehaving(answers: Vec<&'static [u8]>) -> (String, std::thread::JoinHandle<
 fn truncated_bodies_5xx_and_garbage_are_errors_that_change_nothing() {
     let served = served_event();
     let backend = start_backend(&served);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let cache = fresh_cache(&dir);
-    sync::join(&cache, &remote(&backend.url)).expect("join");
-    sync::pull(&cache, &remote(&backend.url), ElementKind::Agenda, 64).expect("pull");
+    let (_dir, cache) = cache_with_agenda_from(&backend);
     let before = cache.lock().expect("lock").sync_position(ElementKind::Agenda).expect("position");
 
     let (url, server) = misbehaving(vec![
