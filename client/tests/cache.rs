@@ -148,6 +148,16 @@ fn a_cache_made_by_schema_v1_upgrades_and_keeps_its_data() {
         "search for {surname} finds a session of {}",
         speaker.name
     );
+    // Every search row sits at its session's rowid (v4), so later updates find it by index.
+    let aligned: i64 = rusqlite::Connection::open(&path)
+        .expect("open")
+        .query_row(
+            "SELECT count(*) FROM session_search f JOIN session s ON s.rowid = f.rowid AND s.id = f.session_id",
+            [],
+            |r| r.get(0),
+        )
+        .expect("query");
+    assert_eq!(aligned, b.sessions.len() as i64);
     // And the app API starts on it without reloading the event.
     drop(cache);
     let (_api, report) = start(dir.path());

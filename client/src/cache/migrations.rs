@@ -77,6 +77,16 @@ pub const MIGRATIONS: &[&str] = &[
         failures INTEGER NOT NULL DEFAULT 0
     ) STRICT;
     "#,
+    // v4: search rows share their session's rowid, so updates find them by index.
+    r#"
+    DELETE FROM session_search;
+    INSERT INTO session_search (rowid, session_id, title, summary, speakers)
+        SELECT s.rowid, s.id, json_extract(s.body, '$.title'), json_extract(s.body, '$.abstract'),
+               (SELECT coalesce(group_concat(sp.name, ' '), '')
+                  FROM session_speaker ss JOIN speaker sp ON sp.id = ss.speaker_id
+                 WHERE ss.session_id = s.id)
+          FROM session s;
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

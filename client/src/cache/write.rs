@@ -41,6 +41,10 @@ pub(crate) fn upsert(tx: &Transaction<'_>, entity: &Entity, days: &[EventDay]) -
             // A session outside every day is unreachable in the agenda; validation keeps them
             // out of bundles, and a backend sending one gets it parked on day 0.
             let day = elements_domain::day_of(days, &s.starts_at).unwrap_or(0);
+            // The search row shares the session's rowid: deleting by rowid is an index lookup,
+            // where deleting by the UNINDEXED session_id column would scan the whole index.
+            tx.prepare_cached("DELETE FROM session_search WHERE rowid = (SELECT rowid FROM session WHERE id = ?1)")?
+                .execute([&s.id])?;
             tx.prepare_cached(
                 "INSERT INTO session (id, day, starts_at, ends_at, room_id, track_id, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                  ON CONFLICT(id) DO UPDATE SET day = excluded.day, starts_at = excluded.starts_at,
@@ -62,9 +66,9 @@ pub(crate) fn upsert(tx: &Transaction<'_>, entity: &Entity, days: &[EventDay]) -
             }
             let speaker_names: Vec<&str> =
                 s.speaker_ids.iter().filter_map(|id| names.get(id.as_str()).map(String::as_str)).collect();
-            tx.prepare_cached("DELETE FROM session_search WHERE session_id = ?1")?.execute([&s.id])?;
             tx.prepare_cached(
-                "INSERT INTO session_search (session_id, title, summary, speakers) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO session_search (rowid, session_id, title, summary, speakers)
+                 VALUES ((SELECT rowid FROM session WHERE id = ?1), ?1, ?2, ?3, ?4)",
             )?
             .execute(params![s.id, s.title, s.summary, speaker_names.join(" ")])?;
         }
@@ -99,7 +103,8 @@ pub(crate) fn upsert(tx: &Transaction<'_>, entity: &Entity, days: &[EventDay]) -
 pub(crate) fn delete(tx: &Transaction<'_>, kind: EntityKind, id: &str) -> Result<(), CacheError> {
     if kind == EntityKind::Session {
         tx.prepare_cached("DELETE FROM session_speaker WHERE session_id = ?1")?.execute([id])?;
-        tx.prepare_cached("DELETE FROM session_search WHERE session_id = ?1")?.execute([id])?;
+        tx.prepare_cached("DELETE FROM session_search WHERE rowid = (SELECT rowid FROM session WHERE id = ?1)")?
+            .execute([id])?;
     }
     tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", table_of(kind)))?.execute([id])?;
     Ok(())
