@@ -70,10 +70,6 @@ fn with_etag(mut r: Response, etag: &str) -> Response {
     r
 }
 
-fn fnv(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
-}
-
 async fn manifest(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let store = state.store.clone();
     let manifest = match blocking(move || store.manifest()).await {
@@ -89,7 +85,7 @@ async fn manifest(State(state): State<AppState>, headers: HeaderMap) -> Response
     };
     let body = ManifestResponse { protocol_version: PROTOCOL_VERSION, manifest };
     let text = serde_json::to_string(&body).unwrap_or_default();
-    let etag = format!("\"m-{:016x}\"", fnv(&text));
+    let etag = format!("\"m-{:016x}\"", elements_domain::fingerprint(&text));
     if let Some(r) = not_modified(&headers, &etag) {
         return r;
     }

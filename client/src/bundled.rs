@@ -26,11 +26,5 @@ pub fn demo_event() -> Result<EventBundle, String> {
 
 /// A short fingerprint of an event file, so a changed bundle is noticed and reloaded.
 pub fn fingerprint(json: &str) -> String {
-    // FNV-1a: stable across builds and platforms, unlike std's hasher.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in json.as_bytes() {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
+    format!("{:016x}", elements_domain::fingerprint(json))
 }

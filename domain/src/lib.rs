@@ -9,3 +9,9 @@ pub mod validate;
 
 pub use agenda::{day_of, format_dates, format_hhmm, now_next, Phase};
 pub use validate::{validate, ValidationError};
+
+/// A stable 64-bit fingerprint of text (FNV-1a): the same on every build and platform, unlike
+/// std's hasher. Used to notice a changed bundled event and to make ETags.
+pub fn fingerprint(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
