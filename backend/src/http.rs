@@ -1,35 +1,234 @@
 //! The Element HTTP protocol on axum. Routes, status codes and bodies are described in
 //! `docs/protocol.md`; every error body is a [`WireError`].
 
+use std::convert::Infallible;
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use elements_protocol::auth::{AnnouncementRequest, RedeemRequest, Role};
 use elements_protocol::event::ElementKind;
-use elements_protocol::sync::{ChangesPage, ManifestResponse, WireError, WireErrorCode, PROTOCOL_VERSION};
+use elements_protocol::signal::{SignalBatch, SignalResults, MAX_BATCH};
+use elements_protocol::sync::{ChangesPage, Entity, ManifestResponse, WireError, WireErrorCode, PROTOCOL_VERSION};
 use serde::Deserialize;
+use tokio::sync::broadcast;
 
-use crate::store::{Store, StoreError};
+use crate::store::{Caller, Store, StoreError};
 
 pub const DEFAULT_PAGE: u32 = 500;
 pub const MAX_PAGE: u32 = 2000;
 
+/// Who may call what. `None` means anyone, with or without a token. `docs/openapi.json`
+/// states the same per operation (`x-roles`), and a test holds the two together.
+pub const ROUTES: &[(Method, &str, Option<&[Role]>)] = &[
+    (Method::GET, "/v1/manifest", None),
+    (Method::GET, "/v1/elements/{element}/changes", None),
+    (Method::POST, "/v1/auth/redeem", None),
+    (Method::POST, "/v1/signals", Some(&[Role::Attendee, Role::Staff])),
+    (Method::POST, "/v1/announcements", Some(&[Role::Staff])),
+    (Method::GET, "/v1/live", Some(&[Role::Attendee, Role::Staff, Role::Kiosk])),
+];
+
+/// The people directory is for the event's participants: its feed needs a token (any role).
+pub const PRIVATE_FEEDS: &[ElementKind] = &[ElementKind::People];
+
+fn roles_of(method: &Method, path: &str) -> Option<&'static [Role]> {
+    ROUTES.iter().find(|(m, p, _)| m == method && *p == path).and_then(|(_, _, roles)| *roles)
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Config {
+    /// Pins the backend's clock (rehearsals and tests); the system clock when `None`.
+    pub clock: Option<DateTime<Utc>>,
+}
+
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    live: broadcast::Sender<Entity>,
+    config: Config,
+}
+
+impl AppState {
+    fn now(&self) -> DateTime<Utc> {
+        self.config.clock.unwrap_or_else(Utc::now)
+    }
 }
 
 pub fn router(store: Arc<dyn Store>) -> Router {
+    router_with(store, Config::default())
+}
+
+pub fn router_with(store: Arc<dyn Store>, config: Config) -> Router {
+    // A slow live listener that falls this far behind is told to resync from the feeds.
+    let (live, _) = broadcast::channel(1024);
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/v1/manifest", get(manifest))
         .route("/v1/elements/{element}/changes", get(changes))
+        .route("/v1/auth/redeem", post(redeem))
+        .route("/v1/signals", post(signals))
+        .route("/v1/announcements", post(announce))
+        .route("/v1/live", get(live_stream))
         .fallback(|| async { error(StatusCode::NOT_FOUND, WireErrorCode::NotFound, "no such route in protocol v1") })
         .layer(tower_http::compression::CompressionLayer::new())
-        .with_state(AppState { store })
+        .with_state(AppState { store, live, config })
+}
+
+/// The caller behind the request's bearer token, if its role may call `method path`.
+async fn authorize(
+    state: &AppState,
+    headers: &HeaderMap,
+    allowed: &'static [Role],
+    what: &str,
+) -> Result<Caller, Response> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string);
+    let Some(token) = token else {
+        return Err(error(
+            StatusCode::UNAUTHORIZED,
+            WireErrorCode::Unauthorized,
+            format!("{what} needs a token: redeem your ticket or join code at POST /v1/auth/redeem"),
+        ));
+    };
+    let store = state.store.clone();
+    let caller = blocking(move || store.authenticate(&token)).await?.ok_or_else(|| {
+        error(
+            StatusCode::UNAUTHORIZED,
+            WireErrorCode::Unauthorized,
+            "this token is not known here (any more): redeem your ticket or join code again",
+        )
+    })?;
+    if !allowed.contains(&caller.role) {
+        let names: Vec<&str> = allowed.iter().map(|r| r.as_str()).collect();
+        return Err(error(
+            StatusCode::FORBIDDEN,
+            WireErrorCode::Forbidden,
+            format!("{what} is for {} tokens; this one is {}", names.join(" and "), caller.role.as_str()),
+        ));
+    }
+    Ok(caller)
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(body: &Bytes, what: &str) -> Result<T, Response> {
+    serde_json::from_slice(body).map_err(|e| {
+        error(StatusCode::BAD_REQUEST, WireErrorCode::BadRequest, format!("the body is not a valid {what}: {e}"))
+    })
+}
+
+async fn redeem(State(state): State<AppState>, body: Bytes) -> Response {
+    let request: RedeemRequest = match parse_json(&body, "redeem request") {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    if request.code.trim().is_empty() || request.code.len() > 200 || request.client_id.trim().is_empty() {
+        return error(
+            StatusCode::BAD_REQUEST,
+            WireErrorCode::BadRequest,
+            "code and client_id must be 1 to 200 characters",
+        );
+    }
+    let store = state.store.clone();
+    match blocking(move || store.redeem(&request)).await {
+        Ok(Some(answer)) => Json(answer).into_response(),
+        Ok(None) => error(
+            StatusCode::UNAUTHORIZED,
+            WireErrorCode::Unauthorized,
+            "this code is not valid for this event: check the ticket or scan the event's join QR again",
+        ),
+        Err(r) => r,
+    }
+}
+
+async fn signals(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let roles = roles_of(&Method::POST, "/v1/signals").unwrap_or(&[]);
+    let caller = match authorize(&state, &headers, roles, "pushing signals").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let batch: SignalBatch = match parse_json(&body, "signal batch") {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    if batch.signals.len() > MAX_BATCH {
+        return error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            WireErrorCode::TooLarge,
+            format!("{} signals in one batch; send at most {MAX_BATCH}", batch.signals.len()),
+        );
+    }
+    let now = state.now();
+    let store = state.store.clone();
+    let report = match blocking(move || store.push(&caller, &batch.signals, now)).await {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    for entity in report.live {
+        // Nobody listening is fine: the feeds carry the same state.
+        let _ = state.live.send(entity);
+    }
+    Json(SignalResults { results: report.results }).into_response()
+}
+
+async fn announce(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let roles = roles_of(&Method::POST, "/v1/announcements").unwrap_or(&[]);
+    if let Err(r) = authorize(&state, &headers, roles, "posting announcements").await {
+        return r;
+    }
+    let request: AnnouncementRequest = match parse_json(&body, "announcement") {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let text = request.text.trim().to_string();
+    if text.is_empty() || text.chars().count() > 500 {
+        return error(StatusCode::BAD_REQUEST, WireErrorCode::BadRequest, "text must be 1 to 500 characters");
+    }
+    let now = state.now();
+    let store = state.store.clone();
+    match blocking(move || store.announce(&text, now)).await {
+        Ok(a) => {
+            let _ = state.live.send(Entity::Announcement(a.clone()));
+            (StatusCode::CREATED, Json(a)).into_response()
+        }
+        Err(r) => r,
+    }
+}
+
+/// Server-sent events: `poll_result`, `leaderboard` and `announcement`, each carrying the
+/// entity as JSON (the same shape as in the feeds); `resync` when this listener fell behind.
+async fn live_stream(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let roles = roles_of(&Method::GET, "/v1/live").unwrap_or(&[]);
+    if let Err(r) = authorize(&state, &headers, roles, "the live stream").await {
+        return r;
+    }
+    let rx = state.live.subscribe();
+    // Sent first, so a client knows the stream is up (and can stop polling as eagerly).
+    let hello = Event::default().event("hello").data(format!("{{\"protocol_version\":{PROTOCOL_VERSION}}}"));
+    let stream = futures_util::stream::unfold((Some(hello), rx), |(first, mut rx)| async move {
+        if let Some(hello) = first {
+            return Some((Ok::<_, Infallible>(hello), (None, rx)));
+        }
+        let event = match rx.recv().await {
+            Ok(entity) => {
+                Event::default().event(entity.kind().as_str()).data(serde_json::to_string(&entity).unwrap_or_default())
+            }
+            Err(broadcast::error::RecvError::Lagged(_)) => Event::default().event("resync").data("{}"),
+            Err(broadcast::error::RecvError::Closed) => return None,
+        };
+        Some((Ok(event), (None, rx)))
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
 }
 
 fn error(status: StatusCode, code: WireErrorCode, message: impl Into<String>) -> Response {
@@ -116,6 +315,12 @@ async fn changes(
             format!("no Element \"{element}\"; this backend knows {}", known.join(", ")),
         );
     };
+    if PRIVATE_FEEDS.contains(&element) {
+        const ANY: &[Role] = &[Role::Attendee, Role::Staff, Role::Kiosk];
+        if let Err(r) = authorize(&state, &headers, ANY, "the people directory").await {
+            return r;
+        }
+    }
     let limit = match q.limit.as_deref().map(str::parse::<u32>) {
         None => DEFAULT_PAGE,
         Some(Ok(n)) if (1..=MAX_PAGE).contains(&n) => n,

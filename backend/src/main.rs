@@ -1,15 +1,24 @@
-//! `elements-backend serve [--db FILE] [--listen ADDR]` serves the event (the bundled demo event
-//! when the database is empty); `elements-backend import SCHEDULE [--db FILE]` loads a published
-//! schedule (frab XML, schedule JSON, iCalendar) or an Elements event file.
+//! `elements-backend serve [--db FILE] [--listen ADDR] [--clock TIME]` serves the event (the
+//! bundled demo event, with demo access codes, when the database is empty);
+//! `elements-backend import SCHEDULE [--db FILE]` loads a published schedule (frab XML, schedule
+//! JSON, iCalendar) or an Elements event file; `elements-backend code CODE --role ROLE
+//! [--personal]` adds an access code.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use elements_backend::store::{SqliteStore, Store};
+use elements_protocol::auth::Role;
 use elements_protocol::event::EventBundle;
 
-const USAGE: &str = "usage: elements-backend serve [--db FILE] [--listen 127.0.0.1:8480]\n       elements-backend import SCHEDULE-FILE [--db FILE]";
+const USAGE: &str = "usage: elements-backend serve [--db FILE] [--listen 127.0.0.1:8480] [--clock RFC3339-TIME]
+       elements-backend import SCHEDULE-FILE [--db FILE]
+       elements-backend code CODE --role attendee|staff|kiosk [--personal] [--db FILE]";
+
+/// Access codes a fresh demo backend accepts, so the demo can be joined without setup.
+const DEMO_CODES: &[(&str, Role, bool)] =
+    &[("DEMO-ATTENDEE", Role::Attendee, false), ("DEMO-STAFF", Role::Staff, true), ("DEMO-KIOSK", Role::Kiosk, false)];
 
 fn main() -> ExitCode {
     match run() {
@@ -25,20 +34,45 @@ fn run() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut db = PathBuf::from("elements-backend.sqlite3");
     let mut listen = "127.0.0.1:8480".to_string();
+    let mut config = elements_backend::http::Config::default();
+    let mut role = None;
+    let mut personal = false;
     let mut positional = Vec::new();
+    if let Ok(t) = std::env::var("ELEMENTS_CLOCK") {
+        if !t.trim().is_empty() {
+            config.clock = Some(parse_time(&t)?);
+        }
+    }
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--db" => db = it.next().map(PathBuf::from).ok_or("--db needs a file")?,
             "--listen" => listen = it.next().cloned().ok_or("--listen needs an address like 127.0.0.1:8480")?,
+            "--clock" => config.clock = Some(parse_time(it.next().ok_or("--clock needs an RFC 3339 time")?)?),
+            "--role" => {
+                let r = it.next().ok_or("--role needs attendee, staff or kiosk")?;
+                role = Some(
+                    [Role::Attendee, Role::Staff, Role::Kiosk]
+                        .into_iter()
+                        .find(|x| x.as_str() == r)
+                        .ok_or_else(|| format!("--role {r}: expected attendee, staff or kiosk"))?,
+                );
+            }
+            "--personal" => personal = true,
             "-h" | "--help" => return Err(USAGE.into()),
             _ => positional.push(a.clone()),
         }
     }
     let store = SqliteStore::open(&db).map_err(|e| format!("{}: {e}", db.display()))?;
     match positional.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        ["serve"] => serve(Arc::new(store), &listen),
+        ["serve"] => serve(Arc::new(store), &listen, config),
         ["import", file] => import(&store, file),
+        ["code", code] => {
+            let role = role.ok_or("code needs --role attendee|staff|kiosk")?;
+            store.add_code(code, role, personal).map_err(|e| e.to_string())?;
+            println!("added {} code {code}{}", role.as_str(), if personal { " (personal)" } else { "" });
+            Ok(())
+        }
         _ => Err(USAGE.into()),
     }
 }
@@ -77,11 +111,21 @@ fn import(store: &SqliteStore, file: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn serve(store: Arc<SqliteStore>, listen: &str) -> Result<(), String> {
+fn parse_time(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|e| format!("{text:?} is not an RFC 3339 time like 2027-03-10T10:15:00+01:00 ({e})"))
+}
+
+fn serve(store: Arc<SqliteStore>, listen: &str, config: elements_backend::http::Config) -> Result<(), String> {
     if store.manifest().map_err(|e| e.to_string())?.is_none() {
         let bundle = parse_bundle(elements_backend::DEMO_EVENT_JSON).map_err(|e| format!("bundled demo event: {e}"))?;
         store.replace_event(&bundle).map_err(|e| e.to_string())?;
-        eprintln!("elements-backend: empty database: loaded the bundled demo event");
+        for (code, role, personal) in DEMO_CODES {
+            store.add_code(code, *role, *personal).map_err(|e| e.to_string())?;
+        }
+        let codes: Vec<String> = DEMO_CODES.iter().map(|(c, r, _)| format!("{c} ({})", r.as_str())).collect();
+        eprintln!("elements-backend: empty database: loaded the bundled demo event; access codes {}", codes.join(", "));
     }
     let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("tokio: {e}"))?;
     runtime.block_on(async move {
@@ -89,7 +133,8 @@ fn serve(store: Arc<SqliteStore>, listen: &str) -> Result<(), String> {
             tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         println!("elements-backend: serving protocol v1 on http://{addr}");
-        axum::serve(listener, elements_backend::http::router(store))
+        println!("elements-backend: join link: elements://join?url=http://{addr}&code=DEMO-ATTENDEE");
+        axum::serve(listener, elements_backend::http::router_with(store, config))
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })

@@ -1,78 +1,16 @@
 //! The reference backend on 127.0.0.1, exercised over real HTTP.
 
-use std::sync::Arc;
-
-use elements_backend::store::{SqliteStore, Store};
-use elements_protocol::event::{ElementKind, EventBundle};
+use elements_backend::store::Store;
+use elements_protocol::event::ElementKind;
 use elements_protocol::sync::{Change, ChangesPage, EntityKind, ManifestResponse, WireError, WireErrorCode};
 
-struct Server {
-    base: String,
-    store: Arc<SqliteStore>,
-    _dir: tempfile::TempDir,
-}
-
-fn demo() -> EventBundle {
-    serde_json::from_str(elements_backend::DEMO_EVENT_JSON).expect("demo event")
-}
-
-async fn start() -> Server {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = Arc::new(SqliteStore::open(&dir.path().join("backend.sqlite3")).expect("store"));
-    store.replace_event(&demo()).expect("load demo");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
-    let addr = listener.local_addr().expect("addr");
-    let router = elements_backend::http::router(store.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    Server { base: format!("http://{addr}"), store, _dir: dir }
-}
-
-fn count(b: &EventBundle, kind: EntityKind) -> usize {
-    match kind {
-        EntityKind::Floor => b.floors.len(),
-        EntityKind::Room => b.rooms.len(),
-        EntityKind::Track => b.tracks.len(),
-        EntityKind::Speaker => b.speakers.len(),
-        EntityKind::Session => b.sessions.len(),
-        EntityKind::PointOfInterest => b.points_of_interest.len(),
-        EntityKind::Poll => b.polls.len(),
-        EntityKind::Quest => b.quests.len(),
-        EntityKind::Profile => b.people.len(),
-    }
-}
-
-/// Pulls an Element's feed to the end from `cursor`, page by page (bounded).
-async fn pull(
-    client: &reqwest::Client,
-    base: &str,
-    element: &str,
-    cursor: Option<String>,
-    limit: u32,
-) -> (Vec<Change>, String) {
-    let mut cursor = cursor;
-    let mut all = Vec::new();
-    for _ in 0..1000 {
-        let mut q = vec![("limit", limit.to_string())];
-        if let Some(c) = &cursor {
-            q.push(("cursor", c.clone()));
-        }
-        let resp = client.get(format!("{base}/v1/elements/{element}/changes")).query(&q).send().await.expect("GET");
-        assert_eq!(resp.status(), 200);
-        let page: ChangesPage = resp.json().await.expect("page");
-        assert!(page.changes.len() <= limit as usize);
-        all.extend(page.changes);
-        cursor = Some(page.cursor);
-        if !page.more {
-            return (all, cursor.expect("cursor"));
-        }
-    }
-    panic!("the feed did not end within 1000 pages");
-}
+mod common;
+use common::{count, demo, pull, start};
 
 #[tokio::test]
 async fn manifest_with_etag_and_304() {
     let s = start().await;
-    let client = reqwest::Client::new();
+    let client = s.client();
     let resp = client.get(format!("{}/v1/manifest", s.base)).send().await.expect("GET");
     assert_eq!(resp.status(), 200);
     let etag = resp.headers().get("etag").expect("etag").to_str().expect("ascii").to_string();
@@ -86,7 +24,7 @@ async fn manifest_with_etag_and_304() {
 #[tokio::test]
 async fn a_full_pull_in_small_pages_yields_every_entity_once() {
     let s = start().await;
-    let client = reqwest::Client::new();
+    let client = s.client();
     let b = demo();
     for element in ElementKind::ALL {
         let (changes, _) = pull(&client, &s.base, element.as_str(), None, 37).await;
@@ -106,7 +44,7 @@ async fn a_full_pull_in_small_pages_yields_every_entity_once() {
 #[tokio::test]
 async fn an_idle_refresh_is_an_empty_page_then_a_304() {
     let s = start().await;
-    let client = reqwest::Client::new();
+    let client = s.client();
     let (_, cursor) = pull(&client, &s.base, "agenda", None, 500).await;
     let url = format!("{}/v1/elements/agenda/changes", s.base);
     let resp = client.get(&url).query(&[("cursor", &cursor)]).send().await.expect("GET");
@@ -124,7 +62,7 @@ async fn an_idle_refresh_is_an_empty_page_then_a_304() {
 #[tokio::test]
 async fn pages_are_gzipped_for_clients_that_ask() {
     let s = start().await;
-    let raw = reqwest::Client::builder().no_gzip().build().expect("client");
+    let raw = s.client_builder().no_gzip().build().expect("client");
     let resp = raw
         .get(format!("{}/v1/elements/people/changes", s.base))
         .header("Accept-Encoding", "gzip")
@@ -134,7 +72,8 @@ async fn pages_are_gzipped_for_clients_that_ask() {
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers().get("content-encoding").map(|v| v.to_str().unwrap_or("")), Some("gzip"));
     let compressed = resp.bytes().await.expect("body").len();
-    let plain = reqwest::Client::new()
+    let plain = s
+        .client()
         .get(format!("{}/v1/elements/people/changes", s.base))
         .send()
         .await
@@ -157,7 +96,7 @@ async fn expect_error(client: &reqwest::Client, url: &str, status: u16, code: Wi
 #[tokio::test]
 async fn bad_requests_get_a_status_and_a_reason_code() {
     let s = start().await;
-    let c = reqwest::Client::new();
+    let c = s.client();
     let base = &s.base;
     let msg = expect_error(&c, &format!("{base}/v1/elements/karaoke/changes"), 404, WireErrorCode::NotFound).await;
     assert!(msg.contains("karaoke") && msg.contains("agenda"), "{msg}");
@@ -175,7 +114,7 @@ async fn bad_requests_get_a_status_and_a_reason_code() {
 #[tokio::test]
 async fn reimporting_changes_nothing_and_an_edited_schedule_yields_updates_and_cancellations() {
     let s = start().await;
-    let client = reqwest::Client::new();
+    let client = s.client();
     let (_, cursor) = pull(&client, &s.base, "agenda", None, 500).await;
 
     let same = s.store.replace_event(&demo()).expect("reimport");
@@ -210,7 +149,7 @@ async fn a_published_schedule_imported_is_served() {
     let imported = elements_import::import(&bytes).expect("import 31c3");
     let summary = s.store.replace_event(&imported.bundle).expect("store");
     assert!(summary.manifest_changed && summary.deletes > 0, "the demo event was replaced: {summary:?}");
-    let client = reqwest::Client::new();
+    let client = s.client();
     let (changes, _) = pull(&client, &s.base, "agenda", None, 500).await;
     let sessions = changes
         .iter()

@@ -8,15 +8,18 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Offset, Utc};
+use elements_domain::scenario::{self, EventFacts, ParticipantState};
 use elements_protocol::app::{
     AgendaDay, AgendaDayArgs, ApiError, DayTab, ElementNav, ElementSyncView, ErrorCode, EventOverview, EventPhase,
-    JoinArgs, NowNext, ReadyArgs, RoomTag, SearchArgs, SessionCard, SessionDetail, SessionDetailArgs, SpeakerCard,
-    SyncState, SyncStatus, TrackTag,
+    JoinArgs, MyVote, NowNext, PollOptionView, PollState, PollView, ReadyArgs, RoomTag, SearchArgs, SessionCard,
+    SessionDetail, SessionDetailArgs, SignalStatus, SpeakerCard, SyncState, SyncStatus, TrackTag, VoteArgs, VotingView,
 };
-use elements_protocol::event::{ElementKind, Manifest, Session, SessionKind};
+use elements_protocol::event::{ElementKind, Manifest, Poll, Quest, Session, SessionKind};
+use elements_protocol::signal::{Action, Outcome};
+use elements_protocol::sync::EntityKind;
 
 use crate::bundled;
-use crate::cache::{Cache, CacheError, EventStore, LoadStep};
+use crate::cache::{Cache, CacheError, Decision, EventStore, LoadStep};
 use crate::paths;
 use crate::sync::{self, EngineConfig, SyncEngine, Target};
 
@@ -140,9 +143,14 @@ impl AppApi {
             .elements
             .iter()
             .filter(|e| e.kind != ElementKind::Me)
-            .map(|e| Target { element: e.kind, base_url: e.base_url.clone().unwrap_or_else(|| base.to_string()) })
+            .map(|e| Target {
+                element: e.kind,
+                base_url: e.base_url.clone().unwrap_or_else(|| base.to_string()),
+                event_id: manifest.id.clone(),
+            })
             .collect();
         let engine = SyncEngine::start(self.store.clone(), targets, self.sync_config.clone());
+        engine.listen_live(self.store.clone(), base.to_string(), self.sync_config.clone());
         let mut slot = self.engine.lock().unwrap_or_else(|p| p.into_inner());
         // Dropping the previous engine stops its threads.
         *slot = Some(engine);
@@ -151,15 +159,7 @@ impl AppApi {
     /// Joins the event served at `args.url`: stores its manifest, pulls every Element once (an
     /// Element whose backend is down is retried in the background), then keeps syncing.
     pub fn join_event(&self, args: JoinArgs) -> Result<EventOverview, ApiError> {
-        let url = args.url.trim().trim_end_matches('/').to_string();
-        if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() > 2000 {
-            return Err(ApiError::new(
-                ErrorCode::InvalidArgument,
-                format!(
-                    "\"{url}\" is not an event address; it should start with https:// (or http:// on a local network)"
-                ),
-            ));
-        }
+        let (url, code) = parse_join(&args)?;
         // Stop syncing the old event before its data is replaced.
         drop(self.engine.lock().unwrap_or_else(|p| p.into_inner()).take());
         let remote = sync::Remote::new(&url, self.sync_config.timeout)
@@ -174,6 +174,9 @@ impl AppApi {
         })?;
         for element in manifest.elements.iter().filter(|e| e.kind != ElementKind::Me) {
             let base = element.base_url.clone().unwrap_or_else(|| url.clone());
+            if let Some(code) = &code {
+                self.store()?.set_code(&base, code).map_err(cache_error)?;
+            }
             let outcome = sync::Remote::new(&base, self.sync_config.timeout)
                 .and_then(|r| sync::pull(&self.store, &r, element.kind, self.sync_config.page_size));
             if let Err(e) = outcome {
@@ -193,6 +196,8 @@ impl AppApi {
         };
         let rows = store.sync_status().map_err(cache_error)?;
         let now = self.clock.now().timestamp();
+        let event_id = event.as_ref().map(|e| e.manifest.id.clone()).unwrap_or_default();
+        let waiting = store.waiting_counts(&event_id).map_err(cache_error)?;
         let enabled = event.map(|e| e.manifest.elements).unwrap_or_default();
         let elements = enabled
             .iter()
@@ -212,6 +217,7 @@ impl AppApi {
                     },
                     synced,
                     error: row.filter(|_| failing).and_then(|r| r.last_error.clone()),
+                    waiting: waiting.get(&e.kind).copied().unwrap_or(0),
                 }
             })
             .collect();
@@ -402,6 +408,201 @@ impl AppApi {
             .map(|s| lookup.card(s, elements_domain::day_of(&manifest.days, &s.starts_at).unwrap_or(0)))
             .collect())
     }
+}
+
+impl AppApi {
+    /// The polls, their last known results, and this person's vote with where it stands.
+    pub fn voting(&self) -> Result<VotingView, ApiError> {
+        let store = self.store()?;
+        let event = store.loaded_event().map_err(cache_error)?.ok_or_else(no_event)?;
+        let polls = store.polls().map_err(cache_error)?;
+        let results: HashMap<String, _> =
+            store.poll_results().map_err(cache_error)?.into_iter().map(|r| (r.id.clone(), r)).collect();
+        // The newest vote per poll that was not refused, else the newest refused one (to explain it).
+        let mut mine: HashMap<String, MyVote> = HashMap::new();
+        for entry in store.outbox(&event.manifest.id).map_err(cache_error)? {
+            let Action::Vote { poll_id, option_id } = &entry.signal.action else { continue };
+            let status = match entry.decision {
+                Decision::Pending => SignalStatus::Waiting,
+                Decision::Accepted => SignalStatus::Accepted,
+                Decision::Rejected => SignalStatus::Rejected,
+            };
+            let keep = mine
+                .get(poll_id)
+                .is_none_or(|v| v.status == SignalStatus::Rejected || status != SignalStatus::Rejected);
+            if keep {
+                mine.insert(
+                    poll_id.clone(),
+                    MyVote { option_id: option_id.clone(), status, message: entry.message.clone() },
+                );
+            }
+        }
+        let now = self.clock.now();
+        let polls = polls
+            .into_iter()
+            .map(|p| {
+                let result = results.get(&p.id);
+                let total = result.map(|r| r.total).unwrap_or(0);
+                let state = if now < p.opens_at {
+                    PollState::Upcoming
+                } else if now < p.closes_at {
+                    PollState::Open
+                } else {
+                    PollState::Closed
+                };
+                let when = match state {
+                    PollState::Upcoming => format!("Opens {}", p.opens_at.format("%a %-d %b, %H:%M")),
+                    PollState::Open => format!("Open until {}", p.closes_at.format("%H:%M")),
+                    PollState::Closed => format!("Closed {}", p.closes_at.format("%a %-d %b, %H:%M")),
+                };
+                let session_title =
+                    p.session_id.as_ref().and_then(|id| store.session(id).ok().flatten()).map(|s| s.title);
+                PollView {
+                    options: p
+                        .options
+                        .iter()
+                        .map(|o| {
+                            let votes = result
+                                .and_then(|r| r.counts.iter().find(|c| c.option_id == o.id))
+                                .map(|c| c.votes)
+                                .unwrap_or(0);
+                            let percent = if total == 0 { 0 } else { ((votes * 100 + total / 2) / total) as u32 };
+                            PollOptionView { id: o.id.clone(), label: o.label.clone(), votes, percent }
+                        })
+                        .collect(),
+                    my_vote: mine.remove(&p.id),
+                    id: p.id,
+                    question: p.question,
+                    when,
+                    state,
+                    session_title,
+                    total,
+                }
+            })
+            .collect();
+        let offline_reason = match event.source.strip_prefix(BACKEND_SOURCE) {
+            None => Some("This is the bundled demo event: votes are kept on this device only.".to_string()),
+            Some(base) => match store.credential(base).map_err(cache_error)? {
+                None => Some("Join with your ticket or the event's join code to send votes.".to_string()),
+                Some(_) => None,
+            },
+        };
+        Ok(VotingView { polls, offline_reason })
+    }
+
+    /// Decides the vote on the device (the event's own rules), writes it to the outbox and wakes
+    /// the sync engine. A vote the rules refuse is not written; the person is told why.
+    pub fn cast_vote(&self, args: VoteArgs) -> Result<VotingView, ApiError> {
+        {
+            let mut store = self.store()?;
+            let event = store.loaded_event().map_err(cache_error)?.ok_or_else(no_event)?;
+            let action = Action::Vote { poll_id: args.poll_id.clone(), option_id: args.option_id.clone() };
+            let facts = CacheFacts(&store);
+            let history: Vec<Action> = store
+                .outbox(&event.manifest.id)
+                .map_err(cache_error)?
+                .into_iter()
+                .filter(|e| e.decision != Decision::Rejected)
+                .map(|e| e.signal.action)
+                .collect();
+            let mut state = ParticipantState::replay(&facts, &history);
+            let now = self.clock.now();
+            if let Outcome::Rejected { reason, message } = scenario::decide(&facts, &mut state, &action, now) {
+                let code = if reason == elements_protocol::signal::Reason::UnknownTarget {
+                    ErrorCode::NotFound
+                } else {
+                    ErrorCode::Refused
+                };
+                return Err(ApiError::new(code, message));
+            }
+            let offset = event.manifest.days.first().map(|d| *d.starts_at.offset()).unwrap_or(chrono::Utc.fix());
+            store.record_signal(&event.manifest.id, action, now.with_timezone(&offset)).map_err(cache_error)?;
+        }
+        if let Some(engine) = self.engine.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            engine.nudge();
+        }
+        self.voting()
+    }
+}
+
+/// The event's facts as the cache holds them, for running the scenario rules on the device.
+struct CacheFacts<'a>(&'a Cache);
+
+impl EventFacts for CacheFacts<'_> {
+    fn poll(&self, id: &str) -> Option<Poll> {
+        self.0.polls().ok()?.into_iter().find(|p| p.id == id)
+    }
+    fn quest(&self, id: &str) -> Option<Quest> {
+        self.0.quests().ok()?.into_iter().find(|q| q.id == id)
+    }
+    fn exists(&self, kind: EntityKind, id: &str) -> bool {
+        self.0.exists(kind, id).unwrap_or(false)
+    }
+}
+
+fn no_event() -> ApiError {
+    ApiError::new(ErrorCode::CacheUnavailable, "no event is loaded yet; restart the app to load the bundled demo event")
+}
+
+/// The backend URL and code of a join request: a plain URL, or the join QR's
+/// `elements://join?url=…&code=…` link.
+pub fn parse_join(args: &JoinArgs) -> Result<(String, Option<String>), ApiError> {
+    let text = args.url.trim();
+    let mut code = args.code.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_string);
+    let url = if let Some(query) = text.strip_prefix("elements://join?") {
+        let mut url = None;
+        for pair in query.split('&') {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let v = percent_decode(v).ok_or_else(|| {
+                ApiError::new(ErrorCode::InvalidArgument, format!("the join link has a badly encoded {k}"))
+            })?;
+            match k {
+                "url" => url = Some(v),
+                "code" if code.is_none() && !v.is_empty() => code = Some(v),
+                _ => {}
+            }
+        }
+        url.ok_or_else(|| {
+            ApiError::new(ErrorCode::InvalidArgument, "the join link has no url=…; scan the event's join QR again")
+        })?
+    } else {
+        text.to_string()
+    };
+    let url = url.trim().trim_end_matches('/').to_string();
+    if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() > 2000 {
+        return Err(ApiError::new(
+            ErrorCode::InvalidArgument,
+            format!("\"{url}\" is not an event address; it should start with https:// (or http:// on a local network)"),
+        ));
+    }
+    if code.as_ref().is_some_and(|c| c.len() > 200) {
+        return Err(ApiError::new(ErrorCode::InvalidArgument, "the code is longer than 200 characters"));
+    }
+    Ok((url, code))
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// "just now", "4 min ago", "2 h ago", "3 days ago".

@@ -5,14 +5,20 @@
 //! * A page and its cursor are stored in one transaction ([`Cache::apply_page`]).
 //! * "Start over" (410) drops the Element's data and pulls from scratch, once per attempt.
 //! * The cache lock is held only while applying a page, never across the network.
-//!
-//! Pushing signals (the outbox) is the next step; see docs/protocol.md.
+//! * Before pulling, each loop pushes its Element's outbox in batches ([`push`]); the answers
+//!   are stored in one transaction, and decided signals are never sent again.
+//! * A 401 drops the token and redeems the stored code again, once per request ([`authed`]).
+//! * The live stream ([`LiveListener`]) applies poll results, leaderboards and announcements
+//!   as they happen; the feeds carry the same state, so losing the stream loses nothing.
 
+use std::io::BufRead;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
+use elements_protocol::auth::{RedeemRequest, RedeemResponse};
 use elements_protocol::event::{ElementKind, Manifest};
-use elements_protocol::sync::{ChangesPage, ManifestResponse, WireError, WireErrorCode, PROTOCOL_VERSION};
+use elements_protocol::signal::{SignalBatch, SignalResults, MAX_BATCH};
+use elements_protocol::sync::{ChangesPage, Entity, ManifestResponse, WireError, WireErrorCode, PROTOCOL_VERSION};
 
 use crate::cache::{Cache, CacheError};
 
@@ -71,12 +77,41 @@ impl Remote {
         path: &str,
         query: &[(&str, String)],
         etag: Option<&str>,
+        token: Option<&str>,
     ) -> Result<Fetched<T>, SyncError> {
         let url = format!("{}{path}", self.base);
         let mut req = self.http.get(&url).query(query);
         if let Some(tag) = etag {
             req = req.header(reqwest::header::IF_NONE_MATCH, tag);
         }
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        self.finish(req, url)
+    }
+
+    fn post<B: serde::Serialize, T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        token: Option<&str>,
+    ) -> Result<T, SyncError> {
+        let url = format!("{}{path}", self.base);
+        let mut req = self.http.post(&url).json(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        match self.finish(req, url.clone())? {
+            Fetched::Fresh(v, _) => Ok(v),
+            Fetched::NotModified => Err(SyncError::Garbled { url, detail: "304 to a POST".into() }),
+        }
+    }
+
+    fn finish<T: serde::de::DeserializeOwned>(
+        &self,
+        req: reqwest::blocking::RequestBuilder,
+        url: String,
+    ) -> Result<Fetched<T>, SyncError> {
         let resp = req.send().map_err(|e| SyncError::Unreachable { url: url.clone(), detail: e.to_string() })?;
         let status = resp.status().as_u16();
         if status == 304 {
@@ -97,7 +132,7 @@ impl Remote {
     }
 
     pub fn manifest(&self) -> Result<Manifest, SyncError> {
-        match self.get::<ManifestResponse>("/v1/manifest", &[], None)? {
+        match self.get::<ManifestResponse>("/v1/manifest", &[], None, None)? {
             Fetched::Fresh(m, _) if m.protocol_version == PROTOCOL_VERSION => Ok(m.manifest),
             Fetched::Fresh(m, _) => Err(SyncError::Garbled {
                 url: format!("{}/v1/manifest", self.base),
@@ -146,7 +181,8 @@ pub fn pull(
         if let Some(c) = &cursor {
             query.push(("cursor", c.clone()));
         }
-        match remote.get::<ChangesPage>(&path, &query, etag.as_deref().filter(|_| cursor.is_some())) {
+        let etag = etag.filter(|_| cursor.is_some());
+        match authed(cache, remote, |token| remote.get::<ChangesPage>(&path, &query, etag.as_deref(), token)) {
             Ok(Fetched::NotModified) => {
                 lock(cache).mark_fresh(element)?;
                 report.not_modified = true;
@@ -174,6 +210,96 @@ pub fn pull(
         }
     }
     Err(SyncError::Garbled { url: format!("{}{path}", remote.base()), detail: "the feed never ended".into() })
+}
+
+impl SyncError {
+    fn is_unauthorized(&self) -> bool {
+        matches!(self, SyncError::Rejected { status: 401, .. })
+    }
+}
+
+/// Redeems the code stored for this backend, if there is one, and stores the token.
+pub fn redeem(cache: &Mutex<Cache>, remote: &Remote) -> Result<Option<String>, SyncError> {
+    let (credential, client_id) = {
+        let mut c = lock(cache);
+        (c.credential(remote.base())?, c.client_id()?)
+    };
+    let Some(credential) = credential else { return Ok(None) };
+    let request = RedeemRequest { code: credential.code, client_id, display_name: credential.display_name };
+    let answer: RedeemResponse = remote.post("/v1/auth/redeem", &request, None)?;
+    lock(cache).set_token(remote.base(), &answer)?;
+    Ok(Some(answer.token))
+}
+
+/// Runs `request` with this backend's token (redeeming the code first if there is no token
+/// yet); on 401 drops the token, redeems again and retries once.
+pub fn authed<T>(
+    cache: &Mutex<Cache>,
+    remote: &Remote,
+    request: impl Fn(Option<&str>) -> Result<T, SyncError>,
+) -> Result<T, SyncError> {
+    let credential = lock(cache).credential(remote.base())?;
+    let token = match credential {
+        Some(c) if c.token.is_some() => c.token,
+        Some(_) => redeem(cache, remote)?,
+        None => None,
+    };
+    match request(token.as_deref()) {
+        Err(e) if e.is_unauthorized() && token.is_some() => {
+            lock(cache).drop_token(remote.base())?;
+            let fresh = redeem(cache, remote)?;
+            request(fresh.as_deref())
+        }
+        other => other,
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PushReport {
+    pub batches: u32,
+    pub sent: usize,
+    pub decided: usize,
+    /// Signals are waiting but this device has no code for the backend: nothing was sent.
+    pub no_credential: bool,
+}
+
+/// Sends `element`'s undecided signals of the event, oldest first, in batches, and stores the
+/// backend's decisions. Bounded: stops when the outbox of this Element is empty.
+pub fn push(
+    cache: &Mutex<Cache>,
+    remote: &Remote,
+    event_id: &str,
+    element: ElementKind,
+) -> Result<PushReport, SyncError> {
+    let mut report = PushReport::default();
+    for _ in 0..100_000 {
+        let batch = lock(cache).pending_signals(event_id, element, MAX_BATCH)?;
+        if batch.is_empty() {
+            return Ok(report);
+        }
+        if lock(cache).credential(remote.base())?.is_none() {
+            report.no_credential = true;
+            return Ok(report);
+        }
+        lock(cache).mark_attempt(&batch)?;
+        let body = SignalBatch { signals: batch };
+        let answer: SignalResults = authed(cache, remote, |token| remote.post("/v1/signals", &body, token))?;
+        let url = format!("{}/v1/signals", remote.base());
+        let asked: std::collections::HashSet<&str> = body.signals.iter().map(|s| s.id.as_str()).collect();
+        if answer.results.len() != body.signals.len() || answer.results.iter().any(|r| !asked.contains(r.id.as_str())) {
+            return Err(SyncError::Garbled { url, detail: "the answer does not match the signals sent".into() });
+        }
+        let now = chrono::Utc::now().timestamp();
+        let decided = lock(cache).record_outcomes(&answer.results, now)?;
+        report.batches += 1;
+        report.sent += body.signals.len();
+        report.decided += decided;
+        if decided == 0 {
+            // Every answer was for a signal already decided: nothing moved, stop rather than spin.
+            return Ok(report);
+        }
+    }
+    Ok(report)
 }
 
 /// Retry timing for one Element: exponential backoff with full jitter, and a circuit breaker
@@ -226,6 +352,8 @@ impl Backoff {
 pub struct Target {
     pub element: ElementKind,
     pub base_url: String,
+    /// The event whose outbox this loop drains.
+    pub event_id: String,
 }
 
 #[derive(Debug, Clone)]
@@ -254,15 +382,22 @@ impl Default for EngineConfig {
     }
 }
 
+/// What the loops wait on: a stop flag, and a counter bumped to wake them early.
+#[derive(Debug, Default)]
+struct Signals {
+    stopped: bool,
+    nudges: u64,
+}
+
 /// One thread per Element, each on its own timer; dropping or stopping the engine ends them.
 pub struct SyncEngine {
-    stop: Arc<(Mutex<bool>, Condvar)>,
+    stop: Arc<(Mutex<Signals>, Condvar)>,
     threads: Vec<std::thread::JoinHandle<()>>,
 }
 
 impl SyncEngine {
     pub fn start(cache: Arc<Mutex<Cache>>, targets: Vec<Target>, config: EngineConfig) -> SyncEngine {
-        let stop = Arc::new((Mutex::new(false), Condvar::new()));
+        let stop = Arc::new((Mutex::new(Signals::default()), Condvar::new()));
         let threads = targets
             .into_iter()
             .enumerate()
@@ -283,9 +418,24 @@ impl SyncEngine {
         self.shutdown();
     }
 
+    /// Wakes every loop now (a new signal is in the outbox, or the live stream asked to resync).
+    pub fn nudge(&self) {
+        nudge(&self.stop);
+    }
+
+    /// Starts listening to the live stream of `base_url`; it stops with the engine.
+    pub fn listen_live(&self, cache: Arc<Mutex<Cache>>, base_url: String, config: EngineConfig) {
+        let stop = self.stop.clone();
+        // Detached: a read can block until the stream's keep-alive timeout, and nobody should
+        // wait for that. It checks the stop flag before touching the cache.
+        let _ = std::thread::Builder::new()
+            .name("sync-live".into())
+            .spawn(move || live_loop(&cache, &base_url, &config, &stop));
+    }
+
     fn shutdown(&mut self) {
         let (flag, cv) = &*self.stop;
-        *flag.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        flag.lock().unwrap_or_else(|p| p.into_inner()).stopped = true;
         cv.notify_all();
         for t in self.threads.drain(..) {
             let _ = t.join();
@@ -299,11 +449,31 @@ impl Drop for SyncEngine {
     }
 }
 
+fn nudge(stop: &(Mutex<Signals>, Condvar)) {
+    let (flag, cv) = stop;
+    flag.lock().unwrap_or_else(|p| p.into_inner()).nudges += 1;
+    cv.notify_all();
+}
+
+fn stopped(stop: &(Mutex<Signals>, Condvar)) -> bool {
+    stop.0.lock().unwrap_or_else(|p| p.into_inner()).stopped
+}
+
+/// Waits `wait`, or less if stopped or nudged; true when stopped.
+fn pause(stop: &(Mutex<Signals>, Condvar), wait: Duration) -> bool {
+    let (flag, cv) = stop;
+    let guard = flag.lock().unwrap_or_else(|p| p.into_inner());
+    let seen = guard.nudges;
+    let (guard, _) =
+        cv.wait_timeout_while(guard, wait, |s| !s.stopped && s.nudges == seen).unwrap_or_else(|p| p.into_inner());
+    guard.stopped
+}
+
 fn element_loop(
     cache: &Mutex<Cache>,
     target: &Target,
     config: &EngineConfig,
-    stop: &(Mutex<bool>, Condvar),
+    stop: &(Mutex<Signals>, Condvar),
     salt: u64,
 ) {
     let seed =
@@ -314,7 +484,8 @@ fn element_loop(
     let remote = Remote::new(&target.base_url, config.timeout);
     loop {
         let outcome = match &remote {
-            Ok(remote) => pull(cache, remote, target.element, config.page_size),
+            Ok(remote) => push(cache, remote, &target.event_id, target.element)
+                .and_then(|_| pull(cache, remote, target.element, config.page_size)),
             Err(e) => Err(SyncError::Unreachable { url: target.base_url.clone(), detail: e.to_string() }),
         };
         let wait = match outcome {
@@ -327,11 +498,97 @@ fn element_loop(
                 backoff.on_failure()
             }
         };
-        let (flag, cv) = stop;
-        let guard = flag.lock().unwrap_or_else(|p| p.into_inner());
-        let (guard, _) = cv.wait_timeout_while(guard, wait, |stopped| !*stopped).unwrap_or_else(|p| p.into_inner());
-        if *guard {
+        if pause(stop, wait) {
             return;
+        }
+    }
+}
+
+/// Reads the live stream of `base_url` and applies what it carries, reconnecting with backoff
+/// while the engine runs. Needs a token: without a code for the backend it stays idle.
+fn live_loop(cache: &Mutex<Cache>, base_url: &str, config: &EngineConfig, stop: &(Mutex<Signals>, Condvar)) {
+    let seed =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(3);
+    let mut backoff =
+        Backoff::new(config.backoff_base, config.backoff_max, config.breaker_after, config.breaker_cooldown, seed);
+    // Reads block until an event or the server's keep-alive (every 15 s); three missed means dead.
+    let Ok(remote) = Remote::new(base_url, Duration::from_secs(45)) else { return };
+    while !stopped(stop) {
+        let wait = match listen_once(cache, &remote, stop) {
+            Ok(()) => {
+                backoff.on_success();
+                config.backoff_base
+            }
+            Err(_) => backoff.on_failure(),
+        };
+        if pause(stop, wait) {
+            return;
+        }
+    }
+}
+
+/// One connection to the live stream, until it ends or fails.
+fn listen_once(cache: &Mutex<Cache>, remote: &Remote, stop: &(Mutex<Signals>, Condvar)) -> Result<(), SyncError> {
+    let url = format!("{}/v1/live", remote.base());
+    let resp = authed(cache, remote, |token| {
+        let Some(token) = token else {
+            return Err(SyncError::Rejected {
+                url: url.clone(),
+                status: 401,
+                code: None,
+                message: "no code for this backend".into(),
+            });
+        };
+        let resp = remote
+            .http
+            .get(&url)
+            .bearer_auth(token)
+            .send()
+            .map_err(|e| SyncError::Unreachable { url: url.clone(), detail: e.to_string() })?;
+        let status = resp.status().as_u16();
+        if status != 200 {
+            return Err(SyncError::Rejected {
+                url: url.clone(),
+                status,
+                code: None,
+                message: "live stream refused".into(),
+            });
+        }
+        Ok(resp)
+    })?;
+    let mut reader = std::io::BufReader::new(resp);
+    let mut name = String::new();
+    let mut data = String::new();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let n = reader
+            .read_line(&mut line)
+            .map_err(|e| SyncError::Unreachable { url: url.clone(), detail: e.to_string() })?;
+        if n == 0 || stopped(stop) {
+            return Ok(());
+        }
+        let line = line.trim_end_matches(['\r', '\n']);
+        if line.is_empty() {
+            // End of one event.
+            match name.as_str() {
+                "resync" => nudge(stop),
+                "poll_result" | "leaderboard" | "announcement" => {
+                    if let Ok(entity) = serde_json::from_str::<Entity>(&data) {
+                        let mut c = lock(cache);
+                        if !stopped(stop) {
+                            c.apply_live(&entity)?;
+                        }
+                    }
+                }
+                _ => {}
+            }
+            name.clear();
+            data.clear();
+        } else if let Some(v) = line.strip_prefix("event:") {
+            name = v.trim().to_string();
+        } else if let Some(v) = line.strip_prefix("data:") {
+            data.push_str(v.strip_prefix(' ').unwrap_or(v));
         }
     }
 }

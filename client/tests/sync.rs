@@ -8,8 +8,12 @@ use std::time::{Duration, Instant};
 use elements_backend::store::{SqliteStore, Store};
 use elements_client::cache::{Cache, EventStore};
 use elements_client::sync::{self, EngineConfig, Remote, SyncEngine, SyncError, Target};
+use elements_protocol::auth::Role;
 use elements_protocol::event::{ElementKind, EventBundle};
 use elements_protocol::sync::EntityKind;
+
+/// The join code the test backends accept.
+const CODE: &str = "ATTEND";
 
 struct Backend {
     url: String,
@@ -31,6 +35,7 @@ fn start_backend(bundle: &EventBundle) -> Backend {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Arc::new(SqliteStore::open(&dir.path().join("backend.sqlite3")).expect("store"));
     store.replace_event(bundle).expect("load");
+    store.add_code(CODE, Role::Attendee, false).expect("code");
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
@@ -65,6 +70,8 @@ fn cache_with_agenda_from(backend: &Backend) -> (tempfile::TempDir, Mutex<Cache>
 }
 
 fn pull_all(cache: &Mutex<Cache>, r: &Remote) {
+    // The directory needs a token: the cache redeems this code for one.
+    cache.lock().expect("lock").set_code(r.base(), CODE).expect("code");
     for e in [ElementKind::Agenda, ElementKind::Map, ElementKind::Voting, ElementKind::Quests, ElementKind::People] {
         sync::pull(cache, r, e, 64).unwrap_or_else(|err| panic!("{e:?}: {err}"));
     }
@@ -203,6 +210,7 @@ fn one_dead_backend_does_not_stall_the_other_elements() {
     let dir = tempfile::tempdir().expect("temp dir");
     let cache = Arc::new(fresh_cache(&dir));
     sync::join(&cache, &remote(&backend.url)).expect("join");
+    cache.lock().expect("lock").set_code(&backend.url, CODE).expect("code");
     let config = EngineConfig {
         interval: Duration::from_millis(100),
         timeout: Duration::from_secs(2),
@@ -215,9 +223,9 @@ fn one_dead_backend_does_not_stall_the_other_elements() {
     let engine = SyncEngine::start(
         cache.clone(),
         vec![
-            Target { element: ElementKind::Agenda, base_url: backend.url.clone() },
-            Target { element: ElementKind::Map, base_url: dead_url() },
-            Target { element: ElementKind::People, base_url: backend.url.clone() },
+            Target { element: ElementKind::Agenda, base_url: backend.url.clone(), event_id: "synced-summit".into() },
+            Target { element: ElementKind::Map, base_url: dead_url(), event_id: "synced-summit".into() },
+            Target { element: ElementKind::People, base_url: backend.url.clone(), event_id: "synced-summit".into() },
         ],
         config,
     );
@@ -255,14 +263,20 @@ fn the_app_joins_an_event_by_url_keeps_it_across_restarts_and_reports_sync_healt
     let (api, _) = AppApi::start(dir.path(), Clock::System, &mut |_| {}).expect("start on the demo");
     assert_eq!(api.sync_status().expect("status").backend, None, "the bundled demo does not sync");
 
-    let err = api.join_event(JoinArgs { url: "ftp://nope".into() }).expect_err("not http");
+    let err = api.join_event(JoinArgs { url: "ftp://nope".into(), code: None }).expect_err("not http");
     assert_eq!(err.code, ErrorCode::InvalidArgument);
-    let err = api.join_event(JoinArgs { url: dead_url() }).expect_err("nobody there");
+    let err = api.join_event(JoinArgs { url: dead_url(), code: None }).expect_err("nobody there");
     assert_eq!(err.code, ErrorCode::Unreachable);
     assert!(err.message.contains("try again"), "{}", err.message);
     assert_ne!(api.event_overview().expect("overview").name, "Synced Summit", "a failed join changes nothing");
 
-    let overview = api.join_event(JoinArgs { url: format!("{}/", backend.url) }).expect("join");
+    let err = api
+        .join_event(JoinArgs { url: "elements://join?code=ATTEND".into(), code: None })
+        .expect_err("a join link without a url");
+    assert_eq!(err.code, ErrorCode::InvalidArgument);
+    // The join QR's link: address and code in one, percent-encoded.
+    let link = format!("elements://join?url={}%2F&code={CODE}", backend.url.replace(':', "%3A"));
+    let overview = api.join_event(JoinArgs { url: link, code: None }).expect("join");
     assert_eq!(overview.name, "Synced Summit");
     assert_eq!(overview.days.iter().map(|d| d.session_count).sum::<u32>(), 100);
     let status = api.sync_status().expect("status");

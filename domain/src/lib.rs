@@ -5,6 +5,7 @@
 //! instant answers; a backend can run the very same code as the authority.
 
 pub mod agenda;
+pub mod scenario;
 pub mod validate;
 
 pub use agenda::{day_of, format_dates, format_hhmm, now_next, Phase};

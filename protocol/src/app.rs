@@ -51,6 +51,9 @@ pub enum ErrorCode {
     UnknownCommand,
     /// A backend could not be reached or answered with an error.
     Unreachable,
+    /// The event's rules refuse the action (the poll closed, you already voted); the message
+    /// says which rule.
+    Refused,
     /// Anything else; the message carries the detail.
     Internal,
 }
@@ -63,6 +66,7 @@ impl ErrorCode {
             ErrorCode::CacheUnavailable => "cache_unavailable",
             ErrorCode::UnknownCommand => "unknown_command",
             ErrorCode::Unreachable => "unreachable",
+            ErrorCode::Refused => "refused",
             ErrorCode::Internal => "internal",
         }
     }
@@ -99,6 +103,10 @@ commands! {
     JoinEvent = "join_event": JoinArgs => EventOverview;
     /// Where the event comes from and how each Element's sync is doing.
     GetSyncStatus = "sync_status": NoArgs => SyncStatus;
+    /// The event's polls with their results and this person's vote.
+    GetVoting = "voting": NoArgs => VotingView;
+    /// Votes: decided on the device at once, written to the outbox, sent when the network allows.
+    CastVote = "cast_vote": VoteArgs => VotingView;
     /// The UI reports that a screen is showing real content; answers milliseconds since launch.
     /// This is how start-up time is measured, in tests and in the field.
     ReportReady = "report_ready": ReadyArgs => u64;
@@ -106,8 +114,76 @@ commands! {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JoinArgs {
-    /// The backend's base URL, e.g. `https://events.example.org/summit`.
+    /// The backend's base URL, e.g. `https://events.example.org/summit`, or the event's join
+    /// link `elements://join?url=<base URL>&code=<join code>` as its QR code carries it.
     pub url: String,
+    /// A ticket or join code; needed to vote, scan and see the directory. A join link brings its own.
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VoteArgs {
+    pub poll_id: String,
+    pub option_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VotingView {
+    pub polls: Vec<PollView>,
+    /// Why votes cannot leave the device, if they cannot (the bundled demo, no code redeemed).
+    pub offline_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PollView {
+    pub id: String,
+    pub question: String,
+    /// "Opens Wed 10 Mar 09:00", "Open until 09:45", "Closed".
+    pub when: String,
+    pub state: PollState,
+    /// The session it belongs to, if any.
+    pub session_title: Option<String>,
+    pub options: Vec<PollOptionView>,
+    /// Votes counted by the backend so far (its last known tally).
+    pub total: u64,
+    pub my_vote: Option<MyVote>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PollState {
+    Upcoming,
+    Open,
+    Closed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PollOptionView {
+    pub id: String,
+    pub label: String,
+    pub votes: u64,
+    /// Share of the total, 0–100, rounded.
+    pub percent: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyVote {
+    pub option_id: String,
+    pub status: SignalStatus,
+    /// For a rejected vote: why, in words ("the poll closed before your vote arrived").
+    pub message: Option<String>,
+}
+
+/// Where a signal is on its way to the backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignalStatus {
+    /// In the outbox, applied on this device, not yet confirmed.
+    Waiting,
+    Accepted,
+    /// Refused by the backend: undone here, with the reason kept.
+    Rejected,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -125,6 +201,9 @@ pub struct ElementSyncView {
     pub synced: String,
     /// The last failure, in words, while failing.
     pub error: Option<String>,
+    /// Signals of this Element in the outbox, not yet confirmed by its backend.
+    #[serde(default)]
+    pub waiting: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -289,6 +368,7 @@ mod tests {
             ErrorCode::CacheUnavailable,
             ErrorCode::UnknownCommand,
             ErrorCode::Unreachable,
+            ErrorCode::Refused,
             ErrorCode::Internal,
         ] {
             let json = serde_json::to_string(&code).expect("serialize");

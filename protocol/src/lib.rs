@@ -8,8 +8,12 @@
 //!   what an event publishes and what the app caches. The bundled demo event is written in it.
 //! * [`app`] — the typed commands between the UI and the app's Rust side, and the stable
 //!   error value that crosses that boundary.
-//! * [`sync`] — the Element HTTP protocol between the app and any Element backend.
+//! * [`sync`], [`signal`], [`auth`], [`live`] — the Element HTTP protocol between the app and
+//!   any Element backend: pulling changes, pushing signals, tokens, the live stream.
 
 pub mod app;
+pub mod auth;
 pub mod event;
+pub mod live;
+pub mod signal;
 pub mod sync;

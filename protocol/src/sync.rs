@@ -1,13 +1,15 @@
 //! The Element HTTP protocol, version [`PROTOCOL_VERSION`]: what a backend sends and receives.
 //! `docs/protocol.md` is the prose; these are the shapes.
 //!
-//! This first part covers pulling: the manifest and each Element's changes feed.
+//! This part covers pulling: the manifest and each Element's changes feed; [`crate::signal`]
+//! covers pushing, [`crate::auth`] tokens and [`crate::live`] the live stream.
 
 use serde::{Deserialize, Serialize};
 
 use crate::event::{
     ElementKind, Floor, Manifest, PointOfInterest, Poll, Profile, Quest, Room, Session, Speaker, Track,
 };
+use crate::live::{Announcement, Leaderboard, PollResult};
 
 pub const PROTOCOL_VERSION: u32 = 1;
 
@@ -31,10 +33,13 @@ pub enum EntityKind {
     Poll,
     Quest,
     Profile,
+    PollResult,
+    Leaderboard,
+    Announcement,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 9] = [
+    pub const ALL: [EntityKind; 12] = [
         EntityKind::Floor,
         EntityKind::Room,
         EntityKind::Track,
@@ -44,7 +49,15 @@ impl EntityKind {
         EntityKind::Poll,
         EntityKind::Quest,
         EntityKind::Profile,
+        EntityKind::PollResult,
+        EntityKind::Leaderboard,
+        EntityKind::Announcement,
     ];
+
+    /// Kinds that an event file publishes; the others are live state the backend derives.
+    pub fn is_published(self) -> bool {
+        !matches!(self, EntityKind::PollResult | EntityKind::Leaderboard | EntityKind::Announcement)
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -57,6 +70,9 @@ impl EntityKind {
             EntityKind::Poll => "poll",
             EntityKind::Quest => "quest",
             EntityKind::Profile => "profile",
+            EntityKind::PollResult => "poll_result",
+            EntityKind::Leaderboard => "leaderboard",
+            EntityKind::Announcement => "announcement",
         }
     }
 
@@ -64,10 +80,14 @@ impl EntityKind {
     /// them even where the map is off); floors and places to the map.
     pub fn element(self) -> ElementKind {
         match self {
-            EntityKind::Room | EntityKind::Track | EntityKind::Speaker | EntityKind::Session => ElementKind::Agenda,
+            EntityKind::Room
+            | EntityKind::Track
+            | EntityKind::Speaker
+            | EntityKind::Session
+            | EntityKind::Announcement => ElementKind::Agenda,
             EntityKind::Floor | EntityKind::PointOfInterest => ElementKind::Map,
-            EntityKind::Poll => ElementKind::Voting,
-            EntityKind::Quest => ElementKind::Quests,
+            EntityKind::Poll | EntityKind::PollResult => ElementKind::Voting,
+            EntityKind::Quest | EntityKind::Leaderboard => ElementKind::Quests,
             EntityKind::Profile => ElementKind::People,
         }
     }
@@ -86,6 +106,9 @@ pub enum Entity {
     Poll(Poll),
     Quest(Quest),
     Profile(Profile),
+    PollResult(PollResult),
+    Leaderboard(Leaderboard),
+    Announcement(Announcement),
 }
 
 impl Entity {
@@ -100,6 +123,9 @@ impl Entity {
             Entity::Poll(_) => EntityKind::Poll,
             Entity::Quest(_) => EntityKind::Quest,
             Entity::Profile(_) => EntityKind::Profile,
+            Entity::PollResult(_) => EntityKind::PollResult,
+            Entity::Leaderboard(_) => EntityKind::Leaderboard,
+            Entity::Announcement(_) => EntityKind::Announcement,
         }
     }
 
@@ -114,6 +140,20 @@ impl Entity {
             Entity::Poll(x) => &x.id,
             Entity::Quest(x) => &x.id,
             Entity::Profile(x) => &x.id,
+            Entity::PollResult(x) => &x.id,
+            Entity::Leaderboard(x) => &x.id,
+            Entity::Announcement(x) => &x.id,
+        }
+    }
+
+    /// For live state, the revision that orders copies of it; `None` for published entities,
+    /// which only ever arrive through the changes feed, in order.
+    pub fn revision(&self) -> Option<u64> {
+        match self {
+            Entity::PollResult(x) => Some(x.revision),
+            Entity::Leaderboard(x) => Some(x.revision),
+            Entity::Announcement(x) => Some(x.revision),
+            _ => None,
         }
     }
 }
@@ -177,6 +217,12 @@ pub enum WireErrorCode {
     BadRequest,
     /// 404: no such Element or route on this backend.
     NotFound,
+    /// 401: no token, or one this backend does not know (any more): redeem the code again.
+    Unauthorized,
+    /// 403: the token's role may not call this route.
+    Forbidden,
+    /// 413: too many signals in one batch, or a body too large.
+    TooLarge,
     /// 503: the backend has no event loaded yet.
     NoEvent,
     /// 500

@@ -64,6 +64,8 @@ adapters! {
     search_sessions: app::SearchSessions => |api, args| api.search_sessions(args);
     join_event: app::JoinEvent => |api, args| api.join_event(args);
     sync_status: app::GetSyncStatus => |api, _| api.sync_status();
+    voting: app::GetVoting => |api, _| api.voting();
+    cast_vote: app::CastVote => |api, args| api.cast_vote(args);
     report_ready: app::ReportReady => |api, args| {
         let screen = args.screen.clone();
         let ms = api.report_ready(args)?;

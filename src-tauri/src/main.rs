@@ -2,7 +2,8 @@
 //!
 //! `elements [--data-dir DIR] [--kiosk] [--window-size WxH] [--clock TIME]` opens the app window;
 //! `--clock` (or `ELEMENTS_CLOCK`) pins "now", to rehearse an event on another day;
-//! `--join URL` joins the event a backend serves (what scanning its join QR code will do).
+//! `--join URL` joins the event a backend serves; URL may be the join QR's link
+//! `elements://join?url=…&code=…`, which also redeems the code (what scanning it does).
 //! `elements --prepare-cache [--data-dir DIR]` only opens/repairs the cache and loads the
 //! bundled event, then exits: for provisioning kiosks, and for crash tests.
 
@@ -59,7 +60,11 @@ fn parse_args() -> Result<Options, String> {
                 o.clock = Some(Clock::parse(&v).map_err(|e| format!("--clock {e}"))?);
             }
             Some("--join") => {
-                o.join = Some(args.next().and_then(|v| v.into_string().ok()).ok_or("--join needs the event's URL")?);
+                o.join = Some(
+                    args.next()
+                        .and_then(|v| v.into_string().ok())
+                        .ok_or("--join needs the event's URL or join link")?,
+                );
             }
             Some("-h" | "--help") => return Err(USAGE.into()),
             _ => return Err(format!("unknown argument {arg:?}\n{USAGE}")),
@@ -132,7 +137,7 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if let Some(url) = &options.join {
-        match api.join_event(elements_protocol::app::JoinArgs { url: url.clone() }) {
+        match api.join_event(elements_protocol::app::JoinArgs { url: url.clone(), code: None }) {
             Ok(overview) => eprintln!("elements: joined \"{}\" at {url}", overview.name),
             // Keep going on what is cached: the person still gets an app, and a banner-worthy log.
             Err(e) => eprintln!("elements: {}", e.message),

@@ -87,6 +87,36 @@ pub const MIGRATIONS: &[&str] = &[
                  WHERE ss.session_id = s.id)
           FROM session s;
     "#,
+    // v5: live state (newest revision wins), the outbox as pushed (v2's was never written to),
+    // and the credentials redeemed at each backend.
+    r#"
+    CREATE TABLE poll_result (id TEXT PRIMARY KEY, revision INTEGER NOT NULL, body TEXT NOT NULL) STRICT;
+    CREATE TABLE leaderboard (id TEXT PRIMARY KEY, revision INTEGER NOT NULL, body TEXT NOT NULL) STRICT;
+    CREATE TABLE announcement (id TEXT PRIMARY KEY, revision INTEGER NOT NULL, body TEXT NOT NULL) STRICT;
+    DROP TABLE outbox;
+    CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY,
+        signal_id TEXT NOT NULL UNIQUE,
+        event_id TEXT NOT NULL,
+        element TEXT NOT NULL,
+        signal TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'accepted', 'rejected')),
+        reason TEXT,
+        message TEXT,
+        effects TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        decided_at INTEGER
+    ) STRICT;
+    CREATE INDEX outbox_pending ON outbox (event_id, element, seq) WHERE state = 'pending';
+    CREATE TABLE credential (
+        base_url TEXT PRIMARY KEY,
+        code TEXT NOT NULL,
+        token TEXT,
+        role TEXT,
+        participant_id TEXT,
+        display_name TEXT
+    ) STRICT;
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

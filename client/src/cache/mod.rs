@@ -8,6 +8,7 @@
 //!   holds are stored the same way.
 
 pub mod migrations;
+mod outbox;
 mod store;
 mod sync_state;
 mod write;
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, ErrorCode as SqliteCode};
 
+pub use outbox::{Credential, Decision, OutboxEntry};
 pub use store::{EventStore, LoadStep, LoadedEvent};
 pub use sync_state::ElementSync;
 

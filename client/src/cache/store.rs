@@ -1,7 +1,8 @@
 //! Reading and writing event data. [`EventStore`] is what the app API needs from storage;
 //! [`Cache`] implements it on SQLite.
 
-use elements_protocol::event::{EventBundle, Floor, Manifest, Room, Session, Speaker, Track};
+use elements_protocol::event::{EventBundle, Floor, Manifest, Poll, Quest, Room, Session, Speaker, Track};
+use elements_protocol::live::PollResult;
 use elements_protocol::sync::{Entity, EntityKind};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::de::DeserializeOwned;
@@ -46,6 +47,13 @@ pub trait EventStore {
     fn session_counts(&self) -> Result<Vec<(u32, u32)>, CacheError>;
     /// Full-text search; `query` is plain words typed by a person, not FTS syntax.
     fn search_sessions(&self, query: &str, limit: u32) -> Result<Vec<Session>, CacheError>;
+    /// Polls in the event's order.
+    fn polls(&self) -> Result<Vec<Poll>, CacheError>;
+    fn quests(&self) -> Result<Vec<Quest>, CacheError>;
+    /// The newest known tally of every poll that has one.
+    fn poll_results(&self) -> Result<Vec<PollResult>, CacheError>;
+    /// Whether an entity of `kind` with this id is cached.
+    fn exists(&self, kind: EntityKind, id: &str) -> Result<bool, CacheError>;
 }
 
 impl EventStore for Cache {
@@ -70,6 +78,9 @@ impl EventStore for Cache {
             "quest",
             "profile",
             "session_search",
+            "poll_result",
+            "leaderboard",
+            "announcement",
         ] {
             tx.execute(&format!("DELETE FROM {table}"), [])?;
         }
@@ -95,6 +106,27 @@ impl EventStore for Cache {
             Ok(LoadedEvent { manifest: from_json("event", &id, &manifest)?, source, fingerprint })
         })
         .transpose()
+    }
+
+    fn polls(&self) -> Result<Vec<Poll>, CacheError> {
+        self.bodies("poll", "SELECT id, body FROM poll ORDER BY rowid", [])
+    }
+
+    fn quests(&self) -> Result<Vec<Quest>, CacheError> {
+        self.bodies("quest", "SELECT id, body FROM quest ORDER BY rowid", [])
+    }
+
+    fn poll_results(&self) -> Result<Vec<PollResult>, CacheError> {
+        self.bodies("poll_result", "SELECT id, body FROM poll_result", [])
+    }
+
+    fn exists(&self, kind: EntityKind, id: &str) -> Result<bool, CacheError> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT 1 FROM {} WHERE id = ?1", table_of(kind)))?
+            .query_row([id], |_| Ok(()))
+            .optional()?
+            .is_some())
     }
 
     fn floors(&self) -> Result<Vec<Floor>, CacheError> {
@@ -212,6 +244,9 @@ pub(crate) fn table_of(kind: EntityKind) -> &'static str {
         EntityKind::Poll => "poll",
         EntityKind::Quest => "quest",
         EntityKind::Profile => "profile",
+        EntityKind::PollResult => "poll_result",
+        EntityKind::Leaderboard => "leaderboard",
+        EntityKind::Announcement => "announcement",
     }
 }
 

@@ -82,6 +82,19 @@ impl Cache {
         Ok(())
     }
 
+    /// Applies live state from the stream (a poll result, a leaderboard, an announcement); the
+    /// newest revision wins, so a late copy from the feed cannot roll it back.
+    pub fn apply_live(&mut self, entity: &elements_protocol::sync::Entity) -> Result<(), CacheError> {
+        if entity.revision().is_none() {
+            // Published entities come only through the feed, in order, with their cursor.
+            return Ok(());
+        }
+        let tx = self.conn.transaction()?;
+        write::upsert(&tx, entity, &[])?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// The backend said nothing changed.
     pub fn mark_fresh(&mut self, element: ElementKind) -> Result<(), CacheError> {
         self.conn.execute(

@@ -88,6 +88,17 @@ pub(crate) fn upsert(tx: &Transaction<'_>, entity: &Entity, days: &[EventDay]) -
             )?
             .execute(params![p.id, p.name, body])?;
         }
+        Entity::PollResult(_) | Entity::Leaderboard(_) | Entity::Announcement(_) => {
+            // Live state arrives both from the feed and from the live stream, in any order:
+            // the newest revision wins.
+            let table = table_of(entity.kind());
+            tx.prepare_cached(&format!(
+                "INSERT INTO {table} (id, revision, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(id) DO UPDATE SET revision = excluded.revision, body = excluded.body
+                 WHERE excluded.revision > {table}.revision"
+            ))?
+            .execute(params![entity.id(), entity.revision().unwrap_or(0) as i64, body])?;
+        }
         Entity::Track(_) | Entity::Poll(_) | Entity::Quest(_) => {
             let table = table_of(entity.kind());
             tx.prepare_cached(&format!(
@@ -122,5 +133,8 @@ fn body_json(entity: &Entity) -> Result<String, CacheError> {
         Entity::Poll(x) => to_json(x),
         Entity::Quest(x) => to_json(x),
         Entity::Profile(x) => to_json(x),
+        Entity::PollResult(x) => to_json(x),
+        Entity::Leaderboard(x) => to_json(x),
+        Entity::Announcement(x) => to_json(x),
     }
 }

@@ -1,11 +1,23 @@
 //! The backend's storage: the current event, and a change log compacted by key so that pulling
-//! from the start yields exactly the current state plus tombstones.
+//! from the start yields exactly the current state plus tombstones; access codes and tokens
+//! ([`access`]); the signals participants pushed and the live state they drive ([`intake`]).
+
+mod access;
+mod intake;
+
+pub use access::Caller;
+pub use intake::PushReport;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, RwLock};
 
+use chrono::{DateTime, Utc};
+
+use elements_protocol::auth::{RedeemRequest, RedeemResponse, Role};
 use elements_protocol::event::{ElementKind, EventBundle, Manifest};
+use elements_protocol::live::Announcement;
+use elements_protocol::signal::Signal;
 use elements_protocol::sync::{Change, Entity, EntityKind};
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -43,11 +55,24 @@ pub trait Store: Send + Sync {
     /// The newest log position of `element`'s feed (0 when empty).
     fn head(&self, element: ElementKind) -> Result<i64, StoreError>;
     fn changes(&self, element: ElementKind, after: i64, limit: u32) -> Result<FeedPage, StoreError>;
+
+    /// Adds a code that can be redeemed for a token of `role`. A personal code (a ticket) always
+    /// yields the same participant; a shared one (an event's join QR) one participant per device.
+    fn add_code(&self, code: &str, role: Role, personal: bool) -> Result<(), StoreError>;
+    /// `None` when the code is unknown.
+    fn redeem(&self, request: &RedeemRequest) -> Result<Option<RedeemResponse>, StoreError>;
+    /// `None` when the token is unknown.
+    fn authenticate(&self, token: &str) -> Result<Option<Caller>, StoreError>;
+    /// Decides and stores a batch of one participant's signals in one transaction, at `now`.
+    fn push(&self, caller: &Caller, signals: &[Signal], now: DateTime<Utc>) -> Result<PushReport, StoreError>;
+    fn announce(&self, text: &str, now: DateTime<Utc>) -> Result<Announcement, StoreError>;
 }
 
 pub struct SqliteStore {
     conn: Mutex<Connection>,
     epoch: String,
+    /// The event's polls, quests and ids, for the scenario rules; rebuilt on every import.
+    facts: RwLock<Arc<intake::Facts>>,
 }
 
 const SCHEMA: &str = r#"
@@ -65,6 +90,28 @@ CREATE TABLE IF NOT EXISTS change_log (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS change_by_element ON change_log (element, seq);
 CREATE UNIQUE INDEX IF NOT EXISTS change_by_key ON change_log (kind, id);
+CREATE TABLE IF NOT EXISTS access_code (code TEXT PRIMARY KEY, role TEXT NOT NULL, personal INTEGER NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS participant (id TEXT PRIMARY KEY, display_name TEXT NOT NULL, role TEXT NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS token (token TEXT PRIMARY KEY, participant_id TEXT NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS signal (
+    id TEXT PRIMARY KEY,
+    participant_id TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    accepted INTEGER NOT NULL,
+    received_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS accepted_by_participant ON signal (participant_id) WHERE accepted = 1;
+CREATE TABLE IF NOT EXISTS tally (
+    poll_id TEXT NOT NULL, option_id TEXT NOT NULL, votes INTEGER NOT NULL, PRIMARY KEY (poll_id, option_id)
+) STRICT;
+CREATE TABLE IF NOT EXISTS score (
+    quest_id TEXT NOT NULL, participant_id TEXT NOT NULL, points INTEGER NOT NULL,
+    PRIMARY KEY (quest_id, participant_id)
+) STRICT;
+CREATE INDEX IF NOT EXISTS score_rank ON score (quest_id, points DESC);
 "#;
 
 fn element_name(e: ElementKind) -> &'static str {
@@ -92,7 +139,8 @@ impl SqliteStore {
                 e
             }
         };
-        Ok(SqliteStore { conn: Mutex::new(conn), epoch })
+        let facts = intake::Facts::load(&conn)?;
+        Ok(SqliteStore { conn: Mutex::new(conn), epoch, facts: RwLock::new(Arc::new(facts)) })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -127,10 +175,14 @@ impl Store for SqliteStore {
         let mut existing: HashMap<(String, String), String> = HashMap::new();
         {
             let mut st = tx.prepare("SELECT kind, id, body FROM entity")?;
-            let rows = st.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
+            let rows = st.query_map([], |r| Ok(((r.get::<_, String>(0)?, r.get(1)?), r.get(2)?)))?;
             for row in rows {
                 let (key, body) = row?;
-                existing.insert(key, body);
+                // Live state (tallies, leaderboards, announcements) is not part of an event
+                // file: an import neither compares nor removes it.
+                if kind_from(&key.0)?.is_published() {
+                    existing.insert(key, body);
+                }
             }
         }
         {
@@ -161,7 +213,9 @@ impl Store for SqliteStore {
                 summary.deletes += 1;
             }
         }
+        let facts = intake::Facts::load(&tx)?;
         tx.commit()?;
+        *self.facts.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(facts);
         Ok(summary)
     }
 
@@ -217,4 +271,49 @@ impl Store for SqliteStore {
         }
         Ok(FeedPage { changes, last_seq, more })
     }
+
+    fn add_code(&self, code: &str, role: Role, personal: bool) -> Result<(), StoreError> {
+        access::add_code(&self.lock(), code, role, personal)
+    }
+
+    fn redeem(&self, request: &RedeemRequest) -> Result<Option<RedeemResponse>, StoreError> {
+        access::redeem(&mut self.lock(), request)
+    }
+
+    fn authenticate(&self, token: &str) -> Result<Option<Caller>, StoreError> {
+        access::authenticate(&self.lock(), token)
+    }
+
+    fn push(&self, caller: &Caller, signals: &[Signal], now: DateTime<Utc>) -> Result<PushReport, StoreError> {
+        let facts = self.facts.read().unwrap_or_else(|p| p.into_inner()).clone();
+        intake::push(&mut self.lock(), &facts, caller, signals, now)
+    }
+
+    fn announce(&self, text: &str, now: DateTime<Utc>) -> Result<Announcement, StoreError> {
+        intake::announce(&mut self.lock(), text, now)
+    }
+}
+
+/// Writes `entity` as current and logs it, replacing its earlier log entry (compaction by key).
+fn log_upsert(tx: &rusqlite::Transaction<'_>, entity: &Entity) -> Result<(), StoreError> {
+    let kind = entity.kind().as_str();
+    let body = encode(entity)?;
+    tx.prepare_cached("INSERT OR REPLACE INTO entity (kind, id, body) VALUES (?1, ?2, ?3)")?.execute(params![
+        kind,
+        entity.id(),
+        body
+    ])?;
+    tx.prepare_cached("DELETE FROM change_log WHERE kind = ?1 AND id = ?2")?.execute(params![kind, entity.id()])?;
+    tx.prepare_cached("INSERT INTO change_log (element, kind, id, op, body) VALUES (?1, ?2, ?3, 'upsert', ?4)")?
+        .execute(params![element_name(entity.kind().element()), kind, entity.id(), body])?;
+    Ok(())
+}
+
+/// The next revision of live state: one counter for all of it, so revisions only grow.
+fn next_revision(tx: &rusqlite::Transaction<'_>) -> Result<u64, StoreError> {
+    let current: Option<String> =
+        tx.query_row("SELECT value FROM meta WHERE key = 'live_revision'", [], |r| r.get(0)).optional()?;
+    let next = current.and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + 1;
+    tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('live_revision', ?1)", [next.to_string()])?;
+    Ok(next)
 }

@@ -1,0 +1,80 @@
+//! Access codes and bearer tokens.
+
+use elements_protocol::auth::{RedeemRequest, RedeemResponse, Role};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::StoreError;
+
+/// Who sent a request, as its token says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub participant_id: String,
+    pub role: Role,
+    pub display_name: String,
+}
+
+fn role_from(s: &str) -> Result<Role, StoreError> {
+    [Role::Attendee, Role::Staff, Role::Kiosk]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+        .ok_or_else(|| StoreError::Damaged { what: "role".into(), detail: s.into() })
+}
+
+pub fn add_code(conn: &Connection, code: &str, role: Role, personal: bool) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT OR REPLACE INTO access_code (code, role, personal) VALUES (?1, ?2, ?3)",
+        params![code, role.as_str(), personal],
+    )?;
+    Ok(())
+}
+
+/// 128 random bits from the operating system, as hex.
+fn new_token() -> Result<String, StoreError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| StoreError::Damaged { what: "random source".into(), detail: e.to_string() })?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+pub fn redeem(conn: &mut Connection, request: &RedeemRequest) -> Result<Option<RedeemResponse>, StoreError> {
+    let tx = conn.transaction()?;
+    let found: Option<(String, bool)> = tx
+        .query_row("SELECT role, personal FROM access_code WHERE code = ?1", [&request.code], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let Some((role, personal)) = found else { return Ok(None) };
+    let role = role_from(&role)?;
+    // Deterministic, so redeeming again (after a lost token) gives back the same participant.
+    let key = if personal { request.code.clone() } else { format!("{}/{}", request.code, request.client_id) };
+    let participant_id = format!("p-{:016x}", elements_domain::fingerprint(&key));
+    let existing: Option<String> = tx
+        .query_row("SELECT display_name FROM participant WHERE id = ?1", [&participant_id], |r| r.get(0))
+        .optional()?;
+    let wanted = request.display_name.as_deref().map(str::trim).filter(|n| !n.is_empty() && n.chars().count() <= 60);
+    let display_name = match (wanted, existing) {
+        (Some(name), _) => name.to_string(),
+        (None, Some(name)) => name,
+        (None, None) => format!("Guest {}", &participant_id[2..6].to_uppercase()),
+    };
+    tx.execute(
+        "INSERT OR REPLACE INTO participant (id, display_name, role) VALUES (?1, ?2, ?3)",
+        params![participant_id, display_name, role.as_str()],
+    )?;
+    let token = new_token()?;
+    tx.execute("INSERT INTO token (token, participant_id) VALUES (?1, ?2)", params![token, participant_id])?;
+    tx.commit()?;
+    Ok(Some(RedeemResponse { token, role, participant_id, display_name }))
+}
+
+pub fn authenticate(conn: &Connection, token: &str) -> Result<Option<Caller>, StoreError> {
+    let row: Option<(String, String, String)> = conn
+        .prepare_cached(
+            "SELECT p.id, p.role, p.display_name FROM token t JOIN participant p ON p.id = t.participant_id
+              WHERE t.token = ?1",
+        )?
+        .query_row([token], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    row.map(|(participant_id, role, display_name)| Ok(Caller { participant_id, role: role_from(&role)?, display_name }))
+        .transpose()
+}

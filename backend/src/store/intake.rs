@@ -1,0 +1,207 @@
+//! Signal intake: each pushed signal is decided by the event's scenario rules
+//! (`elements_domain::scenario`, the same code the app runs), stored with its outcome so a
+//! resend is answered `duplicate`, and folded into the live state (tallies, leaderboards).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use elements_domain::scenario::{self, EventFacts, ParticipantState};
+use elements_protocol::event::{Poll, Quest};
+use elements_protocol::live::{Announcement, Leaderboard, LeaderboardEntry, OptionCount, PollResult, LEADERBOARD_SIZE};
+use elements_protocol::signal::{Action, Effect, Outcome, Reason, Signal, SignalResult};
+use elements_protocol::sync::{Entity, EntityKind};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::{encode, log_upsert, next_revision, Caller, StoreError};
+
+/// The event's facts the rules need, held in memory between imports.
+#[derive(Debug, Default)]
+pub struct Facts {
+    polls: HashMap<String, Poll>,
+    quests: HashMap<String, Quest>,
+    ids: HashSet<(EntityKind, String)>,
+}
+
+impl Facts {
+    pub fn load(conn: &Connection) -> Result<Facts, StoreError> {
+        let mut facts = Facts::default();
+        let mut st = conn.prepare(
+            "SELECT kind, id, body FROM entity WHERE kind IN ('poll', 'quest', 'session', 'point_of_interest', 'profile')",
+        )?;
+        let rows =
+            st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        for row in rows {
+            let (kind, id, body) = row?;
+            let damaged =
+                |e: serde_json::Error| StoreError::Damaged { what: format!("{kind} {id}"), detail: e.to_string() };
+            match kind.as_str() {
+                "poll" => {
+                    if let Entity::Poll(p) = serde_json::from_str(&body).map_err(damaged)? {
+                        facts.polls.insert(id, p);
+                    }
+                }
+                "quest" => {
+                    if let Entity::Quest(q) = serde_json::from_str(&body).map_err(damaged)? {
+                        facts.quests.insert(id, q);
+                    }
+                }
+                other => {
+                    let kind = super::kind_from(other)?;
+                    facts.ids.insert((kind, id));
+                }
+            }
+        }
+        Ok(facts)
+    }
+}
+
+impl EventFacts for Facts {
+    fn poll(&self, id: &str) -> Option<Poll> {
+        self.polls.get(id).cloned()
+    }
+    fn quest(&self, id: &str) -> Option<Quest> {
+        self.quests.get(id).cloned()
+    }
+    fn exists(&self, kind: EntityKind, id: &str) -> bool {
+        self.ids.contains(&(kind, id.to_string()))
+    }
+}
+
+/// What a push decided, and the live state it changed (for the live stream).
+#[derive(Debug, Clone, Default)]
+pub struct PushReport {
+    pub results: Vec<SignalResult>,
+    pub live: Vec<Entity>,
+}
+
+fn damaged(what: &str, e: serde_json::Error) -> StoreError {
+    StoreError::Damaged { what: what.into(), detail: e.to_string() }
+}
+
+pub fn push(
+    conn: &mut Connection,
+    facts: &Facts,
+    caller: &Caller,
+    signals: &[Signal],
+    now: DateTime<Utc>,
+) -> Result<PushReport, StoreError> {
+    let tx = conn.transaction()?;
+    let history: Vec<Action> = {
+        let mut st =
+            tx.prepare_cached("SELECT action FROM signal WHERE participant_id = ?1 AND accepted = 1 ORDER BY rowid")?;
+        let rows = st.query_map([&caller.participant_id], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(serde_json::from_str(&row?).map_err(|e| damaged("stored signal", e))?);
+        }
+        out
+    };
+    let mut state = ParticipantState::replay(facts, &history);
+    let mut polls = BTreeSet::new();
+    let mut quests = BTreeSet::new();
+    let mut results = Vec::with_capacity(signals.len());
+    for signal in signals {
+        let seen: Option<(String, String)> = tx
+            .prepare_cached("SELECT participant_id, outcome FROM signal WHERE id = ?1")?
+            .query_row([&signal.id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let outcome = match seen {
+            Some((owner, _)) if owner != caller.participant_id => Outcome::Rejected {
+                reason: Reason::NotAllowed,
+                message: format!("signal id \"{}\" belongs to another participant", signal.id),
+            },
+            Some((_, first)) => Outcome::Duplicate {
+                first: Box::new(serde_json::from_str(&first).map_err(|e| damaged("stored outcome", e))?),
+            },
+            None => match scenario::check_envelope(signal) {
+                // Not stored: an envelope this bad has no trustworthy id to remember it by.
+                Err((reason, message)) => Outcome::Rejected { reason, message },
+                Ok(()) => {
+                    let outcome = scenario::decide(facts, &mut state, &signal.action, now);
+                    let accepted = matches!(outcome, Outcome::Accepted { .. });
+                    tx.prepare_cached(
+                        "INSERT INTO signal (id, participant_id, client_id, seq, action, outcome, accepted, received_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    )?
+                    .execute(params![
+                        signal.id,
+                        caller.participant_id,
+                        signal.client_id,
+                        i64::try_from(signal.seq).unwrap_or(i64::MAX),
+                        encode(&signal.action)?,
+                        encode(&outcome)?,
+                        accepted,
+                        now.timestamp()
+                    ])?;
+                    if let Outcome::Accepted { effects } = &outcome {
+                        for effect in effects {
+                            match effect {
+                                Effect::VoteCounted { poll_id, option_id } => {
+                                    tx.prepare_cached(
+                                        "INSERT INTO tally (poll_id, option_id, votes) VALUES (?1, ?2, 1)
+                                         ON CONFLICT (poll_id, option_id) DO UPDATE SET votes = votes + 1",
+                                    )?
+                                    .execute(params![poll_id, option_id])?;
+                                    polls.insert(poll_id.clone());
+                                }
+                                Effect::Points { quest_id, total, .. } => {
+                                    tx.prepare_cached(
+                                        "INSERT OR REPLACE INTO score (quest_id, participant_id, points) VALUES (?1, ?2, ?3)",
+                                    )?
+                                    .execute(params![quest_id, caller.participant_id, total])?;
+                                    quests.insert(quest_id.clone());
+                                }
+                                Effect::RewardUnlocked { .. } => {}
+                            }
+                        }
+                    }
+                    outcome
+                }
+            },
+        };
+        results.push(SignalResult { id: signal.id.clone(), outcome });
+    }
+    let mut live = Vec::new();
+    for poll_id in polls {
+        let Some(poll) = facts.polls.get(&poll_id) else { continue };
+        let counted: HashMap<String, u64> = tx
+            .prepare_cached("SELECT option_id, votes FROM tally WHERE poll_id = ?1")?
+            .query_map([&poll_id], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0) as u64)))?
+            .collect::<Result<_, _>>()?;
+        let counts: Vec<OptionCount> = poll
+            .options
+            .iter()
+            .map(|o| OptionCount { option_id: o.id.clone(), votes: counted.get(&o.id).copied().unwrap_or(0) })
+            .collect();
+        let total = counts.iter().map(|c| c.votes).sum();
+        let entity = Entity::PollResult(PollResult { id: poll_id, counts, total, revision: next_revision(&tx)? });
+        log_upsert(&tx, &entity)?;
+        live.push(entity);
+    }
+    for quest_id in quests {
+        let entries: Vec<LeaderboardEntry> = tx
+            .prepare_cached(
+                "SELECT p.display_name, s.points FROM score s JOIN participant p ON p.id = s.participant_id
+                  WHERE s.quest_id = ?1 ORDER BY s.points DESC, p.display_name LIMIT ?2",
+            )?
+            .query_map(params![quest_id, LEADERBOARD_SIZE as i64], |r| {
+                Ok(LeaderboardEntry { display_name: r.get(0)?, points: r.get::<_, i64>(1)?.max(0) as u64 })
+            })?
+            .collect::<Result<_, _>>()?;
+        let entity = Entity::Leaderboard(Leaderboard { id: quest_id, entries, revision: next_revision(&tx)? });
+        log_upsert(&tx, &entity)?;
+        live.push(entity);
+    }
+    tx.commit()?;
+    Ok(PushReport { results, live })
+}
+
+pub fn announce(conn: &mut Connection, text: &str, now: DateTime<Utc>) -> Result<Announcement, StoreError> {
+    let tx = conn.transaction()?;
+    let revision = next_revision(&tx)?;
+    let announcement =
+        Announcement { id: format!("a-{revision}"), text: text.to_string(), posted_at: now.fixed_offset(), revision };
+    log_upsert(&tx, &Entity::Announcement(announcement.clone()))?;
+    tx.commit()?;
+    Ok(announcement)
+}

@@ -1,0 +1,264 @@
+//! Pushing signals, tokens and roles, and the live stream, against the reference backend on
+//! 127.0.0.1.
+
+mod common;
+
+use common::{pull, redeem, start, Server};
+use elements_backend::store::Store;
+use elements_protocol::auth::{RedeemRequest, RedeemResponse, Role};
+use elements_protocol::signal::{Action, Effect, Outcome, Reason, Signal, SignalBatch, SignalResults, MAX_BATCH};
+use elements_protocol::sync::{Change, Entity, WireError, WireErrorCode};
+
+fn signal(id: &str, seq: u64, action: Action) -> Signal {
+    Signal {
+        id: id.into(),
+        client_id: "test-client".into(),
+        seq,
+        schema_version: 1,
+        created_at: "2027-03-10T09:30:00+01:00".parse().expect("time"),
+        action,
+    }
+}
+
+fn vote(poll: &str, option: &str) -> Action {
+    Action::Vote { poll_id: poll.into(), option_id: option.into() }
+}
+
+async fn push_as(s: &Server, token: Option<&str>, signals: Vec<Signal>) -> reqwest::Response {
+    let mut req = reqwest::Client::new().post(format!("{}/v1/signals", s.base)).json(&SignalBatch { signals });
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    req.send().await.expect("POST /v1/signals")
+}
+
+async fn push(s: &Server, signals: Vec<Signal>) -> Vec<Outcome> {
+    let resp = push_as(s, Some(&s.token), signals).await;
+    assert_eq!(resp.status(), 200);
+    let results: SignalResults = resp.json().await.expect("results");
+    results.results.into_iter().map(|r| r.outcome).collect()
+}
+
+async fn wire_error(resp: reqwest::Response, status: u16, code: WireErrorCode) -> String {
+    assert_eq!(resp.status(), status);
+    let e: WireError = resp.json().await.expect("error body");
+    assert_eq!(e.code, code, "{}", e.message);
+    e.message
+}
+
+fn rejected(o: &Outcome) -> Option<Reason> {
+    match o {
+        Outcome::Rejected { reason, .. } => Some(*reason),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn a_vote_is_accepted_once_and_a_resend_is_answered_with_the_first_decision() {
+    let s = start().await;
+    let first = push(&s, vec![signal("c1-1", 1, vote("poll-opening", "o2"))]).await;
+    let accepted = Outcome::Accepted {
+        effects: vec![Effect::VoteCounted { poll_id: "poll-opening".into(), option_id: "o2".into() }],
+    };
+    assert_eq!(first, vec![accepted.clone()]);
+    // The answer was lost; the device sends the same batch again, plus a second vote.
+    let again =
+        push(&s, vec![signal("c1-1", 1, vote("poll-opening", "o2")), signal("c1-2", 2, vote("poll-opening", "o3"))])
+            .await;
+    assert_eq!(again[0], Outcome::Duplicate { first: Box::new(accepted) });
+    assert_eq!(rejected(&again[1]), Some(Reason::AlreadyVoted));
+    // A rejection is remembered too: resending it is a duplicate of the rejection.
+    let third = push(&s, vec![signal("c1-2", 2, vote("poll-opening", "o3"))]).await;
+    assert_eq!(rejected(third[0].decision()), Some(Reason::AlreadyVoted));
+    assert!(matches!(third[0], Outcome::Duplicate { .. }));
+
+    // Exactly one vote counted, visible in the voting feed.
+    let (changes, _) = pull(&s.client(), &s.base, "voting", None, 500).await;
+    let tally = changes
+        .iter()
+        .find_map(|c| match c {
+            Change::Upsert { entity: Entity::PollResult(r) } if r.id == "poll-opening" => Some(r.clone()),
+            _ => None,
+        })
+        .expect("a poll result in the voting feed");
+    assert_eq!(tally.total, 1);
+    assert_eq!(tally.counts.iter().map(|c| c.votes).collect::<Vec<_>>(), vec![0, 1, 0, 0]);
+}
+
+#[tokio::test]
+async fn each_signal_gets_its_own_answer_with_a_stable_reason() {
+    let s = start().await;
+    let outcomes = push(
+        &s,
+        vec![
+            signal("r-1", 1, vote("poll-best-talk", "cloud")),
+            signal("r-2", 2, vote("poll-nope", "x")),
+            signal("r-3", 3, vote("poll-opening", "o9")),
+            signal(
+                "r-4",
+                4,
+                Action::CheckpointScan { quest_id: "quest-explorer".into(), checkpoint_id: "cp-explorer-1".into() },
+            ),
+            signal(
+                "r-5",
+                5,
+                Action::CheckpointScan { quest_id: "quest-explorer".into(), checkpoint_id: "cp-explorer-1".into() },
+            ),
+            signal("r-6", 6, Action::CheckIn { session_id: "s1-001".into() }),
+            signal("", 7, Action::CheckIn { session_id: "s1-001".into() }),
+            Signal { schema_version: 99, ..signal("r-8", 8, Action::CheckIn { session_id: "s1-002".into() }) },
+        ],
+    )
+    .await;
+    let reasons: Vec<Option<Reason>> = outcomes.iter().map(rejected).collect();
+    assert_eq!(
+        reasons,
+        vec![
+            Some(Reason::PollNotOpen),
+            Some(Reason::UnknownTarget),
+            Some(Reason::UnknownTarget),
+            None,
+            Some(Reason::AlreadyDone),
+            None,
+            Some(Reason::Malformed),
+            Some(Reason::UnsupportedSchema),
+        ]
+    );
+    assert_eq!(
+        outcomes[3],
+        Outcome::Accepted {
+            effects: vec![Effect::Points { quest_id: "quest-explorer".into(), gained: 15, total: 15 }]
+        }
+    );
+    // The leaderboard names this participant.
+    let (changes, _) = pull(&s.client(), &s.base, "quests", None, 500).await;
+    let board = changes
+        .iter()
+        .find_map(|c| match c {
+            Change::Upsert { entity: Entity::Leaderboard(b) } => Some(b.clone()),
+            _ => None,
+        })
+        .expect("a leaderboard");
+    assert_eq!(board.entries.len(), 1);
+    assert_eq!(board.entries[0].points, 15);
+}
+
+#[tokio::test]
+async fn another_participant_cannot_reuse_a_signal_id() {
+    let s = start().await;
+    push(&s, vec![signal("shared-id", 1, vote("poll-opening", "o1"))]).await;
+    let other = redeem(&s.store, "ATTEND", "another-device");
+    let resp = push_as(&s, Some(&other), vec![signal("shared-id", 1, vote("poll-opening", "o1"))]).await;
+    let results: SignalResults = resp.json().await.expect("results");
+    assert_eq!(rejected(&results.results[0].outcome), Some(Reason::NotAllowed));
+}
+
+#[tokio::test]
+async fn tokens_and_roles_guard_every_route_that_needs_them() {
+    let s = start().await;
+    let http = reqwest::Client::new();
+    let redeem_url = format!("{}/v1/auth/redeem", s.base);
+    let ask =
+        |code: &str, client: &str| RedeemRequest { code: code.into(), client_id: client.into(), display_name: None };
+
+    let bad = http.post(&redeem_url).json(&ask("NOPE", "d1")).send().await.expect("POST");
+    wire_error(bad, 401, WireErrorCode::Unauthorized).await;
+    let garbage = http.post(&redeem_url).body("{\"code\": 5").send().await.expect("POST");
+    wire_error(garbage, 400, WireErrorCode::BadRequest).await;
+    let a: RedeemResponse =
+        http.post(&redeem_url).json(&ask("ATTEND", "d1")).send().await.expect("POST").json().await.expect("json");
+    let b: RedeemResponse =
+        http.post(&redeem_url).json(&ask("ATTEND", "d1")).send().await.expect("POST").json().await.expect("json");
+    assert_eq!(a.role, Role::Attendee);
+    assert_eq!(a.participant_id, b.participant_id, "redeeming again from the same device is the same participant");
+    assert_ne!(a.token, b.token);
+
+    let one = || vec![signal("g-1", 1, vote("poll-opening", "o1"))];
+    let msg = wire_error(push_as(&s, None, one()).await, 401, WireErrorCode::Unauthorized).await;
+    assert!(msg.contains("redeem"), "{msg}");
+    wire_error(push_as(&s, Some("forged"), one()).await, 401, WireErrorCode::Unauthorized).await;
+    let kiosk = redeem(&s.store, "KIOSK", "screen-1");
+    wire_error(push_as(&s, Some(&kiosk), one()).await, 403, WireErrorCode::Forbidden).await;
+    let many: Vec<Signal> =
+        (0..=MAX_BATCH as u64).map(|i| signal(&format!("m-{i}"), i, vote("poll-opening", "o1"))).collect();
+    wire_error(push_as(&s, Some(&s.token), many).await, 413, WireErrorCode::TooLarge).await;
+    // Nothing of the refused requests was stored.
+    let (changes, _) = pull(&s.client(), &s.base, "voting", None, 500).await;
+    assert!(!changes.iter().any(|c| matches!(c, Change::Upsert { entity: Entity::PollResult(_) })));
+
+    // The directory needs a token; the agenda does not.
+    let people = http.get(format!("{}/v1/elements/people/changes", s.base)).send().await.expect("GET");
+    wire_error(people, 401, WireErrorCode::Unauthorized).await;
+    let agenda = http.get(format!("{}/v1/elements/agenda/changes", s.base)).send().await.expect("GET");
+    assert_eq!(agenda.status(), 200);
+
+    // Announcements: staff only.
+    let text = serde_json::json!({ "text": "Keynote moves to the Main Hall" });
+    let url = format!("{}/v1/announcements", s.base);
+    let as_attendee = http.post(&url).bearer_auth(&s.token).json(&text).send().await.expect("POST");
+    wire_error(as_attendee, 403, WireErrorCode::Forbidden).await;
+    let staff = redeem(&s.store, "STAFF", "desk");
+    let posted = http.post(&url).bearer_auth(&staff).json(&text).send().await.expect("POST");
+    assert_eq!(posted.status(), 201);
+    let (changes, _) = pull(&s.client(), &s.base, "agenda", None, 500).await;
+    assert!(changes.iter().any(|c| matches!(c,
+        Change::Upsert { entity: Entity::Announcement(a) } if a.text == "Keynote moves to the Main Hall")));
+}
+
+#[tokio::test]
+async fn reimporting_the_event_keeps_live_state() {
+    let s = start().await;
+    push(&s, vec![signal("k-1", 1, vote("poll-opening", "o1"))]).await;
+    let summary = s.store.replace_event(&common::demo()).expect("reimport");
+    assert_eq!((summary.upserts, summary.deletes), (0, 0));
+    let (changes, _) = pull(&s.client(), &s.base, "voting", None, 500).await;
+    assert!(changes.iter().any(|c| matches!(c, Change::Upsert { entity: Entity::PollResult(r) } if r.total == 1)));
+}
+
+/// Reads server-sent events until `want` matches one (bounded by a deadline).
+async fn next_event(resp: &mut reqwest::Response, buffer: &mut String, want: &str) -> String {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        while let Some(end) = buffer.find("\n\n") {
+            let block: String = buffer.drain(..end + 2).collect();
+            let mut name = "message";
+            let mut data = String::new();
+            for line in block.lines() {
+                if let Some(n) = line.strip_prefix("event:") {
+                    name = if n.trim() == want { want } else { "other" };
+                } else if let Some(d) = line.strip_prefix("data:") {
+                    data.push_str(d.trim_start());
+                }
+            }
+            if name == want {
+                return data;
+            }
+        }
+        let chunk = tokio::time::timeout_at(deadline, resp.chunk()).await.expect("an event within 10 s");
+        let bytes = chunk.expect("stream read").expect("stream still open");
+        buffer.push_str(&String::from_utf8_lossy(&bytes));
+    }
+}
+
+#[tokio::test]
+async fn the_live_stream_carries_a_new_tally_the_moment_a_vote_is_counted() {
+    let s = start().await;
+    let anonymous = reqwest::Client::new().get(format!("{}/v1/live", s.base)).send().await.expect("GET");
+    wire_error(anonymous, 401, WireErrorCode::Unauthorized).await;
+
+    let kiosk = redeem(&s.store, "KIOSK", "screen-1");
+    let mut resp =
+        reqwest::Client::new().get(format!("{}/v1/live", s.base)).bearer_auth(&kiosk).send().await.expect("GET");
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("text/event-stream"));
+    let mut buffer = String::new();
+    next_event(&mut resp, &mut buffer, "hello").await;
+    push(&s, vec![signal("l-1", 1, vote("poll-opening", "o4"))]).await;
+    let data = next_event(&mut resp, &mut buffer, "poll_result").await;
+    let Entity::PollResult(result) = serde_json::from_str::<Entity>(&data).expect("entity JSON") else {
+        panic!("not a poll result: {data}")
+    };
+    assert!(result.revision > 0);
+    assert_eq!((result.id.as_str(), result.total), ("poll-opening", 1));
+    assert_eq!(result.counts.last().map(|c| c.votes), Some(1));
+}

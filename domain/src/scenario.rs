@@ -1,0 +1,258 @@
+//! Scenarios: the rules that turn a participant's signals into outcomes (a vote counted, points,
+//! a reward unlocked) or refusals with a stable reason.
+//!
+//! The app runs [`decide`] the moment someone acts, for instant feedback; the backend runs the
+//! same function on arrival, as the authority. Neither copy reads a clock or a database: the
+//! event's facts come through [`EventFacts`] and the participant's history through
+//! [`ParticipantState`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+use elements_protocol::event::{Poll, Quest};
+use elements_protocol::signal::{Action, Effect, Outcome, Reason, Signal, SIGNAL_SCHEMA_VERSION};
+use elements_protocol::sync::EntityKind;
+
+/// What the rules need to know about the event.
+pub trait EventFacts {
+    fn poll(&self, id: &str) -> Option<Poll>;
+    fn quest(&self, id: &str) -> Option<Quest>;
+    /// Whether a session, point of interest or profile with this id exists.
+    fn exists(&self, kind: EntityKind, id: &str) -> bool;
+}
+
+/// Everything one participant has had accepted so far. Built by folding accepted signals
+/// through [`decide`] (or [`ParticipantState::replay`]); ordered maps keep it deterministic.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParticipantState {
+    pub votes: BTreeMap<String, String>,
+    pub scanned: BTreeSet<(String, String)>,
+    pub points: BTreeMap<String, u32>,
+    pub rewards: BTreeSet<(String, String)>,
+    pub checked_in: BTreeSet<String>,
+    pub visited: BTreeSet<String>,
+    pub contacts: BTreeSet<String>,
+}
+
+const MAX_ID: usize = 200;
+
+/// Checks the envelope of a signal (ids present and short, a schema this code understands).
+pub fn check_envelope(signal: &Signal) -> Result<(), (Reason, String)> {
+    if signal.schema_version > SIGNAL_SCHEMA_VERSION {
+        return Err((
+            Reason::UnsupportedSchema,
+            format!("signal schema v{} is newer than this backend's v{SIGNAL_SCHEMA_VERSION}", signal.schema_version),
+        ));
+    }
+    let fields: Vec<(&str, &str)> = {
+        let mut f = vec![("id", signal.id.as_str()), ("client_id", signal.client_id.as_str())];
+        match &signal.action {
+            Action::Vote { poll_id, option_id } => f.extend([("poll_id", poll_id.as_str()), ("option_id", option_id)]),
+            Action::CheckpointScan { quest_id, checkpoint_id } => {
+                f.extend([("quest_id", quest_id.as_str()), ("checkpoint_id", checkpoint_id)])
+            }
+            Action::CheckIn { session_id } => f.push(("session_id", session_id)),
+            Action::BoothVisit { poi_id } => f.push(("poi_id", poi_id)),
+            Action::ContactExchange { profile_id } => f.push(("profile_id", profile_id)),
+        }
+        f
+    };
+    for (name, value) in fields {
+        if value.trim().is_empty() || value.len() > MAX_ID {
+            return Err((Reason::Malformed, format!("{name} must be 1 to {MAX_ID} characters")));
+        }
+    }
+    Ok(())
+}
+
+fn reject(reason: Reason, message: impl Into<String>) -> Outcome {
+    Outcome::Rejected { reason, message: message.into() }
+}
+
+/// Decides one action of a participant at `now`. On acceptance `state` takes the action in;
+/// on rejection it is left exactly as it was.
+pub fn decide(facts: &dyn EventFacts, state: &mut ParticipantState, action: &Action, now: DateTime<Utc>) -> Outcome {
+    match action {
+        Action::Vote { poll_id, option_id } => {
+            let Some(poll) = facts.poll(poll_id) else {
+                return reject(Reason::UnknownTarget, format!("there is no poll \"{poll_id}\""));
+            };
+            if !poll.options.iter().any(|o| &o.id == option_id) {
+                return reject(Reason::UnknownTarget, format!("poll \"{poll_id}\" has no option \"{option_id}\""));
+            }
+            if now < poll.opens_at {
+                return reject(Reason::PollNotOpen, format!("\"{}\" opens at {}", poll.question, poll.opens_at));
+            }
+            if now >= poll.closes_at {
+                return reject(Reason::PollClosed, format!("\"{}\" closed at {}", poll.question, poll.closes_at));
+            }
+            if state.votes.contains_key(poll_id) {
+                return reject(Reason::AlreadyVoted, format!("you already voted in \"{}\"", poll.question));
+            }
+            state.votes.insert(poll_id.clone(), option_id.clone());
+            Outcome::Accepted {
+                effects: vec![Effect::VoteCounted { poll_id: poll_id.clone(), option_id: option_id.clone() }],
+            }
+        }
+        Action::CheckpointScan { quest_id, checkpoint_id } => {
+            let Some(quest) = facts.quest(quest_id) else {
+                return reject(Reason::UnknownTarget, format!("there is no quest \"{quest_id}\""));
+            };
+            let Some(checkpoint) = quest.checkpoints.iter().find(|c| &c.id == checkpoint_id) else {
+                return reject(
+                    Reason::UnknownTarget,
+                    format!("quest \"{quest_id}\" has no checkpoint \"{checkpoint_id}\""),
+                );
+            };
+            let key = (quest_id.clone(), checkpoint_id.clone());
+            if state.scanned.contains(&key) {
+                return reject(Reason::AlreadyDone, format!("you already found \"{}\"", checkpoint.name));
+            }
+            state.scanned.insert(key);
+            let before = state.points.get(quest_id).copied().unwrap_or(0);
+            let total = before.saturating_add(checkpoint.points);
+            state.points.insert(quest_id.clone(), total);
+            let mut effects = vec![Effect::Points { quest_id: quest_id.clone(), gained: checkpoint.points, total }];
+            for reward in &quest.rewards {
+                if before < reward.points_required && total >= reward.points_required {
+                    state.rewards.insert((quest_id.clone(), reward.id.clone()));
+                    effects.push(Effect::RewardUnlocked {
+                        quest_id: quest_id.clone(),
+                        reward_id: reward.id.clone(),
+                        name: reward.name.clone(),
+                    });
+                }
+            }
+            Outcome::Accepted { effects }
+        }
+        Action::CheckIn { session_id } => once(facts, EntityKind::Session, session_id, &mut state.checked_in),
+        Action::BoothVisit { poi_id } => once(facts, EntityKind::PointOfInterest, poi_id, &mut state.visited),
+        Action::ContactExchange { profile_id } => once(facts, EntityKind::Profile, profile_id, &mut state.contacts),
+    }
+}
+
+/// Actions that count once per participant and target, with no other effect.
+fn once(facts: &dyn EventFacts, kind: EntityKind, id: &str, done: &mut BTreeSet<String>) -> Outcome {
+    if !facts.exists(kind, id) {
+        return reject(Reason::UnknownTarget, format!("there is no {} \"{id}\"", kind.as_str().replace('_', " ")));
+    }
+    if !done.insert(id.to_string()) {
+        return reject(
+            Reason::AlreadyDone,
+            format!("already recorded for {} \"{id}\"", kind.as_str().replace('_', " ")),
+        );
+    }
+    Outcome::Accepted { effects: Vec::new() }
+}
+
+impl ParticipantState {
+    /// Rebuilds a state from actions that were accepted before, in order. Replaying does not
+    /// re-check time windows: a vote accepted while its poll was open stays counted.
+    pub fn replay<'a>(facts: &dyn EventFacts, accepted: impl IntoIterator<Item = &'a Action>) -> ParticipantState {
+        let mut state = ParticipantState::default();
+        for action in accepted {
+            match action {
+                Action::Vote { poll_id, option_id } => {
+                    state.votes.insert(poll_id.clone(), option_id.clone());
+                }
+                other => {
+                    decide(facts, &mut state, other, DateTime::<Utc>::MIN_UTC);
+                }
+            }
+        }
+        state
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use elements_protocol::event::{Checkpoint, PollOption, Reward};
+
+    struct Facts;
+    fn t(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).expect("test time")
+    }
+    impl EventFacts for Facts {
+        fn poll(&self, id: &str) -> Option<Poll> {
+            (id == "p1").then(|| Poll {
+                id: "p1".into(),
+                question: "Tabs or spaces?".into(),
+                session_id: None,
+                options: vec![PollOption { id: "tabs".into(), label: "Tabs".into() }],
+                opens_at: "2027-03-10T10:00:00+01:00".parse().expect("time"),
+                closes_at: "2027-03-10T11:00:00+01:00".parse().expect("time"),
+            })
+        }
+        fn quest(&self, id: &str) -> Option<Quest> {
+            (id == "q1").then(|| Quest {
+                id: "q1".into(),
+                title: "Hunt".into(),
+                description: String::new(),
+                checkpoints: ["a", "b"]
+                    .map(|c| Checkpoint { id: c.into(), name: c.into(), poi_id: None, points: 30, hint: String::new() })
+                    .to_vec(),
+                rewards: vec![Reward { id: "mug".into(), name: "Mug".into(), points_required: 50 }],
+            })
+        }
+        fn exists(&self, kind: EntityKind, id: &str) -> bool {
+            kind == EntityKind::Session && id == "s1"
+        }
+    }
+
+    fn vote(option: &str) -> Action {
+        Action::Vote { poll_id: "p1".into(), option_id: option.into() }
+    }
+
+    #[test]
+    fn a_vote_counts_once_and_only_while_the_poll_is_open() {
+        let mut s = ParticipantState::default();
+        let reason = |o: Outcome| match o {
+            Outcome::Rejected { reason, .. } => Some(reason),
+            _ => None,
+        };
+        assert_eq!(reason(decide(&Facts, &mut s, &vote("tabs"), t("2027-03-10T08:59:59Z"))), Some(Reason::PollNotOpen));
+        assert_eq!(reason(decide(&Facts, &mut s, &vote("tabs"), t("2027-03-10T10:00:00Z"))), Some(Reason::PollClosed));
+        assert_eq!(
+            reason(decide(&Facts, &mut s, &vote("vim"), t("2027-03-10T09:30:00Z"))),
+            Some(Reason::UnknownTarget)
+        );
+        assert_eq!(s, ParticipantState::default(), "rejections leave the state alone");
+        assert!(matches!(decide(&Facts, &mut s, &vote("tabs"), t("2027-03-10T09:30:00Z")), Outcome::Accepted { .. }));
+        assert_eq!(
+            reason(decide(&Facts, &mut s, &vote("tabs"), t("2027-03-10T09:31:00Z"))),
+            Some(Reason::AlreadyVoted)
+        );
+    }
+
+    #[test]
+    fn checkpoints_add_points_and_unlock_a_reward_when_crossing_its_threshold() {
+        let mut s = ParticipantState::default();
+        let now = t("2027-03-10T09:30:00Z");
+        let scan = |c: &str| Action::CheckpointScan { quest_id: "q1".into(), checkpoint_id: c.into() };
+        let first = decide(&Facts, &mut s, &scan("a"), now);
+        assert_eq!(
+            first,
+            Outcome::Accepted { effects: vec![Effect::Points { quest_id: "q1".into(), gained: 30, total: 30 }] }
+        );
+        let second = decide(&Facts, &mut s, &scan("b"), now);
+        let Outcome::Accepted { effects } = second else { panic!("second scan accepted") };
+        assert!(effects.contains(&Effect::RewardUnlocked {
+            quest_id: "q1".into(),
+            reward_id: "mug".into(),
+            name: "Mug".into()
+        }));
+        assert!(matches!(
+            decide(&Facts, &mut s, &scan("a"), now),
+            Outcome::Rejected { reason: Reason::AlreadyDone, .. }
+        ));
+        assert_eq!(s.points.get("q1"), Some(&60));
+        let replayed = ParticipantState::replay(&Facts, &[scan("a"), scan("b")]);
+        assert_eq!(replayed, s, "replaying accepted actions rebuilds the same state");
+        let check_in = Action::CheckIn { session_id: "s2".into() };
+        assert!(matches!(
+            decide(&Facts, &mut s, &check_in, now),
+            Outcome::Rejected { reason: Reason::UnknownTarget, .. }
+        ));
+    }
+}

@@ -1,0 +1,52 @@
+//! Who is calling: a ticket or join code (usually read from a QR code) is redeemed once for a
+//! bearer token that carries a role. Every route in `docs/protocol.md` names the roles it admits.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A participant: pushes their own signals, reads everything public.
+    Attendee,
+    /// Event staff: what attendees may, plus posting announcements.
+    Staff,
+    /// A venue screen: reads and listens, never pushes signals.
+    Kiosk,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Attendee => "attendee",
+            Role::Staff => "staff",
+            Role::Kiosk => "kiosk",
+        }
+    }
+}
+
+/// `POST /v1/auth/redeem`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedeemRequest {
+    /// The ticket or join code.
+    pub code: String,
+    /// Identifies the device, so redeeming again from it yields the same participant.
+    pub client_id: String,
+    /// Shown on leaderboards; the backend picks one when absent.
+    #[serde(default)]
+    pub display_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedeemResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub role: Role,
+    pub participant_id: String,
+    pub display_name: String,
+}
+
+/// `POST /v1/announcements` (staff only)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnouncementRequest {
+    pub text: String,
+}

@@ -1,0 +1,156 @@
+//! Pushing: what a participant did, sent as signals, and what the backend made of each one.
+//!
+//! A signal is written to the device's outbox first, applied there at once, and pushed when the
+//! network allows — possibly more than once. Its client-generated `id` makes a resend harmless:
+//! the backend answers `duplicate` with the outcome it decided the first time.
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use crate::event::ElementKind;
+
+/// Version of the signal shapes below. A backend refuses signals of a newer version with
+/// [`Reason::UnsupportedSchema`] rather than guessing.
+pub const SIGNAL_SCHEMA_VERSION: u32 = 1;
+
+/// Most signals a backend takes in one `POST /v1/signals`.
+pub const MAX_BATCH: usize = 200;
+
+/// One thing a participant did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Signal {
+    /// Unique per signal, made by the device (e.g. `<client_id>-<seq>`): the idempotency key.
+    pub id: String,
+    /// The device (installation) that made it.
+    pub client_id: String,
+    /// Per-device sequence number, increasing by one per signal: lets a backend notice gaps.
+    pub seq: u64,
+    pub schema_version: u32,
+    /// The device's clock when it happened. Informational: validity is judged by the backend's
+    /// clock on arrival.
+    pub created_at: DateTime<FixedOffset>,
+    #[serde(flatten)]
+    pub action: Action,
+}
+
+/// What was done, tagged by `type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Action {
+    /// A vote in a poll. One vote per participant and poll.
+    Vote { poll_id: String, option_id: String },
+    /// A quest checkpoint's QR code was scanned.
+    CheckpointScan { quest_id: String, checkpoint_id: String },
+    /// The participant checked in to a session.
+    CheckIn { session_id: String },
+    /// The participant visited a booth or place.
+    BoothVisit { poi_id: String },
+    /// The participant exchanged contacts with a directory profile.
+    ContactExchange { profile_id: String },
+}
+
+impl Action {
+    /// The Element a signal belongs to (whose backend it is pushed to).
+    pub fn element(&self) -> ElementKind {
+        match self {
+            Action::Vote { .. } => ElementKind::Voting,
+            Action::CheckpointScan { .. } => ElementKind::Quests,
+            Action::CheckIn { .. } => ElementKind::Agenda,
+            Action::BoothVisit { .. } => ElementKind::Map,
+            Action::ContactExchange { .. } => ElementKind::People,
+        }
+    }
+}
+
+/// `POST /v1/signals`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignalBatch {
+    pub signals: Vec<Signal>,
+}
+
+/// The answer: one result per signal, in the order sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignalResults {
+    pub results: Vec<SignalResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignalResult {
+    pub id: String,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// What the backend decided. Accepted and rejected are final: a device never resends a signal
+/// that got either; `duplicate` repeats the first decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    Accepted {
+        effects: Vec<Effect>,
+    },
+    Rejected {
+        reason: Reason,
+        message: String,
+    },
+    /// Seen before; `first` is what was decided then.
+    Duplicate {
+        first: Box<Outcome>,
+    },
+}
+
+impl Outcome {
+    /// The decision itself, looking through `duplicate`.
+    pub fn decision(&self) -> &Outcome {
+        match self {
+            Outcome::Duplicate { first } => first.decision(),
+            other => other,
+        }
+    }
+}
+
+/// Consequences of an accepted signal, computed by the event's scenario rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "effect", rename_all = "snake_case")]
+pub enum Effect {
+    VoteCounted { poll_id: String, option_id: String },
+    Points { quest_id: String, gained: u32, total: u32 },
+    RewardUnlocked { quest_id: String, reward_id: String, name: String },
+}
+
+/// Why a signal was refused, for good. Stable codes: clients switch on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// The poll has not opened yet.
+    PollNotOpen,
+    /// The poll closed before the vote arrived.
+    PollClosed,
+    /// This participant already voted in this poll.
+    AlreadyVoted,
+    /// This participant already did this (checkpoint scanned, checked in, visited, exchanged).
+    AlreadyDone,
+    /// The poll, option, quest, checkpoint, session, place or profile does not exist.
+    UnknownTarget,
+    /// The signal's id was used by another participant.
+    NotAllowed,
+    /// `schema_version` is newer than this backend understands.
+    UnsupportedSchema,
+    /// A field is missing, empty or too long; the message names it.
+    Malformed,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::PollNotOpen => "poll_not_open",
+            Reason::PollClosed => "poll_closed",
+            Reason::AlreadyVoted => "already_voted",
+            Reason::AlreadyDone => "already_done",
+            Reason::UnknownTarget => "unknown_target",
+            Reason::NotAllowed => "not_allowed",
+            Reason::UnsupportedSchema => "unsupported_schema",
+            Reason::Malformed => "malformed",
+        }
+    }
+}
