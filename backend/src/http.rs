@@ -1,6 +1,9 @@
 //! The Element HTTP protocol on axum. Routes, status codes and bodies are described in
 //! `docs/protocol.md`; every error body is a [`WireError`].
 
+// Handlers answer with a Response on either path; boxing the error side would buy nothing.
+#![allow(clippy::result_large_err)]
+
 use std::convert::Infallible;
 use std::sync::Arc;
 

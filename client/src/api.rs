@@ -466,7 +466,7 @@ impl AppApi {
                                 .and_then(|r| r.counts.iter().find(|c| c.option_id == o.id))
                                 .map(|c| c.votes)
                                 .unwrap_or(0);
-                            let percent = if total == 0 { 0 } else { ((votes * 100 + total / 2) / total) as u32 };
+                            let percent = (votes * 100 + total / 2).checked_div(total).unwrap_or(0) as u32;
                             PollOptionView { id: o.id.clone(), label: o.label.clone(), votes, percent }
                         })
                         .collect(),

@@ -5,60 +5,14 @@ use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use elements_backend::store::{SqliteStore, Store};
+use elements_backend::store::Store;
 use elements_client::cache::{Cache, EventStore};
 use elements_client::sync::{self, EngineConfig, Remote, SyncEngine, SyncError, Target};
-use elements_protocol::auth::Role;
-use elements_protocol::event::{ElementKind, EventBundle};
+use elements_protocol::event::ElementKind;
 use elements_protocol::sync::EntityKind;
 
-/// The join code the test backends accept.
-const CODE: &str = "ATTEND";
-
-struct Backend {
-    url: String,
-    store: Arc<SqliteStore>,
-    runtime: tokio::runtime::Runtime,
-    _dir: tempfile::TempDir,
-}
-
-/// The demo event, renamed and trimmed so that what the app shows can only have come over the wire.
-fn served_event() -> EventBundle {
-    let mut b: EventBundle = serde_json::from_str(elements_backend::DEMO_EVENT_JSON).expect("demo");
-    b.manifest.id = "synced-summit".into();
-    b.manifest.name = "Synced Summit".into();
-    b.sessions.truncate(100);
-    b
-}
-
-fn start_backend(bundle: &EventBundle) -> Backend {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = Arc::new(SqliteStore::open(&dir.path().join("backend.sqlite3")).expect("store"));
-    store.replace_event(bundle).expect("load");
-    store.add_code(CODE, Role::Attendee, false).expect("code");
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let router = elements_backend::http::router(store.clone());
-    runtime.spawn(async move { axum::serve(listener, router).await });
-    Backend { url, store, runtime, _dir: dir }
-}
-
-fn fresh_cache(dir: &tempfile::TempDir) -> Mutex<Cache> {
-    Mutex::new(Cache::open(&dir.path().join("cache.sqlite3")).expect("cache").cache)
-}
-
-fn remote(url: &str) -> Remote {
-    Remote::new(url, Duration::from_secs(5)).expect("client")
-}
-
-/// A port on 127.0.0.1 where nothing listens.
-fn dead_url() -> String {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = l.local_addr().expect("addr").port();
-    drop(l);
-    format!("http://127.0.0.1:{port}")
-}
+mod common;
+use common::{dead_url, fresh_cache, remote, served_event, start_backend, Backend, CODE};
 
 /// A cache that joined `backend` and pulled its agenda.
 fn cache_with_agenda_from(backend: &Backend) -> (tempfile::TempDir, Mutex<Cache>) {

@@ -1,0 +1,75 @@
+//! Helpers shared by the client's tests: the reference backend on 127.0.0.1, fresh caches.
+#![allow(dead_code)]
+
+pub mod proxy;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use elements_backend::http::Config;
+use elements_backend::store::{SqliteStore, Store};
+use elements_client::cache::Cache;
+use elements_client::sync::Remote;
+use elements_protocol::auth::Role;
+use elements_protocol::event::EventBundle;
+
+/// The join code the test backends accept.
+pub const CODE: &str = "ATTEND";
+
+pub struct Backend {
+    pub url: String,
+    pub store: Arc<SqliteStore>,
+    pub runtime: tokio::runtime::Runtime,
+    pub dir: tempfile::TempDir,
+}
+
+/// The demo event, renamed and trimmed so that what the app shows can only have come over the wire.
+pub fn served_event() -> EventBundle {
+    let mut b: EventBundle = serde_json::from_str(elements_backend::DEMO_EVENT_JSON).expect("demo");
+    b.manifest.id = "synced-summit".into();
+    b.manifest.name = "Synced Summit".into();
+    b.sessions.truncate(100);
+    b
+}
+
+pub fn start_backend(bundle: &EventBundle) -> Backend {
+    start_backend_with(bundle, Config::default())
+}
+
+/// 10 March 2027, 09:30 in Rotterdam: the demo's first poll is open until 09:45.
+pub fn during_event() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339("2027-03-10T09:30:00+01:00").expect("time").with_timezone(&chrono::Utc)
+}
+
+/// A personal code (a ticket): every device that redeems it is the same participant.
+pub const TICKET: &str = "TICKET-7";
+
+pub fn start_backend_with(bundle: &EventBundle, config: Config) -> Backend {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Arc::new(SqliteStore::open(&dir.path().join("backend.sqlite3")).expect("store"));
+    store.replace_event(bundle).expect("load");
+    store.add_code(CODE, Role::Attendee, false).expect("code");
+    store.add_code(TICKET, Role::Attendee, true).expect("ticket");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let router = elements_backend::http::router_with(store.clone(), config);
+    runtime.spawn(async move { axum::serve(listener, router).await });
+    Backend { url, store, runtime, dir }
+}
+
+pub fn fresh_cache(dir: &tempfile::TempDir) -> Mutex<Cache> {
+    Mutex::new(Cache::open(&dir.path().join("cache.sqlite3")).expect("cache").cache)
+}
+
+pub fn remote(url: &str) -> Remote {
+    Remote::new(url, Duration::from_secs(5)).expect("client")
+}
+
+/// A port on 127.0.0.1 where nothing listens.
+pub fn dead_url() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = l.local_addr().expect("addr").port();
+    drop(l);
+    format!("http://127.0.0.1:{port}")
+}
