@@ -195,7 +195,8 @@ impl AppApi {
             return Ok(SyncStatus { backend: None, elements: Vec::new() });
         };
         let rows = store.sync_status().map_err(cache_error)?;
-        let now = self.clock.now().timestamp();
+        // Sync times are wall-clock facts, even when the event's clock is pinned for a rehearsal.
+        let now = chrono::Utc::now().timestamp();
         let event_id = event.as_ref().map(|e| e.manifest.id.clone()).unwrap_or_default();
         let waiting = store.waiting_counts(&event_id).map_err(cache_error)?;
         let enabled = event.map(|e| e.manifest.elements).unwrap_or_default();

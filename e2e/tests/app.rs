@@ -379,11 +379,14 @@ async fn joining_a_backend_shows_its_event_and_sync_state() {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = std::sync::Arc::new(SqliteStore::open(&dir.path().join("backend.sqlite3")).expect("store"));
     store.replace_event(&served).expect("load");
+    store.add_code("JOIN-E2E", elements_protocol::auth::Role::Attendee, false).expect("code");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     let router = elements_backend::http::router(store);
     let server = tokio::spawn(async move { axum::serve(listener, router).await });
-    with_app(&["--join", &url], |c| async move {
+    // What the event's join QR code carries: the address and a join code.
+    let link = format!("elements://join?url={url}&code=JOIN-E2E");
+    with_app(&["--join", &link], |c| async move {
         let name = eventually("the joined event's name", WAIT, || text_of(&c, "[data-testid=event-name]")).await;
         assert_eq!(name, "Synced Summit");
         wait_for_day(&c, &served, served.manifest.days[0].index).await;
@@ -398,4 +401,64 @@ async fn joining_a_backend_shows_its_event_and_sync_state() {
     })
     .await;
     server.abort();
+}
+
+/// Voting end to end: the person taps an option in the real webview, the vote goes through the
+/// outbox to the reference backend on 127.0.0.1, and the screen shows it counted with the tally.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vote_tapped_in_the_app_is_counted_by_the_backend() {
+    use elements_backend::store::{SqliteStore, Store};
+    let mut served = demo();
+    served.manifest.id = "voting-summit".into();
+    served.manifest.name = "Voting Summit".into();
+    let during = "2027-03-10T09:30:00+01:00";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = std::sync::Arc::new(SqliteStore::open(&dir.path().join("backend.sqlite3")).expect("store"));
+    store.replace_event(&served).expect("load");
+    store.add_code("JOIN-E2E", elements_protocol::auth::Role::Attendee, false).expect("code");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let config = elements_backend::http::Config { clock: Some(chrono_at(during).to_utc()) };
+    let router = elements_backend::http::router_with(store.clone(), config);
+    let server = tokio::spawn(async move { axum::serve(listener, router).await });
+    let link = format!("elements://join?url={url}&code=JOIN-E2E");
+    let shots = env().screenshots;
+    with_app(&["--join", &link, "--clock", during, "--window-size", "390x844"], |c| async move {
+        eventually("the joined event", WAIT, || async {
+            (text_of(&c, "[data-testid=event-name]").await? == "Voting Summit").then_some(())
+        })
+        .await;
+        c.find(Locator::Css("[data-testid=nav-voting]")).await.expect("voting tab").click().await.expect("tap");
+        let option = "[data-testid=vote-poll-opening-o2]";
+        let button =
+            eventually("the open poll's options", WAIT, || async { c.find(Locator::Css(option)).await.ok() }).await;
+        button.click().await.expect("vote");
+        // Counted by the backend, and the tally from its feed on screen.
+        eventually("the vote counted", WAIT, || async {
+            let card = c.find(Locator::Css("[data-testid=poll-poll-opening]")).await.ok()?;
+            let mine = card.find(Locator::Css("[data-testid=my-vote]")).await.ok()?;
+            let status = mine.attr("data-status").await.ok()??;
+            let total = card.find(Locator::Css(".poll-total")).await.ok()?.text().await.ok()?;
+            (status == "accepted" && total == "1 vote counted").then_some(())
+        })
+        .await;
+        let figure = text_of(&c, "[data-testid=vote-poll-opening-o2] .poll-figure").await.expect("figure");
+        assert_eq!(figure, "100%");
+        // The closed and upcoming polls take no votes.
+        let upcoming = c.find(Locator::Css("[data-testid=vote-poll-best-talk-cloud]")).await.expect("upcoming poll");
+        assert_eq!(upcoming.prop("disabled").await.expect("prop").as_deref(), Some("true"));
+        after_paint(&c).await;
+        let (x, y, w, h) = c.get_window_rect().await.expect("rect");
+        let voting = shoot(&shots, "voting-phone", (x, y, w as u32, h as u32), None).await;
+        c.find(Locator::Css("[data-testid=nav-me]")).await.expect("me tab").click().await.expect("tap");
+        let source = eventually("where the event comes from", WAIT, || text_of(&c, "[data-testid=event-source]")).await;
+        assert!(source.contains(&url), "{source}");
+        after_paint(&c).await;
+        shoot(&shots, "me-phone", (x, y, w as u32, h as u32), Some(&voting)).await;
+    })
+    .await;
+    server.abort();
+    let counted: Vec<_> = store.changes(elements_protocol::event::ElementKind::Voting, 0, 100).expect("feed").changes;
+    assert!(counted.iter().any(|ch| matches!(ch,
+        elements_protocol::sync::Change::Upsert { entity: elements_protocol::sync::Entity::PollResult(r) } if r.total == 1)));
 }

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::invoke;
-use crate::elements::{agenda::Agenda, coming_soon::ComingSoon};
+use crate::elements::{agenda::Agenda, coming_soon::ComingSoon, me::Me, voting::Voting};
 use crate::icons::element_icon;
 
 #[component]
@@ -68,8 +68,15 @@ fn SyncBadge() -> impl IntoView {
                         .map(|e| format!("{}: {}", e.kind.as_str(), e.error.clone().unwrap_or_default()))
                         .collect();
                     let agenda = s.elements.iter().find(|e| e.kind == ElementKind::Agenda).or(s.elements.first());
+                    let waiting: u32 = s.elements.iter().map(|e| e.waiting).sum();
                     if !failing.is_empty() {
-                        ("retrying", "Offline · showing saved data".to_string(), failing.join("\n"))
+                        let text = match waiting {
+                            0 => "Offline · showing saved data".to_string(),
+                            n => format!("Offline · {n} waiting to send"),
+                        };
+                        ("retrying", text, failing.join("\n"))
+                    } else if waiting > 0 {
+                        ("sending", format!("Sending {waiting}…"), backend)
                     } else if agenda.is_some_and(|e| e.state == SyncState::Synced) {
                         ("synced", format!("Synced {}", agenda.map(|e| e.synced.clone()).unwrap_or_default()), backend)
                     } else {
@@ -151,6 +158,8 @@ fn Frame(overview: EventOverview) -> impl IntoView {
                             .unwrap_or_default();
                         match kind {
                             ElementKind::Agenda => view! { <Agenda overview=ov.get_value() /> }.into_any(),
+                            ElementKind::Voting => view! { <Voting /> }.into_any(),
+                            ElementKind::Me => view! { <Me /> }.into_any(),
                             other => view! { <ComingSoon kind=other title=title /> }.into_any(),
                         }
                     }}

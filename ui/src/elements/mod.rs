@@ -2,3 +2,5 @@
 
 pub mod agenda;
 pub mod coming_soon;
+pub mod me;
+pub mod voting;

@@ -1,0 +1,102 @@
+//! The "me" Element: where this device's event comes from, and joining another event by its
+//! address or the join link its QR code carries (`elements://join?url=…&code=…`).
+
+use elements_protocol::app::{GetSyncStatus, JoinArgs, JoinEvent, NoArgs, SyncStatus};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::invoke;
+
+#[component]
+pub fn Me() -> impl IntoView {
+    let status = RwSignal::new(None::<SyncStatus>);
+    spawn_local(async move {
+        if let Ok(s) = invoke::<GetSyncStatus>(&NoArgs {}).await {
+            status.set(Some(s));
+        }
+    });
+    let address = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let join = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        problem.set(None);
+        let args = JoinArgs {
+            url: address.get_untracked(),
+            code: Some(code.get_untracked()).filter(|c| !c.trim().is_empty()),
+        };
+        spawn_local(async move {
+            match invoke::<JoinEvent>(&args).await {
+                // The whole shell changes with the event: start it again on the new one.
+                Ok(_) => {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().reload();
+                    }
+                }
+                Err(e) => {
+                    problem.set(Some(e.message));
+                    busy.set(false);
+                }
+            }
+        });
+    };
+    view! {
+        <section class="me" data-testid="element-me">
+            <div class="panel">
+                <h2>"This device"</h2>
+                {move || status.get().map(|s| match s.backend {
+                    None => view! {
+                        <p data-testid="event-source">"You are on the bundled demo event. Everything works offline; votes stay on this device."</p>
+                    }.into_any(),
+                    Some(b) => view! {
+                        <div>
+                            <p data-testid="event-source">"Synced from " <strong>{b}</strong></p>
+                            <ul class="sync-list">
+                                {s.elements.into_iter().map(|e| view! {
+                                    <li>
+                                        <span class="sync-element">{e.kind.as_str()}</span>
+                                        <span class="muted">{format!("synced {}", e.synced)}</span>
+                                        {(e.waiting > 0).then(|| view! {
+                                            <span class="waiting">{format!("{} waiting to send", e.waiting)}</span>
+                                        })}
+                                        {e.error.map(|err| view! { <span class="sync-error" title=err>"retrying"</span> })}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        </div>
+                    }.into_any(),
+                })}
+            </div>
+            <form class="panel join" on:submit=join data-testid="join-form">
+                <h2>"Join an event"</h2>
+                <p class="muted">"Paste the event's address or the link from its join QR code. Your ticket or join code lets you vote and scan."</p>
+                <label>
+                    <span>"Event address or join link"</span>
+                    <input
+                        type="text"
+                        inputmode="url"
+                        placeholder="https://events.example.org/summit"
+                        data-testid="join-url"
+                        prop:value=move || address.get()
+                        on:input=move |ev| address.set(event_target_value(&ev))
+                    />
+                </label>
+                <label>
+                    <span>"Ticket or join code (optional)"</span>
+                    <input
+                        type="text"
+                        data-testid="join-code"
+                        prop:value=move || code.get()
+                        on:input=move |ev| code.set(event_target_value(&ev))
+                    />
+                </label>
+                {move || problem.get().map(|p| view! { <p class="form-error" role="alert" data-testid="join-error">{p}</p> })}
+                <button class="primary" type="submit" disabled=move || busy.get() || address.get().trim().is_empty()>
+                    {move || if busy.get() { "Joining…" } else { "Join" }}
+                </button>
+            </form>
+        </section>
+    }
+}

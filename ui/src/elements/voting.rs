@@ -1,0 +1,137 @@
+//! The voting Element: the event's polls, their results as the backend counted them, and the
+//! person's own vote with where it stands (waiting to send, counted, or refused and why).
+
+use elements_protocol::app::{
+    ApiError, CastVote, GetVoting, MyVote, NoArgs, PollState, PollView, SignalStatus, VoteArgs, VotingView,
+};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::invoke;
+use crate::shell::ErrorPanel;
+
+#[component]
+pub fn Voting() -> impl IntoView {
+    let view_state = RwSignal::new(None::<Result<VotingView, ApiError>>);
+    let refusal = RwSignal::new(None::<(String, String)>);
+    let refresh = move || {
+        spawn_local(async move {
+            let answer = invoke::<GetVoting>(&NoArgs {}).await;
+            view_state.set(Some(answer));
+        })
+    };
+    refresh();
+    // Votes leave the device in the background; their answers and new tallies show up here.
+    if let Ok(handle) = set_interval_with_handle(refresh, std::time::Duration::from_secs(3)) {
+        on_cleanup(move || handle.clear());
+    }
+    let cast = move |poll_id: String, option_id: String| {
+        refusal.set(None);
+        spawn_local(async move {
+            match invoke::<CastVote>(&VoteArgs { poll_id: poll_id.clone(), option_id }).await {
+                Ok(v) => view_state.set(Some(Ok(v))),
+                Err(e) => refusal.set(Some((poll_id, e.message))),
+            }
+        });
+    };
+    move || match view_state.get() {
+        None => view! { <p class="loading">"Loading polls…"</p> }.into_any(),
+        Some(Err(e)) => view! { <ErrorPanel error=e /> }.into_any(),
+        Some(Ok(v)) if v.polls.is_empty() => view! {
+            <p class="empty" data-testid="element-voting">"This event has no polls yet."</p>
+        }
+        .into_any(),
+        Some(Ok(v)) => view! {
+            <section class="voting" data-testid="element-voting">
+                {v.offline_reason.map(|r| view! { <p class="voting-note" data-testid="voting-note">{r}</p> })}
+                <div class="polls">
+                    {v.polls.into_iter().map(|p| {
+                        let refused = refusal.get_untracked().filter(|(id, _)| *id == p.id).map(|(_, m)| m);
+                        view! { <PollCard poll=p refused=refused on_vote=cast /> }
+                    }).collect_view()}
+                </div>
+            </section>
+        }
+        .into_any(),
+    }
+}
+
+fn status_line(mine: &MyVote, label: &str) -> (&'static str, String) {
+    match mine.status {
+        SignalStatus::Waiting => ("waiting", format!("Your vote: {label} · waiting to send")),
+        SignalStatus::Accepted => ("accepted", format!("Your vote for {label} was counted")),
+        SignalStatus::Rejected => {
+            ("rejected", format!("Your vote for {label} was not counted: {}", mine.message.clone().unwrap_or_default()))
+        }
+    }
+}
+
+#[component]
+fn PollCard(
+    poll: PollView,
+    refused: Option<String>,
+    on_vote: impl Fn(String, String) + Copy + 'static,
+) -> impl IntoView {
+    let state = match poll.state {
+        PollState::Open => "open",
+        PollState::Upcoming => "upcoming",
+        PollState::Closed => "closed",
+    };
+    // Someone may vote while the poll is open and no vote of theirs stands.
+    let can_vote =
+        poll.state == PollState::Open && poll.my_vote.as_ref().is_none_or(|v| v.status == SignalStatus::Rejected);
+    let show_results = !can_vote || poll.total > 0;
+    let mine = poll.my_vote.clone();
+    let mine_label = mine
+        .as_ref()
+        .and_then(|m| poll.options.iter().find(|o| o.id == m.option_id))
+        .map(|o| o.label.clone())
+        .unwrap_or_default();
+    let poll_id = poll.id.clone();
+    let total = poll.total;
+    view! {
+        <article class="poll" data-testid=format!("poll-{}", poll.id) data-state=state>
+            <div class="poll-top">
+                <span class="poll-state" data-state=state>{poll.when.clone()}</span>
+                {poll.session_title.clone().map(|t| view! { <span class="poll-session">{t}</span> })}
+            </div>
+            <h2 class="poll-question">{poll.question.clone()}</h2>
+            <ul class="poll-options">
+                {poll.options.into_iter().map(|o| {
+                    let chosen = mine.as_ref().is_some_and(|m| m.option_id == o.id && m.status != SignalStatus::Rejected);
+                    let (pid, oid) = (poll_id.clone(), o.id.clone());
+                    let width = format!("width: {}%", o.percent);
+                    view! {
+                        <li>
+                            <button
+                                class="poll-option"
+                                class:chosen=chosen
+                                disabled=!can_vote
+                                data-testid=format!("vote-{}-{}", poll_id, o.id)
+                                on:click=move |_| on_vote(pid.clone(), oid.clone())
+                            >
+                                {show_results.then(|| view! { <span class="poll-bar" style=width.clone()></span> })}
+                                <span class="poll-label">{o.label.clone()}</span>
+                                {show_results.then(|| view! {
+                                    <span class="poll-figure">{format!("{}%", o.percent)}</span>
+                                })}
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <p class="poll-total muted">
+                {match total {
+                    0 => "No votes counted yet".to_string(),
+                    1 => "1 vote counted".to_string(),
+                    n => format!("{n} votes counted"),
+                }}
+            </p>
+            {mine.map(|m| {
+                let (status, text) = status_line(&m, &mine_label);
+                view! { <p class="my-vote" data-testid="my-vote" data-status=status>{text}</p> }
+            })}
+            {refused.map(|m| view! { <p class="my-vote" data-status="refused" role="alert">{m}</p> })}
+        </article>
+    }
+}
