@@ -177,14 +177,40 @@ impl AppApi {
             if let Some(code) = &code {
                 self.store()?.set_code(&base, code).map_err(cache_error)?;
             }
-            let outcome = sync::Remote::new(&base, self.sync_config.timeout)
-                .and_then(|r| sync::pull(&self.store, &r, element.kind, self.sync_config.page_size));
+            // Signals made before joining (or before a restart) go out first.
+            let outcome = sync::Remote::new(&base, self.sync_config.timeout).and_then(|r| {
+                let r = r.traced(self.sync_config.trace);
+                sync::push(&self.store, &r, &manifest.id, element.kind)?;
+                sync::pull(&self.store, &r, element.kind, self.sync_config.page_size)
+            });
             if let Err(e) = outcome {
                 let _ = self.store()?.record_failure(element.kind, &base, &e.to_string());
             }
         }
         self.start_engine(&manifest, &url);
         self.event_overview()
+    }
+
+    /// One round for every Element of a joined event, on this thread: push its outbox, then
+    /// pull its feed. Failures are recorded per Element (as the engine would) and do not stop
+    /// the others. For runners without a window and for tests.
+    pub fn sync_now(&self) -> Result<(), ApiError> {
+        let event = self.store()?.loaded_event().map_err(cache_error)?.ok_or_else(no_event)?;
+        let Some(base) = event.source.strip_prefix(BACKEND_SOURCE).map(str::to_string) else {
+            return Ok(());
+        };
+        for element in event.manifest.elements.iter().filter(|e| e.kind != ElementKind::Me) {
+            let url = element.base_url.clone().unwrap_or_else(|| base.clone());
+            let outcome = sync::Remote::new(&url, self.sync_config.timeout).and_then(|r| {
+                let r = r.traced(self.sync_config.trace);
+                sync::push(&self.store, &r, &event.manifest.id, element.kind)?;
+                sync::pull(&self.store, &r, element.kind, self.sync_config.page_size)
+            });
+            if let Err(e) = outcome {
+                self.store()?.record_failure(element.kind, &url, &e.to_string()).map_err(cache_error)?;
+            }
+        }
+        Ok(())
     }
 
     pub fn sync_status(&self) -> Result<SyncStatus, ApiError> {

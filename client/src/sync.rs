@@ -50,6 +50,7 @@ impl SyncError {
 pub struct Remote {
     http: reqwest::blocking::Client,
     base: String,
+    trace: bool,
 }
 
 enum Fetched<T> {
@@ -65,7 +66,13 @@ impl Remote {
             .user_agent(concat!("elements-app/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| SyncError::Unreachable { url: base.into(), detail: e.to_string() })?;
-        Ok(Remote { http, base: base.trim_end_matches('/').to_string() })
+        Ok(Remote { http, base: base.trim_end_matches('/').to_string(), trace: false })
+    }
+
+    /// Prints a line to stderr per page pulled and batch pushed through this remote.
+    pub fn traced(mut self, on: bool) -> Remote {
+        self.trace = on;
+        self
     }
 
     pub fn base(&self) -> &str {
@@ -198,6 +205,14 @@ pub fn pull(
                 lock(cache).apply_page(element, remote.base(), &page.changes, &page.cursor, new_etag.as_deref())?;
                 report.pages += 1;
                 report.changes += page.changes.len();
+                if remote.trace {
+                    eprintln!(
+                        "elements: sync: {} page {} applied ({} changes)",
+                        element.as_str(),
+                        report.pages,
+                        page.changes.len()
+                    );
+                }
                 if !page.more {
                     return Ok(report);
                 }
@@ -294,6 +309,13 @@ pub fn push(
         report.batches += 1;
         report.sent += body.signals.len();
         report.decided += decided;
+        if remote.trace {
+            eprintln!(
+                "elements: sync: {} pushed {} signal(s), {decided} decided",
+                element.as_str(),
+                body.signals.len()
+            );
+        }
         if decided == 0 {
             // Every answer was for a signal already decided: nothing moved, stop rather than spin.
             return Ok(report);
@@ -366,6 +388,9 @@ pub struct EngineConfig {
     pub backoff_max: Duration,
     pub breaker_after: u32,
     pub breaker_cooldown: Duration,
+    /// Print a line per page pulled and batch pushed to stderr (diagnostics; the crash tests
+    /// use the lines as kill points).
+    pub trace: bool,
 }
 
 impl Default for EngineConfig {
@@ -378,6 +403,7 @@ impl Default for EngineConfig {
             backoff_max: Duration::from_secs(60),
             breaker_after: 8,
             breaker_cooldown: Duration::from_secs(300),
+            trace: std::env::var_os("ELEMENTS_SYNC_TRACE").is_some(),
         }
     }
 }
@@ -481,7 +507,7 @@ fn element_loop(
             ^ (salt + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     let mut backoff =
         Backoff::new(config.backoff_base, config.backoff_max, config.breaker_after, config.breaker_cooldown, seed);
-    let remote = Remote::new(&target.base_url, config.timeout);
+    let remote = Remote::new(&target.base_url, config.timeout).map(|r| r.traced(config.trace));
     loop {
         let outcome = match &remote {
             Ok(remote) => push(cache, remote, &target.event_id, target.element)

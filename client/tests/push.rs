@@ -30,6 +30,7 @@ fn quick() -> EngineConfig {
         backoff_max: Duration::from_millis(200),
         breaker_after: 1000,
         breaker_cooldown: Duration::from_secs(1),
+        trace: false,
     }
 }
 

@@ -173,6 +173,7 @@ fn one_dead_backend_does_not_stall_the_other_elements() {
         backoff_max: Duration::from_millis(200),
         breaker_after: 50,
         breaker_cooldown: Duration::from_secs(1),
+        trace: false,
     };
     let engine = SyncEngine::start(
         cache.clone(),

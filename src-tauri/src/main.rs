@@ -2,7 +2,8 @@
 //!
 //! `elements [--data-dir DIR] [--kiosk] [--window-size WxH] [--clock TIME]` opens the app window;
 //! `--clock` (or `ELEMENTS_CLOCK`) pins "now", to rehearse an event on another day;
-//! `--join URL` joins the event a backend serves; URL may be the join QR's link
+//! `--join URL` joins the event a backend serves (with `--prepare-cache`: joins, pushes and
+//! pulls once, and exits without a window); URL may be the join QR's link
 //! `elements://join?url=…&code=…`, which also redeems the code (what scanning it does).
 //! `elements --prepare-cache [--data-dir DIR]` only opens/repairs the cache and loads the
 //! bundled event, then exits: for provisioning kiosks, and for crash tests.
@@ -133,7 +134,7 @@ fn main() -> ExitCode {
         if report.loaded_bundled_event { " (bundled demo event loaded)" } else { "" }
     );
     let api = api.launched_at(launched);
-    if options.prepare_only {
+    if options.prepare_only && options.join.is_none() {
         return ExitCode::SUCCESS;
     }
     if let Some(url) = &options.join {
@@ -141,6 +142,19 @@ fn main() -> ExitCode {
             Ok(overview) => eprintln!("elements: joined \"{}\" at {url}", overview.name),
             // Keep going on what is cached: the person still gets an app, and a banner-worthy log.
             Err(e) => eprintln!("elements: {}", e.message),
+        }
+        if options.prepare_only {
+            // Without a window: one push-and-pull round, then exit (a runner's or test's sync).
+            return match api.sync_now() {
+                Ok(()) => {
+                    eprintln!("elements: synced");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("elements: {}", e.message);
+                    ExitCode::FAILURE
+                }
+            };
         }
     } else if let Err(e) = api.resume_sync() {
         eprintln!("elements: sync not started: {}", e.message);

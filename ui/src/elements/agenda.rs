@@ -180,7 +180,7 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
                     return view! { <p class="empty">"No sessions in this track on this day."</p> }.into_any();
                 }
                 let groups = match grouping.get() {
-                    Grouping::ByTime => group_by(cards, |c| c.starts.clone(), |c| format!("{}", c.starts)),
+                    Grouping::ByTime => group_by(cards, |c| c.starts.clone(), |c| c.starts.clone()),
                     Grouping::ByRoom => {
                         let mut g = group_by(cards, |c| c.room.id.clone(), |c| room_label(&c.room));
                         g.sort_by_key(|(key, _, _)| rooms.iter().position(|r| &r.id == key).unwrap_or(usize::MAX));
