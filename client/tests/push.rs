@@ -415,3 +415,36 @@ fn seeded_simulation_every_signal_applied_exactly_once_and_every_device_converge
         simulate(seed, 4, 120);
     }
 }
+
+#[test]
+fn with_the_maps_backend_dead_the_other_elements_sync_and_their_screens_work() {
+    let mut event = served_event();
+    // Elements may live on different backends: this event's map lives on one that is down.
+    let dead = common::dead_url();
+    for e in &mut event.manifest.elements {
+        if e.kind == ElementKind::Map {
+            e.base_url = Some(dead.clone());
+        }
+    }
+    let backend = start_backend_with(&event, Config { clock: Some(during_event()) });
+    let dir = tempfile::tempdir().expect("dir");
+    let api = app_at(&dir, during_event());
+    api.join_event(JoinArgs { url: backend.url.clone(), code: Some(CODE.into()) }).expect("join despite the dead map");
+    let day = api.agenda_day(elements_protocol::app::AgendaDayArgs { day: 1 }).expect("the agenda screen works");
+    assert!(!day.sessions.is_empty());
+    api.cast_vote(VoteArgs { poll_id: "poll-opening".into(), option_id: "o4".into() }).expect("voting works");
+    let status = eventually("voting synced while the map keeps failing", || {
+        let s = api.sync_status().ok()?;
+        let of = |k: ElementKind| s.elements.iter().find(|e| e.kind == k).cloned();
+        let (map, voting, agenda) = (of(ElementKind::Map)?, of(ElementKind::Voting)?, of(ElementKind::Agenda)?);
+        (map.state == elements_protocol::app::SyncState::Retrying
+            && voting.waiting == 0
+            && voting.state == elements_protocol::app::SyncState::Synced
+            && agenda.state == elements_protocol::app::SyncState::Synced)
+            .then_some(s)
+    });
+    let map = status.elements.iter().find(|e| e.kind == ElementKind::Map).expect("map");
+    assert!(map.error.as_deref().is_some_and(|e| e.contains("cannot reach")), "{map:?}");
+    let mine = api.voting().expect("view").polls.into_iter().find(|p| p.id == "poll-opening").and_then(|p| p.my_vote);
+    assert_eq!(mine.map(|m| m.status), Some(SignalStatus::Accepted));
+}
