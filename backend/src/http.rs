@@ -106,7 +106,12 @@ async fn authorize(
         ));
     };
     let store = state.store.clone();
-    let caller = blocking(move || store.authenticate(&token)).await?.ok_or_else(|| {
+    let known = store.known_caller(&token);
+    let caller = match known {
+        Some(c) => Some(c),
+        None => blocking(move || store.authenticate(&token)).await?,
+    };
+    let caller = caller.ok_or_else(|| {
         error(
             StatusCode::UNAUTHORIZED,
             WireErrorCode::Unauthorized,
@@ -171,11 +176,12 @@ async fn signals(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
             format!("{} signals in one batch; send at most {MAX_BATCH}", batch.signals.len()),
         );
     }
-    let now = state.now();
-    let store = state.store.clone();
-    let report = match blocking(move || store.push(&caller, &batch.signals, now)).await {
-        Ok(r) => r,
-        Err(r) => return r,
+    let report = match state.store.submit(caller, batch.signals, state.now()).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(detail)) => return error(StatusCode::INTERNAL_SERVER_ERROR, WireErrorCode::Internal, detail),
+        Err(_) => {
+            return error(StatusCode::INTERNAL_SERVER_ERROR, WireErrorCode::Internal, "the signal intake stopped")
+        }
     };
     for entity in report.live {
         // Nobody listening is fine: the feeds carry the same state.

@@ -78,88 +78,82 @@ fn damaged(what: &str, e: serde_json::Error) -> StoreError {
     StoreError::Damaged { what: what.into(), detail: e.to_string() }
 }
 
-pub fn push(
-    conn: &mut Connection,
-    facts: &Facts,
-    caller: &Caller,
-    signals: &[Signal],
-    now: DateTime<Utc>,
-) -> Result<PushReport, StoreError> {
-    let tx = conn.transaction()?;
-    let history: Vec<Action> = {
-        let mut st =
-            tx.prepare_cached("SELECT action FROM signal WHERE participant_id = ?1 AND accepted = 1 ORDER BY rowid")?;
-        let rows = st.query_map([&caller.participant_id], |r| r.get::<_, String>(0))?;
-        let mut out = Vec::new();
-        for row in rows {
-            out.push(serde_json::from_str(&row?).map_err(|e| damaged("stored signal", e))?);
+/// One request's signals, waiting for the connection.
+pub struct Job {
+    pub caller: Caller,
+    pub signals: Vec<Signal>,
+    pub now: DateTime<Utc>,
+    pub reply: tokio::sync::oneshot::Sender<Result<PushReport, String>>,
+}
+
+/// The intake thread: takes the next job, plus every job queued meanwhile, and decides them in
+/// one transaction. Requests never wait on each other's locks, only on this queue.
+pub fn run(
+    conn: &std::sync::Mutex<Connection>,
+    facts: &std::sync::RwLock<std::sync::Arc<Facts>>,
+    jobs: &std::sync::mpsc::Receiver<Job>,
+) {
+    const MOST_PER_TRANSACTION: usize = 512;
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MOST_PER_TRANSACTION {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
         }
-        out
-    };
-    let mut state = ParticipantState::replay(facts, &history);
+        let facts = facts.read().unwrap_or_else(|p| p.into_inner()).clone();
+        // A panic mid-batch rolled its transaction back; the connection is fine to reuse.
+        let mut conn = conn.lock().unwrap_or_else(|p| p.into_inner());
+        push_batch(&mut conn, &facts, batch);
+    }
+}
+
+/// Decides every queued job in one transaction (group commit): under many concurrent clients
+/// the commit, the tally rebuild and the change-log writes are paid once per batch, not once per
+/// request. Each job gets its own results; the live state changed goes to the first job's report
+/// (it is broadcast once).
+pub fn push_batch(conn: &mut Connection, facts: &Facts, jobs: Vec<Job>) {
+    match push_all(conn, facts, &jobs) {
+        Ok(reports) => {
+            for (job, report) in jobs.into_iter().zip(reports) {
+                let _ = job.reply.send(Ok(report));
+            }
+        }
+        Err(e) => {
+            for job in jobs {
+                let _ = job.reply.send(Err(e.to_string()));
+            }
+        }
+    }
+}
+
+fn push_all(conn: &mut Connection, facts: &Facts, jobs: &[Job]) -> Result<Vec<PushReport>, StoreError> {
+    let tx = conn.transaction()?;
+    let mut states: HashMap<String, ParticipantState> = HashMap::new();
     let mut polls = BTreeSet::new();
     let mut quests = BTreeSet::new();
-    let mut results = Vec::with_capacity(signals.len());
-    for signal in signals {
-        let seen: Option<(String, String)> = tx
-            .prepare_cached("SELECT participant_id, outcome FROM signal WHERE id = ?1")?
-            .query_row([&signal.id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        let outcome = match seen {
-            Some((owner, _)) if owner != caller.participant_id => Outcome::Rejected {
-                reason: Reason::NotAllowed,
-                message: format!("signal id \"{}\" belongs to another participant", signal.id),
-            },
-            Some((_, first)) => Outcome::Duplicate {
-                first: Box::new(serde_json::from_str(&first).map_err(|e| damaged("stored outcome", e))?),
-            },
-            None => match scenario::check_envelope(signal) {
-                // Not stored: an envelope this bad has no trustworthy id to remember it by.
-                Err((reason, message)) => Outcome::Rejected { reason, message },
-                Ok(()) => {
-                    let outcome = scenario::decide(facts, &mut state, &signal.action, now);
-                    let accepted = matches!(outcome, Outcome::Accepted { .. });
-                    tx.prepare_cached(
-                        "INSERT INTO signal (id, participant_id, client_id, seq, action, outcome, accepted, received_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    )?
-                    .execute(params![
-                        signal.id,
-                        caller.participant_id,
-                        signal.client_id,
-                        i64::try_from(signal.seq).unwrap_or(i64::MAX),
-                        encode(&signal.action)?,
-                        encode(&outcome)?,
-                        accepted,
-                        now.timestamp()
-                    ])?;
-                    if let Outcome::Accepted { effects } = &outcome {
-                        for effect in effects {
-                            match effect {
-                                Effect::VoteCounted { poll_id, option_id } => {
-                                    tx.prepare_cached(
-                                        "INSERT INTO tally (poll_id, option_id, votes) VALUES (?1, ?2, 1)
-                                         ON CONFLICT (poll_id, option_id) DO UPDATE SET votes = votes + 1",
-                                    )?
-                                    .execute(params![poll_id, option_id])?;
-                                    polls.insert(poll_id.clone());
-                                }
-                                Effect::Points { quest_id, total, .. } => {
-                                    tx.prepare_cached(
-                                        "INSERT OR REPLACE INTO score (quest_id, participant_id, points) VALUES (?1, ?2, ?3)",
-                                    )?
-                                    .execute(params![quest_id, caller.participant_id, total])?;
-                                    quests.insert(quest_id.clone());
-                                }
-                                Effect::RewardUnlocked { .. } => {}
-                            }
-                        }
-                    }
-                    outcome
-                }
-            },
-        };
-        results.push(SignalResult { id: signal.id.clone(), outcome });
+    let mut reports = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let caller = &job.caller;
+        if !states.contains_key(&caller.participant_id) {
+            let mut st = tx.prepare_cached(
+                "SELECT action FROM signal WHERE participant_id = ?1 AND accepted = 1 ORDER BY rowid",
+            )?;
+            let rows = st.query_map([&caller.participant_id], |r| r.get::<_, String>(0))?;
+            let mut history: Vec<Action> = Vec::new();
+            for row in rows {
+                history.push(serde_json::from_str(&row?).map_err(|e| damaged("stored signal", e))?);
+            }
+            states.insert(caller.participant_id.clone(), ParticipantState::replay(facts, &history));
+        }
+        let state = states.get_mut(&caller.participant_id).ok_or_else(|| damaged_state(&caller.participant_id))?;
+        let mut results = Vec::with_capacity(job.signals.len());
+        for signal in &job.signals {
+            let outcome = decide_one(&tx, facts, state, caller, signal, job.now, &mut polls, &mut quests)?;
+            results.push(SignalResult { id: signal.id.clone(), outcome });
+        }
+        reports.push(PushReport { results, live: Vec::new() });
     }
     let mut live = Vec::new();
     for poll_id in polls {
@@ -193,7 +187,88 @@ pub fn push(
         live.push(entity);
     }
     tx.commit()?;
-    Ok(PushReport { results, live })
+    if let Some(first) = reports.first_mut() {
+        first.live = live;
+    }
+    Ok(reports)
+}
+
+fn damaged_state(participant: &str) -> StoreError {
+    StoreError::Damaged { what: "participant state".into(), detail: participant.into() }
+}
+
+/// Decides one signal and stores it with its outcome; notes the polls and quests it touched.
+#[allow(clippy::too_many_arguments)]
+fn decide_one(
+    tx: &rusqlite::Transaction<'_>,
+    facts: &Facts,
+    state: &mut ParticipantState,
+    caller: &Caller,
+    signal: &Signal,
+    now: DateTime<Utc>,
+    polls: &mut BTreeSet<String>,
+    quests: &mut BTreeSet<String>,
+) -> Result<Outcome, StoreError> {
+    let seen: Option<(String, String)> = tx
+        .prepare_cached("SELECT participant_id, outcome FROM signal WHERE id = ?1")?
+        .query_row([&signal.id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match seen {
+        Some((owner, _)) if owner != caller.participant_id => {
+            return Ok(Outcome::Rejected {
+                reason: Reason::NotAllowed,
+                message: format!("signal id \"{}\" belongs to another participant", signal.id),
+            })
+        }
+        Some((_, first)) => {
+            let first = serde_json::from_str(&first).map_err(|e| damaged("stored outcome", e))?;
+            return Ok(Outcome::Duplicate { first: Box::new(first) });
+        }
+        None => {}
+    }
+    if let Err((reason, message)) = scenario::check_envelope(signal) {
+        // Not stored: an envelope this bad has no trustworthy id to remember it by.
+        return Ok(Outcome::Rejected { reason, message });
+    }
+    let outcome = scenario::decide(facts, state, &signal.action, now);
+    let accepted = matches!(outcome, Outcome::Accepted { .. });
+    tx.prepare_cached(
+        "INSERT INTO signal (id, participant_id, client_id, seq, action, outcome, accepted, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        signal.id,
+        caller.participant_id,
+        signal.client_id,
+        i64::try_from(signal.seq).unwrap_or(i64::MAX),
+        encode(&signal.action)?,
+        encode(&outcome)?,
+        accepted,
+        now.timestamp()
+    ])?;
+    if let Outcome::Accepted { effects } = &outcome {
+        for effect in effects {
+            match effect {
+                Effect::VoteCounted { poll_id, option_id } => {
+                    tx.prepare_cached(
+                        "INSERT INTO tally (poll_id, option_id, votes) VALUES (?1, ?2, 1)
+                         ON CONFLICT (poll_id, option_id) DO UPDATE SET votes = votes + 1",
+                    )?
+                    .execute(params![poll_id, option_id])?;
+                    polls.insert(poll_id.clone());
+                }
+                Effect::Points { quest_id, total, .. } => {
+                    tx.prepare_cached(
+                        "INSERT OR REPLACE INTO score (quest_id, participant_id, points) VALUES (?1, ?2, ?3)",
+                    )?
+                    .execute(params![quest_id, caller.participant_id, total])?;
+                    quests.insert(quest_id.clone());
+                }
+                Effect::RewardUnlocked { .. } => {}
+            }
+        }
+    }
+    Ok(outcome)
 }
 
 pub fn announce(conn: &mut Connection, text: &str, now: DateTime<Utc>) -> Result<Announcement, StoreError> {

@@ -63,16 +63,37 @@ pub trait Store: Send + Sync {
     fn redeem(&self, request: &RedeemRequest) -> Result<Option<RedeemResponse>, StoreError>;
     /// `None` when the token is unknown.
     fn authenticate(&self, token: &str) -> Result<Option<Caller>, StoreError>;
-    /// Decides and stores a batch of one participant's signals in one transaction, at `now`.
-    fn push(&self, caller: &Caller, signals: &[Signal], now: DateTime<Utc>) -> Result<PushReport, StoreError>;
+    /// The caller behind a token already seen, from memory (no IO, fine on async workers).
+    fn known_caller(&self, _token: &str) -> Option<Caller> {
+        None
+    }
+    /// Queues one participant's batch of signals, to be decided at `now` and stored; the answer
+    /// arrives on the receiver once its transaction committed.
+    fn submit(&self, caller: Caller, signals: Vec<Signal>, now: DateTime<Utc>) -> PushAnswer;
+    /// [`Store::submit`] for callers outside an async runtime: waits for the answer.
+    fn push(&self, caller: &Caller, signals: &[Signal], now: DateTime<Utc>) -> Result<PushReport, StoreError> {
+        match self.submit(caller.clone(), signals.to_vec(), now).blocking_recv() {
+            Ok(Ok(report)) => Ok(report),
+            Ok(Err(detail)) => Err(StoreError::Damaged { what: "signal batch".into(), detail }),
+            Err(_) => Err(StoreError::Damaged { what: "signal batch".into(), detail: "the intake stopped".into() }),
+        }
+    }
     fn announce(&self, text: &str, now: DateTime<Utc>) -> Result<Announcement, StoreError>;
 }
 
+/// Where a push's answer arrives: its results, or why the batch failed.
+pub type PushAnswer = tokio::sync::oneshot::Receiver<Result<PushReport, String>>;
+
 pub struct SqliteStore {
-    conn: Mutex<Connection>,
+    conn: Arc<Mutex<Connection>>,
     epoch: String,
     /// The event's polls, quests and ids, for the scenario rules; rebuilt on every import.
-    facts: RwLock<Arc<intake::Facts>>,
+    facts: Arc<RwLock<Arc<intake::Facts>>>,
+    /// To the intake thread, which decides whatever is queued in one transaction (group commit).
+    intake: std::sync::mpsc::Sender<intake::Job>,
+    /// Tokens already checked. Tokens are never revoked in protocol v1, so this only grows with
+    /// the number of devices.
+    callers: RwLock<HashMap<String, Caller>>,
 }
 
 const SCHEMA: &str = r#"
@@ -139,8 +160,16 @@ impl SqliteStore {
                 e
             }
         };
-        let facts = intake::Facts::load(&conn)?;
-        Ok(SqliteStore { conn: Mutex::new(conn), epoch, facts: RwLock::new(Arc::new(facts)) })
+        let facts = Arc::new(RwLock::new(Arc::new(intake::Facts::load(&conn)?)));
+        let conn = Arc::new(Mutex::new(conn));
+        let (intake, jobs) = std::sync::mpsc::channel();
+        let (c, f) = (conn.clone(), facts.clone());
+        // Ends when the store (the only sender) is dropped.
+        std::thread::Builder::new()
+            .name("signal-intake".into())
+            .spawn(move || intake::run(&c, &f, &jobs))
+            .map_err(|e| StoreError::Damaged { what: "intake thread".into(), detail: e.to_string() })?;
+        Ok(SqliteStore { conn, epoch, facts, intake, callers: RwLock::new(HashMap::new()) })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -277,16 +306,36 @@ impl Store for SqliteStore {
     }
 
     fn redeem(&self, request: &RedeemRequest) -> Result<Option<RedeemResponse>, StoreError> {
-        access::redeem(&mut self.lock(), request)
+        let answer = access::redeem(&mut self.lock(), request)?;
+        if let Some(a) = &answer {
+            let caller =
+                Caller { participant_id: a.participant_id.clone(), role: a.role, display_name: a.display_name.clone() };
+            self.callers.write().unwrap_or_else(|p| p.into_inner()).insert(a.token.clone(), caller);
+        }
+        Ok(answer)
+    }
+
+    fn known_caller(&self, token: &str) -> Option<Caller> {
+        self.callers.read().unwrap_or_else(|p| p.into_inner()).get(token).cloned()
     }
 
     fn authenticate(&self, token: &str) -> Result<Option<Caller>, StoreError> {
-        access::authenticate(&self.lock(), token)
+        if let Some(c) = self.callers.read().unwrap_or_else(|p| p.into_inner()).get(token) {
+            return Ok(Some(c.clone()));
+        }
+        let found = access::authenticate(&self.lock(), token)?;
+        if let Some(c) = &found {
+            self.callers.write().unwrap_or_else(|p| p.into_inner()).insert(token.to_string(), c.clone());
+        }
+        Ok(found)
     }
 
-    fn push(&self, caller: &Caller, signals: &[Signal], now: DateTime<Utc>) -> Result<PushReport, StoreError> {
-        let facts = self.facts.read().unwrap_or_else(|p| p.into_inner()).clone();
-        intake::push(&mut self.lock(), &facts, caller, signals, now)
+    fn submit(&self, caller: Caller, signals: Vec<Signal>, now: DateTime<Utc>) -> PushAnswer {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        // If the intake thread is gone the job (and its reply sender) is dropped: the receiver
+        // then reports the failure.
+        let _ = self.intake.send(intake::Job { caller, signals, now, reply });
+        answer
     }
 
     fn announce(&self, text: &str, now: DateTime<Utc>) -> Result<Announcement, StoreError> {

@@ -1,0 +1,168 @@
+//! Prints figures; asserts nothing about speed. Run: `cargo bench -p elements-backend --bench intake`
+//!
+//! Signal intake of the reference backend under concurrent clients on 127.0.0.1: each client is
+//! a participant pushing one vote per request (a phone's usual batch), through real HTTP into
+//! SQLite (WAL). Side by side, the same load generator against an axum hello-world on the same
+//! machine: the ceiling that HTTP and the generator alone impose. Both share the machine's
+//! cores with the generator, so absolute figures are pessimistic; the ratio is the point.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::routing::post;
+use elements_backend::http::Config;
+use elements_backend::store::{SqliteStore, Store};
+use elements_protocol::auth::{RedeemRequest, RedeemResponse, Role};
+use elements_protocol::event::EventBundle;
+use elements_protocol::signal::{Action, Signal, SignalBatch};
+
+const CLIENTS: usize = 64;
+const PARTICIPANTS: usize = 6000;
+
+fn during() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339("2027-03-10T09:30:00+01:00").expect("t").to_utc()
+}
+
+fn event() -> EventBundle {
+    let mut b: EventBundle = serde_json::from_str(elements_backend::DEMO_EVENT_JSON).expect("demo");
+    // Every poll open at once, so each participant has three votes to cast.
+    let (open, close) = (b.polls[0].opens_at, b.polls[0].closes_at);
+    for p in &mut b.polls {
+        p.opens_at = open;
+        p.closes_at = close;
+    }
+    b
+}
+
+struct Figures {
+    requests: usize,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+}
+
+impl Figures {
+    fn print(&self, what: &str) {
+        let mut l = self.latencies.clone();
+        l.sort();
+        let at = |q: f64| l[((l.len() as f64 * q) as usize).min(l.len() - 1)].as_secs_f64() * 1e3;
+        println!(
+            "{what}: {} requests from {CLIENTS} concurrent clients in {:.2} s = {:.0}/s; latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            self.requests,
+            self.elapsed.as_secs_f64(),
+            self.requests as f64 / self.elapsed.as_secs_f64(),
+            at(0.5),
+            at(0.99),
+            at(1.0)
+        );
+    }
+}
+
+/// Runs `jobs` through `CLIENTS` concurrent workers; each job is one POST of `body` with `token`.
+async fn load(url: String, jobs: Vec<(String, Vec<u8>)>) -> Figures {
+    let http = reqwest::Client::builder().pool_max_idle_per_host(CLIENTS).build().expect("client");
+    let jobs = Arc::new(std::sync::Mutex::new(jobs));
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..CLIENTS {
+        let (http, url, jobs) = (http.clone(), url.clone(), jobs.clone());
+        workers.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            loop {
+                let Some((token, body)) = jobs.lock().expect("jobs").pop() else { return latencies };
+                let t = Instant::now();
+                let resp = http
+                    .post(&url)
+                    .bearer_auth(token)
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                    .expect("POST");
+                assert!(resp.status().is_success(), "{}", resp.status());
+                resp.bytes().await.expect("body");
+                latencies.push(t.elapsed());
+            }
+        }));
+    }
+    let mut latencies = Vec::new();
+    for w in workers {
+        latencies.extend(w.await.expect("worker"));
+    }
+    Figures { requests: latencies.len(), elapsed: started.elapsed(), latencies }
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        // The reference backend, on disk.
+        let dir = tempfile::tempdir().expect("dir");
+        let store = Arc::new(SqliteStore::open(&dir.path().join("backend.sqlite3")).expect("store"));
+        let ev = event();
+        store.replace_event(&ev).expect("load");
+        store.add_code("BENCH", Role::Attendee, false).expect("code");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let router = elements_backend::http::router_with(store.clone(), Config { clock: Some(during()) });
+        tokio::spawn(async move { axum::serve(listener, router).await });
+
+        // Participants (not timed): one token each.
+        let http = reqwest::Client::new();
+        let mut tokens = Vec::new();
+        for i in 0..PARTICIPANTS {
+            let answer: RedeemResponse = http
+                .post(format!("http://{addr}/v1/auth/redeem"))
+                .json(&RedeemRequest { code: "BENCH".into(), client_id: format!("device-{i}"), display_name: None })
+                .send()
+                .await
+                .expect("redeem")
+                .json()
+                .await
+                .expect("token");
+            tokens.push(answer.token);
+        }
+        let at = during().fixed_offset();
+        let mut jobs = Vec::new();
+        for (i, token) in tokens.iter().enumerate() {
+            let poll = &ev.polls[i % ev.polls.len()];
+            let option = &poll.options[i % poll.options.len()];
+            let signal = Signal {
+                id: format!("device-{i}-1"),
+                client_id: format!("device-{i}"),
+                seq: 1,
+                schema_version: 1,
+                created_at: at,
+                action: Action::Vote { poll_id: poll.id.clone(), option_id: option.id.clone() },
+            };
+            jobs.push((token.clone(), serde_json::to_vec(&SignalBatch { signals: vec![signal] }).expect("json")));
+        }
+        let intake = load(format!("http://{addr}/v1/signals"), jobs).await;
+        intake.print("signal intake (1 vote per request, SQLite WAL, tally + change log updated)");
+        let counted: u64 = store
+            .changes(elements_protocol::event::ElementKind::Voting, 0, 100)
+            .expect("feed")
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                elements_protocol::sync::Change::Upsert { entity: elements_protocol::sync::Entity::PollResult(r) } => {
+                    Some(r.total)
+                }
+                _ => None,
+            })
+            .sum();
+        println!("votes counted by the backend: {counted} of {PARTICIPANTS}");
+
+        // The same load against a hello-world.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let hello_addr = listener.local_addr().expect("addr");
+        let hello = axum::Router::new().route("/hello", post(|| async { "ok" }));
+        tokio::spawn(async move { axum::serve(listener, hello).await });
+        let jobs = (0..PARTICIPANTS).map(|_| ("x".to_string(), b"{}".to_vec())).collect();
+        let baseline = load(format!("http://{hello_addr}/hello"), jobs).await;
+        baseline.print("axum hello-world (same generator)");
+        println!(
+            "intake / hello-world throughput: {:.2}",
+            (intake.requests as f64 / intake.elapsed.as_secs_f64())
+                / (baseline.requests as f64 / baseline.elapsed.as_secs_f64())
+        );
+    });
+}
