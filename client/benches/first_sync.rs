@@ -111,6 +111,47 @@ fn main() {
     let wire = Arc::new(AtomicU64::new(0));
     let url = counting_relay(backend_addr, wire.clone());
 
+    // Where the time goes: the same pages fetched and decoded, without storing them.
+    let http = reqwest::blocking::Client::new();
+    let token: elements_protocol::auth::RedeemResponse = http
+        .post(format!("{url}/v1/auth/redeem"))
+        .json(&serde_json::json!({"code": "BENCH", "client_id": "bench"}))
+        .send()
+        .and_then(|r| r.json())
+        .expect("redeem");
+    let t = Instant::now();
+    let mut fetch_only = 0;
+    let mut decode = Duration::ZERO;
+    for e in ["agenda", "map", "voting", "quests", "people"] {
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut q = vec![("limit", "2000".to_string())];
+            if let Some(c) = &cursor {
+                q.push(("cursor", c.clone()));
+            }
+            let bytes = http
+                .get(format!("{url}/v1/elements/{e}/changes"))
+                .query(&q)
+                .bearer_auth(&token.token)
+                .send()
+                .and_then(|r| r.bytes())
+                .expect("page");
+            let d = Instant::now();
+            let page: elements_protocol::sync::ChangesPage = serde_json::from_slice(&bytes).expect("page json");
+            decode += d.elapsed();
+            fetch_only += page.changes.len();
+            cursor = Some(page.cursor);
+            if !page.more {
+                break;
+            }
+        }
+    }
+    println!(
+        "fetch + decode only (nothing stored): {fetch_only} entities in {:.0} ms, of which client JSON decoding {:.0} ms",
+        t.elapsed().as_secs_f64() * 1e3,
+        decode.as_secs_f64() * 1e3
+    );
+
     for run in 1..=3 {
         let cache_dir = tempfile::tempdir().expect("temp dir");
         let cache = Mutex::new(Cache::open(&cache_dir.path().join("cache.sqlite3")).expect("cache").cache);

@@ -174,6 +174,10 @@ pub struct PullReport {
 }
 
 /// Pages through one Element's feed until the backend has nothing more (bounded).
+///
+/// Pipelined: while one page is being applied, the next is already on its way (each page
+/// names the cursor for the next, so fetching need not wait for storing). A page and its cursor
+/// are still stored together, in order; a failure stops both sides and keeps what was applied.
 pub fn pull(
     cache: &Mutex<Cache>,
     remote: &Remote,
@@ -181,50 +185,111 @@ pub fn pull(
     page_size: u32,
 ) -> Result<PullReport, SyncError> {
     let mut report = PullReport::default();
-    let path = format!("/v1/elements/{}/changes", element.as_str());
-    for _ in 0..100_000 {
-        let (cursor, etag) = lock(cache).sync_position(element)?;
-        let mut query = vec![("limit", page_size.to_string())];
-        if let Some(c) = &cursor {
-            query.push(("cursor", c.clone()));
-        }
-        let etag = etag.filter(|_| cursor.is_some());
-        match authed(cache, remote, |token| remote.get::<ChangesPage>(&path, &query, etag.as_deref(), token)) {
-            Ok(Fetched::NotModified) => {
-                lock(cache).mark_fresh(element)?;
-                report.not_modified = true;
-                return Ok(report);
-            }
-            Ok(Fetched::Fresh(page, new_etag)) => {
-                if page.element != element {
-                    return Err(SyncError::Garbled {
-                        url: format!("{}{path}", remote.base()),
-                        detail: format!("asked for {element:?}, got {:?}", page.element),
-                    });
-                }
-                lock(cache).apply_page(element, remote.base(), &page.changes, &page.cursor, new_etag.as_deref())?;
-                report.pages += 1;
-                report.changes += page.changes.len();
-                if remote.trace {
-                    eprintln!(
-                        "elements: sync: {} page {} applied ({} changes)",
-                        element.as_str(),
-                        report.pages,
-                        page.changes.len()
-                    );
-                }
-                if !page.more {
-                    return Ok(report);
-                }
-            }
+    loop {
+        match pull_pipelined(cache, remote, element, page_size, &mut report) {
             Err(SyncError::Rejected { code: Some(WireErrorCode::StartOver), .. }) if !report.started_over => {
                 lock(cache).reset_element(element)?;
                 report.started_over = true;
             }
-            Err(e) => return Err(e),
+            other => return other.map(|()| report),
         }
     }
-    Err(SyncError::Garbled { url: format!("{}{path}", remote.base()), detail: "the feed never ended".into() })
+}
+
+/// The token to send to this backend now (redeeming the stored code if there is no token
+/// yet), and whether there is a code to redeem again on a 401.
+fn current_token(cache: &Mutex<Cache>, remote: &Remote) -> Result<(Option<String>, bool), SyncError> {
+    let credential = lock(cache).credential(remote.base())?;
+    match credential {
+        None => Ok((None, false)),
+        Some(c) => match c.token {
+            Some(t) => Ok((Some(t), true)),
+            None => Ok((redeem(cache, remote)?, true)),
+        },
+    }
+}
+
+fn pull_pipelined(
+    cache: &Mutex<Cache>,
+    remote: &Remote,
+    element: ElementKind,
+    page_size: u32,
+    report: &mut PullReport,
+) -> Result<(), SyncError> {
+    let path = format!("/v1/elements/{}/changes", element.as_str());
+    let (cursor, etag) = lock(cache).sync_position(element)?;
+    let etag = etag.filter(|_| cursor.is_some());
+    let (mut token, has_code) = current_token(cache, remote)?;
+    std::thread::scope(|scope| {
+        // Two pages in flight at most: memory stays bounded on a large first sync.
+        let (pages, arriving) = std::sync::mpsc::sync_channel::<Result<Fetched<ChangesPage>, SyncError>>(2);
+        let path = &path;
+        scope.spawn(move || {
+            let mut cursor = cursor;
+            let mut etag = etag;
+            for _ in 0..100_000 {
+                let mut query = vec![("limit", page_size.to_string())];
+                if let Some(c) = &cursor {
+                    query.push(("cursor", c.clone()));
+                }
+                let mut fetched = remote.get::<ChangesPage>(path, &query, etag.as_deref(), token.as_deref());
+                if fetched.as_ref().err().is_some_and(SyncError::is_unauthorized) && has_code {
+                    // The backend forgot the token: redeem the code again, once.
+                    fetched = (|| {
+                        lock(cache).drop_token(remote.base())?;
+                        token = redeem(cache, remote)?;
+                        remote.get::<ChangesPage>(path, &query, etag.as_deref(), token.as_deref())
+                    })();
+                }
+                let next = match &fetched {
+                    Ok(Fetched::Fresh(page, _)) if page.more => Some(page.cursor.clone()),
+                    _ => None,
+                };
+                if pages.send(fetched).is_err() {
+                    return;
+                }
+                match next {
+                    Some(c) => {
+                        cursor = Some(c);
+                        etag = None;
+                    }
+                    None => return,
+                }
+            }
+        });
+        for fetched in arriving {
+            match fetched? {
+                Fetched::NotModified => {
+                    lock(cache).mark_fresh(element)?;
+                    report.not_modified = true;
+                    return Ok(());
+                }
+                Fetched::Fresh(page, new_etag) => {
+                    if page.element != element {
+                        return Err(SyncError::Garbled {
+                            url: format!("{}{path}", remote.base()),
+                            detail: format!("asked for {element:?}, got {:?}", page.element),
+                        });
+                    }
+                    lock(cache).apply_page(element, remote.base(), &page.changes, &page.cursor, new_etag.as_deref())?;
+                    report.pages += 1;
+                    report.changes += page.changes.len();
+                    if remote.trace {
+                        eprintln!(
+                            "elements: sync: {} page {} applied ({} changes)",
+                            element.as_str(),
+                            report.pages,
+                            page.changes.len()
+                        );
+                    }
+                    if !page.more {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        Err(SyncError::Garbled { url: format!("{}{path}", remote.base()), detail: "the feed never ended".into() })
+    })
 }
 
 impl SyncError {

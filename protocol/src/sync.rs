@@ -179,13 +179,49 @@ impl Entity {
 /// One entry of a changes feed.
 // Entities are read once and stored; boxing the large variant would buy nothing here.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Change {
     /// Create or replace the entity.
     Upsert { entity: Entity },
     /// The entity is gone (a cancelled session, a removed booth).
     Delete { kind: EntityKind, id: String },
+}
+
+// Decoded field by field rather than with serde's internally-tagged enum support, which
+// buffers every entry into an intermediate tree first: a first sync decodes tens of thousands.
+// Same wire shape as the derived Serialize above.
+impl<'de> Deserialize<'de> for Change {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        #[derive(Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        enum Op {
+            Upsert,
+            Delete,
+        }
+        #[derive(Deserialize)]
+        struct Fields {
+            op: Op,
+            #[serde(default)]
+            entity: Option<Entity>,
+            #[serde(default)]
+            kind: Option<EntityKind>,
+            #[serde(default)]
+            id: Option<String>,
+        }
+        let f = Fields::deserialize(deserializer)?;
+        match f.op {
+            Op::Upsert => {
+                f.entity.map(|entity| Change::Upsert { entity }).ok_or_else(|| D::Error::missing_field("entity"))
+            }
+            Op::Delete => match (f.kind, f.id) {
+                (Some(kind), Some(id)) => Ok(Change::Delete { kind, id }),
+                (None, _) => Err(D::Error::missing_field("kind")),
+                (_, None) => Err(D::Error::missing_field("id")),
+            },
+        }
+    }
 }
 
 /// `GET /v1/elements/{element}/changes?cursor=…&limit=…`
@@ -227,4 +263,22 @@ pub enum WireErrorCode {
     NoEvent,
     /// 500
     Internal,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_decode_in_any_field_order_and_name_what_is_missing() {
+        let up = r##"{"entity":{"kind":"track","body":{"id":"t1","name":"Cloud","color":"#0af"}},"op":"upsert"}"##;
+        let Change::Upsert { entity } = serde_json::from_str::<Change>(up).expect("upsert") else { panic!("upsert") };
+        assert_eq!(entity.id(), "t1");
+        let del: Change = serde_json::from_str(r#"{"op":"delete","kind":"session","id":"s9"}"#).expect("delete");
+        assert_eq!(del, Change::Delete { kind: EntityKind::Session, id: "s9".into() });
+        assert_eq!(serde_json::to_string(&del).expect("encode"), r#"{"op":"delete","kind":"session","id":"s9"}"#);
+        let err = serde_json::from_str::<Change>(r#"{"op":"delete","id":"s9"}"#).expect_err("no kind");
+        assert!(err.to_string().contains("kind"), "{err}");
+        assert!(serde_json::from_str::<Change>(r#"{"op":"rename"}"#).is_err());
+    }
 }
