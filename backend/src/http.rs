@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use elements_protocol::auth::{AnnouncementRequest, RedeemRequest, Role};
 use elements_protocol::event::ElementKind;
 use elements_protocol::signal::{SignalBatch, SignalResults, MAX_BATCH};
-use elements_protocol::sync::{ChangesPage, Entity, ManifestResponse, WireError, WireErrorCode, PROTOCOL_VERSION};
+use elements_protocol::sync::{Entity, ManifestResponse, WireError, WireErrorCode, PROTOCOL_VERSION};
 use serde::Deserialize;
 use tokio::sync::broadcast;
 
@@ -56,6 +56,66 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     live: broadcast::Sender<Entity>,
     config: Config,
+    pages: Arc<PageCache>,
+}
+
+/// Feed pages as sent, gzipped once. When doors open, thousands of devices make the same first
+/// sync (no cursor, same head): the backend reads and compresses each page once, not once per
+/// device. Keyed by the feed's head, so a change to the feed never serves a stale page.
+#[derive(Default)]
+struct PageCache {
+    pages: std::sync::Mutex<std::collections::HashMap<PageKey, Arc<CachedPage>>>,
+}
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct PageKey {
+    element: ElementKind,
+    after: i64,
+    limit: u32,
+    head: i64,
+}
+
+struct CachedPage {
+    json: Bytes,
+    gzip: Bytes,
+    more: bool,
+}
+
+impl PageCache {
+    /// Bounded: beyond this many pages the cache starts over (old heads are dead weight anyway).
+    const MOST: usize = 512;
+
+    fn get(&self, key: &PageKey) -> Option<Arc<CachedPage>> {
+        self.pages.lock().unwrap_or_else(|p| p.into_inner()).get(key).cloned()
+    }
+
+    fn put(&self, key: PageKey, page: Arc<CachedPage>) {
+        let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
+        if pages.len() >= Self::MOST {
+            pages.clear();
+        }
+        pages.insert(key, page);
+    }
+}
+
+fn gzip(bytes: &[u8]) -> Bytes {
+    use std::io::Write;
+    let mut encoder =
+        flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 6), flate2::Compression::default());
+    // Writing to a Vec cannot fail.
+    let _ = encoder.write_all(bytes);
+    Bytes::from(encoder.finish().unwrap_or_default())
+}
+
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).any(|v| {
+        v.split(',').any(|part| {
+            let mut it = part.split(';');
+            let name = it.next().unwrap_or("").trim();
+            let refused = it.any(|q| q.trim().replace(' ', "") == "q=0");
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        })
+    })
 }
 
 impl AppState {
@@ -81,7 +141,7 @@ pub fn router_with(store: Arc<dyn Store>, config: Config) -> Router {
         .route("/v1/live", get(live_stream))
         .fallback(|| async { error(StatusCode::NOT_FOUND, WireErrorCode::NotFound, "no such route in protocol v1") })
         .layer(tower_http::compression::CompressionLayer::new())
-        .with_state(AppState { store, live, config })
+        .with_state(AppState { store, live, config, pages: Arc::new(PageCache::default()) })
 }
 
 /// The caller behind the request's bearer token, if its role may call `method path`.
@@ -389,16 +449,52 @@ async fn changes(
             return r;
         }
     }
-    let store = state.store.clone();
-    let page = match blocking(move || store.changes(element, after, limit)).await {
-        Ok(p) => p,
-        Err(r) => return r,
+    let key = PageKey { element, after, limit, head };
+    let page = match state.pages.get(&key) {
+        Some(p) => p,
+        None => {
+            let store = state.store.clone();
+            let built = blocking(move || {
+                let page = store.changes_json(element, after, limit)?;
+                // A ChangesPage, field for field, with the stored entities spliced in as they
+                // are: a first sync of a large event would otherwise decode and re-encode every
+                // entity here. (tests/http.rs decodes these pages as `ChangesPage`.)
+                let json = format!(
+                    r#"{{"element":{},"changes":{},"cursor":{},"more":{}}}"#,
+                    serde_json::to_string(&element).unwrap_or_default(),
+                    page.changes,
+                    serde_json::to_string(&format!("{epoch}:{}", page.last_seq)).unwrap_or_default(),
+                    page.more
+                );
+                let gzip = gzip(json.as_bytes());
+                Ok(Arc::new(CachedPage { json: Bytes::from(json), gzip, more: page.more }))
+            })
+            .await;
+            match built {
+                Ok(p) => {
+                    state.pages.put(key, p.clone());
+                    p
+                }
+                Err(r) => return r,
+            }
+        }
     };
-    let more = page.more;
-    let body = ChangesPage { element, changes: page.changes, cursor: format!("{epoch}:{}", page.last_seq), more };
-    let response = Json(body).into_response();
-    if more {
-        return response;
+    let mut response = if accepts_gzip(&headers) {
+        // Already compressed: the compression layer leaves responses with an encoding alone.
+        (
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CONTENT_ENCODING, "gzip"),
+                (header::VARY, "accept-encoding"),
+            ],
+            page.gzip.clone(),
+        )
+            .into_response()
+    } else {
+        ([(header::CONTENT_TYPE, "application/json")], page.json.clone()).into_response()
+    };
+    if !page.more {
+        response = with_etag(response, &at_head);
     }
-    with_etag(response, &at_head)
+    response
 }

@@ -160,3 +160,19 @@ async fn a_published_schedule_imported_is_served() {
         client.get(format!("{}/v1/manifest", s.base)).send().await.expect("GET").json().await.expect("json");
     assert_eq!(manifest.manifest.name, "31. Chaos Communication Congress");
 }
+
+#[tokio::test]
+async fn spliced_pages_carry_exactly_the_stored_changes_tombstones_included() {
+    let s = start().await;
+    let mut edited = demo();
+    edited.sessions.truncate(50);
+    edited.people.truncate(10);
+    s.store.replace_event(&edited).expect("edit");
+    for element in ElementKind::ALL {
+        let expected = s.store.changes(element, 0, 2000).expect("stored changes").changes;
+        let (served, _) = pull(&s.client(), &s.base, element.as_str(), None, 2000).await;
+        assert_eq!(served, expected, "{element:?}");
+    }
+    let (people, _) = pull(&s.client(), &s.base, "people", None, 2000).await;
+    assert!(people.iter().any(|c| matches!(c, Change::Delete { kind: EntityKind::Profile, .. })));
+}

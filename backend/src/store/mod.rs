@@ -46,6 +46,14 @@ pub struct FeedPage {
     pub more: bool,
 }
 
+/// A page whose `changes` are JSON text (see [`Store::changes_json`]).
+#[derive(Debug, Clone)]
+pub struct FeedPageJson {
+    pub changes: String,
+    pub last_seq: i64,
+    pub more: bool,
+}
+
 pub trait Store: Send + Sync {
     /// Replaces the event with `bundle` in one transaction, logging only what differs.
     fn replace_event(&self, bundle: &EventBundle) -> Result<ImportSummary, StoreError>;
@@ -55,6 +63,13 @@ pub trait Store: Send + Sync {
     /// The newest log position of `element`'s feed (0 when empty).
     fn head(&self, element: ElementKind) -> Result<i64, StoreError>;
     fn changes(&self, element: ElementKind, after: i64, limit: u32) -> Result<FeedPage, StoreError>;
+    /// The same page as [`Store::changes`], already encoded: the `changes` array of a
+    /// `ChangesPage` as JSON text. Stores that keep entities as JSON splice them in without
+    /// decoding; the default encodes [`Store::changes`].
+    fn changes_json(&self, element: ElementKind, after: i64, limit: u32) -> Result<FeedPageJson, StoreError> {
+        let page = self.changes(element, after, limit)?;
+        Ok(FeedPageJson { changes: encode(&page.changes)?, last_seq: page.last_seq, more: page.more })
+    }
 
     /// Adds a code that can be redeemed for a token of `role`. A personal code (a ticket) always
     /// yields the same participant; a shared one (an event's join QR) one participant per device.
@@ -299,6 +314,52 @@ impl Store for SqliteStore {
             changes.push(change);
         }
         Ok(FeedPage { changes, last_seq, more })
+    }
+
+    fn changes_json(&self, element: ElementKind, after: i64, limit: u32) -> Result<FeedPageJson, StoreError> {
+        let conn = self.lock();
+        let mut st = conn.prepare_cached(
+            "SELECT seq, kind, id, op, body FROM change_log WHERE element = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        )?;
+        let mut rows = st.query(params![element_name(element), after, i64::from(limit) + 1])?;
+        let mut out = String::with_capacity(64 * 1024);
+        out.push('[');
+        let (mut n, mut last_seq, mut more) = (0u32, after, false);
+        while let Some(row) = rows.next()? {
+            if n == limit {
+                more = true;
+                break;
+            }
+            let seq: i64 = row.get(0)?;
+            let kind: String = row.get(1)?;
+            let op: String = row.get(3)?;
+            if n > 0 {
+                out.push(',');
+            }
+            // The stored body is exactly the protocol's Entity JSON, written by `encode`.
+            match (op.as_str(), row.get_ref(4)?.as_str_or_null().map_err(rusqlite::Error::from)?) {
+                ("upsert", Some(body)) => {
+                    out.push_str(r#"{"op":"upsert","entity":"#);
+                    out.push_str(body);
+                    out.push('}');
+                }
+                ("delete", _) => {
+                    let id: String = row.get(2)?;
+                    out.push_str(r#"{"op":"delete","kind":"#);
+                    out.push_str(&encode(&kind_from(&kind)?)?);
+                    out.push_str(r#","id":"#);
+                    out.push_str(&encode(&id)?);
+                    out.push('}');
+                }
+                (other, _) => {
+                    return Err(StoreError::Damaged { what: format!("change {seq}"), detail: other.to_string() })
+                }
+            }
+            last_seq = seq;
+            n += 1;
+        }
+        out.push(']');
+        Ok(FeedPageJson { changes: out, last_seq, more })
     }
 
     fn add_code(&self, code: &str, role: Role, personal: bool) -> Result<(), StoreError> {
