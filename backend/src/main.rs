@@ -14,7 +14,8 @@ use elements_protocol::event::EventBundle;
 
 const USAGE: &str = "usage: elements-backend serve [--db FILE] [--listen 127.0.0.1:8480] [--clock RFC3339-TIME]
        elements-backend import SCHEDULE-FILE [--db FILE]
-       elements-backend code CODE --role attendee|staff|kiosk [--personal] [--db FILE]";
+       elements-backend code CODE --role attendee|staff|kiosk [--personal] [--db FILE]
+       elements-backend qr-codes --out DIR [--url BASE-URL] [--code JOIN-CODE] [--db FILE]";
 
 /// Access codes a fresh demo backend accepts, so the demo can be joined without setup.
 const DEMO_CODES: &[(&str, Role, bool)] =
@@ -37,6 +38,9 @@ fn run() -> Result<(), String> {
     let mut config = elements_backend::http::Config::default();
     let mut role = None;
     let mut personal = false;
+    let mut out = None;
+    let mut url = None;
+    let mut join_code = None;
     let mut positional = Vec::new();
     if let Ok(t) = std::env::var("ELEMENTS_CLOCK") {
         if !t.trim().is_empty() {
@@ -59,6 +63,9 @@ fn run() -> Result<(), String> {
                 );
             }
             "--personal" => personal = true,
+            "--out" => out = Some(it.next().map(PathBuf::from).ok_or("--out needs a folder")?),
+            "--url" => url = Some(it.next().cloned().ok_or("--url needs the backend's public address")?),
+            "--code" => join_code = Some(it.next().cloned().ok_or("--code needs a join code")?),
             "-h" | "--help" => return Err(USAGE.into()),
             _ => positional.push(a.clone()),
         }
@@ -67,6 +74,12 @@ fn run() -> Result<(), String> {
     match positional.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["serve"] => serve(Arc::new(store), &listen, config),
         ["import", file] => import(&store, file),
+        ["qr-codes"] => qr_codes(
+            &store,
+            &out.ok_or("qr-codes needs --out DIR")?,
+            url.as_deref().unwrap_or("http://127.0.0.1:8480"),
+            join_code.as_deref().unwrap_or("DEMO-ATTENDEE"),
+        ),
         ["code", code] => {
             let role = role.ok_or("code needs --role attendee|staff|kiosk")?;
             store.add_code(code, role, personal).map_err(|e| e.to_string())?;
@@ -111,6 +124,50 @@ fn import(store: &SqliteStore, file: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Writes the event's join QR code and every checkpoint's signed QR code as SVG files, and
+/// prints the links they carry. Makes the QR key on first use.
+fn qr_codes(store: &SqliteStore, out: &std::path::Path, url: &str, join_code: &str) -> Result<(), String> {
+    use elements_protocol::sync::Entity;
+    use std::io::Write;
+    let secret = store.qr_secret().map_err(|e| e.to_string())?;
+    let manifest = store.manifest().map_err(|e| e.to_string())?.ok_or("no event is loaded; run `import` first")?;
+    std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let write = |name: &str, link: &str| -> Result<(), String> {
+        let code = qrcode::QrCode::new(link.as_bytes()).map_err(|e| format!("{name}: {e}"))?;
+        let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(240, 240).build();
+        let path = out.join(format!("{name}.svg"));
+        std::fs::write(&path, svg).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        // Not println!: a closed pipe (`| head`) must not abort the remaining files.
+        let _ = writeln!(std::io::stdout(), "{}  {link}", path.display());
+        Ok(())
+    };
+    let encode = |s: &str| -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    write("join", &format!("elements://join?url={}&code={}", encode(url), encode(join_code)))?;
+    let quests = store.changes(elements_protocol::event::ElementKind::Quests, 0, 2000).map_err(|e| e.to_string())?;
+    for change in quests.changes {
+        let elements_protocol::sync::Change::Upsert { entity: Entity::Quest(q) } = change else { continue };
+        for cp in &q.checkpoints {
+            let message = elements_protocol::signal::checkpoint_message(&manifest.id, &q.id, &cp.id);
+            let sig = elements_domain::qr::sign(&secret, &message);
+            let link = format!(
+                "elements://checkpoint?event={}&quest={}&checkpoint={}&sig={sig}",
+                encode(&manifest.id),
+                encode(&q.id),
+                encode(&cp.id)
+            );
+            write(&format!("checkpoint-{}-{}", q.id, cp.id), &link)?;
+        }
+    }
+    Ok(())
+}
+
 fn parse_time(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
     chrono::DateTime::parse_from_rfc3339(text.trim())
         .map(|t| t.with_timezone(&chrono::Utc))
@@ -124,6 +181,8 @@ fn serve(store: Arc<SqliteStore>, listen: &str, config: elements_backend::http::
         for (code, role, personal) in DEMO_CODES {
             store.add_code(code, *role, *personal).map_err(|e| e.to_string())?;
         }
+        // The demo's checkpoint codes are signed: `qr-codes` prints them.
+        store.qr_secret().map_err(|e| e.to_string())?;
         let codes: Vec<String> = DEMO_CODES.iter().map(|(c, r, _)| format!("{c} ({})", r.as_str())).collect();
         eprintln!("elements-backend: empty database: loaded the bundled demo event; access codes {}", codes.join(", "));
     }

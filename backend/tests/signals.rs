@@ -97,12 +97,20 @@ async fn each_signal_gets_its_own_answer_with_a_stable_reason() {
             signal(
                 "r-4",
                 4,
-                Action::CheckpointScan { quest_id: "quest-explorer".into(), checkpoint_id: "cp-explorer-1".into() },
+                Action::CheckpointScan {
+                    quest_id: "quest-explorer".into(),
+                    checkpoint_id: "cp-explorer-1".into(),
+                    proof: None,
+                },
             ),
             signal(
                 "r-5",
                 5,
-                Action::CheckpointScan { quest_id: "quest-explorer".into(), checkpoint_id: "cp-explorer-1".into() },
+                Action::CheckpointScan {
+                    quest_id: "quest-explorer".into(),
+                    checkpoint_id: "cp-explorer-1".into(),
+                    proof: None,
+                },
             ),
             signal("r-6", 6, Action::CheckIn { session_id: "s1-001".into() }),
             signal("", 7, Action::CheckIn { session_id: "s1-001".into() }),
@@ -203,6 +211,35 @@ async fn tokens_and_roles_guard_every_route_that_needs_them() {
     let (changes, _) = pull(&s.client(), &s.base, "agenda", None, 500).await;
     assert!(changes.iter().any(|c| matches!(c,
         Change::Upsert { entity: Entity::Announcement(a) } if a.text == "Keynote moves to the Main Hall")));
+}
+
+#[tokio::test]
+async fn with_a_qr_key_only_signed_checkpoint_codes_count() {
+    let s = start().await;
+    let secret = s.store.qr_secret().expect("make the key");
+    let manifest = s.store.manifest().expect("read").expect("manifest");
+    let key = manifest.qr_public_key.clone().expect("the manifest publishes the key");
+    assert_eq!(key, elements_domain::qr::public_key_hex(&secret));
+    let scan = |cp: &str, proof: Option<String>| Action::CheckpointScan {
+        quest_id: "quest-explorer".into(),
+        checkpoint_id: cp.into(),
+        proof,
+    };
+    let sign = |cp: &str| {
+        let message = elements_protocol::signal::checkpoint_message(&manifest.id, "quest-explorer", cp);
+        Some(elements_domain::qr::sign(&secret, &message))
+    };
+    let outcomes = push(
+        &s,
+        vec![
+            signal("q-1", 1, scan("cp-explorer-1", None)),
+            signal("q-2", 2, scan("cp-explorer-1", sign("cp-explorer-2"))),
+            signal("q-3", 3, scan("cp-explorer-1", sign("cp-explorer-1"))),
+        ],
+    )
+    .await;
+    let reasons: Vec<Option<Reason>> = outcomes.iter().map(rejected).collect();
+    assert_eq!(reasons, vec![Some(Reason::BadSignature), Some(Reason::BadSignature), None]);
 }
 
 #[tokio::test]

@@ -193,5 +193,4 @@ fn main() {
         t.elapsed().as_secs_f64() * 1e3,
         decode.as_secs_f64() * 1e3
     );
-
 }

@@ -565,6 +565,10 @@ impl EventFacts for CacheFacts<'_> {
     fn exists(&self, kind: EntityKind, id: &str) -> bool {
         self.0.exists(kind, id).unwrap_or(false)
     }
+    fn qr_key(&self) -> Option<(String, String)> {
+        let manifest = self.0.loaded_event().ok()??.manifest;
+        manifest.qr_public_key.map(|key| (manifest.id, key))
+    }
 }
 
 fn no_event() -> ApiError {

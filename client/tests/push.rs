@@ -219,7 +219,7 @@ fn random_action(rng: &mut Rng, event: &EventBundle) -> Action {
         1 => {
             let quest = &event.quests[rng.below(event.quests.len() as u64) as usize];
             let cp = &quest.checkpoints[rng.below(quest.checkpoints.len() as u64) as usize];
-            Action::CheckpointScan { quest_id: quest.id.clone(), checkpoint_id: cp.id.clone() }
+            Action::CheckpointScan { quest_id: quest.id.clone(), checkpoint_id: cp.id.clone(), proof: None }
         }
         _ => {
             let s = &event.sessions[rng.below(10) as usize];

@@ -5,6 +5,7 @@
 //! instant answers; a backend can run the very same code as the authority.
 
 pub mod agenda;
+pub mod qr;
 pub mod scenario;
 pub mod validate;
 

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use elements_protocol::event::{Poll, Quest};
-use elements_protocol::signal::{Action, Effect, Outcome, Reason, Signal, SIGNAL_SCHEMA_VERSION};
+use elements_protocol::signal::{checkpoint_message, Action, Effect, Outcome, Reason, Signal, SIGNAL_SCHEMA_VERSION};
 use elements_protocol::sync::EntityKind;
 
 /// What the rules need to know about the event.
@@ -19,6 +19,11 @@ pub trait EventFacts {
     fn quest(&self, id: &str) -> Option<Quest>;
     /// Whether a session, point of interest or profile with this id exists.
     fn exists(&self, kind: EntityKind, id: &str) -> bool;
+    /// The event's id and the public key (hex) its checkpoint QR codes are signed with, if it
+    /// signs them.
+    fn qr_key(&self) -> Option<(String, String)> {
+        None
+    }
 }
 
 /// Everything one participant has had accepted so far. Built by folding accepted signals
@@ -48,8 +53,11 @@ pub fn check_envelope(signal: &Signal) -> Result<(), (Reason, String)> {
         let mut f = vec![("id", signal.id.as_str()), ("client_id", signal.client_id.as_str())];
         match &signal.action {
             Action::Vote { poll_id, option_id } => f.extend([("poll_id", poll_id.as_str()), ("option_id", option_id)]),
-            Action::CheckpointScan { quest_id, checkpoint_id } => {
-                f.extend([("quest_id", quest_id.as_str()), ("checkpoint_id", checkpoint_id)])
+            Action::CheckpointScan { quest_id, checkpoint_id, proof } => {
+                f.extend([("quest_id", quest_id.as_str()), ("checkpoint_id", checkpoint_id)]);
+                if let Some(p) = proof {
+                    f.push(("proof", p));
+                }
             }
             Action::CheckIn { session_id } => f.push(("session_id", session_id)),
             Action::BoothVisit { poi_id } => f.push(("poi_id", poi_id)),
@@ -72,6 +80,16 @@ fn reject(reason: Reason, message: impl Into<String>) -> Outcome {
 /// Decides one action of a participant at `now`. On acceptance `state` takes the action in;
 /// on rejection it is left exactly as it was.
 pub fn decide(facts: &dyn EventFacts, state: &mut ParticipantState, action: &Action, now: DateTime<Utc>) -> Outcome {
+    decide_checked(facts, state, action, now, true)
+}
+
+fn decide_checked(
+    facts: &dyn EventFacts,
+    state: &mut ParticipantState,
+    action: &Action,
+    now: DateTime<Utc>,
+    verify: bool,
+) -> Outcome {
     match action {
         Action::Vote { poll_id, option_id } => {
             let Some(poll) = facts.poll(poll_id) else {
@@ -94,7 +112,7 @@ pub fn decide(facts: &dyn EventFacts, state: &mut ParticipantState, action: &Act
                 effects: vec![Effect::VoteCounted { poll_id: poll_id.clone(), option_id: option_id.clone() }],
             }
         }
-        Action::CheckpointScan { quest_id, checkpoint_id } => {
+        Action::CheckpointScan { quest_id, checkpoint_id, proof } => {
             let Some(quest) = facts.quest(quest_id) else {
                 return reject(Reason::UnknownTarget, format!("there is no quest \"{quest_id}\""));
             };
@@ -104,6 +122,18 @@ pub fn decide(facts: &dyn EventFacts, state: &mut ParticipantState, action: &Act
                     format!("quest \"{quest_id}\" has no checkpoint \"{checkpoint_id}\""),
                 );
             };
+            if let (true, Some((event_id, key))) = (verify, facts.qr_key()) {
+                let message = checkpoint_message(&event_id, quest_id, checkpoint_id);
+                if !proof.as_deref().is_some_and(|p| crate::qr::verify(&key, &message, p)) {
+                    return reject(
+                        Reason::BadSignature,
+                        format!(
+                            "this code for \"{}\" is not signed by the event; scan the checkpoint's own QR code",
+                            checkpoint.name
+                        ),
+                    );
+                }
+            }
             let key = (quest_id.clone(), checkpoint_id.clone());
             if state.scanned.contains(&key) {
                 return reject(Reason::AlreadyDone, format!("you already found \"{}\"", checkpoint.name));
@@ -155,8 +185,10 @@ impl ParticipantState {
                 Action::Vote { poll_id, option_id } => {
                     state.votes.insert(poll_id.clone(), option_id.clone());
                 }
+                // Accepted once means accepted: signatures were checked then, and a later key
+                // rotation must not take points away.
                 other => {
-                    decide(facts, &mut state, other, DateTime::<Utc>::MIN_UTC);
+                    decide_checked(facts, &mut state, other, DateTime::<Utc>::MIN_UTC, false);
                 }
             }
         }
@@ -229,7 +261,7 @@ mod tests {
     fn checkpoints_add_points_and_unlock_a_reward_when_crossing_its_threshold() {
         let mut s = ParticipantState::default();
         let now = t("2027-03-10T09:30:00Z");
-        let scan = |c: &str| Action::CheckpointScan { quest_id: "q1".into(), checkpoint_id: c.into() };
+        let scan = |c: &str| Action::CheckpointScan { quest_id: "q1".into(), checkpoint_id: c.into(), proof: None };
         let first = decide(&Facts, &mut s, &scan("a"), now);
         assert_eq!(
             first,
@@ -254,5 +286,43 @@ mod tests {
             decide(&Facts, &mut s, &check_in, now),
             Outcome::Rejected { reason: Reason::UnknownTarget, .. }
         ));
+    }
+
+    struct Signed(String);
+    impl EventFacts for Signed {
+        fn poll(&self, id: &str) -> Option<Poll> {
+            Facts.poll(id)
+        }
+        fn quest(&self, id: &str) -> Option<Quest> {
+            Facts.quest(id)
+        }
+        fn exists(&self, kind: EntityKind, id: &str) -> bool {
+            Facts.exists(kind, id)
+        }
+        fn qr_key(&self) -> Option<(String, String)> {
+            Some(("ev".into(), self.0.clone()))
+        }
+    }
+
+    #[test]
+    fn with_a_qr_key_only_a_correctly_signed_checkpoint_code_counts() {
+        let secret = [7u8; 32];
+        let facts = Signed(crate::qr::public_key_hex(&secret));
+        let now = t("2027-03-10T09:30:00Z");
+        let scan = |cp: &str, proof: Option<String>| Action::CheckpointScan {
+            quest_id: "q1".into(),
+            checkpoint_id: cp.into(),
+            proof,
+        };
+        let mut s = ParticipantState::default();
+        let good = crate::qr::sign(&secret, &checkpoint_message("ev", "q1", "a"));
+        let for_b = crate::qr::sign(&secret, &checkpoint_message("ev", "q1", "b"));
+        let other_event = crate::qr::sign(&secret, &checkpoint_message("other", "q1", "a"));
+        let wrong_key = crate::qr::sign(&[8u8; 32], &checkpoint_message("ev", "q1", "a"));
+        for bad in [None, Some("zz".to_string()), Some(for_b), Some(other_event), Some(wrong_key)] {
+            let outcome = decide(&facts, &mut s, &scan("a", bad.clone()), now);
+            assert!(matches!(outcome, Outcome::Rejected { reason: Reason::BadSignature, .. }), "{bad:?}: {outcome:?}");
+        }
+        assert!(matches!(decide(&facts, &mut s, &scan("a", Some(good)), now), Outcome::Accepted { .. }));
     }
 }

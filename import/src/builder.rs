@@ -259,6 +259,7 @@ impl Builder {
         let bundle = EventBundle {
             format_version: FORMAT_VERSION,
             manifest: Manifest {
+                qr_public_key: None,
                 id: self.id,
                 name: self.name,
                 tagline: String::new(),

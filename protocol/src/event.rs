@@ -43,6 +43,10 @@ pub struct Manifest {
     pub branding: Branding,
     /// The Elements this event enables, in the order the app shows them.
     pub elements: Vec<ElementEntry>,
+    /// The Ed25519 public key (64 hex digits) that signs the event's checkpoint QR codes. When
+    /// present, a checkpoint scan counts only with a valid signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qr_public_key: Option<String>,
 }
 
 /// One programme day. A day may run past midnight, so sessions are assigned to the day whose

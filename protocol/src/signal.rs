@@ -39,8 +39,14 @@ pub struct Signal {
 pub enum Action {
     /// A vote in a poll. One vote per participant and poll.
     Vote { poll_id: String, option_id: String },
-    /// A quest checkpoint's QR code was scanned.
-    CheckpointScan { quest_id: String, checkpoint_id: String },
+    /// A quest checkpoint's QR code was scanned. `proof` is the code's signature (see
+    /// [`checkpoint_message`]), required when the event publishes a QR key.
+    CheckpointScan {
+        quest_id: String,
+        checkpoint_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        proof: Option<String>,
+    },
     /// The participant checked in to a session.
     CheckIn { session_id: String },
     /// The participant visited a booth or place.
@@ -60,6 +66,12 @@ impl Action {
             Action::ContactExchange { .. } => ElementKind::People,
         }
     }
+}
+
+/// What a checkpoint QR code's signature signs: the event, quest and checkpoint ids, so a code
+/// cannot be reused for another checkpoint or another event.
+pub fn checkpoint_message(event_id: &str, quest_id: &str, checkpoint_id: &str) -> String {
+    format!("elements/checkpoint/v1\n{event_id}\n{quest_id}\n{checkpoint_id}")
 }
 
 /// `POST /v1/signals`
@@ -138,6 +150,8 @@ pub enum Reason {
     UnsupportedSchema,
     /// A field is missing, empty or too long; the message names it.
     Malformed,
+    /// A checkpoint scan without a valid signature from the event's QR key.
+    BadSignature,
 }
 
 impl Reason {
@@ -151,6 +165,7 @@ impl Reason {
             Reason::NotAllowed => "not_allowed",
             Reason::UnsupportedSchema => "unsupported_schema",
             Reason::Malformed => "malformed",
+            Reason::BadSignature => "bad_signature",
         }
     }
 }

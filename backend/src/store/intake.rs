@@ -17,6 +17,8 @@ use super::{encode, log_upsert, next_revision, Caller, StoreError};
 /// The event's facts the rules need, held in memory between imports.
 #[derive(Debug, Default)]
 pub struct Facts {
+    /// The event's id and the public key its checkpoint codes are signed with, if any.
+    qr_key: Option<(String, String)>,
     polls: HashMap<String, Poll>,
     quests: HashMap<String, Quest>,
     ids: HashSet<(EntityKind, String)>,
@@ -25,6 +27,9 @@ pub struct Facts {
 impl Facts {
     pub fn load(conn: &Connection) -> Result<Facts, StoreError> {
         let mut facts = Facts::default();
+        if let Some(m) = super::stored_manifest(conn)? {
+            facts.qr_key = m.qr_public_key.map(|key| (m.id, key));
+        }
         let mut st = conn.prepare(
             "SELECT kind, id, body FROM entity WHERE kind IN ('poll', 'quest', 'session', 'point_of_interest', 'profile')",
         )?;
@@ -64,6 +69,9 @@ impl EventFacts for Facts {
     }
     fn exists(&self, kind: EntityKind, id: &str) -> bool {
         self.ids.contains(&(kind, id.to_string()))
+    }
+    fn qr_key(&self) -> Option<(String, String)> {
+        self.qr_key.clone()
     }
 }
 

@@ -57,7 +57,11 @@ pub struct FeedPageJson {
 pub trait Store: Send + Sync {
     /// Replaces the event with `bundle` in one transaction, logging only what differs.
     fn replace_event(&self, bundle: &EventBundle) -> Result<ImportSummary, StoreError>;
+    /// The event's manifest, with the public key of this backend's QR key when it has one and
+    /// the event file named none.
     fn manifest(&self) -> Result<Option<Manifest>, StoreError>;
+    /// The secret that signs the event's checkpoint QR codes, made on first use (Ed25519).
+    fn qr_secret(&self) -> Result<[u8; 32], StoreError>;
     /// Identifies this database: cursors from another epoch mean "start over".
     fn epoch(&self) -> &str;
     /// The newest log position of `element`'s feed (0 when empty).
@@ -264,13 +268,25 @@ impl Store for SqliteStore {
     }
 
     fn manifest(&self) -> Result<Option<Manifest>, StoreError> {
+        stored_manifest(&self.lock())
+    }
+
+    fn qr_secret(&self) -> Result<[u8; 32], StoreError> {
         let conn = self.lock();
-        let text: Option<String> =
-            conn.query_row("SELECT value FROM meta WHERE key = 'manifest'", [], |r| r.get(0)).optional()?;
-        text.map(|t| {
-            serde_json::from_str(&t).map_err(|e| StoreError::Damaged { what: "manifest".into(), detail: e.to_string() })
-        })
-        .transpose()
+        if let Some(secret) = stored_qr_secret(&conn)? {
+            return Ok(secret);
+        }
+        let mut secret = [0u8; 32];
+        getrandom::fill(&mut secret)
+            .map_err(|e| StoreError::Damaged { what: "random source".into(), detail: e.to_string() })?;
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('qr_secret', ?1)",
+            [elements_domain::qr::secret_to_hex(&secret)],
+        )?;
+        // The rules now check signatures.
+        let facts = intake::Facts::load(&conn)?;
+        *self.facts.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(facts);
+        Ok(secret)
     }
 
     fn epoch(&self) -> &str {
@@ -402,6 +418,30 @@ impl Store for SqliteStore {
     fn announce(&self, text: &str, now: DateTime<Utc>) -> Result<Announcement, StoreError> {
         intake::announce(&mut self.lock(), text, now)
     }
+}
+
+/// The manifest as stored, with this backend's QR public key filled in where the event file
+/// named none.
+fn stored_manifest(conn: &Connection) -> Result<Option<Manifest>, StoreError> {
+    let text: Option<String> =
+        conn.query_row("SELECT value FROM meta WHERE key = 'manifest'", [], |r| r.get(0)).optional()?;
+    let Some(text) = text else { return Ok(None) };
+    let mut manifest: Manifest = serde_json::from_str(&text)
+        .map_err(|e| StoreError::Damaged { what: "manifest".into(), detail: e.to_string() })?;
+    if manifest.qr_public_key.is_none() {
+        manifest.qr_public_key = stored_qr_secret(conn)?.map(|s| elements_domain::qr::public_key_hex(&s));
+    }
+    Ok(Some(manifest))
+}
+
+fn stored_qr_secret(conn: &Connection) -> Result<Option<[u8; 32]>, StoreError> {
+    let text: Option<String> =
+        conn.query_row("SELECT value FROM meta WHERE key = 'qr_secret'", [], |r| r.get(0)).optional()?;
+    text.map(|t| {
+        elements_domain::qr::secret_from_hex(&t)
+            .ok_or_else(|| StoreError::Damaged { what: "QR key".into(), detail: "not 64 hex digits".into() })
+    })
+    .transpose()
 }
 
 /// Writes `entity` as current and logs it, replacing its earlier log entry (compaction by key).
