@@ -450,6 +450,20 @@ async fn a_vote_tapped_in_the_app_is_counted_by_the_backend() {
         after_paint(&c).await;
         let (x, y, w, h) = c.get_window_rect().await.expect("rect");
         let voting = shoot(&shots, "voting-phone", (x, y, w as u32, h as u32), None).await;
+        // The same screen on a tablet and a venue screen (resized in place).
+        let mut before = voting.clone();
+        for (name, tw, th) in [("voting-tablet", 820u32, 1180u32), ("voting-venue-screen", 1920, 1080)] {
+            c.set_window_size(tw, th).await.expect("resize");
+            eventually("the window at its new size", WAIT, || async {
+                let v = c.execute("return window.innerWidth", vec![]).await.ok()?;
+                (v.as_u64()? == u64::from(tw)).then_some(())
+            })
+            .await;
+            after_paint(&c).await;
+            let (x, y, _, _) = c.get_window_rect().await.expect("rect");
+            before = shoot(&shots, name, (x, y, tw, th), Some(&before)).await;
+        }
+        c.set_window_size(w as u32, h as u32).await.expect("resize back");
         c.find(Locator::Css("[data-testid=nav-me]")).await.expect("me tab").click().await.expect("tap");
         let source = eventually("where the event comes from", WAIT, || text_of(&c, "[data-testid=event-source]")).await;
         assert!(source.contains(&url), "{source}");

@@ -80,7 +80,9 @@ fn PollCard(
     // Someone may vote while the poll is open and no vote of theirs stands.
     let can_vote =
         poll.state == PollState::Open && poll.my_vote.as_ref().is_none_or(|v| v.status == SignalStatus::Rejected);
-    let show_results = !can_vote || poll.total > 0;
+    // Figures once there is something to show: votes counted, your own vote, or a closed poll.
+    // An upcoming poll with a column of 0% would only be noise.
+    let show_results = poll.total > 0 || poll.my_vote.is_some() || poll.state == PollState::Closed;
     let mine = poll.my_vote.clone();
     let mine_label = mine
         .as_ref()
