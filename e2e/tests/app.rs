@@ -367,23 +367,36 @@ fn chrono_at(t: &str) -> chrono::DateTime<chrono::FixedOffset> {
     chrono::DateTime::parse_from_rfc3339(t).expect("time")
 }
 
+/// A reference backend on 127.0.0.1 serving `served`, accepting the join code `JOIN-E2E`, its
+/// clock pinned at `clock` if given. Returns its URL, store, server task and folder.
+async fn serve(
+    served: &EventBundle,
+    clock: Option<&str>,
+) -> (String, std::sync::Arc<elements_backend::store::SqliteStore>, tokio::task::JoinHandle<()>, tempfile::TempDir) {
+    use elements_backend::store::{SqliteStore, Store};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = std::sync::Arc::new(SqliteStore::open(&dir.path().join("backend.sqlite3")).expect("store"));
+    store.replace_event(served).expect("load");
+    store.add_code("JOIN-E2E", elements_protocol::auth::Role::Attendee, false).expect("code");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let config = elements_backend::http::Config { clock: clock.map(|t| chrono_at(t).to_utc()) };
+    let router = elements_backend::http::router_with(store.clone(), config);
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    (url, store, server, dir)
+}
+
 /// `--join URL`: the app pulls the event a reference backend serves on 127.0.0.1 and shows it,
 /// with its sync state in the header.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn joining_a_backend_shows_its_event_and_sync_state() {
-    use elements_backend::store::{SqliteStore, Store};
     let mut served = demo();
     served.manifest.id = "synced-summit".into();
     served.manifest.name = "Synced Summit".into();
     served.sessions.retain(|s| s.title.len() % 3 != 0);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = std::sync::Arc::new(SqliteStore::open(&dir.path().join("backend.sqlite3")).expect("store"));
-    store.replace_event(&served).expect("load");
-    store.add_code("JOIN-E2E", elements_protocol::auth::Role::Attendee, false).expect("code");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let router = elements_backend::http::router(store);
-    let server = tokio::spawn(async move { axum::serve(listener, router).await });
+    let (url, _store, server, _dir) = serve(&served, None).await;
     // What the event's join QR code carries: the address and a join code.
     let link = format!("elements://join?url={url}&code=JOIN-E2E");
     with_app(&["--join", &link], |c| async move {
@@ -407,20 +420,12 @@ async fn joining_a_backend_shows_its_event_and_sync_state() {
 /// outbox to the reference backend on 127.0.0.1, and the screen shows it counted with the tally.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_vote_tapped_in_the_app_is_counted_by_the_backend() {
-    use elements_backend::store::{SqliteStore, Store};
+    use elements_backend::store::Store;
     let mut served = demo();
     served.manifest.id = "voting-summit".into();
     served.manifest.name = "Voting Summit".into();
     let during = "2027-03-10T09:30:00+01:00";
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = std::sync::Arc::new(SqliteStore::open(&dir.path().join("backend.sqlite3")).expect("store"));
-    store.replace_event(&served).expect("load");
-    store.add_code("JOIN-E2E", elements_protocol::auth::Role::Attendee, false).expect("code");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let config = elements_backend::http::Config { clock: Some(chrono_at(during).to_utc()) };
-    let router = elements_backend::http::router_with(store.clone(), config);
-    let server = tokio::spawn(async move { axum::serve(listener, router).await });
+    let (url, store, server, _dir) = serve(&served, Some(during)).await;
     let link = format!("elements://join?url={url}&code=JOIN-E2E");
     let shots = env().screenshots;
     with_app(&["--join", &link, "--clock", during, "--window-size", "390x844"], |c| async move {
