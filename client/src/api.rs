@@ -14,7 +14,9 @@ use elements_protocol::app::{
     JoinArgs, MyVote, NowNext, PollOptionView, PollState, PollView, ReadyArgs, RoomTag, SearchArgs, SessionCard,
     SessionDetail, SessionDetailArgs, SignalStatus, SpeakerCard, SyncState, SyncStatus, TrackTag, VoteArgs, VotingView,
 };
-use elements_protocol::event::{ElementKind, Manifest, Poll, Quest, Session, SessionKind};
+use elements_protocol::event::{
+    ElementEntry, ElementKind, Manifest, Poll, Quest, Session, SessionKind, ELEMENT_VERSION,
+};
 use elements_protocol::signal::{Action, Outcome};
 use elements_protocol::sync::EntityKind;
 
@@ -142,7 +144,7 @@ impl AppApi {
         let targets: Vec<Target> = manifest
             .elements
             .iter()
-            .filter(|e| e.kind != ElementKind::Me)
+            .filter(|e| syncs(e))
             .map(|e| Target {
                 element: e.kind,
                 base_url: e.base_url.clone().unwrap_or_else(|| base.to_string()),
@@ -172,7 +174,7 @@ impl AppApi {
                 ),
             )
         })?;
-        for element in manifest.elements.iter().filter(|e| e.kind != ElementKind::Me) {
+        for element in manifest.elements.iter().filter(|e| syncs(e)) {
             let base = element.base_url.clone().unwrap_or_else(|| url.clone());
             if let Some(code) = &code {
                 self.store()?.set_code(&base, code).map_err(cache_error)?;
@@ -199,7 +201,7 @@ impl AppApi {
         let Some(base) = event.source.strip_prefix(BACKEND_SOURCE).map(str::to_string) else {
             return Ok(());
         };
-        for element in event.manifest.elements.iter().filter(|e| e.kind != ElementKind::Me) {
+        for element in event.manifest.elements.iter().filter(|e| syncs(e)) {
             let url = element.base_url.clone().unwrap_or_else(|| base.clone());
             let outcome = sync::Remote::new(&url, self.sync_config.timeout).and_then(|r| {
                 let r = r.traced(self.sync_config.trace);
@@ -230,6 +232,19 @@ impl AppApi {
             .iter()
             .filter(|e| e.kind != ElementKind::Me)
             .map(|e| {
+                if e.version > ELEMENT_VERSION {
+                    return ElementSyncView {
+                        kind: e.kind,
+                        state: SyncState::Unsupported,
+                        synced: "never".into(),
+                        error: Some(format!(
+                            "this event uses version {} of {}; this app knows version {ELEMENT_VERSION}: update the app",
+                            e.version,
+                            e.kind.as_str()
+                        )),
+                        waiting: 0,
+                    };
+                }
                 let row = rows.iter().find(|r| r.element == e.kind);
                 let synced = row.and_then(|r| r.synced_at).map(|t| ago(now - t)).unwrap_or_else(|| "never".into());
                 let failing = row.is_some_and(|r| r.failures > 0);
@@ -634,6 +649,11 @@ fn percent_decode(s: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
+}
+
+/// Whether the app syncs this Element: it has a feed (not `me`) in a version this app knows.
+fn syncs(e: &ElementEntry) -> bool {
+    e.kind != ElementKind::Me && e.version <= ELEMENT_VERSION
 }
 
 /// "just now", "4 min ago", "2 h ago", "3 days ago".

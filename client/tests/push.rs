@@ -448,3 +448,25 @@ fn with_the_maps_backend_dead_the_other_elements_sync_and_their_screens_work() {
     let mine = api.voting().expect("view").polls.into_iter().find(|p| p.id == "poll-opening").and_then(|p| p.my_vote);
     assert_eq!(mine.map(|m| m.status), Some(SignalStatus::Accepted));
 }
+
+#[test]
+fn an_element_in_a_newer_version_is_not_synced_and_says_why() {
+    let mut event = served_event();
+    for e in &mut event.manifest.elements {
+        if e.kind == ElementKind::Voting {
+            e.version = 2;
+        }
+    }
+    let backend = start_backend_with(&event, Config { clock: Some(during_event()) });
+    let dir = tempfile::tempdir().expect("dir");
+    let api = app_at(&dir, during_event());
+    api.join_event(JoinArgs { url: backend.url.clone(), code: Some(CODE.into()) }).expect("join");
+    let status = api.sync_status().expect("status");
+    let voting = status.elements.iter().find(|e| e.kind == ElementKind::Voting).expect("voting listed");
+    assert_eq!(voting.state, elements_protocol::app::SyncState::Unsupported);
+    assert!(voting.error.as_deref().is_some_and(|m| m.contains("update the app")), "{voting:?}");
+    let agenda = status.elements.iter().find(|e| e.kind == ElementKind::Agenda).expect("agenda");
+    assert_eq!(agenda.state, elements_protocol::app::SyncState::Synced, "the others sync as usual");
+    let cache = Cache::open(&dir.path().join("cache.sqlite3")).expect("open").cache;
+    assert_eq!(cache.count(EntityKind::Poll).expect("count"), 0, "nothing of the unknown version was read");
+}

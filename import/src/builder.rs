@@ -268,7 +268,7 @@ impl Builder {
                 venue: Venue { name: String::new(), address: String::new(), city: String::new() },
                 languages: self.languages,
                 branding: Branding { primary_color: "#0b4f6c".into(), accent_color: "#f59e0b".into() },
-                elements: vec![ElementEntry { kind: ElementKind::Agenda, title: None, base_url: None }],
+                elements: vec![ElementEntry { kind: ElementKind::Agenda, title: None, base_url: None, version: 1 }],
             },
             floors: Vec::new(),
             rooms: self.rooms,

@@ -213,6 +213,8 @@ pub enum SyncState {
     /// The last attempts failed; the app shows what it has and keeps retrying.
     Retrying,
     Never,
+    /// The event uses a newer version of this Element than this app knows: not synced.
+    Unsupported,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -117,6 +117,17 @@ pub struct ElementEntry {
     /// Where this Element's backend lives; `None` for the bundled, offline-only event.
     #[serde(default)]
     pub base_url: Option<String>,
+    /// Version of this Element's feed and signals. An app syncs only the versions it knows
+    /// (up to [`ELEMENT_VERSION`]) and says so for the others, instead of misreading them.
+    #[serde(default = "first_element_version")]
+    pub version: u32,
+}
+
+/// The Element version this build of the protocol types describes, for every Element.
+pub const ELEMENT_VERSION: u32 = 1;
+
+fn first_element_version() -> u32 {
+    1
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 //! The "me" Element: where this device's event comes from, and joining another event by its
 //! address or the join link its QR code carries (`elements://join?url=…&code=…`).
 
-use elements_protocol::app::{GetSyncStatus, JoinArgs, JoinEvent, NoArgs, SyncStatus};
+use elements_protocol::app::{GetSyncStatus, JoinArgs, JoinEvent, NoArgs, SyncState, SyncStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -54,15 +54,21 @@ pub fn Me() -> impl IntoView {
                         <div>
                             <p data-testid="event-source">"Synced from " <strong>{b}</strong></p>
                             <ul class="sync-list">
-                                {s.elements.into_iter().map(|e| view! {
+                                {s.elements.into_iter().map(|e| {
+                                    let problem = match e.state {
+                                        SyncState::Unsupported => "needs a newer app",
+                                        _ => "retrying",
+                                    };
+                                    view! {
                                     <li>
                                         <span class="sync-element">{e.kind.as_str()}</span>
                                         <span class="muted">{format!("synced {}", e.synced)}</span>
                                         {(e.waiting > 0).then(|| view! {
                                             <span class="waiting">{format!("{} waiting to send", e.waiting)}</span>
                                         })}
-                                        {e.error.map(|err| view! { <span class="sync-error" title=err>"retrying"</span> })}
+                                        {e.error.map(|err| view! { <span class="sync-error" title=err>{problem}</span> })}
                                     </li>
+                                    }
                                 }).collect_view()}
                             </ul>
                         </div>
