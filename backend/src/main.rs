@@ -10,7 +10,6 @@ use std::sync::Arc;
 
 use elements_backend::store::{SqliteStore, Store};
 use elements_protocol::auth::Role;
-use elements_protocol::event::EventBundle;
 
 const USAGE: &str = "usage: elements-backend serve [--db FILE] [--listen 127.0.0.1:8480] [--clock RFC3339-TIME]
        elements-backend import SCHEDULE-FILE [--db FILE]
@@ -90,20 +89,13 @@ fn run() -> Result<(), String> {
     }
 }
 
-fn parse_bundle(text: &str) -> Result<EventBundle, String> {
-    let bundle: EventBundle = serde_json::from_str(text).map_err(|e| format!("not an Elements event file: {e}"))?;
-    elements_domain::validate(&bundle)
-        .map_err(|errs| errs.iter().map(|e| format!("  - {e}")).collect::<Vec<_>>().join("\n"))?;
-    Ok(bundle)
-}
-
 fn import(store: &SqliteStore, file: &str) -> Result<(), String> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
     // An Elements event file first; anything else goes through the published-format importers.
     let is_bundle =
         serde_json::from_slice::<serde_json::Value>(&bytes).is_ok_and(|v| v.get("format_version").is_some());
     let bundle = if is_bundle {
-        parse_bundle(&String::from_utf8_lossy(&bytes)).map_err(|e| format!("{file}: {e}"))?
+        elements_domain::parse_event(&String::from_utf8_lossy(&bytes)).map_err(|e| format!("{file}: {e}"))?
     } else {
         let imported = elements_import::import(&bytes).map_err(|e| format!("{file}: {e}"))?;
         for w in &imported.warnings {
@@ -176,7 +168,8 @@ fn parse_time(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
 
 fn serve(store: Arc<SqliteStore>, listen: &str, config: elements_backend::http::Config) -> Result<(), String> {
     if store.manifest().map_err(|e| e.to_string())?.is_none() {
-        let bundle = parse_bundle(elements_backend::DEMO_EVENT_JSON).map_err(|e| format!("bundled demo event: {e}"))?;
+        let bundle = elements_domain::parse_event(elements_backend::DEMO_EVENT_JSON)
+            .map_err(|e| format!("bundled demo event: {e}"))?;
         store.replace_event(&bundle).map_err(|e| e.to_string())?;
         for (code, role, personal) in DEMO_CODES {
             store.add_code(code, *role, *personal).map_err(|e| e.to_string())?;

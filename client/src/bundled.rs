@@ -9,16 +9,7 @@ pub const DEMO_EVENT_JSON: &str = include_str!("../../assets/demo-event/event.js
 /// Where a cached event came from; kept in the cache so a newer app can refresh its own demo.
 pub const DEMO_SOURCE: &str = "bundled:demo";
 
-/// Parses and validates an event bundle, naming every problem found.
-pub fn parse_event(json: &str) -> Result<EventBundle, String> {
-    let bundle: EventBundle =
-        serde_json::from_str(json).map_err(|e| format!("not a valid Elements event file: {e}"))?;
-    elements_domain::validate(&bundle).map_err(|errors| {
-        let list: Vec<String> = errors.iter().map(|e| format!("  - {e}")).collect();
-        format!("the event file has {} problem(s):\n{}", errors.len(), list.join("\n"))
-    })?;
-    Ok(bundle)
-}
+pub use elements_domain::parse_event;
 
 pub fn demo_event() -> Result<EventBundle, String> {
     parse_event(DEMO_EVENT_JSON).map_err(|e| format!("bundled demo event: {e}"))

@@ -245,3 +245,25 @@ fn the_app_joins_an_event_by_url_keeps_it_across_restarts_and_reports_sync_healt
     assert_eq!(api.event_overview().expect("overview").name, "Synced Summit");
     api.resume_sync().expect("resume");
 }
+
+#[test]
+fn a_renamed_speaker_is_found_by_the_new_name_only() {
+    let served = served_event();
+    let backend = start_backend(&served);
+    let (_dir, cache) = cache_with_agenda_from(&backend);
+    let session = served.sessions.iter().find(|s| !s.speaker_ids.is_empty()).expect("a session with speakers");
+    let mut edited = served.clone();
+    let speaker = edited.speakers.iter_mut().find(|s| s.id == session.speaker_ids[0]).expect("speaker");
+    let old_name = speaker.name.split(' ').next_back().unwrap_or_default().to_string();
+    speaker.name = "Zanzibar Quokkafeld".into();
+    backend.store.replace_event(&edited).expect("rename on the backend");
+    sync::pull(&cache, &remote(&backend.url), ElementKind::Agenda, 64).expect("pull the rename");
+    let c = cache.lock().expect("lock");
+    let found: Vec<String> = c.search_sessions("quokkafeld", 50).expect("search").into_iter().map(|s| s.id).collect();
+    assert!(found.contains(&session.id), "{found:?}");
+    let by_old: Vec<String> = c.search_sessions(&old_name, 200).expect("search").into_iter().map(|s| s.id).collect();
+    let still_named = session.speaker_ids.iter().any(|id| {
+        served.speakers.iter().any(|s| &s.id == id && id != &session.speaker_ids[0] && s.name.contains(&old_name))
+    });
+    assert!(still_named || !by_old.contains(&session.id), "found by the old name {old_name}");
+}

@@ -10,7 +10,7 @@ pub mod scenario;
 pub mod validate;
 
 pub use agenda::{day_of, format_dates, format_hhmm, now_next, Phase};
-pub use validate::{validate, ValidationError};
+pub use validate::{parse_event, validate, ValidationError};
 
 /// A stable 64-bit fingerprint of text (FNV-1a): the same on every build and platform, unlike
 /// std's hasher. Used to notice a changed bundled event and to make ETags.

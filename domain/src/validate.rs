@@ -19,6 +19,17 @@ impl fmt::Display for ValidationError {
     }
 }
 
+/// Parses an event file and validates it, naming every problem found.
+pub fn parse_event(json: &str) -> Result<EventBundle, String> {
+    let bundle: EventBundle =
+        serde_json::from_str(json).map_err(|e| format!("not a valid Elements event file: {e}"))?;
+    validate(&bundle).map_err(|errors| {
+        let list: Vec<String> = errors.iter().map(|e| format!("  - {e}")).collect();
+        format!("the event file has {} problem(s):\n{}", errors.len(), list.join("\n"))
+    })?;
+    Ok(bundle)
+}
+
 pub fn validate(bundle: &EventBundle) -> Result<(), Vec<ValidationError>> {
     let mut errors = Vec::new();
     let mut err = |at: String, problem: String| errors.push(ValidationError { at, problem });

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use elements_protocol::event::EventDay;
 use elements_protocol::sync::{Entity, EntityKind};
-use rusqlite::{params, Transaction};
+use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::store::{table_of, to_json};
 use super::CacheError;
@@ -31,11 +31,28 @@ pub(crate) fn upsert(tx: &Transaction<'_>, entity: &Entity, days: &[EventDay]) -
             .execute(params![r.id, r.floor_id.as_deref().unwrap_or(""), body])?;
         }
         Entity::Speaker(s) => {
+            let renamed = tx
+                .prepare_cached("SELECT name <> ?2 FROM speaker WHERE id = ?1")?
+                .query_row(params![s.id, s.name], |r| r.get::<_, bool>(0))
+                .optional()?
+                .unwrap_or(false);
             tx.prepare_cached(
                 "INSERT INTO speaker (id, name, body) VALUES (?1, ?2, ?3)
                  ON CONFLICT(id) DO UPDATE SET name = excluded.name, body = excluded.body",
             )?
             .execute(params![s.id, s.name, body])?;
+            if renamed {
+                // Their sessions are found by the new name, not the old one.
+                tx.prepare_cached(
+                    "UPDATE session_search SET speakers =
+                       (SELECT coalesce(group_concat(sp.name, ' '), '')
+                          FROM session_speaker ss JOIN speaker sp ON sp.id = ss.speaker_id
+                         WHERE ss.session_id = session_search.session_id)
+                     WHERE rowid IN (SELECT s.rowid FROM session s JOIN session_speaker ss ON ss.session_id = s.id
+                                      WHERE ss.speaker_id = ?1)",
+                )?
+                .execute([&s.id])?;
+            }
         }
         Entity::Session(s) => {
             // A session outside every day is unreachable in the agenda; validation keeps them
