@@ -137,29 +137,26 @@ fn main() -> ExitCode {
     if options.prepare_only && options.join.is_none() {
         return ExitCode::SUCCESS;
     }
-    if let Some(url) = &options.join {
-        match api.join_event(elements_protocol::app::JoinArgs { url: url.clone(), code: None }) {
-            Ok(overview) => eprintln!("elements: joined \"{}\" at {url}", overview.name),
-            // Keep going on what is cached: the person still gets an app, and a banner-worthy log.
-            Err(e) => eprintln!("elements: {}", e.message),
-        }
-        if options.prepare_only {
-            // Without a window: one push-and-pull round, then exit (a runner's or test's sync).
-            return match api.sync_now() {
-                Ok(()) => {
-                    eprintln!("elements: synced");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("elements: {}", e.message);
-                    ExitCode::FAILURE
-                }
-            };
-        }
-    } else if let Err(e) = api.resume_sync() {
-        eprintln!("elements: sync not started: {}", e.message);
+    if let (Some(url), true) = (&options.join, options.prepare_only) {
+        // Without a window: join, one push-and-pull round, then exit (a runner's or test's sync).
+        join(&api, url);
+        return match api.sync_now() {
+            Ok(()) => {
+                eprintln!("elements: synced");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("elements: {}", e.message);
+                ExitCode::FAILURE
+            }
+        };
     }
-    match run_window(api, options.kiosk, options.window_size) {
+    if options.join.is_none() {
+        if let Err(e) = api.resume_sync() {
+            eprintln!("elements: sync not started: {}", e.message);
+        }
+    }
+    match run_window(api, options.kiosk, options.window_size, options.join.clone()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("elements: the app window failed: {e}");
@@ -168,12 +165,41 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_window(api: AppApi, kiosk: bool, size: Option<(f64, f64)>) -> tauri::Result<()> {
+/// Joins the event at `url` (an address or a join link), logging the outcome.
+fn join(api: &AppApi, url: &str) -> bool {
+    match api.join_event(elements_protocol::app::JoinArgs { url: url.to_string(), code: None }) {
+        Ok(overview) => {
+            eprintln!("elements: joined \"{}\" at {url}", overview.name);
+            true
+        }
+        // Keep going on what is cached: the person still gets an app.
+        Err(e) => {
+            eprintln!("elements: {}", e.message);
+            false
+        }
+    }
+}
+
+fn run_window(api: AppApi, kiosk: bool, size: Option<(f64, f64)>, join_url: Option<String>) -> tauri::Result<()> {
     use tauri::Manager;
+    let api = std::sync::Arc::new(api);
+    let joining = api.clone();
     tauri::Builder::default()
-        .manage(std::sync::Arc::new(api))
+        .manage(api)
         .invoke_handler(commands::handler())
         .setup(move |app| {
+            if let Some(url) = join_url {
+                // Joining waits on the network; the window shows what is cached meanwhile and
+                // starts again on the joined event once it is in.
+                let handle = app.handle().clone();
+                std::thread::spawn(move || {
+                    if join(&joining, &url) {
+                        if let Some(window) = handle.get_webview_window("main") {
+                            let _ = window.eval("window.location.reload()");
+                        }
+                    }
+                });
+            }
             if let Some(window) = app.get_webview_window("main") {
                 if let Some((w, h)) = size {
                     window.set_size(tauri::LogicalSize::new(w, h))?;
