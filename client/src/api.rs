@@ -532,6 +532,14 @@ impl AppApi {
         Ok(VotingView { polls, offline_reason })
     }
 
+    /// Reads the QR code in a photo; the UI passes a join code's text on to `join_event`.
+    pub fn scan_code(
+        &self,
+        args: elements_protocol::app::ScanArgs,
+    ) -> Result<elements_protocol::app::ScannedCode, ApiError> {
+        crate::scan::scan(&args.image)
+    }
+
     /// Decides the vote on the device (the event's own rules), writes it to the outbox and wakes
     /// the sync engine. A vote the rules refuse is not written; the person is told why.
     pub fn cast_vote(&self, args: VoteArgs) -> Result<VotingView, ApiError> {

@@ -6,7 +6,8 @@
 //! * [`api`] — one function per app command ([`elements_protocol::app`]); the Tauri layer only
 //!   forwards to these.
 //! * [`paths`] — where the cache lives.
-//! * [`sync`] — the sync engine: pulling each Element's feed from its backend.
+//! * [`sync`] — the sync engine: pushing each Element's outbox, pulling its feed, the live stream.
+//! * [`scan`] — reading a QR code from a photo.
 //!
 //! Nothing here knows about Tauri or the webview.
 
@@ -14,6 +15,7 @@ pub mod api;
 pub mod bundled;
 pub mod cache;
 pub mod paths;
+pub mod scan;
 pub mod sync;
 
 pub use api::AppApi;

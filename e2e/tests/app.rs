@@ -481,3 +481,52 @@ async fn a_vote_tapped_in_the_app_is_counted_by_the_backend() {
     assert!(counted.iter().any(|ch| matches!(ch,
         elements_protocol::sync::Change::Upsert { entity: elements_protocol::sync::Entity::PollResult(r) } if r.total == 1)));
 }
+
+/// Joining by the event's join QR code: the person picks a photo of it (on a phone, the camera)
+/// on the Me screen; the app reads the code, joins and redeems it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scanning_the_join_code_joins_the_event() {
+    let mut served = demo();
+    served.manifest.id = "scanned-summit".into();
+    served.manifest.name = "Scanned Summit".into();
+    let (url, _store, server, dir) = serve(&served, None).await;
+    // The code as the event prints it, photographed: a PNG with a quiet zone.
+    let link = format!("elements://join?url={url}&code=JOIN-E2E");
+    let code = qrcode::QrCode::new(link.as_bytes()).expect("encode");
+    let (n, scale) = (code.width() as u32, 6u32);
+    let mut picture = image::GrayImage::from_pixel((n + 8) * scale, (n + 8) * scale, image::Luma([250]));
+    for (i, c) in code.to_colors().iter().enumerate() {
+        if *c == qrcode::Color::Dark {
+            let (mx, my) = (i as u32 % n + 4, i as u32 / n + 4);
+            for d in 0..scale * scale {
+                picture.put_pixel(mx * scale + d % scale, my * scale + d / scale, image::Luma([15]));
+            }
+        }
+    }
+    let photo = dir.path().join("join-code.png");
+    picture.save(&photo).expect("save the photo");
+    with_app(&[], |c| async move {
+        eventually("the demo event", WAIT, || text_of(&c, "[data-testid=event-name]")).await;
+        c.find(Locator::Css("[data-testid=nav-me]")).await.expect("me tab").click().await.expect("tap");
+        let input = eventually("the scan button", WAIT, || async {
+            c.find(Locator::Css("[data-testid=join-scan]")).await.ok()
+        })
+        .await;
+        input.send_keys(&photo.display().to_string()).await.expect("choose the photo");
+        let name = eventually("the scanned event", WAIT, || async {
+            let name = text_of(&c, "[data-testid=event-name]").await?;
+            (name == "Scanned Summit").then_some(name)
+        })
+        .await;
+        assert_eq!(name, "Scanned Summit");
+        // The code was redeemed: the directory (token only) synced.
+        let state = eventually("the sync badge settled", WAIT, || async {
+            let s = c.find(Locator::Css("[data-testid=sync-badge]")).await.ok()?.attr("data-state").await.ok()??;
+            (s == "synced").then_some(s)
+        })
+        .await;
+        assert_eq!(state, "synced");
+    })
+    .await;
+    server.abort();
+}

@@ -107,6 +107,8 @@ commands! {
     GetVoting = "voting": NoArgs => VotingView;
     /// Votes: decided on the device at once, written to the outbox, sent when the network allows.
     CastVote = "cast_vote": VoteArgs => VotingView;
+    /// Reads the QR code in a photo (PNG or JPEG): the camera's picture of a join code.
+    ScanCode = "scan_code": ScanArgs => ScannedCode;
     /// The UI reports that a screen is showing real content; answers milliseconds since launch.
     /// This is how start-up time is measured, in tests and in the field.
     ReportReady = "report_ready": ReadyArgs => u64;
@@ -120,6 +122,30 @@ pub struct JoinArgs {
     /// A ticket or join code; needed to vote, scan and see the directory. A join link brings its own.
     #[serde(default)]
     pub code: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanArgs {
+    /// The picture's bytes, as the file or camera gave them.
+    pub image: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScannedCode {
+    /// What the code says, e.g. `elements://join?url=…&code=…`.
+    pub text: String,
+    pub kind: ScannedKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScannedKind {
+    /// An event's join code: pass `text` to `join_event`.
+    Join,
+    /// A quest checkpoint's code.
+    Checkpoint,
+    /// Something else (a web address, plain text).
+    Other,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

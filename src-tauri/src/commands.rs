@@ -66,6 +66,7 @@ adapters! {
     sync_status: app::GetSyncStatus => |api, _| api.sync_status();
     voting: app::GetVoting => |api, _| api.voting();
     cast_vote: app::CastVote => |api, args| api.cast_vote(args);
+    scan_code: app::ScanCode => |api, args| api.scan_code(args);
     report_ready: app::ReportReady => |api, args| {
         let screen = args.screen.clone();
         let ms = api.report_ready(args)?;

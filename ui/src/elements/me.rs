@@ -1,9 +1,12 @@
 //! The "me" Element: where this device's event comes from, and joining another event by its
 //! address or the join link its QR code carries (`elements://join?url=…&code=…`).
 
-use elements_protocol::app::{GetSyncStatus, JoinArgs, JoinEvent, NoArgs, SyncState, SyncStatus};
+use elements_protocol::app::{
+    GetSyncStatus, JoinArgs, JoinEvent, NoArgs, ScanArgs, ScanCode, ScannedKind, SyncState, SyncStatus,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 
 use crate::api::invoke;
 
@@ -19,14 +22,7 @@ pub fn Me() -> impl IntoView {
     let code = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
-    let join = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        busy.set(true);
-        problem.set(None);
-        let args = JoinArgs {
-            url: address.get_untracked(),
-            code: Some(code.get_untracked()).filter(|c| !c.trim().is_empty()),
-        };
+    let join_with = move |args: JoinArgs| {
         spawn_local(async move {
             match invoke::<JoinEvent>(&args).await {
                 // The whole shell changes with the event: start it again on the new one.
@@ -34,6 +30,50 @@ pub fn Me() -> impl IntoView {
                     if let Some(w) = web_sys::window() {
                         let _ = w.location().reload();
                     }
+                }
+                Err(e) => {
+                    problem.set(Some(e.message));
+                    busy.set(false);
+                }
+            }
+        });
+    };
+    let join = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        problem.set(None);
+        join_with(JoinArgs {
+            url: address.get_untracked(),
+            code: Some(code.get_untracked()).filter(|c| !c.trim().is_empty()),
+        });
+    };
+    // A photo of the join QR code (on phones the file picker offers the camera first).
+    let scan = move |ev: leptos::ev::Event| {
+        let file = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0));
+        let Some(file) = file else { return };
+        busy.set(true);
+        problem.set(None);
+        spawn_local(async move {
+            let bytes = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
+                Err(_) => {
+                    problem.set(Some("The picture could not be read; try another one.".into()));
+                    busy.set(false);
+                    return;
+                }
+            };
+            match invoke::<ScanCode>(&ScanArgs { image: bytes }).await {
+                Ok(scanned) if scanned.kind == ScannedKind::Join => {
+                    address.set(scanned.text.clone());
+                    join_with(JoinArgs { url: scanned.text, code: None });
+                }
+                Ok(scanned) => {
+                    problem.set(Some(format!("That QR code is not an event's join code: {}", scanned.text)));
+                    busy.set(false);
                 }
                 Err(e) => {
                     problem.set(Some(e.message));
@@ -77,7 +117,18 @@ pub fn Me() -> impl IntoView {
             </div>
             <form class="panel join" on:submit=join data-testid="join-form">
                 <h2>"Join an event"</h2>
-                <p class="muted">"Paste the event's address or the link from its join QR code. Your ticket or join code lets you vote and scan."</p>
+                <p class="muted">"Scan the event's join QR code, or paste its address. Your ticket or join code lets you vote and scan."</p>
+                <label class="scan-button" class:disabled=move || busy.get()>
+                    <input
+                        type="file"
+                        accept="image/*"
+                        capture="environment"
+                        data-testid="join-scan"
+                        disabled=move || busy.get()
+                        on:change=scan
+                    />
+                    <span>"Scan the join QR code"</span>
+                </label>
                 <label>
                     <span>"Event address or join link"</span>
                     <input
