@@ -140,6 +140,14 @@ pub fn router_with(store: Arc<dyn Store>, config: Config) -> Router {
         .route("/v1/announcements", post(announce))
         .route("/v1/live", get(live_stream))
         .fallback(|| async { error(StatusCode::NOT_FOUND, WireErrorCode::NotFound, "no such route in protocol v1") })
+        .method_not_allowed_fallback(|method: Method| async move {
+            let allowed: Vec<String> = ROUTES.iter().map(|(m, p, _)| format!("{m} {p}")).collect();
+            error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                WireErrorCode::BadRequest,
+                format!("{method} is not used on this route; protocol v1 has {}", allowed.join(", ")),
+            )
+        })
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(AppState { store, live, config, pages: Arc::new(PageCache::default()) })
 }
@@ -189,14 +197,32 @@ async fn authorize(
     Ok(caller)
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(body: &Bytes, what: &str) -> Result<T, Response> {
-    serde_json::from_slice(body).map_err(|e| {
+/// A request body as sent, or what was wrong with it (too large, cut short) as a [`WireError`].
+type Body = Result<Bytes, axum::extract::rejection::BytesRejection>;
+
+fn parse_json<T: serde::de::DeserializeOwned>(body: Body, what: &str) -> Result<T, Response> {
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                WireErrorCode::TooLarge,
+                "the body is larger than 2 MB; send less at once",
+            )
+        } else {
+            error(
+                StatusCode::BAD_REQUEST,
+                WireErrorCode::BadRequest,
+                format!("the body could not be read: {rejection}"),
+            )
+        }
+    })?;
+    serde_json::from_slice(&body).map_err(|e| {
         error(StatusCode::BAD_REQUEST, WireErrorCode::BadRequest, format!("the body is not a valid {what}: {e}"))
     })
 }
 
-async fn redeem(State(state): State<AppState>, body: Bytes) -> Response {
-    let request: RedeemRequest = match parse_json(&body, "redeem request") {
+async fn redeem(State(state): State<AppState>, body: Body) -> Response {
+    let request: RedeemRequest = match parse_json(body, "redeem request") {
         Ok(r) => r,
         Err(r) => return r,
     };
@@ -219,13 +245,13 @@ async fn redeem(State(state): State<AppState>, body: Bytes) -> Response {
     }
 }
 
-async fn signals(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+async fn signals(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     let roles = roles_of(&Method::POST, "/v1/signals").unwrap_or(&[]);
     let caller = match authorize(&state, &headers, roles, "pushing signals").await {
         Ok(c) => c,
         Err(r) => return r,
     };
-    let batch: SignalBatch = match parse_json(&body, "signal batch") {
+    let batch: SignalBatch = match parse_json(body, "signal batch") {
         Ok(b) => b,
         Err(r) => return r,
     };
@@ -250,12 +276,12 @@ async fn signals(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
     Json(SignalResults { results: report.results }).into_response()
 }
 
-async fn announce(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+async fn announce(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     let roles = roles_of(&Method::POST, "/v1/announcements").unwrap_or(&[]);
     if let Err(r) = authorize(&state, &headers, roles, "posting announcements").await {
         return r;
     }
-    let request: AnnouncementRequest = match parse_json(&body, "announcement") {
+    let request: AnnouncementRequest = match parse_json(body, "announcement") {
         Ok(a) => a,
         Err(r) => return r,
     };

@@ -190,6 +190,18 @@ async fn tokens_and_roles_guard_every_route_that_needs_them() {
     let many: Vec<Signal> =
         (0..=MAX_BATCH as u64).map(|i| signal(&format!("m-{i}"), i, vote("poll-opening", "o1"))).collect();
     wire_error(push_as(&s, Some(&s.token), many).await, 413, WireErrorCode::TooLarge).await;
+    let huge = reqwest::Client::new()
+        .post(format!("{}/v1/signals", s.base))
+        .bearer_auth(&s.token)
+        .header("content-type", "application/json")
+        .body(vec![b' '; 3 * 1024 * 1024])
+        .send()
+        .await
+        .expect("POST 3 MB");
+    wire_error(huge, 413, WireErrorCode::TooLarge).await;
+    let wrong_method = http.get(format!("{}/v1/signals", s.base)).send().await.expect("GET");
+    let msg = wire_error(wrong_method, 405, WireErrorCode::BadRequest).await;
+    assert!(msg.contains("POST /v1/signals"), "{msg}");
     // Nothing of the refused requests was stored.
     let (changes, _) = pull(&s.client(), &s.base, "voting", None, 500).await;
     assert!(!changes.iter().any(|c| matches!(c, Change::Upsert { entity: Entity::PollResult(_) })));
