@@ -18,7 +18,8 @@ use std::time::Duration;
 use elements_protocol::auth::{RedeemRequest, RedeemResponse};
 use elements_protocol::event::{ElementKind, Manifest};
 use elements_protocol::signal::{SignalBatch, SignalResults, MAX_BATCH};
-use elements_protocol::sync::{ChangesPage, Entity, ManifestResponse, WireError, WireErrorCode, PROTOCOL_VERSION};
+use elements_protocol::sync::stored::StoredPage;
+use elements_protocol::sync::{Entity, ManifestResponse, WireError, WireErrorCode, PROTOCOL_VERSION};
 
 use crate::cache::{Cache, CacheError};
 
@@ -222,7 +223,7 @@ fn pull_pipelined(
     let (mut token, has_code) = current_token(cache, remote)?;
     std::thread::scope(|scope| {
         // Two pages in flight at most: memory stays bounded on a large first sync.
-        let (pages, arriving) = std::sync::mpsc::sync_channel::<Result<Fetched<ChangesPage>, SyncError>>(2);
+        let (pages, arriving) = std::sync::mpsc::sync_channel::<Result<Fetched<StoredPage>, SyncError>>(2);
         let path = &path;
         scope.spawn(move || {
             let mut cursor = cursor;
@@ -232,13 +233,13 @@ fn pull_pipelined(
                 if let Some(c) = &cursor {
                     query.push(("cursor", c.clone()));
                 }
-                let mut fetched = remote.get::<ChangesPage>(path, &query, etag.as_deref(), token.as_deref());
+                let mut fetched = remote.get::<StoredPage>(path, &query, etag.as_deref(), token.as_deref());
                 if fetched.as_ref().err().is_some_and(SyncError::is_unauthorized) && has_code {
                     // The backend forgot the token: redeem the code again, once.
                     fetched = (|| {
                         lock(cache).drop_token(remote.base())?;
                         token = redeem(cache, remote)?;
-                        remote.get::<ChangesPage>(path, &query, etag.as_deref(), token.as_deref())
+                        remote.get::<StoredPage>(path, &query, etag.as_deref(), token.as_deref())
                     })();
                 }
                 let next = match &fetched {

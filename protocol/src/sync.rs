@@ -224,6 +224,116 @@ impl<'de> Deserialize<'de> for Change {
     }
 }
 
+/// Feed pages decoded for storing: each upserted entity both typed and as the JSON text it
+/// arrived in, so a reader that keeps entities as JSON stores that text instead of encoding the
+/// entity again. Same wire shape as [`ChangesPage`].
+#[cfg(feature = "stored")]
+pub mod stored {
+    use serde::Deserialize;
+    use serde_json::value::RawValue;
+
+    use super::{Change, ElementKind, Entity, EntityKind};
+
+    #[derive(Debug, Deserialize)]
+    pub struct StoredPage {
+        pub element: ElementKind,
+        pub changes: Vec<StoredChange>,
+        pub cursor: String,
+        pub more: bool,
+    }
+
+    #[derive(Debug)]
+    pub struct StoredChange {
+        pub change: Change,
+        /// For an upsert: the entity's record (the `body`) exactly as sent.
+        pub body: Option<Box<RawValue>>,
+    }
+
+    impl Entity {
+        /// The entity of `kind` whose record is the JSON text `body`.
+        pub fn from_body(kind: EntityKind, body: &str) -> serde_json::Result<Entity> {
+            use serde_json::from_str as de;
+            Ok(match kind {
+                EntityKind::Floor => Entity::Floor(de(body)?),
+                EntityKind::Room => Entity::Room(de(body)?),
+                EntityKind::Track => Entity::Track(de(body)?),
+                EntityKind::Speaker => Entity::Speaker(de(body)?),
+                EntityKind::Session => Entity::Session(de(body)?),
+                EntityKind::PointOfInterest => Entity::PointOfInterest(de(body)?),
+                EntityKind::Poll => Entity::Poll(de(body)?),
+                EntityKind::Quest => Entity::Quest(de(body)?),
+                EntityKind::Profile => Entity::Profile(de(body)?),
+                EntityKind::PollResult => Entity::PollResult(de(body)?),
+                EntityKind::Leaderboard => Entity::Leaderboard(de(body)?),
+                EntityKind::Announcement => Entity::Announcement(de(body)?),
+            })
+        }
+    }
+
+    impl<'de> Deserialize<'de> for StoredChange {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            use serde::de::Error;
+            #[derive(Deserialize)]
+            #[serde(rename_all = "snake_case")]
+            enum Op {
+                Upsert,
+                Delete,
+            }
+            #[derive(Deserialize)]
+            struct RawEntity {
+                kind: EntityKind,
+                body: Box<RawValue>,
+            }
+            #[derive(Deserialize)]
+            struct Fields {
+                op: Op,
+                #[serde(default)]
+                entity: Option<RawEntity>,
+                #[serde(default)]
+                kind: Option<EntityKind>,
+                #[serde(default)]
+                id: Option<String>,
+            }
+            let f = Fields::deserialize(deserializer)?;
+            match f.op {
+                Op::Upsert => {
+                    let raw = f.entity.ok_or_else(|| D::Error::missing_field("entity"))?;
+                    let entity = Entity::from_body(raw.kind, raw.body.get()).map_err(D::Error::custom)?;
+                    Ok(StoredChange { change: Change::Upsert { entity }, body: Some(raw.body) })
+                }
+                Op::Delete => match (f.kind, f.id) {
+                    (Some(kind), Some(id)) => Ok(StoredChange { change: Change::Delete { kind, id }, body: None }),
+                    (None, _) => Err(D::Error::missing_field("kind")),
+                    (_, None) => Err(D::Error::missing_field("id")),
+                },
+            }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn a_stored_page_decodes_like_a_changes_page_and_keeps_each_body() {
+            let json = r##"{"element":"agenda","changes":[
+                {"op":"upsert","entity":{"kind":"track","body":{"id":"t1","name":"Cloud","color":"#0af","future":1}}},
+                {"op":"delete","kind":"session","id":"s9"}],"cursor":"e:2","more":false}"##;
+            let stored: StoredPage = serde_json::from_str(json).expect("stored page");
+            let plain: super::super::ChangesPage = serde_json::from_str(json).expect("plain page");
+            let changes: Vec<Change> = stored.changes.iter().map(|c| c.change.clone()).collect();
+            assert_eq!(changes, plain.changes);
+            assert_eq!(
+                stored.changes[0].body.as_ref().map(|b| b.get()),
+                Some(r##"{"id":"t1","name":"Cloud","color":"#0af","future":1}"##)
+            );
+            assert!(stored.changes[1].body.is_none());
+            let bad = r#"{"op":"upsert","entity":{"kind":"track","body":{"id":5}}}"#;
+            assert!(serde_json::from_str::<StoredChange>(bad).is_err());
+        }
+    }
+}
+
 /// `GET /v1/elements/{element}/changes?cursor=…&limit=…`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChangesPage {

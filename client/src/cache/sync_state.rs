@@ -2,6 +2,7 @@
 //! Element's cursor and health, and the pages it applies, each in one transaction.
 
 use elements_protocol::event::{ElementKind, Manifest};
+use elements_protocol::sync::stored::StoredChange;
 use elements_protocol::sync::{Change, EntityKind};
 use rusqlite::{params, OptionalExtension};
 
@@ -59,16 +60,17 @@ impl Cache {
         &mut self,
         element: ElementKind,
         base_url: &str,
-        changes: &[Change],
+        changes: &[StoredChange],
         cursor: &str,
         etag: Option<&str>,
     ) -> Result<(), CacheError> {
         let days = self.loaded_event()?.map(|e| e.manifest.days).unwrap_or_default();
         let tx = self.conn.transaction()?;
-        for change in changes {
-            match change {
-                Change::Upsert { entity } => write::upsert(&tx, entity, &days)?,
-                Change::Delete { kind, id } => write::delete(&tx, *kind, id)?,
+        for stored in changes {
+            match (&stored.change, &stored.body) {
+                (Change::Upsert { entity }, Some(body)) => write::upsert_as(&tx, entity, body.get(), &days)?,
+                (Change::Upsert { entity }, None) => write::upsert(&tx, entity, &days)?,
+                (Change::Delete { kind, id }, _) => write::delete(&tx, *kind, id)?,
             }
         }
         tx.execute(

@@ -13,7 +13,17 @@ use super::CacheError;
 /// Creates or replaces `entity`. Rows keep their position (ON CONFLICT DO UPDATE), so an
 /// updated room keeps its place in the event's room order.
 pub(crate) fn upsert(tx: &Transaction<'_>, entity: &Entity, days: &[EventDay]) -> Result<(), CacheError> {
-    let body = body_json(entity)?;
+    upsert_as(tx, entity, &body_json(entity)?, days)
+}
+
+/// [`upsert`] with the entity's record already as JSON (as it came off the wire): a first sync
+/// of a large event would otherwise spend much of its time encoding every entity again.
+pub(crate) fn upsert_as(
+    tx: &Transaction<'_>,
+    entity: &Entity,
+    body: &str,
+    days: &[EventDay],
+) -> Result<(), CacheError> {
     match entity {
         Entity::Floor(f) => {
             tx.prepare_cached(
