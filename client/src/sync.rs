@@ -220,6 +220,7 @@ fn pull_pipelined(
     let path = format!("/v1/elements/{}/changes", element.as_str());
     let (cursor, etag) = lock(cache).sync_position(element)?;
     let etag = etag.filter(|_| cursor.is_some());
+    let days = lock(cache).programme_days()?;
     let (mut token, has_code) = current_token(cache, remote)?;
     std::thread::scope(|scope| {
         // Two pages in flight at most: memory stays bounded on a large first sync.
@@ -272,7 +273,14 @@ fn pull_pipelined(
                             detail: format!("asked for {element:?}, got {:?}", page.element),
                         });
                     }
-                    lock(cache).apply_page(element, remote.base(), &page.changes, &page.cursor, new_etag.as_deref())?;
+                    lock(cache).apply_page(
+                        element,
+                        remote.base(),
+                        &days,
+                        &page.changes,
+                        &page.cursor,
+                        new_etag.as_deref(),
+                    )?;
                     report.pages += 1;
                     report.changes += page.changes.len();
                     if remote.trace {
@@ -319,14 +327,9 @@ pub fn authed<T>(
     remote: &Remote,
     request: impl Fn(Option<&str>) -> Result<T, SyncError>,
 ) -> Result<T, SyncError> {
-    let credential = lock(cache).credential(remote.base())?;
-    let token = match credential {
-        Some(c) if c.token.is_some() => c.token,
-        Some(_) => redeem(cache, remote)?,
-        None => None,
-    };
+    let (token, has_code) = current_token(cache, remote)?;
     match request(token.as_deref()) {
-        Err(e) if e.is_unauthorized() && token.is_some() => {
+        Err(e) if e.is_unauthorized() && has_code => {
             lock(cache).drop_token(remote.base())?;
             let fresh = redeem(cache, remote)?;
             request(fresh.as_deref())

@@ -188,39 +188,45 @@ pub enum Change {
     Delete { kind: EntityKind, id: String },
 }
 
-// Decoded field by field rather than with serde's internally-tagged enum support, which
-// buffers every entry into an intermediate tree first: a first sync decodes tens of thousands.
+/// The fields of one feed entry, `E` being how its entity is read (typed, or kept as JSON).
+/// Decoded field by field rather than with serde's internally-tagged enum support, which buffers
+/// every entry into an intermediate tree first: a first sync decodes tens of thousands.
+#[derive(Deserialize)]
+struct ChangeFields<E> {
+    op: ChangeOp,
+    entity: Option<E>,
+    kind: Option<EntityKind>,
+    id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ChangeOp {
+    Upsert,
+    Delete,
+}
+
+impl<E> ChangeFields<E> {
+    /// The entity of an upsert, or the change of a delete; names the missing field otherwise.
+    fn split<Er: serde::de::Error>(self) -> Result<Result<E, Change>, Er> {
+        match self.op {
+            ChangeOp::Upsert => self.entity.map(Ok).ok_or_else(|| Er::missing_field("entity")),
+            ChangeOp::Delete => match (self.kind, self.id) {
+                (Some(kind), Some(id)) => Ok(Err(Change::Delete { kind, id })),
+                (None, _) => Err(Er::missing_field("kind")),
+                (_, None) => Err(Er::missing_field("id")),
+            },
+        }
+    }
+}
+
 // Same wire shape as the derived Serialize above.
 impl<'de> Deserialize<'de> for Change {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        #[derive(Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        enum Op {
-            Upsert,
-            Delete,
-        }
-        #[derive(Deserialize)]
-        struct Fields {
-            op: Op,
-            #[serde(default)]
-            entity: Option<Entity>,
-            #[serde(default)]
-            kind: Option<EntityKind>,
-            #[serde(default)]
-            id: Option<String>,
-        }
-        let f = Fields::deserialize(deserializer)?;
-        match f.op {
-            Op::Upsert => {
-                f.entity.map(|entity| Change::Upsert { entity }).ok_or_else(|| D::Error::missing_field("entity"))
-            }
-            Op::Delete => match (f.kind, f.id) {
-                (Some(kind), Some(id)) => Ok(Change::Delete { kind, id }),
-                (None, _) => Err(D::Error::missing_field("kind")),
-                (_, None) => Err(D::Error::missing_field("id")),
-            },
-        }
+        Ok(match ChangeFields::<Entity>::deserialize(deserializer)?.split()? {
+            Ok(entity) => Change::Upsert { entity },
+            Err(delete) => delete,
+        })
     }
 }
 
@@ -232,7 +238,7 @@ pub mod stored {
     use serde::Deserialize;
     use serde_json::value::RawValue;
 
-    use super::{Change, ElementKind, Entity, EntityKind};
+    use super::{Change, ChangeFields, ElementKind, Entity, EntityKind};
 
     #[derive(Debug, Deserialize)]
     pub struct StoredPage {
@@ -274,38 +280,16 @@ pub mod stored {
         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             use serde::de::Error;
             #[derive(Deserialize)]
-            #[serde(rename_all = "snake_case")]
-            enum Op {
-                Upsert,
-                Delete,
-            }
-            #[derive(Deserialize)]
             struct RawEntity {
                 kind: EntityKind,
                 body: Box<RawValue>,
             }
-            #[derive(Deserialize)]
-            struct Fields {
-                op: Op,
-                #[serde(default)]
-                entity: Option<RawEntity>,
-                #[serde(default)]
-                kind: Option<EntityKind>,
-                #[serde(default)]
-                id: Option<String>,
-            }
-            let f = Fields::deserialize(deserializer)?;
-            match f.op {
-                Op::Upsert => {
-                    let raw = f.entity.ok_or_else(|| D::Error::missing_field("entity"))?;
+            match ChangeFields::<RawEntity>::deserialize(deserializer)?.split()? {
+                Ok(raw) => {
                     let entity = Entity::from_body(raw.kind, raw.body.get()).map_err(D::Error::custom)?;
                     Ok(StoredChange { change: Change::Upsert { entity }, body: Some(raw.body) })
                 }
-                Op::Delete => match (f.kind, f.id) {
-                    (Some(kind), Some(id)) => Ok(StoredChange { change: Change::Delete { kind, id }, body: None }),
-                    (None, _) => Err(D::Error::missing_field("kind")),
-                    (_, None) => Err(D::Error::missing_field("id")),
-                },
+                Err(delete) => Ok(StoredChange { change: delete, body: None }),
             }
         }
     }

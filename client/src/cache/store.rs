@@ -232,21 +232,11 @@ fn write_snapshot(tx: &Transaction<'_>, b: &EventBundle, progress: &mut dyn FnMu
     Ok(())
 }
 
-/// The cache table of an entity kind.
+/// The cache table of an entity kind: named as the kind, except `poi` (schema v1).
 pub(crate) fn table_of(kind: EntityKind) -> &'static str {
     match kind {
-        EntityKind::Floor => "floor",
-        EntityKind::Room => "room",
-        EntityKind::Track => "track",
-        EntityKind::Speaker => "speaker",
-        EntityKind::Session => "session",
         EntityKind::PointOfInterest => "poi",
-        EntityKind::Poll => "poll",
-        EntityKind::Quest => "quest",
-        EntityKind::Profile => "profile",
-        EntityKind::PollResult => "poll_result",
-        EntityKind::Leaderboard => "leaderboard",
-        EntityKind::Announcement => "announcement",
+        other => other.as_str(),
     }
 }
 
