@@ -1,7 +1,7 @@
 //! What the sync engine keeps in the cache: the event's manifest as a backend sent it, each
 //! Element's cursor and health, and the pages it applies, each in one transaction.
 
-use elements_protocol::event::{ElementKind, Manifest};
+use elements_protocol::event::{ElementKind, EventDay, Manifest};
 use elements_protocol::sync::stored::StoredChange;
 use elements_protocol::sync::{Change, EntityKind};
 use rusqlite::{params, OptionalExtension};
@@ -54,22 +54,27 @@ impl Cache {
             .unwrap_or((None, None)))
     }
 
+    /// The programme days of the cached event (sessions are filed under them as they arrive).
+    pub fn programme_days(&self) -> Result<Vec<EventDay>, CacheError> {
+        Ok(self.loaded_event()?.map(|e| e.manifest.days).unwrap_or_default())
+    }
+
     /// Applies one page and stores its cursor in the same transaction: a crash repeats a page at
-    /// worst, and pages are idempotent.
+    /// worst, and pages are idempotent. `days` are [`Cache::programme_days`], read once per pull.
     pub fn apply_page(
         &mut self,
         element: ElementKind,
         base_url: &str,
+        days: &[EventDay],
         changes: &[StoredChange],
         cursor: &str,
         etag: Option<&str>,
     ) -> Result<(), CacheError> {
-        let days = self.loaded_event()?.map(|e| e.manifest.days).unwrap_or_default();
         let tx = self.conn.transaction()?;
         for stored in changes {
             match (&stored.change, &stored.body) {
-                (Change::Upsert { entity }, Some(body)) => write::upsert_as(&tx, entity, body.get(), &days)?,
-                (Change::Upsert { entity }, None) => write::upsert(&tx, entity, &days)?,
+                (Change::Upsert { entity }, Some(body)) => write::upsert_as(&tx, entity, body.get(), days)?,
+                (Change::Upsert { entity }, None) => write::upsert(&tx, entity, days)?,
                 (Change::Delete { kind, id }, _) => write::delete(&tx, *kind, id)?,
             }
         }
