@@ -1,7 +1,7 @@
 //! `elements-backend serve [--db FILE] [--listen ADDR] [--clock TIME]` serves the event (the
 //! bundled demo event, with demo access codes, when the database is empty);
-//! `elements-backend import SCHEDULE [--db FILE]` loads a published schedule (frab XML, schedule
-//! JSON, iCalendar) or an Elements event file; `elements-backend code CODE --role ROLE
+//! `elements-backend import SCHEDULE [--timezone AREA/CITY] [--db FILE]` loads a published
+//! schedule (frab or Pentabarf XML, schedule JSON, iCalendar) or an Elements event file; `elements-backend code CODE --role ROLE
 //! [--personal]` adds an access code.
 
 use std::path::PathBuf;
@@ -12,7 +12,7 @@ use elements_backend::store::{SqliteStore, Store};
 use elements_protocol::auth::Role;
 
 const USAGE: &str = "usage: elements-backend serve [--db FILE] [--listen 127.0.0.1:8480] [--clock RFC3339-TIME]
-       elements-backend import SCHEDULE-FILE [--db FILE]
+       elements-backend import SCHEDULE-FILE [--timezone AREA/CITY] [--db FILE]
        elements-backend code CODE --role attendee|staff|kiosk [--personal] [--db FILE]
        elements-backend qr-codes --out DIR [--url BASE-URL] [--code JOIN-CODE] [--db FILE]";
 
@@ -40,6 +40,7 @@ fn run() -> Result<(), String> {
     let mut out = None;
     let mut url = None;
     let mut join_code = None;
+    let mut import_options = elements_import::Options::default();
     let mut positional = Vec::new();
     if let Ok(t) = std::env::var("ELEMENTS_CLOCK") {
         if !t.trim().is_empty() {
@@ -64,6 +65,10 @@ fn run() -> Result<(), String> {
             "--personal" => personal = true,
             "--out" => out = Some(it.next().map(PathBuf::from).ok_or("--out needs a folder")?),
             "--url" => url = Some(it.next().cloned().ok_or("--url needs the backend's public address")?),
+            "--timezone" => {
+                let name = it.next().ok_or("--timezone needs an IANA zone name like Europe/Brussels")?;
+                import_options = elements_import::Options::with_timezone(name)?;
+            }
             "--code" => join_code = Some(it.next().cloned().ok_or("--code needs a join code")?),
             "-h" | "--help" => return Err(USAGE.into()),
             _ => positional.push(a.clone()),
@@ -72,7 +77,7 @@ fn run() -> Result<(), String> {
     let store = SqliteStore::open(&db).map_err(|e| format!("{}: {e}", db.display()))?;
     match positional.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["serve"] => serve(Arc::new(store), &listen, config),
-        ["import", file] => import(&store, file),
+        ["import", file] => import(&store, file, &import_options),
         ["qr-codes"] => qr_codes(
             &store,
             &out.ok_or("qr-codes needs --out DIR")?,
@@ -89,7 +94,7 @@ fn run() -> Result<(), String> {
     }
 }
 
-fn import(store: &SqliteStore, file: &str) -> Result<(), String> {
+fn import(store: &SqliteStore, file: &str, options: &elements_import::Options) -> Result<(), String> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
     // An Elements event file first; anything else goes through the published-format importers.
     let is_bundle =
@@ -97,7 +102,7 @@ fn import(store: &SqliteStore, file: &str) -> Result<(), String> {
     let bundle = if is_bundle {
         elements_domain::parse_event(&String::from_utf8_lossy(&bytes)).map_err(|e| format!("{file}: {e}"))?
     } else {
-        let imported = elements_import::import(&bytes).map_err(|e| format!("{file}: {e}"))?;
+        let imported = elements_import::import_with(&bytes, options).map_err(|e| format!("{file}: {e}"))?;
         for w in &imported.warnings {
             eprintln!("elements-backend: warning: {w}");
         }

@@ -740,10 +740,12 @@ impl Lookup {
             starts: elements_domain::format_hhmm(&s.starts_at),
             ends: elements_domain::format_hhmm(&s.ends_at),
             duration_minutes: u32::try_from((s.ends_at - s.starts_at).num_minutes()).unwrap_or(0),
-            room: self.rooms.get(&s.room_id).cloned().unwrap_or_else(|| RoomTag {
-                id: s.room_id.clone(),
-                name: s.room_id.clone(),
-                floor: String::new(),
+            room: s.room_id.as_ref().map(|room| {
+                self.rooms.get(room).cloned().unwrap_or_else(|| RoomTag {
+                    id: room.clone(),
+                    name: room.clone(),
+                    floor: String::new(),
+                })
             }),
             track: s.track_id.as_ref().and_then(|t| self.tracks.get(t).cloned()),
             speakers: s

@@ -98,7 +98,7 @@ fn write_v1_snapshot(conn: &rusqlite::Connection, b: &EventBundle) {
         let day = elements_domain::day_of(&b.manifest.days, &s.starts_at).expect("day");
         conn.execute(
             "INSERT INTO session (id, day, starts_at, ends_at, room_id, track_id, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![s.id, day, s.starts_at.timestamp(), s.ends_at.timestamp(), s.room_id, s.track_id, json(s)],
+            params![s.id, day, s.starts_at.timestamp(), s.ends_at.timestamp(), s.room_id.as_deref().unwrap_or(""), s.track_id, json(s)],
         )
         .expect("session");
         for (i, sp) in s.speaker_ids.iter().enumerate() {

@@ -83,8 +83,8 @@ pub fn validate(bundle: &EventBundle) -> Result<(), Vec<ValidationError>> {
         if s.title.trim().is_empty() {
             err(at(), "has an empty title".into());
         }
-        if !rooms.contains(s.room_id.as_str()) {
-            err(at(), format!("room_id \"{}\" is not a room of this event", s.room_id));
+        if let Some(room) = s.room_id.as_deref().filter(|r| !rooms.contains(r)) {
+            err(at(), format!("room_id \"{room}\" is not a room of this event"));
         }
         if let Some(t) = &s.track_id {
             if !tracks.contains(t.as_str()) {
@@ -96,7 +96,8 @@ pub fn validate(bundle: &EventBundle) -> Result<(), Vec<ValidationError>> {
                 err(at(), format!("speaker \"{sp}\" is not a speaker of this event"));
             }
         }
-        if s.ends_at <= s.starts_at {
+        // Zero-length entries are real (a marker, "doors open"); ending before starting is not.
+        if s.ends_at < s.starts_at {
             err(at(), format!("ends ({}) before it starts ({})", s.ends_at, s.starts_at));
         }
         if crate::day_of(&m.days, &s.starts_at).is_none() {

@@ -29,6 +29,10 @@ pub struct Builder {
     speakers: Vec<Speaker>,
     speaker_ids: HashMap<String, String>,
     sessions: Vec<Session>,
+    /// The published day each session was listed under, where the source lists by day.
+    listed_day: HashMap<String, u32>,
+    /// Sessions the source published but that could not be read (each with a warning).
+    skipped: usize,
     pub warnings: Vec<String>,
 }
 
@@ -40,6 +44,7 @@ pub struct Draft {
     pub subtitle: String,
     pub summary: String,
     pub kind: SessionKind,
+    /// Empty where the source names no room (an iCalendar event without LOCATION).
     pub room: String,
     pub track: Option<String>,
     pub starts_at: DateTime<FixedOffset>,
@@ -47,6 +52,8 @@ pub struct Draft {
     /// (source key, display name, biography)
     pub speakers: Vec<(String, String, String)>,
     pub language: String,
+    /// The index of the `<day>` the source listed it under, where it lists by day.
+    pub listed_day: Option<u32>,
 }
 
 pub fn slug(text: &str) -> String {
@@ -101,6 +108,8 @@ impl Builder {
             speakers: Vec::new(),
             speaker_ids: HashMap::new(),
             sessions: Vec::new(),
+            listed_day: HashMap::new(),
+            skipped: 0,
             warnings: Vec::new(),
         }
     }
@@ -177,8 +186,27 @@ impl Builder {
         id
     }
 
+    /// Notes a published session that could not be read: it is named in a warning and the rest
+    /// of the file is imported.
+    pub fn skip(&mut self, what: impl std::fmt::Display, why: impl std::fmt::Display) {
+        self.skipped += 1;
+        self.warnings.push(format!("{what}: {why}; skipped"));
+    }
+
     pub fn session(&mut self, d: Draft) {
-        let room_id = self.room(&d.room, None);
+        let title = if d.subtitle.trim().is_empty() {
+            d.title.trim().to_string()
+        } else {
+            format!("{}: {}", d.title.trim(), d.subtitle.trim())
+        };
+        if title.is_empty() {
+            return self.skip(format!("session {}", d.source_id), "it has no title");
+        }
+        let ends_at = match crate::time::plus_minutes(d.starts_at, d.minutes) {
+            Ok(t) => t,
+            Err(e) => return self.skip(format!("session {} \"{title}\"", d.source_id), e),
+        };
+        let room_id = (!d.room.trim().is_empty()).then(|| self.room(&d.room, None));
         let track_id = d.track.as_deref().and_then(|t| self.track(t, None));
         let mut speaker_ids = Vec::new();
         for (key, name, bio) in &d.speakers {
@@ -190,20 +218,31 @@ impl Builder {
                 speaker_ids.push(id);
             }
         }
-        let title = if d.subtitle.trim().is_empty() {
-            d.title.trim().to_string()
-        } else {
-            format!("{}: {}", d.title.trim(), d.subtitle.trim())
-        };
-        let id = format!("s-{}", slug(&d.source_id));
-        if self.sessions.iter().any(|s| s.id == id) {
-            self.warnings
-                .push(format!("session \"{}\" ({}) appears twice; the second copy was skipped", title, d.source_id));
-            return;
+        let mut id = format!("s-{}", slug(&d.source_id));
+        if let Some(first) = self.sessions.iter().find(|s| s.id == id) {
+            if first.starts_at == d.starts_at && first.room_id == room_id {
+                self.warnings.push(format!(
+                    "session \"{}\" ({}) is published twice at the same time and place; the copy was skipped",
+                    title, d.source_id
+                ));
+                return;
+            }
+            // The same guid at another time or place is a repeat of the session (a talk given
+            // twice): a session of its own, whose id is stable because it names its start.
+            id = format!("{id}-{}", d.starts_at.format("%Y%m%dT%H%M"));
+            let base = id.clone();
+            let mut n = 2;
+            while self.sessions.iter().any(|s| s.id == id) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
         }
         let language = d.language.trim().to_lowercase();
         if !language.is_empty() && !self.languages.contains(&language) {
             self.languages.push(language.clone());
+        }
+        if let Some(day) = d.listed_day {
+            self.listed_day.insert(id.clone(), day);
         }
         self.sessions.push(Session {
             id,
@@ -213,11 +252,38 @@ impl Builder {
             room_id,
             track_id,
             starts_at: d.starts_at,
-            ends_at: d.starts_at + Duration::minutes(d.minutes),
+            ends_at,
             speaker_ids,
             language: if language.is_empty() { "und".into() } else { language },
             tags: Vec::new(),
         });
+    }
+
+    /// A session belongs to the day it is listed under, even where it starts outside the
+    /// window the source published for that day (merged schedules do this): the day is widened
+    /// to hold it, unless that would take time from a neighbouring day.
+    fn widen_listed_days(&mut self) {
+        for s in &self.sessions {
+            let Some(&index) = self.listed_day.get(&s.id) else { continue };
+            if elements_domain::day_of(&self.days, &s.starts_at) == Some(index) {
+                continue;
+            }
+            let others_hold_it =
+                self.days.iter().any(|d| d.index != index && d.starts_at <= s.starts_at && s.starts_at < d.ends_at);
+            if others_hold_it {
+                continue;
+            }
+            let Some(pos) = self.days.iter().position(|d| d.index == index) else { continue };
+            let (start, end) = (self.days[pos].starts_at.min(s.starts_at), self.days[pos].ends_at);
+            // The widened day must not swallow part of another day.
+            let new_end = if s.starts_at >= end { s.ends_at.max(s.starts_at + Duration::minutes(1)) } else { end };
+            let overlaps =
+                self.days.iter().enumerate().any(|(i, d)| i != pos && d.starts_at < new_end && start < d.ends_at);
+            if !overlaps {
+                self.days[pos].starts_at = start;
+                self.days[pos].ends_at = new_end;
+            }
+        }
     }
 
     /// Days from the sessions' local dates, for sources that publish none (iCalendar).
@@ -237,6 +303,7 @@ impl Builder {
         if self.days.is_empty() {
             self.derive_days().map_err(|detail| ImportError::Malformed { format, detail })?;
         }
+        self.widen_listed_days();
         // A session outside every published day would be unreachable in the agenda: say so.
         let days = self.days.clone();
         let before = self.sessions.len();
@@ -252,7 +319,7 @@ impl Builder {
             inside
         });
         self.warnings.extend(dropped);
-        if self.sessions.is_empty() && before > 0 {
+        if self.sessions.is_empty() && before + self.skipped > 0 {
             return Err(ImportError::Invalid { format, problems: self.warnings });
         }
         self.sessions.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then_with(|| a.id.cmp(&b.id)));

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::builder::{kind_of, Builder, Draft};
-use crate::time::{self, Zone};
-use crate::ImportError;
+use crate::time::{self, ZoneEvidence};
+use crate::{ImportError, Options};
 
 const V1: &str = "schedule JSON (v1)";
 const V2: &str = "schedule JSON (schema 2)";
@@ -17,6 +17,27 @@ fn parse<'a, T: Deserialize<'a>>(format: &'static str, text: &'a str) -> Result<
     let de = &mut serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(de)
         .map_err(|e| ImportError::Malformed { format, detail: format!("at {}: {}", e.path(), e.inner()) })
+}
+
+/// One event of the file, read on its own: a broken event is skipped with a warning that gives
+/// its path and what is wrong, instead of refusing the file.
+fn event<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Result<T, String> {
+    serde_path_to_error::deserialize(value).map_err(|e| format!("{}: {}", e.path(), e.inner()))
+}
+
+/// How a skipped event is named: its id and title where they can be read.
+fn event_name(value: &serde_json::Value) -> String {
+    let field = |k: &str| match &value[k] {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    let title = field("title");
+    format!(
+        "event {} \"{}\"",
+        field("guid").chars().take(60).collect::<String>(),
+        title.chars().take(80).collect::<String>()
+    )
 }
 
 /// HTML line breaks to newlines, other tags dropped: pretalx and frab descriptions carry markup.
@@ -68,7 +89,7 @@ struct DayV1 {
     date: String,
     day_start: String,
     day_end: String,
-    rooms: BTreeMap<String, Vec<EventV1>>,
+    rooms: BTreeMap<String, Vec<serde_json::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -78,6 +99,7 @@ struct EventV1 {
     guid: Option<String>,
     date: String,
     duration: String,
+    #[serde(default)]
     room: String,
     title: String,
     #[serde(default)]
@@ -126,12 +148,24 @@ impl PersonV1 {
     }
 }
 
-pub fn read_v1(text: &str) -> Result<Builder, ImportError> {
+pub fn read_v1(text: &str, options: &Options) -> Result<Builder, ImportError> {
     let file: FileV1 = parse(V1, text)?;
     let c = file.schedule.conference;
-    let zone = Zone::parse(c.time_zone_name.as_deref());
-    let mut b = Builder::new(&c.acronym, &c.title, zone);
     let bad = |detail: String| ImportError::Malformed { format: V1, detail };
+    let mut evidence = ZoneEvidence::default();
+    evidence.saw_name(c.time_zone_name.as_deref());
+    for day in &c.days {
+        evidence.saw_instant(&day.day_start);
+        evidence.saw_instant(&day.day_end);
+        for e in day.rooms.values().flatten() {
+            if let Some(d) = e["date"].as_str() {
+                evidence.saw_instant(d);
+            }
+        }
+    }
+    let (zone, zone_warning) = time::choose_zone(options.timezone, &evidence).map_err(bad)?;
+    let mut b = Builder::new(&c.acronym, &c.title, zone);
+    b.warnings.extend(zone_warning);
     for (i, day) in c.days.iter().enumerate() {
         let at = |field: &str, e: String| bad(format!("days[{i}].{field}: {e}"));
         b.add_day(
@@ -141,21 +175,20 @@ pub fn read_v1(text: &str) -> Result<Builder, ImportError> {
             time::instant(&day.day_end, zone).map_err(|e| at("day_end", e))?,
         );
     }
-    for day in &c.days {
+    for (d, day) in c.days.iter().enumerate() {
         for (room, events) in &day.rooms {
             b.room(room, None);
-            for e in events {
-                let starts_at = match time::instant(&e.date, zone) {
-                    Ok(t) => t,
-                    Err(err) => {
-                        b.warnings.push(format!("event {} \"{}\": {err}; skipped", e.id, e.title));
-                        continue;
-                    }
-                };
-                let minutes = match time::duration_minutes(&e.duration) {
-                    Ok(m) => m,
-                    Err(err) => {
-                        b.warnings.push(format!("event {} \"{}\": {err}; skipped", e.id, e.title));
+            for (n, value) in events.iter().enumerate() {
+                let path = format!("days[{d}].rooms.{room}[{n}]");
+                let read = event::<EventV1>(value).map_err(|e| format!("{path}.{e}")).and_then(|e| {
+                    let starts_at = time::instant(&e.date, zone)?;
+                    let minutes = time::duration_minutes(&e.duration)?;
+                    Ok((e, starts_at, minutes))
+                });
+                let (e, starts_at, minutes) = match read {
+                    Ok(x) => x,
+                    Err(why) => {
+                        b.skip(event_name(value), why);
                         continue;
                     }
                 };
@@ -171,6 +204,7 @@ pub fn read_v1(text: &str) -> Result<Builder, ImportError> {
                     minutes,
                     speakers: e.persons.iter().map(PersonV1::key_name_bio).collect(),
                     language: e.language.clone().unwrap_or_default(),
+                    listed_day: Some(day.index),
                 });
             }
         }
@@ -186,7 +220,7 @@ struct FileV2 {
 #[derive(Deserialize)]
 struct ScheduleV2 {
     conference: ConferenceV2,
-    events: Vec<EventV2>,
+    events: Vec<serde_json::Value>,
     #[serde(default)]
     persons: Vec<PersonV2>,
 }
@@ -276,13 +310,27 @@ struct PersonV2 {
     biography: Option<String>,
 }
 
-pub fn read_v2(text: &str) -> Result<Builder, ImportError> {
+pub fn read_v2(text: &str, options: &Options) -> Result<Builder, ImportError> {
     let file: FileV2 = parse(V2, text)?;
     let s = file.schedule;
     let c = s.conference;
-    let zone = Zone::parse(c.time_zone_name.as_deref());
-    let mut b = Builder::new(&c.acronym, &c.title, zone);
     let bad = |detail: String| ImportError::Malformed { format: V2, detail };
+    let mut evidence = ZoneEvidence::default();
+    evidence.saw_name(c.time_zone_name.as_deref());
+    for day in &c.days {
+        evidence.saw_instant(&day.start);
+        evidence.saw_instant(&day.end);
+    }
+    for e in &s.events {
+        for k in ["start", "end"] {
+            if let Some(t) = e[k].as_str() {
+                evidence.saw_instant(t);
+            }
+        }
+    }
+    let (zone, zone_warning) = time::choose_zone(options.timezone, &evidence).map_err(bad)?;
+    let mut b = Builder::new(&c.acronym, &c.title, zone);
+    b.warnings.extend(zone_warning);
     for (i, day) in c.days.iter().enumerate() {
         let at = |field: &str, e: String| bad(format!("conference.days[{i}].{field}: {e}"));
         b.add_day(
@@ -305,9 +353,16 @@ pub fn read_v2(text: &str) -> Result<Builder, ImportError> {
     }
     let bios: std::collections::HashMap<&str, &str> =
         s.persons.iter().map(|p| (p.guid.as_str(), p.biography.as_deref().unwrap_or(""))).collect();
-    for e in &s.events {
-        let skip =
-            |b: &mut Builder, err: String| b.warnings.push(format!("event {} \"{}\": {err}; skipped", e.guid, e.title));
+    for (n, value) in s.events.iter().enumerate() {
+        let path = format!("events[{n}]");
+        let e: EventV2 = match event(value) {
+            Ok(e) => e,
+            Err(why) => {
+                b.skip(event_name(value), format!("{path}.{why}"));
+                continue;
+            }
+        };
+        let skip = |b: &mut Builder, err: String| b.skip(format!("event {} \"{}\"", e.guid, e.title), err);
         let starts_at = match time::instant(&e.start, zone) {
             Ok(t) => t,
             Err(err) => {
@@ -318,7 +373,7 @@ pub fn read_v2(text: &str) -> Result<Builder, ImportError> {
         let minutes = match (&e.end, &e.duration) {
             (Some(end), _) => time::instant(end, zone).and_then(|end| {
                 let m = (end - starts_at).num_minutes();
-                if m > 0 && m <= 24 * 60 {
+                if (0..=time::MAX_MINUTES).contains(&m) {
                     Ok(m)
                 } else {
                     Err(format!("ends at {end}, not within a day after its start"))
@@ -369,6 +424,7 @@ pub fn read_v2(text: &str) -> Result<Builder, ImportError> {
             minutes,
             speakers,
             language: e.language.clone().unwrap_or_default(),
+            listed_day: None,
         });
     }
     Ok(b)

@@ -1,11 +1,16 @@
 //! iCalendar (RFC 5545): one VEVENT per session. LOCATION is the room, CATEGORIES the track,
-//! X-WR-CALNAME the event's name and X-WR-TIMEZONE its zone.
+//! X-WR-CALNAME the event's name; the zone is X-WR-TIMEZONE, else the calendar's VTIMEZONE or
+//! its events' TZID, else `--timezone`.
+//!
+//! Hand-written on purpose: the crates that parse iCalendar either unfold after decoding text
+//! (so a fold that splits a UTF-8 character, which RFC 5545 §3.1 allows, is an error) or panic
+//! on arithmetic with hostile durations; this reader is small and fuzzed (`tests/fuzz.rs`).
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 
 use crate::builder::{Builder, Draft};
-use crate::time::Zone;
-use crate::ImportError;
+use crate::time::{self, Zone, ZoneEvidence};
+use crate::{ImportError, Options};
 
 const FORMAT: &str = "iCalendar";
 
@@ -15,22 +20,35 @@ struct Property {
     value: String,
 }
 
-/// Unfolds continuation lines (a line starting with a space or tab continues the previous one).
-fn unfold(text: &str) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for raw in text.split('\n') {
-        let line = raw.strip_suffix('\r').unwrap_or(raw);
-        if let Some(rest) = line.strip_prefix([' ', '\t']) {
+/// Unfolds continuation lines (a line starting with a space or tab continues the previous one)
+/// as bytes, then decodes each logical line: folding is by octets, so a character may be split
+/// across two physical lines. A line still not UTF-8 after unfolding is decoded with U+FFFD and
+/// counted.
+fn unfold(bytes: &[u8]) -> (Vec<String>, usize) {
+    let mut lines: Vec<Vec<u8>> = Vec::new();
+    for raw in bytes.split(|&b| b == b'\n') {
+        let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if let Some((b' ' | b'\t', rest)) = line.split_first() {
             if let Some(last) = lines.last_mut() {
-                last.push_str(rest);
+                last.extend_from_slice(rest);
                 continue;
             }
         }
         if !line.is_empty() {
-            lines.push(line.to_string());
+            lines.push(line.to_vec());
         }
     }
-    lines
+    let mut not_utf8 = 0;
+    let text = lines
+        .into_iter()
+        .map(|l| {
+            String::from_utf8(l).unwrap_or_else(|e| {
+                not_utf8 += 1;
+                String::from_utf8_lossy(e.as_bytes()).into_owned()
+            })
+        })
+        .collect();
+    (text, not_utf8)
 }
 
 fn parse_line(line: &str) -> Option<Property> {
@@ -69,6 +87,10 @@ fn unescape(v: &str) -> String {
     out
 }
 
+fn tzid(p: &Property) -> Option<&str> {
+    p.params.iter().find(|(k, _)| k == "TZID").map(|(_, v)| v.as_str())
+}
+
 /// DTSTART/DTEND: `20270310T090000Z` (UTC), with `TZID=Europe/Berlin`, or floating (read in the
 /// calendar's zone).
 fn date_time(p: &Property, calendar_zone: Zone) -> Result<DateTime<FixedOffset>, String> {
@@ -78,14 +100,8 @@ fn date_time(p: &Property, calendar_zone: Zone) -> Result<DateTime<FixedOffset>,
             .map_err(|_| format!("{}: \"{v}\" is not a UTC time", p.name))?;
         return Ok(t.and_utc().fixed_offset());
     }
-    let zone = match p.params.iter().find(|(k, _)| k == "TZID") {
-        Some((_, tzid)) => {
-            let z = Zone::parse(Some(tzid));
-            if matches!(z, Zone::Fixed(_)) {
-                return Err(format!("{}: unknown time zone TZID={tzid}", p.name));
-            }
-            z
-        }
+    let zone = match tzid(p) {
+        Some(id) => Zone::Iana(time::parse_tz(id).ok_or_else(|| format!("{}: unknown time zone TZID={id}", p.name))?),
         None => calendar_zone,
     };
     if let Ok(t) = NaiveDateTime::parse_from_str(v, "%Y%m%dT%H%M%S") {
@@ -97,18 +113,23 @@ fn date_time(p: &Property, calendar_zone: Zone) -> Result<DateTime<FixedOffset>,
     Err(format!("{}: \"{v}\" is not a date-time like 20270310T090000", p.name))
 }
 
-/// `PT45M`, `PT1H30M`, `P1DT2H`: minutes.
+/// `PT45M`, `PT1H30M`, `P1DT2H`, `PT0S`: minutes, at most a day.
 fn iso_duration(v: &str) -> Result<i64, String> {
     let bad = || format!("DURATION \"{v}\" is not like PT1H30M");
     let rest = v.trim().strip_prefix('P').ok_or_else(bad)?;
-    let (mut minutes, mut number, mut in_time) = (0i64, String::new(), false);
+    let (mut minutes, mut number, mut in_time, mut parts) = (0i64, String::new(), false, 0);
     for c in rest.chars() {
         match c {
             'T' => in_time = true,
             '0'..='9' => number.push(c),
             _ => {
+                // More than six digits is never a session's length: refused before any sum.
+                if number.is_empty() || number.len() > 6 {
+                    return Err(bad());
+                }
                 let n: i64 = number.parse().map_err(|_| bad())?;
                 number.clear();
+                parts += 1;
                 minutes += match (c, in_time) {
                     ('W', false) => n * 7 * 24 * 60,
                     ('D', false) => n * 24 * 60,
@@ -120,44 +141,80 @@ fn iso_duration(v: &str) -> Result<i64, String> {
             }
         }
     }
-    if !number.is_empty() || minutes <= 0 || minutes > 24 * 60 {
+    if !number.is_empty() || parts == 0 {
         return Err(bad());
+    }
+    if minutes > time::MAX_MINUTES {
+        return Err(format!("DURATION \"{v}\" is longer than a day"));
     }
     Ok(minutes)
 }
 
-pub fn read(text: &str) -> Result<Builder, ImportError> {
-    let props: Vec<Property> = unfold(text).iter().filter_map(|l| parse_line(l)).collect();
+pub fn read(bytes: &[u8], options: &Options) -> Result<Builder, ImportError> {
+    let bad = |detail: String| ImportError::Malformed { format: FORMAT, detail };
+    let (lines, not_utf8) = unfold(bytes);
+    let props: Vec<Property> = lines.iter().filter_map(|l| parse_line(l)).collect();
     let get = |name: &str| props.iter().find(|p| p.name == name).map(|p| unescape(&p.value));
     if !props.iter().any(|p| p.name == "BEGIN" && p.value.eq_ignore_ascii_case("VCALENDAR")) {
-        return Err(ImportError::Malformed { format: FORMAT, detail: "no BEGIN:VCALENDAR".into() });
+        return Err(bad("no BEGIN:VCALENDAR".into()));
     }
-    let name = get("X-WR-CALNAME").unwrap_or_else(|| "Imported calendar".into());
-    let zone = Zone::parse(get("X-WR-TIMEZONE").as_deref());
-    let mut b = Builder::new(&name, &name, zone);
-    let mut event: Option<Vec<&Property>> = None;
-    let mut count = 0;
+    // Each VEVENT's own properties, without those of components inside it (a VALARM's
+    // DURATION is not the session's).
+    let mut events: Vec<Vec<&Property>> = Vec::new();
+    let mut evidence = ZoneEvidence::default();
+    evidence.saw_name(get("X-WR-TIMEZONE").as_deref());
+    let mut stack: Vec<String> = Vec::new();
     for p in &props {
-        match (p.name.as_str(), p.value.to_ascii_uppercase().as_str()) {
-            ("BEGIN", "VEVENT") => event = Some(Vec::new()),
-            ("END", "VEVENT") => {
-                count += 1;
-                if let Some(fields) = event.take() {
-                    if let Err(err) = add_event(&mut b, &fields, zone) {
-                        let summary = fields.iter().find(|f| f.name == "SUMMARY").map(|f| unescape(&f.value));
-                        b.warnings.push(format!("VEVENT #{count} ({}): {err}; skipped", summary.unwrap_or_default()));
+        match p.name.as_str() {
+            "BEGIN" => {
+                let component = p.value.trim().to_ascii_uppercase();
+                if component == "VEVENT" && stack.last().map(String::as_str) != Some("VEVENT") {
+                    events.push(Vec::new());
+                }
+                stack.push(component);
+            }
+            "END" => {
+                let component = p.value.trim().to_ascii_uppercase();
+                match stack.iter().rposition(|c| *c == component) {
+                    Some(i) => stack.truncate(i),
+                    None => return Err(bad(format!("END:{component} without BEGIN:{component}"))),
+                }
+            }
+            _ => match stack.last().map(String::as_str) {
+                Some("VTIMEZONE") if p.name == "TZID" => evidence.saw_name(Some(&p.value)),
+                Some("VEVENT") => {
+                    if p.name == "DTSTART" || p.name == "DTEND" {
+                        match tzid(p) {
+                            Some(id) => evidence.saw_name(Some(id)),
+                            None if !p.value.trim().ends_with('Z') && p.value.contains('T') => {
+                                evidence.local_times = true
+                            }
+                            None => {}
+                        }
+                    }
+                    if let Some(e) = events.last_mut() {
+                        e.push(p);
                     }
                 }
-            }
-            _ => {
-                if let Some(fields) = event.as_mut() {
-                    fields.push(p);
-                }
-            }
+                _ => {}
+            },
         }
     }
-    if event.is_some() {
-        return Err(ImportError::Malformed { format: FORMAT, detail: "a VEVENT is not closed with END:VEVENT".into() });
+    if stack.iter().any(|c| c == "VEVENT") {
+        return Err(bad("a VEVENT is not closed with END:VEVENT".into()));
+    }
+    let (zone, zone_warning) = time::choose_zone(options.timezone, &evidence).map_err(bad)?;
+    let name = get("X-WR-CALNAME").unwrap_or_else(|| "Imported calendar".into());
+    let mut b = Builder::new(&name, &name, zone);
+    b.warnings.extend(zone_warning);
+    if not_utf8 > 0 {
+        b.warnings.push(format!("{not_utf8} line(s) are not UTF-8 even after unfolding; unreadable bytes shown as �"));
+    }
+    for (i, fields) in events.iter().enumerate() {
+        if let Err(err) = add_event(&mut b, fields, zone) {
+            let summary = fields.iter().find(|f| f.name == "SUMMARY").map(|f| unescape(&f.value));
+            b.skip(format!("VEVENT #{} ({})", i + 1, summary.unwrap_or_default()), err);
+        }
     }
     Ok(b)
 }
@@ -172,28 +229,28 @@ fn add_event(b: &mut Builder, fields: &[&Property], zone: Zone) -> Result<(), St
     let minutes = match (field("DTEND"), field("DURATION")) {
         (Some(end), _) => {
             let m = (date_time(end, zone)? - start).num_minutes();
-            if m <= 0 || m > 24 * 60 {
+            if !(0..=time::MAX_MINUTES).contains(&m) {
                 return Err(format!("DTEND is not within a day after DTSTART ({m} minutes)"));
             }
             m
         }
         (None, Some(d)) => iso_duration(&d.value)?,
-        (None, None) => return Err("neither DTEND nor DURATION".into()),
+        // RFC 5545 §3.6.1: a date-time DTSTART alone is an instant.
+        (None, None) => 0,
     };
     let uid = text("UID");
     let title = text("SUMMARY");
     if title.trim().is_empty() {
         return Err("no SUMMARY".into());
     }
-    let location = text("LOCATION");
     let category = text("CATEGORIES").split(',').next().unwrap_or("").trim().to_string();
     b.session(Draft {
-        source_id: if uid.is_empty() { format!("{title}-{start}") } else { uid },
+        source_id: if uid.is_empty() { format!("{title}-{}", start.format("%Y%m%dT%H%M")) } else { uid },
         title,
         subtitle: String::new(),
         summary: text("DESCRIPTION"),
         kind: crate::builder::kind_of(&category),
-        room: if location.trim().is_empty() { "Main stage".into() } else { location },
+        room: text("LOCATION"),
         track: (!category.is_empty()).then_some(category),
         starts_at: start,
         minutes,
@@ -205,6 +262,7 @@ fn add_event(b: &mut Builder, fields: &[&Property], zone: Zone) -> Result<(), St
             })
             .collect(),
         language: text("X-LANGUAGE"),
+        listed_day: None,
     });
     Ok(())
 }
@@ -217,18 +275,28 @@ mod tests {
     fn iso_durations() {
         assert_eq!(iso_duration("PT45M"), Ok(45));
         assert_eq!(iso_duration("PT1H30M"), Ok(90));
+        assert_eq!(iso_duration("PT0S"), Ok(0));
         assert!(iso_duration("P3D").is_err(), "longer than a day");
         assert!(iso_duration("45M").is_err());
         assert!(iso_duration("PT").is_err());
+        assert!(iso_duration("P1000000000000000W").is_err(), "no overflow");
+        assert!(iso_duration("P1000000000000000D").is_err(), "no overflow");
     }
 
     #[test]
     fn folded_lines_and_escapes() {
-        let lines = unfold("DESCRIPTION:Hello\r\n  world\\, and\\nmore\r\nSUMMARY:x\r\n");
+        let (lines, _) = unfold(b"DESCRIPTION:Hello\r\n  world\\, and\\nmore\r\nSUMMARY:x\r\n");
         assert_eq!(lines.len(), 2);
         let p = parse_line(&lines[0]).expect("property");
         assert_eq!(unescape(&p.value), "Hello world, and\nmore");
         let p = parse_line("DTSTART;TZID=\"Europe/Berlin\":20270310T090000").expect("property");
         assert_eq!(p.params, vec![("TZID".to_string(), "Europe/Berlin".to_string())]);
+    }
+
+    #[test]
+    fn a_fold_inside_a_character_is_undone_before_decoding() {
+        // "Алматы" with the fold between the two bytes of 'м' (0xD0 0xBC).
+        let (lines, not_utf8) = unfold(b"LOCATION:\xD0\x90\xD0\xBB\xD0\r\n \xBC\xD0\xB0\xD1\x82\xD1\x8B\r\n");
+        assert_eq!((lines, not_utf8), (vec!["LOCATION:Алматы".to_string()], 0));
     }
 }

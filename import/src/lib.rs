@@ -12,6 +12,9 @@
 //!   good file is skipped with a warning instead of sinking the import.
 //!
 //! No IO here: callers pass the file's bytes.
+//!
+//! Panics: none on any input. A panic inside a parser library is caught and becomes an
+//! [`ImportError`]; `tests/fuzz.rs` mutates real files to keep it that way.
 
 mod builder;
 mod c3voc;
@@ -60,23 +63,45 @@ pub enum ImportError {
     Invalid { format: &'static str, problems: Vec<String> },
 }
 
+/// What the caller knows that the file may not say.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The event's IANA zone (`--timezone Europe/Brussels`): local times are read in it. Files
+    /// that publish local times and no zone of their own are refused without it.
+    pub timezone: Option<chrono_tz::Tz>,
+}
+
+impl Options {
+    /// Options with the zone read from a `--timezone` argument, or an error that says what a
+    /// zone name looks like.
+    pub fn with_timezone(name: &str) -> Result<Options, String> {
+        let tz = time::parse_tz(name).ok_or_else(|| {
+            format!("--timezone {name}: not an IANA time zone name; use a name like Europe/Brussels or Asia/Almaty")
+        })?;
+        Ok(Options { timezone: Some(tz) })
+    }
+}
+
 /// Detects the format of `bytes` from its content.
 pub fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| ImportError::UnknownFormat(format!("the file is not UTF-8 text ({e})")))?;
-    let start = text.trim_start_matches('\u{feff}').trim_start();
-    if start.starts_with("BEGIN:VCALENDAR") {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = bytes.trim_ascii_start();
+    // iCalendar is folded by octets, so a valid file may split a character across lines: look
+    // at its first line only, and leave decoding to the adapter.
+    if start.starts_with(b"BEGIN:VCALENDAR") {
         return Ok(Format::ICalendar);
     }
-    if start.starts_with('<') {
-        return if start.contains("<schedule") {
+    let text = std::str::from_utf8(start)
+        .map_err(|e| ImportError::UnknownFormat(format!("the file is not UTF-8 text ({e})")))?;
+    if text.starts_with('<') {
+        return if text.contains("<schedule") {
             Ok(Format::FrabXml)
         } else {
             Err(ImportError::UnknownFormat("an XML file without a <schedule> element".into()))
         };
     }
-    if start.starts_with('{') {
-        let value: serde_json::Value = serde_json::from_str(start)
+    if text.starts_with('{') {
+        let value: serde_json::Value = serde_json::from_str(text)
             .map_err(|e| ImportError::Malformed { format: "schedule JSON", detail: format!("not valid JSON: {e}") })?;
         let schedule = &value["schedule"];
         if schedule.is_null() {
@@ -89,20 +114,40 @@ pub fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
 
 /// Imports a published schedule, detecting its format.
 pub fn import(bytes: &[u8]) -> Result<Imported, ImportError> {
-    import_as(detect(bytes)?, bytes)
+    import_with(bytes, &Options::default())
 }
 
-pub fn import_as(format: Format, bytes: &[u8]) -> Result<Imported, ImportError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| ImportError::Malformed {
-        format: format.name(),
-        detail: format!("the file is not UTF-8 text ({e})"),
-    })?;
-    let text = text.trim_start_matches('\u{feff}');
+/// Imports a published schedule with what the caller knows (its zone), detecting its format.
+pub fn import_with(bytes: &[u8], options: &Options) -> Result<Imported, ImportError> {
+    import_as(detect(bytes)?, bytes, options)
+}
+
+pub fn import_as(format: Format, bytes: &[u8], options: &Options) -> Result<Imported, ImportError> {
+    // A parser library that panics on a hostile file must not take the caller down with it: the
+    // import fails with an error instead. (Our own code returns errors; this is the fence.)
+    let result = std::panic::catch_unwind(|| read(format, bytes, options));
+    result.unwrap_or_else(|_| {
+        Err(ImportError::Malformed {
+            format: format.name(),
+            detail: "the file could not be read (the parser gave up on it); check that it is a well-formed export"
+                .into(),
+        })
+    })
+}
+
+fn read(format: Format, bytes: &[u8], options: &Options) -> Result<Imported, ImportError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let utf8 = || {
+        std::str::from_utf8(bytes).map_err(|e| ImportError::Malformed {
+            format: format.name(),
+            detail: format!("the file is not UTF-8 text ({e})"),
+        })
+    };
     let builder = match format {
-        Format::FrabXml => frab_xml::read(text)?,
-        Format::ScheduleJson => c3voc::read_v1(text)?,
-        Format::ScheduleJson2 => c3voc::read_v2(text)?,
-        Format::ICalendar => ical::read(text)?,
+        Format::FrabXml => frab_xml::read(utf8()?, options)?,
+        Format::ScheduleJson => c3voc::read_v1(utf8()?, options)?,
+        Format::ScheduleJson2 => c3voc::read_v2(utf8()?, options)?,
+        Format::ICalendar => ical::read(bytes, options)?,
     };
     let (bundle, warnings) = builder.finish(format.name())?;
     Ok(Imported { format, bundle, warnings })

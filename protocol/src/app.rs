@@ -334,7 +334,8 @@ pub struct SessionCard {
     /// "10:15"
     pub ends: String,
     pub duration_minutes: u32,
-    pub room: RoomTag,
+    /// None where the session has no room.
+    pub room: Option<RoomTag>,
     pub track: Option<TrackTag>,
     /// "Ada Lovelace, Alan Turing"; empty for breaks.
     pub speakers: String,

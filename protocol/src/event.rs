@@ -193,7 +193,9 @@ pub struct Session {
     #[serde(default, rename = "abstract")]
     pub summary: String,
     pub kind: SessionKind,
-    pub room_id: String,
+    /// None for a session that has no room (a calendar entry without a place, an online talk).
+    #[serde(default)]
+    pub room_id: Option<String>,
     #[serde(default)]
     pub track_id: Option<String>,
     pub starts_at: DateTime<FixedOffset>,

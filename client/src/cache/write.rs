@@ -77,7 +77,7 @@ pub(crate) fn upsert_as(
                  ON CONFLICT(id) DO UPDATE SET day = excluded.day, starts_at = excluded.starts_at,
                    ends_at = excluded.ends_at, room_id = excluded.room_id, track_id = excluded.track_id, body = excluded.body",
             )?
-            .execute(params![s.id, day, s.starts_at.timestamp(), s.ends_at.timestamp(), s.room_id, s.track_id, body])?;
+            .execute(params![s.id, day, s.starts_at.timestamp(), s.ends_at.timestamp(), s.room_id.as_deref().unwrap_or(""), s.track_id, body])?;
             tx.prepare_cached("DELETE FROM session_speaker WHERE session_id = ?1")?.execute([&s.id])?;
             let mut link = tx
                 .prepare_cached("INSERT INTO session_speaker (session_id, position, speaker_id) VALUES (?1, ?2, ?3)")?;

@@ -182,7 +182,11 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
                 let groups = match grouping.get() {
                     Grouping::ByTime => group_by(cards, |c| c.starts.clone(), |c| c.starts.clone()),
                     Grouping::ByRoom => {
-                        let mut g = group_by(cards, |c| c.room.id.clone(), |c| room_label(&c.room));
+                        let mut g = group_by(
+                            cards,
+                            |c| c.room.as_ref().map(|r| r.id.clone()).unwrap_or_default(),
+                            |c| room_label(c.room.as_ref()),
+                        );
                         g.sort_by_key(|(key, _, _)| rooms.iter().position(|r| &r.id == key).unwrap_or(usize::MAX));
                         g
                     }
@@ -269,7 +273,8 @@ fn group_by(
 }
 
 /// "Elbe Room · Ground floor", or just the room where the floor is unknown.
-fn room_label(room: &elements_protocol::app::RoomTag) -> String {
+fn room_label(room: Option<&elements_protocol::app::RoomTag>) -> String {
+    let Some(room) = room else { return "No room given".into() };
     if room.floor.is_empty() {
         room.name.clone()
     } else {
@@ -318,7 +323,7 @@ fn card_view(
             <h4 class="card-title">{c.title.clone()}</h4>
             {(!c.speakers.is_empty()).then(|| view! { <p class="card-speakers">{c.speakers.clone()}</p> })}
             <div class="card-bottom">
-                <span class="card-room">{pin_icon()} {c.room.name.clone()}</span>
+                {c.room.clone().map(|r| view! { <span class="card-room">{pin_icon()} {r.name}</span> })}
                 {c.track.clone().map(|t| view! { <span class="card-track">{t.name}</span> })}
             </div>
         </button>
@@ -373,7 +378,7 @@ fn detail_view(d: SessionDetail, selected: RwSignal<Option<String>>) -> impl Int
             <dl class="detail-facts">
                 <div><dt>"When"</dt><dd>{d.day_label.clone()} ", " {c.starts.clone()} "–" {c.ends.clone()}
                     <span class="muted">" (" {c.duration_minutes} " min)"</span></dd></div>
-                <div><dt>"Where"</dt><dd>{room_label(&c.room)}</dd></div>
+                <div><dt>"Where"</dt><dd>{room_label(c.room.as_ref())}</dd></div>
                 <div><dt>"Language"</dt><dd>{language}</dd></div>
             </dl>
             {(!d.summary.is_empty()).then(|| view! { <p class="detail-summary">{d.summary.clone()}</p> })}
