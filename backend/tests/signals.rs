@@ -152,13 +152,34 @@ async fn each_signal_gets_its_own_answer_with_a_stable_reason() {
 }
 
 #[tokio::test]
-async fn another_participant_cannot_reuse_a_signal_id() {
+async fn a_guessed_signal_id_blocks_nobody_else() {
     let s = start().await;
-    push(&s, vec![signal("shared-id", 1, vote("poll-opening", "o1"))]).await;
-    let other = redeem(&s.store, "ATTEND", "another-device");
-    let resp = push_as(&s, Some(&other), vec![signal("shared-id", 1, vote("poll-opening", "o1"))]).await;
+    // An attacker sends the victim's next id first...
+    let attacker = redeem(&s.store, "ATTEND", "attacker-device");
+    let resp = push_as(&s, Some(&attacker), vec![signal("victim-device-1", 1, vote("poll-opening", "o2"))]).await;
     let results: SignalResults = resp.json().await.expect("results");
-    assert_eq!(rejected(&results.results[0].outcome), Some(Reason::NotAllowed));
+    assert!(matches!(results.results[0].outcome, Outcome::Accepted { .. }), "{:?}", results.results[0].outcome);
+    // ...and the victim's own signal with that id is still decided on its merits.
+    let victim = push(&s, vec![signal("victim-device-1", 1, vote("poll-opening", "o1"))]).await;
+    assert!(matches!(&victim[0], Outcome::Accepted { .. }), "{:?}", victim[0]);
+    // Each is idempotent for its own participant.
+    let again = push(&s, vec![signal("victim-device-1", 1, vote("poll-opening", "o1"))]).await;
+    assert!(matches!(&again[0], Outcome::Duplicate { .. }), "{:?}", again[0]);
+}
+
+#[tokio::test]
+async fn envelopes_count_characters_and_start_at_schema_1() {
+    let s = start().await;
+    // 51 emoji are 204 bytes but 51 characters: inside the 200-character limit.
+    let emoji_id: String = std::iter::repeat_n('😀', 51).collect();
+    let ok = push(&s, vec![signal(&emoji_id, 1, vote("poll-opening", "o1"))]).await;
+    assert!(matches!(&ok[0], Outcome::Accepted { .. }), "{:?}", ok[0]);
+    let long: String = std::iter::repeat_n('ж', 201).collect();
+    let too_long = push(&s, vec![signal(&long, 2, vote("poll-opening", "o1"))]).await;
+    assert_eq!(rejected(&too_long[0]), Some(Reason::Malformed));
+    let mut zero = signal("schema-zero", 3, vote("poll-opening", "o1"));
+    zero.schema_version = 0;
+    assert_eq!(rejected(&push(&s, vec![zero]).await[0]), Some(Reason::Malformed));
 }
 
 #[tokio::test]
@@ -310,4 +331,33 @@ async fn the_live_stream_carries_a_new_tally_the_moment_a_vote_is_counted() {
     assert!(result.revision > 0);
     assert_eq!((result.id.as_str(), result.total), ("poll-opening", 1));
     assert_eq!(result.counts.last().map(|c| c.votes), Some(1));
+}
+
+#[test]
+fn a_database_with_global_signal_ids_is_rebuilt_keeping_every_signal_in_order() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("old.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        conn.execute_batch(
+            "CREATE TABLE signal (id TEXT PRIMARY KEY, participant_id TEXT NOT NULL, client_id TEXT NOT NULL,
+               seq INTEGER NOT NULL, action TEXT NOT NULL, outcome TEXT NOT NULL, accepted INTEGER NOT NULL,
+               received_at INTEGER NOT NULL) STRICT;
+             INSERT INTO signal VALUES ('b', 'p1', 'c', 1, '{}', '{}', 1, 0), ('a', 'p1', 'c', 2, '{}', '{}', 1, 0);",
+        )
+        .expect("old layout");
+    }
+    drop(elements_backend::store::SqliteStore::open(&path).expect("opens and migrates"));
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    let sql: String =
+        conn.query_row("SELECT sql FROM sqlite_master WHERE name = 'signal'", [], |r| r.get(0)).expect("table");
+    assert!(sql.contains("PRIMARY KEY (participant_id, id)"), "{sql}");
+    let ids: Vec<String> = conn
+        .prepare("SELECT id FROM signal ORDER BY rowid")
+        .expect("query")
+        .query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("ids");
+    assert_eq!(ids, ["b", "a"], "history order kept");
 }

@@ -43,6 +43,9 @@ const MAX_ID: usize = 200;
 
 /// Checks the envelope of a signal (ids present and short, a schema this code understands).
 pub fn check_envelope(signal: &Signal) -> Result<(), (Reason, String)> {
+    if signal.schema_version == 0 {
+        return Err((Reason::Malformed, "schema_version starts at 1".into()));
+    }
     if signal.schema_version > SIGNAL_SCHEMA_VERSION {
         return Err((
             Reason::UnsupportedSchema,
@@ -66,7 +69,8 @@ pub fn check_envelope(signal: &Signal) -> Result<(), (Reason, String)> {
         f
     };
     for (name, value) in fields {
-        if value.trim().is_empty() || value.len() > MAX_ID {
+        // Characters, not bytes: an id in Kazakh or in emoji gets the same room as one in ASCII.
+        if value.trim().is_empty() || value.chars().count() > MAX_ID {
             return Err((Reason::Malformed, format!("{name} must be 1 to {MAX_ID} characters")));
         }
     }

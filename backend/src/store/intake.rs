@@ -217,22 +217,15 @@ fn decide_one(
     polls: &mut BTreeSet<String>,
     quests: &mut BTreeSet<String>,
 ) -> Result<Outcome, StoreError> {
-    let seen: Option<(String, String)> = tx
-        .prepare_cached("SELECT participant_id, outcome FROM signal WHERE id = ?1")?
-        .query_row([&signal.id], |r| Ok((r.get(0)?, r.get(1)?)))
+    // Idempotency is per participant: the same id from someone else is their own signal, so no
+    // one can block another's signals by guessing its id.
+    let seen: Option<String> = tx
+        .prepare_cached("SELECT outcome FROM signal WHERE participant_id = ?1 AND id = ?2")?
+        .query_row(params![caller.participant_id, signal.id], |r| r.get(0))
         .optional()?;
-    match seen {
-        Some((owner, _)) if owner != caller.participant_id => {
-            return Ok(Outcome::Rejected {
-                reason: Reason::NotAllowed,
-                message: format!("signal id \"{}\" belongs to another participant", signal.id),
-            })
-        }
-        Some((_, first)) => {
-            let first = serde_json::from_str(&first).map_err(|e| damaged("stored outcome", e))?;
-            return Ok(Outcome::Duplicate { first: Box::new(first) });
-        }
-        None => {}
+    if let Some(first) = seen {
+        let first = serde_json::from_str(&first).map_err(|e| damaged("stored outcome", e))?;
+        return Ok(Outcome::Duplicate { first: Box::new(first) });
     }
     if let Err((reason, message)) = scenario::check_envelope(signal) {
         // Not stored: an envelope this bad has no trustworthy id to remember it by.

@@ -134,14 +134,15 @@ CREATE TABLE IF NOT EXISTS access_code (code TEXT PRIMARY KEY, role TEXT NOT NUL
 CREATE TABLE IF NOT EXISTS participant (id TEXT PRIMARY KEY, display_name TEXT NOT NULL, role TEXT NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS token (token TEXT PRIMARY KEY, participant_id TEXT NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS signal (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL,
     participant_id TEXT NOT NULL,
     client_id TEXT NOT NULL,
     seq INTEGER NOT NULL,
     action TEXT NOT NULL,
     outcome TEXT NOT NULL,
     accepted INTEGER NOT NULL,
-    received_at INTEGER NOT NULL
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (participant_id, id)
 ) STRICT;
 CREATE INDEX IF NOT EXISTS accepted_by_participant ON signal (participant_id) WHERE accepted = 1;
 CREATE TABLE IF NOT EXISTS tally (
@@ -153,6 +154,30 @@ CREATE TABLE IF NOT EXISTS score (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS score_rank ON score (quest_id, points DESC);
 "#;
+
+/// Databases made before signal ids were scoped to their participant keyed `signal` by `id`
+/// alone, so anyone who guessed a device's next id could block it. Rebuilt once, in order.
+fn scope_signal_ids_to_participants(conn: &Connection) -> Result<(), StoreError> {
+    let sql: String =
+        conn.query_row("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'signal'", [], |r| r.get(0))?;
+    if !sql.contains("id TEXT PRIMARY KEY") {
+        return Ok(());
+    }
+    conn.execute_batch(
+        "BEGIN IMMEDIATE;
+         ALTER TABLE signal RENAME TO signal_global_ids;
+         CREATE TABLE signal (
+             id TEXT NOT NULL, participant_id TEXT NOT NULL, client_id TEXT NOT NULL, seq INTEGER NOT NULL,
+             action TEXT NOT NULL, outcome TEXT NOT NULL, accepted INTEGER NOT NULL, received_at INTEGER NOT NULL,
+             PRIMARY KEY (participant_id, id)
+         ) STRICT;
+         INSERT INTO signal SELECT id, participant_id, client_id, seq, action, outcome, accepted, received_at
+           FROM signal_global_ids ORDER BY rowid;
+         DROP TABLE signal_global_ids;
+         COMMIT;",
+    )?;
+    Ok(())
+}
 
 fn element_name(e: ElementKind) -> &'static str {
     e.as_str()
@@ -171,6 +196,7 @@ impl SqliteStore {
         let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.execute_batch("PRAGMA synchronous = NORMAL;")?;
         conn.execute_batch(SCHEMA)?;
+        scope_signal_ids_to_participants(&conn)?;
         let epoch = match conn.query_row("SELECT value FROM meta WHERE key = 'epoch'", [], |r| r.get(0)).optional()? {
             Some(e) => e,
             None => {
