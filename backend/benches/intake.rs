@@ -103,7 +103,9 @@ fn main() {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let router = elements_backend::http::router_with(store.clone(), Config { clock: Some(during()) });
-        tokio::spawn(async move { axum::serve(listener, router).await });
+        tokio::spawn(async move {
+            elements_backend::server::serve(listener, router, Default::default(), std::future::pending()).await
+        });
 
         // Participants (not timed): one token each.
         let http = reqwest::Client::new();

@@ -162,8 +162,7 @@ async fn authorize(
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
+        .and_then(bearer_token)
         .filter(|t| !t.is_empty())
         .map(str::to_string);
     let Some(token) = token else {
@@ -197,6 +196,62 @@ async fn authorize(
     Ok(caller)
 }
 
+/// The most a request body may carry.
+pub const MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// Runs before every route (installed by `server::serve`): a body announced larger than
+/// [`MAX_BODY`] is refused at once, before any of it is read, and a body must arrive within the
+/// body-read timeout, so a client that announces a body and sends nothing holds nothing for long.
+pub async fn guard(
+    State(limits): State<crate::server::Limits>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let announced = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).map(str::trim);
+    if let Some(announced) = announced {
+        match announced.parse::<u64>() {
+            Ok(n) if n > MAX_BODY as u64 => {
+                return error(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    WireErrorCode::TooLarge,
+                    "the body is larger than 2 MB; send less at once",
+                )
+            }
+            Ok(_) => {}
+            Err(_) => {
+                return error(StatusCode::BAD_REQUEST, WireErrorCode::BadRequest, "Content-Length is not a number")
+            }
+        }
+    }
+    let (parts, body) = request.into_parts();
+    let read = tokio::time::timeout(limits.body_read_timeout, axum::body::to_bytes(body, MAX_BODY)).await;
+    let bytes = match read {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(_)) => {
+            return error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                WireErrorCode::TooLarge,
+                "the body is larger than 2 MB or was cut short; send less at once",
+            )
+        }
+        Err(_) => {
+            return error(
+                StatusCode::REQUEST_TIMEOUT,
+                WireErrorCode::BadRequest,
+                format!("the body did not arrive within {} s", limits.body_read_timeout.as_secs()),
+            )
+        }
+    };
+    next.run(axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes))).await
+}
+
+/// The token of an `Authorization: Bearer <token>` header. The scheme is case-insensitive
+/// (RFC 9110 §11.1), so `bearer` and `BEARER` work too.
+fn bearer_token(header: &str) -> Option<&str> {
+    let (scheme, token) = header.trim_start().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
 /// A request body as sent, or what was wrong with it (too large, cut short) as a [`WireError`].
 type Body = Result<Bytes, axum::extract::rejection::BytesRejection>;
 
@@ -226,13 +281,15 @@ async fn redeem(State(state): State<AppState>, body: Body) -> Response {
         Ok(r) => r,
         Err(r) => return r,
     };
-    if request.code.trim().is_empty() || request.code.len() > 200 || request.client_id.trim().is_empty() {
+    let fits = |s: &str| !s.trim().is_empty() && s.chars().count() <= 200;
+    if !fits(&request.code) || !fits(&request.client_id) {
         return error(
             StatusCode::BAD_REQUEST,
             WireErrorCode::BadRequest,
             "code and client_id must be 1 to 200 characters",
         );
     }
+
     let store = state.store.clone();
     match blocking(move || store.redeem(&request)).await {
         Ok(Some(answer)) => Json(answer).into_response(),
@@ -393,21 +450,42 @@ struct ChangesQuery {
 }
 
 fn parse_element(name: &str) -> Option<ElementKind> {
-    ElementKind::ALL.into_iter().find(|k| k.as_str() == name)
+    ElementKind::ALL.into_iter().filter(|k| k.has_feed()).find(|k| k.as_str() == name)
 }
 
 async fn changes(
     State(state): State<AppState>,
-    Path(element): Path<String>,
-    Query(q): Query<ChangesQuery>,
+    element: Result<Path<String>, axum::extract::rejection::PathRejection>,
+    query: Result<Query<ChangesQuery>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
 ) -> Response {
+    // axum answers these in plain text; the protocol promises a WireError body everywhere.
+    let Path(element) = match element {
+        Ok(p) => p,
+        Err(e) => {
+            return error(
+                StatusCode::NOT_FOUND,
+                WireErrorCode::NotFound,
+                format!("no such Element feed: {}", e.body_text()),
+            )
+        }
+    };
+    let Query(q) = match query {
+        Ok(q) => q,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                WireErrorCode::BadRequest,
+                format!("the query is not cursor=…&limit=… once each: {}", e.body_text()),
+            )
+        }
+    };
     let Some(element) = parse_element(&element) else {
-        let known: Vec<&str> = ElementKind::ALL.iter().map(|k| k.as_str()).collect();
+        let known: Vec<&str> = ElementKind::ALL.iter().filter(|k| k.has_feed()).map(|k| k.as_str()).collect();
         return error(
             StatusCode::NOT_FOUND,
             WireErrorCode::NotFound,
-            format!("no Element \"{element}\"; this backend knows {}", known.join(", ")),
+            format!("no feed for Element \"{element}\"; feeds here: {}", known.join(", ")),
         );
     };
     if PRIVATE_FEEDS.contains(&element) {

@@ -7,6 +7,7 @@
 //! The binary (`src/main.rs`) adds the command line: `serve` and `import`.
 
 pub mod http;
+pub mod server;
 pub mod store;
 
 /// The demo event that `serve` loads into an empty database.

@@ -11,7 +11,8 @@ use std::sync::Arc;
 use elements_backend::store::{SqliteStore, Store};
 use elements_protocol::auth::Role;
 
-const USAGE: &str = "usage: elements-backend serve [--db FILE] [--listen 127.0.0.1:8480] [--clock RFC3339-TIME]
+const USAGE: &str =
+    "usage: elements-backend serve [--db FILE] [--listen 127.0.0.1:8480] [--clock RFC3339-TIME] [--max-connections N]
        elements-backend import SCHEDULE-FILE [--timezone AREA/CITY] [--db FILE]
        elements-backend code CODE --role attendee|staff|kiosk [--personal] [--db FILE]
        elements-backend qr-codes --out DIR [--url BASE-URL] [--code JOIN-CODE] [--db FILE]";
@@ -41,6 +42,7 @@ fn run() -> Result<(), String> {
     let mut url = None;
     let mut join_code = None;
     let mut import_options = elements_import::Options::default();
+    let mut limits = elements_backend::server::Limits::default();
     let mut positional = Vec::new();
     if let Ok(t) = std::env::var("ELEMENTS_CLOCK") {
         if !t.trim().is_empty() {
@@ -65,6 +67,14 @@ fn run() -> Result<(), String> {
             "--personal" => personal = true,
             "--out" => out = Some(it.next().map(PathBuf::from).ok_or("--out needs a folder")?),
             "--url" => url = Some(it.next().cloned().ok_or("--url needs the backend's public address")?),
+            "--max-connections" => {
+                let n = it.next().ok_or("--max-connections needs a number")?;
+                limits.max_connections = n
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| format!("--max-connections {n}: not a positive number"))?;
+            }
             "--timezone" => {
                 let name = it.next().ok_or("--timezone needs an IANA zone name like Europe/Brussels")?;
                 import_options = elements_import::Options::with_timezone(name)?;
@@ -76,7 +86,7 @@ fn run() -> Result<(), String> {
     }
     let store = SqliteStore::open(&db).map_err(|e| format!("{}: {e}", db.display()))?;
     match positional.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        ["serve"] => serve(Arc::new(store), &listen, config),
+        ["serve"] => serve(Arc::new(store), &listen, config, limits),
         ["import", file] => import(&store, file, &import_options),
         ["qr-codes"] => qr_codes(
             &store,
@@ -171,7 +181,12 @@ fn parse_time(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
         .map_err(|e| format!("{text:?} is not an RFC 3339 time like 2027-03-10T10:15:00+01:00 ({e})"))
 }
 
-fn serve(store: Arc<SqliteStore>, listen: &str, config: elements_backend::http::Config) -> Result<(), String> {
+fn serve(
+    store: Arc<SqliteStore>,
+    listen: &str,
+    config: elements_backend::http::Config,
+    limits: elements_backend::server::Limits,
+) -> Result<(), String> {
     if store.manifest().map_err(|e| e.to_string())?.is_none() {
         let bundle = elements_domain::parse_event(elements_backend::DEMO_EVENT_JSON)
             .map_err(|e| format!("bundled demo event: {e}"))?;
@@ -191,11 +206,10 @@ fn serve(store: Arc<SqliteStore>, listen: &str, config: elements_backend::http::
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         println!("elements-backend: serving protocol v1 on http://{addr}");
         println!("elements-backend: join link: elements://join?url=http://{addr}&code=DEMO-ATTENDEE");
-        axum::serve(listener, elements_backend::http::router_with(store, config))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|e| format!("server: {e}"))
+        let router = elements_backend::http::router_with(store, config);
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        elements_backend::server::serve(listener, router, limits, shutdown).await.map_err(|e| format!("server: {e}"))
     })
 }

@@ -107,7 +107,9 @@ fn main() {
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
     let backend_addr = listener.local_addr().expect("addr");
     let router = elements_backend::http::router(store.clone());
-    runtime.spawn(async move { axum::serve(listener, router).await });
+    runtime.spawn(async move {
+        elements_backend::server::serve(listener, router, Default::default(), std::future::pending()).await
+    });
     let wire = Arc::new(AtomicU64::new(0));
     let url = counting_relay(backend_addr, wire.clone());
 

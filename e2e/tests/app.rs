@@ -383,7 +383,7 @@ async fn serve(
     let config = elements_backend::http::Config { clock: clock.map(|t| chrono_at(t).to_utc()) };
     let router = elements_backend::http::router_with(store.clone(), config);
     let server = tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
+        let _ = elements_backend::server::serve(listener, router, Default::default(), std::future::pending()).await;
     });
     (url, store, server, dir)
 }

@@ -96,6 +96,11 @@ impl ElementKind {
         ElementKind::Me,
     ];
 
+    /// Whether the Element has a changes feed. `me` is the device's own view and has none.
+    pub fn has_feed(self) -> bool {
+        self != ElementKind::Me
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ElementKind::Agenda => "agenda",

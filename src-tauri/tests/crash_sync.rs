@@ -100,7 +100,9 @@ fn kill_9_mid_sync_again_and_again_loses_no_signal_and_applies_none_twice() {
     let during = chrono::DateTime::parse_from_rfc3339("2027-03-10T09:30:00+01:00").expect("t").to_utc();
     let router =
         elements_backend::http::router_with(store.clone(), elements_backend::http::Config { clock: Some(during) });
-    runtime.spawn(async move { axum::serve(listener, router).await });
+    runtime.spawn(async move {
+        elements_backend::server::serve(listener, router, Default::default(), std::future::pending()).await
+    });
     let link = format!("elements://join?url={url}&code=CRASH");
 
     // The device's outbox before the first sync: a vote and check-ins, written by the app's own

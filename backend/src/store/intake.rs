@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use elements_domain::scenario::{self, EventFacts, ParticipantState};
 use elements_protocol::event::{Poll, Quest};
 use elements_protocol::live::{Announcement, Leaderboard, LeaderboardEntry, OptionCount, PollResult, LEADERBOARD_SIZE};
-use elements_protocol::signal::{Action, Effect, Outcome, Reason, Signal, SignalResult};
+use elements_protocol::signal::{Action, Effect, Outcome, Signal, SignalResult};
 use elements_protocol::sync::{Entity, EntityKind};
 use rusqlite::{params, Connection, OptionalExtension};
 

@@ -50,6 +50,11 @@ pub fn demo() -> EventBundle {
 }
 
 pub async fn start() -> Server {
+    start_with(elements_backend::server::Limits::default()).await
+}
+
+/// A server with the given connection limits and timeouts (hostile-client tests use small ones).
+pub async fn start_with(limits: elements_backend::server::Limits) -> Server {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Arc::new(SqliteStore::open(&dir.path().join("backend.sqlite3")).expect("store"));
     store.replace_event(&demo()).expect("load demo");
@@ -60,7 +65,9 @@ pub async fn start() -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
     let addr = listener.local_addr().expect("addr");
     let router = elements_backend::http::router_with(store.clone(), Config { clock: Some(during_event()) });
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    tokio::spawn(
+        async move { elements_backend::server::serve(listener, router, limits, std::future::pending()).await },
+    );
     Server { token, base: format!("http://{addr}"), store, _dir: dir }
 }
 

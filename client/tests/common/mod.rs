@@ -54,7 +54,9 @@ pub fn start_backend_with(bundle: &EventBundle, config: Config) -> Backend {
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     let router = elements_backend::http::router_with(store.clone(), config);
-    runtime.spawn(async move { axum::serve(listener, router).await });
+    runtime.spawn(async move {
+        elements_backend::server::serve(listener, router, Default::default(), std::future::pending()).await
+    });
     Backend { url, store, runtime, dir }
 }
 
