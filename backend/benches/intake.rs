@@ -113,7 +113,12 @@ fn main() {
         for i in 0..PARTICIPANTS {
             let answer: RedeemResponse = http
                 .post(format!("http://{addr}/v1/auth/redeem"))
-                .json(&RedeemRequest { code: "BENCH".into(), client_id: format!("device-{i}"), display_name: None })
+                .json(&RedeemRequest {
+                    code: "BENCH".into(),
+                    client_id: format!("device-{i}"),
+                    display_name: None,
+                    show_name: false,
+                })
                 .send()
                 .await
                 .expect("redeem")

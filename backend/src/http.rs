@@ -70,6 +70,8 @@ struct PageCache {
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct PageKey {
     element: ElementKind,
+    /// Leaderboard names left out: the page as an anonymous caller gets it.
+    redacted: bool,
     after: i64,
     limit: u32,
     head: i64,
@@ -402,6 +404,24 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
+/// The changes (a JSON array) with `display_name` removed from every leaderboard entry.
+fn without_leaderboard_names(changes: &str) -> Result<String, StoreError> {
+    let damaged =
+        |e: serde_json::Error| StoreError::Damaged { what: "stored quests feed".into(), detail: e.to_string() };
+    let mut list: Vec<serde_json::Value> = serde_json::from_str(changes).map_err(damaged)?;
+    for change in &mut list {
+        let entity = &mut change["entity"];
+        if entity["kind"] == "leaderboard" {
+            if let Some(entries) = entity["body"]["entries"].as_array_mut() {
+                for entry in entries.iter_mut().filter_map(|e| e.as_object_mut()) {
+                    entry.remove("display_name");
+                }
+            }
+        }
+    }
+    serde_json::to_string(&list).map_err(damaged)
+}
+
 /// Answers 304 when the client already holds this exact answer.
 fn not_modified(headers: &HeaderMap, etag: &str) -> Option<Response> {
     let sent = headers.get(header::IF_NONE_MATCH)?.to_str().ok()?;
@@ -488,12 +508,15 @@ async fn changes(
             format!("no feed for Element \"{element}\"; feeds here: {}", known.join(", ")),
         );
     };
+    const ANY: &[Role] = &[Role::Attendee, Role::Staff, Role::Kiosk];
     if PRIVATE_FEEDS.contains(&element) {
-        const ANY: &[Role] = &[Role::Attendee, Role::Staff, Role::Kiosk];
         if let Err(r) = authorize(&state, &headers, ANY, "the people directory").await {
             return r;
         }
     }
+    // Leaderboards name only participants who opted in, and only to participants: a caller
+    // without a (known) token gets the quests feed with every name left out.
+    let redacted = element == ElementKind::Quests && authorize(&state, &headers, ANY, "names").await.is_err();
     let limit = match q.limit.as_deref().map(str::parse::<u32>) {
         None => DEFAULT_PAGE,
         Some(Ok(n)) if (1..=MAX_PAGE).contains(&n) => n,
@@ -547,19 +570,22 @@ async fn changes(
     }
     // "You are at the head": sent with the page that ends the feed, so the client's next request
     // (with that page's cursor) is answered 304 while nothing new arrives.
-    let at_head = format!("\"c-{epoch}-{head}-{limit}\"");
+    let at_head = format!("\"c-{epoch}-{head}-{limit}{}\"", if redacted { "-anonymous" } else { "" });
     if after == head {
         if let Some(r) = not_modified(&headers, &at_head) {
             return r;
         }
     }
-    let key = PageKey { element, after, limit, head };
+    let key = PageKey { element, redacted, after, limit, head };
     let page = match state.pages.get(&key) {
         Some(p) => p,
         None => {
             let store = state.store.clone();
             let built = blocking(move || {
-                let page = store.changes_json(element, after, limit)?;
+                let mut page = store.changes_json(element, after, limit)?;
+                if redacted {
+                    page.changes = without_leaderboard_names(&page.changes)?;
+                }
                 // A ChangesPage, field for field, with the stored entities spliced in as they
                 // are: a first sync of a large event would otherwise decode and re-encode every
                 // entity here. (tests/http.rs decodes these pages as `ChangesPage`.)

@@ -160,3 +160,51 @@ async fn every_status_the_backend_gives_a_bare_request_is_documented() {
         );
     }
 }
+
+/// A small check of a JSON value against an object schema of the document: required fields,
+/// each field's type (no `null` where a type is given), string lengths.
+fn conforms(spec: &Value, schema: &str, value: &Value) -> Result<(), String> {
+    let s = &spec["components"]["schemas"][schema];
+    let object = value.as_object().ok_or(format!("{schema}: not an object"))?;
+    for required in s["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+        if !object.contains_key(required) {
+            return Err(format!("{schema}.{required} is required"));
+        }
+    }
+    for (key, v) in object {
+        let Some(p) = s["properties"].get(key) else { continue };
+        let ok = match p["type"].as_str() {
+            Some("string") => v.as_str().is_some_and(|t| {
+                let n = t.chars().count() as u64;
+                p["maxLength"].as_u64().is_none_or(|m| n <= m) && p["minLength"].as_u64().is_none_or(|m| n >= m)
+            }),
+            Some("boolean") => v.is_boolean(),
+            Some("integer") => v.is_i64() || v.is_u64(),
+            Some("array") => v.is_array(),
+            Some("object") => v.is_object(),
+            _ => true,
+        };
+        if !ok {
+            return Err(format!("{schema}.{key} = {v} does not match {}", p));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn the_redeem_request_the_app_sends_matches_the_document() {
+    let spec = spec();
+    // As the app's sync engine builds it (client/src/sync.rs): no name chosen, not shown.
+    for display_name in [None, Some("Ada".to_string())] {
+        let request = RedeemRequest {
+            code: "DEMO-ATTENDEE".into(),
+            client_id: "9f2c41d07a6be815".into(),
+            display_name,
+            show_name: false,
+        };
+        let value = serde_json::to_value(&request).expect("encode");
+        conforms(&spec, "RedeemRequest", &value).unwrap_or_else(|e| panic!("{e}: {value}"));
+    }
+    let null_name = serde_json::json!({"code": "X", "client_id": "y", "display_name": null});
+    assert!(conforms(&spec, "RedeemRequest", &null_name).is_err(), "the checker can fail");
+}

@@ -187,8 +187,12 @@ async fn tokens_and_roles_guard_every_route_that_needs_them() {
     let s = start().await;
     let http = reqwest::Client::new();
     let redeem_url = format!("{}/v1/auth/redeem", s.base);
-    let ask =
-        |code: &str, client: &str| RedeemRequest { code: code.into(), client_id: client.into(), display_name: None };
+    let ask = |code: &str, client: &str| RedeemRequest {
+        code: code.into(),
+        client_id: client.into(),
+        display_name: None,
+        show_name: false,
+    };
 
     let bad = http.post(&redeem_url).json(&ask("NOPE", "d1")).send().await.expect("POST");
     wire_error(bad, 401, WireErrorCode::Unauthorized).await;
@@ -360,4 +364,60 @@ fn a_database_with_global_signal_ids_is_rebuilt_keeping_every_signal_in_order() 
         .collect::<Result<_, _>>()
         .expect("ids");
     assert_eq!(ids, ["b", "a"], "history order kept");
+}
+
+#[tokio::test]
+async fn leaderboards_name_only_those_who_opted_in_and_only_to_participants() {
+    let s = start().await;
+    let http = reqwest::Client::new();
+    let redeem_as = |name: &str, show_name: bool| {
+        let request = RedeemRequest {
+            code: "ATTEND".into(),
+            client_id: format!("device-{name}"),
+            display_name: Some(name.into()),
+            show_name,
+        };
+        let http = http.clone();
+        let url = format!("{}/v1/auth/redeem", s.base);
+        async move {
+            let answer: RedeemResponse =
+                http.post(url).json(&request).send().await.expect("POST").json().await.expect("answer");
+            answer.token
+        }
+    };
+    let ada = redeem_as("Ada Public", true).await;
+    let bo = redeem_as("Bo Private", false).await;
+    let scan = |id: &str| {
+        signal(
+            id,
+            1,
+            Action::CheckpointScan {
+                quest_id: "quest-explorer".into(),
+                checkpoint_id: "cp-explorer-1".into(),
+                proof: None,
+            },
+        )
+    };
+    for token in [&ada, &bo] {
+        let answer = push_as(&s, Some(token), vec![scan("scan-1")]).await;
+        assert_eq!(answer.status(), 200);
+    }
+    let feed = |token: Option<String>| {
+        let mut req = http.get(format!("{}/v1/elements/quests/changes", s.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        async move { req.send().await.expect("GET").text().await.expect("body") }
+    };
+    let anonymous = feed(None).await;
+    assert!(anonymous.contains("\"points\":15"), "{anonymous}");
+    assert!(!anonymous.contains("display_name"), "no names to anonymous callers: {anonymous}");
+    let unknown_token = feed(Some("not-a-token".into())).await;
+    assert!(!unknown_token.contains("display_name"), "an unknown token is anonymous");
+    let participant = feed(Some(bo.clone())).await;
+    assert!(participant.contains("Ada Public"), "{participant}");
+    assert!(!participant.contains("Bo Private"), "Bo did not opt in, not even to themselves in the feed");
+    // The live stream and the stored entity agree: names only where opted in.
+    let board = s.store.changes_json(elements_protocol::event::ElementKind::Quests, 0, 500).expect("stored").changes;
+    assert!(board.contains("Ada Public") && !board.contains("Bo Private"));
 }

@@ -314,7 +314,8 @@ pub fn redeem(cache: &Mutex<Cache>, remote: &Remote) -> Result<Option<String>, S
         (c.credential(remote.base())?, c.client_id()?)
     };
     let Some(credential) = credential else { return Ok(None) };
-    let request = RedeemRequest { code: credential.code, client_id, display_name: credential.display_name };
+    let request =
+        RedeemRequest { code: credential.code, client_id, display_name: credential.display_name, show_name: false };
     let answer: RedeemResponse = remote.post("/v1/auth/redeem", &request, None)?;
     lock(cache).set_token(remote.base(), &answer)?;
     Ok(Some(answer.token))

@@ -31,9 +31,14 @@ pub struct RedeemRequest {
     pub code: String,
     /// Identifies the device, so redeeming again from it yields the same participant.
     pub client_id: String,
-    /// Shown on leaderboards; the backend picks one when absent.
-    #[serde(default)]
+    /// The name this participant goes by; the backend picks one when absent. Sent only when
+    /// the person chose one (a strict backend may refuse `null`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+    /// Whether the person agreed to show their name on leaderboards (to other participants
+    /// only, never to anonymous callers). Off unless they opt in.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub show_name: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -36,7 +36,10 @@ pub const LEADERBOARD_SIZE: usize = 10;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeaderboardEntry {
-    pub display_name: String,
+    /// Only for participants who chose to show their name (`show_name` at redeem), and only to
+    /// callers with a token: absent otherwise, and the app shows the place without a name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
     pub points: u64,
 }
 

@@ -58,8 +58,8 @@ pub fn redeem(conn: &mut Connection, request: &RedeemRequest) -> Result<Option<R
         (None, None) => format!("Guest {}", &participant_id[2..6].to_uppercase()),
     };
     tx.execute(
-        "INSERT OR REPLACE INTO participant (id, display_name, role) VALUES (?1, ?2, ?3)",
-        params![participant_id, display_name, role.as_str()],
+        "INSERT OR REPLACE INTO participant (id, display_name, role, show_name) VALUES (?1, ?2, ?3, ?4)",
+        params![participant_id, display_name, role.as_str(), request.show_name],
     )?;
     let token = new_token()?;
     tx.execute("INSERT INTO token (token, participant_id) VALUES (?1, ?2)", params![token, participant_id])?;

@@ -183,8 +183,9 @@ fn push_all(conn: &mut Connection, facts: &Facts, jobs: &[Job]) -> Result<Vec<Pu
     for quest_id in quests {
         let entries: Vec<LeaderboardEntry> = tx
             .prepare_cached(
-                "SELECT p.display_name, s.points FROM score s JOIN participant p ON p.id = s.participant_id
-                  WHERE s.quest_id = ?1 ORDER BY s.points DESC, p.display_name LIMIT ?2",
+                "SELECT CASE WHEN p.show_name THEN p.display_name END, s.points
+                   FROM score s JOIN participant p ON p.id = s.participant_id
+                  WHERE s.quest_id = ?1 ORDER BY s.points DESC, p.id LIMIT ?2",
             )?
             .query_map(params![quest_id, LEADERBOARD_SIZE as i64], |r| {
                 Ok(LeaderboardEntry { display_name: r.get(0)?, points: r.get::<_, i64>(1)?.max(0) as u64 })

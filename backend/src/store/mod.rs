@@ -131,7 +131,9 @@ CREATE TABLE IF NOT EXISTS change_log (
 CREATE INDEX IF NOT EXISTS change_by_element ON change_log (element, seq);
 CREATE UNIQUE INDEX IF NOT EXISTS change_by_key ON change_log (kind, id);
 CREATE TABLE IF NOT EXISTS access_code (code TEXT PRIMARY KEY, role TEXT NOT NULL, personal INTEGER NOT NULL) STRICT;
-CREATE TABLE IF NOT EXISTS participant (id TEXT PRIMARY KEY, display_name TEXT NOT NULL, role TEXT NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS participant (
+    id TEXT PRIMARY KEY, display_name TEXT NOT NULL, role TEXT NOT NULL, show_name INTEGER NOT NULL DEFAULT 0
+) STRICT;
 CREATE TABLE IF NOT EXISTS token (token TEXT PRIMARY KEY, participant_id TEXT NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS signal (
     id TEXT NOT NULL,
@@ -179,6 +181,19 @@ fn scope_signal_ids_to_participants(conn: &Connection) -> Result<(), StoreError>
     Ok(())
 }
 
+/// Databases made before leaderboard names were opt-in: nobody has opted in.
+fn add_show_name(conn: &Connection) -> Result<(), StoreError> {
+    let has: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM pragma_table_info('participant') WHERE name = 'show_name'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has {
+        conn.execute_batch("ALTER TABLE participant ADD COLUMN show_name INTEGER NOT NULL DEFAULT 0")?;
+    }
+    Ok(())
+}
+
 fn element_name(e: ElementKind) -> &'static str {
     e.as_str()
 }
@@ -197,6 +212,7 @@ impl SqliteStore {
         conn.execute_batch("PRAGMA synchronous = NORMAL;")?;
         conn.execute_batch(SCHEMA)?;
         scope_signal_ids_to_participants(&conn)?;
+        add_show_name(&conn)?;
         let epoch = match conn.query_row("SELECT value FROM meta WHERE key = 'epoch'", [], |r| r.get(0)).optional()? {
             Some(e) => e,
             None => {

@@ -18,7 +18,7 @@ pub fn during_event() -> DateTime<Utc> {
 /// A token for `code`, redeemed straight in the store.
 pub fn redeem(store: &SqliteStore, code: &str, client_id: &str) -> String {
     store
-        .redeem(&RedeemRequest { code: code.into(), client_id: client_id.into(), display_name: None })
+        .redeem(&RedeemRequest { code: code.into(), client_id: client_id.into(), display_name: None, show_name: false })
         .expect("redeem")
         .expect("known code")
         .token
