@@ -22,7 +22,7 @@ use elements_protocol::sync::{Entity, ManifestResponse, WireError, WireErrorCode
 use serde::Deserialize;
 use tokio::sync::broadcast;
 
-use crate::store::{Caller, Store, StoreError};
+use crate::store::{Caller, Redeemed, Store, StoreError};
 
 pub const DEFAULT_PAGE: u32 = 500;
 pub const MAX_PAGE: u32 = 2000;
@@ -45,10 +45,58 @@ fn roles_of(method: &Method, path: &str) -> Option<&'static [Role]> {
     ROUTES.iter().find(|(m, p, _)| m == method && *p == path).and_then(|(_, _, roles)| *roles)
 }
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Config {
     /// Pins the backend's clock (rehearsals and tests); the system clock when `None`.
     pub clock: Option<DateTime<Utc>>,
+    /// Redeems allowed per client address per minute (bursts up to this many). A venue's Wi-Fi
+    /// puts hundreds of people behind one address at doors-open, so this is generous.
+    pub redeems_per_address_per_minute: u32,
+    /// Redeems allowed per code per minute: bounds how fast one shared code or ticket can be
+    /// turned into new participants or tokens.
+    pub redeems_per_code_per_minute: u32,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config { clock: None, redeems_per_address_per_minute: 300, redeems_per_code_per_minute: 600 }
+    }
+}
+
+/// The client's address, put on each request by `server::serve`.
+#[derive(Debug, Clone, Copy)]
+pub struct PeerAddr(pub std::net::IpAddr);
+
+/// Token buckets by key (an address, a code): `per_minute` requests, refilled continuously.
+#[derive(Default)]
+struct RateLimiter {
+    buckets: std::sync::Mutex<std::collections::HashMap<String, (f64, std::time::Instant)>>,
+}
+
+impl RateLimiter {
+    /// Beyond this many keys, full buckets are forgotten (they are the same as new ones).
+    const MOST_KEYS: usize = 100_000;
+
+    /// `Ok` and one token taken, or the seconds until one is there.
+    fn take(&self, key: &str, per_minute: u32) -> Result<(), u64> {
+        let per_minute = f64::from(per_minute.max(1));
+        let now = std::time::Instant::now();
+        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        if buckets.len() >= Self::MOST_KEYS {
+            buckets.retain(|_, (tokens, at)| {
+                *tokens + now.duration_since(*at).as_secs_f64() * per_minute / 60.0 < per_minute
+            });
+        }
+        let (tokens, at) = buckets.entry(key.to_string()).or_insert((per_minute, now));
+        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * per_minute / 60.0).min(per_minute);
+        *at = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(((1.0 - *tokens) * 60.0 / per_minute).ceil().max(1.0) as u64)
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -57,6 +105,7 @@ pub struct AppState {
     live: broadcast::Sender<Entity>,
     config: Config,
     pages: Arc<PageCache>,
+    redeems: Arc<RateLimiter>,
 }
 
 /// Feed pages as sent, gzipped once. When doors open, thousands of devices make the same first
@@ -151,7 +200,13 @@ pub fn router_with(store: Arc<dyn Store>, config: Config) -> Router {
             )
         })
         .layer(tower_http::compression::CompressionLayer::new())
-        .with_state(AppState { store, live, config, pages: Arc::new(PageCache::default()) })
+        .with_state(AppState {
+            store,
+            live,
+            config,
+            pages: Arc::new(PageCache::default()),
+            redeems: Arc::new(RateLimiter::default()),
+        })
 }
 
 /// The caller behind the request's bearer token, if its role may call `method path`.
@@ -278,7 +333,24 @@ fn parse_json<T: serde::de::DeserializeOwned>(body: Body, what: &str) -> Result<
     })
 }
 
-async fn redeem(State(state): State<AppState>, body: Body) -> Response {
+fn rate_limited(wait_seconds: u64, what: &str) -> Response {
+    let mut r = error(
+        StatusCode::TOO_MANY_REQUESTS,
+        WireErrorCode::RateLimited,
+        format!("too many {what}; try again in {wait_seconds} s"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&wait_seconds.to_string()) {
+        r.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    r
+}
+
+async fn redeem(State(state): State<AppState>, peer: Option<axum::Extension<PeerAddr>>, body: Body) -> Response {
+    if let Some(axum::Extension(PeerAddr(ip))) = peer {
+        if let Err(wait) = state.redeems.take(&format!("address {ip}"), state.config.redeems_per_address_per_minute) {
+            return rate_limited(wait, "codes redeemed from this address");
+        }
+    }
     let request: RedeemRequest = match parse_json(body, "redeem request") {
         Ok(r) => r,
         Err(r) => return r,
@@ -292,10 +364,20 @@ async fn redeem(State(state): State<AppState>, body: Body) -> Response {
         );
     }
 
+    if let Err(wait) = state.redeems.take(&format!("code {}", request.code), state.config.redeems_per_code_per_minute) {
+        return rate_limited(wait, "redeems of this code");
+    }
     let store = state.store.clone();
     match blocking(move || store.redeem(&request)).await {
-        Ok(Some(answer)) => Json(answer).into_response(),
-        Ok(None) => error(
+        Ok(Redeemed::Token(answer)) => Json(answer).into_response(),
+        Ok(Redeemed::Full { max_devices }) => error(
+            StatusCode::FORBIDDEN,
+            WireErrorCode::Forbidden,
+            format!(
+                "this join code already admitted its {max_devices} devices; join with the code on your personal ticket, or ask at the info desk"
+            ),
+        ),
+        Ok(Redeemed::UnknownCode) => error(
             StatusCode::UNAUTHORIZED,
             WireErrorCode::Unauthorized,
             "this code is not valid for this event: check the ticket or scan the event's join QR again",

@@ -14,7 +14,7 @@ use elements_protocol::auth::Role;
 const USAGE: &str =
     "usage: elements-backend serve [--db FILE] [--listen 127.0.0.1:8480] [--clock RFC3339-TIME] [--max-connections N]
        elements-backend import SCHEDULE-FILE [--timezone AREA/CITY] [--db FILE]
-       elements-backend code CODE --role attendee|staff|kiosk [--personal] [--db FILE]
+       elements-backend code CODE --role attendee|staff|kiosk [--personal] [--max-devices N] [--db FILE]
        elements-backend qr-codes --out DIR [--url BASE-URL] [--code JOIN-CODE] [--db FILE]";
 
 /// Access codes a fresh demo backend accepts, so the demo can be joined without setup.
@@ -38,6 +38,7 @@ fn run() -> Result<(), String> {
     let mut config = elements_backend::http::Config::default();
     let mut role = None;
     let mut personal = false;
+    let mut max_devices = None;
     let mut out = None;
     let mut url = None;
     let mut join_code = None;
@@ -65,6 +66,15 @@ fn run() -> Result<(), String> {
                 );
             }
             "--personal" => personal = true,
+            "--max-devices" => {
+                let n = it.next().ok_or("--max-devices needs a number")?;
+                max_devices = Some(
+                    n.parse::<u32>()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| format!("--max-devices {n}: not a positive number"))?,
+                );
+            }
             "--out" => out = Some(it.next().map(PathBuf::from).ok_or("--out needs a folder")?),
             "--url" => url = Some(it.next().cloned().ok_or("--url needs the backend's public address")?),
             "--max-connections" => {
@@ -96,8 +106,13 @@ fn run() -> Result<(), String> {
         ),
         ["code", code] => {
             let role = role.ok_or("code needs --role attendee|staff|kiosk")?;
+            if personal && max_devices.is_some() {
+                return Err("--max-devices caps a shared code; a personal code is one participant already".into());
+            }
             store.add_code(code, role, personal).map_err(|e| e.to_string())?;
-            println!("added {} code {code}{}", role.as_str(), if personal { " (personal)" } else { "" });
+            store.cap_code(code, max_devices).map_err(|e| e.to_string())?;
+            let cap = max_devices.map(|n| format!(", at most {n} devices")).unwrap_or_default();
+            println!("added {} code {code}{}{cap}", role.as_str(), if personal { " (personal)" } else { "" });
             Ok(())
         }
         _ => Err(USAGE.into()),

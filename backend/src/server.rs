@@ -78,9 +78,9 @@ pub async fn serve(
             p = permits.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => return Ok(()) },
             () = &mut shutdown => return Ok(()),
         };
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 // Out of descriptors or a connection reset before accept: not fatal; give the
                 // process a moment to close something.
                 Err(_) => {
@@ -91,7 +91,8 @@ pub async fn serve(
             () = &mut shutdown => return Ok(()),
         };
         let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(router.clone());
+        // Each request learns its client's address (for per-address limits).
+        let service = TowerToHyperService::new(router.clone().layer(axum::Extension(crate::http::PeerAddr(peer.ip()))));
         tokio::spawn(async move {
             let _permit = permit;
             let started = Instant::now();

@@ -39,10 +39,11 @@ fn documented_enum(spec: &Value, schema: &str) -> BTreeSet<String> {
 // when a variant is added, pointing here.
 fn all_wire_codes() -> Vec<WireErrorCode> {
     use WireErrorCode::*;
-    let all = vec![StartOver, BadRequest, NotFound, Unauthorized, Forbidden, TooLarge, NoEvent, Internal];
+    let all = vec![StartOver, BadRequest, NotFound, Unauthorized, Forbidden, TooLarge, NoEvent, RateLimited, Internal];
     for c in &all {
         match c {
-            StartOver | BadRequest | NotFound | Unauthorized | Forbidden | TooLarge | NoEvent | Internal => {}
+            StartOver | BadRequest | NotFound | Unauthorized | Forbidden | TooLarge | NoEvent | RateLimited
+            | Internal => {}
         }
     }
     all
@@ -60,11 +61,12 @@ fn all_reasons() -> Vec<Reason> {
         UnsupportedSchema,
         Malformed,
         BadSignature,
+        TicketRequired,
     ];
     for r in &all {
         match r {
             PollNotOpen | PollClosed | AlreadyVoted | AlreadyDone | UnknownTarget | NotAllowed | UnsupportedSchema
-            | Malformed | BadSignature => {}
+            | Malformed | BadSignature | TicketRequired => {}
         }
     }
     all

@@ -50,7 +50,7 @@ fn app_at(dir: &tempfile::TempDir, now: chrono::DateTime<chrono::Utc>) -> AppApi
 
 #[test]
 fn a_vote_waits_in_the_outbox_while_offline_then_is_accepted_and_its_tally_arrives() {
-    let backend = start_backend_with(&served_event(), Config { clock: Some(during_event()) });
+    let backend = start_backend_with(&served_event(), Config { clock: Some(during_event()), ..Default::default() });
     let proxy = Proxy::start(&backend.url, 1, 0);
     let dir = tempfile::tempdir().expect("dir");
     let api = app_at(&dir, during_event());
@@ -85,7 +85,7 @@ fn a_vote_waits_in_the_outbox_while_offline_then_is_accepted_and_its_tally_arriv
 fn a_vote_the_backend_refuses_is_undone_on_the_device_with_the_reason_kept() {
     // The device thinks the poll is open; the backend's clock says it closed.
     let closed = chrono::DateTime::parse_from_rfc3339("2027-03-10T10:00:00+01:00").expect("t").to_utc();
-    let backend = start_backend_with(&served_event(), Config { clock: Some(closed) });
+    let backend = start_backend_with(&served_event(), Config { clock: Some(closed), ..Default::default() });
     let dir = tempfile::tempdir().expect("dir");
     let api = app_at(&dir, during_event());
     api.join_event(JoinArgs { url: backend.url.clone(), code: Some(CODE.into()) }).expect("join");
@@ -107,7 +107,7 @@ fn a_vote_the_backend_refuses_is_undone_on_the_device_with_the_reason_kept() {
 
 #[test]
 fn a_token_the_backend_forgot_is_replaced_by_redeeming_the_code_again() {
-    let backend = start_backend_with(&served_event(), Config { clock: Some(during_event()) });
+    let backend = start_backend_with(&served_event(), Config { clock: Some(during_event()), ..Default::default() });
     let dir = tempfile::tempdir().expect("dir");
     let cache = fresh_cache(&dir);
     let r = remote(&backend.url);
@@ -118,6 +118,7 @@ fn a_token_the_backend_forgot_is_replaced_by_redeeming_the_code_again() {
         role: elements_protocol::auth::Role::Attendee,
         participant_id: "p-old".into(),
         display_name: "Old".into(),
+        ticketed: false,
     };
     cache.lock().expect("lock").set_token(&backend.url, &stale).expect("token");
     let action = Action::Vote { poll_id: "poll-opening".into(), option_id: "o1".into() };
@@ -132,7 +133,7 @@ fn a_token_the_backend_forgot_is_replaced_by_redeeming_the_code_again() {
 
 #[test]
 fn without_a_code_signals_stay_in_the_outbox_and_nothing_is_lost() {
-    let backend = start_backend_with(&served_event(), Config { clock: Some(during_event()) });
+    let backend = start_backend_with(&served_event(), Config { clock: Some(during_event()), ..Default::default() });
     let dir = tempfile::tempdir().expect("dir");
     let cache = fresh_cache(&dir);
     let r = remote(&backend.url);
@@ -146,7 +147,7 @@ fn without_a_code_signals_stay_in_the_outbox_and_nothing_is_lost() {
 
 #[test]
 fn the_live_stream_delivers_an_announcement_without_waiting_for_a_pull() {
-    let backend = start_backend_with(&served_event(), Config { clock: Some(during_event()) });
+    let backend = start_backend_with(&served_event(), Config { clock: Some(during_event()), ..Default::default() });
     backend.store.add_code("STAFF", elements_protocol::auth::Role::Staff, true).expect("staff code");
     let dir = tempfile::tempdir().expect("dir");
     let (api, _) = AppApi::start(dir.path(), Clock::Fixed(during_event()), &mut |_| {}).expect("start");
@@ -189,7 +190,7 @@ fn with_the_maps_backend_dead_the_other_elements_sync_and_their_screens_work() {
             e.base_url = Some(dead.clone());
         }
     }
-    let backend = start_backend_with(&event, Config { clock: Some(during_event()) });
+    let backend = start_backend_with(&event, Config { clock: Some(during_event()), ..Default::default() });
     let dir = tempfile::tempdir().expect("dir");
     let api = app_at(&dir, during_event());
     api.join_event(JoinArgs { url: backend.url.clone(), code: Some(CODE.into()) }).expect("join despite the dead map");
@@ -220,7 +221,7 @@ fn an_element_in_a_newer_version_is_not_synced_and_says_why() {
             e.version = 2;
         }
     }
-    let backend = start_backend_with(&event, Config { clock: Some(during_event()) });
+    let backend = start_backend_with(&event, Config { clock: Some(during_event()), ..Default::default() });
     let dir = tempfile::tempdir().expect("dir");
     let api = app_at(&dir, during_event());
     api.join_event(JoinArgs { url: backend.url.clone(), code: Some(CODE.into()) }).expect("join");

@@ -73,7 +73,7 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
     // Both the opening poll and a second one are open at the simulated time.
     event.polls[1].opens_at = event.polls[0].opens_at;
     event.polls[1].closes_at = event.polls[0].closes_at;
-    let backend: Backend = start_backend_with(&event, Config { clock: Some(during_event()) });
+    let backend: Backend = start_backend_with(&event, Config { clock: Some(during_event()), ..Default::default() });
     let proxy = Proxy::start(&backend.url, seed, 35);
     let r = sync::Remote::new(&proxy.url, Duration::from_secs(2)).expect("remote");
     let mut rng = Rng::new(seed ^ 0xdead_beef);

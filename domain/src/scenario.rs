@@ -37,6 +37,10 @@ pub struct ParticipantState {
     pub checked_in: BTreeSet<String>,
     pub visited: BTreeSet<String>,
     pub contacts: BTreeSet<String>,
+    /// Whether the participant holds a personal ticket (not a shared join code): `Some` on the
+    /// backend, which knows; `None` on a device that does not, which then leaves the
+    /// `requires_ticket` check to the backend.
+    pub ticketed: Option<bool>,
 }
 
 const MAX_ID: usize = 200;
@@ -110,6 +114,15 @@ fn decide_checked(
             }
             if state.votes.contains_key(poll_id) {
                 return reject(Reason::AlreadyVoted, format!("you already voted in \"{}\"", poll.question));
+            }
+            if poll.requires_ticket && state.ticketed == Some(false) {
+                return reject(
+                    Reason::TicketRequired,
+                    format!(
+                        "\"{}\" counts one vote per ticket: join with the code on your personal ticket to vote",
+                        poll.question
+                    ),
+                );
             }
             state.votes.insert(poll_id.clone(), option_id.clone());
             Outcome::Accepted {
@@ -211,13 +224,14 @@ mod tests {
     }
     impl EventFacts for Facts {
         fn poll(&self, id: &str) -> Option<Poll> {
-            (id == "p1").then(|| Poll {
-                id: "p1".into(),
+            (id == "p1" || id == "p-ticket").then(|| Poll {
+                id: id.into(),
                 question: "Tabs or spaces?".into(),
                 session_id: None,
                 options: vec![PollOption { id: "tabs".into(), label: "Tabs".into() }],
                 opens_at: "2027-03-10T10:00:00+01:00".parse().expect("time"),
                 closes_at: "2027-03-10T11:00:00+01:00".parse().expect("time"),
+                requires_ticket: id == "p-ticket",
             })
         }
         fn quest(&self, id: &str) -> Option<Quest> {
@@ -259,6 +273,26 @@ mod tests {
             reason(decide(&Facts, &mut s, &vote("tabs"), t("2027-03-10T09:31:00Z"))),
             Some(Reason::AlreadyVoted)
         );
+    }
+
+    #[test]
+    fn a_poll_that_requires_a_ticket_refuses_shared_codes_and_leaves_unknown_to_the_backend() {
+        let now = t("2027-03-10T09:30:00Z");
+        let vote = Action::Vote { poll_id: "p-ticket".into(), option_id: "tabs".into() };
+        for (ticketed, accepted) in [(Some(true), true), (None, true), (Some(false), false)] {
+            let mut s = ParticipantState { ticketed, ..ParticipantState::default() };
+            let outcome = decide(&Facts, &mut s, &vote, now);
+            assert_eq!(matches!(outcome, Outcome::Accepted { .. }), accepted, "{ticketed:?}: {outcome:?}");
+            if !accepted {
+                assert!(matches!(outcome, Outcome::Rejected { reason: Reason::TicketRequired, .. }));
+            }
+        }
+        let mut shared = ParticipantState { ticketed: Some(false), ..ParticipantState::default() };
+        assert!(matches!(decide(&Facts, &mut shared, &vote_in("p1"), now), Outcome::Accepted { .. }), "other polls");
+    }
+
+    fn vote_in(poll: &str) -> Action {
+        Action::Vote { poll_id: poll.into(), option_id: "tabs".into() }
     }
 
     #[test]

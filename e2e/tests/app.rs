@@ -380,7 +380,7 @@ async fn serve(
     store.add_code("JOIN-E2E", elements_protocol::auth::Role::Attendee, false).expect("code");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let config = elements_backend::http::Config { clock: clock.map(|t| chrono_at(t).to_utc()) };
+    let config = elements_backend::http::Config { clock: clock.map(|t| chrono_at(t).to_utc()), ..Default::default() };
     let router = elements_backend::http::router_with(store.clone(), config);
     let server = tokio::spawn(async move {
         let _ = elements_backend::server::serve(listener, router, Default::default(), std::future::pending()).await;

@@ -48,6 +48,10 @@ pub struct RedeemResponse {
     pub role: Role,
     pub participant_id: String,
     pub display_name: String,
+    /// The code was a personal ticket (not a shared join code): polls that require a ticket
+    /// count this participant's votes.
+    #[serde(default)]
+    pub ticketed: bool,
 }
 
 /// `POST /v1/announcements` (staff only)

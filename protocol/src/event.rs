@@ -249,6 +249,10 @@ pub struct Poll {
     pub options: Vec<PollOption>,
     pub opens_at: DateTime<FixedOffset>,
     pub closes_at: DateTime<FixedOffset>,
+    /// One vote per personal ticket: votes from participants who joined with a shared join code
+    /// are refused (`ticket_required`). For polls whose result matters more than reach.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub requires_ticket: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

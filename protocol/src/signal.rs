@@ -144,7 +144,7 @@ pub enum Reason {
     AlreadyDone,
     /// The poll, option, quest, checkpoint, session, place or profile does not exist.
     UnknownTarget,
-    /// The signal's id was used by another participant.
+    /// This caller may not send this kind of signal.
     NotAllowed,
     /// `schema_version` is newer than this backend understands.
     UnsupportedSchema,
@@ -152,6 +152,9 @@ pub enum Reason {
     Malformed,
     /// A checkpoint scan without a valid signature from the event's QR key.
     BadSignature,
+    /// The poll counts only votes from personal tickets, and this participant joined with a
+    /// shared join code.
+    TicketRequired,
 }
 
 impl Reason {
@@ -166,6 +169,7 @@ impl Reason {
             Reason::UnsupportedSchema => "unsupported_schema",
             Reason::Malformed => "malformed",
             Reason::BadSignature => "bad_signature",
+            Reason::TicketRequired => "ticket_required",
         }
     }
 }

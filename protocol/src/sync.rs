@@ -355,6 +355,9 @@ pub enum WireErrorCode {
     TooLarge,
     /// 503: the backend has no event loaded yet.
     NoEvent,
+    /// 429: too many requests of this kind from this address or for this code; wait the
+    /// `Retry-After` seconds.
+    RateLimited,
     /// 500
     Internal,
 }

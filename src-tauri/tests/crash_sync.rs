@@ -98,8 +98,10 @@ fn kill_9_mid_sync_again_and_again_loses_no_signal_and_applies_none_twice() {
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     let during = chrono::DateTime::parse_from_rfc3339("2027-03-10T09:30:00+01:00").expect("t").to_utc();
-    let router =
-        elements_backend::http::router_with(store.clone(), elements_backend::http::Config { clock: Some(during) });
+    let router = elements_backend::http::router_with(
+        store.clone(),
+        elements_backend::http::Config { clock: Some(during), ..Default::default() },
+    );
     runtime.spawn(async move {
         elements_backend::server::serve(listener, router, Default::default(), std::future::pending()).await
     });

@@ -11,6 +11,19 @@ pub struct Caller {
     pub participant_id: String,
     pub role: Role,
     pub display_name: String,
+    /// Redeemed a personal code (a ticket), not a shared join code.
+    pub ticketed: bool,
+}
+
+/// What redeeming a code gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redeemed {
+    Token(RedeemResponse),
+    UnknownCode,
+    /// A shared code with a device cap that is reached; devices that redeemed it before still can.
+    Full {
+        max_devices: u32,
+    },
 }
 
 fn role_from(s: &str) -> Result<Role, StoreError> {
@@ -22,10 +35,16 @@ fn role_from(s: &str) -> Result<Role, StoreError> {
 
 pub fn add_code(conn: &Connection, code: &str, role: Role, personal: bool) -> Result<(), StoreError> {
     conn.execute(
-        "INSERT OR REPLACE INTO access_code (code, role, personal) VALUES (?1, ?2, ?3)",
+        "INSERT INTO access_code (code, role, personal) VALUES (?1, ?2, ?3)
+         ON CONFLICT (code) DO UPDATE SET role = excluded.role, personal = excluded.personal",
         params![code, role.as_str(), personal],
     )?;
     Ok(())
+}
+
+/// Caps how many devices (participants) a shared code admits; `None` lifts the cap.
+pub fn cap_code(conn: &Connection, code: &str, max_devices: Option<u32>) -> Result<bool, StoreError> {
+    Ok(conn.execute("UPDATE access_code SET max_devices = ?2 WHERE code = ?1", params![code, max_devices])? == 1)
 }
 
 /// 128 random bits from the operating system, as hex.
@@ -36,14 +55,14 @@ fn new_token() -> Result<String, StoreError> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-pub fn redeem(conn: &mut Connection, request: &RedeemRequest) -> Result<Option<RedeemResponse>, StoreError> {
+pub fn redeem(conn: &mut Connection, request: &RedeemRequest) -> Result<Redeemed, StoreError> {
     let tx = conn.transaction()?;
-    let found: Option<(String, bool)> = tx
-        .query_row("SELECT role, personal FROM access_code WHERE code = ?1", [&request.code], |r| {
-            Ok((r.get(0)?, r.get(1)?))
+    let found: Option<(String, bool, Option<u32>)> = tx
+        .query_row("SELECT role, personal, max_devices FROM access_code WHERE code = ?1", [&request.code], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .optional()?;
-    let Some((role, personal)) = found else { return Ok(None) };
+    let Some((role, personal, max_devices)) = found else { return Ok(Redeemed::UnknownCode) };
     let role = role_from(&role)?;
     // Deterministic, so redeeming again (after a lost token) gives back the same participant.
     let key = if personal { request.code.clone() } else { format!("{}/{}", request.code, request.client_id) };
@@ -51,6 +70,13 @@ pub fn redeem(conn: &mut Connection, request: &RedeemRequest) -> Result<Option<R
     let existing: Option<String> = tx
         .query_row("SELECT display_name FROM participant WHERE id = ?1", [&participant_id], |r| r.get(0))
         .optional()?;
+    if let (None, Some(max), false) = (&existing, max_devices, personal) {
+        let devices: u32 =
+            tx.query_row("SELECT count(*) FROM participant WHERE code = ?1", [&request.code], |r| r.get(0))?;
+        if devices >= max {
+            return Ok(Redeemed::Full { max_devices: max });
+        }
+    }
     let wanted = request.display_name.as_deref().map(str::trim).filter(|n| !n.is_empty() && n.chars().count() <= 60);
     let display_name = match (wanted, existing) {
         (Some(name), _) => name.to_string(),
@@ -58,23 +84,26 @@ pub fn redeem(conn: &mut Connection, request: &RedeemRequest) -> Result<Option<R
         (None, None) => format!("Guest {}", &participant_id[2..6].to_uppercase()),
     };
     tx.execute(
-        "INSERT OR REPLACE INTO participant (id, display_name, role, show_name) VALUES (?1, ?2, ?3, ?4)",
-        params![participant_id, display_name, role.as_str(), request.show_name],
+        "INSERT OR REPLACE INTO participant (id, display_name, role, show_name, code, ticketed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![participant_id, display_name, role.as_str(), request.show_name, request.code, personal],
     )?;
     let token = new_token()?;
     tx.execute("INSERT INTO token (token, participant_id) VALUES (?1, ?2)", params![token, participant_id])?;
     tx.commit()?;
-    Ok(Some(RedeemResponse { token, role, participant_id, display_name }))
+    Ok(Redeemed::Token(RedeemResponse { token, role, participant_id, display_name, ticketed: personal }))
 }
 
 pub fn authenticate(conn: &Connection, token: &str) -> Result<Option<Caller>, StoreError> {
-    let row: Option<(String, String, String)> = conn
+    let row: Option<(String, String, String, bool)> = conn
         .prepare_cached(
-            "SELECT p.id, p.role, p.display_name FROM token t JOIN participant p ON p.id = t.participant_id
+            "SELECT p.id, p.role, p.display_name, p.ticketed FROM token t JOIN participant p ON p.id = t.participant_id
               WHERE t.token = ?1",
         )?
-        .query_row([token], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row([token], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .optional()?;
-    row.map(|(participant_id, role, display_name)| Ok(Caller { participant_id, role: role_from(&role)?, display_name }))
-        .transpose()
+    row.map(|(participant_id, role, display_name, ticketed)| {
+        Ok(Caller { participant_id, role: role_from(&role)?, display_name, ticketed })
+    })
+    .transpose()
 }

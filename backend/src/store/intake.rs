@@ -153,7 +153,9 @@ fn push_all(conn: &mut Connection, facts: &Facts, jobs: &[Job]) -> Result<Vec<Pu
             for row in rows {
                 history.push(serde_json::from_str(&row?).map_err(|e| damaged("stored signal", e))?);
             }
-            states.insert(caller.participant_id.clone(), ParticipantState::replay(facts, &history));
+            let mut state = ParticipantState::replay(facts, &history);
+            state.ticketed = Some(caller.ticketed);
+            states.insert(caller.participant_id.clone(), state);
         }
         let state = states.get_mut(&caller.participant_id).ok_or_else(|| damaged_state(&caller.participant_id))?;
         let mut results = Vec::with_capacity(job.signals.len());

@@ -5,7 +5,7 @@
 mod access;
 mod intake;
 
-pub use access::Caller;
+pub use access::{Caller, Redeemed};
 pub use intake::PushReport;
 
 use std::collections::HashMap;
@@ -78,8 +78,9 @@ pub trait Store: Send + Sync {
     /// Adds a code that can be redeemed for a token of `role`. A personal code (a ticket) always
     /// yields the same participant; a shared one (an event's join QR) one participant per device.
     fn add_code(&self, code: &str, role: Role, personal: bool) -> Result<(), StoreError>;
-    /// `None` when the code is unknown.
-    fn redeem(&self, request: &RedeemRequest) -> Result<Option<RedeemResponse>, StoreError>;
+    /// Caps the devices a shared code admits (`None`: no cap). False when the code is unknown.
+    fn cap_code(&self, code: &str, max_devices: Option<u32>) -> Result<bool, StoreError>;
+    fn redeem(&self, request: &RedeemRequest) -> Result<Redeemed, StoreError>;
     /// `None` when the token is unknown.
     fn authenticate(&self, token: &str) -> Result<Option<Caller>, StoreError>;
     /// The caller behind a token already seen, from memory (no IO, fine on async workers).
@@ -130,10 +131,14 @@ CREATE TABLE IF NOT EXISTS change_log (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS change_by_element ON change_log (element, seq);
 CREATE UNIQUE INDEX IF NOT EXISTS change_by_key ON change_log (kind, id);
-CREATE TABLE IF NOT EXISTS access_code (code TEXT PRIMARY KEY, role TEXT NOT NULL, personal INTEGER NOT NULL) STRICT;
-CREATE TABLE IF NOT EXISTS participant (
-    id TEXT PRIMARY KEY, display_name TEXT NOT NULL, role TEXT NOT NULL, show_name INTEGER NOT NULL DEFAULT 0
+CREATE TABLE IF NOT EXISTS access_code (
+    code TEXT PRIMARY KEY, role TEXT NOT NULL, personal INTEGER NOT NULL, max_devices INTEGER
 ) STRICT;
+CREATE TABLE IF NOT EXISTS participant (
+    id TEXT PRIMARY KEY, display_name TEXT NOT NULL, role TEXT NOT NULL, show_name INTEGER NOT NULL DEFAULT 0,
+    code TEXT, ticketed INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX IF NOT EXISTS participant_by_code ON participant (code);
 CREATE TABLE IF NOT EXISTS token (token TEXT PRIMARY KEY, participant_id TEXT NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS signal (
     id TEXT NOT NULL,
@@ -181,15 +186,37 @@ fn scope_signal_ids_to_participants(conn: &Connection) -> Result<(), StoreError>
     Ok(())
 }
 
-/// Databases made before leaderboard names were opt-in: nobody has opted in.
-fn add_show_name(conn: &Connection) -> Result<(), StoreError> {
-    let has: bool = conn.query_row(
-        "SELECT count(*) > 0 FROM pragma_table_info('participant') WHERE name = 'show_name'",
-        [],
-        |r| r.get(0),
-    )?;
-    if !has {
+/// Columns added after the first release: leaderboard names opt-in (nobody opted in before),
+/// the code a participant redeemed and whether it was a ticket (backfilled from the personal
+/// codes, whose participant ids are derived from the code), device caps per code.
+fn add_columns(conn: &Connection) -> Result<(), StoreError> {
+    let has = |table: &str, column: &str| -> Result<bool, StoreError> {
+        Ok(conn.query_row(
+            &format!("SELECT count(*) > 0 FROM pragma_table_info('{table}') WHERE name = ?1"),
+            [column],
+            |r| r.get(0),
+        )?)
+    };
+    if !has("participant", "show_name")? {
         conn.execute_batch("ALTER TABLE participant ADD COLUMN show_name INTEGER NOT NULL DEFAULT 0")?;
+    }
+    if !has("access_code", "max_devices")? {
+        conn.execute_batch("ALTER TABLE access_code ADD COLUMN max_devices INTEGER")?;
+    }
+    if !has("participant", "ticketed")? {
+        conn.execute_batch(
+            "ALTER TABLE participant ADD COLUMN code TEXT;
+             ALTER TABLE participant ADD COLUMN ticketed INTEGER NOT NULL DEFAULT 0;
+             CREATE INDEX IF NOT EXISTS participant_by_code ON participant (code);",
+        )?;
+        let personal: Vec<String> = conn
+            .prepare("SELECT code FROM access_code WHERE personal = 1")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for code in personal {
+            let id = format!("p-{:016x}", elements_domain::fingerprint(&code));
+            conn.execute("UPDATE participant SET ticketed = 1, code = ?2 WHERE id = ?1", params![id, code])?;
+        }
     }
     Ok(())
 }
@@ -212,7 +239,7 @@ impl SqliteStore {
         conn.execute_batch("PRAGMA synchronous = NORMAL;")?;
         conn.execute_batch(SCHEMA)?;
         scope_signal_ids_to_participants(&conn)?;
-        add_show_name(&conn)?;
+        add_columns(&conn)?;
         let epoch = match conn.query_row("SELECT value FROM meta WHERE key = 'epoch'", [], |r| r.get(0)).optional()? {
             Some(e) => e,
             None => {
@@ -424,11 +451,19 @@ impl Store for SqliteStore {
         access::add_code(&self.lock(), code, role, personal)
     }
 
-    fn redeem(&self, request: &RedeemRequest) -> Result<Option<RedeemResponse>, StoreError> {
+    fn cap_code(&self, code: &str, max_devices: Option<u32>) -> Result<bool, StoreError> {
+        access::cap_code(&self.lock(), code, max_devices)
+    }
+
+    fn redeem(&self, request: &RedeemRequest) -> Result<Redeemed, StoreError> {
         let answer = access::redeem(&mut self.lock(), request)?;
-        if let Some(a) = &answer {
-            let caller =
-                Caller { participant_id: a.participant_id.clone(), role: a.role, display_name: a.display_name.clone() };
+        if let Redeemed::Token(a) = &answer {
+            let caller = Caller {
+                participant_id: a.participant_id.clone(),
+                role: a.role,
+                display_name: a.display_name.clone(),
+                ticketed: a.ticketed,
+            };
             self.callers.write().unwrap_or_else(|p| p.into_inner()).insert(a.token.clone(), caller);
         }
         Ok(answer)

@@ -19,9 +19,11 @@ pub fn during_event() -> DateTime<Utc> {
 pub fn redeem(store: &SqliteStore, code: &str, client_id: &str) -> String {
     store
         .redeem(&RedeemRequest { code: code.into(), client_id: client_id.into(), display_name: None, show_name: false })
+        .map(|r| match r {
+            elements_backend::store::Redeemed::Token(t) => t.token,
+            other => panic!("{code}: {other:?}"),
+        })
         .expect("redeem")
-        .expect("known code")
-        .token
 }
 
 impl Server {
@@ -55,16 +57,21 @@ pub async fn start() -> Server {
 
 /// A server with the given connection limits and timeouts (hostile-client tests use small ones).
 pub async fn start_with(limits: elements_backend::server::Limits) -> Server {
+    start_configured(limits, Config { clock: Some(during_event()), ..Default::default() }, &demo()).await
+}
+
+/// A server with the given limits, backend configuration and event.
+pub async fn start_configured(limits: elements_backend::server::Limits, config: Config, event: &EventBundle) -> Server {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Arc::new(SqliteStore::open(&dir.path().join("backend.sqlite3")).expect("store"));
-    store.replace_event(&demo()).expect("load demo");
+    store.replace_event(event).expect("load event");
     for (code, role) in [("ATTEND", Role::Attendee), ("STAFF", Role::Staff), ("KIOSK", Role::Kiosk)] {
         store.add_code(code, role, false).expect("code");
     }
     let token = redeem(&store, "ATTEND", "test-client");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
     let addr = listener.local_addr().expect("addr");
-    let router = elements_backend::http::router_with(store.clone(), Config { clock: Some(during_event()) });
+    let router = elements_backend::http::router_with(store.clone(), config);
     tokio::spawn(
         async move { elements_backend::server::serve(listener, router, limits, std::future::pending()).await },
     );
