@@ -363,6 +363,9 @@ async fn redeem(State(state): State<AppState>, peer: Option<axum::Extension<Peer
             "code and client_id must be 1 to 200 characters",
         );
     }
+    if request.display_name.as_deref().is_some_and(|n| n.chars().count() > 60) {
+        return error(StatusCode::BAD_REQUEST, WireErrorCode::BadRequest, "display_name must be at most 60 characters");
+    }
 
     if let Err(wait) = state.redeems.take(&format!("code {}", request.code), state.config.redeems_per_code_per_minute) {
         return rate_limited(wait, "redeems of this code");
@@ -426,8 +429,9 @@ async fn announce(State(state): State<AppState>, headers: HeaderMap, body: Body)
         Ok(a) => a,
         Err(r) => return r,
     };
+    // Counted as sent: trailing spaces are characters the backend had to read too.
     let text = request.text.trim().to_string();
-    if text.is_empty() || text.chars().count() > 500 {
+    if text.is_empty() || request.text.chars().count() > 500 {
         return error(StatusCode::BAD_REQUEST, WireErrorCode::BadRequest, "text must be 1 to 500 characters");
     }
     let now = state.now();
@@ -611,29 +615,17 @@ async fn changes(
         }
     };
     let epoch = state.store.epoch().to_string();
+    // A cursor is opaque to clients: one this backend did not issue (another epoch, or not a
+    // cursor at all) means "start over", never a dead end.
     let after = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
         None => 0,
-        Some(c) => match c.split_once(':') {
-            Some((e, seq)) if e == epoch => match seq.parse::<i64>() {
-                Ok(n) if n >= 0 => n,
-                _ => {
-                    return error(
-                        StatusCode::BAD_REQUEST,
-                        WireErrorCode::BadRequest,
-                        format!("cursor \"{c}\" is malformed"),
-                    )
-                }
-            },
-            Some(_) => return error(
-                StatusCode::GONE,
-                WireErrorCode::StartOver,
-                "this cursor is from another epoch of the backend: drop this Element's data and pull without a cursor",
-            ),
-            None => {
+        Some(c) => match c.split_once(':').filter(|(e, _)| *e == epoch).and_then(|(_, seq)| seq.parse::<i64>().ok()) {
+            Some(n) if n >= 0 => n,
+            _ => {
                 return error(
-                    StatusCode::BAD_REQUEST,
-                    WireErrorCode::BadRequest,
-                    format!("cursor \"{c}\" is malformed"),
+                    StatusCode::GONE,
+                    WireErrorCode::StartOver,
+                    "this cursor is not one this backend issued (another epoch of its database?): drop this Element's data and pull without a cursor",
                 )
             }
         },

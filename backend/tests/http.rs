@@ -102,8 +102,8 @@ async fn bad_requests_get_a_status_and_a_reason_code() {
     assert!(msg.contains("karaoke") && msg.contains("agenda"), "{msg}");
     expect_error(&c, &format!("{base}/v1/elements/agenda/changes?limit=0"), 400, WireErrorCode::BadRequest).await;
     expect_error(&c, &format!("{base}/v1/elements/agenda/changes?limit=lots"), 400, WireErrorCode::BadRequest).await;
-    expect_error(&c, &format!("{base}/v1/elements/agenda/changes?cursor=garbage"), 400, WireErrorCode::BadRequest)
-        .await;
+    // Cursors are opaque: one this backend did not issue means start over.
+    expect_error(&c, &format!("{base}/v1/elements/agenda/changes?cursor=garbage"), 410, WireErrorCode::StartOver).await;
     expect_error(&c, &format!("{base}/v1/elements/agenda/changes?cursor=otherepoch:5"), 410, WireErrorCode::StartOver)
         .await;
     let ahead = format!("{}:999999", s.store.epoch());

@@ -117,10 +117,10 @@ impl ElementKind {
 pub struct ElementEntry {
     pub kind: ElementKind,
     /// Label shown in navigation; the app's default name when absent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Where this Element's backend lives; `None` for the bundled, offline-only event.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
     /// Version of this Element's feed and signals. An app syncs only the versions it knows
     /// (up to [`ELEMENT_VERSION`]) and says so for the others, instead of misreading them.

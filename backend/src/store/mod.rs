@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, Utc};
 
-use elements_protocol::auth::{RedeemRequest, RedeemResponse, Role};
+use elements_protocol::auth::{RedeemRequest, Role};
 use elements_protocol::event::{ElementKind, EventBundle, Manifest};
 use elements_protocol::live::Announcement;
 use elements_protocol::signal::Signal;
