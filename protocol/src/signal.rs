@@ -24,13 +24,47 @@ pub struct Signal {
     /// The device (installation) that made it.
     pub client_id: String,
     /// Per-device sequence number, increasing by one per signal: lets a backend notice gaps.
+    #[serde(deserialize_with = "whole_number")]
     pub seq: u64,
+    #[serde(deserialize_with = "whole_number")]
     pub schema_version: u32,
     /// The device's clock when it happened. Informational: validity is judged by the backend's
     /// clock on arrival.
     pub created_at: DateTime<FixedOffset>,
     #[serde(flatten)]
     pub action: Action,
+}
+
+/// An integer as JSON Schema counts them: `574` and also `574.0` (a number whose fraction is
+/// zero), which some JSON writers emit; anything else is an error naming the value.
+fn whole_number<'de, D, T>(de: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<u64>,
+{
+    struct Whole;
+    impl serde::de::Visitor<'_> for Whole {
+        type Value = u64;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a non-negative whole number")
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<u64, E> {
+            Ok(v)
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<u64, E> {
+            u64::try_from(v).map_err(|_| E::custom(format!("{v} is negative")))
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<u64, E> {
+            // 2^64 is the first float past u64::MAX.
+            if v.fract() == 0.0 && (0.0..18_446_744_073_709_551_616.0).contains(&v) {
+                Ok(v as u64)
+            } else {
+                Err(E::custom(format!("{v} is not a whole number in range")))
+            }
+        }
+    }
+    let n = de.deserialize_any(Whole)?;
+    T::try_from(n).map_err(|_| serde::de::Error::custom(format!("{n} is too large")))
 }
 
 /// What was done, tagged by `type`.
@@ -170,6 +204,26 @@ impl Reason {
             Reason::Malformed => "malformed",
             Reason::BadSignature => "bad_signature",
             Reason::TicketRequired => "ticket_required",
+        }
+    }
+}
+
+#[cfg(test)]
+mod whole_number_tests {
+    use super::*;
+
+    #[test]
+    fn integers_written_as_floats_are_integers_and_fractions_are_not() {
+        let json = |seq: &str| {
+            format!(
+                r#"{{"id":"a","client_id":"c","seq":{seq},"schema_version":1.0,"created_at":"2027-03-10T09:30:00+01:00","type":"check_in","session_id":"s"}}"#
+            )
+        };
+        let s: Signal = serde_json::from_str(&json("574.0")).expect("574.0 is an integer");
+        assert_eq!((s.seq, s.schema_version), (574, 1));
+        for bad in ["574.5", "-1", "1e30"] {
+            let err = serde_json::from_str::<Signal>(&json(bad)).expect_err(bad).to_string();
+            assert!(err.contains("whole number") || err.contains("negative"), "{bad}: {err}");
         }
     }
 }

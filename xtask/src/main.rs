@@ -138,6 +138,7 @@ fn cmd_test() -> Result<(), String> {
         "--exclude",
         "elements-e2e",
     ]))?;
+    api_fuzz(&tools)?;
     // The app's own integration tests (the crash tests) built the binary just now; building it
     // again with `cargo build` would recompile much of Tauri under another feature set.
     let app = target_dir().join("debug/elements");
@@ -170,6 +171,41 @@ fn cmd_test() -> Result<(), String> {
         screenshots.display()
     );
     Ok(())
+}
+
+/// schemathesis, driven by `docs/openapi.json`, against the reference backend on 127.0.0.1 for a
+/// bounded time (`ELEMENTS_API_FUZZ_SECONDS`, default 60; `ELEMENTS_API_FUZZ_SEED` to vary the
+/// run). Every answer must match the document.
+fn api_fuzz(tools: &setup::Tools) -> Result<(), String> {
+    step("API fuzzing: schemathesis, driven by docs/openapi.json, against the reference backend");
+    let backend = target_dir().join("debug/elements-backend");
+    if !backend.exists() {
+        return Err(format!("{} was not built by the tests", backend.display()));
+    }
+    let data = tempdir("api-fuzz")?;
+    let port = shell::free_port()?;
+    let _server = shell::Background::spawn(
+        "api-fuzz-backend",
+        Cmd::new(&backend)
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--clock", "2027-03-10T09:30:00+01:00", "--db"])
+            .arg(data.join("backend.sqlite3")),
+    )?;
+    shell::wait_for_port(port, std::time::Duration::from_secs(30))?;
+    // A staff token reaches every route, so no operation is fuzzed only into 401s.
+    let token = shell::redeem(port, "DEMO-STAFF")?;
+    let seconds = std::env::var("ELEMENTS_API_FUZZ_SECONDS").unwrap_or_else(|_| "60".into());
+    let seed = std::env::var("ELEMENTS_API_FUZZ_SEED").unwrap_or_else(|_| "1".into());
+    let result = run(Cmd::new(&tools.schemathesis)
+        .current_dir(&data)
+        .env("ELEMENTS_FUZZ_TOKEN", token)
+        .arg("--config-file")
+        .arg(root().join("docs/schemathesis.toml"))
+        .args(["--no-color", "run"])
+        .arg(root().join("docs/openapi.json"))
+        .args(["--url", &format!("http://127.0.0.1:{port}"), "--checks", "all", "--max-time", &seconds])
+        .args(["--seed", &seed, "--generation-database", "none"]));
+    let _ = std::fs::remove_dir_all(&data);
+    result
 }
 
 fn cmd_measure(release: bool) -> Result<(), String> {

@@ -13,6 +13,8 @@ pub struct Tools {
     pub wasm: WasmToolchain,
     pub wasm_bindgen: PathBuf,
     pub tauri_driver: PathBuf,
+    /// The API fuzzer (test tools only).
+    pub schemathesis: PathBuf,
 }
 
 /// How the UI gets compiled to wasm32.
@@ -58,6 +60,9 @@ const TEST_PACKAGES: &[(&str, &str)] = &[
 
 const TAURI_DRIVER_VERSION: &str = "2.1.0";
 
+/// Pinned, so a CI run fuzzes with the same generator as the last one that passed.
+const SCHEMATHESIS_VERSION: &str = "4.32.5";
+
 pub fn ensure(needs: &Needs) -> Result<Tools, String> {
     crate::step("checking what the build needs (installs only what is missing)");
     let mut packages: Vec<(&str, &str)> = BUILD_PACKAGES.to_vec();
@@ -68,7 +73,8 @@ pub fn ensure(needs: &Needs) -> Result<Tools, String> {
     let wasm = ensure_wasm_target()?;
     let wasm_bindgen = ensure_wasm_bindgen()?;
     let tauri_driver = if needs.test_tools { ensure_tauri_driver()? } else { PathBuf::from("tauri-driver") };
-    Ok(Tools { wasm, wasm_bindgen, tauri_driver })
+    let schemathesis = if needs.test_tools { ensure_schemathesis()? } else { PathBuf::from("schemathesis") };
+    Ok(Tools { wasm, wasm_bindgen, tauri_driver, schemathesis })
 }
 
 fn is_installed(package: &str) -> bool {
@@ -200,5 +206,33 @@ fn ensure_tauri_driver() -> Result<PathBuf, String> {
     }
     eprintln!("    installing tauri-driver {TAURI_DRIVER_VERSION}: the WebDriver bridge for end-to-end tests");
     run(Command::new("cargo").args(["install", "tauri-driver", "--locked", "--version", TAURI_DRIVER_VERSION]))?;
+    Ok(bin)
+}
+
+/// schemathesis (from PyPI) in a virtual environment of its own under `target/tools`, so nothing
+/// is installed into the system's Python.
+fn ensure_schemathesis() -> Result<PathBuf, String> {
+    let venv = crate::target_dir().join("tools/schemathesis");
+    let bin = venv.join("bin/schemathesis");
+    let current = output(Command::new(&bin).arg("--version"));
+    if current.as_deref().is_some_and(|v| v.trim().ends_with(SCHEMATHESIS_VERSION)) {
+        eprintln!("    ok: schemathesis {SCHEMATHESIS_VERSION}");
+        return Ok(bin);
+    }
+    eprintln!(
+        "    installing schemathesis {SCHEMATHESIS_VERSION} into {}: fuzzes the reference backend from docs/openapi.json",
+        venv.display()
+    );
+    let make_venv = || run(Command::new("python3").args(["-m", "venv", "--clear"]).arg(&venv));
+    if make_venv().is_err() {
+        ensure_debian_packages(&[
+            ("python3", "runs schemathesis, the API fuzzer"),
+            ("python3-venv", "a virtual environment for schemathesis"),
+        ])?;
+        make_venv()?;
+    }
+    run(Command::new(venv.join("bin/pip"))
+        .args(["install", "--quiet", "--disable-pip-version-check"])
+        .arg(format!("schemathesis=={SCHEMATHESIS_VERSION}")))?;
     Ok(bin)
 }

@@ -226,3 +226,27 @@ fn descendants(root: u32) -> Vec<u32> {
     }
     out
 }
+
+/// Redeems `code` at the backend on 127.0.0.1:`port` and returns the token (std only: one
+/// HTTP/1.1 request with `Connection: close`).
+pub fn redeem(port: u16, code: &str) -> Result<String, String> {
+    use std::io::{Read, Write};
+    let body = format!(r#"{{"code":"{code}","client_id":"xtask-api-fuzz"}}"#);
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect: {e}"))?;
+    s.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
+    write!(
+        s,
+        "POST /v1/auth/redeem HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .map_err(|e| format!("redeem: {e}"))?;
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).map_err(|e| format!("redeem: {e}"))?;
+    let token = answer
+        .split("\"token\":\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| format!("redeeming {code} gave no token: {}", answer.lines().next().unwrap_or("")))?;
+    Ok(token.to_string())
+}
