@@ -38,9 +38,6 @@ pub const ROUTES: &[(Method, &str, Option<&[Role]>)] = &[
     (Method::GET, "/v1/live", Some(&[Role::Attendee, Role::Staff, Role::Kiosk])),
 ];
 
-/// The people directory is for the event's participants: its feed needs a token (any role).
-pub const PRIVATE_FEEDS: &[ElementKind] = &[ElementKind::People];
-
 fn roles_of(method: &Method, path: &str) -> Option<&'static [Role]> {
     ROUTES.iter().find(|(m, p, _)| m == method && *p == path).and_then(|(_, _, roles)| *roles)
 }
@@ -597,7 +594,7 @@ async fn changes(
         );
     };
     const ANY: &[Role] = &[Role::Attendee, Role::Staff, Role::Kiosk];
-    if PRIVATE_FEEDS.contains(&element) {
+    if element.feed_needs_token() {
         if let Err(r) = authorize(&state, &headers, ANY, "the people directory").await {
             return r;
         }

@@ -141,17 +141,16 @@ impl AppApi {
     }
 
     fn start_engine(&self, manifest: &Manifest, base: &str) {
-        let targets: Vec<Target> = manifest
-            .elements
-            .iter()
-            .filter(|e| syncs(e))
-            .map(|e| Target {
-                element: e.kind,
-                base_url: e.base_url.clone().unwrap_or_else(|| base.to_string()),
-                event_id: manifest.id.clone(),
-            })
+        // A loop for every Element that has a feed, enabled or not yet: each reads the cached
+        // manifest every round, so a manifest that changes later switches Elements on and off
+        // and moves them between backends without a restart.
+        let targets: Vec<Target> = ElementKind::ALL
+            .into_iter()
+            .filter(|k| k.has_feed())
+            .map(|kind| Target { element: kind, base_url: base.to_string(), event_id: manifest.id.clone() })
             .collect();
         let engine = SyncEngine::start(self.store.clone(), targets, self.sync_config.clone());
+        engine.watch_manifest(self.store.clone(), base.to_string(), self.sync_config.clone());
         engine.listen_live(self.store.clone(), base.to_string(), self.sync_config.clone());
         let mut slot = self.engine.lock().unwrap_or_else(|p| p.into_inner());
         // Dropping the previous engine stops its threads.
@@ -182,8 +181,7 @@ impl AppApi {
             // Signals made before joining (or before a restart) go out first.
             let outcome = sync::Remote::new(&base, self.sync_config.timeout).and_then(|r| {
                 let r = r.traced(self.sync_config.trace);
-                sync::push(&self.store, &r, &manifest.id, element.kind)?;
-                sync::pull(&self.store, &r, element.kind, self.sync_config.page_size)
+                sync::round(&self.store, &r, &manifest.id, element.kind, self.sync_config.page_size)
             });
             if let Err(e) = outcome {
                 let _ = self.store()?.record_failure(element.kind, &base, &e.to_string());
@@ -201,12 +199,18 @@ impl AppApi {
         let Some(base) = event.source.strip_prefix(BACKEND_SOURCE).map(str::to_string) else {
             return Ok(());
         };
+        // The manifest first: what it enables now is what this round syncs.
+        let manifest_remote = sync::Remote::new(&base, self.sync_config.timeout)
+            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        if let Err(e) = sync::refresh_manifest(&self.store, &manifest_remote) {
+            eprintln!("elements: the manifest could not be read again: {e}");
+        }
+        let event = self.store()?.loaded_event().map_err(cache_error)?.ok_or_else(no_event)?;
         for element in event.manifest.elements.iter().filter(|e| syncs(e)) {
             let url = element.base_url.clone().unwrap_or_else(|| base.clone());
             let outcome = sync::Remote::new(&url, self.sync_config.timeout).and_then(|r| {
                 let r = r.traced(self.sync_config.trace);
-                sync::push(&self.store, &r, &event.manifest.id, element.kind)?;
-                sync::pull(&self.store, &r, element.kind, self.sync_config.page_size)
+                sync::round(&self.store, &r, &event.manifest.id, element.kind, self.sync_config.page_size)
             });
             if let Err(e) = outcome {
                 self.store()?.record_failure(element.kind, &url, &e.to_string()).map_err(cache_error)?;

@@ -21,7 +21,7 @@ use elements_protocol::signal::{SignalBatch, SignalResults, MAX_BATCH};
 use elements_protocol::sync::stored::StoredPage;
 use elements_protocol::sync::{Entity, ManifestResponse, WireError, WireErrorCode, PROTOCOL_VERSION};
 
-use crate::cache::{Cache, CacheError};
+use crate::cache::{Cache, CacheError, EventStore};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -140,12 +140,21 @@ impl Remote {
     }
 
     pub fn manifest(&self) -> Result<Manifest, SyncError> {
-        match self.get::<ManifestResponse>("/v1/manifest", &[], None, None)? {
-            Fetched::Fresh(m, _) if m.protocol_version == PROTOCOL_VERSION => Ok(m.manifest),
+        self.manifest_since(None)?.map(|(m, _)| m).ok_or_else(|| SyncError::Garbled {
+            url: format!("{}/v1/manifest", self.base),
+            detail: "304 without If-None-Match".into(),
+        })
+    }
+
+    /// The manifest and its ETag, or `None` when it is unchanged since `etag` (304).
+    pub fn manifest_since(&self, etag: Option<&str>) -> Result<Option<(Manifest, Option<String>)>, SyncError> {
+        match self.get::<ManifestResponse>("/v1/manifest", &[], etag, None)? {
+            Fetched::Fresh(m, tag) if m.protocol_version == PROTOCOL_VERSION => Ok(Some((m.manifest, tag))),
             Fetched::Fresh(m, _) => Err(SyncError::Garbled {
                 url: format!("{}/v1/manifest", self.base),
                 detail: format!("protocol version {} (this app speaks {PROTOCOL_VERSION})", m.protocol_version),
             }),
+            Fetched::NotModified if etag.is_some() => Ok(None),
             Fetched::NotModified => Err(SyncError::Garbled {
                 url: format!("{}/v1/manifest", self.base),
                 detail: "304 without If-None-Match".into(),
@@ -161,9 +170,28 @@ fn lock(cache: &Mutex<Cache>) -> std::sync::MutexGuard<'_, Cache> {
 
 /// Joins the event a backend serves: stores its manifest (replacing another event's data).
 pub fn join(cache: &Mutex<Cache>, remote: &Remote) -> Result<Manifest, SyncError> {
-    let manifest = remote.manifest()?;
-    lock(cache).set_manifest(&manifest, &format!("backend:{}", remote.base()))?;
+    let (manifest, etag) = remote.manifest_since(None)?.ok_or_else(|| SyncError::Garbled {
+        url: format!("{}/v1/manifest", remote.base()),
+        detail: "304 without If-None-Match".into(),
+    })?;
+    let mut c = lock(cache);
+    c.set_manifest(&manifest, &format!("backend:{}", remote.base()))?;
+    c.set_manifest_etag(etag.as_deref())?;
     Ok(manifest)
+}
+
+/// Reads the manifest again (with `If-None-Match`): a renamed event, a new Element or a moved
+/// `base_url` reaches a device that joined earlier. True when it changed.
+pub fn refresh_manifest(cache: &Mutex<Cache>, remote: &Remote) -> Result<bool, SyncError> {
+    let etag = lock(cache).manifest_etag()?;
+    let Some((manifest, etag)) = remote.manifest_since(etag.as_deref())? else { return Ok(false) };
+    let mut c = lock(cache);
+    let changed = c.loaded_event()?.is_none_or(|e| e.manifest != manifest);
+    if changed {
+        c.set_manifest(&manifest, &format!("backend:{}", remote.base()))?;
+    }
+    c.set_manifest_etag(etag.as_deref())?;
+    Ok(changed)
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -221,7 +249,13 @@ fn pull_pipelined(
     let (cursor, etag) = lock(cache).sync_position(element)?;
     let etag = etag.filter(|_| cursor.is_some());
     let days = lock(cache).programme_days()?;
-    let (mut token, has_code) = current_token(cache, remote)?;
+    // A public feed is read without a token where this backend does not know the code (an
+    // Element on another backend than the one the code came from): its data still arrives.
+    let public = !element.feed_needs_token();
+    let (mut token, has_code) = match current_token(cache, remote) {
+        Err(e) if public && e.is_unauthorized() => (None, false),
+        other => other?,
+    };
     std::thread::scope(|scope| {
         // Two pages in flight at most: memory stays bounded on a large first sync.
         let (pages, arriving) = std::sync::mpsc::sync_channel::<Result<Fetched<StoredPage>, SyncError>>(2);
@@ -239,7 +273,10 @@ fn pull_pipelined(
                     // The backend forgot the token: redeem the code again, once.
                     fetched = (|| {
                         lock(cache).drop_token(remote.base())?;
-                        token = redeem(cache, remote)?;
+                        token = match redeem(cache, remote) {
+                            Err(e) if public && e.is_unauthorized() => None,
+                            other => other?,
+                        };
                         remote.get::<StoredPage>(path, &query, etag.as_deref(), token.as_deref())
                     })();
                 }
@@ -394,6 +431,21 @@ pub fn push(
     Ok(report)
 }
 
+/// One round for one Element: push its outbox, then pull its feed. The pull happens even when
+/// the push failed (a backend that refuses this device's code still serves its public feed);
+/// the first error is returned.
+pub fn round(
+    cache: &Mutex<Cache>,
+    remote: &Remote,
+    event_id: &str,
+    element: ElementKind,
+    page_size: u32,
+) -> Result<PullReport, SyncError> {
+    let pushed = push(cache, remote, event_id, element);
+    let pulled = pull(cache, remote, element, page_size);
+    pushed.and(pulled)
+}
+
 /// Retry timing for one Element: exponential backoff with full jitter, and a circuit breaker
 /// that waits a long cooldown after many failures in a row. Pure: the caller sleeps.
 #[derive(Debug, Clone)]
@@ -519,6 +571,41 @@ impl SyncEngine {
         nudge(&self.stop);
     }
 
+    /// Reads the manifest of `base_url` (the event's own backend) again every interval, with
+    /// `If-None-Match`, and wakes every loop when it changed; it stops with the engine.
+    pub fn watch_manifest(&self, cache: Arc<Mutex<Cache>>, base_url: String, config: EngineConfig) {
+        let stop = self.stop.clone();
+        let _ = std::thread::Builder::new().name("sync-manifest".into()).spawn(move || {
+            let Ok(remote) = Remote::new(&base_url, config.timeout) else { return };
+            let seed = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(11);
+            let mut backoff = Backoff::new(
+                config.backoff_base,
+                config.backoff_max,
+                config.breaker_after,
+                config.breaker_cooldown,
+                seed,
+            );
+            while !pause(&stop, config.interval) {
+                match refresh_manifest(&cache, &remote) {
+                    Ok(changed) => {
+                        backoff.on_success();
+                        if changed {
+                            nudge(&stop);
+                        }
+                    }
+                    Err(_) => {
+                        if pause(&stop, backoff.on_failure()) {
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+    }
+
     /// Starts listening to the live stream of `base_url`; it stops with the engine.
     pub fn listen_live(&self, cache: Arc<Mutex<Cache>>, base_url: String, config: EngineConfig) {
         let stop = self.stop.clone();
@@ -565,6 +652,17 @@ fn pause(stop: &(Mutex<Signals>, Condvar), wait: Duration) -> bool {
     guard.stopped
 }
 
+/// The base URL `target`'s Element syncs from now: its manifest entry's `base_url`, else the
+/// target's; `None` while the cached manifest does not enable it in a version this app knows.
+fn current_base(cache: &Mutex<Cache>, target: &Target) -> Option<String> {
+    let event = lock(cache).loaded_event().ok().flatten()?;
+    let entry = event.manifest.elements.iter().find(|e| e.kind == target.element)?;
+    if entry.version > elements_protocol::event::ELEMENT_VERSION {
+        return None;
+    }
+    Some(entry.base_url.clone().unwrap_or_else(|| target.base_url.clone()))
+}
+
 fn element_loop(
     cache: &Mutex<Cache>,
     target: &Target,
@@ -577,12 +675,23 @@ fn element_loop(
             ^ (salt + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     let mut backoff =
         Backoff::new(config.backoff_base, config.backoff_max, config.breaker_after, config.breaker_cooldown, seed);
-    let remote = Remote::new(&target.base_url, config.timeout).map(|r| r.traced(config.trace));
+    let mut remote: Option<(String, Result<Remote, SyncError>)> = None;
     loop {
-        let outcome = match &remote {
-            Ok(remote) => push(cache, remote, &target.event_id, target.element)
-                .and_then(|_| pull(cache, remote, target.element, config.page_size)),
-            Err(e) => Err(SyncError::Unreachable { url: target.base_url.clone(), detail: e.to_string() }),
+        // Where this Element lives is the manifest's word, read each round: a manifest that
+        // changed since the start moves it, switches it on or off.
+        let Some(base_url) = current_base(cache, target) else {
+            if pause(stop, config.interval) {
+                return;
+            }
+            continue;
+        };
+        if remote.as_ref().is_none_or(|(base, _)| *base != base_url) {
+            remote = Some((base_url.clone(), Remote::new(&base_url, config.timeout).map(|r| r.traced(config.trace))));
+        }
+        let outcome = match remote.as_ref().map(|(_, r)| r) {
+            Some(Ok(remote)) => round(cache, remote, &target.event_id, target.element, config.page_size),
+            Some(Err(e)) => Err(SyncError::Unreachable { url: base_url.clone(), detail: e.to_string() }),
+            None => continue,
         };
         let wait = match outcome {
             Ok(_) => {
@@ -590,7 +699,7 @@ fn element_loop(
                 config.interval
             }
             Err(e) => {
-                let _ = lock(cache).record_failure(target.element, &target.base_url, &e.to_string());
+                let _ = lock(cache).record_failure(target.element, &base_url, &e.to_string());
                 backoff.on_failure()
             }
         };

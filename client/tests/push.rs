@@ -234,3 +234,33 @@ fn an_element_in_a_newer_version_is_not_synced_and_says_why() {
     let cache = Cache::open(&dir.path().join("cache.sqlite3")).expect("open").cache;
     assert_eq!(cache.count(EntityKind::Poll).expect("count"), 0, "nothing of the unknown version was read");
 }
+
+#[test]
+fn an_element_on_another_backend_that_does_not_know_the_code_still_syncs_its_public_feed() {
+    // The map lives on a second backend, run by someone else, that never heard of this code.
+    let mut event = served_event();
+    let map_backend = start_backend_with(&event, Config { clock: Some(during_event()), ..Default::default() });
+    for e in &mut event.manifest.elements {
+        if e.kind == ElementKind::Map {
+            e.base_url = Some(map_backend.url.clone());
+        }
+    }
+    let main = start_backend_with(&event, Config { clock: Some(during_event()), ..Default::default() });
+    main.store.add_code("ONLY-MAIN", elements_protocol::auth::Role::Attendee, false).expect("code");
+    let dir = tempfile::tempdir().expect("dir");
+    let api = app_at(&dir, during_event());
+    api.join_event(JoinArgs { url: main.url.clone(), code: Some("ONLY-MAIN".into()) }).expect("join");
+    let status = api.sync_status().expect("status");
+    let map = status.elements.iter().find(|e| e.kind == ElementKind::Map).expect("map");
+    assert_eq!(map.state, elements_protocol::app::SyncState::Synced, "{map:?}");
+    let cache = Cache::open(&dir.path().join("cache.sqlite3")).expect("open").cache;
+    assert_eq!(
+        cache.count(EntityKind::PointOfInterest).expect("count"),
+        event.points_of_interest.len() as i64,
+        "the map's places arrived from its own backend"
+    );
+    api.cast_vote(VoteArgs { poll_id: "poll-opening".into(), option_id: "o2".into() }).expect("vote");
+    api.sync_now().expect("sync");
+    let mine = api.voting().expect("view").polls.into_iter().find(|p| p.id == "poll-opening").and_then(|p| p.my_vote);
+    assert_eq!(mine.map(|m| m.status), Some(SignalStatus::Accepted), "the main backend knows the code");
+}

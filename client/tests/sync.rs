@@ -267,3 +267,60 @@ fn a_renamed_speaker_is_found_by_the_new_name_only() {
     });
     assert!(still_named || !by_old.contains(&session.id), "found by the old name {old_name}");
 }
+
+#[test]
+fn a_changed_manifest_reaches_a_device_that_joined_earlier_and_an_unchanged_one_costs_a_304() {
+    let mut served = served_event();
+    let backend = start_backend(&served);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = Arc::new(fresh_cache(&dir));
+    let r = remote(&backend.url);
+    sync::join(&cache, &r).expect("join");
+    assert!(!sync::refresh_manifest(&cache, &r).expect("refresh"), "unchanged: answered 304");
+
+    // The organizer renames the event and moves the map to another backend.
+    let map_backend = start_backend(&served);
+    served.manifest.name = "Synced Summit (renamed)".into();
+    for e in &mut served.manifest.elements {
+        if e.kind == ElementKind::Map {
+            e.base_url = Some(map_backend.url.clone());
+        }
+    }
+    backend.store.replace_event(&served).expect("re-import");
+    assert!(sync::refresh_manifest(&cache, &r).expect("refresh"), "changed");
+    let manifest = cache.lock().expect("lock").loaded_event().expect("read").expect("event").manifest;
+    assert_eq!(manifest.name, "Synced Summit (renamed)");
+    let map = manifest.elements.iter().find(|e| e.kind == ElementKind::Map).expect("map");
+    assert_eq!(map.base_url.as_deref(), Some(map_backend.url.as_str()));
+    assert!(!sync::refresh_manifest(&cache, &r).expect("refresh"), "and now unchanged again");
+
+    // A running engine follows the move: the map's places come from the new backend.
+    let config = EngineConfig {
+        interval: Duration::from_millis(100),
+        timeout: Duration::from_secs(2),
+        page_size: 50,
+        backoff_base: Duration::from_millis(20),
+        backoff_max: Duration::from_millis(200),
+        breaker_after: 50,
+        breaker_cooldown: Duration::from_secs(1),
+        trace: false,
+    };
+    let engine = SyncEngine::start(
+        cache.clone(),
+        vec![Target { element: ElementKind::Map, base_url: backend.url.clone(), event_id: "synced-summit".into() }],
+        config,
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let status = cache.lock().expect("lock").sync_status().expect("status");
+        let from_new = status
+            .iter()
+            .any(|s| s.element == ElementKind::Map && s.synced_at.is_some() && s.base_url == map_backend.url);
+        if from_new {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the map never synced from its new backend: {status:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    engine.stop();
+}

@@ -41,7 +41,10 @@ pub struct Manifest {
     pub venue: Venue,
     pub languages: Vec<String>,
     pub branding: Branding,
-    /// The Elements this event enables, in the order the app shows them.
+    /// The Elements this event enables, in the order the app shows them. Entries of a kind this
+    /// app does not know (a newer backend's Element) are left out when reading, so they cannot
+    /// sink the whole manifest.
+    #[serde(deserialize_with = "known_elements")]
     pub elements: Vec<ElementEntry>,
     /// The Ed25519 public key (64 hex digits) that signs the event's checkpoint QR codes. When
     /// present, a checkpoint scan counts only with a valid signature.
@@ -101,6 +104,12 @@ impl ElementKind {
         self != ElementKind::Me
     }
 
+    /// Whether reading the Element's feed needs a token: the people directory is for the
+    /// event's participants; every other feed is public.
+    pub fn feed_needs_token(self) -> bool {
+        self == ElementKind::People
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ElementKind::Agenda => "agenda",
@@ -111,6 +120,27 @@ impl ElementKind {
             ElementKind::Me => "me",
         }
     }
+}
+
+fn known_elements<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Vec<ElementEntry>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Entry {
+        Known(ElementEntry),
+        // Any other object with a `kind`: an Element of a later protocol, ignored.
+        Unknown {
+            #[allow(dead_code)]
+            kind: String,
+        },
+    }
+    let entries: Vec<Entry> = Vec::deserialize(de)?;
+    Ok(entries
+        .into_iter()
+        .filter_map(|e| match e {
+            Entry::Known(known) => Some(known),
+            Entry::Unknown { .. } => None,
+        })
+        .collect())
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -300,4 +330,22 @@ pub struct Profile {
     pub position: Option<String>,
     #[serde(default)]
     pub interests: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_element_kind_from_a_newer_backend_is_left_out_not_fatal() {
+        let json = r##"{"id": "e", "name": "E", "timezone": "UTC", "days": [],
+            "venue": {"name": "", "address": "", "city": ""}, "languages": [],
+            "branding": {"primary_color": "#000000", "accent_color": "#ffffff"},
+            "elements": [{"kind": "agenda"}, {"kind": "livestream", "title": "Watch", "base_url": "https://x"},
+                         {"kind": "voting", "version": 1}]}"##;
+        let m: Manifest = serde_json::from_str(json).expect("a manifest with an unknown Element still reads");
+        let kinds: Vec<ElementKind> = m.elements.iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, [ElementKind::Agenda, ElementKind::Voting]);
+        assert!(serde_json::from_str::<Manifest>(&json.replace(r#"{"kind": "agenda"}, "#, r#"3, "#)).is_err());
+    }
 }

@@ -139,17 +139,39 @@ fn main() -> ExitCode {
     }
     if let (Some(url), true) = (&options.join, options.prepare_only) {
         // Without a window: join, one push-and-pull round, then exit (a runner's or test's sync).
-        join(&api, url);
-        return match api.sync_now() {
-            Ok(()) => {
-                eprintln!("elements: synced");
-                ExitCode::SUCCESS
-            }
+        // Success means every Element synced: a provisioning script must not take a half-synced
+        // cache for a good one.
+        if !join(&api, url) {
+            return ExitCode::FAILURE;
+        }
+        if let Err(e) = api.sync_now() {
+            eprintln!("elements: {}", e.message);
+            return ExitCode::FAILURE;
+        }
+        let status = match api.sync_status() {
+            Ok(s) => s,
             Err(e) => {
                 eprintln!("elements: {}", e.message);
-                ExitCode::FAILURE
+                return ExitCode::FAILURE;
             }
         };
+        use elements_protocol::app::SyncState;
+        let failed: Vec<String> = status
+            .elements
+            .iter()
+            // An Element in a version this app does not know is not a failure: it says so itself.
+            .filter(|e| matches!(e.state, SyncState::Retrying | SyncState::Never))
+            .map(|e| {
+                let why = e.error.clone().unwrap_or_else(|| "not synced yet".into());
+                format!("{}: {why}", e.kind.as_str())
+            })
+            .collect();
+        if !failed.is_empty() {
+            eprintln!("elements: not synced:\n  {}", failed.join("\n  "));
+            return ExitCode::FAILURE;
+        }
+        eprintln!("elements: synced");
+        return ExitCode::SUCCESS;
     }
     if options.join.is_none() {
         if let Err(e) = api.resume_sync() {

@@ -165,3 +165,49 @@ fn kill_9_mid_sync_again_and_again_loses_no_signal_and_applies_none_twice() {
     let profiles: i64 = conn.query_row("SELECT count(*) FROM profile", [], |r| r.get(0)).expect("count");
     assert_eq!(profiles, event.people.len() as i64, "the directory converged");
 }
+
+/// `--prepare-cache --join` is what provisioning scripts run: it must fail loudly when the join
+/// failed or an Element did not sync, never print "synced" over a half-filled cache.
+#[test]
+fn prepare_cache_join_exits_non_zero_and_names_what_did_not_sync() {
+    let dead = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", l.local_addr().expect("addr"));
+        drop(l);
+        url
+    };
+    let run = |link: &str| {
+        let data = tempfile::tempdir().expect("dir");
+        let out = Command::new(APP)
+            .args(["--prepare-cache", "--join", link, "--data-dir"])
+            .arg(data.path())
+            .output()
+            .expect("run the app");
+        (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (ok, stderr) = run(&dead);
+    assert!(!ok, "joining nothing succeeded: {stderr}");
+    assert!(stderr.contains("could not join"), "{stderr}");
+    assert!(!stderr.contains("elements: synced"), "{stderr}");
+
+    // A backend whose map lives on a dead one: joined, but the map did not sync.
+    let mut event: EventBundle = serde_json::from_str(elements_backend::DEMO_EVENT_JSON).expect("demo");
+    for e in &mut event.manifest.elements {
+        if e.kind == elements_protocol::event::ElementKind::Map {
+            e.base_url = Some(dead.clone());
+        }
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let store = Arc::new(SqliteStore::open(&dir.path().join("backend.sqlite3")).expect("store"));
+    store.replace_event(&event).expect("load");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let router = elements_backend::http::router(store.clone());
+    runtime.spawn(async move {
+        elements_backend::server::serve(listener, router, Default::default(), std::future::pending()).await
+    });
+    let (ok, stderr) = run(&url);
+    assert!(!ok, "a half-synced cache was reported as synced: {stderr}");
+    assert!(stderr.contains("not synced") && stderr.contains("map:"), "{stderr}");
+}

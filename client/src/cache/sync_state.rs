@@ -43,6 +43,21 @@ impl Cache {
         Ok(())
     }
 
+    /// The ETag of the manifest last read from the event's backend.
+    pub fn manifest_etag(&self) -> Result<Option<String>, CacheError> {
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = 'manifest_etag'", [], |r| r.get(0)).optional()?)
+    }
+
+    pub fn set_manifest_etag(&mut self, etag: Option<&str>) -> Result<(), CacheError> {
+        match etag {
+            Some(tag) => {
+                self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('manifest_etag', ?1)", [tag])?
+            }
+            None => self.conn.execute("DELETE FROM meta WHERE key = 'manifest_etag'", [])?,
+        };
+        Ok(())
+    }
+
     /// The cursor and ETag of `element`'s last applied page.
     pub fn sync_position(&self, element: ElementKind) -> Result<(Option<String>, Option<String>), CacheError> {
         Ok(self
