@@ -526,14 +526,16 @@ impl AppApi {
                 }
             })
             .collect();
+        let can_vote = !is_venue_screen(&*store, &event)?;
         let offline_reason = match event.source.strip_prefix(BACKEND_SOURCE) {
+            _ if !can_vote => Some(VENUE_SCREEN.to_string()),
             None => Some("This is the bundled demo event: votes are kept on this device only.".to_string()),
             Some(base) => match store.credential(base).map_err(cache_error)? {
                 None => Some("Join with your ticket or the event's join code to send votes.".to_string()),
                 Some(_) => None,
             },
         };
-        Ok(VotingView { polls, offline_reason })
+        Ok(VotingView { polls, offline_reason, can_vote })
     }
 
     /// Reads the QR code in a photo; the UI passes a join code's text on to `join_event`.
@@ -550,6 +552,9 @@ impl AppApi {
         {
             let mut store = self.store()?;
             let event = store.loaded_event().map_err(cache_error)?.ok_or_else(no_event)?;
+            if is_venue_screen(&*store, &event)? {
+                return Err(ApiError::new(ErrorCode::Refused, VENUE_SCREEN));
+            }
             let action = Action::Vote { poll_id: args.poll_id.clone(), option_id: args.option_id.clone() };
             let facts = CacheFacts(&store);
             let history: Vec<Action> = store
@@ -661,6 +666,21 @@ fn percent_decode(s: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
+}
+
+const VENUE_SCREEN: &str = "This device is a venue screen: it shows the results, and people vote on their own phones.";
+
+/// Whether the voting backend gave this device a kiosk token (a venue screen, which may not push).
+fn is_venue_screen(store: &crate::cache::Cache, event: &crate::cache::LoadedEvent) -> Result<bool, ApiError> {
+    let Some(source) = event.source.strip_prefix(BACKEND_SOURCE) else { return Ok(false) };
+    let base = event
+        .manifest
+        .elements
+        .iter()
+        .find(|e| e.kind == ElementKind::Voting)
+        .and_then(|e| e.base_url.clone())
+        .unwrap_or_else(|| source.to_string());
+    Ok(store.credential(&base).map_err(cache_error)?.and_then(|c| c.role).is_some_and(|r| r == "kiosk"))
 }
 
 /// Whether the app syncs this Element: it has a feed (not `me`) in a version this app knows.

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use elements_protocol::auth::{RedeemRequest, RedeemResponse};
 use elements_protocol::event::{ElementKind, Manifest};
-use elements_protocol::signal::{SignalBatch, SignalResults, MAX_BATCH};
+use elements_protocol::signal::{Outcome, Reason, SignalBatch, SignalResult, SignalResults, MAX_BATCH};
 use elements_protocol::sync::stored::StoredPage;
 use elements_protocol::sync::{Entity, ManifestResponse, WireError, WireErrorCode, PROTOCOL_VERSION};
 
@@ -405,7 +405,23 @@ pub fn push(
         }
         lock(cache).mark_attempt(&batch)?;
         let body = SignalBatch { signals: batch };
-        let answer: SignalResults = authed(cache, remote, |token| remote.post("/v1/signals", &body, token))?;
+        let answer: SignalResults = match authed(cache, remote, |token| remote.post("/v1/signals", &body, token)) {
+            // This device's role may not push signals here (a venue screen's kiosk token): that
+            // will not change by retrying, so the backend's refusal is final for each of them.
+            Err(SyncError::Rejected { status: 403, code: Some(WireErrorCode::Forbidden), message, .. }) => {
+                SignalResults {
+                    results: body
+                        .signals
+                        .iter()
+                        .map(|s| SignalResult {
+                            id: s.id.clone(),
+                            outcome: Outcome::Rejected { reason: Reason::NotAllowed, message: message.clone() },
+                        })
+                        .collect(),
+                }
+            }
+            other => other?,
+        };
         let url = format!("{}/v1/signals", remote.base());
         let asked: std::collections::HashSet<&str> = body.signals.iter().map(|s| s.id.as_str()).collect();
         if answer.results.len() != body.signals.len() || answer.results.iter().any(|r| !asked.contains(r.id.as_str())) {

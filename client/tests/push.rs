@@ -264,3 +264,33 @@ fn an_element_on_another_backend_that_does_not_know_the_code_still_syncs_its_pub
     let mine = api.voting().expect("view").polls.into_iter().find(|p| p.id == "poll-opening").and_then(|p| p.my_vote);
     assert_eq!(mine.map(|m| m.status), Some(SignalStatus::Accepted), "the main backend knows the code");
 }
+
+#[test]
+fn a_venue_screen_is_not_offered_the_vote_and_a_vote_it_holds_is_refused_for_good() {
+    let backend = start_backend_with(&served_event(), Config { clock: Some(during_event()), ..Default::default() });
+    backend.store.add_code("SCREEN", elements_protocol::auth::Role::Kiosk, false).expect("kiosk code");
+    let dir = tempfile::tempdir().expect("dir");
+    // A vote already waiting on the device (made before it became a venue screen).
+    {
+        let cache = common::fresh_cache(&dir);
+        let action = Action::Vote { poll_id: "poll-opening".into(), option_id: "o1".into() };
+        cache
+            .lock()
+            .expect("lock")
+            .record_signal("synced-summit", action, during_event().fixed_offset())
+            .expect("record");
+    }
+    let api = app_at(&dir, during_event());
+    api.join_event(JoinArgs { url: backend.url.clone(), code: Some("SCREEN".into()) }).expect("join as a screen");
+    let view = api.voting().expect("voting view");
+    assert!(!view.can_vote, "a venue screen shows results only");
+    assert!(view.offline_reason.as_deref().is_some_and(|r| r.contains("venue screen")), "{view:?}");
+    let err = api.cast_vote(VoteArgs { poll_id: "poll-opening".into(), option_id: "o2".into() }).expect_err("refused");
+    assert!(err.message.contains("venue screen"), "{}", err.message);
+    // The vote it held was refused by the backend for its role: final, not waiting forever.
+    api.sync_now().expect("sync");
+    let mine = api.voting().expect("view").polls.into_iter().find(|p| p.id == "poll-opening").and_then(|p| p.my_vote);
+    assert_eq!(mine.map(|m| m.status), Some(SignalStatus::Rejected));
+    let status = api.sync_status().expect("status");
+    assert_eq!(status.elements.iter().find(|e| e.kind == ElementKind::Voting).map(|e| e.waiting), Some(0));
+}

@@ -159,6 +159,13 @@ pub struct VotingView {
     pub polls: Vec<PollView>,
     /// Why votes cannot leave the device, if they cannot (the bundled demo, no code redeemed).
     pub offline_reason: Option<String>,
+    /// False on a device whose role may not vote (a venue screen): it shows results only.
+    #[serde(default = "yes")]
+    pub can_vote: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -38,6 +38,8 @@ pub struct Credential {
     pub code: String,
     pub token: Option<String>,
     pub display_name: Option<String>,
+    /// The role the backend gave the last token (`attendee`, `staff`, `kiosk`).
+    pub role: Option<String>,
 }
 
 fn damaged(id: &str, e: impl std::fmt::Display) -> CacheError {
@@ -204,8 +206,10 @@ impl Cache {
     pub fn credential(&self, base_url: &str) -> Result<Option<Credential>, CacheError> {
         Ok(self
             .conn
-            .prepare_cached("SELECT code, token, display_name FROM credential WHERE base_url = ?1")?
-            .query_row([base_url], |r| Ok(Credential { code: r.get(0)?, token: r.get(1)?, display_name: r.get(2)? }))
+            .prepare_cached("SELECT code, token, display_name, role FROM credential WHERE base_url = ?1")?
+            .query_row([base_url], |r| {
+                Ok(Credential { code: r.get(0)?, token: r.get(1)?, display_name: r.get(2)?, role: r.get(3)? })
+            })
             .optional()?)
     }
 

@@ -41,18 +41,21 @@ pub fn Voting() -> impl IntoView {
             <p class="empty" data-testid="element-voting">"This event has no polls yet."</p>
         }
         .into_any(),
-        Some(Ok(v)) => view! {
+        Some(Ok(v)) => {
+            let device_can_vote = v.can_vote;
+            view! {
             <section class="voting" data-testid="element-voting">
                 {v.offline_reason.map(|r| view! { <p class="voting-note" data-testid="voting-note">{r}</p> })}
                 <div class="polls">
                     {v.polls.into_iter().map(|p| {
                         let refused = refusal.get_untracked().filter(|(id, _)| *id == p.id).map(|(_, m)| m);
-                        view! { <PollCard poll=p refused=refused on_vote=cast /> }
+                        view! { <PollCard poll=p refused=refused device_can_vote=device_can_vote on_vote=cast /> }
                     }).collect_view()}
                 </div>
             </section>
+            }
+            .into_any()
         }
-        .into_any(),
     }
 }
 
@@ -70,6 +73,8 @@ fn status_line(mine: &MyVote, label: &str) -> (&'static str, String) {
 fn PollCard(
     poll: PollView,
     refused: Option<String>,
+    /// False on a venue screen: results only.
+    device_can_vote: bool,
     on_vote: impl Fn(String, String) + Copy + 'static,
 ) -> impl IntoView {
     let state = match poll.state {
@@ -78,8 +83,9 @@ fn PollCard(
         PollState::Closed => "closed",
     };
     // Someone may vote while the poll is open and no vote of theirs stands.
-    let can_vote =
-        poll.state == PollState::Open && poll.my_vote.as_ref().is_none_or(|v| v.status == SignalStatus::Rejected);
+    let can_vote = device_can_vote
+        && poll.state == PollState::Open
+        && poll.my_vote.as_ref().is_none_or(|v| v.status == SignalStatus::Rejected);
     // Figures once there is something to show: votes counted, your own vote, or a closed poll.
     // An upcoming poll with a column of 0% would only be noise.
     let show_results = poll.total > 0 || poll.my_vote.is_some() || poll.state == PollState::Closed;
