@@ -285,3 +285,58 @@ fn a_load_that_fails_midway_leaves_the_previous_event_intact() {
     assert_eq!(ev.manifest.name, demo().manifest.name);
     cache.integrity_check().expect("consistent");
 }
+
+/// A cache that joined a backend, with an unsent vote and a code, then one byte of `column` in
+/// the first row of `table` flipped: SQLite's own check still passes.
+fn joined_then_flipped(dir: &Path, table: &str, column: &str) {
+    let path = elements_client::paths::cache_file(dir);
+    {
+        let (api, _) = start(dir);
+        drop(api);
+        let mut cache = Cache::open(&path).expect("open").cache;
+        let mut joined = demo();
+        joined.manifest.id = "joined-summit".into();
+        cache.replace_event(&joined, "backend:http://127.0.0.1:9", "", &mut |_| {}).expect("joined event");
+        cache.set_code("http://127.0.0.1:9", "TICKET-1").expect("code");
+        let vote = elements_protocol::signal::Action::Vote { poll_id: "poll-opening".into(), option_id: "o1".into() };
+        cache.record_signal("joined-summit", vote, "2027-03-10T09:30:00+01:00".parse().expect("t")).expect("vote");
+    }
+    let conn = rusqlite::Connection::open(&path).expect("open raw");
+    let (rowid, text): (i64, String) = conn
+        .query_row(&format!("SELECT rowid, {column} FROM {table} LIMIT 1"), [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("a row");
+    // `{"` becomes `{#`: one byte, and no longer JSON.
+    let flipped = text.replacen("{\"", "{#", 1);
+    assert_ne!(flipped, text);
+    conn.execute(&format!("UPDATE {table} SET {column} = ?1 WHERE rowid = ?2"), rusqlite::params![flipped, rowid])
+        .expect("flip");
+    let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("check");
+    assert_eq!(ok, "ok", "SQLite does not see this damage");
+}
+
+#[test]
+fn an_unreadable_event_record_is_moved_aside_and_rebuilt_keeping_what_the_person_made() {
+    for (table, column) in [("event", "manifest"), ("session", "body")] {
+        let dir = tempfile::tempdir().expect("dir");
+        joined_then_flipped(dir.path(), table, column);
+        // Starting is not fatal, and not fatal again on the next start.
+        let (api, report) = start(dir.path());
+        let notice = report.recovered.clone().unwrap_or_else(|| panic!("{table}: no recovery reported"));
+        assert!(notice.contains("damaged") && notice.contains("127.0.0.1:9"), "{notice}");
+        assert!(notice.contains("1 vote"), "{notice}");
+        assert!(report.loaded_bundled_event, "rebuilt from the bundled event");
+        assert!(api.agenda_day(elements_protocol::app::AgendaDayArgs { day: 1 }).is_ok(), "the agenda works");
+        drop(api);
+        let cache = Cache::open(&elements_client::paths::cache_file(dir.path())).expect("reopen").cache;
+        assert_eq!(cache.outbox("joined-summit").expect("outbox").len(), 1, "{table}: the unsent vote was kept");
+        assert!(cache.credential("http://127.0.0.1:9").expect("code").is_some(), "{table}: the code was kept");
+        let (_, again) = start(dir.path());
+        assert!(again.recovered.is_none(), "{table}: the second start is clean");
+        let aside = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().contains(".damaged-"))
+            .count();
+        assert!(aside >= 1, "the damaged file was kept aside, not deleted");
+    }
+}

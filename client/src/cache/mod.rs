@@ -15,7 +15,7 @@ mod write;
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, ErrorCode as SqliteCode};
+use rusqlite::{Connection, ErrorCode as SqliteCode, OptionalExtension};
 
 pub use outbox::{Credential, Decision, OutboxEntry};
 pub use store::{EventStore, LoadStep, LoadedEvent};
@@ -37,17 +37,37 @@ pub struct OpenedCache {
 pub struct Recovery {
     pub moved_to: PathBuf,
     pub reason: String,
+    /// What could be carried over from the damaged file into the new one.
+    pub kept: Carried,
+}
+
+/// What the person made on this device and a rebuilt cache must not lose: signals not yet sent
+/// (and the decided ones, for their history), codes, the device's id. Event data is not carried:
+/// it comes back from the bundled event or the backend.
+#[derive(Debug, Clone, Default)]
+pub struct Carried {
+    pub signals: usize,
+    pub codes: usize,
+    /// The backend the damaged cache had joined, to join again.
+    pub backend: Option<String>,
 }
 
 impl Recovery {
     /// What the person is told.
     pub fn message(&self) -> String {
-        format!(
-            "The local data on this device was damaged ({}), so it was set aside at {} and rebuilt. \
-             Nothing you need is lost; you can delete that file.",
+        let mut m = format!(
+            "The local data on this device was damaged ({}), so it was set aside at {} and rebuilt.",
             self.reason,
             self.moved_to.display()
-        )
+        );
+        if self.kept.signals > 0 {
+            m.push_str(&format!(" Your {} vote(s) and scan(s) were kept.", self.kept.signals));
+        }
+        match &self.kept.backend {
+            Some(url) => m.push_str(&format!(" Join the event again ({url}) to get its programme back.")),
+            None => m.push_str(" Nothing you need is lost; you can delete that file."),
+        }
+        m
     }
 }
 
@@ -92,7 +112,10 @@ impl Cache {
                 })?;
                 // One retry only: a second failure is reported, never looped on.
                 match Self::try_open(path) {
-                    Ok(cache) => Ok(OpenedCache { cache, recovery: Some(Recovery { moved_to, reason }) }),
+                    Ok(cache) => {
+                        let kept = cache.carry_over(&moved_to);
+                        Ok(OpenedCache { cache, recovery: Some(Recovery { moved_to, reason, kept }) })
+                    }
                     Err(OpenFailure::Busy) => Err(CacheError::Busy { path: path.to_path_buf() }),
                     Err(OpenFailure::Damaged(detail)) => {
                         Err(CacheError::Unrecoverable { path: path.to_path_buf(), reason, detail })
@@ -126,7 +149,34 @@ impl Cache {
             migrations::MigrationError::Sqlite(e) => classify(e),
             other => OpenFailure::Damaged(other.to_string()),
         })?;
+        // SQLite's check sees pages, not meaning: a flipped byte inside a JSON record passes it.
+        // The records every screen starts from are read once here, so such a file is treated
+        // like any other damage instead of failing on every start.
+        if let Some(problem) = unreadable_record(&conn).map_err(classify)? {
+            return Err(OpenFailure::Damaged(problem));
+        }
         Ok(Cache { conn, path: path.to_path_buf() })
+    }
+
+    /// Copies the outbox, the codes and the device id from a damaged file moved aside, as far as
+    /// it can be read; whatever cannot be read stays in that file.
+    fn carry_over(&self, damaged: &Path) -> Carried {
+        let mut kept = Carried::default();
+        let Some(file) = damaged.to_str() else { return kept };
+        if self.conn.execute("ATTACH DATABASE ?1 AS damaged", [file]).is_err() {
+            return kept;
+        }
+        let copy = |sql: &str| self.conn.execute(sql, []).unwrap_or(0);
+        kept.signals = copy("INSERT OR IGNORE INTO outbox SELECT * FROM damaged.outbox");
+        kept.codes = copy("INSERT OR IGNORE INTO credential SELECT * FROM damaged.credential");
+        copy("INSERT OR IGNORE INTO meta SELECT * FROM damaged.meta WHERE key = 'client_id'");
+        kept.backend = self
+            .conn
+            .query_row("SELECT source FROM damaged.event", [], |r| r.get::<_, String>(0))
+            .ok()
+            .and_then(|s| s.strip_prefix("backend:").map(str::to_string));
+        let _ = self.conn.execute("DETACH DATABASE damaged", []);
+        kept
     }
 
     pub fn path(&self) -> &Path {
@@ -150,6 +200,27 @@ impl Cache {
             Err(rows.join("; "))
         }
     }
+}
+
+/// The first record that does not decode: the event's manifest, or a session.
+fn unreadable_record(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    use elements_protocol::event::{Manifest, Session};
+    let manifest: Option<(String, String)> =
+        conn.query_row("SELECT id, manifest FROM event LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    if let Some((id, json)) = manifest {
+        if let Err(e) = serde_json::from_str::<Manifest>(&json) {
+            return Ok(Some(format!("the stored event record \"{id}\" is unreadable: {e}")));
+        }
+    }
+    let mut st = conn.prepare("SELECT id, body FROM session")?;
+    let mut rows = st.query([])?;
+    while let Some(row) = rows.next()? {
+        let (id, body): (String, String) = (row.get(0)?, row.get(1)?);
+        if let Err(e) = serde_json::from_str::<Session>(&body) {
+            return Ok(Some(format!("the stored session \"{id}\" is unreadable: {e}")));
+        }
+    }
+    Ok(None)
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
