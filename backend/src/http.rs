@@ -265,11 +265,19 @@ pub async fn guard(
     if let Some(announced) = announced {
         match announced.parse::<u64>() {
             Ok(n) if n > MAX_BODY as u64 => {
+                // Up to twice the limit, read the body and drop it before answering, so the
+                // client is still listening when the 413 arrives (closing on unread data resets
+                // the connection, and the answer is lost). Anything larger is answered at once.
+                if n <= 2 * MAX_BODY as u64 {
+                    let body = request.into_body();
+                    let _ =
+                        tokio::time::timeout(limits.body_read_timeout, axum::body::to_bytes(body, 2 * MAX_BODY)).await;
+                }
                 return error(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     WireErrorCode::TooLarge,
                     "the body is larger than 2 MB; send less at once",
-                )
+                );
             }
             Ok(_) => {}
             Err(_) => {

@@ -6,6 +6,7 @@
 //!
 //! The binary (`src/main.rs`) adds the command line: `serve` and `import`.
 
+pub mod conformance;
 pub mod http;
 pub mod server;
 pub mod store;

@@ -15,7 +15,8 @@ const USAGE: &str =
     "usage: elements-backend serve [--db FILE] [--listen 127.0.0.1:8480] [--clock RFC3339-TIME] [--max-connections N]
        elements-backend import SCHEDULE-FILE [--timezone AREA/CITY] [--db FILE]
        elements-backend code CODE --role attendee|staff|kiosk [--personal] [--max-devices N] [--db FILE]
-       elements-backend qr-codes --out DIR [--url BASE-URL] [--code JOIN-CODE] [--db FILE]";
+       elements-backend qr-codes --out DIR [--url BASE-URL] [--code JOIN-CODE] [--db FILE]
+       elements-backend conformance BASE-URL --code ATTENDEE-CODE [--staff-code CODE] [--kiosk-code CODE]";
 
 /// Access codes a fresh demo backend accepts, so the demo can be joined without setup.
 const DEMO_CODES: &[(&str, Role, bool)] =
@@ -42,6 +43,8 @@ fn run() -> Result<(), String> {
     let mut out = None;
     let mut url = None;
     let mut join_code = None;
+    let mut staff_code = None;
+    let mut kiosk_code = None;
     let mut import_options = elements_import::Options::default();
     let mut limits = elements_backend::server::Limits::default();
     let mut positional = Vec::new();
@@ -89,10 +92,24 @@ fn run() -> Result<(), String> {
                 let name = it.next().ok_or("--timezone needs an IANA zone name like Europe/Brussels")?;
                 import_options = elements_import::Options::with_timezone(name)?;
             }
+            "--staff-code" => staff_code = Some(it.next().cloned().ok_or("--staff-code needs a staff code")?),
+            "--kiosk-code" => kiosk_code = Some(it.next().cloned().ok_or("--kiosk-code needs a kiosk code")?),
             "--code" => join_code = Some(it.next().cloned().ok_or("--code needs a join code")?),
             "-h" | "--help" => return Err(USAGE.into()),
             _ => positional.push(a.clone()),
         }
+    }
+    // The conformance kit is a client of some backend: it opens no database of its own.
+    if let ["conformance", url] = positional.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        let code = join_code.ok_or("conformance needs --code with an attendee code the backend accepts")?;
+        let codes = elements_backend::conformance::Codes { attendee: code, staff: staff_code, kiosk: kiosk_code };
+        let report = elements_backend::conformance::run(url, &codes);
+        print!("{}", report.render());
+        return if report.failed() == 0 {
+            Ok(())
+        } else {
+            Err(format!("{url} deviates from protocol v1 in {} check(s)", report.failed()))
+        };
     }
     let store = SqliteStore::open(&db).map_err(|e| format!("{}: {e}", db.display()))?;
     match positional.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
