@@ -224,7 +224,7 @@ impl AppApi {
         let event = store.loaded_event().map_err(cache_error)?;
         let Some(backend) = event.as_ref().and_then(|e| e.source.strip_prefix(BACKEND_SOURCE)).map(str::to_string)
         else {
-            return Ok(SyncStatus { backend: None, elements: Vec::new() });
+            return Ok(SyncStatus { backend: None, elements: Vec::new(), unknown_elements: Vec::new() });
         };
         let rows = store.sync_status().map_err(cache_error)?;
         // Sync times are wall-clock facts, even when the event's clock is pinned for a rehearsal.
@@ -267,7 +267,8 @@ impl AppApi {
                 }
             })
             .collect();
-        Ok(SyncStatus { backend: Some(backend), elements })
+        let unknown_elements = store.unknown_elements().map_err(cache_error)?;
+        Ok(SyncStatus { backend: Some(backend), elements, unknown_elements })
     }
 
     /// Sets when the process started, so [`AppApi::report_ready`] measures from launch.
@@ -526,7 +527,7 @@ impl AppApi {
                 }
             })
             .collect();
-        let can_vote = !is_venue_screen(&*store, &event)?;
+        let can_vote = !is_venue_screen(&store, &event)?;
         let offline_reason = match event.source.strip_prefix(BACKEND_SOURCE) {
             _ if !can_vote => Some(VENUE_SCREEN.to_string()),
             None => Some("This is the bundled demo event: votes are kept on this device only.".to_string()),
@@ -552,7 +553,7 @@ impl AppApi {
         {
             let mut store = self.store()?;
             let event = store.loaded_event().map_err(cache_error)?.ok_or_else(no_event)?;
-            if is_venue_screen(&*store, &event)? {
+            if is_venue_screen(&store, &event)? {
                 return Err(ApiError::new(ErrorCode::Refused, VENUE_SCREEN));
             }
             let action = Action::Vote { poll_id: args.poll_id.clone(), option_id: args.option_id.clone() };

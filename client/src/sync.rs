@@ -148,20 +148,41 @@ impl Remote {
 
     /// The manifest and its ETag, or `None` when it is unchanged since `etag` (304).
     pub fn manifest_since(&self, etag: Option<&str>) -> Result<Option<(Manifest, Option<String>)>, SyncError> {
-        match self.get::<ManifestResponse>("/v1/manifest", &[], etag, None)? {
-            Fetched::Fresh(m, tag) if m.protocol_version == PROTOCOL_VERSION => Ok(Some((m.manifest, tag))),
-            Fetched::Fresh(m, _) => Err(SyncError::Garbled {
-                url: format!("{}/v1/manifest", self.base),
-                detail: format!("protocol version {} (this app speaks {PROTOCOL_VERSION})", m.protocol_version),
-            }),
+        Ok(self.manifest_with_unknown(etag)?.map(|(m, tag, _)| (m, tag)))
+    }
+
+    /// [`Remote::manifest_since`], plus the kinds of the Elements it enables that this app does
+    /// not know (they are left out of the typed manifest).
+    fn manifest_with_unknown(&self, etag: Option<&str>) -> Result<Option<FetchedManifest>, SyncError> {
+        let url = || format!("{}/v1/manifest", self.base);
+        match self.get::<serde_json::Value>("/v1/manifest", &[], etag, None)? {
+            Fetched::Fresh(raw, tag) => {
+                let unknown: Vec<String> = raw["manifest"]["elements"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|e| e["kind"].as_str())
+                    .filter(|k| !ElementKind::ALL.iter().any(|known| known.as_str() == *k))
+                    .map(str::to_string)
+                    .collect();
+                let m: ManifestResponse = serde_json::from_value(raw)
+                    .map_err(|e| SyncError::Garbled { url: url(), detail: e.to_string() })?;
+                if m.protocol_version != PROTOCOL_VERSION {
+                    return Err(SyncError::Garbled {
+                        url: url(),
+                        detail: format!("protocol version {} (this app speaks {PROTOCOL_VERSION})", m.protocol_version),
+                    });
+                }
+                Ok(Some((m.manifest, tag, unknown)))
+            }
             Fetched::NotModified if etag.is_some() => Ok(None),
-            Fetched::NotModified => Err(SyncError::Garbled {
-                url: format!("{}/v1/manifest", self.base),
-                detail: "304 without If-None-Match".into(),
-            }),
+            Fetched::NotModified => Err(SyncError::Garbled { url: url(), detail: "304 without If-None-Match".into() }),
         }
     }
 }
+
+/// A manifest as read: the manifest, its ETag, and the Element kinds this app does not know.
+type FetchedManifest = (Manifest, Option<String>, Vec<String>);
 
 fn lock(cache: &Mutex<Cache>) -> std::sync::MutexGuard<'_, Cache> {
     // A panic while applying rolled its transaction back; the cache is consistent.
@@ -170,13 +191,14 @@ fn lock(cache: &Mutex<Cache>) -> std::sync::MutexGuard<'_, Cache> {
 
 /// Joins the event a backend serves: stores its manifest (replacing another event's data).
 pub fn join(cache: &Mutex<Cache>, remote: &Remote) -> Result<Manifest, SyncError> {
-    let (manifest, etag) = remote.manifest_since(None)?.ok_or_else(|| SyncError::Garbled {
+    let (manifest, etag, unknown) = remote.manifest_with_unknown(None)?.ok_or_else(|| SyncError::Garbled {
         url: format!("{}/v1/manifest", remote.base()),
         detail: "304 without If-None-Match".into(),
     })?;
     let mut c = lock(cache);
     c.set_manifest(&manifest, &format!("backend:{}", remote.base()))?;
     c.set_manifest_etag(etag.as_deref())?;
+    c.set_unknown_elements(&unknown)?;
     Ok(manifest)
 }
 
@@ -184,11 +206,12 @@ pub fn join(cache: &Mutex<Cache>, remote: &Remote) -> Result<Manifest, SyncError
 /// `base_url` reaches a device that joined earlier. True when it changed.
 pub fn refresh_manifest(cache: &Mutex<Cache>, remote: &Remote) -> Result<bool, SyncError> {
     let etag = lock(cache).manifest_etag()?;
-    let Some((manifest, etag)) = remote.manifest_since(etag.as_deref())? else { return Ok(false) };
+    let Some((manifest, etag, unknown)) = remote.manifest_with_unknown(etag.as_deref())? else { return Ok(false) };
     let mut c = lock(cache);
-    let changed = c.loaded_event()?.is_none_or(|e| e.manifest != manifest);
+    let changed = c.loaded_event()?.is_none_or(|e| e.manifest != manifest) || c.unknown_elements()? != unknown;
     if changed {
         c.set_manifest(&manifest, &format!("backend:{}", remote.base()))?;
+        c.set_unknown_elements(&unknown)?;
     }
     c.set_manifest_etag(etag.as_deref())?;
     Ok(changed)

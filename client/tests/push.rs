@@ -294,3 +294,36 @@ fn a_venue_screen_is_not_offered_the_vote_and_a_vote_it_holds_is_refused_for_goo
     let status = api.sync_status().expect("status");
     assert_eq!(status.elements.iter().find(|e| e.kind == ElementKind::Voting).map(|e| e.waiting), Some(0));
 }
+
+#[test]
+fn an_element_kind_this_app_does_not_know_is_left_out_and_says_it_needs_a_newer_app() {
+    // A backend from the future: its manifest enables a "livestream" Element. Served by hand,
+    // since the reference backend's own types cannot say it.
+    let backend = start_backend_with(&served_event(), Config { clock: Some(during_event()), ..Default::default() });
+    let real = reqwest::blocking::get(format!("{}/v1/manifest", backend.url)).expect("GET").text().expect("body");
+    let mut manifest: serde_json::Value = serde_json::from_str(&real).expect("json");
+    let elements = manifest["manifest"]["elements"].as_array_mut().expect("elements");
+    // The known Elements live on the reference backend; the manifest comes from the new one.
+    for e in elements.iter_mut() {
+        e["base_url"] = backend.url.clone().into();
+    }
+    elements.push(serde_json::json!({"kind": "livestream", "title": "Watch", "base_url": "https://video.example.org"}));
+    let body = manifest.to_string();
+    let future = axum::Router::new().route(
+        "/v1/manifest",
+        axum::routing::get(move || {
+            let body = body.clone();
+            async move { ([("content-type", "application/json")], body) }
+        }),
+    );
+    let listener = backend.runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
+    let future_url = format!("http://{}", listener.local_addr().expect("addr"));
+    backend.runtime.spawn(async move { axum::serve(listener, future).await });
+    let dir = tempfile::tempdir().expect("dir");
+    let api = app_at(&dir, during_event());
+    api.join_event(JoinArgs { url: future_url, code: Some(CODE.into()) }).expect("the join does not fail");
+    let status = api.sync_status().expect("status");
+    assert_eq!(status.unknown_elements, ["livestream"]);
+    let agenda = status.elements.iter().find(|e| e.kind == ElementKind::Agenda).expect("agenda");
+    assert_eq!(agenda.state, elements_protocol::app::SyncState::Synced, "the known Elements sync as usual");
+}

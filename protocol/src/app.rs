@@ -224,6 +224,10 @@ pub struct SyncStatus {
     /// None for the bundled demo event, which never syncs.
     pub backend: Option<String>,
     pub elements: Vec<ElementSyncView>,
+    /// Elements the event enables that this app does not know at all (a newer kind), by the
+    /// name the manifest gives them: not synced, "needs a newer app".
+    #[serde(default)]
+    pub unknown_elements: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -58,6 +58,23 @@ impl Cache {
         Ok(())
     }
 
+    /// Kinds of Elements the event enables that this app does not know (see `sync::join`).
+    pub fn unknown_elements(&self) -> Result<Vec<String>, CacheError> {
+        let list: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'unknown_elements'", [], |r| r.get(0))
+            .optional()?;
+        Ok(list.map(|l| l.split('\n').filter(|k| !k.is_empty()).map(str::to_string).collect()).unwrap_or_default())
+    }
+
+    pub fn set_unknown_elements(&mut self, kinds: &[String]) -> Result<(), CacheError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('unknown_elements', ?1)",
+            [kinds.iter().map(|k| k.replace('\n', " ")).collect::<Vec<_>>().join("\n")],
+        )?;
+        Ok(())
+    }
+
     /// The cursor and ETag of `element`'s last applied page.
     pub fn sync_position(&self, element: ElementKind) -> Result<(Option<String>, Option<String>), CacheError> {
         Ok(self

@@ -110,6 +110,12 @@ pub fn Me() -> impl IntoView {
                                     </li>
                                     }
                                 }).collect_view()}
+                                {s.unknown_elements.into_iter().map(|kind| view! {
+                                    <li data-testid="unknown-element">
+                                        <span class="sync-element">{kind}</span>
+                                        <span class="sync-error">"needs a newer app"</span>
+                                    </li>
+                                }).collect_view()}
                             </ul>
                         </div>
                     }.into_any(),
