@@ -23,6 +23,20 @@ fn cache_with_agenda_from(backend: &Backend) -> (tempfile::TempDir, Mutex<Cache>
     (dir, cache)
 }
 
+/// An engine that retries fast and gives up on nothing, for tests that wait on it (bounded).
+fn quick_engine() -> EngineConfig {
+    EngineConfig {
+        interval: Duration::from_millis(100),
+        timeout: Duration::from_secs(2),
+        page_size: 50,
+        backoff_base: Duration::from_millis(20),
+        backoff_max: Duration::from_millis(200),
+        breaker_after: 50,
+        breaker_cooldown: Duration::from_secs(1),
+        trace: false,
+    }
+}
+
 fn pull_all(cache: &Mutex<Cache>, r: &Remote) {
     // The directory needs a token: the cache redeems this code for one.
     cache.lock().expect("lock").set_code(r.base(), CODE).expect("code");
@@ -165,16 +179,7 @@ fn one_dead_backend_does_not_stall_the_other_elements() {
     let cache = Arc::new(fresh_cache(&dir));
     sync::join(&cache, &remote(&backend.url)).expect("join");
     cache.lock().expect("lock").set_code(&backend.url, CODE).expect("code");
-    let config = EngineConfig {
-        interval: Duration::from_millis(100),
-        timeout: Duration::from_secs(2),
-        page_size: 50,
-        backoff_base: Duration::from_millis(20),
-        backoff_max: Duration::from_millis(200),
-        breaker_after: 50,
-        breaker_cooldown: Duration::from_secs(1),
-        trace: false,
-    };
+    let config = quick_engine();
     let engine = SyncEngine::start(
         cache.clone(),
         vec![
@@ -295,16 +300,7 @@ fn a_changed_manifest_reaches_a_device_that_joined_earlier_and_an_unchanged_one_
     assert!(!sync::refresh_manifest(&cache, &r).expect("refresh"), "and now unchanged again");
 
     // A running engine follows the move: the map's places come from the new backend.
-    let config = EngineConfig {
-        interval: Duration::from_millis(100),
-        timeout: Duration::from_secs(2),
-        page_size: 50,
-        backoff_base: Duration::from_millis(20),
-        backoff_max: Duration::from_millis(200),
-        breaker_after: 50,
-        breaker_cooldown: Duration::from_secs(1),
-        trace: false,
-    };
+    let config = quick_engine();
     let engine = SyncEngine::start(
         cache.clone(),
         vec![Target { element: ElementKind::Map, base_url: backend.url.clone(), event_id: "synced-summit".into() }],
