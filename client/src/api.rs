@@ -518,6 +518,7 @@ impl AppApi {
                         })
                         .collect(),
                     my_vote: mine.remove(&p.id),
+                    requires_ticket: p.requires_ticket,
                     id: p.id,
                     question: p.question,
                     when,
@@ -536,7 +537,8 @@ impl AppApi {
                 Some(_) => None,
             },
         };
-        Ok(VotingView { polls, offline_reason, can_vote })
+        let ticketed = voting_credential(&store, &event)?.and_then(|c| c.ticketed);
+        Ok(VotingView { polls, offline_reason, can_vote, ticketed })
     }
 
     /// Reads the QR code in a photo; the UI passes a join code's text on to `join_event`.
@@ -566,6 +568,8 @@ impl AppApi {
                 .map(|e| e.signal.action)
                 .collect();
             let mut state = ParticipantState::replay(&facts, &history);
+            // What the voting backend said of this device's code, if it was redeemed already.
+            state.ticketed = voting_credential(&store, &event)?.and_then(|c| c.ticketed);
             let now = self.clock.now();
             if let Outcome::Rejected { reason, message } = scenario::decide(&facts, &mut state, &action, now) {
                 let code = if reason == elements_protocol::signal::Reason::UnknownTarget {
@@ -671,9 +675,12 @@ fn percent_decode(s: &str) -> Option<String> {
 
 const VENUE_SCREEN: &str = "This device is a venue screen: it shows the results, and people vote on their own phones.";
 
-/// Whether the voting backend gave this device a kiosk token (a venue screen, which may not push).
-fn is_venue_screen(store: &crate::cache::Cache, event: &crate::cache::LoadedEvent) -> Result<bool, ApiError> {
-    let Some(source) = event.source.strip_prefix(BACKEND_SOURCE) else { return Ok(false) };
+/// The code and what its backend said of it, for the backend that counts votes.
+fn voting_credential(
+    store: &crate::cache::Cache,
+    event: &crate::cache::LoadedEvent,
+) -> Result<Option<crate::cache::Credential>, ApiError> {
+    let Some(source) = event.source.strip_prefix(BACKEND_SOURCE) else { return Ok(None) };
     let base = event
         .manifest
         .elements
@@ -681,7 +688,12 @@ fn is_venue_screen(store: &crate::cache::Cache, event: &crate::cache::LoadedEven
         .find(|e| e.kind == ElementKind::Voting)
         .and_then(|e| e.base_url.clone())
         .unwrap_or_else(|| source.to_string());
-    Ok(store.credential(&base).map_err(cache_error)?.and_then(|c| c.role).is_some_and(|r| r == "kiosk"))
+    store.credential(&base).map_err(cache_error)
+}
+
+/// Whether the voting backend gave this device a kiosk token (a venue screen, which may not push).
+fn is_venue_screen(store: &crate::cache::Cache, event: &crate::cache::LoadedEvent) -> Result<bool, ApiError> {
+    Ok(voting_credential(store, event)?.and_then(|c| c.role).is_some_and(|r| r == "kiosk"))
 }
 
 /// Whether the app syncs this Element: it has a feed (not `me`) in a version this app knows.

@@ -327,3 +327,33 @@ fn an_element_kind_this_app_does_not_know_is_left_out_and_says_it_needs_a_newer_
     let agenda = status.elements.iter().find(|e| e.kind == ElementKind::Agenda).expect("agenda");
     assert_eq!(agenda.state, elements_protocol::app::SyncState::Synced, "the known Elements sync as usual");
 }
+
+#[test]
+fn a_ticket_only_poll_is_decided_on_the_device_once_it_knows_the_code_is_shared() {
+    let mut event = served_event();
+    let poll = event.polls.iter_mut().find(|p| p.id == "poll-opening").expect("poll");
+    poll.requires_ticket = true;
+    let backend = start_backend_with(&event, Config { clock: Some(during_event()), ..Default::default() });
+    let vote = || VoteArgs { poll_id: "poll-opening".into(), option_id: "o1".into() };
+
+    let shared_dir = tempfile::tempdir().expect("dir");
+    let shared = app_at(&shared_dir, during_event());
+    shared.join_event(JoinArgs { url: backend.url.clone(), code: Some(CODE.into()) }).expect("join");
+    let view = shared.voting().expect("view");
+    assert_eq!(view.ticketed, Some(false));
+    assert!(view.polls.iter().any(|p| p.id == "poll-opening" && p.requires_ticket));
+    let err = shared.cast_vote(vote()).expect_err("refused on the device, at once");
+    assert!(err.message.contains("personal ticket"), "{}", err.message);
+    let waiting = shared.sync_status().expect("status").elements.iter().map(|e| e.waiting).sum::<u32>();
+    assert_eq!(waiting, 0, "a refused vote never reaches the outbox");
+
+    let ticket_dir = tempfile::tempdir().expect("dir");
+    let holder = app_at(&ticket_dir, during_event());
+    holder.join_event(JoinArgs { url: backend.url.clone(), code: Some(common::TICKET.into()) }).expect("join");
+    assert_eq!(holder.voting().expect("view").ticketed, Some(true));
+    holder.cast_vote(vote()).expect("a ticket holder votes");
+    holder.sync_now().expect("sync");
+    let mine =
+        holder.voting().expect("view").polls.into_iter().find(|p| p.id == "poll-opening").and_then(|p| p.my_vote);
+    assert_eq!(mine.map(|m| m.status), Some(SignalStatus::Accepted));
+}

@@ -162,6 +162,10 @@ pub struct VotingView {
     /// False on a device whose role may not vote (a venue screen): it shows results only.
     #[serde(default = "yes")]
     pub can_vote: bool,
+    /// Whether this device joined with a personal ticket (`None`: not known yet). Polls with
+    /// `requires_ticket` are for ticket holders only.
+    #[serde(default)]
+    pub ticketed: Option<bool>,
 }
 
 fn yes() -> bool {
@@ -181,6 +185,9 @@ pub struct PollView {
     /// Votes counted by the backend so far (its last known tally).
     pub total: u64,
     pub my_vote: Option<MyVote>,
+    /// Only votes from personal tickets count in this poll.
+    #[serde(default)]
+    pub requires_ticket: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -117,6 +117,11 @@ pub const MIGRATIONS: &[&str] = &[
         display_name TEXT
     ) STRICT;
     "#,
+    // v6: whether the code redeemed at a backend was a personal ticket (NULL: not known yet), so
+    // the device can decide ticket-only polls itself.
+    r#"
+    ALTER TABLE credential ADD COLUMN ticketed INTEGER;
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

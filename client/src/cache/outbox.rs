@@ -40,6 +40,8 @@ pub struct Credential {
     pub display_name: Option<String>,
     /// The role the backend gave the last token (`attendee`, `staff`, `kiosk`).
     pub role: Option<String>,
+    /// Whether the code is a personal ticket, as the backend said when redeeming it.
+    pub ticketed: Option<bool>,
 }
 
 fn damaged(id: &str, e: impl std::fmt::Display) -> CacheError {
@@ -206,9 +208,15 @@ impl Cache {
     pub fn credential(&self, base_url: &str) -> Result<Option<Credential>, CacheError> {
         Ok(self
             .conn
-            .prepare_cached("SELECT code, token, display_name, role FROM credential WHERE base_url = ?1")?
+            .prepare_cached("SELECT code, token, display_name, role, ticketed FROM credential WHERE base_url = ?1")?
             .query_row([base_url], |r| {
-                Ok(Credential { code: r.get(0)?, token: r.get(1)?, display_name: r.get(2)?, role: r.get(3)? })
+                Ok(Credential {
+                    code: r.get(0)?,
+                    token: r.get(1)?,
+                    display_name: r.get(2)?,
+                    role: r.get(3)?,
+                    ticketed: r.get(4)?,
+                })
             })
             .optional()?)
     }
@@ -218,7 +226,8 @@ impl Cache {
         self.conn.execute(
             "INSERT INTO credential (base_url, code) VALUES (?1, ?2)
              ON CONFLICT(base_url) DO UPDATE SET code = excluded.code,
-               token = CASE WHEN credential.code = excluded.code THEN credential.token END",
+               token = CASE WHEN credential.code = excluded.code THEN credential.token END,
+               ticketed = CASE WHEN credential.code = excluded.code THEN credential.ticketed END",
             params![base_url, code],
         )?;
         Ok(())
@@ -226,8 +235,16 @@ impl Cache {
 
     pub fn set_token(&mut self, base_url: &str, answer: &RedeemResponse) -> Result<(), CacheError> {
         self.conn.execute(
-            "UPDATE credential SET token = ?2, role = ?3, participant_id = ?4, display_name = ?5 WHERE base_url = ?1",
-            params![base_url, answer.token, answer.role.as_str(), answer.participant_id, answer.display_name],
+            "UPDATE credential SET token = ?2, role = ?3, participant_id = ?4, display_name = ?5, ticketed = ?6
+              WHERE base_url = ?1",
+            params![
+                base_url,
+                answer.token,
+                answer.role.as_str(),
+                answer.participant_id,
+                answer.display_name,
+                answer.ticketed
+            ],
         )?;
         Ok(())
     }

@@ -43,13 +43,14 @@ pub fn Voting() -> impl IntoView {
         .into_any(),
         Some(Ok(v)) => {
             let device_can_vote = v.can_vote;
+            let ticketed = v.ticketed;
             view! {
             <section class="voting" data-testid="element-voting">
                 {v.offline_reason.map(|r| view! { <p class="voting-note" data-testid="voting-note">{r}</p> })}
                 <div class="polls">
                     {v.polls.into_iter().map(|p| {
                         let refused = refusal.get_untracked().filter(|(id, _)| *id == p.id).map(|(_, m)| m);
-                        view! { <PollCard poll=p refused=refused device_can_vote=device_can_vote on_vote=cast /> }
+                        view! { <PollCard poll=p refused=refused device_can_vote=device_can_vote ticketed=ticketed on_vote=cast /> }
                     }).collect_view()}
                 </div>
             </section>
@@ -75,6 +76,8 @@ fn PollCard(
     refused: Option<String>,
     /// False on a venue screen: results only.
     device_can_vote: bool,
+    /// Whether this device joined with a personal ticket, if known.
+    ticketed: Option<bool>,
     on_vote: impl Fn(String, String) + Copy + 'static,
 ) -> impl IntoView {
     let state = match poll.state {
@@ -83,7 +86,10 @@ fn PollCard(
         PollState::Closed => "closed",
     };
     // Someone may vote while the poll is open and no vote of theirs stands.
+    // A ticket-only poll is closed to a device known to have joined with a shared code.
+    let ticket_barred = poll.requires_ticket && ticketed == Some(false);
     let can_vote = device_can_vote
+        && !ticket_barred
         && poll.state == PollState::Open
         && poll.my_vote.as_ref().is_none_or(|v| v.status == SignalStatus::Rejected);
     // Figures once there is something to show: votes counted, your own vote, or a closed poll.
@@ -97,6 +103,7 @@ fn PollCard(
         .unwrap_or_default();
     let poll_id = poll.id.clone();
     let total = poll.total;
+    let requires_ticket = poll.requires_ticket;
     view! {
         <article class="poll" data-testid=format!("poll-{}", poll.id) data-state=state>
             <div class="poll-top">
@@ -138,6 +145,15 @@ fn PollCard(
             {mine.map(|m| {
                 let (status, text) = status_line(&m, &mine_label);
                 view! { <p class="my-vote" data-testid="my-vote" data-status=status>{text}</p> }
+            })}
+            {requires_ticket.then(|| view! {
+                <p class="poll-ticket muted" data-testid="ticket-only">
+                    {if ticket_barred {
+                        "One vote per ticket: join with the code on your personal ticket to vote here."
+                    } else {
+                        "One vote per ticket."
+                    }}
+                </p>
             })}
             {refused.map(|m| view! { <p class="my-vote" data-status="refused" role="alert">{m}</p> })}
         </article>
