@@ -130,7 +130,7 @@ impl AppApi {
     /// Starts syncing in the background if the cached event came from a backend: the app shows
     /// what it has at once and catches up when the network allows.
     pub fn resume_sync(&self) -> Result<(), ApiError> {
-        let event = self.store()?.loaded_event().map_err(cache_error)?;
+        let event = self.store()?.loaded_event()?;
         if let Some(base) = event.as_ref().and_then(|e| e.source.strip_prefix(BACKEND_SOURCE)) {
             let manifest = event.as_ref().map(|e| e.manifest.clone()).ok_or_else(|| {
                 ApiError::new(ErrorCode::CacheUnavailable, "the cached event vanished while starting sync")
@@ -176,7 +176,7 @@ impl AppApi {
         for element in manifest.elements.iter().filter(|e| syncs(e)) {
             let base = element.base_url.clone().unwrap_or_else(|| url.clone());
             if let Some(code) = &code {
-                self.store()?.set_code(&base, code).map_err(cache_error)?;
+                self.store()?.set_code(&base, code)?;
             }
             // Signals made before joining (or before a restart) go out first.
             let outcome = sync::Remote::new(&base, self.sync_config.timeout).and_then(|r| {
@@ -195,7 +195,7 @@ impl AppApi {
     /// pull its feed. Failures are recorded per Element (as the engine would) and do not stop
     /// the others. For runners without a window and for tests.
     pub fn sync_now(&self) -> Result<(), ApiError> {
-        let event = self.store()?.loaded_event().map_err(cache_error)?.ok_or_else(no_event)?;
+        let event = self.store()?.loaded_event()?.ok_or_else(no_event)?;
         let Some(base) = event.source.strip_prefix(BACKEND_SOURCE).map(str::to_string) else {
             return Ok(());
         };
@@ -205,7 +205,7 @@ impl AppApi {
         if let Err(e) = sync::refresh_manifest(&self.store, &manifest_remote) {
             eprintln!("elements: the manifest could not be read again: {e}");
         }
-        let event = self.store()?.loaded_event().map_err(cache_error)?.ok_or_else(no_event)?;
+        let event = self.store()?.loaded_event()?.ok_or_else(no_event)?;
         for element in event.manifest.elements.iter().filter(|e| syncs(e)) {
             let url = element.base_url.clone().unwrap_or_else(|| base.clone());
             let outcome = sync::Remote::new(&url, self.sync_config.timeout).and_then(|r| {
@@ -213,7 +213,7 @@ impl AppApi {
                 sync::round(&self.store, &r, &event.manifest.id, element.kind, self.sync_config.page_size)
             });
             if let Err(e) = outcome {
-                self.store()?.record_failure(element.kind, &url, &e.to_string()).map_err(cache_error)?;
+                self.store()?.record_failure(element.kind, &url, &e.to_string())?;
             }
         }
         Ok(())
@@ -221,16 +221,16 @@ impl AppApi {
 
     pub fn sync_status(&self) -> Result<SyncStatus, ApiError> {
         let store = self.store()?;
-        let event = store.loaded_event().map_err(cache_error)?;
+        let event = store.loaded_event()?;
         let Some(backend) = event.as_ref().and_then(|e| e.source.strip_prefix(BACKEND_SOURCE)).map(str::to_string)
         else {
             return Ok(SyncStatus { backend: None, elements: Vec::new(), unknown_elements: Vec::new() });
         };
-        let rows = store.sync_status().map_err(cache_error)?;
+        let rows = store.sync_status()?;
         // Sync times are wall-clock facts, even when the event's clock is pinned for a rehearsal.
         let now = chrono::Utc::now().timestamp();
         let event_id = event.as_ref().map(|e| e.manifest.id.clone()).unwrap_or_default();
-        let waiting = store.waiting_counts(&event_id).map_err(cache_error)?;
+        let waiting = store.waiting_counts(&event_id)?;
         let enabled = event.map(|e| e.manifest.elements).unwrap_or_default();
         let elements = enabled
             .iter()
@@ -267,7 +267,7 @@ impl AppApi {
                 }
             })
             .collect();
-        let unknown_elements = store.unknown_elements().map_err(cache_error)?;
+        let unknown_elements = store.unknown_elements()?;
         Ok(SyncStatus { backend: Some(backend), elements, unknown_elements })
     }
 
@@ -295,7 +295,7 @@ impl AppApi {
         let store = self.store()?;
         let manifest = manifest(&*store)?;
         let lookup = Lookup::load(&*store)?;
-        let counts: HashMap<u32, u32> = store.session_counts().map_err(cache_error)?.into_iter().collect();
+        let counts: HashMap<u32, u32> = store.session_counts()?.into_iter().collect();
         Ok(EventOverview {
             event_id: manifest.id.clone(),
             name: manifest.name.clone(),
@@ -340,7 +340,7 @@ impl AppApi {
             )
         })?;
         let lookup = Lookup::load(&*store)?;
-        let sessions = store.sessions_on_day(args.day).map_err(cache_error)?;
+        let sessions = store.sessions_on_day(args.day)?;
         Ok(AgendaDay {
             day: day.index,
             label: day.label.clone(),
@@ -358,7 +358,7 @@ impl AppApi {
         let horizon_start = now.timestamp() - 24 * 3600;
         let first_start = manifest.days.iter().map(|d| d.starts_at.timestamp()).min().unwrap_or(0);
         let horizon_end = (now.timestamp() + 24 * 3600).max(first_start + 24 * 3600);
-        let candidates = store.sessions_between(horizon_start, horizon_end).map_err(cache_error)?;
+        let candidates = store.sessions_between(horizon_start, horizon_end)?;
         let times: Vec<_> = candidates.iter().map(|s| (s.starts_at, s.ends_at)).collect();
         let (phase, running, mut next) = elements_domain::now_next(&manifest.days, &times, now);
         if phase == elements_domain::Phase::Before {
@@ -411,12 +411,12 @@ impl AppApi {
     pub fn session_detail(&self, args: SessionDetailArgs) -> Result<SessionDetail, ApiError> {
         let store = self.store()?;
         let manifest = manifest(&*store)?;
-        let session = store.session(&args.id).map_err(cache_error)?.ok_or_else(|| {
+        let session = store.session(&args.id)?.ok_or_else(|| {
             ApiError::new(ErrorCode::NotFound, format!("there is no session \"{}\" in this event", args.id))
         })?;
         let lookup = Lookup::load(&*store)?;
         let day = elements_domain::day_of(&manifest.days, &session.starts_at).unwrap_or(0);
-        let speakers = store.speakers().map_err(cache_error)?;
+        let speakers = store.speakers()?;
         let by_id: HashMap<&str, _> = speakers.iter().map(|s| (s.id.as_str(), s)).collect();
         Ok(SessionDetail {
             card: lookup.card(&session, day),
@@ -449,7 +449,7 @@ impl AppApi {
         let store = self.store()?;
         let manifest = manifest(&*store)?;
         let lookup = Lookup::load(&*store)?;
-        let found = store.search_sessions(&args.query, 50).map_err(cache_error)?;
+        let found = store.search_sessions(&args.query, 50)?;
         Ok(found
             .iter()
             .map(|s| lookup.card(s, elements_domain::day_of(&manifest.days, &s.starts_at).unwrap_or(0)))
@@ -461,13 +461,12 @@ impl AppApi {
     /// The polls, their last known results, and this person's vote with where it stands.
     pub fn voting(&self) -> Result<VotingView, ApiError> {
         let store = self.store()?;
-        let event = store.loaded_event().map_err(cache_error)?.ok_or_else(no_event)?;
-        let polls = store.polls().map_err(cache_error)?;
-        let results: HashMap<String, _> =
-            store.poll_results().map_err(cache_error)?.into_iter().map(|r| (r.id.clone(), r)).collect();
+        let event = store.loaded_event()?.ok_or_else(no_event)?;
+        let polls = store.polls()?;
+        let results: HashMap<String, _> = store.poll_results()?.into_iter().map(|r| (r.id.clone(), r)).collect();
         // The newest vote per poll that was not refused, else the newest refused one (to explain it).
         let mut mine: HashMap<String, MyVote> = HashMap::new();
-        for entry in store.outbox(&event.manifest.id).map_err(cache_error)? {
+        for entry in store.outbox(&event.manifest.id)? {
             let Action::Vote { poll_id, option_id } = &entry.signal.action else { continue };
             let status = match entry.decision {
                 Decision::Pending => SignalStatus::Waiting,
@@ -532,7 +531,7 @@ impl AppApi {
         let offline_reason = match event.source.strip_prefix(BACKEND_SOURCE) {
             _ if !can_vote => Some(VENUE_SCREEN.to_string()),
             None => Some("This is the bundled demo event: votes are kept on this device only.".to_string()),
-            Some(base) => match store.credential(base).map_err(cache_error)? {
+            Some(base) => match store.credential(base)? {
                 None => Some("Join with your ticket or the event's join code to send votes.".to_string()),
                 Some(_) => None,
             },
@@ -554,15 +553,14 @@ impl AppApi {
     pub fn cast_vote(&self, args: VoteArgs) -> Result<VotingView, ApiError> {
         {
             let mut store = self.store()?;
-            let event = store.loaded_event().map_err(cache_error)?.ok_or_else(no_event)?;
+            let event = store.loaded_event()?.ok_or_else(no_event)?;
             if is_venue_screen(&store, &event)? {
                 return Err(ApiError::new(ErrorCode::Refused, VENUE_SCREEN));
             }
             let action = Action::Vote { poll_id: args.poll_id.clone(), option_id: args.option_id.clone() };
-            let facts = CacheFacts(&store);
+            let facts = CacheFacts::new(&store);
             let history: Vec<Action> = store
-                .outbox(&event.manifest.id)
-                .map_err(cache_error)?
+                .outbox(&event.manifest.id)?
                 .into_iter()
                 .filter(|e| e.decision != Decision::Rejected)
                 .map(|e| e.signal.action)
@@ -571,7 +569,8 @@ impl AppApi {
             // What the voting backend said of this device's code, if it was redeemed already.
             state.ticketed = voting_credential(&store, &event)?.and_then(|c| c.ticketed);
             let now = self.clock.now();
-            if let Outcome::Rejected { reason, message } = scenario::decide(&facts, &mut state, &action, now) {
+            let outcome = facts.checked(scenario::decide(&facts, &mut state, &action, now))?;
+            if let Outcome::Rejected { reason, message } = outcome {
                 let code = if reason == elements_protocol::signal::Reason::UnknownTarget {
                     ErrorCode::NotFound
                 } else {
@@ -580,7 +579,7 @@ impl AppApi {
                 return Err(ApiError::new(code, message));
             }
             let offset = event.manifest.days.first().map(|d| *d.starts_at.offset()).unwrap_or(chrono::Utc.fix());
-            store.record_signal(&event.manifest.id, action, now.with_timezone(&offset)).map_err(cache_error)?;
+            store.record_signal(&event.manifest.id, action, now.with_timezone(&offset))?;
         }
         if let Some(engine) = self.engine.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
             engine.nudge();
@@ -590,20 +589,47 @@ impl AppApi {
 }
 
 /// The event's facts as the cache holds them, for running the scenario rules on the device.
-struct CacheFacts<'a>(&'a Cache);
+/// The event's facts for the scenario rules, read from the cache. The rules ask yes/no
+/// questions; a cache that fails to answer must not pass for "there is no such poll", so the
+/// first read error is kept and [`CacheFacts::checked`] turns it into the result.
+struct CacheFacts<'a> {
+    cache: &'a Cache,
+    failed: std::cell::RefCell<Option<CacheError>>,
+}
+
+impl<'a> CacheFacts<'a> {
+    fn new(cache: &'a Cache) -> Self {
+        CacheFacts { cache, failed: std::cell::RefCell::new(None) }
+    }
+
+    fn read<T>(&self, r: Result<T, CacheError>) -> Option<T> {
+        r.map_err(|e| {
+            self.failed.borrow_mut().get_or_insert(e);
+        })
+        .ok()
+    }
+
+    /// `value`, unless a read failed while it was being worked out.
+    fn checked<T>(&self, value: T) -> Result<T, CacheError> {
+        match self.failed.borrow_mut().take() {
+            Some(e) => Err(e),
+            None => Ok(value),
+        }
+    }
+}
 
 impl EventFacts for CacheFacts<'_> {
     fn poll(&self, id: &str) -> Option<Poll> {
-        self.0.polls().ok()?.into_iter().find(|p| p.id == id)
+        self.read(self.cache.polls())?.into_iter().find(|p| p.id == id)
     }
     fn quest(&self, id: &str) -> Option<Quest> {
-        self.0.quests().ok()?.into_iter().find(|q| q.id == id)
+        self.read(self.cache.quests())?.into_iter().find(|q| q.id == id)
     }
     fn exists(&self, kind: EntityKind, id: &str) -> bool {
-        self.0.exists(kind, id).unwrap_or(false)
+        self.read(self.cache.exists(kind, id)).unwrap_or(false)
     }
     fn qr_key(&self) -> Option<(String, String)> {
-        let manifest = self.0.loaded_event().ok()??.manifest;
+        let manifest = self.read(self.cache.loaded_event())??.manifest;
         manifest.qr_public_key.map(|key| (manifest.id, key))
     }
 }
@@ -688,7 +714,7 @@ fn voting_credential(
         .find(|e| e.kind == ElementKind::Voting)
         .and_then(|e| e.base_url.clone())
         .unwrap_or_else(|| source.to_string());
-    store.credential(&base).map_err(cache_error)
+    Ok(store.credential(&base)?)
 }
 
 /// Whether the voting backend gave this device a kiosk token (a venue screen, which may not push).
@@ -722,12 +748,14 @@ fn default_title(kind: ElementKind) -> &'static str {
     }
 }
 
-fn cache_error(e: CacheError) -> ApiError {
-    ApiError::new(ErrorCode::CacheUnavailable, e.to_string())
+impl From<CacheError> for ApiError {
+    fn from(e: CacheError) -> ApiError {
+        ApiError::new(ErrorCode::CacheUnavailable, e.to_string())
+    }
 }
 
 fn manifest(store: &dyn EventStore) -> Result<Manifest, ApiError> {
-    store.loaded_event().map_err(cache_error)?.map(|e| e.manifest).ok_or_else(|| {
+    store.loaded_event()?.map(|e| e.manifest).ok_or_else(|| {
         ApiError::new(
             ErrorCode::CacheUnavailable,
             "no event is loaded yet; restart the app to load the bundled demo event",
@@ -746,10 +774,9 @@ struct Lookup {
 
 impl Lookup {
     fn load(store: &dyn EventStore) -> Result<Lookup, ApiError> {
-        let floors: HashMap<String, String> =
-            store.floors().map_err(cache_error)?.into_iter().map(|f| (f.id, f.name)).collect();
-        let rooms = store.rooms().map_err(cache_error)?;
-        let tracks = store.tracks().map_err(cache_error)?;
+        let floors: HashMap<String, String> = store.floors()?.into_iter().map(|f| (f.id, f.name)).collect();
+        let rooms = store.rooms()?;
+        let tracks = store.tracks()?;
         Ok(Lookup {
             room_order: rooms.iter().map(|r| r.id.clone()).collect(),
             rooms: rooms
@@ -764,7 +791,7 @@ impl Lookup {
                 .into_iter()
                 .map(|t| (t.id.clone(), TrackTag { id: t.id, name: t.name, color: t.color }))
                 .collect(),
-            speaker_names: store.speakers().map_err(cache_error)?.into_iter().map(|s| (s.id, s.name)).collect(),
+            speaker_names: store.speakers()?.into_iter().map(|s| (s.id, s.name)).collect(),
         })
     }
 

@@ -151,3 +151,17 @@ fn the_demo_event_is_a_realistic_three_day_conference() {
         );
     }
 }
+
+#[test]
+fn a_cache_that_cannot_answer_the_rules_is_a_cache_error_not_a_missing_poll() {
+    let (dir, api) = api_at(fixed("2027-03-10T09:30:00+01:00"));
+    let vote = || elements_protocol::app::VoteArgs { poll_id: "poll-opening".into(), option_id: "o1".into() };
+    // Another process breaks the table the rules read polls from.
+    let conn = rusqlite::Connection::open(elements_client::paths::cache_file(dir.path())).expect("open");
+    conn.execute_batch("ALTER TABLE poll RENAME TO poll_gone").expect("break it");
+    let err = api.cast_vote(vote()).expect_err("no vote without the rules' facts");
+    assert_eq!(err.code, ErrorCode::CacheUnavailable, "{}", err.message);
+    assert!(!err.message.contains("there is no poll"), "{}", err.message);
+    conn.execute_batch("ALTER TABLE poll_gone RENAME TO poll").expect("mend it");
+    api.cast_vote(vote()).expect("with the facts back, the vote counts");
+}
