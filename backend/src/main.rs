@@ -180,28 +180,17 @@ fn qr_codes(store: &SqliteStore, out: &std::path::Path, url: &str, join_code: &s
         let _ = writeln!(std::io::stdout(), "{}  {link}", path.display());
         Ok(())
     };
-    let encode = |s: &str| -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    };
-    write("join", &format!("elements://join?url={}&code={}", encode(url), encode(join_code)))?;
+    use elements_protocol::link::Link;
+    write("join", &Link::Join { url: url.to_string(), code: Some(join_code.to_string()) }.to_string())?;
     let quests = store.changes(elements_protocol::event::ElementKind::Quests, 0, 2000).map_err(|e| e.to_string())?;
     for change in quests.changes {
         let elements_protocol::sync::Change::Upsert { entity: Entity::Quest(q) } = change else { continue };
         for cp in &q.checkpoints {
             let message = elements_protocol::signal::checkpoint_message(&manifest.id, &q.id, &cp.id);
             let sig = elements_domain::qr::sign(&secret, &message);
-            let link = format!(
-                "elements://checkpoint?event={}&quest={}&checkpoint={}&sig={sig}",
-                encode(&manifest.id),
-                encode(&q.id),
-                encode(&cp.id)
-            );
-            write(&format!("checkpoint-{}-{}", q.id, cp.id), &link)?;
+            let link =
+                Link::Checkpoint { event: manifest.id.clone(), quest: q.id.clone(), checkpoint: cp.id.clone(), sig };
+            write(&format!("checkpoint-{}-{}", q.id, cp.id), &link.to_string())?;
         }
     }
     Ok(())
@@ -237,7 +226,9 @@ fn serve(
             tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         println!("elements-backend: serving protocol v1 on http://{addr}");
-        println!("elements-backend: join link: elements://join?url=http://{addr}&code=DEMO-ATTENDEE");
+        let join =
+            elements_protocol::link::Link::Join { url: format!("http://{addr}"), code: Some("DEMO-ATTENDEE".into()) };
+        println!("elements-backend: join link: {join}");
         let router = elements_backend::http::router_with(store, config);
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;

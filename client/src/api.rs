@@ -641,26 +641,22 @@ fn no_event() -> ApiError {
 /// The backend URL and code of a join request: a plain URL, or the join QR's
 /// `elements://join?url=…&code=…` link.
 pub fn parse_join(args: &JoinArgs) -> Result<(String, Option<String>), ApiError> {
+    use elements_protocol::link::{Link, LinkError};
     let text = args.url.trim();
     let mut code = args.code.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_string);
-    let url = if let Some(query) = text.strip_prefix("elements://join?") {
-        let mut url = None;
-        for pair in query.split('&') {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let v = percent_decode(v).ok_or_else(|| {
-                ApiError::new(ErrorCode::InvalidArgument, format!("the join link has a badly encoded {k}"))
-            })?;
-            match k {
-                "url" => url = Some(v),
-                "code" if code.is_none() && !v.is_empty() => code = Some(v),
-                _ => {}
-            }
+    let url = match Link::parse(text) {
+        Ok(Link::Join { url, code: in_link }) => {
+            code = code.or(in_link);
+            url
         }
-        url.ok_or_else(|| {
-            ApiError::new(ErrorCode::InvalidArgument, "the join link has no url=…; scan the event's join QR again")
-        })?
-    } else {
-        text.to_string()
+        Ok(Link::Checkpoint { .. }) => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidArgument,
+                "this is a quest checkpoint's code, not an event's join code: scan it on the Quests screen",
+            ))
+        }
+        Err(LinkError::NotALink) => text.to_string(),
+        Err(e) => return Err(ApiError::new(ErrorCode::InvalidArgument, e.to_string())),
     };
     let url = url.trim().trim_end_matches('/').to_string();
     if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() > 2000 {
@@ -669,34 +665,10 @@ pub fn parse_join(args: &JoinArgs) -> Result<(String, Option<String>), ApiError>
             format!("\"{url}\" is not an event address; it should start with https:// (or http:// on a local network)"),
         ));
     }
-    if code.as_ref().is_some_and(|c| c.len() > 200) {
+    if code.as_ref().is_some_and(|c| c.chars().count() > 200) {
         return Err(ApiError::new(ErrorCode::InvalidArgument, "the code is longer than 200 characters"));
     }
     Ok((url, code))
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' => {
-                let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 const VENUE_SCREEN: &str = "This device is a venue screen: it shows the results, and people vote on their own phones.";

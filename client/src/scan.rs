@@ -50,11 +50,10 @@ pub fn scan(bytes: &[u8]) -> Result<ScannedCode, ApiError> {
 }
 
 fn kind_of(text: &str) -> ScannedKind {
-    if text.starts_with("elements://join?") {
-        ScannedKind::Join
-    } else if text.starts_with("elements://checkpoint?") {
-        ScannedKind::Checkpoint
-    } else {
-        ScannedKind::Other
+    use elements_protocol::link::Link;
+    match Link::parse(text) {
+        Ok(Link::Join { .. }) => ScannedKind::Join,
+        Ok(Link::Checkpoint { .. }) => ScannedKind::Checkpoint,
+        Err(_) => ScannedKind::Other,
     }
 }

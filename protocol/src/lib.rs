@@ -10,10 +10,12 @@
 //!   error value that crosses that boundary.
 //! * [`sync`], [`signal`], [`auth`], [`live`] — the Element HTTP protocol between the app and
 //!   any Element backend: pulling changes, pushing signals, tokens, the live stream.
+//! * [`link`] — the `elements://` links QR codes carry, with their one parser and printer.
 
 pub mod app;
 pub mod auth;
 pub mod event;
+pub mod link;
 pub mod live;
 pub mod signal;
 pub mod sync;
