@@ -17,6 +17,7 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use elements_protocol::auth::{AnnouncementRequest, RedeemRequest, Role};
 use elements_protocol::event::ElementKind;
+use elements_protocol::live::LiveEvent;
 use elements_protocol::signal::{SignalBatch, SignalResults, MAX_BATCH};
 use elements_protocol::sync::{Entity, ManifestResponse, WireError, WireErrorCode, PROTOCOL_VERSION};
 use serde::Deserialize;
@@ -460,17 +461,16 @@ async fn live_stream(State(state): State<AppState>, headers: HeaderMap) -> Respo
         return r;
     }
     let rx = state.live.subscribe();
+    let sse = |e: LiveEvent| Event::default().event(e.name()).data(e.data());
     // Sent first, so a client knows the stream is up (and can stop polling as eagerly).
-    let hello = Event::default().event("hello").data(format!("{{\"protocol_version\":{PROTOCOL_VERSION}}}"));
-    let stream = futures_util::stream::unfold((Some(hello), rx), |(first, mut rx)| async move {
+    let hello = sse(LiveEvent::Hello { protocol_version: PROTOCOL_VERSION });
+    let stream = futures_util::stream::unfold((Some(hello), rx), move |(first, mut rx)| async move {
         if let Some(hello) = first {
             return Some((Ok::<_, Infallible>(hello), (None, rx)));
         }
         let event = match rx.recv().await {
-            Ok(entity) => {
-                Event::default().event(entity.kind().as_str()).data(serde_json::to_string(&entity).unwrap_or_default())
-            }
-            Err(broadcast::error::RecvError::Lagged(_)) => Event::default().event("resync").data("{}"),
+            Ok(entity) => sse(LiveEvent::Changed(entity)),
+            Err(broadcast::error::RecvError::Lagged(_)) => sse(LiveEvent::Resync),
             Err(broadcast::error::RecvError::Closed) => return None,
         };
         Some((Ok(event), (None, rx)))

@@ -17,9 +17,10 @@ use std::time::Duration;
 
 use elements_protocol::auth::{RedeemRequest, RedeemResponse};
 use elements_protocol::event::{ElementKind, Manifest};
+use elements_protocol::live::LiveEvent;
 use elements_protocol::signal::{Outcome, Reason, SignalBatch, SignalResult, SignalResults, MAX_BATCH};
 use elements_protocol::sync::stored::StoredPage;
-use elements_protocol::sync::{Entity, ManifestResponse, WireError, WireErrorCode, PROTOCOL_VERSION};
+use elements_protocol::sync::{ManifestResponse, WireError, WireErrorCode, PROTOCOL_VERSION};
 
 use crate::cache::{Cache, CacheError, EventStore};
 
@@ -815,17 +816,15 @@ fn listen_once(cache: &Mutex<Cache>, remote: &Remote, stop: &(Mutex<Signals>, Co
         let line = line.trim_end_matches(['\r', '\n']);
         if line.is_empty() {
             // End of one event.
-            match name.as_str() {
-                "resync" => nudge(stop),
-                "poll_result" | "leaderboard" | "announcement" => {
-                    if let Ok(entity) = serde_json::from_str::<Entity>(&data) {
-                        let mut c = lock(cache);
-                        if !stopped(stop) {
-                            c.apply_live(&entity)?;
-                        }
+            match LiveEvent::parse(&name, &data) {
+                Some(LiveEvent::Resync) => nudge(stop),
+                Some(LiveEvent::Changed(entity)) => {
+                    let mut c = lock(cache);
+                    if !stopped(stop) {
+                        c.apply_live(&entity)?;
                     }
                 }
-                _ => {}
+                Some(LiveEvent::Hello { .. }) | None => {}
             }
             name.clear();
             data.clear();
