@@ -14,6 +14,8 @@ use crate::sync::Entity;
 /// `data:` body, written by the backend and read by the app from this one definition.
 #[cfg(feature = "json")]
 #[derive(Debug, Clone, PartialEq)]
+// One event at a time passes through; boxing the entity would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum LiveEvent {
     /// First on every stream: it is up, in this protocol version.
     Hello { protocol_version: u32 },
