@@ -10,6 +10,7 @@ pub mod conformance;
 pub mod http;
 pub mod server;
 pub mod store;
+pub mod testing;
 
 /// The demo event that `serve` loads into an empty database.
 pub const DEMO_EVENT_JSON: &str = include_str!("../../assets/demo-event/event.json");

@@ -1,8 +1,11 @@
-//! `elements-backend serve [--db FILE] [--listen ADDR] [--clock TIME]` serves the event (the
-//! bundled demo event, with demo access codes, when the database is empty);
-//! `elements-backend import SCHEDULE [--timezone AREA/CITY] [--db FILE]` loads a published
-//! schedule (frab or Pentabarf XML, schedule JSON, iCalendar) or an Elements event file; `elements-backend code CODE --role ROLE
-//! [--personal]` adds an access code.
+//! The reference backend's command line (the whole list is `USAGE` below):
+//! - `serve` serves the event (the bundled demo event, with demo access codes, when the database
+//!   is empty), with the limits of `server.rs`;
+//! - `import SCHEDULE [--timezone AREA/CITY]` loads a published schedule (frab or Pentabarf XML,
+//!   schedule JSON, iCalendar) or an Elements event file;
+//! - `code CODE --role ROLE [--personal] [--max-devices N]` adds an access code;
+//! - `qr-codes --out DIR` writes the join and checkpoint QR codes as SVG;
+//! - `conformance URL --code CODE` checks any backend against the protocol.
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -103,13 +103,9 @@ fn main() {
     store.add_code("BENCH", elements_protocol::auth::Role::Attendee, false).expect("code");
     println!("backend import of the large event: {rows} entities in {:.0} ms", t.elapsed().as_secs_f64() * 1e3);
 
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
-    let backend_addr = listener.local_addr().expect("addr");
-    let router = elements_backend::http::router(store.clone());
-    runtime.spawn(async move {
-        elements_backend::server::serve(listener, router, Default::default(), std::future::pending()).await
-    });
+    let backend = elements_backend::testing::Loopback::serve(store.clone(), Default::default());
+    let backend_addr: std::net::SocketAddr =
+        backend.url.trim_start_matches("http://").parse().expect("the backend's address");
     let wire = Arc::new(AtomicU64::new(0));
     let url = counting_relay(backend_addr, wire.clone());
 

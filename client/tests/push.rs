@@ -316,9 +316,10 @@ fn an_element_kind_this_app_does_not_know_is_left_out_and_says_it_needs_a_newer_
             async move { ([("content-type", "application/json")], body) }
         }),
     );
-    let listener = backend.runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
     let future_url = format!("http://{}", listener.local_addr().expect("addr"));
-    backend.runtime.spawn(async move { axum::serve(listener, future).await });
+    runtime.spawn(async move { axum::serve(listener, future).await });
     let dir = tempfile::tempdir().expect("dir");
     let api = app_at(&dir, during_event());
     api.join_event(JoinArgs { url: future_url, code: Some(CODE.into()) }).expect("the join does not fail");

@@ -210,7 +210,7 @@ fn one_dead_backend_does_not_stall_the_other_elements() {
     assert_eq!(c.count(EntityKind::Session).expect("count"), 100);
     assert_eq!(c.count(EntityKind::Profile).expect("count"), served.people.len() as i64);
     assert_eq!(c.count(EntityKind::PointOfInterest).expect("count"), 0, "the map's backend is down");
-    drop(backend.runtime);
+    backend.server.stop();
 }
 
 #[test]

@@ -368,24 +368,25 @@ fn chrono_at(t: &str) -> chrono::DateTime<chrono::FixedOffset> {
 }
 
 /// A reference backend on 127.0.0.1 serving `served`, accepting the join code `JOIN-E2E`, its
-/// clock pinned at `clock` if given. Returns its URL, store, server task and folder.
+/// clock pinned at `clock` if given. Returns its URL, store, the running server (stop it to take
+/// the backend away) and folder.
 async fn serve(
     served: &EventBundle,
     clock: Option<&str>,
-) -> (String, std::sync::Arc<elements_backend::store::SqliteStore>, tokio::task::JoinHandle<()>, tempfile::TempDir) {
+) -> (
+    String,
+    std::sync::Arc<elements_backend::store::SqliteStore>,
+    elements_backend::testing::Loopback,
+    tempfile::TempDir,
+) {
     use elements_backend::store::{SqliteStore, Store};
     let dir = tempfile::tempdir().expect("temp dir");
     let store = std::sync::Arc::new(SqliteStore::open(&dir.path().join("backend.sqlite3")).expect("store"));
     store.replace_event(served).expect("load");
     store.add_code("JOIN-E2E", elements_protocol::auth::Role::Attendee, false).expect("code");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
     let config = elements_backend::http::Config { clock: clock.map(|t| chrono_at(t).to_utc()), ..Default::default() };
-    let router = elements_backend::http::router_with(store.clone(), config);
-    let server = tokio::spawn(async move {
-        let _ = elements_backend::server::serve(listener, router, Default::default(), std::future::pending()).await;
-    });
-    (url, store, server, dir)
+    let server = elements_backend::testing::Loopback::serve(store.clone(), config);
+    (server.url.clone(), store, server, dir)
 }
 
 /// `--join URL`: the app pulls the event a reference backend serves on 127.0.0.1 and shows it,
@@ -413,7 +414,7 @@ async fn joining_a_backend_shows_its_event_and_sync_state() {
         shoot(&env().screenshots, "joined-event", (x, y, w as u32, h as u32), None).await;
     })
     .await;
-    server.abort();
+    server.stop();
 }
 
 /// Voting end to end: the person taps an option in the real webview, the vote goes through the
@@ -476,7 +477,7 @@ async fn a_vote_tapped_in_the_app_is_counted_by_the_backend() {
         shoot(&shots, "me-phone", (x, y, w as u32, h as u32), Some(&voting)).await;
     })
     .await;
-    server.abort();
+    server.stop();
     let counted: Vec<_> = store.changes(elements_protocol::event::ElementKind::Voting, 0, 100).expect("feed").changes;
     assert!(counted.iter().any(|ch| matches!(ch,
         elements_protocol::sync::Change::Upsert { entity: elements_protocol::sync::Entity::PollResult(r) } if r.total == 1)));
@@ -528,5 +529,5 @@ async fn scanning_the_join_code_joins_the_event() {
         assert_eq!(state, "synced");
     })
     .await;
-    server.abort();
+    server.stop();
 }

@@ -94,17 +94,12 @@ fn kill_9_mid_sync_again_and_again_loses_no_signal_and_applies_none_twice() {
     let store = Arc::new(SqliteStore::open(&db).expect("store"));
     store.replace_event(&event).expect("load");
     store.add_code("CRASH", Role::Attendee, true).expect("code");
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
     let during = chrono::DateTime::parse_from_rfc3339("2027-03-10T09:30:00+01:00").expect("t").to_utc();
-    let router = elements_backend::http::router_with(
+    let backend = elements_backend::testing::Loopback::serve(
         store.clone(),
         elements_backend::http::Config { clock: Some(during), ..Default::default() },
     );
-    runtime.spawn(async move {
-        elements_backend::server::serve(listener, router, Default::default(), std::future::pending()).await
-    });
+    let url = backend.url.clone();
     let link = format!("elements://join?url={url}&code=CRASH");
 
     // The device's outbox before the first sync: a vote and check-ins, written by the app's own
@@ -200,14 +195,8 @@ fn prepare_cache_join_exits_non_zero_and_names_what_did_not_sync() {
     let dir = tempfile::tempdir().expect("dir");
     let store = Arc::new(SqliteStore::open(&dir.path().join("backend.sqlite3")).expect("store"));
     store.replace_event(&event).expect("load");
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let router = elements_backend::http::router(store.clone());
-    runtime.spawn(async move {
-        elements_backend::server::serve(listener, router, Default::default(), std::future::pending()).await
-    });
-    let (ok, stderr) = run(&url);
+    let backend = elements_backend::testing::Loopback::serve(store.clone(), Default::default());
+    let (ok, stderr) = run(&backend.url);
     assert!(!ok, "a half-synced cache was reported as synced: {stderr}");
     assert!(stderr.contains("not synced") && stderr.contains("map:"), "{stderr}");
 }

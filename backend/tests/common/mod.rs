@@ -44,6 +44,8 @@ pub struct Server {
     pub token: String,
     pub base: String,
     pub store: Arc<SqliteStore>,
+    // Dropped before the folder: the backend stops, then its database goes.
+    _backend: elements_backend::testing::Loopback,
     _dir: tempfile::TempDir,
 }
 
@@ -69,13 +71,8 @@ pub async fn start_configured(limits: elements_backend::server::Limits, config: 
         store.add_code(code, role, false).expect("code");
     }
     let token = redeem(&store, "ATTEND", "test-client");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
-    let addr = listener.local_addr().expect("addr");
-    let router = elements_backend::http::router_with(store.clone(), config);
-    tokio::spawn(
-        async move { elements_backend::server::serve(listener, router, limits, std::future::pending()).await },
-    );
-    Server { token, base: format!("http://{addr}"), store, _dir: dir }
+    let backend = elements_backend::testing::Loopback::serve_with(store.clone(), config, limits);
+    Server { token, base: backend.url.clone(), store, _backend: backend, _dir: dir }
 }
 
 pub fn count(b: &EventBundle, kind: EntityKind) -> usize {

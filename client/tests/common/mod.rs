@@ -19,7 +19,8 @@ pub const CODE: &str = "ATTEND";
 pub struct Backend {
     pub url: String,
     pub store: Arc<SqliteStore>,
-    pub runtime: tokio::runtime::Runtime,
+    /// Drop it (or `stop()` it) to take the backend away mid-test.
+    pub server: elements_backend::testing::Loopback,
     pub dir: tempfile::TempDir,
 }
 
@@ -50,14 +51,8 @@ pub fn start_backend_with(bundle: &EventBundle, config: Config) -> Backend {
     store.replace_event(bundle).expect("load");
     store.add_code(CODE, Role::Attendee, false).expect("code");
     store.add_code(TICKET, Role::Attendee, true).expect("ticket");
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let router = elements_backend::http::router_with(store.clone(), config);
-    runtime.spawn(async move {
-        elements_backend::server::serve(listener, router, Default::default(), std::future::pending()).await
-    });
-    Backend { url, store, runtime, dir }
+    let server = elements_backend::testing::Loopback::serve(store.clone(), config);
+    Backend { url: server.url.clone(), store, server, dir }
 }
 
 pub fn fresh_cache(dir: &tempfile::TempDir) -> Mutex<Cache> {
