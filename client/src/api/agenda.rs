@@ -1,0 +1,238 @@
+//! The agenda Element: the event overview, programme days, now/next, a session, search.
+
+use super::*;
+
+pub(super) fn event_overview(api: &AppApi) -> Result<EventOverview, ApiError> {
+    let store = api.store()?;
+    let manifest = manifest(&*store)?;
+    let lookup = Lookup::load(&*store)?;
+    let counts: HashMap<u32, u32> = store.session_counts()?.into_iter().collect();
+    Ok(EventOverview {
+        event_id: manifest.id.clone(),
+        name: manifest.name.clone(),
+        tagline: manifest.tagline.clone(),
+        venue: format!("{}, {}", manifest.venue.name, manifest.venue.city),
+        dates_label: elements_domain::format_dates(&manifest.days),
+        timezone: manifest.timezone.clone(),
+        primary_color: manifest.branding.primary_color.clone(),
+        accent_color: manifest.branding.accent_color.clone(),
+        elements: manifest
+            .elements
+            .iter()
+            .map(|e| ElementNav {
+                kind: e.kind,
+                title: e.title.clone().unwrap_or_else(|| default_title(e.kind).into()),
+            })
+            .collect(),
+        days: manifest
+            .days
+            .iter()
+            .map(|d| DayTab {
+                index: d.index,
+                label: d.label.clone(),
+                session_count: counts.get(&d.index).copied().unwrap_or(0),
+            })
+            .collect(),
+        // Both in the event's own order, not hash order.
+        tracks: lookup.track_order.iter().filter_map(|id| lookup.tracks.get(id).cloned()).collect(),
+        rooms: lookup.room_order.iter().filter_map(|id| lookup.rooms.get(id).cloned()).collect(),
+        notice: api.notice.clone(),
+    })
+}
+
+pub(super) fn agenda_day(api: &AppApi, args: AgendaDayArgs) -> Result<AgendaDay, ApiError> {
+    let store = api.store()?;
+    let manifest = manifest(&*store)?;
+    let day = manifest.days.iter().find(|d| d.index == args.day).ok_or_else(|| {
+        let known: Vec<String> = manifest.days.iter().map(|d| d.index.to_string()).collect();
+        ApiError::new(
+            ErrorCode::NotFound,
+            format!("day {} is not part of this event (days: {})", args.day, known.join(", ")),
+        )
+    })?;
+    let lookup = Lookup::load(&*store)?;
+    let sessions = store.sessions_on_day(args.day)?;
+    Ok(AgendaDay {
+        day: day.index,
+        label: day.label.clone(),
+        sessions: sessions.iter().map(|s| lookup.card(s, day.index)).collect(),
+    })
+}
+
+pub(super) fn now_next(api: &AppApi) -> Result<NowNext, ApiError> {
+    let now = api.clock.now();
+    let store = api.store()?;
+    let manifest = manifest(&*store)?;
+    let lookup = Lookup::load(&*store)?;
+    // Anything running now started at most a day ago; anything next starts within a day
+    // (or is the event's first session, when we are before it).
+    let horizon_start = now.timestamp() - 24 * 3600;
+    let first_start = manifest.days.iter().map(|d| d.starts_at.timestamp()).min().unwrap_or(0);
+    let horizon_end = (now.timestamp() + 24 * 3600).max(first_start + 24 * 3600);
+    let candidates = store.sessions_between(horizon_start, horizon_end)?;
+    let times: Vec<_> = candidates.iter().map(|s| (s.starts_at, s.ends_at)).collect();
+    let (phase, running, mut next) = elements_domain::now_next(&manifest.days, &times, now);
+    if phase == elements_domain::Phase::Before {
+        // Before the event, "first up" is the opening programme, not only its first slot.
+        next = (0..candidates.len()).filter(|&i| candidates[i].kind != SessionKind::Break).take(6).collect();
+    } else if !next.is_empty() && next.iter().all(|&i| candidates[i].kind == SessionKind::Break) {
+        // A coffee break alone is not much of an answer to "what's next?": add the sessions
+        // that start after it.
+        let after = candidates[next[0]].starts_at;
+        if let Some(t) = candidates.iter().map(|s| s.starts_at).filter(|t| *t > after).min() {
+            next.extend((0..candidates.len()).filter(|&i| candidates[i].starts_at == t));
+        }
+    }
+    let card = |i: &usize| {
+        let s = &candidates[*i];
+        lookup.card(s, elements_domain::day_of(&manifest.days, &s.starts_at).unwrap_or(0))
+    };
+    let headline = match phase {
+        elements_domain::Phase::Before => {
+            let days = (first_start - now.timestamp()).max(0) / 86_400;
+            match days {
+                0 => "Starts today".to_string(),
+                1 => "Starts tomorrow".to_string(),
+                n => format!("Starts in {n} days"),
+            }
+        }
+        elements_domain::Phase::During => {
+            let offset = manifest.days.first().map(|d| d.starts_at.timezone()).unwrap_or(chrono::Utc.fix());
+            let local = now.with_timezone(&offset);
+            let label = elements_domain::day_of(&manifest.days, &local.fixed_offset())
+                .and_then(|d| manifest.days.iter().find(|x| x.index == d))
+                .map(|d| d.label.clone())
+                .unwrap_or_default();
+            format!("{label} · {}", local.format("%H:%M")).trim_start_matches(" · ").to_string()
+        }
+        elements_domain::Phase::After => "The event has ended. Thanks for coming!".to_string(),
+    };
+    Ok(NowNext {
+        phase: match phase {
+            elements_domain::Phase::Before => EventPhase::Before,
+            elements_domain::Phase::During => EventPhase::During,
+            elements_domain::Phase::After => EventPhase::After,
+        },
+        headline,
+        now: running.iter().map(card).collect(),
+        next: next.iter().map(card).collect(),
+    })
+}
+
+pub(super) fn session_detail(api: &AppApi, args: SessionDetailArgs) -> Result<SessionDetail, ApiError> {
+    let store = api.store()?;
+    let manifest = manifest(&*store)?;
+    let session = store.session(&args.id)?.ok_or_else(|| {
+        ApiError::new(ErrorCode::NotFound, format!("there is no session \"{}\" in this event", args.id))
+    })?;
+    let lookup = Lookup::load(&*store)?;
+    let day = elements_domain::day_of(&manifest.days, &session.starts_at).unwrap_or(0);
+    let speakers = store.speakers()?;
+    let by_id: HashMap<&str, _> = speakers.iter().map(|s| (s.id.as_str(), s)).collect();
+    Ok(SessionDetail {
+        card: lookup.card(&session, day),
+        day_label: manifest.days.iter().find(|d| d.index == day).map(|d| d.label.clone()).unwrap_or_default(),
+        summary: session.summary.clone(),
+        language: session.language.clone(),
+        tags: session.tags.clone(),
+        speakers: session
+            .speaker_ids
+            .iter()
+            .filter_map(|id| by_id.get(id.as_str()))
+            .map(|s| SpeakerCard {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                affiliation: [s.position.as_deref(), s.organization.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                bio: s.bio.clone(),
+            })
+            .collect(),
+    })
+}
+
+pub(super) fn search_sessions(api: &AppApi, args: SearchArgs) -> Result<Vec<SessionCard>, ApiError> {
+    if args.query.chars().count() > 200 {
+        return Err(ApiError::new(ErrorCode::InvalidArgument, "search text is longer than 200 characters"));
+    }
+    let store = api.store()?;
+    let manifest = manifest(&*store)?;
+    let lookup = Lookup::load(&*store)?;
+    let found = store.search_sessions(&args.query, 50)?;
+    Ok(found
+        .iter()
+        .map(|s| lookup.card(s, elements_domain::day_of(&manifest.days, &s.starts_at).unwrap_or(0)))
+        .collect())
+}
+
+fn default_title(kind: ElementKind) -> &'static str {
+    match kind {
+        ElementKind::Agenda => "Agenda",
+        ElementKind::Map => "Map",
+        ElementKind::Voting => "Voting",
+        ElementKind::Quests => "Quests",
+        ElementKind::People => "People",
+        ElementKind::Me => "Me",
+    }
+}
+
+/// Rooms, tracks and speaker names, for turning sessions into cards.
+struct Lookup {
+    rooms: HashMap<String, RoomTag>,
+    room_order: Vec<String>,
+    tracks: HashMap<String, TrackTag>,
+    track_order: Vec<String>,
+    speaker_names: HashMap<String, String>,
+}
+
+impl Lookup {
+    fn load(store: &dyn EventStore) -> Result<Lookup, ApiError> {
+        let floors: HashMap<String, String> = store.floors()?.into_iter().map(|f| (f.id, f.name)).collect();
+        let rooms = store.rooms()?;
+        let tracks = store.tracks()?;
+        Ok(Lookup {
+            room_order: rooms.iter().map(|r| r.id.clone()).collect(),
+            rooms: rooms
+                .into_iter()
+                .map(|r| {
+                    let floor = r.floor_id.as_ref().and_then(|f| floors.get(f)).cloned().unwrap_or_default();
+                    (r.id.clone(), RoomTag { id: r.id, name: r.name, floor })
+                })
+                .collect(),
+            track_order: tracks.iter().map(|t| t.id.clone()).collect(),
+            tracks: tracks
+                .into_iter()
+                .map(|t| (t.id.clone(), TrackTag { id: t.id, name: t.name, color: t.color }))
+                .collect(),
+            speaker_names: store.speakers()?.into_iter().map(|s| (s.id, s.name)).collect(),
+        })
+    }
+
+    fn card(&self, s: &Session, day: u32) -> SessionCard {
+        SessionCard {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            kind: s.kind,
+            day,
+            starts: elements_domain::format_hhmm(&s.starts_at),
+            ends: elements_domain::format_hhmm(&s.ends_at),
+            duration_minutes: u32::try_from((s.ends_at - s.starts_at).num_minutes()).unwrap_or(0),
+            room: s.room_id.as_ref().map(|room| {
+                self.rooms.get(room).cloned().unwrap_or_else(|| RoomTag {
+                    id: room.clone(),
+                    name: room.clone(),
+                    floor: String::new(),
+                })
+            }),
+            track: s.track_id.as_ref().and_then(|t| self.tracks.get(t).cloned()),
+            speakers: s
+                .speaker_ids
+                .iter()
+                .filter_map(|id| self.speaker_names.get(id).cloned())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! The Me Element: which event this device follows, joining one, its sync and its health,
+//! scanning a code, and the start-up measurement.
+
+use super::*;
+
+/// Starts syncing in the background if the cached event came from a backend: the app shows
+/// what it has at once and catches up when the network allows.
+pub(super) fn resume_sync(api: &AppApi) -> Result<(), ApiError> {
+    let event = api.store()?.loaded_event()?;
+    if let Some(base) = event.as_ref().and_then(|e| e.source.strip_prefix(BACKEND_SOURCE)) {
+        let manifest = event.as_ref().map(|e| e.manifest.clone()).ok_or_else(|| {
+            ApiError::new(ErrorCode::CacheUnavailable, "the cached event vanished while starting sync")
+        })?;
+        start_engine(api, &manifest, base);
+    }
+    Ok(())
+}
+
+pub(super) fn start_engine(api: &AppApi, manifest: &Manifest, base: &str) {
+    // A loop for every Element that has a feed, enabled or not yet: each reads the cached
+    // manifest every round, so a manifest that changes later switches Elements on and off
+    // and moves them between backends without a restart.
+    let targets: Vec<Target> = ElementKind::ALL
+        .into_iter()
+        .filter(|k| k.has_feed())
+        .map(|kind| Target { element: kind, base_url: base.to_string(), event_id: manifest.id.clone() })
+        .collect();
+    let engine = SyncEngine::start(api.store.clone(), targets, api.sync_config.clone());
+    engine.watch_manifest(api.store.clone(), base.to_string(), api.sync_config.clone());
+    engine.listen_live(api.store.clone(), base.to_string(), api.sync_config.clone());
+    let mut slot = api.engine.lock().unwrap_or_else(|p| p.into_inner());
+    // Dropping the previous engine stops its threads.
+    *slot = Some(engine);
+}
+
+/// Joins the event served at `args.url`: stores its manifest, pulls every Element once (an
+/// Element whose backend is down is retried in the background), then keeps syncing.
+pub(super) fn join_event(api: &AppApi, args: JoinArgs) -> Result<EventOverview, ApiError> {
+    let (url, code) = parse_join(&args)?;
+    // Stop syncing the old event before its data is replaced.
+    drop(api.engine.lock().unwrap_or_else(|p| p.into_inner()).take());
+    let remote = sync::Remote::new(&url, api.sync_config.timeout)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let manifest = sync::join(&api.store, &remote).map_err(|e| {
+        ApiError::new(
+            ErrorCode::Unreachable,
+            format!("could not join the event at {url}: {e}. Check the address and your connection, then try again."),
+        )
+    })?;
+    for element in manifest.elements.iter().filter(|e| syncs(e)) {
+        let base = element.base_url.clone().unwrap_or_else(|| url.clone());
+        if let Some(code) = &code {
+            api.store()?.set_code(&base, code)?;
+        }
+        // Signals made before joining (or before a restart) go out first.
+        let outcome = sync::Remote::new(&base, api.sync_config.timeout).and_then(|r| {
+            let r = r.traced(api.sync_config.trace);
+            sync::round(&api.store, &r, &manifest.id, element.kind, api.sync_config.page_size)
+        });
+        if let Err(e) = outcome {
+            let _ = api.store()?.record_failure(element.kind, &base, &e.to_string());
+        }
+    }
+    start_engine(api, &manifest, &url);
+    api.event_overview()
+}
+
+/// One round for every Element of a joined event, on this thread: push its outbox, then
+/// pull its feed. Failures are recorded per Element (as the engine would) and do not stop
+/// the others. For runners without a window and for tests.
+pub(super) fn sync_now(api: &AppApi) -> Result<(), ApiError> {
+    let event = api.store()?.loaded_event()?.ok_or_else(no_event)?;
+    let Some(base) = event.source.strip_prefix(BACKEND_SOURCE).map(str::to_string) else {
+        return Ok(());
+    };
+    // The manifest first: what it enables now is what this round syncs.
+    let manifest_remote = sync::Remote::new(&base, api.sync_config.timeout)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    if let Err(e) = sync::refresh_manifest(&api.store, &manifest_remote) {
+        eprintln!("elements: the manifest could not be read again: {e}");
+    }
+    let event = api.store()?.loaded_event()?.ok_or_else(no_event)?;
+    for element in event.manifest.elements.iter().filter(|e| syncs(e)) {
+        let url = element.base_url.clone().unwrap_or_else(|| base.clone());
+        let outcome = sync::Remote::new(&url, api.sync_config.timeout).and_then(|r| {
+            let r = r.traced(api.sync_config.trace);
+            sync::round(&api.store, &r, &event.manifest.id, element.kind, api.sync_config.page_size)
+        });
+        if let Err(e) = outcome {
+            api.store()?.record_failure(element.kind, &url, &e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn sync_status(api: &AppApi) -> Result<SyncStatus, ApiError> {
+    let store = api.store()?;
+    let event = store.loaded_event()?;
+    let Some(backend) = event.as_ref().and_then(|e| e.source.strip_prefix(BACKEND_SOURCE)).map(str::to_string) else {
+        return Ok(SyncStatus { backend: None, elements: Vec::new(), unknown_elements: Vec::new() });
+    };
+    let rows = store.sync_status()?;
+    // Sync times are wall-clock facts, even when the event's clock is pinned for a rehearsal.
+    let now = chrono::Utc::now().timestamp();
+    let event_id = event.as_ref().map(|e| e.manifest.id.clone()).unwrap_or_default();
+    let waiting = store.waiting_counts(&event_id)?;
+    let enabled = event.map(|e| e.manifest.elements).unwrap_or_default();
+    let elements = enabled
+        .iter()
+        .filter(|e| e.kind != ElementKind::Me)
+        .map(|e| {
+            if e.version > ELEMENT_VERSION {
+                return ElementSyncView {
+                    kind: e.kind,
+                    state: SyncState::Unsupported,
+                    synced: "never".into(),
+                    error: Some(format!(
+                        "this event uses version {} of {}; this app knows version {ELEMENT_VERSION}: update the app",
+                        e.version,
+                        e.kind.as_str()
+                    )),
+                    waiting: 0,
+                };
+            }
+            let row = rows.iter().find(|r| r.element == e.kind);
+            let synced = row.and_then(|r| r.synced_at).map(|t| ago(now - t)).unwrap_or_else(|| "never".into());
+            let failing = row.is_some_and(|r| r.failures > 0);
+            ElementSyncView {
+                kind: e.kind,
+                state: if failing {
+                    SyncState::Retrying
+                } else if row.and_then(|r| r.synced_at).is_some() {
+                    SyncState::Synced
+                } else {
+                    SyncState::Never
+                },
+                synced,
+                error: row.filter(|_| failing).and_then(|r| r.last_error.clone()),
+                waiting: waiting.get(&e.kind).copied().unwrap_or(0),
+            }
+        })
+        .collect();
+    let unknown_elements = store.unknown_elements()?;
+    Ok(SyncStatus { backend: Some(backend), elements, unknown_elements })
+}
+
+/// Reads the QR code in a photo; the UI passes a join code's text on to `join_event`.
+pub(super) fn scan_code(
+    args: elements_protocol::app::ScanArgs,
+) -> Result<elements_protocol::app::ScannedCode, ApiError> {
+    crate::scan::scan(&args.image)
+}
+
+/// Milliseconds from launch until the UI reported `args.screen` showing.
+pub(super) fn report_ready(api: &AppApi, args: ReadyArgs) -> Result<u64, ApiError> {
+    if args.screen.is_empty() || args.screen.len() > 40 {
+        return Err(ApiError::new(ErrorCode::InvalidArgument, "screen name must be 1 to 40 characters"));
+    }
+    Ok(u64::try_from(api.launched_at.elapsed().as_millis()).unwrap_or(u64::MAX))
+}
+
+/// The backend URL and code of a join request: a plain URL, or the join QR's
+/// `elements://join?url=…&code=…` link.
+pub fn parse_join(args: &JoinArgs) -> Result<(String, Option<String>), ApiError> {
+    use elements_protocol::link::{Link, LinkError};
+    let text = args.url.trim();
+    let mut code = args.code.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_string);
+    let url = match Link::parse(text) {
+        Ok(Link::Join { url, code: in_link }) => {
+            code = code.or(in_link);
+            url
+        }
+        Ok(Link::Checkpoint { .. }) => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidArgument,
+                "this is a quest checkpoint's code, not an event's join code: scan it on the Quests screen",
+            ))
+        }
+        Err(LinkError::NotALink) => text.to_string(),
+        Err(e) => return Err(ApiError::new(ErrorCode::InvalidArgument, e.to_string())),
+    };
+    let url = url.trim().trim_end_matches('/').to_string();
+    if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() > 2000 {
+        return Err(ApiError::new(
+            ErrorCode::InvalidArgument,
+            format!("\"{url}\" is not an event address; it should start with https:// (or http:// on a local network)"),
+        ));
+    }
+    if code.as_ref().is_some_and(|c| c.chars().count() > 200) {
+        return Err(ApiError::new(ErrorCode::InvalidArgument, "the code is longer than 200 characters"));
+    }
+    Ok((url, code))
+}
+
+/// Whether the app syncs this Element: it has a feed (not `me`) in a version this app knows.
+fn syncs(e: &ElementEntry) -> bool {
+    e.kind != ElementKind::Me && e.version <= ELEMENT_VERSION
+}
+
+/// "just now", "4 min ago", "2 h ago", "3 days ago".
+fn ago(seconds: i64) -> String {
+    match seconds.max(0) {
+        0..=59 => "just now".into(),
+        s @ 60..=3599 => format!("{} min ago", s / 60),
+        s @ 3600..=86_399 => format!("{} h ago", s / 3600),
+        s => format!("{} days ago", s / 86_400),
+    }
+}

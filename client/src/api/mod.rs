@@ -1,0 +1,238 @@
+//! The app's API: one plain function per command in [`elements_protocol::app`].
+//!
+//! The Tauri layer forwards each command here unchanged, so this is also the API that tests,
+//! a future CLI or a kiosk runner call directly. [`AppApi`] is a facade, one line per command,
+//! over one module per Element: [`agenda`], [`voting`], and [`me`] (the event this device
+//! follows, its sync, scanning a code); every participant action takes the one path in
+//! [`signals`]. Start-up, the clock and errors live here.
+
+mod agenda;
+mod me;
+mod signals;
+mod voting;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, Offset, Utc};
+use elements_domain::scenario::{self, EventFacts, ParticipantState};
+use elements_protocol::app::{
+    AgendaDay, AgendaDayArgs, ApiError, DayTab, ElementNav, ElementSyncView, ErrorCode, EventOverview, EventPhase,
+    JoinArgs, MyVote, NowNext, PollOptionView, PollState, PollView, ReadyArgs, RoomTag, SearchArgs, SessionCard,
+    SessionDetail, SessionDetailArgs, SignalStatus, SpeakerCard, SyncState, SyncStatus, TrackTag, VoteArgs, VotingView,
+};
+use elements_protocol::event::{
+    ElementEntry, ElementKind, Manifest, Poll, Quest, Session, SessionKind, ELEMENT_VERSION,
+};
+use elements_protocol::signal::{Action, Outcome};
+use elements_protocol::sync::EntityKind;
+
+use crate::bundled;
+use crate::cache::{Cache, CacheError, Decision, EventStore, LoadStep};
+use crate::paths;
+use crate::sync::{self, EngineConfig, SyncEngine, Target};
+
+/// Environment variable that pins the app's clock (RFC 3339), for rehearsals, kiosks and demos
+/// of an event that is not running today.
+pub const CLOCK_ENV: &str = "ELEMENTS_CLOCK";
+
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    System,
+    Fixed(DateTime<Utc>),
+}
+
+impl Clock {
+    pub fn from_env() -> Result<Clock, String> {
+        match std::env::var(CLOCK_ENV) {
+            Ok(v) if !v.trim().is_empty() => Clock::parse(&v).map_err(|e| format!("{CLOCK_ENV}: {e}")),
+            _ => Ok(Clock::System),
+        }
+    }
+
+    /// A clock pinned at `text`, an RFC 3339 time.
+    pub fn parse(text: &str) -> Result<Clock, String> {
+        DateTime::parse_from_rfc3339(text.trim())
+            .map(|t| Clock::Fixed(t.with_timezone(&Utc)))
+            .map_err(|e| format!("{text:?} is not an RFC 3339 time like 2027-03-10T10:15:00+01:00 ({e})"))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Fixed(t) => *t,
+        }
+    }
+}
+
+pub struct AppApi {
+    store: Arc<Mutex<Cache>>,
+    notice: Option<String>,
+    clock: Clock,
+    launched_at: std::time::Instant,
+    /// Running while the event comes from a backend; replaced on join.
+    engine: Mutex<Option<SyncEngine>>,
+    sync_config: EngineConfig,
+}
+
+/// Cached events that came from a backend are marked with this source prefix.
+const BACKEND_SOURCE: &str = "backend:";
+
+/// How the app came up: for logs and the startup measurement.
+#[derive(Debug, Clone)]
+pub struct StartReport {
+    pub cache_path: std::path::PathBuf,
+    pub loaded_bundled_event: bool,
+    pub recovered: Option<String>,
+}
+
+impl AppApi {
+    /// Opens the cache in `data_dir` (rebuilding it if damaged) and makes sure an event is in it:
+    /// the bundled demo event on first start, or when a newer app ships a changed demo.
+    pub fn start(
+        data_dir: &Path,
+        clock: Clock,
+        progress: &mut dyn FnMut(LoadStep),
+    ) -> Result<(AppApi, StartReport), CacheError> {
+        let opened = Cache::open(&paths::cache_file(data_dir))?;
+        let mut cache = opened.cache;
+        let loaded = cache.loaded_event()?;
+        let fingerprint = bundled::fingerprint(bundled::DEMO_EVENT_JSON);
+        let needs_demo = match &loaded {
+            None => true,
+            Some(ev) => ev.source == bundled::DEMO_SOURCE && ev.fingerprint != fingerprint,
+        };
+        if needs_demo {
+            let bundle = bundled::demo_event().map_err(|detail| CacheError::DamagedRecord {
+                table: "bundled event",
+                id: bundled::DEMO_SOURCE.into(),
+                detail,
+            })?;
+            cache.replace_event(&bundle, bundled::DEMO_SOURCE, &fingerprint, progress)?;
+        }
+        let report = StartReport {
+            cache_path: cache.path().to_path_buf(),
+            loaded_bundled_event: needs_demo,
+            recovered: opened.recovery.as_ref().map(|r| r.message()),
+        };
+        Ok((
+            AppApi {
+                store: Arc::new(Mutex::new(cache)),
+                notice: report.recovered.clone(),
+                clock,
+                launched_at: std::time::Instant::now(),
+                engine: Mutex::new(None),
+                sync_config: EngineConfig::default(),
+            },
+            report,
+        ))
+    }
+
+    /// Replaces the sync timing (tests and kiosks use shorter intervals).
+    pub fn with_sync_config(mut self, config: EngineConfig) -> Self {
+        self.sync_config = config;
+        self
+    }
+
+    /// Sets when the process started, so [`AppApi::report_ready`] measures from launch.
+    pub fn launched_at(mut self, at: std::time::Instant) -> Self {
+        self.launched_at = at;
+        self
+    }
+
+    fn store(&self) -> Result<MutexGuard<'_, Cache>, ApiError> {
+        // A poisoned lock means a panic mid-call; SQLite rolled that transaction back, so the
+        // cache itself is consistent and can be used again.
+        Ok(self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
+}
+
+/// The commands, one line each: the work is in the Element's module.
+impl AppApi {
+    pub fn event_overview(&self) -> Result<EventOverview, ApiError> {
+        agenda::event_overview(self)
+    }
+
+    pub fn agenda_day(&self, args: AgendaDayArgs) -> Result<AgendaDay, ApiError> {
+        agenda::agenda_day(self, args)
+    }
+
+    pub fn now_next(&self) -> Result<NowNext, ApiError> {
+        agenda::now_next(self)
+    }
+
+    pub fn session_detail(&self, args: SessionDetailArgs) -> Result<SessionDetail, ApiError> {
+        agenda::session_detail(self, args)
+    }
+
+    pub fn search_sessions(&self, args: SearchArgs) -> Result<Vec<SessionCard>, ApiError> {
+        agenda::search_sessions(self, args)
+    }
+
+    /// The polls, their last known results, and this person's vote with where it stands.
+    pub fn voting(&self) -> Result<VotingView, ApiError> {
+        voting::voting(self)
+    }
+
+    /// Decides the vote on the device (the event's own rules), writes it to the outbox and wakes
+    /// the sync engine. A vote the rules refuse is not written; the person is told why.
+    pub fn cast_vote(&self, args: VoteArgs) -> Result<VotingView, ApiError> {
+        voting::cast_vote(self, args)
+    }
+
+    /// Starts syncing in the background if the cached event came from a backend: the app shows
+    /// what it has at once and catches up when the network allows.
+    pub fn resume_sync(&self) -> Result<(), ApiError> {
+        me::resume_sync(self)
+    }
+
+    /// Joins the event served at `args.url`: stores its manifest, pulls every Element once (an
+    /// Element whose backend is down is retried in the background), then keeps syncing.
+    pub fn join_event(&self, args: JoinArgs) -> Result<EventOverview, ApiError> {
+        me::join_event(self, args)
+    }
+
+    /// One round for every Element of a joined event, on this thread: push its outbox, then
+    /// pull its feed. Failures are recorded per Element (as the engine would) and do not stop
+    /// the others. For runners without a window and for tests.
+    pub fn sync_now(&self) -> Result<(), ApiError> {
+        me::sync_now(self)
+    }
+
+    pub fn sync_status(&self) -> Result<SyncStatus, ApiError> {
+        me::sync_status(self)
+    }
+
+    /// Reads the QR code in a photo; the UI passes a join code's text on to `join_event`.
+    pub fn scan_code(
+        &self,
+        args: elements_protocol::app::ScanArgs,
+    ) -> Result<elements_protocol::app::ScannedCode, ApiError> {
+        me::scan_code(args)
+    }
+
+    /// Milliseconds from launch until the UI reported `args.screen` showing.
+    pub fn report_ready(&self, args: ReadyArgs) -> Result<u64, ApiError> {
+        me::report_ready(self, args)
+    }
+}
+
+fn no_event() -> ApiError {
+    ApiError::new(ErrorCode::CacheUnavailable, "no event is loaded yet; restart the app to load the bundled demo event")
+}
+
+impl From<CacheError> for ApiError {
+    fn from(e: CacheError) -> ApiError {
+        ApiError::new(ErrorCode::CacheUnavailable, e.to_string())
+    }
+}
+
+fn manifest(store: &dyn EventStore) -> Result<Manifest, ApiError> {
+    store.loaded_event()?.map(|e| e.manifest).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::CacheUnavailable,
+            "no event is loaded yet; restart the app to load the bundled demo event",
+        )
+    })
+}

@@ -1,0 +1,122 @@
+//! Every participant action (a vote, a checkpoint scan, a check-in, a booth visit, a contact
+//! exchange) takes one path: decided on the device by the event's scenario rules, written to
+//! the outbox, shown at once, and the sync engine nudged to send it. Elements call [`act`];
+//! none has a copy of this sequence.
+
+use super::*;
+
+/// Decides `action` now and, if the rules accept it, writes it to the outbox and wakes the
+/// engine. A refusal is returned as the reason in words and nothing is written.
+pub(super) fn act(api: &AppApi, action: Action) -> Result<Outcome, ApiError> {
+    let outcome = {
+        let mut store = api.store()?;
+        let event = store.loaded_event()?.ok_or_else(no_event)?;
+        let element = action.element();
+        if is_venue_screen(&store, &event, element)? {
+            return Err(ApiError::new(ErrorCode::Refused, VENUE_SCREEN));
+        }
+        let facts = CacheFacts::new(&store);
+        let history: Vec<Action> = store
+            .outbox(&event.manifest.id)?
+            .into_iter()
+            .filter(|e| e.decision != Decision::Rejected)
+            .map(|e| e.signal.action)
+            .collect();
+        let mut state = ParticipantState::replay(&facts, &history);
+        // What the backend said of this device's code, if it was redeemed already.
+        state.ticketed = credential_for(&store, &event, element)?.and_then(|c| c.ticketed);
+        let now = api.clock.now();
+        let outcome = facts.checked(scenario::decide(&facts, &mut state, &action, now))?;
+        if let Outcome::Rejected { reason, message } = outcome {
+            let code = if reason == elements_protocol::signal::Reason::UnknownTarget {
+                ErrorCode::NotFound
+            } else {
+                ErrorCode::Refused
+            };
+            return Err(ApiError::new(code, message));
+        }
+        let offset = event.manifest.days.first().map(|d| *d.starts_at.offset()).unwrap_or(chrono::Utc.fix());
+        store.record_signal(&event.manifest.id, action, now.with_timezone(&offset))?;
+        outcome
+    };
+    if let Some(engine) = api.engine.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+        engine.nudge();
+    }
+    Ok(outcome)
+}
+
+pub(super) const VENUE_SCREEN: &str =
+    "This device is a venue screen: it shows the results, and people vote, scan and check in on their own phones.";
+
+/// The code this device redeemed at the backend of `element`, and what that backend said of it.
+pub(super) fn credential_for(
+    store: &crate::cache::Cache,
+    event: &crate::cache::LoadedEvent,
+    element: ElementKind,
+) -> Result<Option<crate::cache::Credential>, ApiError> {
+    let Some(source) = event.source.strip_prefix(BACKEND_SOURCE) else { return Ok(None) };
+    let base = event
+        .manifest
+        .elements
+        .iter()
+        .find(|e| e.kind == element)
+        .and_then(|e| e.base_url.clone())
+        .unwrap_or_else(|| source.to_string());
+    Ok(store.credential(&base)?)
+}
+
+/// Whether `element`'s backend gave this device a kiosk token (a venue screen, which may not
+/// push signals).
+pub(super) fn is_venue_screen(
+    store: &crate::cache::Cache,
+    event: &crate::cache::LoadedEvent,
+    element: ElementKind,
+) -> Result<bool, ApiError> {
+    Ok(credential_for(store, event, element)?.and_then(|c| c.role).is_some_and(|r| r == "kiosk"))
+}
+
+/// The event's facts as the cache holds them, for running the scenario rules on the device.
+/// The event's facts for the scenario rules, read from the cache. The rules ask yes/no
+/// questions; a cache that fails to answer must not pass for "there is no such poll", so the
+/// first read error is kept and [`CacheFacts::checked`] turns it into the result.
+struct CacheFacts<'a> {
+    cache: &'a Cache,
+    failed: std::cell::RefCell<Option<CacheError>>,
+}
+
+impl<'a> CacheFacts<'a> {
+    fn new(cache: &'a Cache) -> Self {
+        CacheFacts { cache, failed: std::cell::RefCell::new(None) }
+    }
+
+    fn read<T>(&self, r: Result<T, CacheError>) -> Option<T> {
+        r.map_err(|e| {
+            self.failed.borrow_mut().get_or_insert(e);
+        })
+        .ok()
+    }
+
+    /// `value`, unless a read failed while it was being worked out.
+    fn checked<T>(&self, value: T) -> Result<T, CacheError> {
+        match self.failed.borrow_mut().take() {
+            Some(e) => Err(e),
+            None => Ok(value),
+        }
+    }
+}
+
+impl EventFacts for CacheFacts<'_> {
+    fn poll(&self, id: &str) -> Option<Poll> {
+        self.read(self.cache.polls())?.into_iter().find(|p| p.id == id)
+    }
+    fn quest(&self, id: &str) -> Option<Quest> {
+        self.read(self.cache.quests())?.into_iter().find(|q| q.id == id)
+    }
+    fn exists(&self, kind: EntityKind, id: &str) -> bool {
+        self.read(self.cache.exists(kind, id)).unwrap_or(false)
+    }
+    fn qr_key(&self) -> Option<(String, String)> {
+        let manifest = self.read(self.cache.loaded_event())??.manifest;
+        manifest.qr_public_key.map(|key| (manifest.id, key))
+    }
+}
