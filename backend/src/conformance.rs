@@ -1,7 +1,7 @@
 //! The conformance kit: checks any backend against Element protocol v1 (`docs/protocol.md`) from
 //! the outside, as a client would, and says what deviates. `elements-backend conformance URL
 //! --code CODE [--staff-code CODE] [--kiosk-code CODE]`; the reference backend passes it in CI
-//! (`tests/conformance.rs`).
+//! (`tests/backend/conformance.rs`).
 //!
 //! It writes to the backend it checks (a redeem, a check-in and a few refused signals), so run
 //! it against a rehearsal copy, not an event in progress.

@@ -669,7 +669,7 @@ async fn changes(
                 }
                 // A ChangesPage, field for field, with the stored entities spliced in as they
                 // are: a first sync of a large event would otherwise decode and re-encode every
-                // entity here. (tests/http.rs decodes these pages as `ChangesPage`.)
+                // entity here. (tests/backend/http.rs decodes these pages as `ChangesPage`.)
                 let json = format!(
                     r#"{{"element":{},"changes":{},"cursor":{},"more":{}}}"#,
                     serde_json::to_string(&element).unwrap_or_default(),

@@ -4,8 +4,7 @@ use elements_backend::store::Store;
 use elements_protocol::event::ElementKind;
 use elements_protocol::sync::{Change, ChangesPage, EntityKind, ManifestResponse, WireError, WireErrorCode};
 
-mod common;
-use common::{count, demo, pull, start};
+use crate::common::{count, demo, pull, start};
 
 #[tokio::test]
 async fn manifest_with_etag_and_304() {

@@ -1,9 +1,7 @@
 //! Pushing signals, tokens and roles, and the live stream, against the reference backend on
 //! 127.0.0.1.
 
-mod common;
-
-use common::{pull, redeem, start, Server};
+use crate::common::{pull, redeem, start, Server};
 use elements_backend::store::Store;
 use elements_protocol::auth::{RedeemRequest, RedeemResponse, Role};
 use elements_protocol::signal::{Action, Effect, Outcome, Reason, Signal, SignalBatch, SignalResults, MAX_BATCH};
@@ -283,7 +281,7 @@ async fn with_a_qr_key_only_signed_checkpoint_codes_count() {
 async fn reimporting_the_event_keeps_live_state() {
     let s = start().await;
     push(&s, vec![signal("k-1", 1, vote("poll-opening", "o1"))]).await;
-    let summary = s.store.replace_event(&common::demo()).expect("reimport");
+    let summary = s.store.replace_event(&crate::common::demo()).expect("reimport");
     assert_eq!((summary.upserts, summary.deletes), (0, 0));
     let (changes, _) = pull(&s.client(), &s.base, "voting", None, 500).await;
     assert!(changes.iter().any(|c| matches!(c, Change::Upsert { entity: Entity::PollResult(r) } if r.total == 1)));

@@ -1,9 +1,7 @@
 //! Defences against ballot stuffing with one shared join code: a device cap per code, redeem
 //! rate limits per address and per code, and polls that count only personal tickets.
 
-mod common;
-
-use common::{demo, during_event, start_configured};
+use crate::common::{demo, during_event, start_configured};
 use elements_backend::http::Config;
 use elements_backend::server::Limits;
 use elements_backend::store::Store;

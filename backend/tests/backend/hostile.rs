@@ -2,11 +2,9 @@
 //! connections, bodies announced and never sent, requests that are not HTTP, odd paths and
 //! queries. Every answer is the protocol's `{code, message}`, and the server keeps answering.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{start, start_with};
+use crate::common::{start, start_with};
 use elements_backend::server::Limits;
 use elements_protocol::sync::{WireError, WireErrorCode};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

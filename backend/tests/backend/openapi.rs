@@ -2,8 +2,6 @@
 //! protocol crate's, its examples parse as the protocol types and re-encode identically, and
 //! every status the running backend gives to a bare request is one the document lists.
 
-mod common;
-
 use std::collections::BTreeSet;
 
 use elements_backend::http::ROUTES;
@@ -132,7 +130,7 @@ fn every_example_is_a_valid_protocol_value() {
 fn the_manifest_schema_names_every_field_the_backend_sends() {
     let spec = spec();
     let schema = &spec["components"]["schemas"]["Manifest"];
-    let sent = serde_json::to_value(common::demo().manifest).expect("encode");
+    let sent = serde_json::to_value(crate::common::demo().manifest).expect("encode");
     let sent = sent.as_object().expect("object");
     let properties: BTreeSet<&str> =
         schema["properties"].as_object().expect("properties").keys().map(String::as_str).collect();
@@ -145,7 +143,7 @@ fn the_manifest_schema_names_every_field_the_backend_sends() {
 
 #[tokio::test]
 async fn every_status_the_backend_gives_a_bare_request_is_documented() {
-    let s = common::start().await;
+    let s = crate::common::start().await;
     let spec = spec();
     let http = reqwest::Client::new();
     for (method, path, _) in ROUTES {

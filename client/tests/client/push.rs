@@ -2,12 +2,10 @@
 //! reconciliation, re-authentication, the live stream, isolation of Elements. The many-device
 //! simulation behind a fault-injecting proxy is in `simulation.rs`.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::proxy::Proxy;
-use common::{during_event, fresh_cache, remote, served_event, start_backend_with, CODE};
+use crate::common::proxy::Proxy;
+use crate::common::{during_event, fresh_cache, remote, served_event, start_backend_with, CODE};
 use elements_backend::http::Config;
 use elements_backend::store::Store;
 use elements_client::api::{AppApi, Clock};
@@ -184,7 +182,7 @@ fn the_live_stream_delivers_an_announcement_without_waiting_for_a_pull() {
 fn with_the_maps_backend_dead_the_other_elements_sync_and_their_screens_work() {
     let mut event = served_event();
     // Elements may live on different backends: this event's map lives on one that is down.
-    let dead = common::dead_url();
+    let dead = crate::common::dead_url();
     for e in &mut event.manifest.elements {
         if e.kind == ElementKind::Map {
             e.base_url = Some(dead.clone());
@@ -272,7 +270,7 @@ fn a_venue_screen_is_not_offered_the_vote_and_a_vote_it_holds_is_refused_for_goo
     let dir = tempfile::tempdir().expect("dir");
     // A vote already waiting on the device (made before it became a venue screen).
     {
-        let cache = common::fresh_cache(&dir);
+        let cache = crate::common::fresh_cache(&dir);
         let action = Action::Vote { poll_id: "poll-opening".into(), option_id: "o1".into() };
         cache
             .lock()
@@ -350,7 +348,7 @@ fn a_ticket_only_poll_is_decided_on_the_device_once_it_knows_the_code_is_shared(
 
     let ticket_dir = tempfile::tempdir().expect("dir");
     let holder = app_at(&ticket_dir, during_event());
-    holder.join_event(JoinArgs { url: backend.url.clone(), code: Some(common::TICKET.into()) }).expect("join");
+    holder.join_event(JoinArgs { url: backend.url.clone(), code: Some(crate::common::TICKET.into()) }).expect("join");
     assert_eq!(holder.voting().expect("view").ticketed, Some(true));
     holder.cast_vote(vote()).expect("a ticket holder votes");
     holder.sync_now().expect("sync");

@@ -3,14 +3,12 @@
 //! backend's database is the oracle. More seeds: `ELEMENTS_SIM_SEEDS=1,2,3,… cargo test -p
 //! elements-client --test simulation`.
 
-mod common;
-
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use common::proxy::{Proxy, Rng};
-use common::{during_event, fresh_cache, served_event, start_backend_with, Backend, CODE, TICKET};
+use crate::common::proxy::{Proxy, Rng};
+use crate::common::{during_event, fresh_cache, served_event, start_backend_with, Backend, CODE, TICKET};
 use elements_backend::http::Config;
 use elements_client::cache::{Cache, Decision};
 use elements_client::sync;
@@ -233,7 +231,7 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
         assert_eq!(c.count(EntityKind::Session).expect("count"), event.sessions.len() as i64);
     }
     let faults = proxy.log.lock().expect("log").clone();
-    let injected = faults.iter().filter(|f| **f != common::proxy::Fault::Pass).count();
+    let injected = faults.iter().filter(|f| **f != crate::common::proxy::Fault::Pass).count();
     let rejected = stored.values().filter(|(_, o)| matches!(o, Outcome::Rejected { .. })).count();
     eprintln!(
         "seed {seed}: {recorded} signals ({rejected} rejected by the backend) from {devices} devices, {} requests, {injected} faults",

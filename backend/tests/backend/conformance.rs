@@ -1,9 +1,7 @@
 //! The conformance kit against the reference backend on 127.0.0.1 (it must pass), and against a
 //! backend that gets things wrong (the kit must say what).
 
-mod common;
-
-use common::start;
+use crate::common::start;
 use elements_backend::conformance::{run, Codes};
 
 fn codes() -> Codes {

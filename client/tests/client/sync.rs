@@ -11,8 +11,7 @@ use elements_client::sync::{self, EngineConfig, Remote, SyncEngine, SyncError, T
 use elements_protocol::event::ElementKind;
 use elements_protocol::sync::EntityKind;
 
-mod common;
-use common::{dead_url, fresh_cache, remote, served_event, start_backend, Backend, CODE};
+use crate::common::{dead_url, fresh_cache, remote, served_event, start_backend, Backend, CODE};
 
 /// A cache that joined `backend` and pulled its agenda.
 fn cache_with_agenda_from(backend: &Backend) -> (tempfile::TempDir, Mutex<Cache>) {

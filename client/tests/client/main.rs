@@ -1,0 +1,11 @@
+//! The app core's integration tests, in one binary: each test binary links the client, the
+//! reference backend and their dependencies, which on two cores costs more than the tests.
+
+mod common;
+
+mod api;
+mod cache;
+mod push;
+mod scan;
+mod simulation;
+mod sync;
