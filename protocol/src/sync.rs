@@ -20,132 +20,86 @@ pub struct ManifestResponse {
     pub manifest: Manifest,
 }
 
-/// The kinds of entity a changes feed carries, each owned by one Element.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EntityKind {
-    Floor,
-    Room,
-    Track,
-    Speaker,
-    Session,
-    PointOfInterest,
-    Poll,
-    Quest,
-    Profile,
-    PollResult,
-    Leaderboard,
-    Announcement,
+/// Declares the entity kinds once: the `EntityKind` enum, its `ALL` list, wire name and owning
+/// Element, and the `Entity` enum with `kind()` and `id()`, all from one table below. Adding a
+/// kind is one line there (the compiler then points at every `match` that must learn it).
+macro_rules! entities {
+    ($( $(#[$doc:meta])* $variant:ident($ty:ty) = $name:literal, $element:ident, $origin:ident; )*) => {
+        /// The kinds of entity a changes feed carries, each owned by one Element.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum EntityKind {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl EntityKind {
+            pub const ALL: [EntityKind; [$($name),*].len()] = [$(EntityKind::$variant),*];
+
+            /// The name on the wire (`kind` in feeds), also the app's cache table.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( EntityKind::$variant => $name, )*
+                }
+            }
+
+            /// The Element whose feed carries this kind. Rooms belong to the agenda (sessions
+            /// need them even where the map is off); floors and places to the map.
+            pub fn element(self) -> ElementKind {
+                match self {
+                    $( EntityKind::$variant => ElementKind::$element, )*
+                }
+            }
+
+            /// Kinds that an event file publishes; the others are live state the backend
+            /// derives.
+            pub fn is_published(self) -> bool {
+                match self {
+                    $( EntityKind::$variant => entities!(@published $origin), )*
+                }
+            }
+        }
+
+        /// One entity, tagged with its kind.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "kind", content = "body", rename_all = "snake_case")]
+        pub enum Entity {
+            $( $variant($ty), )*
+        }
+
+        impl Entity {
+            pub fn kind(&self) -> EntityKind {
+                match self {
+                    $( Entity::$variant(_) => EntityKind::$variant, )*
+                }
+            }
+
+            pub fn id(&self) -> &str {
+                match self {
+                    $( Entity::$variant(x) => &x.id, )*
+                }
+            }
+        }
+    };
+    (@published published) => { true };
+    (@published live) => { false };
 }
 
-impl EntityKind {
-    pub const ALL: [EntityKind; 12] = [
-        EntityKind::Floor,
-        EntityKind::Room,
-        EntityKind::Track,
-        EntityKind::Speaker,
-        EntityKind::Session,
-        EntityKind::PointOfInterest,
-        EntityKind::Poll,
-        EntityKind::Quest,
-        EntityKind::Profile,
-        EntityKind::PollResult,
-        EntityKind::Leaderboard,
-        EntityKind::Announcement,
-    ];
-
-    /// Kinds that an event file publishes; the others are live state the backend derives.
-    pub fn is_published(self) -> bool {
-        !matches!(self, EntityKind::PollResult | EntityKind::Leaderboard | EntityKind::Announcement)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntityKind::Floor => "floor",
-            EntityKind::Room => "room",
-            EntityKind::Track => "track",
-            EntityKind::Speaker => "speaker",
-            EntityKind::Session => "session",
-            EntityKind::PointOfInterest => "point_of_interest",
-            EntityKind::Poll => "poll",
-            EntityKind::Quest => "quest",
-            EntityKind::Profile => "profile",
-            EntityKind::PollResult => "poll_result",
-            EntityKind::Leaderboard => "leaderboard",
-            EntityKind::Announcement => "announcement",
-        }
-    }
-
-    /// The Element whose feed carries this kind. Rooms belong to the agenda (sessions need
-    /// them even where the map is off); floors and places to the map.
-    pub fn element(self) -> ElementKind {
-        match self {
-            EntityKind::Room
-            | EntityKind::Track
-            | EntityKind::Speaker
-            | EntityKind::Session
-            | EntityKind::Announcement => ElementKind::Agenda,
-            EntityKind::Floor | EntityKind::PointOfInterest => ElementKind::Map,
-            EntityKind::Poll | EntityKind::PollResult => ElementKind::Voting,
-            EntityKind::Quest | EntityKind::Leaderboard => ElementKind::Quests,
-            EntityKind::Profile => ElementKind::People,
-        }
-    }
-}
-
-/// One entity, tagged with its kind.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "body", rename_all = "snake_case")]
-pub enum Entity {
-    Floor(Floor),
-    Room(Room),
-    Track(Track),
-    Speaker(Speaker),
-    Session(Session),
-    PointOfInterest(PointOfInterest),
-    Poll(Poll),
-    Quest(Quest),
-    Profile(Profile),
-    PollResult(PollResult),
-    Leaderboard(Leaderboard),
-    Announcement(Announcement),
+entities! {
+    Floor(Floor) = "floor", Map, published;
+    Room(Room) = "room", Agenda, published;
+    Track(Track) = "track", Agenda, published;
+    Speaker(Speaker) = "speaker", Agenda, published;
+    Session(Session) = "session", Agenda, published;
+    PointOfInterest(PointOfInterest) = "point_of_interest", Map, published;
+    Poll(Poll) = "poll", Voting, published;
+    Quest(Quest) = "quest", Quests, published;
+    Profile(Profile) = "profile", People, published;
+    PollResult(PollResult) = "poll_result", Voting, live;
+    Leaderboard(Leaderboard) = "leaderboard", Quests, live;
+    Announcement(Announcement) = "announcement", Agenda, live;
 }
 
 impl Entity {
-    pub fn kind(&self) -> EntityKind {
-        match self {
-            Entity::Floor(_) => EntityKind::Floor,
-            Entity::Room(_) => EntityKind::Room,
-            Entity::Track(_) => EntityKind::Track,
-            Entity::Speaker(_) => EntityKind::Speaker,
-            Entity::Session(_) => EntityKind::Session,
-            Entity::PointOfInterest(_) => EntityKind::PointOfInterest,
-            Entity::Poll(_) => EntityKind::Poll,
-            Entity::Quest(_) => EntityKind::Quest,
-            Entity::Profile(_) => EntityKind::Profile,
-            Entity::PollResult(_) => EntityKind::PollResult,
-            Entity::Leaderboard(_) => EntityKind::Leaderboard,
-            Entity::Announcement(_) => EntityKind::Announcement,
-        }
-    }
-
-    pub fn id(&self) -> &str {
-        match self {
-            Entity::Floor(x) => &x.id,
-            Entity::Room(x) => &x.id,
-            Entity::Track(x) => &x.id,
-            Entity::Speaker(x) => &x.id,
-            Entity::Session(x) => &x.id,
-            Entity::PointOfInterest(x) => &x.id,
-            Entity::Poll(x) => &x.id,
-            Entity::Quest(x) => &x.id,
-            Entity::Profile(x) => &x.id,
-            Entity::PollResult(x) => &x.id,
-            Entity::Leaderboard(x) => &x.id,
-            Entity::Announcement(x) => &x.id,
-        }
-    }
-
     /// For live state, the revision that orders copies of it; `None` for published entities,
     /// which only ever arrive through the changes feed, in order.
     pub fn revision(&self) -> Option<u64> {
@@ -377,5 +331,19 @@ mod tests {
         let err = serde_json::from_str::<Change>(r#"{"op":"delete","id":"s9"}"#).expect_err("no kind");
         assert!(err.to_string().contains("kind"), "{err}");
         assert!(serde_json::from_str::<Change>(r#"{"op":"rename"}"#).is_err());
+    }
+}
+
+#[cfg(test)]
+mod entity_kind_tests {
+    use super::*;
+
+    #[test]
+    fn each_kinds_wire_name_is_what_serde_writes() {
+        for kind in EntityKind::ALL {
+            assert_eq!(serde_json::to_value(kind).expect("encode"), kind.as_str(), "{kind:?}");
+        }
+        assert_eq!(EntityKind::ALL.len(), 12);
+        assert!(EntityKind::ALL.iter().filter(|k| !k.is_published()).count() == 3, "three kinds of live state");
     }
 }

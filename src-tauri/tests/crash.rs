@@ -65,7 +65,8 @@ fn kill_9_in_the_middle_of_the_first_load_then_restart_gives_a_complete_cache() 
 fn kill_9_at_arbitrary_moments_never_leaves_a_half_written_cache() {
     // Kills at whatever point the app has reached after each progress line; every outcome must
     // be all-or-nothing, and a restart always completes it. Bounded: one launch per load step.
-    let steps = ["floor", "room", "track", "speaker", "session", "poi", "poll", "quest", "profile", "event"];
+    let steps =
+        ["floor", "room", "track", "speaker", "session", "point_of_interest", "poll", "quest", "profile", "event"];
     let bundled = bundled_counts();
     for step in steps {
         let dir = tempfile::tempdir().expect("temp dir");

@@ -122,6 +122,11 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE credential ADD COLUMN ticketed INTEGER;
     "#,
+    // v7: every entity table is named as its kind on the wire (`EntityKind::as_str`), so table
+    // names come from the one declaration of entity kinds.
+    r#"
+    ALTER TABLE poi RENAME TO point_of_interest;
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -257,7 +257,7 @@ impl Cache {
 
     /// A live-state row (poll result, leaderboard, announcement) as stored.
     pub fn live_rows(&self, kind: elements_protocol::sync::EntityKind) -> Result<Vec<String>, CacheError> {
-        let table = super::store::table_of(kind);
+        let table = kind.as_str();
         let mut st = self.conn.prepare_cached(&format!("SELECT body FROM {table} ORDER BY revision"))?;
         let rows = st.query_map([], |r| r.get::<_, String>(0))?;
         Ok(rows.collect::<Result<_, _>>()?)

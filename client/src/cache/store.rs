@@ -65,23 +65,8 @@ impl EventStore for Cache {
         progress: &mut dyn FnMut(LoadStep),
     ) -> Result<(), CacheError> {
         let tx = self.conn.transaction()?;
-        for table in [
-            "event",
-            "floor",
-            "room",
-            "track",
-            "speaker",
-            "session",
-            "session_speaker",
-            "poi",
-            "poll",
-            "quest",
-            "profile",
-            "session_search",
-            "poll_result",
-            "leaderboard",
-            "announcement",
-        ] {
+        let entity_tables = EntityKind::ALL.into_iter().map(EntityKind::as_str);
+        for table in ["event", "session_speaker", "session_search"].into_iter().chain(entity_tables) {
             tx.execute(&format!("DELETE FROM {table}"), [])?;
         }
         write_snapshot(&tx, bundle, progress)?;
@@ -123,7 +108,7 @@ impl EventStore for Cache {
     fn exists(&self, kind: EntityKind, id: &str) -> Result<bool, CacheError> {
         Ok(self
             .conn
-            .prepare_cached(&format!("SELECT 1 FROM {} WHERE id = ?1", table_of(kind)))?
+            .prepare_cached(&format!("SELECT 1 FROM {} WHERE id = ?1", kind.as_str()))?
             .query_row([id], |_| Ok(()))
             .optional()?
             .is_some())
@@ -219,7 +204,7 @@ fn write_snapshot(tx: &Transaction<'_>, b: &EventBundle, progress: &mut dyn FnMu
             Some((kind, rows)) if *kind == entity.kind() => *rows += 1,
             _ => {
                 if let Some((kind, rows)) = current.take() {
-                    progress(LoadStep { table: table_of(kind), rows });
+                    progress(LoadStep { table: kind.as_str(), rows });
                 }
                 current = Some((entity.kind(), 1));
             }
@@ -227,17 +212,9 @@ fn write_snapshot(tx: &Transaction<'_>, b: &EventBundle, progress: &mut dyn FnMu
         write::upsert(tx, entity, &b.manifest.days)?;
     }
     if let Some((kind, rows)) = current {
-        progress(LoadStep { table: table_of(kind), rows });
+        progress(LoadStep { table: kind.as_str(), rows });
     }
     Ok(())
-}
-
-/// The cache table of an entity kind: named as the kind, except `poi` (schema v1).
-pub(crate) fn table_of(kind: EntityKind) -> &'static str {
-    match kind {
-        EntityKind::PointOfInterest => "poi",
-        other => other.as_str(),
-    }
 }
 
 pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, CacheError> {

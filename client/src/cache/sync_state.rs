@@ -6,7 +6,7 @@ use elements_protocol::sync::stored::StoredChange;
 use elements_protocol::sync::{Change, EntityKind};
 use rusqlite::{params, OptionalExtension};
 
-use super::store::{table_of, to_json, EventStore};
+use super::store::{to_json, EventStore};
 use super::{write, Cache, CacheError};
 
 /// One Element's sync health, for the UI ("synced 2 min ago", "offline, retrying").
@@ -30,7 +30,7 @@ impl Cache {
         let tx = self.conn.transaction()?;
         if current.as_ref().is_some_and(|c| c.manifest.id != manifest.id || c.source != source) {
             for kind in EntityKind::ALL {
-                tx.execute(&format!("DELETE FROM {}", table_of(kind)), [])?;
+                tx.execute(&format!("DELETE FROM {}", kind.as_str()), [])?;
             }
             tx.execute_batch("DELETE FROM session_speaker; DELETE FROM session_search; DELETE FROM sync_state;")?;
         }
@@ -156,7 +156,7 @@ impl Cache {
     pub fn reset_element(&mut self, element: ElementKind) -> Result<(), CacheError> {
         let tx = self.conn.transaction()?;
         for kind in EntityKind::ALL.into_iter().filter(|k| k.element() == element) {
-            tx.execute(&format!("DELETE FROM {}", table_of(kind)), [])?;
+            tx.execute(&format!("DELETE FROM {}", kind.as_str()), [])?;
             if kind == EntityKind::Session {
                 tx.execute_batch("DELETE FROM session_speaker; DELETE FROM session_search;")?;
             }
@@ -191,6 +191,6 @@ impl Cache {
 
     /// Number of rows of one entity kind; for tests and diagnostics.
     pub fn count(&self, kind: EntityKind) -> Result<i64, CacheError> {
-        Ok(self.conn.query_row(&format!("SELECT count(*) FROM {}", table_of(kind)), [], |r| r.get(0))?)
+        Ok(self.conn.query_row(&format!("SELECT count(*) FROM {}", kind.as_str()), [], |r| r.get(0))?)
     }
 }

@@ -7,7 +7,7 @@ use elements_protocol::event::EventDay;
 use elements_protocol::sync::{Entity, EntityKind};
 use rusqlite::{params, OptionalExtension, Transaction};
 
-use super::store::{table_of, to_json};
+use super::store::to_json;
 use super::CacheError;
 
 /// Creates or replaces `entity`. Rows keep their position (ON CONFLICT DO UPDATE), so an
@@ -103,7 +103,7 @@ pub(crate) fn upsert_as(
             let kind =
                 serde_json::to_value(p.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
             tx.prepare_cached(
-                "INSERT INTO poi (id, floor_id, kind, body) VALUES (?1, ?2, ?3, ?4)
+                "INSERT INTO point_of_interest (id, floor_id, kind, body) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT(id) DO UPDATE SET floor_id = excluded.floor_id, kind = excluded.kind, body = excluded.body",
             )?
             .execute(params![p.id, p.floor_id, kind, body])?;
@@ -118,7 +118,7 @@ pub(crate) fn upsert_as(
         Entity::PollResult(_) | Entity::Leaderboard(_) | Entity::Announcement(_) => {
             // Live state arrives both from the feed and from the live stream, in any order:
             // the newest revision wins.
-            let table = table_of(entity.kind());
+            let table = entity.kind().as_str();
             tx.prepare_cached(&format!(
                 "INSERT INTO {table} (id, revision, body) VALUES (?1, ?2, ?3)
                  ON CONFLICT(id) DO UPDATE SET revision = excluded.revision, body = excluded.body
@@ -127,7 +127,7 @@ pub(crate) fn upsert_as(
             .execute(params![entity.id(), entity.revision().unwrap_or(0) as i64, body])?;
         }
         Entity::Track(_) | Entity::Poll(_) | Entity::Quest(_) => {
-            let table = table_of(entity.kind());
+            let table = entity.kind().as_str();
             tx.prepare_cached(&format!(
                 "INSERT INTO {table} (id, body) VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET body = excluded.body"
             ))?
@@ -144,7 +144,7 @@ pub(crate) fn delete(tx: &Transaction<'_>, kind: EntityKind, id: &str) -> Result
         tx.prepare_cached("DELETE FROM session_search WHERE rowid = (SELECT rowid FROM session WHERE id = ?1)")?
             .execute([id])?;
     }
-    tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", table_of(kind)))?.execute([id])?;
+    tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", kind.as_str()))?.execute([id])?;
     Ok(())
 }
 
