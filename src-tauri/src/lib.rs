@@ -1,0 +1,263 @@
+//! The Elements app: the Tauri shell over `elements-client`, laid out the way Tauri 2 builds for
+//! desktop and mobile alike. `main.rs` (desktop) calls [`main_with_args`]; Android and iOS enter
+//! at [`run`], the mobile entry point, with the defaults (no arguments on a phone).
+//!
+//! `elements [--data-dir DIR] [--kiosk] [--window-size WxH] [--clock TIME]` opens the app window;
+//! `--clock` (or `ELEMENTS_CLOCK`) pins "now", to rehearse an event on another day;
+//! `--join URL` joins the event a backend serves (with `--prepare-cache`: joins, pushes and
+//! pulls once, and exits without a window); URL may be the join QR's link
+//! `elements://join?url=…&code=…`, which also redeems the code (what scanning it does).
+//! `elements --prepare-cache [--data-dir DIR]` only opens/repairs the cache and loads the
+//! bundled event, then exits: for provisioning kiosks, and for crash tests.
+
+mod commands;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use elements_client::api::{AppApi, Clock};
+use elements_client::paths;
+
+struct Options {
+    data_dir: Option<PathBuf>,
+    prepare_only: bool,
+    /// Crash-test aid: stop inside the first-load transaction until killed (see tests/).
+    pause_mid_load: bool,
+    kiosk: bool,
+    window_size: Option<(f64, f64)>,
+    clock: Option<Clock>,
+    join: Option<String>,
+}
+
+const USAGE: &str =
+    "usage: elements [--data-dir DIR] [--join EVENT-URL] [--kiosk] [--window-size WIDTHxHEIGHT] [--clock RFC3339-TIME] [--prepare-cache]";
+
+fn parse_args() -> Result<Options, String> {
+    let mut o = Options {
+        data_dir: None,
+        prepare_only: false,
+        pause_mid_load: false,
+        kiosk: false,
+        window_size: None,
+        clock: None,
+        join: None,
+    };
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.to_str() {
+            Some("--data-dir") => {
+                o.data_dir = Some(args.next().map(PathBuf::from).ok_or("--data-dir needs a folder")?);
+            }
+            Some("--prepare-cache") => o.prepare_only = true,
+            Some("--pause-mid-load") => o.pause_mid_load = true,
+            Some("--kiosk") => o.kiosk = true,
+            Some("--window-size") => {
+                let v = args.next().and_then(|v| v.into_string().ok()).ok_or("--window-size needs WIDTHxHEIGHT")?;
+                o.window_size =
+                    Some(parse_size(&v).ok_or_else(|| format!("--window-size {v:?}: expected e.g. 390x844"))?);
+            }
+            Some("--clock") => {
+                let v = args.next().and_then(|v| v.into_string().ok()).ok_or("--clock needs a time")?;
+                o.clock = Some(Clock::parse(&v).map_err(|e| format!("--clock {e}"))?);
+            }
+            Some("--join") => {
+                o.join = Some(
+                    args.next()
+                        .and_then(|v| v.into_string().ok())
+                        .ok_or("--join needs the event's URL or join link")?,
+                );
+            }
+            Some("-h" | "--help") => return Err(USAGE.into()),
+            _ => return Err(format!("unknown argument {arg:?}\n{USAGE}")),
+        }
+    }
+    if o.window_size.is_none() {
+        if let Ok(v) = std::env::var("ELEMENTS_WINDOW_SIZE") {
+            o.window_size =
+                Some(parse_size(&v).ok_or_else(|| format!("ELEMENTS_WINDOW_SIZE={v:?}: expected e.g. 390x844"))?);
+        }
+    }
+    Ok(o)
+}
+
+fn parse_size(v: &str) -> Option<(f64, f64)> {
+    let (w, h) = v.split_once('x')?;
+    let (w, h) = (w.trim().parse::<u32>().ok()?, h.trim().parse::<u32>().ok()?);
+    (w >= 200 && h >= 200).then_some((f64::from(w), f64::from(h)))
+}
+
+/// The mobile entry point: the app window on the platform's data folder, no options.
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    let launched = std::time::Instant::now();
+    let options = Options {
+        data_dir: None,
+        prepare_only: false,
+        pause_mid_load: false,
+        kiosk: false,
+        window_size: None,
+        clock: None,
+        join: None,
+    };
+    let _ = start(options, launched);
+}
+
+/// The desktop binary: reads the command line, then starts.
+pub fn main_with_args() -> ExitCode {
+    let launched = std::time::Instant::now();
+    match parse_args() {
+        Ok(options) => start(options, launched),
+        Err(msg) => {
+            eprintln!("{msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn start(options: Options, launched: std::time::Instant) -> ExitCode {
+    let data_dir = match paths::data_dir(options.data_dir.as_deref()) {
+        Ok(d) => d,
+        Err(msg) => {
+            eprintln!("elements: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let clock = match options.clock.map(Ok).unwrap_or_else(Clock::from_env) {
+        Ok(c) => c,
+        Err(msg) => {
+            eprintln!("elements: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let pause = options.pause_mid_load;
+    let mut progress = |step: elements_client::LoadStep| {
+        eprintln!("elements: cache: wrote {} {} row(s)", step.rows, step.table);
+        if pause && step.table == "session" {
+            eprintln!("elements: cache: paused mid-load");
+            // Blocks until stdin closes; the crash test kills us here, inside the transaction.
+            let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new());
+        }
+    };
+    let (api, report) = match AppApi::start(&data_dir, clock, &mut progress) {
+        Ok(started) => started,
+        Err(e) => {
+            eprintln!("elements: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some(msg) = &report.recovered {
+        eprintln!("elements: {msg}");
+    }
+    eprintln!(
+        "elements: cache {} ready{}",
+        report.cache_path.display(),
+        if report.loaded_bundled_event { " (bundled demo event loaded)" } else { "" }
+    );
+    let api = api.launched_at(launched);
+    if options.prepare_only && options.join.is_none() {
+        return ExitCode::SUCCESS;
+    }
+    if let (Some(url), true) = (&options.join, options.prepare_only) {
+        // Without a window: join, one push-and-pull round, then exit (a runner's or test's sync).
+        // Success means every Element synced: a provisioning script must not take a half-synced
+        // cache for a good one.
+        if !join(&api, url) {
+            return ExitCode::FAILURE;
+        }
+        if let Err(e) = api.sync_now() {
+            eprintln!("elements: {}", e.message);
+            return ExitCode::FAILURE;
+        }
+        let status = match api.sync_status() {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("elements: {}", e.message);
+                return ExitCode::FAILURE;
+            }
+        };
+        use elements_protocol::app::SyncState;
+        let failed: Vec<String> = status
+            .elements
+            .iter()
+            // An Element in a version this app does not know is not a failure: it says so itself.
+            .filter(|e| matches!(e.state, SyncState::Retrying | SyncState::Never))
+            .map(|e| {
+                let why = e.error.clone().unwrap_or_else(|| "not synced yet".into());
+                format!("{}: {why}", e.kind.as_str())
+            })
+            .collect();
+        if !failed.is_empty() {
+            eprintln!("elements: not synced:\n  {}", failed.join("\n  "));
+            return ExitCode::FAILURE;
+        }
+        eprintln!("elements: synced");
+        return ExitCode::SUCCESS;
+    }
+    if options.join.is_none() {
+        if let Err(e) = api.resume_sync() {
+            eprintln!("elements: sync not started: {}", e.message);
+        }
+    }
+    match run_window(api, options.kiosk, options.window_size, options.join.clone()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("elements: the app window failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Joins the event at `url` (an address or a join link), logging the outcome.
+fn join(api: &AppApi, url: &str) -> bool {
+    match api.join_event(elements_protocol::app::JoinArgs { url: url.to_string(), code: None }) {
+        Ok(overview) => {
+            eprintln!("elements: joined \"{}\" at {url}", overview.name);
+            true
+        }
+        // Keep going on what is cached: the person still gets an app.
+        Err(e) => {
+            eprintln!("elements: {}", e.message);
+            false
+        }
+    }
+}
+
+fn run_window(api: AppApi, kiosk: bool, size: Option<(f64, f64)>, join_url: Option<String>) -> tauri::Result<()> {
+    use tauri::Manager;
+    let api = std::sync::Arc::new(api);
+    let joining = api.clone();
+    tauri::Builder::default()
+        .manage(api)
+        .invoke_handler(commands::handler())
+        .setup(move |app| {
+            if let Some(url) = join_url {
+                // Joining waits on the network; the window shows what is cached meanwhile and
+                // starts again on the joined event once it is in.
+                let handle = app.handle().clone();
+                std::thread::spawn(move || {
+                    if join(&joining, &url) {
+                        if let Some(window) = handle.get_webview_window("main") {
+                            let _ = window.eval("window.location.reload()");
+                        }
+                    }
+                });
+            }
+            if let Some(window) = app.get_webview_window("main") {
+                if let Some((w, h)) = size {
+                    window.set_size(tauri::LogicalSize::new(w, h))?;
+                }
+                if kiosk {
+                    window.set_decorations(false)?;
+                    // Without a window manager (a bare X server on a venue screen) fullscreen is
+                    // only a request nobody grants: cover the monitor explicitly too.
+                    if let Some(monitor) = window.current_monitor()?.or(window.primary_monitor()?) {
+                        window.set_position(tauri::PhysicalPosition::new(0, 0))?;
+                        window.set_size(*monitor.size())?;
+                    }
+                    window.set_fullscreen(true)?;
+                }
+            }
+            Ok(())
+        })
+        .run(tauri::generate_context!("../tauri.conf.json"))
+}
