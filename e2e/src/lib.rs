@@ -52,9 +52,18 @@ where
     F: FnOnce(Client) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    let env = env();
     let data = tempfile::tempdir().expect("temp dir");
-    let mut app_args: Vec<String> = vec!["--data-dir".into(), data.path().display().to_string()];
+    with_app_at(data.path(), args, body).await;
+}
+
+/// [`with_app`] with the app's data folder given, for tests that open the cache afterwards.
+pub async fn with_app_at<F, Fut>(data: &std::path::Path, args: &[&str], body: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let env = env();
+    let mut app_args: Vec<String> = vec!["--data-dir".into(), data.display().to_string()];
     app_args.extend(args.iter().map(|s| s.to_string()));
     let caps = json!({
         "browserName": "wry",

@@ -171,7 +171,8 @@ async fn screenshots_at_phone_tablet_and_venue_screen_sizes() {
 async fn kiosk_mode_covers_the_screen_and_follows_the_clock() {
     let b = demo();
     let dir = env().screenshots;
-    with_app(&["--kiosk", "--clock", "2027-03-11T14:40:00+01:00"], |c| async move {
+    let data = tempfile::tempdir().expect("temp dir");
+    with_app_at(data.path(), &["--kiosk", "--clock", "2027-03-11T14:40:00+01:00"], |c| async move {
         let (w, h) = eventually("the window to cover the screen", WAIT, || async {
             let v = c
                 .execute("return [window.innerWidth, window.innerHeight, screen.width, screen.height]", vec![])
@@ -190,10 +191,32 @@ async fn kiosk_mode_covers_the_screen_and_follows_the_clock() {
         for s in b.sessions.iter().filter(|s| s.starts_at <= at && at < s.ends_at) {
             assert!(running.contains(&s.id), "{} runs at 14:40 and is shown as on now", s.id);
         }
+        // Locked down: no navigation, nothing to type into, no context menu, no reload or zoom.
+        assert!(c.find_all(Locator::Css("nav")).await.expect("query").is_empty(), "no navigation on a venue screen");
+        assert!(c.find_all(Locator::Css("input, textarea")).await.expect("query").is_empty(), "no text input");
+        let mode = c.find(Locator::Css(".app")).await.expect("app").attr("data-mode").await.expect("attr");
+        assert_eq!(mode.as_deref(), Some("kiosk"));
+        for (what, event) in [
+            ("the context menu", "new MouseEvent('contextmenu', {bubbles: true, cancelable: true})"),
+            ("Ctrl+R", "new KeyboardEvent('keydown', {key: 'r', ctrlKey: true, bubbles: true, cancelable: true})"),
+            ("Ctrl+=", "new KeyboardEvent('keydown', {key: '=', ctrlKey: true, bubbles: true, cancelable: true})"),
+            ("F12", "new KeyboardEvent('keydown', {key: 'F12', bubbles: true, cancelable: true})"),
+        ] {
+            let script = format!("const e = {event}; document.body.dispatchEvent(e); return e.defaultPrevented;");
+            let prevented = c.execute(&script, vec![]).await.expect("dispatch");
+            assert_eq!(prevented, serde_json::Value::Bool(true), "{what} is blocked on a venue screen");
+        }
         after_paint(&c).await;
         shoot(&dir, "kiosk-venue-screen", (0, 0, w, h), None).await;
     })
     .await;
+    // And it keeps no attendee's data: the bundled event's directory was dropped.
+    let cache = rusqlite::Connection::open(data.path().join("cache.sqlite3")).expect("the kiosk's cache");
+    let profiles: i64 = cache.query_row("SELECT count(*) FROM profile", [], |r| r.get(0)).expect("count");
+    assert_eq!(profiles, 0, "a venue screen stores no attendee profile");
+    let tokens: i64 =
+        cache.query_row("SELECT count(*) FROM credential WHERE token IS NOT NULL", [], |r| r.get(0)).expect("count");
+    assert_eq!(tokens, 0, "nor anyone's token");
 }
 
 /// `--join URL`: the app pulls the event a reference backend serves on 127.0.0.1 and shows it,

@@ -303,6 +303,23 @@ pub struct EventOverview {
     /// Something the person should know about the app itself, e.g. that a damaged cache was
     /// moved aside and rebuilt. Shown once as a banner.
     pub notice: Option<String>,
+    /// Which frame the shell shows.
+    #[serde(default)]
+    pub mode: DeviceMode,
+}
+
+/// The kind of device: it decides the shell's frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceMode {
+    /// A participant's phone or laptop.
+    #[default]
+    Attendee,
+    /// Event staff (a staff token): a tablet at the door or the desk.
+    Staff,
+    /// A venue screen (`--kiosk` or a kiosk token): no navigation, no text input, no context
+    /// menu, no reload or zoom keys, and no attendee's data stored.
+    Kiosk,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

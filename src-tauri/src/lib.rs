@@ -153,7 +153,13 @@ fn start(options: Options, launched: std::time::Instant) -> ExitCode {
         report.cache_path.display(),
         if report.loaded_bundled_event { " (bundled demo event loaded)" } else { "" }
     );
-    let api = api.launched_at(launched);
+    let api = match api.launched_at(launched).kiosk_mode(options.kiosk) {
+        Ok(api) => api,
+        Err(e) => {
+            eprintln!("elements: {}", e.message);
+            return ExitCode::FAILURE;
+        }
+    };
     if options.prepare_only && options.join.is_none() {
         return ExitCode::SUCCESS;
     }

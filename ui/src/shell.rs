@@ -2,7 +2,9 @@
 //! active Element's screen. Navigation is a bottom tab bar on phones and a side rail from
 //! tablet width up (CSS decides; the markup is the same).
 
-use elements_protocol::app::{ApiError, EventOverview, GetEventOverview, GetSyncStatus, NoArgs, SyncState, SyncStatus};
+use elements_protocol::app::{
+    ApiError, DeviceMode, EventOverview, GetEventOverview, GetSyncStatus, NoArgs, SyncState, SyncStatus,
+};
 use elements_protocol::event::ElementKind;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -94,8 +96,32 @@ fn SyncBadge() -> impl IntoView {
     }
 }
 
+/// A venue screen is locked down: no context menu, no reload, zoom or developer-tools keys
+/// (nobody stands at it with a keyboard, but a passer-by may find one).
+fn lock_down() {
+    let menu = window_event_listener(leptos::ev::contextmenu, |e| e.prevent_default());
+    let keys = window_event_listener(leptos::ev::keydown, |e| {
+        let key = e.key();
+        let with_modifier = e.ctrl_key() || e.meta_key();
+        let blocked = matches!(key.as_str(), "F5" | "F11" | "F12")
+            || (with_modifier && matches!(key.to_lowercase().as_str(), "r" | "+" | "=" | "-" | "0" | "p" | "s" | "u"))
+            || (with_modifier && e.shift_key() && matches!(key.to_lowercase().as_str(), "i" | "j" | "c"));
+        if blocked {
+            e.prevent_default();
+        }
+    });
+    on_cleanup(move || {
+        menu.remove();
+        keys.remove();
+    });
+}
+
 #[component]
 fn Frame(overview: EventOverview) -> impl IntoView {
+    let kiosk = overview.mode == DeviceMode::Kiosk;
+    if kiosk {
+        lock_down();
+    }
     let active = RwSignal::new(overview.elements.first().map(|e| e.kind).unwrap_or(ElementKind::Agenda));
     let notice = RwSignal::new(overview.notice.clone());
     let style = format!("--brand: {}; --accent: {};", overview.primary_color, overview.accent_color);
@@ -121,13 +147,20 @@ fn Frame(overview: EventOverview) -> impl IntoView {
         .collect_view();
     let ov = StoredValue::new(overview.clone());
     view! {
-        <div class="app" style=style>
-            <nav class="nav" aria-label="Elements">
-                <div class="nav-brand" aria-hidden="true">
-                    <span class="brand-dot"></span>
-                </div>
-                {nav_items}
-            </nav>
+        <div class="app" class:kiosk=kiosk style=style data-mode=match overview.mode {
+            DeviceMode::Attendee => "attendee",
+            DeviceMode::Staff => "staff",
+            DeviceMode::Kiosk => "kiosk",
+        }>
+            // A venue screen shows its panels, not the app's navigation.
+            {(!kiosk).then(|| view! {
+                <nav class="nav" aria-label="Elements">
+                    <div class="nav-brand" aria-hidden="true">
+                        <span class="brand-dot"></span>
+                    </div>
+                    {nav_items}
+                </nav>
+            })}
             <div class="main">
                 <header class="topbar">
                     <div class="event-title">

@@ -3,6 +3,7 @@
 use super::*;
 
 pub(super) fn event_overview(api: &AppApi) -> Result<EventOverview, ApiError> {
+    let mode = api.mode()?;
     let store = api.store()?;
     let manifest = manifest(&*store)?;
     let lookup = Lookup::load(&*store)?;
@@ -37,6 +38,7 @@ pub(super) fn event_overview(api: &AppApi) -> Result<EventOverview, ApiError> {
         tracks: lookup.track_order.iter().filter_map(|id| lookup.tracks.get(id).cloned()).collect(),
         rooms: lookup.room_order.iter().filter_map(|id| lookup.rooms.get(id).cloned()).collect(),
         notice: api.notice.clone(),
+        mode,
     })
 }
 

@@ -20,9 +20,11 @@ pub(super) fn start_engine(api: &AppApi, manifest: &Manifest, base: &str) {
     // A loop for every Element that has a feed, enabled or not yet: each reads the cached
     // manifest every round, so a manifest that changes later switches Elements on and off
     // and moves them between backends without a restart.
+    // A venue screen keeps no attendee's data: the people directory is never synced to it.
+    let kiosk = api.mode().is_ok_and(|m| m == DeviceMode::Kiosk);
     let targets: Vec<Target> = ElementKind::ALL
         .into_iter()
-        .filter(|k| k.has_feed())
+        .filter(|k| k.has_feed() && !(kiosk && k.feed_needs_token()))
         .map(|kind| Target { element: kind, base_url: base.to_string(), event_id: manifest.id.clone() })
         .collect();
     let engine = SyncEngine::start(api.store.clone(), targets, api.sync_config.clone());
@@ -48,6 +50,10 @@ pub(super) fn join_event(api: &AppApi, args: JoinArgs) -> Result<EventOverview, 
         )
     })?;
     for element in manifest.elements.iter().filter(|e| syncs(e)) {
+        // Decided per Element: a kiosk token shows itself at the first redeem.
+        if element.kind.feed_needs_token() && api.mode()? == DeviceMode::Kiosk {
+            continue;
+        }
         let base = element.base_url.clone().unwrap_or_else(|| url.clone());
         if let Some(code) = &code {
             api.store()?.set_code(&base, code)?;
@@ -80,7 +86,8 @@ pub(super) fn sync_now(api: &AppApi) -> Result<(), ApiError> {
         eprintln!("elements: the manifest could not be read again: {e}");
     }
     let event = api.store()?.loaded_event()?.ok_or_else(no_event)?;
-    for element in event.manifest.elements.iter().filter(|e| syncs(e)) {
+    let kiosk = api.mode()? == DeviceMode::Kiosk;
+    for element in event.manifest.elements.iter().filter(|e| syncs(e) && !(kiosk && e.kind.feed_needs_token())) {
         let url = element.base_url.clone().unwrap_or_else(|| base.clone());
         let outcome = sync::Remote::new(&url, api.sync_config.timeout).and_then(|r| {
             let r = r.traced(api.sync_config.trace);
@@ -94,6 +101,7 @@ pub(super) fn sync_now(api: &AppApi) -> Result<(), ApiError> {
 }
 
 pub(super) fn sync_status(api: &AppApi) -> Result<SyncStatus, ApiError> {
+    let kiosk = api.mode()? == DeviceMode::Kiosk;
     let store = api.store()?;
     let event = store.loaded_event()?;
     let Some(backend) = event.as_ref().and_then(|e| e.source.strip_prefix(BACKEND_SOURCE)).map(str::to_string) else {
@@ -107,7 +115,7 @@ pub(super) fn sync_status(api: &AppApi) -> Result<SyncStatus, ApiError> {
     let enabled = event.map(|e| e.manifest.elements).unwrap_or_default();
     let elements = enabled
         .iter()
-        .filter(|e| e.kind != ElementKind::Me)
+        .filter(|e| e.kind != ElementKind::Me && !(kiosk && e.kind.feed_needs_token()))
         .map(|e| {
             if e.version > ELEMENT_VERSION {
                 return ElementSyncView {

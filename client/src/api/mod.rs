@@ -18,9 +18,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, Offset, Utc};
 use elements_domain::scenario::{self, EventFacts, ParticipantState};
 use elements_protocol::app::{
-    AgendaDay, AgendaDayArgs, ApiError, DayTab, ElementNav, ElementSyncView, ErrorCode, EventOverview, EventPhase,
-    JoinArgs, MyVote, NowNext, PollOptionView, PollState, PollView, ReadyArgs, RoomTag, SearchArgs, SessionCard,
-    SessionDetail, SessionDetailArgs, SignalStatus, SpeakerCard, SyncState, SyncStatus, TrackTag, VoteArgs, VotingView,
+    AgendaDay, AgendaDayArgs, ApiError, DayTab, DeviceMode, ElementNav, ElementSyncView, ErrorCode, EventOverview,
+    EventPhase, JoinArgs, MyVote, NowNext, PollOptionView, PollState, PollView, ReadyArgs, RoomTag, SearchArgs,
+    SessionCard, SessionDetail, SessionDetailArgs, SignalStatus, SpeakerCard, SyncState, SyncStatus, TrackTag,
+    VoteArgs, VotingView,
 };
 use elements_protocol::event::{
     ElementEntry, ElementKind, Manifest, Poll, Quest, Session, SessionKind, ELEMENT_VERSION,
@@ -74,6 +75,8 @@ pub struct AppApi {
     /// Running while the event comes from a backend; replaced on join.
     engine: Mutex<Option<SyncEngine>>,
     sync_config: EngineConfig,
+    /// A venue screen by configuration (`--kiosk`); a kiosk token makes one too.
+    kiosk: bool,
 }
 
 /// Cached events that came from a backend are marked with this source prefix.
@@ -124,6 +127,7 @@ impl AppApi {
                 launched_at: std::time::Instant::now(),
                 engine: Mutex::new(None),
                 sync_config: EngineConfig::default(),
+                kiosk: false,
             },
             report,
         ))
@@ -136,6 +140,32 @@ impl AppApi {
     }
 
     /// Sets when the process started, so [`AppApi::report_ready`] measures from launch.
+    /// Makes this a venue screen: the kiosk frame, and no attendee's data kept (the directory
+    /// the bundled event carries is dropped and the people feed is never synced).
+    pub fn kiosk_mode(mut self, on: bool) -> Result<Self, ApiError> {
+        self.kiosk = on;
+        if on {
+            self.store()?.forget_people()?;
+        }
+        Ok(self)
+    }
+
+    /// Which frame the shell shows: kiosk by configuration or by a kiosk token, staff by a
+    /// staff token, else attendee.
+    pub fn mode(&self) -> Result<DeviceMode, ApiError> {
+        if self.kiosk {
+            return Ok(DeviceMode::Kiosk);
+        }
+        let store = self.store()?;
+        let Some(event) = store.loaded_event()? else { return Ok(DeviceMode::Attendee) };
+        let Some(source) = event.source.strip_prefix(BACKEND_SOURCE) else { return Ok(DeviceMode::Attendee) };
+        Ok(match store.credential(source)?.and_then(|c| c.role).as_deref() {
+            Some("kiosk") => DeviceMode::Kiosk,
+            Some("staff") => DeviceMode::Staff,
+            _ => DeviceMode::Attendee,
+        })
+    }
+
     pub fn launched_at(mut self, at: std::time::Instant) -> Self {
         self.launched_at = at;
         self

@@ -217,6 +217,16 @@ fn write_snapshot(tx: &Transaction<'_>, b: &EventBundle, progress: &mut dyn FnMu
     Ok(())
 }
 
+impl Cache {
+    /// Drops every attendee profile (a venue screen keeps none), in one transaction.
+    pub fn forget_people(&mut self) -> Result<(), CacheError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(&format!("DELETE FROM {}", EntityKind::Profile.as_str()), [])?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
 pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, CacheError> {
     serde_json::to_string(value).map_err(|e| CacheError::Encode(e.to_string()))
 }

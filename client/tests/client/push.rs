@@ -356,3 +356,31 @@ fn a_ticket_only_poll_is_decided_on_the_device_once_it_knows_the_code_is_shared(
         holder.voting().expect("view").polls.into_iter().find(|p| p.id == "poll-opening").and_then(|p| p.my_vote);
     assert_eq!(mine.map(|m| m.status), Some(SignalStatus::Accepted));
 }
+
+#[test]
+fn a_venue_screen_keeps_no_attendees_data_and_says_it_is_a_kiosk() {
+    use elements_protocol::app::DeviceMode;
+    let backend = start_backend_with(&served_event(), Config { clock: Some(during_event()), ..Default::default() });
+    let dir = tempfile::tempdir().expect("dir");
+    let api = app_at(&dir, during_event()).kiosk_mode(true).expect("kiosk");
+    assert_eq!(api.event_overview().expect("overview").mode, DeviceMode::Kiosk);
+    api.join_event(JoinArgs { url: backend.url.clone(), code: Some(CODE.into()) }).expect("join");
+    api.sync_now().expect("sync");
+    let status = api.sync_status().expect("status");
+    assert!(status.elements.iter().all(|e| e.kind != ElementKind::People), "the directory is not synced: {status:?}");
+    assert!(status
+        .elements
+        .iter()
+        .any(|e| e.kind == ElementKind::Agenda && e.state == elements_protocol::app::SyncState::Synced));
+    drop(api);
+    let cache = Cache::open(&dir.path().join("cache.sqlite3")).expect("open").cache;
+    assert_eq!(cache.count(EntityKind::Profile).expect("count"), 0, "no attendee profile on a venue screen");
+
+    // An attendee device of the same event does get the directory.
+    let other = tempfile::tempdir().expect("dir");
+    let attendee = app_at(&other, during_event());
+    attendee.join_event(JoinArgs { url: backend.url.clone(), code: Some(CODE.into()) }).expect("join");
+    assert_eq!(attendee.event_overview().expect("overview").mode, DeviceMode::Attendee);
+    let cache = Cache::open(&other.path().join("cache.sqlite3")).expect("open").cache;
+    assert!(cache.count(EntityKind::Profile).expect("count") > 0);
+}

@@ -2,8 +2,8 @@
 //! track, search, and a session's detail with its speakers.
 
 use elements_protocol::app::{
-    AgendaDay, AgendaDayArgs, ApiError, EventOverview, EventPhase, GetAgendaDay, GetNowNext, GetSessionDetail, NoArgs,
-    NowNext, SearchArgs, SearchSessions, SessionCard, SessionDetail, SessionDetailArgs,
+    AgendaDay, AgendaDayArgs, ApiError, DeviceMode, EventOverview, EventPhase, GetAgendaDay, GetNowNext,
+    GetSessionDetail, NoArgs, NowNext, SearchArgs, SearchSessions, SessionCard, SessionDetail, SessionDetailArgs,
 };
 use elements_protocol::event::SessionKind;
 use leptos::prelude::*;
@@ -21,6 +21,7 @@ enum Grouping {
 
 #[component]
 pub fn Agenda(overview: EventOverview) -> impl IntoView {
+    let kiosk = overview.mode == DeviceMode::Kiosk;
     let first_day = overview.days.first().map(|d| d.index).unwrap_or(1);
     let day = RwSignal::new(first_day);
     let agenda = RwSignal::new(None::<Result<AgendaDay, ApiError>>);
@@ -217,17 +218,20 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
                 <div class="agenda-controls">
                     <div class="day-tabs" role="tablist" aria-label="Programme days">{day_tabs}</div>
                     <div class="toolbar">
-                        <label class="search">
-                            {search_icon()}
-                            <input
-                                type="search"
-                                placeholder="Search talks, speakers…"
-                                aria-label="Search sessions"
-                                data-testid="search"
-                                prop:value=move || query.get()
-                                on:input=move |ev| query.set(event_target_value(&ev))
-                            />
-                        </label>
+                        // A venue screen takes no typing: no search field there.
+                        {(!kiosk).then(|| view! {
+                            <label class="search">
+                                {search_icon()}
+                                <input
+                                    type="search"
+                                    placeholder="Search talks, speakers…"
+                                    aria-label="Search sessions"
+                                    data-testid="search"
+                                    prop:value=move || query.get()
+                                    on:input=move |ev| query.set(event_target_value(&ev))
+                                />
+                            </label>
+                        })}
                         <div class="segmented" role="group" aria-label="Group sessions">
                             <button class:active=move || grouping.get() == Grouping::ByTime
                                 on:click=move |_| grouping.set(Grouping::ByTime)>"By time"</button>
