@@ -58,3 +58,104 @@ pub fn report_ready_once(screen: &'static str) {
         let _ = window.request_animation_frame(next_frame.unchecked_ref());
     }
 }
+
+/// What a screen shows of one command: nothing yet (the first call is on its way), its error,
+/// or its answer. Every screen loads this one way (see [`load`] and [`show`]).
+pub type Loaded<T> = Option<Result<T, ApiError>>;
+
+/// Calls command `C` with `args()` now and on every [`Load::refresh`], keeping the last answer
+/// in a signal. An answer that arrives after a newer call was made is dropped, so a slow answer
+/// never overwrites a fresh one (the person moved on to another day, another session).
+pub struct Load<C: Command> {
+    pub state: leptos::prelude::RwSignal<Loaded<C::Output>>,
+    generation: leptos::prelude::StoredValue<u64>,
+    args: leptos::prelude::StoredValue<Box<dyn Fn() -> C::Args + Send + Sync>>,
+}
+
+impl<C: Command> Clone for Load<C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<C: Command> Copy for Load<C> {}
+
+/// A [`Load`] that calls the command at once.
+pub fn load<C>(args: impl Fn() -> C::Args + Send + Sync + 'static) -> Load<C>
+where
+    C: Command + 'static,
+    C::Args: 'static,
+    C::Output: Clone + Send + Sync + 'static,
+{
+    let loader = load_later::<C>(args);
+    loader.refresh();
+    loader
+}
+
+/// A [`Load`] that calls the command only when asked ([`Load::reload`]): for screens whose
+/// question is not known yet (no session picked).
+pub fn load_later<C>(args: impl Fn() -> C::Args + Send + Sync + 'static) -> Load<C>
+where
+    C: Command + 'static,
+    C::Args: 'static,
+    C::Output: Clone + Send + Sync + 'static,
+{
+    use leptos::prelude::*;
+    Load::<C> {
+        state: RwSignal::new(None),
+        generation: StoredValue::new(0),
+        args: StoredValue::new(Box::new(args) as Box<dyn Fn() -> C::Args + Send + Sync>),
+    }
+}
+
+impl<C> Load<C>
+where
+    C: Command + 'static,
+    C::Args: 'static,
+    C::Output: Clone + Send + Sync + 'static,
+{
+    /// Calls the command again; the answer replaces what is shown when it arrives.
+    pub fn refresh(&self) {
+        use leptos::prelude::*;
+        let n = self.generation.get_value() + 1;
+        self.generation.set_value(n);
+        let args = self.args.with_value(|make| make());
+        let (state, generation) = (self.state, self.generation);
+        leptos::task::spawn_local(async move {
+            let answer = invoke::<C>(&args).await;
+            if generation.get_value() == n {
+                state.set(Some(answer));
+            }
+        });
+    }
+
+    /// Forgets the answer (the screen shows "loading") and calls again: for a new question
+    /// (another day), not for a refresh of the same one.
+    pub fn reload(&self) {
+        use leptos::prelude::*;
+        self.state.set(None);
+        self.refresh();
+    }
+
+    /// Forgets the answer and any call still on its way: there is no question any more.
+    pub fn clear(&self) {
+        use leptos::prelude::*;
+        self.generation.update_value(|n| *n += 1);
+        self.state.set(None);
+    }
+}
+
+/// The one way to show a [`Loaded`] value: `loading` while nothing arrived, the error panel on
+/// an error, else `ready(answer)`.
+pub fn show<T>(
+    loaded: Loaded<T>,
+    loading: &'static str,
+    ready: impl FnOnce(T) -> leptos::prelude::AnyView,
+) -> leptos::prelude::AnyView {
+    use leptos::prelude::*;
+    match loaded {
+        None => view! { <div class="loading" aria-busy="true">{loading}</div> }.into_any(),
+        Some(Err(e)) => view! { <crate::shell::ErrorPanel error=e /> }.into_any(),
+        Some(Ok(answer)) => ready(answer),
+    }
+}

@@ -2,24 +2,18 @@
 //! active Element's screen. Navigation is a bottom tab bar on phones and a side rail from
 //! tablet width up (CSS decides; the markup is the same).
 
-use elements_protocol::app::{
-    ApiError, DeviceMode, EventOverview, GetEventOverview, GetSyncStatus, NoArgs, SyncState, SyncStatus,
-};
+use elements_protocol::app::{ApiError, DeviceMode, EventOverview, GetEventOverview, GetSyncStatus, NoArgs, SyncState};
 use elements_protocol::event::ElementKind;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api::invoke;
+use crate::api::load;
 use crate::elements::{agenda::Agenda, coming_soon::ComingSoon, me::Me, voting::Voting};
 use crate::icons::element_icon;
 
 #[component]
 pub fn Shell() -> impl IntoView {
-    let overview = RwSignal::new(None::<Result<EventOverview, ApiError>>);
-    spawn_local(async move {
-        overview.set(Some(invoke::<GetEventOverview>(&NoArgs {}).await));
-    });
-    move || match overview.get() {
+    let overview = load::<GetEventOverview>(|| NoArgs {});
+    move || match overview.state.get() {
         None => view! {
             <div class="splash" data-testid="splash">
                 <div class="splash-mark"></div>
@@ -46,20 +40,13 @@ pub fn ErrorPanel(error: ApiError) -> impl IntoView {
 /// Where the data comes from and whether it is fresh: "Synced just now", "Offline · saved data".
 #[component]
 fn SyncBadge() -> impl IntoView {
-    let status = RwSignal::new(None::<SyncStatus>);
-    let refresh = move || {
-        spawn_local(async move {
-            if let Ok(s) = invoke::<GetSyncStatus>(&NoArgs {}).await {
-                status.set(Some(s));
-            }
-        })
-    };
-    refresh();
-    if let Ok(handle) = set_interval_with_handle(refresh, std::time::Duration::from_secs(15)) {
+    let status = load::<GetSyncStatus>(|| NoArgs {});
+    if let Ok(handle) = set_interval_with_handle(move || status.refresh(), std::time::Duration::from_secs(15)) {
         on_cleanup(move || handle.clear());
     }
     move || {
-        status.get().map(|s| {
+        // A status that could not be read shows nothing rather than a wrong badge.
+        status.state.get().and_then(Result::ok).map(|s| {
             let (state, text, detail) = match s.backend {
                 None => ("demo", "Demo event · works offline".to_string(), String::new()),
                 Some(backend) => {

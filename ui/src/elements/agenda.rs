@@ -2,14 +2,14 @@
 //! track, search, and a session's detail with its speakers.
 
 use elements_protocol::app::{
-    AgendaDay, AgendaDayArgs, ApiError, DeviceMode, EventOverview, EventPhase, GetAgendaDay, GetNowNext,
-    GetSessionDetail, NoArgs, NowNext, SearchArgs, SearchSessions, SessionCard, SessionDetail, SessionDetailArgs,
+    AgendaDayArgs, ApiError, DeviceMode, EventOverview, EventPhase, GetAgendaDay, GetNowNext, GetSessionDetail, NoArgs,
+    NowNext, SearchArgs, SearchSessions, SessionCard, SessionDetail, SessionDetailArgs,
 };
 use elements_protocol::event::SessionKind;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::invoke;
+use crate::api::{invoke, load_later};
 use crate::icons::{back_icon, pin_icon, search_icon};
 use crate::shell::ErrorPanel;
 
@@ -24,14 +24,15 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
     let kiosk = overview.mode == DeviceMode::Kiosk;
     let first_day = overview.days.first().map(|d| d.index).unwrap_or(1);
     let day = RwSignal::new(first_day);
-    let agenda = RwSignal::new(None::<Result<AgendaDay, ApiError>>);
+    let agenda = load_later::<GetAgendaDay>(move || AgendaDayArgs { day: day.get_untracked() });
     let now_next = RwSignal::new(None::<NowNext>);
     let track = RwSignal::new(None::<String>);
     let grouping = RwSignal::new(Grouping::ByTime);
     let query = RwSignal::new(String::new());
     let results = RwSignal::new(None::<Result<Vec<SessionCard>, ApiError>>);
     let selected = RwSignal::new(None::<String>);
-    let detail = RwSignal::new(None::<Result<SessionDetail, ApiError>>);
+    let detail =
+        load_later::<GetSessionDetail>(move || SessionDetailArgs { id: selected.get_untracked().unwrap_or_default() });
 
     let first_now_next = RwSignal::new(true);
     let refresh_now_next = move || {
@@ -55,33 +56,19 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
         on_cleanup(move || handle.clear());
     }
 
-    // Each effect ignores answers that arrive after the person has moved on.
+    // A new day or session is a new question; answers to an old one are dropped by `Load`.
     Effect::new(move |_| {
-        let d = day.get();
-        agenda.set(None);
-        spawn_local(async move {
-            let answer = invoke::<GetAgendaDay>(&AgendaDayArgs { day: d }).await;
-            if day.get_untracked() == d {
-                let ok = answer.is_ok();
-                agenda.set(Some(answer));
-                if ok {
-                    crate::api::report_ready_once("agenda");
-                }
-            }
-        });
+        day.track();
+        agenda.reload();
     });
     Effect::new(move |_| {
-        let Some(id) = selected.get() else {
-            detail.set(None);
-            return;
-        };
-        detail.set(None);
-        spawn_local(async move {
-            let answer = invoke::<GetSessionDetail>(&SessionDetailArgs { id: id.clone() }).await;
-            if selected.get_untracked().as_deref() == Some(id.as_str()) {
-                detail.set(Some(answer));
-            }
-        });
+        if matches!(agenda.state.get(), Some(Ok(_))) {
+            crate::api::report_ready_once("agenda");
+        }
+    });
+    Effect::new(move |_| match selected.get() {
+        Some(_) => detail.reload(),
+        None => detail.clear(),
     });
     Effect::new(move |_| {
         let q = query.get();
@@ -167,7 +154,7 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
                 .into_any(),
             };
         }
-        match agenda.get() {
+        match agenda.state.get() {
             None => view! { <div class="loading" aria-busy="true">"Loading the programme…"</div> }.into_any(),
             Some(Err(e)) => view! { <ErrorPanel error=e /> }.into_any(),
             Some(Ok(a)) => {
@@ -244,7 +231,7 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
                 <div class="session-list" data-testid="session-list">{list}</div>
             </div>
             <aside class="detail-pane" aria-live="polite">
-                {move || match (selected.get(), detail.get()) {
+                {move || match (selected.get(), detail.state.get()) {
                     (None, _) => view! {
                         <div class="detail-placeholder">
                             <p>"Pick a session to see its details and speakers."</p>

@@ -1,23 +1,16 @@
 //! The "me" Element: where this device's event comes from, and joining another event by its
 //! address or the join link its QR code carries (`elements://join?url=…&code=…`).
 
-use elements_protocol::app::{
-    GetSyncStatus, JoinArgs, JoinEvent, NoArgs, ScanArgs, ScanCode, ScannedKind, SyncState, SyncStatus,
-};
+use elements_protocol::app::{GetSyncStatus, JoinArgs, JoinEvent, NoArgs, ScanArgs, ScanCode, ScannedKind, SyncState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use crate::api::invoke;
+use crate::api::{invoke, load};
 
 #[component]
 pub fn Me() -> impl IntoView {
-    let status = RwSignal::new(None::<SyncStatus>);
-    spawn_local(async move {
-        if let Ok(s) = invoke::<GetSyncStatus>(&NoArgs {}).await {
-            status.set(Some(s));
-        }
-    });
+    let status = load::<GetSyncStatus>(|| NoArgs {});
     let address = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
@@ -86,7 +79,7 @@ pub fn Me() -> impl IntoView {
         <section class="me" data-testid="element-me">
             <div class="panel">
                 <h2>"This device"</h2>
-                {move || status.get().map(|s| match s.backend {
+                {move || status.state.get().and_then(Result::ok).map(|s| match s.backend {
                     None => view! {
                         <p data-testid="event-source">"You are on the bundled demo event. Everything works offline; votes stay on this device."</p>
                     }.into_any(),

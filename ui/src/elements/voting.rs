@@ -1,50 +1,39 @@
 //! The voting Element: the event's polls, their results as the backend counted them, and the
 //! person's own vote with where it stands (waiting to send, counted, or refused and why).
 
-use elements_protocol::app::{
-    ApiError, CastVote, GetVoting, MyVote, NoArgs, PollState, PollView, SignalStatus, VoteArgs, VotingView,
-};
+use elements_protocol::app::{CastVote, GetVoting, MyVote, NoArgs, PollState, PollView, SignalStatus, VoteArgs};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::invoke;
-use crate::shell::ErrorPanel;
+use crate::api::{invoke, load, show};
 
 #[component]
 pub fn Voting() -> impl IntoView {
-    let view_state = RwSignal::new(None::<Result<VotingView, ApiError>>);
+    let voting = load::<GetVoting>(|| NoArgs {});
     let refusal = RwSignal::new(None::<(String, String)>);
-    let refresh = move || {
-        spawn_local(async move {
-            let answer = invoke::<GetVoting>(&NoArgs {}).await;
-            view_state.set(Some(answer));
-        })
-    };
-    refresh();
     // Votes leave the device in the background; their answers and new tallies show up here.
-    if let Ok(handle) = set_interval_with_handle(refresh, std::time::Duration::from_secs(3)) {
+    if let Ok(handle) = set_interval_with_handle(move || voting.refresh(), std::time::Duration::from_secs(3)) {
         on_cleanup(move || handle.clear());
     }
     let cast = move |poll_id: String, option_id: String| {
         refusal.set(None);
         spawn_local(async move {
             match invoke::<CastVote>(&VoteArgs { poll_id: poll_id.clone(), option_id }).await {
-                Ok(v) => view_state.set(Some(Ok(v))),
+                Ok(v) => voting.state.set(Some(Ok(v))),
                 Err(e) => refusal.set(Some((poll_id, e.message))),
             }
         });
     };
-    move || match view_state.get() {
-        None => view! { <p class="loading">"Loading polls…"</p> }.into_any(),
-        Some(Err(e)) => view! { <ErrorPanel error=e /> }.into_any(),
-        Some(Ok(v)) if v.polls.is_empty() => view! {
-            <p class="empty" data-testid="element-voting">"This event has no polls yet."</p>
-        }
-        .into_any(),
-        Some(Ok(v)) => {
-            let device_can_vote = v.can_vote;
-            let ticketed = v.ticketed;
-            view! {
+    move || {
+        show(voting.state.get(), "Loading polls…", move |v| match v {
+            v if v.polls.is_empty() => view! {
+                <p class="empty" data-testid="element-voting">"This event has no polls yet."</p>
+            }
+            .into_any(),
+            v => {
+                let device_can_vote = v.can_vote;
+                let ticketed = v.ticketed;
+                view! {
             <section class="voting" data-testid="element-voting">
                 {v.offline_reason.map(|r| view! { <p class="voting-note" data-testid="voting-note">{r}</p> })}
                 <div class="polls">
@@ -56,7 +45,8 @@ pub fn Voting() -> impl IntoView {
             </section>
             }
             .into_any()
-        }
+            }
+        })
     }
 }
 
