@@ -18,6 +18,7 @@ use std::process::ExitCode;
 use elements_client::api::{AppApi, Clock};
 use elements_client::paths;
 
+#[derive(Default)]
 struct Options {
     data_dir: Option<PathBuf>,
     prepare_only: bool,
@@ -33,15 +34,7 @@ const USAGE: &str =
     "usage: elements [--data-dir DIR] [--join EVENT-URL] [--kiosk] [--window-size WIDTHxHEIGHT] [--clock RFC3339-TIME] [--prepare-cache]";
 
 fn parse_args() -> Result<Options, String> {
-    let mut o = Options {
-        data_dir: None,
-        prepare_only: false,
-        pause_mid_load: false,
-        kiosk: false,
-        window_size: None,
-        clock: None,
-        join: None,
-    };
+    let mut o = Options::default();
     let mut args = std::env::args_os().skip(1);
     while let Some(arg) = args.next() {
         match arg.to_str() {
@@ -90,16 +83,7 @@ fn parse_size(v: &str) -> Option<(f64, f64)> {
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     let launched = std::time::Instant::now();
-    let options = Options {
-        data_dir: None,
-        prepare_only: false,
-        pause_mid_load: false,
-        kiosk: false,
-        window_size: None,
-        clock: None,
-        join: None,
-    };
-    let _ = start(options, launched);
+    let _ = start(Options::default(), launched);
 }
 
 /// The desktop binary: reads the command line, then starts.

@@ -3,9 +3,10 @@
 use super::*;
 
 pub(super) fn event_overview(api: &AppApi) -> Result<EventOverview, ApiError> {
-    let mode = api.mode()?;
     let store = api.store()?;
-    let manifest = manifest(&*store)?;
+    let event = store.loaded_event()?;
+    let mode = api.mode_of(&store, event.as_ref())?;
+    let manifest = event.map(|e| e.manifest).ok_or_else(no_event)?;
     let lookup = Lookup::load(&*store)?;
     let counts: HashMap<u32, u32> = store.session_counts()?.into_iter().collect();
     Ok(EventOverview {

@@ -101,9 +101,9 @@ pub(super) fn sync_now(api: &AppApi) -> Result<(), ApiError> {
 }
 
 pub(super) fn sync_status(api: &AppApi) -> Result<SyncStatus, ApiError> {
-    let kiosk = api.mode()? == DeviceMode::Kiosk;
     let store = api.store()?;
     let event = store.loaded_event()?;
+    let kiosk = api.mode_of(&store, event.as_ref())? == DeviceMode::Kiosk;
     let Some(backend) = event.as_ref().and_then(|e| e.source.strip_prefix(BACKEND_SOURCE)).map(str::to_string) else {
         return Ok(SyncStatus { backend: None, elements: Vec::new(), unknown_elements: Vec::new() });
     };

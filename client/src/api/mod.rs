@@ -157,8 +157,18 @@ impl AppApi {
             return Ok(DeviceMode::Kiosk);
         }
         let store = self.store()?;
-        let Some(event) = store.loaded_event()? else { return Ok(DeviceMode::Attendee) };
-        let Some(source) = event.source.strip_prefix(BACKEND_SOURCE) else { return Ok(DeviceMode::Attendee) };
+        let event = store.loaded_event()?;
+        self.mode_of(&store, event.as_ref())
+    }
+
+    /// [`AppApi::mode`] for a caller that holds the cache and has read the event already.
+    fn mode_of(&self, store: &Cache, event: Option<&crate::cache::LoadedEvent>) -> Result<DeviceMode, ApiError> {
+        if self.kiosk {
+            return Ok(DeviceMode::Kiosk);
+        }
+        let Some(source) = event.and_then(|e| e.source.strip_prefix(BACKEND_SOURCE)) else {
+            return Ok(DeviceMode::Attendee);
+        };
         Ok(match store.credential(source)?.and_then(|c| c.role).as_deref() {
             Some("kiosk") => DeviceMode::Kiosk,
             Some("staff") => DeviceMode::Staff,

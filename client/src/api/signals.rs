@@ -12,7 +12,8 @@ pub(super) fn act(api: &AppApi, action: Action) -> Result<Outcome, ApiError> {
         let mut store = api.store()?;
         let event = store.loaded_event()?.ok_or_else(no_event)?;
         let element = action.element();
-        if is_venue_screen(&store, &event, element)? {
+        let credential = credential_for(&store, &event, element)?;
+        if is_venue_screen(api, credential.as_ref()) {
             return Err(ApiError::new(ErrorCode::Refused, VENUE_SCREEN));
         }
         let facts = CacheFacts::new(&store);
@@ -24,7 +25,7 @@ pub(super) fn act(api: &AppApi, action: Action) -> Result<Outcome, ApiError> {
             .collect();
         let mut state = ParticipantState::replay(&facts, &history);
         // What the backend said of this device's code, if it was redeemed already.
-        state.ticketed = credential_for(&store, &event, element)?.and_then(|c| c.ticketed);
+        state.ticketed = credential.and_then(|c| c.ticketed);
         let now = api.clock.now();
         let outcome = facts.checked(scenario::decide(&facts, &mut state, &action, now))?;
         if let Outcome::Rejected { reason, message } = outcome {
@@ -65,17 +66,12 @@ pub(super) fn credential_for(
     Ok(store.credential(&base)?)
 }
 
-/// Whether `element`'s backend gave this device a kiosk token (a venue screen, which may not
-/// push signals).
-pub(super) fn is_venue_screen(
-    store: &crate::cache::Cache,
-    event: &crate::cache::LoadedEvent,
-    element: ElementKind,
-) -> Result<bool, ApiError> {
-    Ok(credential_for(store, event, element)?.and_then(|c| c.role).is_some_and(|r| r == "kiosk"))
+/// Whether this device is a venue screen, which may not push signals: by configuration
+/// (`--kiosk`), or because the backend (its `credential`) gave it a kiosk token.
+pub(super) fn is_venue_screen(api: &AppApi, credential: Option<&crate::cache::Credential>) -> bool {
+    api.kiosk || credential.and_then(|c| c.role.as_deref()).is_some_and(|r| r == "kiosk")
 }
 
-/// The event's facts as the cache holds them, for running the scenario rules on the device.
 /// The event's facts for the scenario rules, read from the cache. The rules ask yes/no
 /// questions; a cache that fails to answer must not pass for "there is no such poll", so the
 /// first read error is kept and [`CacheFacts::checked`] turns it into the result.

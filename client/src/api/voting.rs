@@ -70,16 +70,19 @@ pub(super) fn voting(api: &AppApi) -> Result<VotingView, ApiError> {
             }
         })
         .collect();
-    let can_vote = !signals::is_venue_screen(&store, &event, ElementKind::Voting)?;
-    let offline_reason = match event.source.strip_prefix(BACKEND_SOURCE) {
-        _ if !can_vote => Some(signals::VENUE_SCREEN.to_string()),
-        None => Some("This is the bundled demo event: votes are kept on this device only.".to_string()),
-        Some(base) => match store.credential(base)? {
-            None => Some("Join with your ticket or the event's join code to send votes.".to_string()),
-            Some(_) => None,
-        },
+    // The code redeemed where votes go, read once: role, whether it is a ticket.
+    let credential = signals::credential_for(&store, &event, ElementKind::Voting)?;
+    let can_vote = !signals::is_venue_screen(api, credential.as_ref());
+    let offline_reason = if !can_vote {
+        Some(signals::VENUE_SCREEN.to_string())
+    } else if !event.source.starts_with(BACKEND_SOURCE) {
+        Some("This is the bundled demo event: votes are kept on this device only.".to_string())
+    } else if credential.is_none() {
+        Some("Join with your ticket or the event's join code to send votes.".to_string())
+    } else {
+        None
     };
-    let ticketed = signals::credential_for(&store, &event, ElementKind::Voting)?.and_then(|c| c.ticketed);
+    let ticketed = credential.and_then(|c| c.ticketed);
     Ok(VotingView { polls, offline_reason, can_vote, ticketed })
 }
 
