@@ -196,10 +196,7 @@ pub fn join(cache: &Mutex<Cache>, remote: &Remote) -> Result<Manifest, SyncError
         url: format!("{}/v1/manifest", remote.base()),
         detail: "304 without If-None-Match".into(),
     })?;
-    let mut c = lock(cache);
-    c.set_manifest(&manifest, &format!("backend:{}", remote.base()))?;
-    c.set_manifest_etag(etag.as_deref())?;
-    c.set_unknown_elements(&unknown)?;
+    lock(cache).set_manifest_read(&manifest, &format!("backend:{}", remote.base()), etag.as_deref(), &unknown)?;
     Ok(manifest)
 }
 
@@ -210,11 +207,8 @@ pub fn refresh_manifest(cache: &Mutex<Cache>, remote: &Remote) -> Result<bool, S
     let Some((manifest, etag, unknown)) = remote.manifest_with_unknown(etag.as_deref())? else { return Ok(false) };
     let mut c = lock(cache);
     let changed = c.loaded_event()?.is_none_or(|e| e.manifest != manifest) || c.unknown_elements()? != unknown;
-    if changed {
-        c.set_manifest(&manifest, &format!("backend:{}", remote.base()))?;
-        c.set_unknown_elements(&unknown)?;
-    }
-    c.set_manifest_etag(etag.as_deref())?;
+    // Stored either way: an unchanged manifest may come with a new ETag.
+    c.set_manifest_read(&manifest, &format!("backend:{}", remote.base()), etag.as_deref(), &unknown)?;
     Ok(changed)
 }
 
@@ -617,10 +611,7 @@ impl SyncEngine {
         let stop = self.stop.clone();
         let _ = std::thread::Builder::new().name("sync-manifest".into()).spawn(move || {
             let Ok(remote) = Remote::new(&base_url, config.timeout) else { return };
-            let seed = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos() as u64)
-                .unwrap_or(11);
+            let seed = time_seed(11);
             let mut backoff = Backoff::new(
                 config.backoff_base,
                 config.backoff_max,
@@ -692,6 +683,12 @@ fn pause(stop: &(Mutex<Signals>, Condvar), wait: Duration) -> bool {
     guard.stopped
 }
 
+/// A seed for a loop's retry jitter: the clock's nanoseconds (`fallback` without a clock), so
+/// devices that failed together do not retry together.
+fn time_seed(fallback: u64) -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(fallback)
+}
+
 /// The base URL `target`'s Element syncs from now: its manifest entry's `base_url`, else the
 /// target's; `None` while the cached manifest does not enable it in a version this app knows.
 fn current_base(cache: &Mutex<Cache>, target: &Target) -> Option<String> {
@@ -710,9 +707,7 @@ fn element_loop(
     stop: &(Mutex<Signals>, Condvar),
     salt: u64,
 ) {
-    let seed =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(7)
-            ^ (salt + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let seed = time_seed(7) ^ (salt + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     let mut backoff =
         Backoff::new(config.backoff_base, config.backoff_max, config.breaker_after, config.breaker_cooldown, seed);
     let mut remote: Option<(String, Result<Remote, SyncError>)> = None;
@@ -752,8 +747,7 @@ fn element_loop(
 /// Reads the live stream of `base_url` and applies what it carries, reconnecting with backoff
 /// while the engine runs. Needs a token: without a code for the backend it stays idle.
 fn live_loop(cache: &Mutex<Cache>, base_url: &str, config: &EngineConfig, stop: &(Mutex<Signals>, Condvar)) {
-    let seed =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(3);
+    let seed = time_seed(3);
     let mut backoff =
         Backoff::new(config.backoff_base, config.backoff_max, config.breaker_after, config.breaker_cooldown, seed);
     // Reads block until an event or the server's keep-alive (every 15 s); three missed means dead.

@@ -26,6 +26,18 @@ fn element_from(name: &str) -> Option<ElementKind> {
 impl Cache {
     /// Stores the manifest a backend sent. A different event replaces everything cached.
     pub fn set_manifest(&mut self, manifest: &Manifest, source: &str) -> Result<(), CacheError> {
+        self.set_manifest_read(manifest, source, None, &[])
+    }
+
+    /// Stores a manifest as read from a backend, with its ETag and the Element kinds this app
+    /// does not know, in one transaction. Another event's data goes first.
+    pub fn set_manifest_read(
+        &mut self,
+        manifest: &Manifest,
+        source: &str,
+        etag: Option<&str>,
+        unknown_elements: &[String],
+    ) -> Result<(), CacheError> {
         let current = self.loaded_event()?;
         let tx = self.conn.transaction()?;
         if current.as_ref().is_some_and(|c| c.manifest.id != manifest.id || c.source != source) {
@@ -39,6 +51,12 @@ impl Cache {
             "INSERT INTO event (id, manifest, source, fingerprint, loaded_at) VALUES (?1, ?2, ?3, '', ?4)",
             params![manifest.id, to_json(manifest)?, source, chrono::Utc::now().timestamp()],
         )?;
+        match etag {
+            Some(tag) => tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('manifest_etag', ?1)", [tag])?,
+            None => tx.execute("DELETE FROM meta WHERE key = 'manifest_etag'", [])?,
+        };
+        let unknown: Vec<String> = unknown_elements.iter().map(|k| k.replace('\n', " ")).collect();
+        tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('unknown_elements', ?1)", [unknown.join("\n")])?;
         tx.commit()?;
         Ok(())
     }
@@ -48,16 +66,6 @@ impl Cache {
         Ok(self.conn.query_row("SELECT value FROM meta WHERE key = 'manifest_etag'", [], |r| r.get(0)).optional()?)
     }
 
-    pub fn set_manifest_etag(&mut self, etag: Option<&str>) -> Result<(), CacheError> {
-        match etag {
-            Some(tag) => {
-                self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('manifest_etag', ?1)", [tag])?
-            }
-            None => self.conn.execute("DELETE FROM meta WHERE key = 'manifest_etag'", [])?,
-        };
-        Ok(())
-    }
-
     /// Kinds of Elements the event enables that this app does not know (see `sync::join`).
     pub fn unknown_elements(&self) -> Result<Vec<String>, CacheError> {
         let list: Option<String> = self
@@ -65,14 +73,6 @@ impl Cache {
             .query_row("SELECT value FROM meta WHERE key = 'unknown_elements'", [], |r| r.get(0))
             .optional()?;
         Ok(list.map(|l| l.split('\n').filter(|k| !k.is_empty()).map(str::to_string).collect()).unwrap_or_default())
-    }
-
-    pub fn set_unknown_elements(&mut self, kinds: &[String]) -> Result<(), CacheError> {
-        self.conn.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('unknown_elements', ?1)",
-            [kinds.iter().map(|k| k.replace('\n', " ")).collect::<Vec<_>>().join("\n")],
-        )?;
-        Ok(())
     }
 
     /// The cursor and ETag of `element`'s last applied page.
