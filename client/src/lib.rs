@@ -8,12 +8,14 @@
 //! * [`paths`] — where the cache lives.
 //! * [`sync`] — the sync engine: pushing each Element's outbox, pulling its feed, the live stream.
 //! * [`scan`] — reading a QR code from a photo.
+//! * [`changes`] — telling the shell (and so the UI) what changed, after it is stored.
 //!
 //! Nothing here knows about Tauri or the webview.
 
 pub mod api;
 pub mod bundled;
 pub mod cache;
+pub mod changes;
 pub mod paths;
 pub mod scan;
 pub mod sync;

@@ -23,6 +23,7 @@ use elements_protocol::sync::stored::StoredPage;
 use elements_protocol::sync::{ManifestResponse, WireError, WireErrorCode, PROTOCOL_VERSION};
 
 use crate::cache::{Cache, CacheError, EventStore};
+use crate::changes::{Changed, Changes};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -468,15 +469,25 @@ pub fn push(
 /// One round for one Element: push its outbox, then pull its feed. The pull happens even when
 /// the push failed (a backend that refuses this device's code still serves its public feed);
 /// the first error is returned.
+///
+/// `changes` hears of the Element when the round stored anything (a decision on one of this
+/// device's signals, a changed page), and of sync whenever the round moved something.
 pub fn round(
     cache: &Mutex<Cache>,
     remote: &Remote,
     event_id: &str,
     element: ElementKind,
     page_size: u32,
+    changes: &Changes,
 ) -> Result<PullReport, SyncError> {
     let pushed = push(cache, remote, event_id, element);
     let pulled = pull(cache, remote, element, page_size);
+    let decided = pushed.as_ref().map_or(0, |p| p.decided);
+    let stored = pulled.as_ref().is_ok_and(|p| p.changes > 0 || p.started_over);
+    if decided > 0 || stored {
+        changes.tell(Changed::Element(element));
+        changes.tell(Changed::Sync);
+    }
     pushed.and(pulled)
 }
 
@@ -547,6 +558,8 @@ pub struct EngineConfig {
     /// Print a line per page pulled and batch pushed to stderr (diagnostics; the crash tests
     /// use the lines as kill points).
     pub trace: bool,
+    /// Told after a round stored something, after a live update, when the manifest changed.
+    pub changes: Changes,
 }
 
 impl Default for EngineConfig {
@@ -560,6 +573,7 @@ impl Default for EngineConfig {
             breaker_after: 8,
             breaker_cooldown: Duration::from_secs(300),
             trace: std::env::var_os("ELEMENTS_SYNC_TRACE").is_some(),
+            changes: Changes::default(),
         }
     }
 }
@@ -624,6 +638,7 @@ impl SyncEngine {
                     Ok(changed) => {
                         backoff.on_success();
                         if changed {
+                            config.changes.tell(Changed::Event);
                             nudge(&stop);
                         }
                     }
@@ -711,6 +726,7 @@ fn element_loop(
     let mut backoff =
         Backoff::new(config.backoff_base, config.backoff_max, config.breaker_after, config.breaker_cooldown, seed);
     let mut remote: Option<(String, Result<Remote, SyncError>)> = None;
+    let mut never_synced = true;
     loop {
         // Where this Element lives is the manifest's word, read each round: a manifest that
         // changed since the start moves it, switches it on or off.
@@ -724,17 +740,28 @@ fn element_loop(
             remote = Some((base_url.clone(), Remote::new(&base_url, config.timeout).map(|r| r.traced(config.trace))));
         }
         let outcome = match remote.as_ref().map(|(_, r)| r) {
-            Some(Ok(remote)) => round(cache, remote, &target.event_id, target.element, config.page_size),
+            Some(Ok(remote)) => {
+                round(cache, remote, &target.event_id, target.element, config.page_size, &config.changes)
+            }
             Some(Err(e)) => Err(SyncError::Unreachable { url: base_url.clone(), detail: e.to_string() }),
             None => continue,
         };
         let wait = match outcome {
             Ok(_) => {
+                // Starting or stopping to fail is news for the sync badge; another quiet
+                // round is not.
+                if backoff.failures() > 0 || never_synced {
+                    config.changes.tell(Changed::Sync);
+                }
+                never_synced = false;
                 backoff.on_success();
                 config.interval
             }
             Err(e) => {
                 let _ = lock(cache).record_failure(target.element, &base_url, &e.to_string());
+                if backoff.failures() == 0 {
+                    config.changes.tell(Changed::Sync);
+                }
                 backoff.on_failure()
             }
         };
@@ -753,7 +780,7 @@ fn live_loop(cache: &Mutex<Cache>, base_url: &str, config: &EngineConfig, stop: 
     // Reads block until an event or the server's keep-alive (every 15 s); three missed means dead.
     let Ok(remote) = Remote::new(base_url, Duration::from_secs(45)) else { return };
     while !stopped(stop) {
-        let wait = match listen_once(cache, &remote, stop) {
+        let wait = match listen_once(cache, &remote, stop, &config.changes) {
             Ok(()) => {
                 backoff.on_success();
                 config.backoff_base
@@ -767,7 +794,12 @@ fn live_loop(cache: &Mutex<Cache>, base_url: &str, config: &EngineConfig, stop: 
 }
 
 /// One connection to the live stream, until it ends or fails.
-fn listen_once(cache: &Mutex<Cache>, remote: &Remote, stop: &(Mutex<Signals>, Condvar)) -> Result<(), SyncError> {
+fn listen_once(
+    cache: &Mutex<Cache>,
+    remote: &Remote,
+    stop: &(Mutex<Signals>, Condvar),
+    changes: &Changes,
+) -> Result<(), SyncError> {
     let url = format!("{}/v1/live", remote.base());
     let resp = authed(cache, remote, |token| {
         let Some(token) = token else {
@@ -813,9 +845,12 @@ fn listen_once(cache: &Mutex<Cache>, remote: &Remote, stop: &(Mutex<Signals>, Co
             match LiveEvent::parse(&name, &data) {
                 Some(LiveEvent::Resync) => nudge(stop),
                 Some(LiveEvent::Changed(entity)) => {
-                    let mut c = lock(cache);
-                    if !stopped(stop) {
-                        c.apply_live(&entity)?;
+                    let applied = {
+                        let mut c = lock(cache);
+                        !stopped(stop) && c.apply_live(&entity)?
+                    };
+                    if applied {
+                        changes.tell(Changed::Element(entity.kind().element()));
                     }
                 }
                 Some(LiveEvent::Hello { .. }) | None => {}

@@ -14,23 +14,6 @@ pub fn format_hhmm(at: &DateTime<FixedOffset>) -> String {
     at.format("%H:%M").to_string()
 }
 
-/// "10–12 March 2027", "30 April – 2 May 2027", or "31 Dec 2026 – 2 Jan 2027".
-pub fn format_dates(days: &[EventDay]) -> String {
-    let (Some(first), Some(last)) = (days.iter().map(|d| d.date).min(), days.iter().map(|d| d.date).max()) else {
-        return String::new();
-    };
-    use chrono::Datelike;
-    if first == last {
-        first.format("%-d %B %Y").to_string()
-    } else if first.year() != last.year() {
-        format!("{} – {}", first.format("%-d %b %Y"), last.format("%-d %b %Y"))
-    } else if first.month() != last.month() {
-        format!("{} – {}", first.format("%-d %B"), last.format("%-d %B %Y"))
-    } else {
-        format!("{}–{}", first.format("%-d"), last.format("%-d %B %Y"))
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
     Before,
@@ -116,14 +99,5 @@ mod tests {
         let after = t("2027-03-12T00:00:00+01:00").with_timezone(&Utc);
         let (phase, running, next) = now_next(&days, &s, after);
         assert_eq!((phase, running.len(), next.len()), (Phase::After, 0, 0));
-    }
-
-    #[test]
-    fn date_ranges_read_naturally() {
-        let d = |i, date: &str| day(i, date, "2027-03-10T08:00:00+01:00", "2027-03-10T09:00:00+01:00");
-        assert_eq!(format_dates(&[d(1, "2027-03-10"), d(2, "2027-03-12")]), "10–12 March 2027");
-        assert_eq!(format_dates(&[d(1, "2027-04-30"), d(2, "2027-05-02")]), "30 April – 2 May 2027");
-        assert_eq!(format_dates(&[d(1, "2026-12-31"), d(2, "2027-01-02")]), "31 Dec 2026 – 2 Jan 2027");
-        assert_eq!(format_dates(&[d(1, "2027-03-10")]), "10 March 2027");
     }
 }

@@ -9,7 +9,7 @@ pub mod qr;
 pub mod scenario;
 pub mod validate;
 
-pub use agenda::{day_of, format_dates, format_hhmm, now_next, Phase};
+pub use agenda::{day_of, format_hhmm, now_next, Phase};
 pub use validate::{parse_event, validate, ValidationError};
 
 /// A stable 64-bit fingerprint of text (FNV-1a): the same on every build and platform, unlike

@@ -22,11 +22,19 @@ pub trait Command {
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
+    /// For [`ErrorCode::Refused`]: which of the event's rules refused, so the UI can say it in
+    /// the person's language (the message is English, for logs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<crate::signal::Reason>,
 }
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self { code, message: message.into(), reason: None }
+    }
+
+    pub fn refused(reason: crate::signal::Reason, message: impl Into<String>) -> Self {
+        Self { code: ErrorCode::Refused, message: message.into(), reason: Some(reason) }
     }
 }
 
@@ -59,6 +67,16 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    pub const ALL: [ErrorCode; 7] = [
+        ErrorCode::NotFound,
+        ErrorCode::InvalidArgument,
+        ErrorCode::CacheUnavailable,
+        ErrorCode::UnknownCommand,
+        ErrorCode::Unreachable,
+        ErrorCode::Refused,
+        ErrorCode::Internal,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::NotFound => "not_found",
@@ -109,6 +127,10 @@ commands! {
     CastVote = "cast_vote": VoteArgs => VotingView;
     /// Reads the QR code in a photo (PNG or JPEG): the camera's picture of a join code.
     ScanCode = "scan_code": ScanArgs => ScannedCode;
+    /// The person's language and theme on this device.
+    GetPreferences = "preferences": NoArgs => Preferences;
+    /// Changes them (remembered across restarts); answers what is stored now.
+    SetPreferences = "set_preferences": Preferences => Preferences;
     /// The UI reports that a screen is showing real content; answers milliseconds since launch.
     /// This is how start-up time is measured, in tests and in the field.
     ReportReady = "report_ready": ReadyArgs => u64;
@@ -158,7 +180,7 @@ pub struct VoteArgs {
 pub struct VotingView {
     pub polls: Vec<PollView>,
     /// Why votes cannot leave the device, if they cannot (the bundled demo, no code redeemed).
-    pub offline_reason: Option<String>,
+    pub offline_reason: Option<OfflineReason>,
     /// False on a device whose role may not vote (a venue screen): it shows results only.
     #[serde(default = "yes")]
     pub can_vote: bool,
@@ -166,6 +188,18 @@ pub struct VotingView {
     /// `requires_ticket` are for ticket holders only.
     #[serde(default)]
     pub ticketed: Option<bool>,
+}
+
+/// Why this device's votes stay on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OfflineReason {
+    /// A venue screen shows results; people vote on their own phones.
+    VenueScreen,
+    /// The bundled demo event has no backend: votes are kept on this device.
+    DemoEvent,
+    /// No ticket or join code was redeemed for the event yet.
+    NoCode,
 }
 
 fn yes() -> bool {
@@ -176,8 +210,9 @@ fn yes() -> bool {
 pub struct PollView {
     pub id: String,
     pub question: String,
-    /// "Opens Wed 10 Mar 09:00", "Open until 09:45", "Closed".
-    pub when: String,
+    /// When it opens and closes, in the venue's local time ("2027-03-10T09:00").
+    pub opens: String,
+    pub closes: String,
     pub state: PollState,
     /// The session it belongs to, if any.
     pub session_title: Option<String>,
@@ -211,7 +246,9 @@ pub struct PollOptionView {
 pub struct MyVote {
     pub option_id: String,
     pub status: SignalStatus,
-    /// For a rejected vote: why, in words ("the poll closed before your vote arrived").
+    /// For a rejected vote: which rule refused it, and the backend's own words.
+    #[serde(default)]
+    pub reason: Option<crate::signal::Reason>,
     pub message: Option<String>,
 }
 
@@ -241,8 +278,8 @@ pub struct SyncStatus {
 pub struct ElementSyncView {
     pub kind: ElementKind,
     pub state: SyncState,
-    /// "just now", "5 min ago", "never".
-    pub synced: String,
+    /// When it last synced (Unix seconds, wall clock); `None`: never.
+    pub synced_at: Option<i64>,
     /// The last failure, in words, while failing.
     pub error: Option<String>,
     /// Signals of this Element in the outbox, not yet confirmed by its backend.
@@ -259,6 +296,58 @@ pub enum SyncState {
     Never,
     /// The event uses a newer version of this Element than this app knows: not synced.
     Unsupported,
+}
+
+/// The name of the app event that tells the UI what changed in the app's data (its payload is a
+/// [`Changed`]). The core sends it after it stored a page of a feed, applied a live update,
+/// decided a signal or joined an event; screens showing that topic load again instead of
+/// polling on timers.
+pub const CHANGED_EVENT: &str = "elements:changed";
+
+/// What changed, as the UI hears it from [`CHANGED_EVENT`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "topic", content = "element", rename_all = "snake_case")]
+pub enum Changed {
+    /// Another event, or the event's manifest (its days, its Elements, its mode).
+    Event,
+    /// How syncing goes: an Element synced, started or stopped failing, a signal was decided.
+    Sync,
+    /// The data of one Element (a page of its feed, a live update, a signal of this device).
+    Element(ElementKind),
+}
+
+/// The person's settings on this device.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preferences {
+    /// A language tag the app speaks ("en", "ru"); `None` follows the system.
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub theme: Theme,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    /// Light or dark as the system is.
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::System => "system",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Theme> {
+        [Theme::System, Theme::Light, Theme::Dark].into_iter().find(|t| t.as_str() == s)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -291,8 +380,9 @@ pub struct EventOverview {
     pub name: String,
     pub tagline: String,
     pub venue: String,
-    /// e.g. "10–12 March 2027".
-    pub dates_label: String,
+    /// The first and last day, "2027-03-10" (the UI writes them in the person's language).
+    pub first_day: String,
+    pub last_day: String,
     pub timezone: String,
     pub primary_color: String,
     pub accent_color: String,
@@ -325,14 +415,17 @@ pub enum DeviceMode {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ElementNav {
     pub kind: ElementKind,
-    pub title: String,
+    /// The organizer's own name for it, if they gave one; else the UI names it.
+    pub title: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DayTab {
     pub index: u32,
-    /// e.g. "Wed 10 Mar".
+    /// The organizer's label, e.g. "Day 1".
     pub label: String,
+    /// "2027-03-10".
+    pub date: String,
     pub session_count: u32,
 }
 
@@ -354,6 +447,7 @@ pub struct RoomTag {
 pub struct AgendaDay {
     pub day: u32,
     pub label: String,
+    pub date: String,
     pub sessions: Vec<SessionCard>,
 }
 
@@ -380,6 +474,8 @@ pub struct SessionCard {
 pub struct SessionDetail {
     pub card: SessionCard,
     pub day_label: String,
+    /// "2027-03-10".
+    pub date: String,
     pub summary: String,
     pub language: String,
     pub tags: Vec<String>,
@@ -398,10 +494,24 @@ pub struct SpeakerCard {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NowNext {
     pub phase: EventPhase,
-    /// A short sentence for the header, e.g. "Starts in 103 days" or "Day 2 · 14:05".
-    pub headline: String,
+    /// What the header says ("Starts in 103 days", "Day 2 · 14:05"), as facts the UI words.
+    pub headline: Headline,
     pub now: Vec<SessionCard>,
     pub next: Vec<SessionCard>,
+    /// Seconds until this answer goes stale by the clock alone (a session starts or ends, the
+    /// minute in the headline turns); `None` when the clock is pinned.
+    #[serde(default)]
+    pub changes_in_seconds: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Headline {
+    /// Before the event: whole days until its first day (0 = today).
+    StartsIn { days: u32 },
+    /// During: the organizer's label of today and the venue's local time, "14:05".
+    Running { day: String, time: String },
+    Ended,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -192,6 +192,19 @@ pub enum Reason {
 }
 
 impl Reason {
+    pub const ALL: [Reason; 10] = [
+        Reason::PollNotOpen,
+        Reason::PollClosed,
+        Reason::AlreadyVoted,
+        Reason::AlreadyDone,
+        Reason::UnknownTarget,
+        Reason::NotAllowed,
+        Reason::UnsupportedSchema,
+        Reason::Malformed,
+        Reason::BadSignature,
+        Reason::TicketRequired,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Reason::PollNotOpen => "poll_not_open",

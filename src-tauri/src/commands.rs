@@ -67,6 +67,8 @@ adapters! {
     voting: app::GetVoting => |api, _| api.voting();
     cast_vote: app::CastVote => |api, args| api.cast_vote(args);
     scan_code: app::ScanCode => |api, args| api.scan_code(args);
+    preferences: app::GetPreferences => |api, _| api.preferences();
+    set_preferences: app::SetPreferences => |api, args| api.set_preferences(args);
     report_ready: app::ReportReady => |api, args| {
         let screen = args.screen.clone();
         let ms = api.report_ready(args)?;

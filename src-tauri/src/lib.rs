@@ -137,6 +137,15 @@ fn start(options: Options, launched: std::time::Instant) -> ExitCode {
         report.cache_path.display(),
         if report.loaded_bundled_event { " (bundled demo event loaded)" } else { "" }
     );
+    // The window exists only later; changes before it are dropped (the UI loads fresh anyway).
+    let window_handle: std::sync::Arc<std::sync::OnceLock<tauri::AppHandle>> = Default::default();
+    let tell_ui = window_handle.clone();
+    let api = api.on_change(move |what| {
+        if let Some(handle) = tell_ui.get() {
+            use tauri::Emitter;
+            let _ = handle.emit(elements_protocol::app::CHANGED_EVENT, what);
+        }
+    });
     let api = match api.launched_at(launched).kiosk_mode(options.kiosk) {
         Ok(api) => api,
         Err(e) => {
@@ -188,7 +197,7 @@ fn start(options: Options, launched: std::time::Instant) -> ExitCode {
             eprintln!("elements: sync not started: {}", e.message);
         }
     }
-    match run_window(api, options.kiosk, options.window_size, options.join.clone()) {
+    match run_window(api, window_handle, options.kiosk, options.window_size, options.join.clone()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("elements: the app window failed: {e}");
@@ -212,7 +221,13 @@ fn join(api: &AppApi, url: &str) -> bool {
     }
 }
 
-fn run_window(api: AppApi, kiosk: bool, size: Option<(f64, f64)>, join_url: Option<String>) -> tauri::Result<()> {
+fn run_window(
+    api: AppApi,
+    window_handle: std::sync::Arc<std::sync::OnceLock<tauri::AppHandle>>,
+    kiosk: bool,
+    size: Option<(f64, f64)>,
+    join_url: Option<String>,
+) -> tauri::Result<()> {
     use tauri::Manager;
     let api = std::sync::Arc::new(api);
     let joining = api.clone();
@@ -220,17 +235,12 @@ fn run_window(api: AppApi, kiosk: bool, size: Option<(f64, f64)>, join_url: Opti
         .manage(api)
         .invoke_handler(commands::handler())
         .setup(move |app| {
+            let _ = window_handle.set(app.handle().clone());
             if let Some(url) = join_url {
-                // Joining waits on the network; the window shows what is cached meanwhile and
-                // starts again on the joined event once it is in.
-                let handle = app.handle().clone();
-                std::thread::spawn(move || {
-                    if join(&joining, &url) {
-                        if let Some(window) = handle.get_webview_window("main") {
-                            let _ = window.eval("window.location.reload()");
-                        }
-                    }
-                });
+                // Joining waits on the network; the window shows what is cached meanwhile, and
+                // the core tells it the event changed once the joined one is in.
+                let joining = joining.clone();
+                std::thread::spawn(move || join(&joining, &url));
             }
             if let Some(window) = app.get_webview_window("main") {
                 if let Some((w, h)) = size {

@@ -14,17 +14,15 @@ pub(super) fn event_overview(api: &AppApi) -> Result<EventOverview, ApiError> {
         name: manifest.name.clone(),
         tagline: manifest.tagline.clone(),
         venue: format!("{}, {}", manifest.venue.name, manifest.venue.city),
-        dates_label: elements_domain::format_dates(&manifest.days),
+        first_day: manifest.days.iter().map(|d| d.date).min().map(|d| d.to_string()).unwrap_or_default(),
+        last_day: manifest.days.iter().map(|d| d.date).max().map(|d| d.to_string()).unwrap_or_default(),
         timezone: manifest.timezone.clone(),
         primary_color: manifest.branding.primary_color.clone(),
         accent_color: manifest.branding.accent_color.clone(),
         elements: manifest
             .elements
             .iter()
-            .map(|e| ElementNav {
-                kind: e.kind,
-                title: e.title.clone().unwrap_or_else(|| default_title(e.kind).into()),
-            })
+            .map(|e| ElementNav { kind: e.kind, title: e.title.clone().filter(|t| !t.trim().is_empty()) })
             .collect(),
         days: manifest
             .days
@@ -32,6 +30,7 @@ pub(super) fn event_overview(api: &AppApi) -> Result<EventOverview, ApiError> {
             .map(|d| DayTab {
                 index: d.index,
                 label: d.label.clone(),
+                date: d.date.to_string(),
                 session_count: counts.get(&d.index).copied().unwrap_or(0),
             })
             .collect(),
@@ -58,6 +57,7 @@ pub(super) fn agenda_day(api: &AppApi, args: AgendaDayArgs) -> Result<AgendaDay,
     Ok(AgendaDay {
         day: day.index,
         label: day.label.clone(),
+        date: day.date.to_string(),
         sessions: sessions.iter().map(|s| lookup.card(s, day.index)).collect(),
     })
 }
@@ -92,23 +92,38 @@ pub(super) fn now_next(api: &AppApi) -> Result<NowNext, ApiError> {
     };
     let headline = match phase {
         elements_domain::Phase::Before => {
-            let days = (first_start - now.timestamp()).max(0) / 86_400;
-            match days {
-                0 => "Starts today".to_string(),
-                1 => "Starts tomorrow".to_string(),
-                n => format!("Starts in {n} days"),
-            }
+            Headline::StartsIn { days: u32::try_from((first_start - now.timestamp()).max(0) / 86_400).unwrap_or(u32::MAX) }
         }
         elements_domain::Phase::During => {
             let offset = manifest.days.first().map(|d| d.starts_at.timezone()).unwrap_or(chrono::Utc.fix());
             let local = now.with_timezone(&offset);
-            let label = elements_domain::day_of(&manifest.days, &local.fixed_offset())
+            let day = elements_domain::day_of(&manifest.days, &local.fixed_offset())
                 .and_then(|d| manifest.days.iter().find(|x| x.index == d))
                 .map(|d| d.label.clone())
                 .unwrap_or_default();
-            format!("{label} · {}", local.format("%H:%M")).trim_start_matches(" · ").to_string()
+            Headline::Running { day, time: local.format("%H:%M").to_string() }
         }
-        elements_domain::Phase::After => "The event has ended. Thanks for coming!".to_string(),
+        elements_domain::Phase::After => Headline::Ended,
+    };
+    // What goes stale by the clock alone: the minute in the headline, a session starting or
+    // ending, the day count before the event. A pinned clock never moves.
+    let changes_in_seconds = match api.clock {
+        Clock::Fixed(_) => None,
+        Clock::System => {
+            let t = now.timestamp();
+            let boundaries = running
+                .iter()
+                .map(|&i| candidates[i].ends_at.timestamp())
+                .chain(next.iter().map(|&i| candidates[i].starts_at.timestamp()))
+                .chain(manifest.days.iter().flat_map(|d| [d.starts_at.timestamp(), d.ends_at.timestamp()]))
+                .filter(|b| *b > t);
+            let tick = match phase {
+                elements_domain::Phase::During => Some(60 - t.rem_euclid(60)),
+                elements_domain::Phase::Before => Some(86_400 - (first_start - t).rem_euclid(86_400)),
+                elements_domain::Phase::After => None,
+            };
+            boundaries.chain(tick.map(|s| t + s)).min().map(|b| u32::try_from(b - t).unwrap_or(u32::MAX).max(1))
+        }
     };
     Ok(NowNext {
         phase: match phase {
@@ -119,6 +134,7 @@ pub(super) fn now_next(api: &AppApi) -> Result<NowNext, ApiError> {
         headline,
         now: running.iter().map(card).collect(),
         next: next.iter().map(card).collect(),
+        changes_in_seconds,
     })
 }
 
@@ -135,6 +151,7 @@ pub(super) fn session_detail(api: &AppApi, args: SessionDetailArgs) -> Result<Se
     Ok(SessionDetail {
         card: lookup.card(&session, day),
         day_label: manifest.days.iter().find(|d| d.index == day).map(|d| d.label.clone()).unwrap_or_default(),
+        date: manifest.days.iter().find(|d| d.index == day).map(|d| d.date.to_string()).unwrap_or_default(),
         summary: session.summary.clone(),
         language: session.language.clone(),
         tags: session.tags.clone(),
@@ -168,17 +185,6 @@ pub(super) fn search_sessions(api: &AppApi, args: SearchArgs) -> Result<Vec<Sess
         .iter()
         .map(|s| lookup.card(s, elements_domain::day_of(&manifest.days, &s.starts_at).unwrap_or(0)))
         .collect())
-}
-
-fn default_title(kind: ElementKind) -> &'static str {
-    match kind {
-        ElementKind::Agenda => "Agenda",
-        ElementKind::Map => "Map",
-        ElementKind::Voting => "Voting",
-        ElementKind::Quests => "Quests",
-        ElementKind::People => "People",
-        ElementKind::Me => "Me",
-    }
 }
 
 /// Rooms, tracks and speaker names, for turning sessions into cards.

@@ -61,13 +61,14 @@ pub(super) fn join_event(api: &AppApi, args: JoinArgs) -> Result<EventOverview, 
         // Signals made before joining (or before a restart) go out first.
         let outcome = sync::Remote::new(&base, api.sync_config.timeout).and_then(|r| {
             let r = r.traced(api.sync_config.trace);
-            sync::round(&api.store, &r, &manifest.id, element.kind, api.sync_config.page_size)
+            sync::round(&api.store, &r, &manifest.id, element.kind, api.sync_config.page_size, &api.sync_config.changes)
         });
         if let Err(e) = outcome {
             let _ = api.store()?.record_failure(element.kind, &base, &e.to_string());
         }
     }
     start_engine(api, &manifest, &url);
+    api.sync_config.changes.tell(Changed::Event);
     api.event_overview()
 }
 
@@ -91,7 +92,7 @@ pub(super) fn sync_now(api: &AppApi) -> Result<(), ApiError> {
         let url = element.base_url.clone().unwrap_or_else(|| base.clone());
         let outcome = sync::Remote::new(&url, api.sync_config.timeout).and_then(|r| {
             let r = r.traced(api.sync_config.trace);
-            sync::round(&api.store, &r, &event.manifest.id, element.kind, api.sync_config.page_size)
+            sync::round(&api.store, &r, &event.manifest.id, element.kind, api.sync_config.page_size, &api.sync_config.changes)
         });
         if let Err(e) = outcome {
             api.store()?.record_failure(element.kind, &url, &e.to_string())?;
@@ -108,8 +109,6 @@ pub(super) fn sync_status(api: &AppApi) -> Result<SyncStatus, ApiError> {
         return Ok(SyncStatus { backend: None, elements: Vec::new(), unknown_elements: Vec::new() });
     };
     let rows = store.sync_status()?;
-    // Sync times are wall-clock facts, even when the event's clock is pinned for a rehearsal.
-    let now = chrono::Utc::now().timestamp();
     let event_id = event.as_ref().map(|e| e.manifest.id.clone()).unwrap_or_default();
     let waiting = store.waiting_counts(&event_id)?;
     let enabled = event.map(|e| e.manifest.elements).unwrap_or_default();
@@ -121,7 +120,7 @@ pub(super) fn sync_status(api: &AppApi) -> Result<SyncStatus, ApiError> {
                 return ElementSyncView {
                     kind: e.kind,
                     state: SyncState::Unsupported,
-                    synced: "never".into(),
+                    synced_at: None,
                     error: Some(format!(
                         "this event uses version {} of {}; this app knows version {ELEMENT_VERSION}: update the app",
                         e.version,
@@ -131,7 +130,7 @@ pub(super) fn sync_status(api: &AppApi) -> Result<SyncStatus, ApiError> {
                 };
             }
             let row = rows.iter().find(|r| r.element == e.kind);
-            let synced = row.and_then(|r| r.synced_at).map(|t| ago(now - t)).unwrap_or_else(|| "never".into());
+
             let failing = row.is_some_and(|r| r.failures > 0);
             ElementSyncView {
                 kind: e.kind,
@@ -142,7 +141,7 @@ pub(super) fn sync_status(api: &AppApi) -> Result<SyncStatus, ApiError> {
                 } else {
                     SyncState::Never
                 },
-                synced,
+                synced_at: row.and_then(|r| r.synced_at),
                 error: row.filter(|_| failing).and_then(|r| r.last_error.clone()),
                 waiting: waiting.get(&e.kind).copied().unwrap_or(0),
             }
@@ -205,12 +204,30 @@ fn syncs(e: &ElementEntry) -> bool {
     e.kind != ElementKind::Me && e.version <= ELEMENT_VERSION
 }
 
-/// "just now", "4 min ago", "2 h ago", "3 days ago".
-fn ago(seconds: i64) -> String {
-    match seconds.max(0) {
-        0..=59 => "just now".into(),
-        s @ 60..=3599 => format!("{} min ago", s / 60),
-        s @ 3600..=86_399 => format!("{} h ago", s / 3600),
-        s => format!("{} days ago", s / 86_400),
+
+/// The languages the UI has a catalogue for (the `elements-i18n` crate; the UI's test checks
+/// both lists agree).
+pub const LANGUAGES: [&str; 2] = ["en", "ru"];
+
+pub(super) fn preferences(api: &AppApi) -> Result<Preferences, ApiError> {
+    let store = api.store()?;
+    let language = store.preference("language")?.filter(|l| LANGUAGES.contains(&l.as_str()));
+    // A theme written by a newer app that this one does not know reads as the default.
+    let theme = store.preference("theme")?.and_then(|t| Theme::parse(&t)).unwrap_or_default();
+    Ok(Preferences { language, theme })
+}
+
+pub(super) fn set_preferences(api: &AppApi, args: Preferences) -> Result<Preferences, ApiError> {
+    if let Some(language) = args.language.as_deref().filter(|l| !LANGUAGES.contains(l)) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidArgument,
+            format!("the app does not speak {language:?}; it speaks {}", LANGUAGES.join(", ")),
+        ));
     }
+    {
+        let store = api.store()?;
+        store.set_preference("language", args.language.as_deref())?;
+        store.set_preference("theme", Some(args.theme.as_str()).filter(|_| args.theme != Theme::System))?;
+    }
+    preferences(api)
 }

@@ -19,7 +19,7 @@ use chrono::{DateTime, Offset, Utc};
 use elements_domain::scenario::{self, EventFacts, ParticipantState};
 use elements_protocol::app::{
     AgendaDay, AgendaDayArgs, ApiError, DayTab, DeviceMode, ElementNav, ElementSyncView, ErrorCode, EventOverview,
-    EventPhase, JoinArgs, MyVote, NowNext, PollOptionView, PollState, PollView, ReadyArgs, RoomTag, SearchArgs,
+    EventPhase, Headline, JoinArgs, Preferences, Theme, MyVote, NowNext, OfflineReason, PollOptionView, PollState, PollView, ReadyArgs, RoomTag, SearchArgs,
     SessionCard, SessionDetail, SessionDetailArgs, SignalStatus, SpeakerCard, SyncState, SyncStatus, TrackTag,
     VoteArgs, VotingView,
 };
@@ -33,6 +33,7 @@ use crate::bundled;
 use crate::cache::{Cache, CacheError, Decision, EventStore, LoadStep};
 use crate::paths;
 use crate::sync::{self, EngineConfig, SyncEngine, Target};
+use crate::changes::Changed;
 
 /// Environment variable that pins the app's clock (RFC 3339), for rehearsals, kiosks and demos
 /// of an event that is not running today.
@@ -133,9 +134,20 @@ impl AppApi {
         ))
     }
 
-    /// Replaces the sync timing (tests and kiosks use shorter intervals).
-    pub fn with_sync_config(mut self, config: EngineConfig) -> Self {
+    /// Replaces the sync timing (tests and kiosks use shorter intervals). A listener set with
+    /// [`AppApi::on_change`] stays unless `config` brings its own.
+    pub fn with_sync_config(mut self, mut config: EngineConfig) -> Self {
+        if !config.changes.is_set() {
+            config.changes = self.sync_config.changes.clone();
+        }
         self.sync_config = config;
+        self
+    }
+
+    /// Calls `listener` after every change the UI shows (see [`Changed`]), from whichever
+    /// thread made it. Set before syncing starts.
+    pub fn on_change(mut self, listener: impl Fn(Changed) + Send + Sync + 'static) -> Self {
+        self.sync_config.changes = crate::changes::Changes::new(listener);
         self
     }
 
@@ -250,6 +262,15 @@ impl AppApi {
         args: elements_protocol::app::ScanArgs,
     ) -> Result<elements_protocol::app::ScannedCode, ApiError> {
         me::scan_code(args)
+    }
+
+    pub fn preferences(&self) -> Result<Preferences, ApiError> {
+        me::preferences(self)
+    }
+
+    /// Stores the person's language and theme; a language the app does not speak is refused.
+    pub fn set_preferences(&self, args: Preferences) -> Result<Preferences, ApiError> {
+        me::set_preferences(self, args)
     }
 
     /// Milliseconds from launch until the UI reported `args.screen` showing.

@@ -8,13 +8,13 @@ use super::*;
 /// Decides `action` now and, if the rules accept it, writes it to the outbox and wakes the
 /// engine. A refusal is returned as the reason in words and nothing is written.
 pub(super) fn act(api: &AppApi, action: Action) -> Result<Outcome, ApiError> {
+    let element = action.element();
     let outcome = {
         let mut store = api.store()?;
         let event = store.loaded_event()?.ok_or_else(no_event)?;
-        let element = action.element();
         let credential = credential_for(&store, &event, element)?;
         if is_venue_screen(api, credential.as_ref()) {
-            return Err(ApiError::new(ErrorCode::Refused, VENUE_SCREEN));
+            return Err(ApiError::refused(elements_protocol::signal::Reason::NotAllowed, VENUE_SCREEN));
         }
         let facts = CacheFacts::new(&store);
         let history: Vec<Action> = store
@@ -29,12 +29,10 @@ pub(super) fn act(api: &AppApi, action: Action) -> Result<Outcome, ApiError> {
         let now = api.clock.now();
         let outcome = facts.checked(scenario::decide(&facts, &mut state, &action, now))?;
         if let Outcome::Rejected { reason, message } = outcome {
-            let code = if reason == elements_protocol::signal::Reason::UnknownTarget {
-                ErrorCode::NotFound
-            } else {
-                ErrorCode::Refused
-            };
-            return Err(ApiError::new(code, message));
+            if reason == elements_protocol::signal::Reason::UnknownTarget {
+                return Err(ApiError::new(ErrorCode::NotFound, message));
+            }
+            return Err(ApiError::refused(reason, message));
         }
         let offset = event.manifest.days.first().map(|d| *d.starts_at.offset()).unwrap_or(chrono::Utc.fix());
         store.record_signal(&event.manifest.id, action, now.with_timezone(&offset))?;
@@ -43,6 +41,9 @@ pub(super) fn act(api: &AppApi, action: Action) -> Result<Outcome, ApiError> {
     if let Some(engine) = api.engine.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
         engine.nudge();
     }
+    // Other screens showing this Element (and the count of signals waiting) catch up.
+    api.sync_config.changes.tell(Changed::Element(element));
+    api.sync_config.changes.tell(Changed::Sync);
     Ok(outcome)
 }
 

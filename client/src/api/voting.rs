@@ -23,7 +23,7 @@ pub(super) fn voting(api: &AppApi) -> Result<VotingView, ApiError> {
         if keep {
             mine.insert(
                 poll_id.clone(),
-                MyVote { option_id: option_id.clone(), status, message: entry.message.clone() },
+                MyVote { option_id: option_id.clone(), status, reason: entry.reason, message: entry.message.clone() },
             );
         }
     }
@@ -39,11 +39,6 @@ pub(super) fn voting(api: &AppApi) -> Result<VotingView, ApiError> {
                 PollState::Open
             } else {
                 PollState::Closed
-            };
-            let when = match state {
-                PollState::Upcoming => format!("Opens {}", p.opens_at.format("%a %-d %b, %H:%M")),
-                PollState::Open => format!("Open until {}", p.closes_at.format("%H:%M")),
-                PollState::Closed => format!("Closed {}", p.closes_at.format("%a %-d %b, %H:%M")),
             };
             let session_title = p.session_id.as_ref().and_then(|id| store.session(id).ok().flatten()).map(|s| s.title);
             PollView {
@@ -63,7 +58,8 @@ pub(super) fn voting(api: &AppApi) -> Result<VotingView, ApiError> {
                 requires_ticket: p.requires_ticket,
                 id: p.id,
                 question: p.question,
-                when,
+                opens: p.opens_at.format("%Y-%m-%dT%H:%M").to_string(),
+                closes: p.closes_at.format("%Y-%m-%dT%H:%M").to_string(),
                 state,
                 session_title,
                 total,
@@ -74,11 +70,11 @@ pub(super) fn voting(api: &AppApi) -> Result<VotingView, ApiError> {
     let credential = signals::credential_for(&store, &event, ElementKind::Voting)?;
     let can_vote = !signals::is_venue_screen(api, credential.as_ref());
     let offline_reason = if !can_vote {
-        Some(signals::VENUE_SCREEN.to_string())
+        Some(OfflineReason::VenueScreen)
     } else if !event.source.starts_with(BACKEND_SOURCE) {
-        Some("This is the bundled demo event: votes are kept on this device only.".to_string())
+        Some(OfflineReason::DemoEvent)
     } else if credential.is_none() {
-        Some("Join with your ticket or the event's join code to send votes.".to_string())
+        Some(OfflineReason::NoCode)
     } else {
         None
     };

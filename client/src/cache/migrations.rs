@@ -127,6 +127,10 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE poi RENAME TO point_of_interest;
     "#,
+    // v8: the person's own settings (language, theme): this device's, kept across events.
+    r#"
+    CREATE TABLE preference (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -9,6 +9,7 @@
 
 pub mod migrations;
 mod outbox;
+mod preferences;
 mod store;
 mod sync_state;
 mod write;

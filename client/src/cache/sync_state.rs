@@ -123,15 +123,16 @@ impl Cache {
 
     /// Applies live state from the stream (a poll result, a leaderboard, an announcement); the
     /// newest revision wins, so a late copy from the feed cannot roll it back.
-    pub fn apply_live(&mut self, entity: &elements_protocol::sync::Entity) -> Result<(), CacheError> {
+    /// Stores a live update; false when it was not for the live stream to apply.
+    pub fn apply_live(&mut self, entity: &elements_protocol::sync::Entity) -> Result<bool, CacheError> {
         if entity.revision().is_none() {
             // Published entities come only through the feed, in order, with their cursor.
-            return Ok(());
+            return Ok(false);
         }
         let tx = self.conn.transaction()?;
         write::upsert(&tx, entity, &[])?;
         tx.commit()?;
-        Ok(())
+        Ok(true)
     }
 
     /// The backend said nothing changed.

@@ -2,7 +2,7 @@
 
 use elements_client::api::{AppApi, Clock};
 use elements_client::bundled;
-use elements_protocol::app::{AgendaDayArgs, ErrorCode, EventPhase, SearchArgs, SessionDetailArgs};
+use elements_protocol::app::{AgendaDayArgs, ErrorCode, EventPhase, Headline, SearchArgs, SessionDetailArgs};
 
 fn api_at(clock: Clock) -> (tempfile::TempDir, AppApi) {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -88,7 +88,8 @@ fn now_next_follows_the_clock() {
     assert_eq!(nn.phase, EventPhase::During);
     assert!(!nn.now.is_empty() && nn.now.iter().all(|c| c.starts.as_str() <= "10:15" && c.ends.as_str() > "10:15"));
     assert!(!nn.next.is_empty() && nn.next.iter().all(|c| c.starts == "11:00"), "{:?}", nn.next);
-    assert!(nn.headline.contains("10:15"), "{}", nn.headline);
+    assert!(matches!(&nn.headline, Headline::Running { time, .. } if time == "10:15"), "{:?}", nn.headline);
+    assert_eq!(nn.changes_in_seconds, None, "a pinned clock never moves");
 
     // Next up is a coffee break: the talks after it are listed too.
     let (_dir, api) = api_at(fixed("2027-03-11T14:40:00+01:00"));
@@ -99,7 +100,7 @@ fn now_next_follows_the_clock() {
     let (_dir, api) = api_at(fixed("2027-02-28T12:00:00+01:00"));
     let nn = api.now_next().expect("now/next");
     assert_eq!(nn.phase, EventPhase::Before);
-    assert_eq!(nn.headline, "Starts in 9 days");
+    assert_eq!(nn.headline, Headline::StartsIn { days: 9 });
     assert!(nn.now.is_empty());
     assert!(nn.next.iter().all(|c| c.day == 1), "first up is the first day's opening");
     assert_eq!(nn.next.len(), 6, "the opening programme, breaks left out");
@@ -164,4 +165,25 @@ fn a_cache_that_cannot_answer_the_rules_is_a_cache_error_not_a_missing_poll() {
     assert!(!err.message.contains("there is no poll"), "{}", err.message);
     conn.execute_batch("ALTER TABLE poll_gone RENAME TO poll").expect("mend it");
     api.cast_vote(vote()).expect("with the facts back, the vote counts");
+}
+
+#[test]
+fn language_and_theme_are_remembered_across_restarts_and_a_language_we_do_not_speak_is_refused() {
+    use elements_protocol::app::{Preferences, Theme};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (api, _) = AppApi::start(dir.path(), Clock::System, &mut |_| {}).expect("start");
+    assert_eq!(api.preferences().expect("read"), Preferences::default(), "a new device follows the system");
+    let chosen = Preferences { language: Some("ru".into()), theme: Theme::Dark };
+    assert_eq!(api.set_preferences(chosen.clone()).expect("set"), chosen);
+    let err = api
+        .set_preferences(Preferences { language: Some("fr".into()), theme: Theme::Light })
+        .expect_err("French is not in the catalogue");
+    assert_eq!(err.code, ErrorCode::InvalidArgument);
+    assert!(err.message.contains("\"fr\"") && err.message.contains("en, ru"), "{}", err.message);
+    drop(api);
+
+    let (api, _) = AppApi::start(dir.path(), Clock::System, &mut |_| {}).expect("restart");
+    assert_eq!(api.preferences().expect("read"), chosen, "kept, and the refused change lost nothing");
+    let back = Preferences { language: None, theme: Theme::System };
+    assert_eq!(api.set_preferences(back.clone()).expect("back to the system's"), back);
 }

@@ -26,6 +26,7 @@ fn quick() -> EngineConfig {
         breaker_after: 1000,
         breaker_cooldown: Duration::from_secs(1),
         trace: false,
+        changes: Default::default(),
     }
 }
 
@@ -282,7 +283,7 @@ fn a_venue_screen_is_not_offered_the_vote_and_a_vote_it_holds_is_refused_for_goo
     api.join_event(JoinArgs { url: backend.url.clone(), code: Some("SCREEN".into()) }).expect("join as a screen");
     let view = api.voting().expect("voting view");
     assert!(!view.can_vote, "a venue screen shows results only");
-    assert!(view.offline_reason.as_deref().is_some_and(|r| r.contains("venue screen")), "{view:?}");
+    assert_eq!(view.offline_reason, Some(elements_protocol::app::OfflineReason::VenueScreen), "{view:?}");
     let err = api.cast_vote(VoteArgs { poll_id: "poll-opening".into(), option_id: "o2".into() }).expect_err("refused");
     assert!(err.message.contains("venue screen"), "{}", err.message);
     // The vote it held was refused by the backend for its role: final, not waiting forever.
@@ -383,4 +384,45 @@ fn a_venue_screen_keeps_no_attendees_data_and_says_it_is_a_kiosk() {
     assert_eq!(attendee.event_overview().expect("overview").mode, DeviceMode::Attendee);
     let cache = Cache::open(&other.path().join("cache.sqlite3")).expect("open").cache;
     assert!(cache.count(EntityKind::Profile).expect("count") > 0);
+}
+
+#[test]
+fn the_core_tells_what_changed_once_it_is_stored_and_the_ui_needs_no_timer() {
+    use elements_protocol::app::Changed;
+    let backend = start_backend_with(&served_event(), Config { clock: Some(during_event()), ..Default::default() });
+    let dir = tempfile::tempdir().expect("dir");
+    let (tell, heard) = std::sync::mpsc::channel::<Changed>();
+    let tell = std::sync::Mutex::new(tell);
+    let api = app_at(&dir, during_event()).on_change(move |what| {
+        let _ = tell.lock().expect("lock").send(what);
+    });
+    api.join_event(JoinArgs { url: backend.url.clone(), code: Some(CODE.into()) }).expect("join");
+    let joined: Vec<Changed> = heard.try_iter().collect();
+    assert!(joined.contains(&Changed::Event), "{joined:?}");
+    assert!(joined.contains(&Changed::Element(ElementKind::Agenda)), "the first pull stored sessions: {joined:?}");
+
+    api.cast_vote(VoteArgs { poll_id: "poll-opening".into(), option_id: "o3".into() }).expect("vote");
+    // Told before the call returns, with no network in between (the engine's own news may be
+    // mixed in: its threads run meanwhile).
+    let at_once: Vec<Changed> = heard.try_iter().collect();
+    assert!(
+        at_once.contains(&Changed::Element(ElementKind::Voting)) && at_once.contains(&Changed::Sync),
+        "{at_once:?}"
+    );
+
+    // The engine sends the vote and the tally comes back: a screen that reloads when told sees
+    // both, with no timer of its own. Bounded: gives up after 20 s without news.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let what = heard.recv_timeout(left).expect("told that the vote was counted before the deadline");
+        if what != Changed::Element(ElementKind::Voting) {
+            continue;
+        }
+        let view = api.voting().expect("view");
+        let poll = view.polls.iter().find(|p| p.id == "poll-opening").expect("poll");
+        if poll.my_vote.as_ref().is_some_and(|m| m.status == SignalStatus::Accepted) && poll.total == 1 {
+            break;
+        }
+    }
 }

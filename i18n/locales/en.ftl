@@ -1,0 +1,151 @@
+# English: the app's own words. Event content (titles, names, the organizer's labels) is not here.
+# Keys are grouped by screen; a key built from a protocol value says so.
+
+## Start-up and errors
+splash-opening = Opening your event…
+loading = Loading…
+error-title = Something went wrong
+# error-<ErrorCode>
+error-not_found = That is not part of this event (any more).
+error-invalid_argument = The app asked for something it should not have. Please report this.
+error-cache_unavailable = The data saved on this device could not be read. Restart the app; if it happens again, reinstall it.
+error-unknown_command = This screen is older than the app. Restart the app.
+error-unreachable = The event's server could not be reached. Check the address and your connection, then try again.
+error-refused = The event's rules do not allow this.
+error-internal = Something unexpected happened. Please try again.
+# reason-<Reason>: which of the event's rules refused
+reason-poll_not_open = This poll has not opened yet.
+reason-poll_closed = This poll has closed.
+reason-already_voted = You have already voted in this poll.
+reason-already_done = You have already done this.
+reason-unknown_target = That is not part of this event.
+reason-not_allowed = This device may not do that: a venue screen shows results, people vote on their own phones.
+reason-unsupported_schema = The event's server is older than this app and did not understand the request.
+reason-malformed = The request was incomplete. Please report this.
+reason-bad_signature = This code was not issued by the event.
+reason-ticket_required = Only votes from personal tickets count in this poll.
+
+## Shell
+# element-<ElementKind>
+element-agenda = Agenda
+element-map = Map
+element-voting = Voting
+element-quests = Quests
+element-people = People
+element-me = Me
+nav-label = Elements
+notice-dismiss = Dismiss
+sync-demo = Demo event · works offline
+sync-offline = Offline · showing saved data
+sync-offline-waiting = Offline · { $n } waiting to send
+sync-sending = Sending { $n }…
+sync-synced = Synced { $ago }
+sync-connecting = Connecting…
+ago-just-now = just now
+ago-minutes = { $n } min ago
+ago-hours = { $n } h ago
+ago-days = { $n ->
+    [one] { $n } day ago
+   *[other] { $n } days ago
+}
+
+## Agenda
+agenda-loading = Loading the programme…
+agenda-track-empty = No sessions in this track on this day.
+agenda-days = Programme days
+sessions-count = { $n ->
+    [one] { $n } session
+   *[other] { $n } sessions
+}
+search-placeholder = Search talks, speakers…
+search-label = Search sessions
+search-none = No session matches “{ $query }”.
+search-results = { $n ->
+    [one] { $n } result
+   *[other] { $n } results
+}
+group-label = Group sessions
+group-by-time = By time
+group-by-room = By room
+track-filter = Filter by track
+room-none = No room given
+minutes = { $n } min
+# kind-<session kind>
+kind-keynote = Keynote
+kind-talk = Talk
+kind-panel = Panel
+kind-workshop = Workshop
+kind-lightning = Lightning talks
+kind-break = Break
+now-first-up = First up
+now-on-now = On now
+now-up-next = Up next
+now-starts-today = Starts today
+now-starts-tomorrow = Starts tomorrow
+now-starts-in = { $n ->
+    [one] Starts in { $n } day
+   *[other] Starts in { $n } days
+}
+now-ended = The event has ended. Thanks for coming!
+detail-pick = Pick a session to see its details and speakers.
+detail-when = When
+detail-where = Where
+detail-language = Language
+detail-speakers = { $n ->
+    [one] Speaker
+   *[other] Speakers
+}
+
+## Voting
+voting-none = This event has no polls yet.
+voting-offline-venue-screen = This device is a venue screen: it shows the results, and people vote on their own phones.
+voting-offline-demo = This is the bundled demo event: votes are kept on this device only.
+voting-offline-no-code = Join with your ticket or the event's join code to send votes.
+poll-opens = Opens { $when }
+poll-open-until = Open until { $time }
+poll-closed = Closed { $when }
+votes-counted = { $n ->
+    [0] No votes counted yet
+    [one] { $n } vote counted
+   *[other] { $n } votes counted
+}
+vote-waiting = Your vote: { $option } · waiting to send
+vote-accepted = Your vote for { $option } was counted
+vote-rejected = Your vote for { $option } was not counted: { $why }
+poll-ticket-only = One vote per ticket.
+poll-ticket-barred = One vote per ticket: join with the code on your personal ticket to vote here.
+
+## Me
+me-device = This device
+me-demo = You are on the bundled demo event. Everything works offline; votes stay on this device.
+me-synced-from = Synced from
+me-synced-ago = synced { $ago }
+me-never-synced = not synced yet
+me-waiting = { $n } waiting to send
+me-retrying = retrying
+me-needs-newer-app = needs a newer app
+join-title = Join an event
+join-intro = Scan the event's join QR code, or paste its address. Your ticket or join code lets you vote and scan.
+join-scan = Scan the join QR code
+join-address = Event address or join link
+join-code = Ticket or join code (optional)
+join-button = Join
+join-busy = Joining…
+scan-unreadable = The picture could not be read; try another one.
+scan-not-join = That QR code is not an event's join code: { $text }
+settings-title = Language and look
+settings-language = Language
+settings-theme = Theme
+settings-system = As the system
+settings-light = Light
+settings-dark = Dark
+
+## Elements whose screens come later
+# soon-<ElementKind>
+soon-agenda = The event's programme.
+soon-map = Find rooms, booths, food and exits on every floor of the venue.
+soon-voting = Vote in live polls during sessions and see the results as they come in.
+soon-quests = Scan checkpoint codes around the venue, collect points and unlock rewards.
+soon-people = Find attendees who joined the directory and exchange contacts.
+soon-me = Your badge, your saved sessions and your points.
+soon-later = This event has switched it on; its screen arrives in a coming version of the app.

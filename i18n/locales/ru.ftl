@@ -1,0 +1,154 @@
+# Русский. Plural forms follow CLDR: one (1, 21, 31…), few (2–4, 22–24…), many (0, 5–20, 25…), other (fractions).
+
+## Start-up and errors
+splash-opening = Открываем ваше мероприятие…
+loading = Загрузка…
+error-title = Что-то пошло не так
+error-not_found = Этого (уже) нет в программе мероприятия.
+error-invalid_argument = Приложение запросило то, чего не должно было. Пожалуйста, сообщите об этом.
+error-cache_unavailable = Не удалось прочитать данные, сохранённые на устройстве. Перезапустите приложение; если не поможет — переустановите его.
+error-unknown_command = Этот экран старше приложения. Перезапустите приложение.
+error-unreachable = Сервер мероприятия недоступен. Проверьте адрес и подключение и попробуйте ещё раз.
+error-refused = Правила мероприятия этого не разрешают.
+error-internal = Произошло что-то неожиданное. Попробуйте ещё раз.
+reason-poll_not_open = Голосование ещё не открыто.
+reason-poll_closed = Голосование закрыто.
+reason-already_voted = Вы уже проголосовали в этом опросе.
+reason-already_done = Вы уже это сделали.
+reason-unknown_target = Этого нет в программе мероприятия.
+reason-not_allowed = С этого устройства так нельзя: экран на площадке показывает результаты, а голосуют со своих телефонов.
+reason-unsupported_schema = Сервер мероприятия старше приложения и не понял запрос.
+reason-malformed = Запрос неполон. Пожалуйста, сообщите об этом.
+reason-bad_signature = Этот код выдан не организаторами мероприятия.
+reason-ticket_required = В этом опросе учитываются только голоса по именным билетам.
+
+## Shell
+element-agenda = Программа
+element-map = Карта
+element-voting = Голосование
+element-quests = Квесты
+element-people = Участники
+element-me = Я
+nav-label = Разделы
+notice-dismiss = Скрыть
+sync-demo = Демо · работает офлайн
+sync-offline = Офлайн · сохранённые данные
+sync-offline-waiting = Офлайн · { $n } ждут отправки
+sync-sending = Отправка: { $n }…
+sync-synced = Обновлено { $ago }
+sync-connecting = Подключение…
+ago-just-now = только что
+ago-minutes = { $n } мин назад
+ago-hours = { $n } ч назад
+ago-days = { $n ->
+    [one] { $n } день назад
+    [few] { $n } дня назад
+   *[many] { $n } дней назад
+}
+
+## Agenda
+agenda-loading = Загружаем программу…
+agenda-track-empty = В этот день в этом треке докладов нет.
+agenda-days = Дни программы
+sessions-count = { $n ->
+    [one] { $n } доклад
+    [few] { $n } доклада
+   *[many] { $n } докладов
+}
+search-placeholder = Поиск докладов, спикеров…
+search-label = Поиск по программе
+search-none = Ничего не найдено по запросу «{ $query }».
+search-results = { $n ->
+    [one] { $n } результат
+    [few] { $n } результата
+   *[many] { $n } результатов
+}
+group-label = Группировка
+group-by-time = По времени
+group-by-room = По залам
+track-filter = Фильтр по трекам
+room-none = Зал не указан
+minutes = { $n } мин
+kind-keynote = Ключевой доклад
+kind-talk = Доклад
+kind-panel = Дискуссия
+kind-workshop = Мастер-класс
+kind-lightning = Блиц-доклады
+kind-break = Перерыв
+now-first-up = Открытие
+now-on-now = Сейчас идёт
+now-up-next = Далее
+now-starts-today = Начинается сегодня
+now-starts-tomorrow = Начинается завтра
+now-starts-in = { $n ->
+    [one] Начало через { $n } день
+    [few] Начало через { $n } дня
+   *[many] Начало через { $n } дней
+}
+now-ended = Мероприятие завершилось. Спасибо, что были с нами!
+detail-pick = Выберите доклад, чтобы увидеть подробности и спикеров.
+detail-when = Когда
+detail-where = Где
+detail-language = Язык
+detail-speakers = { $n ->
+    [one] Спикер
+   *[other] Спикеры
+}
+
+## Voting
+voting-none = Опросов пока нет.
+voting-offline-venue-screen = Это экран на площадке: он показывает результаты, а голосуют со своих телефонов.
+voting-offline-demo = Это встроенное демо-мероприятие: голоса остаются только на этом устройстве.
+voting-offline-no-code = Чтобы отправлять голоса, подключитесь по билету или коду мероприятия.
+poll-opens = Откроется { $when }
+poll-open-until = Открыто до { $time }
+poll-closed = Закрыто { $when }
+votes-counted = { $n ->
+    [0] Голосов пока нет
+    [one] Учтён { $n } голос
+    [few] Учтено { $n } голоса
+   *[many] Учтено { $n } голосов
+}
+vote-waiting = Ваш голос: { $option } · ждёт отправки
+vote-accepted = Ваш голос за «{ $option }» учтён
+vote-rejected = Ваш голос за «{ $option }» не учтён: { $why }
+poll-ticket-only = Один голос на билет.
+poll-ticket-barred = Один голос на билет: чтобы голосовать здесь, подключитесь по коду с вашего именного билета.
+
+## Me
+me-device = Это устройство
+me-demo = Открыто встроенное демо-мероприятие. Всё работает офлайн; голоса остаются на этом устройстве.
+me-synced-from = Данные с сервера
+me-synced-ago = обновлено { $ago }
+me-never-synced = ещё не обновлялось
+me-waiting = { $n ->
+    [one] { $n } сигнал ждёт отправки
+    [few] { $n } сигнала ждут отправки
+   *[many] { $n } сигналов ждут отправки
+}
+me-retrying = повторяем попытки
+me-needs-newer-app = нужна новая версия приложения
+join-title = Подключиться к мероприятию
+join-intro = Отсканируйте QR-код мероприятия или вставьте его адрес. Билет или код мероприятия позволяют голосовать и сканировать.
+join-scan = Сканировать QR-код
+join-address = Адрес мероприятия или ссылка
+join-code = Билет или код (необязательно)
+join-button = Подключиться
+join-busy = Подключаемся…
+scan-unreadable = Не удалось прочитать снимок; попробуйте другой.
+scan-not-join = Это не QR-код для подключения к мероприятию: { $text }
+settings-title = Язык и оформление
+settings-language = Язык
+settings-theme = Тема
+settings-system = Как в системе
+settings-light = Светлая
+settings-dark = Тёмная
+
+## Elements whose screens come later
+soon-agenda = Программа мероприятия.
+soon-map = Залы, стенды, еда и выходы на всех этажах площадки.
+soon-voting = Голосуйте в опросах во время докладов и смотрите результаты в реальном времени.
+soon-quests = Сканируйте коды на площадке, собирайте баллы и получайте призы.
+soon-people = Находите участников из каталога и обменивайтесь контактами.
+soon-me = Ваш бейдж, сохранённые доклады и баллы.
+soon-later = Организаторы включили этот раздел; его экран появится в одной из следующих версий приложения.
