@@ -208,3 +208,102 @@ pub async fn serve(
     let server = elements_backend::testing::Loopback::serve(store.clone(), config);
     (server.url.clone(), store, server, dir)
 }
+
+/// Text on the page whose contrast with what is behind it is below WCAG AA (4.5:1, or 3:1 for
+/// large text: 24 px, or 18.66 px bold), as "text: ratio" lines. Computed in the webview from
+/// the real computed colours: text alpha blended over the backgrounds stacked behind it, the
+/// first colour of a gradient standing for the gradient. Disabled controls are exempt (WCAG
+/// 1.4.3 excludes inactive components), as are invisible elements.
+pub async fn contrast_failures(c: &Client) -> Vec<String> {
+    const AUDIT: &str = r#"
+const parse = (s) => { if (!s) return null;
+  const c = s.match(/color\(srgb ([^)]+)\)/);
+  if (c) { const p = c[1].split(/[ \/]+/).filter(Boolean).map(Number); return [p[0] * 255, p[1] * 255, p[2] * 255, p.length > 3 ? p[3] : 1]; }
+  const m = s.match(/rgba?\(([^)]+)\)/); if (!m) return null;
+  const p = m[1].split(/[ ,\/]+/).filter(Boolean).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+const over = (top, under) => { const a = top[3]; return [0,1,2].map(i => top[i] * a + under[i] * (1 - a)).concat([1]); };
+const lum = (c) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+  return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+const background = (el) => { const layers = [];
+  for (let e = el; e; e = e.parentElement) { const cs = getComputedStyle(e);
+    const img = cs.backgroundImage !== 'none' ? parse(cs.backgroundImage) : null;
+    const bg = img || parse(cs.backgroundColor);
+    if (bg && bg[3] > 0) { layers.push(bg); if (bg[3] >= 1) break; } }
+  let c = [255, 255, 255, 1]; for (let i = layers.length - 1; i >= 0; i--) c = over(layers[i], c); return c; };
+const out = [];
+for (const el of document.querySelectorAll('body *')) {
+  const own = [...el.childNodes].filter(n => n.nodeType === 3 && n.textContent.trim()).map(n => n.textContent.trim()).join(' ');
+  if (!own) continue;
+  const r = el.getBoundingClientRect(); const cs = getComputedStyle(el);
+  if (r.width === 0 || r.height === 0 || cs.visibility !== 'visible' || el.closest('[disabled], .disabled, [aria-hidden=true]')) continue;
+  let hidden = false; for (let e = el; e; e = e.parentElement) if (parseFloat(getComputedStyle(e).opacity) < 0.99) hidden = true;
+  if (hidden) continue;
+  const bg = background(el); const ink = parse(cs.color);
+  if (!ink) { out.push(own.slice(0, 40) + ': unreadable colour ' + cs.color); continue; }
+  const fg = over(ink, bg);
+  const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x); const ratio = (a + 0.05) / (b + 0.05);
+  const size = parseFloat(cs.fontSize); const bold = parseInt(cs.fontWeight, 10) >= 700;
+  const need = (size >= 24 || (size >= 18.66 && bold)) ? 3 : 4.5;
+  if (ratio < need) out.push(own.slice(0, 40) + ': ' + ratio.toFixed(2) + ' < ' + need + ' (' + cs.color + ' on rgb(' + bg.slice(0, 3).map(Math.round).join(',') + '))');
+}
+return out;"#;
+    let v = c.execute(AUDIT, vec![]).await.expect("contrast audit");
+    v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default()
+}
+
+/// Controls a keyboard or screen-reader user can reach that have no accessible name (no text,
+/// `aria-label`, label or title), described by tag and test id.
+pub async fn unnamed_controls(c: &Client) -> Vec<String> {
+    const AUDIT: &str = r#"
+const out = [];
+for (const el of document.querySelectorAll('button, a[href], input, select, textarea, [role=tab], [tabindex]')) {
+  const r = el.getBoundingClientRect(); if (r.width === 0 && r.height === 0 && el.type !== 'file') continue;
+  const byId = (el.getAttribute('aria-labelledby') || '').split(' ').map(id => document.getElementById(id)).filter(Boolean).map(e => e.textContent).join(' ');
+  const label = el.labels && el.labels.length ? [...el.labels].map(l => l.textContent).join(' ') : '';
+  const name = (el.getAttribute('aria-label') || byId || label || el.textContent || el.title || el.placeholder || '').trim();
+  if (!name) out.push(el.tagName.toLowerCase() + '[data-testid=' + el.getAttribute('data-testid') + ']');
+}
+return out;"#;
+    let v = c.execute(AUDIT, vec![]).await.expect("names audit");
+    v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default()
+}
+
+/// Presses `key` (a WebDriver key code such as `\u{E004}`, Tab) on whatever has the focus.
+pub async fn press(c: &Client, key: &str) {
+    let focused = c.active_element().await.expect("the focused element");
+    focused.send_keys(key).await.expect("key press");
+}
+
+/// The focused element as `tag|data-testid|data-session-id|outline-style` (the outline of the
+/// element, or of the label that wraps it and draws its ring).
+pub async fn focused(c: &Client) -> String {
+    let v = c
+        .execute(
+            "const e = document.activeElement; if (!e) return ''; \
+             const ring = (x) => x && getComputedStyle(x).outlineStyle !== 'none' ? getComputedStyle(x).outlineStyle : null; \
+             return [e.tagName.toLowerCase(), e.getAttribute('data-testid') || '', e.getAttribute('data-session-id') || '', ring(e) || ring(e.closest('label')) || 'none'].join('|');",
+            vec![],
+        )
+        .await
+        .expect("active element");
+    v.as_str().unwrap_or_default().to_string()
+}
+
+/// Sets a `<select>`'s value as a person picking an option does (the change event included).
+pub async fn choose(c: &Client, css: &str, value: &str) {
+    c.execute(
+        "const s = document.querySelector(arguments[0]); s.value = arguments[1]; s.dispatchEvent(new Event('change', { bubbles: true })); return s.value;",
+        vec![json!(css), json!(value)],
+    )
+    .await
+    .expect("choose an option");
+}
+
+/// The page's `lang` and `data-theme`.
+pub async fn language_and_theme(c: &Client) -> (String, String) {
+    let v = c
+        .execute("return [document.documentElement.lang, document.documentElement.dataset.theme || ''];", vec![])
+        .await
+        .expect("lang and theme");
+    (v[0].as_str().unwrap_or_default().to_string(), v[1].as_str().unwrap_or_default().to_string())
+}

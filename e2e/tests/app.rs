@@ -361,3 +361,159 @@ async fn scanning_the_join_code_joins_the_event() {
     .await;
     server.stop();
 }
+
+/// Opens an Element from the navigation and waits for its screen.
+async fn open(c: &fantoccini::Client, kind: &str) {
+    c.find(Locator::Css(&format!("[data-testid=nav-{kind}]"))).await.expect("nav item").click().await.expect("tap");
+    eventually(&format!("the {kind} screen"), WAIT, || async {
+        c.find(Locator::Css(&format!("[data-testid=element-{kind}], .{kind}"))).await.ok().map(|_| ())
+    })
+    .await;
+}
+
+/// Every screen in both themes: text meets WCAG AA contrast, every control has a name.
+async fn audit_screens(c: &fantoccini::Client, b: &elements_protocol::event::EventBundle, theme: &str) {
+    let mut failures = Vec::new();
+    open(c, "agenda").await;
+    wait_for_day(c, b, b.manifest.days[0].index).await;
+    c.find(Locator::Css("[data-testid=session-card]:not(.break)")).await.expect("card").click().await.expect("tap");
+    eventually("the detail", WAIT, || text_of(c, "[data-testid=detail-title]")).await;
+    after_paint(c).await;
+    failures.extend(contrast_failures(c).await.into_iter().map(|f| format!("agenda: {f}")));
+    failures.extend(unnamed_controls(c).await.into_iter().map(|f| format!("agenda: unnamed {f}")));
+    for screen in ["voting", "me"] {
+        open(c, screen).await;
+        eventually(&format!("{screen} content"), WAIT, || async {
+            c.find(Locator::Css(".loading")).await.is_err().then_some(())
+        })
+        .await;
+        after_paint(c).await;
+        failures.extend(contrast_failures(c).await.into_iter().map(|f| format!("{screen}: {f}")));
+        failures.extend(unnamed_controls(c).await.into_iter().map(|f| format!("{screen}: unnamed {f}")));
+    }
+    assert!(failures.is_empty(), "{theme} theme:\n  {}", failures.join("\n  "));
+}
+
+/// Russian and the dark theme are picked on the Me screen, applied at once without a restart
+/// (plural forms and dates in Russian), kept after a restart; both themes pass the contrast and
+/// naming audit. Screenshots: the agenda in Russian, and in the dark theme, at phone size.
+#[tokio::test]
+async fn language_and_theme_switch_at_once_are_remembered_and_every_screen_stays_readable() {
+    use elements_i18n::{Arg, Catalogue, Lang};
+    let b = demo();
+    let data = tempfile::tempdir().expect("temp dir");
+    let shots = env().screenshots;
+    let first = b.manifest.days[0].index;
+    let sessions_on_first = session_ids_on(&b, first).len() as u32;
+    let b2 = b.clone();
+    with_app_at(data.path(), &["--window-size", "1280x820"], |c| async move {
+        let b = b2;
+        wait_for_day(&c, &b, first).await;
+        audit_screens(&c, &b, "light").await;
+        c.find(Locator::Css("[data-testid=theme-dark]")).await.expect("dark").click().await.expect("tap");
+        eventually("the dark theme", WAIT, || async { (language_and_theme(&c).await.1 == "dark").then_some(()) }).await;
+        audit_screens(&c, &b, "dark").await;
+        c.find(Locator::Css("[data-testid=theme-light]")).await.expect("light").click().await.expect("tap");
+
+        // Russian, at once: the navigation, the day tabs' plural, the dates.
+        open(&c, "me").await;
+        choose(&c, "[data-testid=language]", "ru").await;
+        eventually("Russian", WAIT, || async { (language_and_theme(&c).await.0 == "ru").then_some(()) }).await;
+        let nav = c
+            .execute("return document.querySelector('[data-testid=nav-agenda]').textContent.trim()", vec![])
+            .await
+            .expect("nav label");
+        assert_eq!(nav.as_str(), Some("Программа"));
+        open(&c, "agenda").await;
+        wait_for_day(&c, &b, first).await;
+        let count = text_of(&c, &format!("[data-testid=day-tab-{first}] .day-count")).await.expect("day count");
+        let want = Catalogue::new().text(Lang::Ru, "sessions-count", &[("n", Arg::from(sessions_on_first))]);
+        assert_eq!(count, want);
+        assert!(count.contains("доклад"), "{count}");
+        let dates = text_of(&c, "[data-testid=event-dates]").await.expect("dates");
+        assert!(dates.contains("марта") || dates.contains("мар"), "the event's dates in Russian: {dates}");
+        let plural_check = Catalogue::new();
+        let ru = |n: u32| plural_check.text(Lang::Ru, "sessions-count", &[("n", Arg::from(n))]);
+        assert_eq!([ru(1), ru(21), ru(22), ru(25)], ["1 доклад", "21 доклад", "22 доклада", "25 докладов"]);
+    })
+    .await;
+
+    // Restarted: still Russian (and light). Phone-size screenshots, in Russian then dark.
+    let b2 = b.clone();
+    with_app_at(data.path(), &["--window-size", "390x844"], |c| async move {
+        let b = b2;
+        eventually("Russian after a restart", WAIT, || async {
+            let label = c.execute("return document.querySelector('[data-testid=nav-agenda]').textContent.trim()", vec![]).await.ok()?;
+            (label.as_str()? == "Программа").then_some(())
+        })
+        .await;
+        wait_for_day(&c, &b, first).await;
+        assert_eq!(language_and_theme(&c).await, ("ru".to_string(), "light".to_string()));
+        after_paint(&c).await;
+        let (x, y, _, _) = c.get_window_rect().await.expect("window rect");
+        let ru = shoot(&shots, "agenda-phone-ru", (x, y, 390, 844), None).await;
+        open(&c, "me").await;
+        // Below the fold on a phone, under the tab bar: scrolled to, then tapped.
+        c.execute(
+            "const r = document.querySelector('[data-testid=theme-dark]'); r.scrollIntoView({block: 'center'}); r.click();",
+            vec![],
+        )
+        .await
+        .expect("tap dark");
+        eventually("the dark theme", WAIT, || async { (language_and_theme(&c).await.1 == "dark").then_some(()) }).await;
+        after_paint(&c).await;
+        let me = shoot(&shots, "me-phone-ru-dark", (x, y, 390, 844), Some(&ru)).await;
+        open(&c, "agenda").await;
+        wait_for_day(&c, &b, first).await;
+        after_paint(&c).await;
+        shoot(&shots, "agenda-phone-ru-dark", (x, y, 390, 844), Some(&me)).await;
+    })
+    .await;
+}
+
+/// The agenda with the keyboard alone: Tab reaches the navigation, the days, search, the
+/// grouping and a session card, each with a visible focus ring; Enter opens the session and
+/// moves the focus into it; Escape closes it and puts the focus back on its card. Every control
+/// has an accessible name.
+#[tokio::test]
+async fn the_agenda_can_be_walked_with_the_keyboard_alone() {
+    const TAB: &str = "\u{E004}";
+    const ENTER: &str = "\u{E007}";
+    const ESCAPE: &str = "\u{E00C}";
+    let b = demo();
+    with_app(&["--window-size", "1280x820"], |c| async move {
+        wait_for_day(&c, &b, b.manifest.days[0].index).await;
+        let mut seen = Vec::new();
+        let mut card = None;
+        for _ in 0..80 {
+            press(&c, TAB).await;
+            let now = focused(&c).await;
+            let parts: Vec<&str> = now.split('|').collect();
+            assert_eq!(parts.get(3).copied(), Some("solid"), "focus ring missing on {now}");
+            seen.push(parts.get(1).copied().unwrap_or_default().to_string());
+            if parts.get(1) == Some(&"session-card") {
+                card = parts.get(2).map(|s| s.to_string());
+                break;
+            }
+        }
+        let card = card.unwrap_or_else(|| panic!("Tab never reached a session card; focus went through {seen:?}"));
+        for stop in ["nav-agenda", "nav-voting", "day-tab-1", "search"] {
+            assert!(seen.iter().any(|s| s == stop), "Tab skipped {stop}: {seen:?}");
+        }
+        press(&c, ENTER).await;
+        eventually("the session opened and focused", WAIT, || async {
+            let f = focused(&c).await;
+            let shown = c.find(Locator::Css("[data-testid=session-detail]")).await.ok()?.attr("data-session-id").await.ok()??;
+            (f.starts_with(&format!("article|session-detail|{card}|")) && shown == card).then_some(())
+        })
+        .await;
+        press(&c, ESCAPE).await;
+        eventually("the session closed and the focus back on its card", WAIT, || async {
+            let closed = c.find(Locator::Css("[data-testid=session-detail]")).await.is_err();
+            (closed && focused(&c).await.starts_with(&format!("button|session-card|{card}|"))).then_some(())
+        })
+        .await;
+        assert_eq!(unnamed_controls(&c).await, Vec::<String>::new());
+    })
+    .await;
+}

@@ -1,6 +1,7 @@
 //! The UI's only door to the app: `invoke::<C>(&args)` for a protocol [`Command`] `C`.
 
-use elements_protocol::app::{ApiError, Command, ErrorCode};
+use elements_protocol::app::{ApiError, Changed, Command, ErrorCode, CHANGED_EVENT};
+use elements_protocol::event::ElementKind;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -9,6 +10,58 @@ extern "C" {
     // Resolved when called, so the module still loads where Tauri is absent.
     #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], js_name = invoke, catch)]
     async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "event"], js_name = listen, catch)]
+    async fn tauri_listen(event: &str, handler: &js_sys::Function) -> Result<JsValue, JsValue>;
+}
+
+/// What the core said changed, one trigger per topic: a [`Load`] that [`Load::refresh_on`] a
+/// topic calls its command again when the core says so (see `elements_protocol::app::Changed`).
+/// Reference-counted triggers, owned by no view: the screens come and go, the topics stay.
+pub struct Changes {
+    event: leptos::prelude::ArcTrigger,
+    sync: leptos::prelude::ArcTrigger,
+    elements: [leptos::prelude::ArcTrigger; ElementKind::ALL.len()],
+}
+
+impl Changes {
+    fn trigger(&self, what: Changed) -> leptos::prelude::ArcTrigger {
+        match what {
+            Changed::Event => self.event.clone(),
+            Changed::Sync => self.sync.clone(),
+            Changed::Element(kind) => {
+                let i = ElementKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+                self.elements[i].clone()
+            }
+        }
+    }
+}
+
+thread_local! {
+    static CHANGES: Changes = Changes {
+        event: leptos::prelude::ArcTrigger::new(),
+        sync: leptos::prelude::ArcTrigger::new(),
+        elements: std::array::from_fn(|_| leptos::prelude::ArcTrigger::new()),
+    };
+}
+
+/// Starts hearing the core's change events (once, at start-up).
+pub fn listen_for_changes() {
+    use leptos::prelude::Notify;
+    let handler = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(|event: JsValue| {
+        let payload = js_sys::Reflect::get(&event, &"payload".into()).unwrap_or(JsValue::NULL);
+        if let Ok(what) = serde_wasm_bindgen::from_value::<Changed>(payload) {
+            CHANGES.with(|c| c.trigger(what).notify());
+        }
+    });
+    let function: js_sys::Function = handler.into_js_value().unchecked_into();
+    leptos::task::spawn_local(async move {
+        // Absent outside Tauri (a page opened in a browser): screens then load once.
+        let _ = tauri_listen(CHANGED_EVENT, &function).await;
+    });
 }
 
 #[derive(Serialize)]
@@ -129,6 +182,21 @@ where
         });
     }
 
+    /// Calls the command again whenever the core says `what` changed (for as long as the
+    /// screen that made this `Load` is shown).
+    pub fn refresh_on(self, what: Changed) -> Self {
+        use leptos::prelude::*;
+        let trigger = CHANGES.with(|c| c.trigger(what));
+        Effect::new(move |seen: Option<()>| {
+            trigger.track();
+            // The first run only subscribes: the screen loaded already.
+            if seen.is_some() {
+                self.refresh();
+            }
+        });
+        self
+    }
+
     /// Forgets the answer (the screen shows "loading") and calls again: for a new question
     /// (another day), not for a refresh of the same one.
     pub fn reload(&self) {
@@ -149,7 +217,7 @@ where
 /// an error, else `ready(answer)`.
 pub fn show<T>(
     loaded: Loaded<T>,
-    loading: &'static str,
+    loading: String,
     ready: impl FnOnce(T) -> leptos::prelude::AnyView,
 ) -> leptos::prelude::AnyView {
     use leptos::prelude::*;

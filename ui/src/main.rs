@@ -3,9 +3,20 @@
 
 mod api;
 mod elements;
+mod i18n;
 mod icons;
 mod shell;
+mod theme;
 
 fn main() {
+    // A panic stops the UI: say why in the console and on the page (`data-panic`, which the
+    // end-to-end tests print when a screen never appears).
+    std::panic::set_hook(Box::new(|info| {
+        let text = info.to_string();
+        web_sys::console::error_1(&text.clone().into());
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("data-panic", &text);
+        }
+    }));
     leptos::mount::mount_to_body(shell::Shell);
 }

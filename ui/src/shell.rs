@@ -2,53 +2,94 @@
 //! active Element's screen. Navigation is a bottom tab bar on phones and a side rail from
 //! tablet width up (CSS decides; the markup is the same).
 
-use elements_protocol::app::{ApiError, DeviceMode, EventOverview, GetEventOverview, GetSyncStatus, NoArgs, SyncState};
+use elements_protocol::app::{
+    ApiError, Changed, DeviceMode, EventOverview, GetEventOverview, GetPreferences, GetSyncStatus, NoArgs, SyncState,
+};
 use elements_protocol::event::ElementKind;
 use leptos::prelude::*;
 
-use crate::api::load;
+use crate::api::{load, show};
 use crate::elements::{agenda::Agenda, coming_soon::ComingSoon, me::Me, voting::Voting};
+use crate::i18n::{self, text};
 use crate::icons::element_icon;
+use crate::t;
 
 #[component]
 pub fn Shell() -> impl IntoView {
-    let overview = load::<GetEventOverview>(|| NoArgs {});
-    move || match overview.state.get() {
-        None => view! {
-            <div class="splash" data-testid="splash">
-                <div class="splash-mark"></div>
-                <p>"Opening your event…"</p>
-            </div>
+    crate::api::listen_for_changes();
+    // Language and theme first, so the first paint is already in the person's language.
+    let preferences = load::<GetPreferences>(|| NoArgs {});
+    let overview = load::<GetEventOverview>(|| NoArgs {}).refresh_on(Changed::Event);
+    let applied = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(answer) = preferences.state.get() {
+            // Unreadable settings are not worth an error screen: the system's defaults then.
+            let p = answer.unwrap_or_default();
+            crate::theme::apply(p.theme);
+            i18n::set_lang(p.language.as_deref().map(elements_i18n::Lang::from_tag).unwrap_or_else(i18n::system_language));
+            applied.set(true);
         }
-        .into_any(),
-        Some(Err(e)) => view! { <ErrorPanel error=e /> }.into_any(),
-        Some(Ok(ov)) => view! { <Frame overview=ov /> }.into_any(),
+    });
+    move || {
+        if !applied.get() {
+            return view! { <Splash /> }.into_any();
+        }
+        match overview.state.get() {
+            None => view! { <Splash /> }.into_any(),
+            Some(Err(e)) => view! { <ErrorPanel error=e /> }.into_any(),
+            Some(Ok(ov)) => view! { <Frame overview=ov /> }.into_any(),
+        }
     }
 }
 
 #[component]
-pub fn ErrorPanel(error: ApiError) -> impl IntoView {
+fn Splash() -> impl IntoView {
     view! {
-        <div class="error-panel" role="alert" data-testid="error" data-code=error.code.as_str()>
-            <h2>"Something went wrong"</h2>
-            <p>{error.message}</p>
-            <p class="muted">"Error code: " {error.code.as_str()}</p>
+        <div class="splash" data-testid="splash">
+            <div class="splash-mark"></div>
+            <p>{move || t!("splash-opening")}</p>
         </div>
     }
+}
+
+/// An error from the core, in the person's language: what happened by its stable code (and,
+/// for a refusal, the rule), with the core's own words beneath for whoever reports it.
+#[component]
+pub fn ErrorPanel(error: ApiError) -> impl IntoView {
+    let code = error.code.as_str();
+    let reason = error.reason;
+    let message = error.message.clone();
+    view! {
+        <div class="error-panel" role="alert" data-testid="error" data-code=code>
+            <h2>{move || t!("error-title")}</h2>
+            <p>{move || error_sentence(code, reason)}</p>
+            <p class="muted error-detail">{message}</p>
+        </div>
+    }
+}
+
+/// The sentence for an error code (or the refusing rule).
+pub fn error_sentence(code: &str, reason: Option<elements_protocol::signal::Reason>) -> String {
+    match reason {
+        Some(r) => text(&format!("reason-{}", r.as_str()), &[]),
+        None => text(&format!("error-{code}"), &[]),
+    }
+}
+
+/// An Element's name: the organizer's, else ours in the person's language.
+pub fn element_title(kind: ElementKind, own: Option<&str>) -> String {
+    own.map(str::to_string).unwrap_or_else(|| text(&format!("element-{}", kind.as_str()), &[]))
 }
 
 /// Where the data comes from and whether it is fresh: "Synced just now", "Offline · saved data".
 #[component]
 fn SyncBadge() -> impl IntoView {
-    let status = load::<GetSyncStatus>(|| NoArgs {});
-    if let Ok(handle) = set_interval_with_handle(move || status.refresh(), std::time::Duration::from_secs(15)) {
-        on_cleanup(move || handle.clear());
-    }
+    let status = load::<GetSyncStatus>(|| NoArgs {}).refresh_on(Changed::Sync);
     move || {
         // A status that could not be read shows nothing rather than a wrong badge.
         status.state.get().and_then(Result::ok).map(|s| {
             let (state, text, detail) = match s.backend {
-                None => ("demo", "Demo event · works offline".to_string(), String::new()),
+                None => ("demo", t!("sync-demo"), String::new()),
                 Some(backend) => {
                     let failing: Vec<String> = s
                         .elements
@@ -60,22 +101,22 @@ fn SyncBadge() -> impl IntoView {
                     let waiting: u32 = s.elements.iter().map(|e| e.waiting).sum();
                     if !failing.is_empty() {
                         let text = match waiting {
-                            0 => "Offline · showing saved data".to_string(),
-                            n => format!("Offline · {n} waiting to send"),
+                            0 => t!("sync-offline"),
+                            n => t!("sync-offline-waiting", n = n),
                         };
                         ("retrying", text, failing.join("\n"))
                     } else if waiting > 0 {
-                        ("sending", format!("Sending {waiting}…"), backend)
-                    } else if agenda.is_some_and(|e| e.state == SyncState::Synced) {
-                        ("synced", format!("Synced {}", agenda.map(|e| e.synced.clone()).unwrap_or_default()), backend)
+                        ("sending", t!("sync-sending", n = waiting), backend)
+                    } else if let Some(at) = agenda.filter(|e| e.state == SyncState::Synced).and_then(|e| e.synced_at) {
+                        ("synced", t!("sync-synced", ago = i18n::ago(at)), backend)
                     } else {
-                        ("never", "Connecting…".to_string(), backend)
+                        ("never", t!("sync-connecting"), backend)
                     }
                 }
             };
             view! {
-                <span class="sync-badge" data-testid="sync-badge" data-state=state title=detail>
-                    <span class="sync-dot"></span>
+                <span class="sync-badge" data-testid="sync-badge" data-state=state title=detail role="status">
+                    <span class="sync-dot" aria-hidden="true"></span>
                     {text}
                 </span>
             }
@@ -117,7 +158,7 @@ fn Frame(overview: EventOverview) -> impl IntoView {
         .iter()
         .map(|e| {
             let kind = e.kind;
-            let title = e.title.clone();
+            let own = e.title.clone();
             view! {
                 <button
                     class="nav-item"
@@ -127,12 +168,13 @@ fn Frame(overview: EventOverview) -> impl IntoView {
                     on:click=move |_| active.set(kind)
                 >
                     {element_icon(kind)}
-                    <span class="nav-label">{title}</span>
+                    <span class="nav-label">{move || element_title(kind, own.as_deref())}</span>
                 </button>
             }
         })
         .collect_view();
     let ov = StoredValue::new(overview.clone());
+    let (first_day, last_day) = (overview.first_day.clone(), overview.last_day.clone());
     view! {
         <div class="app" class:kiosk=kiosk style=style data-mode=match overview.mode {
             DeviceMode::Attendee => "attendee",
@@ -141,7 +183,7 @@ fn Frame(overview: EventOverview) -> impl IntoView {
         }>
             // A venue screen shows its panels, not the app's navigation.
             {(!kiosk).then(|| view! {
-                <nav class="nav" aria-label="Elements">
+                <nav class="nav" aria-label=move || t!("nav-label")>
                     <div class="nav-brand" aria-hidden="true">
                         <span class="brand-dot"></span>
                     </div>
@@ -153,9 +195,9 @@ fn Frame(overview: EventOverview) -> impl IntoView {
                     <div class="event-title">
                         <h1 data-testid="event-name">{overview.name.clone()}</h1>
                         <p class="event-meta">
-                            <span>{overview.dates_label.clone()}</span>
+                            <span data-testid="event-dates">{move || i18n::date_range(&first_day, &last_day)}</span>
                             {(!overview.venue.trim_matches([' ', ',']).is_empty()).then(|| view! {
-                                <span class="sep">"·"</span>
+                                <span class="sep" aria-hidden="true">"·"</span>
                                 <span>{overview.venue.clone()}</span>
                             })}
                         </p>
@@ -165,26 +207,28 @@ fn Frame(overview: EventOverview) -> impl IntoView {
                 {move || notice.get().map(|text| view! {
                     <div class="notice" role="status" data-testid="notice">
                         <p>{text}</p>
-                        <button class="link" on:click=move |_| notice.set(None)>"Dismiss"</button>
+                        <button class="link" on:click=move |_| notice.set(None)>{t!("notice-dismiss")}</button>
                     </div>
                 })}
                 <main class="content">
                     {move || {
                         let kind = active.get();
-                        let title = elements
-                            .iter()
-                            .find(|e| e.kind == kind)
-                            .map(|e| e.title.clone())
-                            .unwrap_or_default();
+                        let own = elements.iter().find(|e| e.kind == kind).and_then(|e| e.title.clone());
                         match kind {
                             ElementKind::Agenda => view! { <Agenda overview=ov.get_value() /> }.into_any(),
                             ElementKind::Voting => view! { <Voting /> }.into_any(),
                             ElementKind::Me => view! { <Me /> }.into_any(),
-                            other => view! { <ComingSoon kind=other title=title /> }.into_any(),
+                            other => view! { <ComingSoon kind=other own_title=own /> }.into_any(),
                         }
                     }}
                 </main>
             </div>
         </div>
     }
+}
+
+/// Shows `loaded` the one way (see [`crate::api::show`]) with the loading text in the person's
+/// language.
+pub fn show_loading<T>(loaded: crate::api::Loaded<T>, ready: impl FnOnce(T) -> AnyView) -> AnyView {
+    show(loaded, t!("loading"), ready)
 }

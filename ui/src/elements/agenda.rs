@@ -2,16 +2,19 @@
 //! track, search, and a session's detail with its speakers.
 
 use elements_protocol::app::{
-    AgendaDayArgs, ApiError, DeviceMode, EventOverview, EventPhase, GetAgendaDay, GetNowNext, GetSessionDetail, NoArgs,
-    NowNext, SearchArgs, SearchSessions, SessionCard, SessionDetail, SessionDetailArgs,
+    AgendaDayArgs, ApiError, Changed, DeviceMode, EventOverview, EventPhase, GetAgendaDay, GetNowNext, GetSessionDetail,
+    Headline, NoArgs, NowNext, SearchArgs, SearchSessions, SessionCard, SessionDetail, SessionDetailArgs,
 };
-use elements_protocol::event::SessionKind;
+use elements_protocol::event::{ElementKind, SessionKind};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 
-use crate::api::{invoke, load_later};
+use crate::api::{invoke, load, load_later};
+use crate::i18n::{self, text};
 use crate::icons::{back_icon, pin_icon, search_icon};
 use crate::shell::ErrorPanel;
+use crate::t;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Grouping {
@@ -24,37 +27,45 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
     let kiosk = overview.mode == DeviceMode::Kiosk;
     let first_day = overview.days.first().map(|d| d.index).unwrap_or(1);
     let day = RwSignal::new(first_day);
-    let agenda = load_later::<GetAgendaDay>(move || AgendaDayArgs { day: day.get_untracked() });
-    let now_next = RwSignal::new(None::<NowNext>);
+    let agenda = load_later::<GetAgendaDay>(move || AgendaDayArgs { day: day.get_untracked() })
+        .refresh_on(Changed::Element(ElementKind::Agenda));
+    let now_next = load::<GetNowNext>(|| NoArgs {}).refresh_on(Changed::Element(ElementKind::Agenda));
     let track = RwSignal::new(None::<String>);
     let grouping = RwSignal::new(Grouping::ByTime);
     let query = RwSignal::new(String::new());
     let results = RwSignal::new(None::<Result<Vec<SessionCard>, ApiError>>);
     let selected = RwSignal::new(None::<String>);
     let detail =
-        load_later::<GetSessionDetail>(move || SessionDetailArgs { id: selected.get_untracked().unwrap_or_default() });
+        load_later::<GetSessionDetail>(move || SessionDetailArgs { id: selected.get_untracked().unwrap_or_default() })
+            .refresh_on(Changed::Element(ElementKind::Agenda));
 
-    let first_now_next = RwSignal::new(true);
-    let refresh_now_next = move || {
-        spawn_local(async move {
-            if let Ok(nn) = invoke::<GetNowNext>(&NoArgs {}).await {
-                // During the event, open on today's programme (once: later refreshes must not
-                // pull the person away from the day they chose).
-                if first_now_next.get_untracked() && nn.phase == EventPhase::During {
-                    if let Some(d) = nn.now.first().or(nn.next.first()).map(|s| s.day) {
-                        day.set(d);
-                    }
+    // During the event, open on today's programme (once: later answers must not pull the
+    // person away from the day they chose).
+    let opened_on_today = StoredValue::new(false);
+    // "Now" moves with the clock: load again when the core says this answer goes stale (a
+    // session starts or ends, the headline's minute turns), not on a fixed timer.
+    let stale_timer = StoredValue::new(None::<TimeoutHandle>);
+    on_cleanup(move || {
+        if let Some(h) = stale_timer.get_value() {
+            h.clear();
+        }
+    });
+    Effect::new(move |_| {
+        let Some(Ok(nn)) = now_next.state.get() else { return };
+        if !opened_on_today.get_value() {
+            opened_on_today.set_value(true);
+            if nn.phase == EventPhase::During {
+                if let Some(d) = nn.now.first().or(nn.next.first()).map(|s| s.day) {
+                    day.set(d);
                 }
-                first_now_next.set(false);
-                now_next.set(Some(nn));
             }
-        })
-    };
-    refresh_now_next();
-    // "Now" moves: a venue screen runs all day, so refresh it twice a minute.
-    if let Ok(handle) = set_interval_with_handle(refresh_now_next, std::time::Duration::from_secs(30)) {
-        on_cleanup(move || handle.clear());
-    }
+        }
+        if let Some(h) = stale_timer.get_value() {
+            h.clear();
+        }
+        let wait = nn.changes_in_seconds.map(|s| std::time::Duration::from_secs(u64::from(s)));
+        stale_timer.set_value(wait.and_then(|w| set_timeout_with_handle(move || now_next.refresh(), w).ok()));
+    });
 
     // A new day or session is a new question; answers to an old one are dropped by `Load`.
     Effect::new(move |_| {
@@ -70,6 +81,31 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
         Some(_) => detail.reload(),
         None => detail.clear(),
     });
+    // Keyboard: an opened session takes the focus (the detail itself: its "back" button is
+    // hidden where the detail sits beside the list), Escape closes it, and the focus returns
+    // to the card it came from.
+    let opened_from = StoredValue::new(None::<String>);
+    Effect::new(move |_| {
+        if let (Some(id), Some(Ok(_))) = (selected.get(), detail.state.get()) {
+            if opened_from.get_value().as_deref() != Some(id.as_str()) {
+                opened_from.set_value(Some(id));
+                request_animation_frame(|| focus("[data-testid=session-detail]"));
+            }
+        }
+    });
+    let close = move || {
+        if let Some(id) = selected.get_untracked() {
+            selected.set(None);
+            opened_from.set_value(None);
+            request_animation_frame(move || focus(&format!("[data-testid=session-card][data-session-id=\"{id}\"]")));
+        }
+    };
+    let escape = window_event_listener(leptos::ev::keydown, move |e| {
+        if e.key() == "Escape" {
+            close();
+        }
+    });
+    on_cleanup(move || escape.remove());
     Effect::new(move |_| {
         let q = query.get();
         if q.trim().is_empty() {
@@ -90,6 +126,7 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
         .iter()
         .map(|d| {
             let index = d.index;
+            let date = d.date.clone();
             let label = d.label.clone();
             let count = d.session_count;
             view! {
@@ -101,8 +138,8 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
                     data-testid=format!("day-tab-{index}")
                     on:click=move |_| day.set(index)
                 >
-                    <span class="day-label">{label}</span>
-                    <span class="day-count">{count} " sessions"</span>
+                    <span class="day-label">{move || if date.is_empty() { label.clone() } else { i18n::short_date(&date) }}</span>
+                    <span class="day-count">{move || t!("sessions-count", n = count)}</span>
                 </button>
             }
         })
@@ -140,12 +177,12 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
             return match found {
                 Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                 Ok(cards) if cards.is_empty() => {
-                    view! { <p class="empty" data-testid="search-empty">"No session matches “" {query.get_untracked()} "”."</p> }
+                    view! { <p class="empty" data-testid="search-empty">{t!("search-none", query = query.get_untracked())}</p> }
                         .into_any()
                 }
                 Ok(cards) => view! {
                     <section class="slot">
-                        <h3 class="slot-heading">{cards.len()} " results"</h3>
+                        <h3 class="slot-heading">{t!("search-results", n = cards.len())}</h3>
                         <div class="slot-cards">
                             {cards.into_iter().map(|c| card_view(c, selected, "search-card", true)).collect_view()}
                         </div>
@@ -155,7 +192,7 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
             };
         }
         match agenda.state.get() {
-            None => view! { <div class="loading" aria-busy="true">"Loading the programme…"</div> }.into_any(),
+            None => view! { <div class="loading" aria-busy="true">{t!("agenda-loading")}</div> }.into_any(),
             Some(Err(e)) => view! { <ErrorPanel error=e /> }.into_any(),
             Some(Ok(a)) => {
                 let wanted = track.get();
@@ -165,7 +202,7 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
                     .filter(|c| wanted.as_ref().is_none_or(|t| c.track.as_ref().map(|x| &x.id) == Some(t)))
                     .collect();
                 if cards.is_empty() {
-                    return view! { <p class="empty">"No sessions in this track on this day."</p> }.into_any();
+                    return view! { <p class="empty">{t!("agenda-track-empty")}</p> }.into_any();
                 }
                 let groups = match grouping.get() {
                     Grouping::ByTime => group_by(cards, |c| c.starts.clone(), |c| c.starts.clone()),
@@ -201,9 +238,9 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
     view! {
         <div class="agenda" class:has-detail=move || selected.get().is_some()>
             <div class="agenda-main">
-                {move || now_next.get().map(now_next_view(selected))}
+                {move || now_next.state.get().and_then(Result::ok).map(now_next_view(selected))}
                 <div class="agenda-controls">
-                    <div class="day-tabs" role="tablist" aria-label="Programme days">{day_tabs}</div>
+                    <div class="day-tabs" role="tablist" aria-label=move || t!("agenda-days")>{day_tabs}</div>
                     <div class="toolbar">
                         // A venue screen takes no typing: no search field there.
                         {(!kiosk).then(|| view! {
@@ -211,22 +248,24 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
                                 {search_icon()}
                                 <input
                                     type="search"
-                                    placeholder="Search talks, speakers…"
-                                    aria-label="Search sessions"
+                                    placeholder=move || t!("search-placeholder")
+                                    aria-label=move || t!("search-label")
                                     data-testid="search"
                                     prop:value=move || query.get()
                                     on:input=move |ev| query.set(event_target_value(&ev))
                                 />
                             </label>
                         })}
-                        <div class="segmented" role="group" aria-label="Group sessions">
+                        <div class="segmented" role="group" aria-label=move || t!("group-label")>
                             <button class:active=move || grouping.get() == Grouping::ByTime
-                                on:click=move |_| grouping.set(Grouping::ByTime)>"By time"</button>
+                                aria-pressed=move || (grouping.get() == Grouping::ByTime).to_string()
+                                on:click=move |_| grouping.set(Grouping::ByTime)>{move || t!("group-by-time")}</button>
                             <button class:active=move || grouping.get() == Grouping::ByRoom
-                                on:click=move |_| grouping.set(Grouping::ByRoom)>"By room"</button>
+                                aria-pressed=move || (grouping.get() == Grouping::ByRoom).to_string()
+                                on:click=move |_| grouping.set(Grouping::ByRoom)>{move || t!("group-by-room")}</button>
                         </div>
                     </div>
-                    <div class="chips" aria-label="Filter by track">{track_chips}</div>
+                    <div class="chips" role="group" aria-label=move || t!("track-filter")>{track_chips}</div>
                 </div>
                 <div class="session-list" data-testid="session-list">{list}</div>
             </div>
@@ -234,12 +273,12 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
                 {move || match (selected.get(), detail.state.get()) {
                     (None, _) => view! {
                         <div class="detail-placeholder">
-                            <p>"Pick a session to see its details and speakers."</p>
+                            <p>{t!("detail-pick")}</p>
                         </div>
                     }.into_any(),
-                    (Some(_), None) => view! { <div class="loading">"Loading…"</div> }.into_any(),
+                    (Some(_), None) => view! { <div class="loading">{t!("loading")}</div> }.into_any(),
                     (Some(_), Some(Err(e))) => view! { <ErrorPanel error=e /> }.into_any(),
-                    (Some(_), Some(Ok(d))) => detail_view(d, selected).into_any(),
+                    (Some(_), Some(Ok(d))) => detail_view(d, close).into_any(),
                 }}
             </aside>
         </div>
@@ -265,7 +304,7 @@ fn group_by(
 
 /// "Elbe Room · Ground floor", or just the room where the floor is unknown.
 fn room_label(room: Option<&elements_protocol::app::RoomTag>) -> String {
-    let Some(room) = room else { return "No room given".into() };
+    let Some(room) = room else { return t!("room-none") };
     if room.floor.is_empty() {
         room.name.clone()
     } else {
@@ -273,14 +312,19 @@ fn room_label(room: Option<&elements_protocol::app::RoomTag>) -> String {
     }
 }
 
-fn kind_label(kind: SessionKind) -> &'static str {
+fn kind_label(kind: SessionKind) -> String {
+    text(&format!("kind-{}", kind_key(kind)), &[])
+}
+
+/// The catalogue's name for a session kind (`kind-<key>`).
+pub fn kind_key(kind: SessionKind) -> &'static str {
     match kind {
-        SessionKind::Keynote => "Keynote",
-        SessionKind::Talk => "Talk",
-        SessionKind::Panel => "Panel",
-        SessionKind::Workshop => "Workshop",
-        SessionKind::Lightning => "Lightning talks",
-        SessionKind::Break => "Break",
+        SessionKind::Keynote => "keynote",
+        SessionKind::Talk => "talk",
+        SessionKind::Panel => "panel",
+        SessionKind::Workshop => "workshop",
+        SessionKind::Lightning => "lightning",
+        SessionKind::Break => "break",
     }
 }
 
@@ -307,7 +351,7 @@ fn card_view(
         >
             <div class="card-top">
                 <span class="card-time">
-                    {if show_time { format!("{}–{}", c.starts, c.ends) } else { format!("{} min", c.duration_minutes) }}
+                    {if show_time { format!("{}–{}", c.starts, c.ends) } else { t!("minutes", n = c.duration_minutes) }}
                 </span>
                 <span class="card-kind">{kind_label(c.kind)}</span>
             </div>
@@ -324,15 +368,23 @@ fn card_view(
 fn now_next_view(selected: RwSignal<Option<String>>) -> impl Fn(NowNext) -> AnyView {
     move |nn: NowNext| {
         let (title_now, title_next) = match nn.phase {
-            EventPhase::Before => ("", "First up"),
-            EventPhase::During => ("On now", "Up next"),
-            EventPhase::After => ("", ""),
+            EventPhase::Before => (String::new(), t!("now-first-up")),
+            EventPhase::During => (t!("now-on-now"), t!("now-up-next")),
+            EventPhase::After => (String::new(), String::new()),
+        };
+        let headline = match &nn.headline {
+            Headline::StartsIn { days: 0 } => t!("now-starts-today"),
+            Headline::StartsIn { days: 1 } => t!("now-starts-tomorrow"),
+            Headline::StartsIn { days } => t!("now-starts-in", n = *days),
+            Headline::Running { day, time } if day.is_empty() => time.clone(),
+            Headline::Running { day, time } => format!("{day} · {time}"),
+            Headline::Ended => t!("now-ended"),
         };
         let now_cards = nn.now.clone();
         let next_cards: Vec<SessionCard> = nn.next.iter().take(6).cloned().collect();
         view! {
             <section class="now-next" data-testid="now-next" data-phase=format!("{:?}", nn.phase).to_lowercase()>
-                <p class="now-next-headline">{nn.headline.clone()}</p>
+                <p class="now-next-headline">{headline}</p>
                 {(!now_cards.is_empty()).then(|| view! {
                     <h3 class="strip-title">{title_now}</h3>
                     <div class="strip">{now_cards.into_iter().map(|c| card_view(c, selected, "nownext-card", true)).collect_view()}</div>
@@ -351,33 +403,36 @@ fn initials(name: &str) -> String {
     name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect()
 }
 
-fn detail_view(d: SessionDetail, selected: RwSignal<Option<String>>) -> impl IntoView {
+fn detail_view(d: SessionDetail, close: impl Fn() + Copy + 'static) -> impl IntoView {
     let c = d.card;
     let color = c.track.as_ref().map(|t| t.color.clone()).unwrap_or_else(|| "var(--brand)".into());
-    let language = match d.language.as_str() {
-        "en" => "English".to_string(),
-        "de" => "Deutsch".to_string(),
-        other => other.to_string(),
-    };
+    let language = language_name(&d.language);
     view! {
-        <article class="detail" data-testid="session-detail" data-session-id=c.id.clone() style=format!("--track: {color}")>
-            <button class="back" data-testid="detail-back" on:click=move |_| selected.set(None)>
-                {back_icon()} <span>"Agenda"</span>
+        <article
+            class="detail"
+            data-testid="session-detail"
+            data-session-id=c.id.clone()
+            style=format!("--track: {color}")
+            tabindex="-1"
+            aria-labelledby="detail-title"
+        >
+            <button class="back" data-testid="detail-back" on:click=move |_| close()>
+                {back_icon()} <span>{t!("element-agenda")}</span>
             </button>
             <p class="detail-kind">{kind_label(c.kind)} {c.track.clone().map(|t| format!(" · {}", t.name))}</p>
-            <h2 class="detail-title" data-testid="detail-title">{c.title.clone()}</h2>
+            <h2 class="detail-title" id="detail-title" data-testid="detail-title">{c.title.clone()}</h2>
             <dl class="detail-facts">
-                <div><dt>"When"</dt><dd>{d.day_label.clone()} ", " {c.starts.clone()} "–" {c.ends.clone()}
-                    <span class="muted">" (" {c.duration_minutes} " min)"</span></dd></div>
-                <div><dt>"Where"</dt><dd>{room_label(c.room.as_ref())}</dd></div>
-                <div><dt>"Language"</dt><dd>{language}</dd></div>
+                <div><dt>{t!("detail-when")}</dt><dd>{if d.date.is_empty() { d.day_label.clone() } else { i18n::short_date(&d.date) }} ", " {c.starts.clone()} "–" {c.ends.clone()}
+                    <span class="muted">" (" {t!("minutes", n = c.duration_minutes)} ")"</span></dd></div>
+                <div><dt>{t!("detail-where")}</dt><dd>{room_label(c.room.as_ref())}</dd></div>
+                <div><dt>{t!("detail-language")}</dt><dd>{language}</dd></div>
             </dl>
             {(!d.summary.is_empty()).then(|| view! { <p class="detail-summary">{d.summary.clone()}</p> })}
             {(!d.tags.is_empty()).then(|| view! {
                 <ul class="tags">{d.tags.iter().map(|t| view! { <li>{t.clone()}</li> }).collect_view()}</ul>
             })}
             {(!d.speakers.is_empty()).then(|| view! {
-                <h3 class="detail-subtitle">{if d.speakers.len() == 1 { "Speaker" } else { "Speakers" }}</h3>
+                <h3 class="detail-subtitle">{t!("detail-speakers", n = d.speakers.len())}</h3>
                 <ul class="speakers" data-testid="speakers">
                     {d.speakers.iter().map(|s| view! {
                         <li class="speaker">
@@ -392,5 +447,35 @@ fn detail_view(d: SessionDetail, selected: RwSignal<Option<String>>) -> impl Int
                 </ul>
             })}
         </article>
+    }
+}
+
+/// A session's language ("en", "de-AT") in the person's language, by the webview's `Intl`.
+fn language_name(tag: &str) -> String {
+    let locales = js_sys::Array::of1(&i18n::lang().tag().into());
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"type".into(), &"language".into());
+    let names = js_sys::Reflect::get(&js_sys::global(), &"Intl".into())
+        .and_then(|intl| js_sys::Reflect::get(&intl, &"DisplayNames".into()))
+        .ok()
+        .and_then(|c| c.dyn_into::<js_sys::Function>().ok())
+        .and_then(|c| js_sys::Reflect::construct(&c, &js_sys::Array::of2(&locales, &options)).ok());
+    let name = names
+        .and_then(|n| {
+            let of = js_sys::Reflect::get(&n, &"of".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
+            of.call1(&n, &tag.into()).ok()?.as_string()
+        })
+        .filter(|n| !n.is_empty());
+    // Capitalised: it stands alone in the detail ("русский" → "Русский").
+    let name = name.unwrap_or_else(|| tag.to_string());
+    let mut chars = name.chars();
+    chars.next().map(|f| f.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// Moves the keyboard focus to the first element matching `css`, if it is on the page.
+fn focus(css: &str) {
+    let found = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(css).ok().flatten());
+    if let Some(el) = found.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
     }
 }

@@ -3,24 +3,19 @@
 use elements_protocol::event::ElementKind;
 use leptos::prelude::*;
 
+use crate::i18n::text;
 use crate::icons::element_icon;
+use crate::shell::element_title;
+use crate::t;
 
 #[component]
-pub fn ComingSoon(kind: ElementKind, title: String) -> impl IntoView {
-    let what = match kind {
-        ElementKind::Map => "Find rooms, booths, food and exits on both floors of the venue.",
-        ElementKind::Voting => "Vote in live polls during sessions and see the results as they come in.",
-        ElementKind::Quests => "Scan checkpoint codes around the venue, collect points and unlock rewards.",
-        ElementKind::People => "Find attendees who joined the directory and exchange contacts.",
-        ElementKind::Me => "Your badge, your saved sessions and your points.",
-        ElementKind::Agenda => "",
-    };
+pub fn ComingSoon(kind: ElementKind, own_title: Option<String>) -> impl IntoView {
     view! {
         <section class="coming-soon" data-testid=format!("element-{}", kind.as_str())>
-            <div class="coming-soon-icon">{element_icon(kind)}</div>
-            <h2>{title}</h2>
-            <p>{what}</p>
-            <p class="muted">"This event has switched it on; its screen arrives in a coming version of the app."</p>
+            <div class="coming-soon-icon" aria-hidden="true">{element_icon(kind)}</div>
+            <h2>{move || element_title(kind, own_title.as_deref())}</h2>
+            <p>{move || text(&format!("soon-{}", kind.as_str()), &[])}</p>
+            <p class="muted">{move || t!("soon-later")}</p>
         </section>
     }
 }

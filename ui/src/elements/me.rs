@@ -1,16 +1,23 @@
 //! The "me" Element: where this device's event comes from, and joining another event by its
 //! address or the join link its QR code carries (`elements://join?url=…&code=…`).
 
-use elements_protocol::app::{GetSyncStatus, JoinArgs, JoinEvent, NoArgs, ScanArgs, ScanCode, ScannedKind, SyncState};
+use elements_i18n::Lang;
+use elements_protocol::app::{
+    Changed, GetPreferences, GetSyncStatus, JoinArgs, JoinEvent, NoArgs, Preferences, ScanArgs, ScanCode, ScannedKind,
+    SetPreferences, SyncState, Theme,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::api::{invoke, load};
+use crate::i18n;
+use crate::shell::{element_title, error_sentence};
+use crate::t;
 
 #[component]
 pub fn Me() -> impl IntoView {
-    let status = load::<GetSyncStatus>(|| NoArgs {});
+    let status = load::<GetSyncStatus>(|| NoArgs {}).refresh_on(Changed::Sync);
     let address = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
@@ -18,14 +25,11 @@ pub fn Me() -> impl IntoView {
     let join_with = move |args: JoinArgs| {
         spawn_local(async move {
             match invoke::<JoinEvent>(&args).await {
-                // The whole shell changes with the event: start it again on the new one.
-                Ok(_) => {
-                    if let Some(w) = web_sys::window() {
-                        let _ = w.location().reload();
-                    }
-                }
+                // The core tells the shell the event changed; it shows the new one.
+                Ok(_) => busy.set(false),
                 Err(e) => {
-                    problem.set(Some(e.message));
+                    // The sentence for the code, and the core's words (they name the address).
+                    problem.set(Some(format!("{} {}", error_sentence(e.code.as_str(), e.reason), e.message)));
                     busy.set(false);
                 }
             }
@@ -54,7 +58,7 @@ pub fn Me() -> impl IntoView {
             let bytes = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
                 Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
                 Err(_) => {
-                    problem.set(Some("The picture could not be read; try another one.".into()));
+                    problem.set(Some(t!("scan-unreadable")));
                     busy.set(false);
                     return;
                 }
@@ -65,11 +69,11 @@ pub fn Me() -> impl IntoView {
                     join_with(JoinArgs { url: scanned.text, code: None });
                 }
                 Ok(scanned) => {
-                    problem.set(Some(format!("That QR code is not an event's join code: {}", scanned.text)));
+                    problem.set(Some(t!("scan-not-join", text = scanned.text)));
                     busy.set(false);
                 }
                 Err(e) => {
-                    problem.set(Some(e.message));
+                    problem.set(Some(format!("{} {}", error_sentence(e.code.as_str(), e.reason), e.message)));
                     busy.set(false);
                 }
             }
@@ -78,26 +82,29 @@ pub fn Me() -> impl IntoView {
     view! {
         <section class="me" data-testid="element-me">
             <div class="panel">
-                <h2>"This device"</h2>
+                <h2>{move || t!("me-device")}</h2>
                 {move || status.state.get().and_then(Result::ok).map(|s| match s.backend {
                     None => view! {
-                        <p data-testid="event-source">"You are on the bundled demo event. Everything works offline; votes stay on this device."</p>
+                        <p data-testid="event-source">{t!("me-demo")}</p>
                     }.into_any(),
                     Some(b) => view! {
                         <div>
-                            <p data-testid="event-source">"Synced from " <strong>{b}</strong></p>
+                            <p data-testid="event-source">{t!("me-synced-from")} " " <strong>{b}</strong></p>
                             <ul class="sync-list">
                                 {s.elements.into_iter().map(|e| {
                                     let problem = match e.state {
-                                        SyncState::Unsupported => "needs a newer app",
-                                        _ => "retrying",
+                                        SyncState::Unsupported => t!("me-needs-newer-app"),
+                                        _ => t!("me-retrying"),
                                     };
                                     view! {
                                     <li>
-                                        <span class="sync-element">{e.kind.as_str()}</span>
-                                        <span class="muted">{format!("synced {}", e.synced)}</span>
+                                        <span class="sync-element">{element_title(e.kind, None)}</span>
+                                        <span class="muted">{match e.synced_at {
+                                            Some(at) => t!("me-synced-ago", ago = i18n::ago(at)),
+                                            None => t!("me-never-synced"),
+                                        }}</span>
                                         {(e.waiting > 0).then(|| view! {
-                                            <span class="waiting">{format!("{} waiting to send", e.waiting)}</span>
+                                            <span class="waiting">{t!("me-waiting", n = e.waiting)}</span>
                                         })}
                                         {e.error.map(|err| view! { <span class="sync-error" title=err>{problem}</span> })}
                                     </li>
@@ -106,7 +113,7 @@ pub fn Me() -> impl IntoView {
                                 {s.unknown_elements.into_iter().map(|kind| view! {
                                     <li data-testid="unknown-element">
                                         <span class="sync-element">{kind}</span>
-                                        <span class="sync-error">"needs a newer app"</span>
+                                        <span class="sync-error">{t!("me-needs-newer-app")}</span>
                                     </li>
                                 }).collect_view()}
                             </ul>
@@ -115,8 +122,8 @@ pub fn Me() -> impl IntoView {
                 })}
             </div>
             <form class="panel join" on:submit=join data-testid="join-form">
-                <h2>"Join an event"</h2>
-                <p class="muted">"Scan the event's join QR code, or paste its address. Your ticket or join code lets you vote and scan."</p>
+                <h2>{move || t!("join-title")}</h2>
+                <p class="muted">{move || t!("join-intro")}</p>
                 <label class="scan-button" class:disabled=move || busy.get()>
                     <input
                         type="file"
@@ -126,10 +133,10 @@ pub fn Me() -> impl IntoView {
                         disabled=move || busy.get()
                         on:change=scan
                     />
-                    <span>"Scan the join QR code"</span>
+                    <span>{move || t!("join-scan")}</span>
                 </label>
                 <label>
-                    <span>"Event address or join link"</span>
+                    <span>{move || t!("join-address")}</span>
                     <input
                         type="text"
                         inputmode="url"
@@ -140,7 +147,7 @@ pub fn Me() -> impl IntoView {
                     />
                 </label>
                 <label>
-                    <span>"Ticket or join code (optional)"</span>
+                    <span>{move || t!("join-code")}</span>
                     <input
                         type="text"
                         data-testid="join-code"
@@ -150,9 +157,70 @@ pub fn Me() -> impl IntoView {
                 </label>
                 {move || problem.get().map(|p| view! { <p class="form-error" role="alert" data-testid="join-error">{p}</p> })}
                 <button class="primary" type="submit" disabled=move || busy.get() || address.get().trim().is_empty()>
-                    {move || if busy.get() { "Joining…" } else { "Join" }}
+                    {move || if busy.get() { t!("join-busy") } else { t!("join-button") }}
                 </button>
             </form>
+            <Settings />
         </section>
+    }
+}
+
+/// Language and theme: switched at once, remembered by the core for the next start.
+#[component]
+fn Settings() -> impl IntoView {
+    let stored = load::<GetPreferences>(|| NoArgs {});
+    let save = move |change: &dyn Fn(&mut Preferences)| {
+        let mut p = stored.state.get_untracked().and_then(Result::ok).unwrap_or_default();
+        change(&mut p);
+        crate::theme::apply(p.theme);
+        i18n::set_lang(p.language.as_deref().map(Lang::from_tag).unwrap_or_else(i18n::system_language));
+        stored.state.set(Some(Ok(p.clone())));
+        spawn_local(async move {
+            // Shown already; a failure to store only means the next start forgets it.
+            let _ = invoke::<SetPreferences>(&p).await;
+        });
+    };
+    let language_choice = move || {
+        stored.state.get().and_then(Result::ok).and_then(|p| p.language).unwrap_or_else(|| "system".into())
+    };
+    let theme_choice = move || stored.state.get().and_then(Result::ok).map(|p| p.theme).unwrap_or_default();
+    view! {
+        <div class="panel settings" data-testid="settings">
+            <h2>{move || t!("settings-title")}</h2>
+            <label class="setting">
+                <span>{move || t!("settings-language")}</span>
+                <select
+                    data-testid="language"
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        save(&|p: &mut Preferences| p.language = (v != "system").then(|| v.clone()));
+                    }
+                >
+                    <option value="system" selected=move || language_choice() == "system">{move || t!("settings-system")}</option>
+                    {Lang::ALL.into_iter().map(|l| view! {
+                        <option value=l.tag() lang=l.tag() selected=move || language_choice() == l.tag()>{l.own_name()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <fieldset class="setting theme-choice" data-testid="theme">
+                <legend>{move || t!("settings-theme")}</legend>
+                {[(Theme::System, "settings-system"), (Theme::Light, "settings-light"), (Theme::Dark, "settings-dark")]
+                    .into_iter()
+                    .map(|(theme, key)| view! {
+                        <label class="radio">
+                            <input
+                                type="radio"
+                                name="theme"
+                                value=theme.as_str()
+                                data-testid=format!("theme-{}", theme.as_str())
+                                prop:checked=move || theme_choice() == theme
+                                on:change=move |_| save(&|p: &mut Preferences| p.theme = theme)
+                            />
+                            <span>{move || i18n::text(key, &[])}</span>
+                        </label>
+                    })
+                    .collect_view()}
+            </fieldset>
+        </div>
     }
 }

@@ -1,33 +1,37 @@
 //! The voting Element: the event's polls, their results as the backend counted them, and the
 //! person's own vote with where it stands (waiting to send, counted, or refused and why).
 
-use elements_protocol::app::{CastVote, GetVoting, MyVote, NoArgs, PollState, PollView, SignalStatus, VoteArgs};
+use elements_protocol::app::{
+    ApiError, CastVote, Changed, GetVoting, MyVote, NoArgs, OfflineReason, PollState, PollView, SignalStatus, VoteArgs,
+};
+use elements_protocol::event::ElementKind;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{invoke, load, show};
+use crate::api::{invoke, load};
+use crate::i18n;
+use crate::shell::{error_sentence, show_loading};
+use crate::t;
 
 #[component]
 pub fn Voting() -> impl IntoView {
-    let voting = load::<GetVoting>(|| NoArgs {});
-    let refusal = RwSignal::new(None::<(String, String)>);
-    // Votes leave the device in the background; their answers and new tallies show up here.
-    if let Ok(handle) = set_interval_with_handle(move || voting.refresh(), std::time::Duration::from_secs(3)) {
-        on_cleanup(move || handle.clear());
-    }
+    // Votes leave the device in the background; their answers and new tallies show up here
+    // when the core says they arrived.
+    let voting = load::<GetVoting>(|| NoArgs {}).refresh_on(Changed::Element(ElementKind::Voting));
+    let refusal = RwSignal::new(None::<(String, ApiError)>);
     let cast = move |poll_id: String, option_id: String| {
         refusal.set(None);
         spawn_local(async move {
             match invoke::<CastVote>(&VoteArgs { poll_id: poll_id.clone(), option_id }).await {
                 Ok(v) => voting.state.set(Some(Ok(v))),
-                Err(e) => refusal.set(Some((poll_id, e.message))),
+                Err(e) => refusal.set(Some((poll_id, e))),
             }
         });
     };
     move || {
-        show(voting.state.get(), "Loading polls…", move |v| match v {
+        show_loading(voting.state.get(), move |v| match v {
             v if v.polls.is_empty() => view! {
-                <p class="empty" data-testid="element-voting">"This event has no polls yet."</p>
+                <p class="empty" data-testid="element-voting">{t!("voting-none")}</p>
             }
             .into_any(),
             v => {
@@ -35,10 +39,12 @@ pub fn Voting() -> impl IntoView {
                 let ticketed = v.ticketed;
                 view! {
             <section class="voting" data-testid="element-voting">
-                {v.offline_reason.map(|r| view! { <p class="voting-note" data-testid="voting-note">{r}</p> })}
+                {v.offline_reason.map(|r| view! {
+                    <p class="voting-note" data-testid="voting-note" data-reason=offline_key(r)>{offline_text(r)}</p>
+                })}
                 <div class="polls">
                     {v.polls.into_iter().map(|p| {
-                        let refused = refusal.get_untracked().filter(|(id, _)| *id == p.id).map(|(_, m)| m);
+                        let refused = refusal.get_untracked().filter(|(id, _)| *id == p.id).map(|(_, e)| e);
                         view! { <PollCard poll=p refused=refused device_can_vote=device_can_vote ticketed=ticketed on_vote=cast /> }
                     }).collect_view()}
                 </div>
@@ -50,12 +56,34 @@ pub fn Voting() -> impl IntoView {
     }
 }
 
+fn offline_key(reason: OfflineReason) -> &'static str {
+    match reason {
+        OfflineReason::VenueScreen => "venue_screen",
+        OfflineReason::DemoEvent => "demo_event",
+        OfflineReason::NoCode => "no_code",
+    }
+}
+
+fn offline_text(reason: OfflineReason) -> String {
+    match reason {
+        OfflineReason::VenueScreen => t!("voting-offline-venue-screen"),
+        OfflineReason::DemoEvent => t!("voting-offline-demo"),
+        OfflineReason::NoCode => t!("voting-offline-no-code"),
+    }
+}
+
 fn status_line(mine: &MyVote, label: &str) -> (&'static str, String) {
+    let label = label.to_string();
     match mine.status {
-        SignalStatus::Waiting => ("waiting", format!("Your vote: {label} · waiting to send")),
-        SignalStatus::Accepted => ("accepted", format!("Your vote for {label} was counted")),
+        SignalStatus::Waiting => ("waiting", t!("vote-waiting", option = label)),
+        SignalStatus::Accepted => ("accepted", t!("vote-accepted", option = label)),
         SignalStatus::Rejected => {
-            ("rejected", format!("Your vote for {label} was not counted: {}", mine.message.clone().unwrap_or_default()))
+            // The rule in the person's language; the backend's words only where it gave no rule.
+            let why = match mine.reason {
+                Some(r) => error_sentence("refused", Some(r)),
+                None => mine.message.clone().unwrap_or_default(),
+            };
+            ("rejected", t!("vote-rejected", option = label, why = why))
         }
     }
 }
@@ -63,7 +91,7 @@ fn status_line(mine: &MyVote, label: &str) -> (&'static str, String) {
 #[component]
 fn PollCard(
     poll: PollView,
-    refused: Option<String>,
+    refused: Option<ApiError>,
     /// False on a venue screen: results only.
     device_can_vote: bool,
     /// Whether this device joined with a personal ticket, if known.
@@ -97,7 +125,11 @@ fn PollCard(
     view! {
         <article class="poll" data-testid=format!("poll-{}", poll.id) data-state=state>
             <div class="poll-top">
-                <span class="poll-state" data-state=state>{poll.when.clone()}</span>
+                <span class="poll-state" data-state=state>{match poll.state {
+                    PollState::Upcoming => t!("poll-opens", when = i18n::short_date_time(&poll.opens)),
+                    PollState::Open => t!("poll-open-until", time = i18n::time_of(&poll.closes)),
+                    PollState::Closed => t!("poll-closed", when = i18n::short_date_time(&poll.closes)),
+                }}</span>
                 {poll.session_title.clone().map(|t| view! { <span class="poll-session">{t}</span> })}
             </div>
             <h2 class="poll-question">{poll.question.clone()}</h2>
@@ -126,11 +158,7 @@ fn PollCard(
                 }).collect_view()}
             </ul>
             <p class="poll-total muted">
-                {match total {
-                    0 => "No votes counted yet".to_string(),
-                    1 => "1 vote counted".to_string(),
-                    n => format!("{n} votes counted"),
-                }}
+                {t!("votes-counted", n = total)}
             </p>
             {mine.map(|m| {
                 let (status, text) = status_line(&m, &mine_label);
@@ -138,14 +166,12 @@ fn PollCard(
             })}
             {requires_ticket.then(|| view! {
                 <p class="poll-ticket muted" data-testid="ticket-only">
-                    {if ticket_barred {
-                        "One vote per ticket: join with the code on your personal ticket to vote here."
-                    } else {
-                        "One vote per ticket."
-                    }}
+                    {if ticket_barred { t!("poll-ticket-barred") } else { t!("poll-ticket-only") }}
                 </p>
             })}
-            {refused.map(|m| view! { <p class="my-vote" data-status="refused" role="alert">{m}</p> })}
+            {refused.map(|e| view! {
+                <p class="my-vote" data-status="refused" role="alert" title=e.message.clone()>{error_sentence(e.code.as_str(), e.reason)}</p>
+            })}
         </article>
     }
 }
