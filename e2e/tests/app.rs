@@ -517,3 +517,45 @@ async fn the_agenda_can_be_walked_with_the_keyboard_alone() {
     })
     .await;
 }
+
+/// A join link opened while the app runs: the system starts the app a second time with the
+/// link as its only argument; that launch hands the link to the running app (over the session
+/// bus) and exits, and the running window joins and shows the joined event.
+#[tokio::test]
+async fn a_join_link_given_to_a_second_launch_reaches_the_running_app_which_joins() {
+    let mut served = demo();
+    served.manifest.id = "linked-summit".into();
+    served.manifest.name = "Linked Summit".into();
+    let (url, _store, server, _dir) = serve(&served, None).await;
+    let link = elements_protocol::link::Link::Join { url, code: Some("JOIN-E2E".into()) }.to_string();
+    let data = tempfile::tempdir().expect("temp dir");
+    let folder = data.path().to_path_buf();
+    with_app_at(data.path(), &[], |c| async move {
+        let demo_name = demo().manifest.name;
+        eventually("the demo event", WAIT, || async {
+            (text_of(&c, "[data-testid=event-name]").await? == demo_name).then_some(())
+        })
+        .await;
+        // As a desktop opens a link: the binary, the link, nothing else (the data folder comes
+        // from the environment, as a person's default one would).
+        let mut second = tokio::process::Command::new(env().app)
+            .arg(&link)
+            .env("ELEMENTS_DATA_DIR", &folder)
+            .kill_on_drop(true)
+            .spawn()
+            .expect("second launch");
+        let status = tokio::time::timeout(WAIT, second.wait())
+            .await
+            .expect("the second launch hands the link over and exits (a window of its own would never exit)")
+            .expect("wait");
+        assert!(status.success(), "second launch: {status}");
+        eventually("the joined event in the first window", WAIT, || async {
+            (text_of(&c, "[data-testid=event-name]").await? == "Linked Summit").then_some(())
+        })
+        .await;
+        let windows = c.windows().await.expect("windows");
+        assert_eq!(windows.len(), 1, "still one window");
+    })
+    .await;
+    server.stop();
+}

@@ -2,7 +2,10 @@
 //! desktop and mobile alike. `main.rs` (desktop) calls [`main_with_args`]; Android and iOS enter
 //! at [`run`], the mobile entry point, with the defaults (no arguments on a phone).
 //!
-//! `elements [--data-dir DIR] [--kiosk] [--window-size WxH] [--clock TIME]` opens the app window;
+//! `elements [--data-dir DIR] [--kiosk] [--window-size WxH] [--clock TIME] [LINK]` opens the app
+//! window; `LINK` is an `elements://` link (what the system passes when one is opened): a join
+//! link joins. One app runs per data folder: a second launch hands its link to the running one
+//! (single-instance plugin; on Linux over the D-Bus session bus) and exits.
 //! `--clock` (or `ELEMENTS_CLOCK`) pins "now", to rehearse an event on another day;
 //! `--join URL` joins the event a backend serves (with `--prepare-cache`: joins, pushes and
 //! pulls once, and exits without a window); URL may be the join QR's link
@@ -30,8 +33,7 @@ struct Options {
     join: Option<String>,
 }
 
-const USAGE: &str =
-    "usage: elements [--data-dir DIR] [--join EVENT-URL] [--kiosk] [--window-size WIDTHxHEIGHT] [--clock RFC3339-TIME] [--prepare-cache]";
+const USAGE: &str = "usage: elements [--data-dir DIR] [--join EVENT-URL] [--kiosk] [--window-size WIDTHxHEIGHT] [--clock RFC3339-TIME] [--prepare-cache] [elements://LINK]";
 
 fn parse_args() -> Result<Options, String> {
     let mut o = Options::default();
@@ -61,6 +63,8 @@ fn parse_args() -> Result<Options, String> {
                 );
             }
             Some("-h" | "--help") => return Err(USAGE.into()),
+            // A link the system opened with the app (the `elements` scheme is registered).
+            Some(link) if link.starts_with("elements:") => o.join = Some(link.to_string()),
             _ => return Err(format!("unknown argument {arg:?}\n{USAGE}")),
         }
     }
@@ -192,12 +196,14 @@ fn start(options: Options, launched: std::time::Instant) -> ExitCode {
         eprintln!("elements: synced");
         return ExitCode::SUCCESS;
     }
-    if options.join.is_none() {
-        if let Err(e) = api.resume_sync() {
-            eprintln!("elements: sync not started: {}", e.message);
-        }
-    }
-    match run_window(api, window_handle, options.kiosk, options.window_size, options.join.clone()) {
+    let window = Window {
+        data_dir,
+        kiosk: options.kiosk,
+        size: options.window_size,
+        join_url: options.join.clone(),
+        handle: window_handle,
+    };
+    match run_window(api, window) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("elements: the app window failed: {e}");
@@ -221,27 +227,86 @@ fn join(api: &AppApi, url: &str) -> bool {
     }
 }
 
-fn run_window(
-    api: AppApi,
-    window_handle: std::sync::Arc<std::sync::OnceLock<tauri::AppHandle>>,
+/// What the window needs besides the core.
+struct Window {
+    data_dir: PathBuf,
     kiosk: bool,
     size: Option<(f64, f64)>,
     join_url: Option<String>,
-) -> tauri::Result<()> {
+    /// Set once the app exists, for the core's change events.
+    handle: std::sync::Arc<std::sync::OnceLock<tauri::AppHandle>>,
+}
+
+/// The single-instance name for a data folder: one running app per folder (two folders are two
+/// people's apps, or two tests). FNV-1a, stable across builds, so the installed app and a newer
+/// one find each other.
+fn instance_id(data_dir: &std::path::Path) -> String {
+    let path = data_dir.canonicalize().unwrap_or_else(|_| data_dir.to_path_buf());
+    let hash = path.to_string_lossy().bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    format!("dev.elements.app.d{hash:016x}")
+}
+
+/// Joins `url` on a thread of its own: the window keeps showing what is cached meanwhile, and
+/// the core tells it the event changed once the joined one is in.
+fn join_in_background(api: &std::sync::Arc<AppApi>, url: String) {
+    let api = api.clone();
+    std::thread::spawn(move || join(&api, &url));
+}
+
+fn run_window(api: AppApi, window: Window) -> tauri::Result<()> {
     use tauri::Manager;
+    use tauri_plugin_deep_link::DeepLinkExt;
+    let Window { data_dir, kiosk, size, join_url, handle } = window;
     let api = std::sync::Arc::new(api);
     let joining = api.clone();
-    tauri::Builder::default()
+    let builder = tauri::Builder::default();
+    // First, so a second launch hands over its link before anything else of it starts.
+    #[cfg(desktop)]
+    let builder = builder.plugin(
+        tauri_plugin_single_instance::Builder::new()
+            .dbus_id(instance_id(&data_dir))
+            // The link itself reaches the deep-link plugin (and `on_open_url` below) first.
+            .callback(|app, _args, _cwd| {
+                if let Some(window) = app.get_webview_window("main") {
+                    let _ = window.unminimize();
+                    let _ = window.set_focus();
+                }
+            })
+            .build(),
+    );
+    #[cfg(not(desktop))]
+    let _ = &data_dir;
+    builder
+        .plugin(tauri_plugin_deep_link::init())
         .manage(api)
         .invoke_handler(commands::handler())
         .setup(move |app| {
-            let _ = window_handle.set(app.handle().clone());
-            if let Some(url) = join_url {
-                // Joining waits on the network; the window shows what is cached meanwhile, and
-                // the core tells it the event changed once the joined one is in.
-                let joining = joining.clone();
-                std::thread::spawn(move || join(&joining, &url));
+            let _ = handle.set(app.handle().clone());
+            // Started here, after the single-instance check: a second launch that only hands
+            // over a link never syncs.
+            if join_url.is_none() {
+                if let Err(e) = joining.resume_sync() {
+                    eprintln!("elements: sync not started: {}", e.message);
+                }
             }
+            if let Some(url) = join_url {
+                join_in_background(&joining, url);
+            }
+            let on_link = joining.clone();
+            app.deep_link().on_open_url(move |event| {
+                for url in event.urls() {
+                    match elements_protocol::link::Link::parse(url.as_str()) {
+                        Ok(elements_protocol::link::Link::Join { .. }) => {
+                            eprintln!("elements: opened with a join link");
+                            join_in_background(&on_link, url.to_string());
+                        }
+                        Ok(_) => eprintln!("elements: opened with a link this app does not follow yet: {url}"),
+                        Err(e) => eprintln!("elements: opened with a link it cannot read ({e}): {url}"),
+                    }
+                }
+            });
             if let Some(window) = app.get_webview_window("main") {
                 if let Some((w, h)) = size {
                     window.set_size(tauri::LogicalSize::new(w, h))?;

@@ -55,7 +55,8 @@ const TEST_PACKAGES: &[(&str, &str)] = &[
     ("xauth", "X authority for the virtual screen"),
     ("imagemagick", "`import` takes screenshots of the virtual screen"),
     ("webkit2gtk-driver", "WebKitWebDriver, the WebDriver server of the webview"),
-    ("fonts-dejavu-core", "a font for text in the window"),
+    ("fonts-dejavu-core", "a font for text in the window (Latin and Cyrillic)"),
+    ("dbus", "a session bus on which a second launch finds the running app"),
 ];
 
 const TAURI_DRIVER_VERSION: &str = "2.1.0";

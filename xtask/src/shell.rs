@@ -119,6 +119,33 @@ impl Xvfb {
     }
 }
 
+/// A private D-Bus session bus for the end-to-end tests: the app's single-instance check meets
+/// the running app on it (a bare CI machine has no desktop session, so no bus of its own).
+pub struct SessionBus {
+    _daemon: Background,
+    pub address: String,
+}
+
+impl SessionBus {
+    pub fn start() -> Result<SessionBus, String> {
+        let socket = std::env::temp_dir().join(format!("elements-e2e-bus-{}", std::process::id()));
+        let _ = std::fs::remove_file(&socket);
+        let address = format!("unix:path={}", socket.display());
+        let daemon = Background::spawn(
+            "dbus-session",
+            Command::new("dbus-daemon").args(["--session", "--nofork", "--nopidfile", &format!("--address={address}")]),
+        )?;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !socket.exists() {
+            if Instant::now() > deadline {
+                return Err("dbus-daemon did not come up within 20 s (see target/logs/dbus-session.log)".into());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(SessionBus { _daemon: daemon, address })
+    }
+}
+
 pub fn free_port() -> Result<u16, String> {
     let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free local port: {e}"))?;
     l.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
