@@ -12,6 +12,7 @@
 //! Every install step first checks whether its tool is already there, so a second run installs
 //! nothing. Only std is used here, so this compiles in a second on a fresh machine.
 
+mod package;
 mod setup;
 mod shell;
 
@@ -29,7 +30,8 @@ fn main() -> ExitCode {
         Some("setup") => setup::ensure(&setup::Needs { test_tools: args.iter().any(|a| a == "--test") }).map(|_| ()),
         Some("ui") => setup::ensure(&setup::Needs { test_tools: false }).and_then(|t| build_ui(&t)),
         Some("measure") => cmd_measure(args.iter().any(|a| a == "--release")),
-        _ => Err("usage: cargo xtask <run [-- app args] | test | setup [--test] | ui | measure [--release]>".into()),
+        Some("package") => package::cmd_package(&args[1..]),
+        _ => Err("usage: cargo xtask <run [-- app args] | test | setup [--test] | ui | measure [--release] | package [--debug] [--check]>".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -152,19 +154,31 @@ fn cmd_test() -> Result<(), String> {
     let display = xvfb.display;
     let port = shell::free_port()?;
     let native_port = shell::free_port()?;
+    let bus = shell::SessionBus::start()?;
     let _driver = shell::Background::spawn(
         "tauri-driver",
         Cmd::new(&tools.tauri_driver)
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .env("DISPLAY", format!(":{display}")),
+            .env("DISPLAY", format!(":{display}"))
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address),
     )?;
     shell::wait_for_port(port, std::time::Duration::from_secs(30))?;
     run(Cmd::new("cargo")
         .args(["test", "--locked", "-p", "elements-e2e", "--", "--test-threads=1"])
         .env("DISPLAY", format!(":{display}"))
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
         .env("ELEMENTS_E2E_WEBDRIVER", format!("http://127.0.0.1:{port}"))
         .env("ELEMENTS_E2E_APP", &app)
         .env("ELEMENTS_E2E_SCREENSHOTS", &screenshots))?;
+    drop(_driver);
+    // Installing a package changes the machine: done where CI says so (a throwaway machine),
+    // with the debug build the tests used; `cargo xtask package --check` does it by hand.
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        let deb = package::build(&app, false)?;
+        package::check(&deb)?;
+    } else {
+        step("the .deb install-and-launch check runs in CI (CI=true) or by `cargo xtask package --check`");
+    }
     eprintln!(
         "\nxtask: every test passed in {:.0} s; screenshots in {}",
         started.elapsed().as_secs_f64(),
