@@ -23,6 +23,13 @@ const fn same(a: &str, b: &str) -> bool {
     true
 }
 
+/// `ELEMENTS_TRACE_COMMANDS=1` prints how long each command took (for `cargo xtask measure`'s
+/// "where does the time go").
+fn trace() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("ELEMENTS_TRACE_COMMANDS").is_some())
+}
+
 macro_rules! adapters {
     ($( $name:ident : $cmd:ty => |$api:ident, $args:pat_param| $body:expr; )*) => {
         $(
@@ -37,9 +44,14 @@ macro_rules! adapters {
             ) -> Result<<$cmd as Command>::Output, ApiError> {
                 let api = state.inner().clone();
                 tauri::async_runtime::spawn_blocking(move || {
+                    let started = std::time::Instant::now();
                     let $api = &*api;
                     let $args = args;
-                    $body
+                    let answer = $body;
+                    if trace() {
+                        eprintln!("elements: command {} took {} µs", stringify!($name), started.elapsed().as_micros());
+                    }
+                    answer
                 })
                 .await
                 .map_err(|e| ApiError::new(ErrorCode::Internal, format!("{} stopped: {e}", stringify!($name))))?

@@ -137,9 +137,10 @@ fn start(options: Options, launched: std::time::Instant) -> ExitCode {
         eprintln!("elements: {msg}");
     }
     eprintln!(
-        "elements: cache {} ready{}",
+        "elements: cache {} ready{} {} ms after launch",
         report.cache_path.display(),
-        if report.loaded_bundled_event { " (bundled demo event loaded)" } else { "" }
+        if report.loaded_bundled_event { " (bundled demo event loaded)" } else { "" },
+        launched.elapsed().as_millis()
     );
     // The window exists only later; changes before it are dropped (the UI loads fresh anyway).
     let window_handle: std::sync::Arc<std::sync::OnceLock<tauri::AppHandle>> = Default::default();

@@ -111,6 +111,18 @@ fn build_app_profile(release: bool) -> Result<PathBuf, String> {
     Ok(target_dir().join(if release { "release/elements" } else { "debug/elements" }))
 }
 
+/// The floor `measure` compares with: `src-tauri/examples/floor.rs`, an empty Tauri window.
+fn build_floor(release: bool) -> Result<PathBuf, String> {
+    step("building the floor (an empty Tauri window, same Tauri version)");
+    let mut cargo = Cmd::new("cargo");
+    cargo.args(["build", "--locked", "-p", "elements-app", "--example", "floor"]);
+    if release {
+        cargo.arg("--release");
+    }
+    run(cargo)?;
+    Ok(target_dir().join(if release { "release/examples/floor" } else { "debug/examples/floor" }))
+}
+
 fn cmd_run(rest: &[String]) -> Result<(), String> {
     let tools = setup::ensure(&setup::Needs { test_tools: false })?;
     build_ui(&tools)?;
@@ -234,21 +246,42 @@ fn cmd_measure(release: bool) -> Result<(), String> {
     println!("ui wasm: {raw} bytes raw, {gz} bytes gzipped (gzip -9)  [{}]", wasm.display());
     let js = std::fs::metadata(root().join("ui/dist/ui.js")).map(|m| m.len()).unwrap_or(0);
     println!("ui js glue: {js} bytes raw");
+    let floor = build_floor(release)?;
     let xvfb = shell::Xvfb::start(78, "1920x1080x24")?;
     let display = format!(":{}", xvfb.display);
-    for run_no in 1..=3 {
-        let data = tempdir("measure")?;
-        let m = shell::launch_and_wait_ready(&app, &data, &display)?;
-        println!(
-            "launch {run_no} (fresh cache): agenda on screen {} ms after launch by the app's own clock ({} ms by this process's); \
-             memory: app {} MiB RSS; app + {} WebKit processes {} MiB PSS",
-            m.app_reported_ms,
-            m.wall_ms,
-            m.app_rss_kib / 1024,
-            m.processes - 1,
-            m.total_pss_kib / 1024
-        );
-        let _ = std::fs::remove_dir_all(&data);
+    // Alternated, so both meet the same machine state (caches, other load); medians of five.
+    const RUNS: usize = 5;
+    let (mut app_runs, mut floor_runs) = (Vec::new(), Vec::new());
+    for run_no in 1..=RUNS {
+        for (name, binary, runs) in [("app", &app, &mut app_runs), ("floor", &floor, &mut floor_runs)] {
+            let data = tempdir("measure")?;
+            let m = shell::launch_and_wait_ready(binary, &data, &display)?;
+            println!(
+                "launch {run_no} {name:5}: first screen painted {} ms after launch by its own clock ({} ms by this process's); \
+                 {} MiB RSS; with its {} WebKit processes {} MiB PSS",
+                m.app_reported_ms,
+                m.wall_ms,
+                m.app_rss_kib / 1024,
+                m.processes - 1,
+                m.total_pss_kib / 1024
+            );
+            runs.push(m);
+            let _ = std::fs::remove_dir_all(&data);
+        }
+    }
+    let median = |runs: &[shell::Launch], f: fn(&shell::Launch) -> u64| {
+        let mut v: Vec<u64> = runs.iter().map(f).collect();
+        v.sort_unstable();
+        v[v.len() / 2]
+    };
+    println!("\nmedians of {RUNS} (the app: agenda on screen, fresh cache; the floor: an empty Tauri window of the same Tauri version)");
+    for (what, f, unit) in [
+        ("launch to first paint", (|m: &shell::Launch| m.app_reported_ms) as fn(&shell::Launch) -> u64, "ms"),
+        ("resident memory (RSS)", |m: &shell::Launch| m.app_rss_kib / 1024, "MiB"),
+        ("with WebKit processes (PSS)", |m: &shell::Launch| m.total_pss_kib / 1024, "MiB"),
+    ] {
+        let (a, b) = (median(&app_runs, f), median(&floor_runs, f));
+        println!("  {what:28} app {a:5} {unit}   floor {b:5} {unit}   ratio {:.2}", a as f64 / b.max(1) as f64);
     }
     Ok(())
 }

@@ -27,9 +27,13 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
     let kiosk = overview.mode == DeviceMode::Kiosk;
     let first_day = overview.days.first().map(|d| d.index).unwrap_or(1);
     let day = RwSignal::new(first_day);
-    let agenda = load_later::<GetAgendaDay>(move || AgendaDayArgs { day: day.get_untracked() })
+    let agenda = load::<GetAgendaDay>(move || AgendaDayArgs { day: day.get_untracked() })
         .refresh_on(Changed::Element(ElementKind::Agenda));
     let now_next = load::<GetNowNext>(|| NoArgs {}).refresh_on(Changed::Element(ElementKind::Agenda));
+    // At launch only the first screenful of cards is built; the rest follows a frame later.
+    // Building and laying out a whole day (40 cards) before the first paint doubled the time
+    // to the agenda (`cargo xtask measure`).
+    let whole_day = RwSignal::new(false);
     let track = RwSignal::new(None::<String>);
     let grouping = RwSignal::new(Grouping::ByTime);
     let query = RwSignal::new(String::new());
@@ -68,13 +72,21 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
     });
 
     // A new day or session is a new question; answers to an old one are dropped by `Load`.
-    Effect::new(move |_| {
+    Effect::new(move |seen: Option<()>| {
         day.track();
-        agenda.reload();
+        // The first day is on its way already (asked at once, not after the first render).
+        if seen.is_some() {
+            agenda.reload();
+        }
     });
     Effect::new(move |_| {
         if matches!(agenda.state.get(), Some(Ok(_))) {
             crate::api::report_ready_once("agenda");
+            // The rest of the day after the first screenful is painted (registered after the
+            // report's frame callback, so the report measures the first screenful).
+            if !whole_day.get_untracked() {
+                request_animation_frame(move || request_animation_frame(move || whole_day.set(true)));
+            }
         }
     });
     Effect::new(move |_| match selected.get() {
@@ -217,8 +229,14 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
                     }
                 };
                 let by_room = grouping.get() == Grouping::ByRoom;
+                let mut budget = if whole_day.get() { usize::MAX } else { FIRST_SCREENFUL };
                 groups
                     .into_iter()
+                    .take_while(|(_, _, cards)| {
+                        let go = budget > 0;
+                        budget = budget.saturating_sub(cards.len());
+                        go
+                    })
                     .map(|(_, heading, cards)| {
                         view! {
                             <section class="slot">
@@ -284,6 +302,9 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
         </div>
     }
 }
+
+/// Cards built before the first paint at launch: more than a venue screen shows at once.
+const FIRST_SCREENFUL: usize = 12;
 
 /// Groups cards by `key`, keeping first-seen order; each group gets a heading.
 fn group_by(
