@@ -22,7 +22,7 @@ use elements_protocol::signal::{Outcome, Reason, SignalBatch, SignalResult, Sign
 use elements_protocol::sync::stored::StoredPage;
 use elements_protocol::sync::{ManifestResponse, WireError, WireErrorCode, PROTOCOL_VERSION};
 
-use crate::cache::{Cache, CacheError, EventStore};
+use crate::cache::{Cache, CacheError};
 use crate::changes::{Changed, Changes};
 
 #[derive(Debug, thiserror::Error)]

@@ -197,7 +197,7 @@ struct Lookup {
 }
 
 impl Lookup {
-    fn load(store: &dyn EventStore) -> Result<Lookup, ApiError> {
+    fn load(store: &Cache) -> Result<Lookup, ApiError> {
         let floors: HashMap<String, String> = store.floors()?.into_iter().map(|f| (f.id, f.name)).collect();
         let rooms = store.rooms()?;
         let tracks = store.tracks()?;

@@ -30,7 +30,7 @@ use elements_protocol::signal::{Action, Outcome};
 use elements_protocol::sync::EntityKind;
 
 use crate::bundled;
-use crate::cache::{Cache, CacheError, Decision, EventStore, LoadStep};
+use crate::cache::{Cache, CacheError, Decision, LoadStep};
 use crate::paths;
 use crate::sync::{self, EngineConfig, SyncEngine, Target};
 use crate::changes::Changed;
@@ -289,7 +289,7 @@ impl From<CacheError> for ApiError {
     }
 }
 
-fn manifest(store: &dyn EventStore) -> Result<Manifest, ApiError> {
+fn manifest(store: &Cache) -> Result<Manifest, ApiError> {
     store.loaded_event()?.map(|e| e.manifest).ok_or_else(|| {
         ApiError::new(
             ErrorCode::CacheUnavailable,

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, ErrorCode as SqliteCode, OptionalExtension};
 
 pub use outbox::{Credential, Decision, OutboxEntry};
-pub use store::{EventStore, LoadStep, LoadedEvent};
+pub use store::{LoadStep, LoadedEvent};
 pub use sync_state::ElementSync;
 
 pub struct Cache {

@@ -1,5 +1,4 @@
-//! Reading and writing event data. [`EventStore`] is what the app API needs from storage;
-//! [`Cache`] implements it on SQLite.
+//! Reading and writing the cached event: the snapshot load and the reads the screens need.
 
 use elements_protocol::event::{EventBundle, Floor, Manifest, Poll, Quest, Room, Session, Speaker, Track};
 use elements_protocol::live::PollResult;
@@ -23,41 +22,10 @@ pub struct LoadedEvent {
     pub fingerprint: String,
 }
 
-pub trait EventStore {
+/// The cached event: replaced whole, and read the ways the screens need.
+impl Cache {
     /// Replaces whatever event is cached with `bundle`, atomically.
-    fn replace_event(
-        &mut self,
-        bundle: &EventBundle,
-        source: &str,
-        fingerprint: &str,
-        progress: &mut dyn FnMut(LoadStep),
-    ) -> Result<(), CacheError>;
-    fn loaded_event(&self) -> Result<Option<LoadedEvent>, CacheError>;
-    fn floors(&self) -> Result<Vec<Floor>, CacheError>;
-    /// Rooms in the event's own order.
-    fn rooms(&self) -> Result<Vec<Room>, CacheError>;
-    fn tracks(&self) -> Result<Vec<Track>, CacheError>;
-    fn speakers(&self) -> Result<Vec<Speaker>, CacheError>;
-    /// Sessions of one programme day, by start time then room order.
-    fn sessions_on_day(&self, day: u32) -> Result<Vec<Session>, CacheError>;
-    /// Sessions overlapping `[from, to)` (unix seconds), by start time then room order.
-    fn sessions_between(&self, from: i64, to: i64) -> Result<Vec<Session>, CacheError>;
-    fn session(&self, id: &str) -> Result<Option<Session>, CacheError>;
-    /// Number of sessions per programme day.
-    fn session_counts(&self) -> Result<Vec<(u32, u32)>, CacheError>;
-    /// Full-text search; `query` is plain words typed by a person, not FTS syntax.
-    fn search_sessions(&self, query: &str, limit: u32) -> Result<Vec<Session>, CacheError>;
-    /// Polls in the event's order.
-    fn polls(&self) -> Result<Vec<Poll>, CacheError>;
-    fn quests(&self) -> Result<Vec<Quest>, CacheError>;
-    /// The newest known tally of every poll that has one.
-    fn poll_results(&self) -> Result<Vec<PollResult>, CacheError>;
-    /// Whether an entity of `kind` with this id is cached.
-    fn exists(&self, kind: EntityKind, id: &str) -> Result<bool, CacheError>;
-}
-
-impl EventStore for Cache {
-    fn replace_event(
+    pub fn replace_event(
         &mut self,
         bundle: &EventBundle,
         source: &str,
@@ -80,7 +48,7 @@ impl EventStore for Cache {
         Ok(())
     }
 
-    fn loaded_event(&self) -> Result<Option<LoadedEvent>, CacheError> {
+    pub fn loaded_event(&self) -> Result<Option<LoadedEvent>, CacheError> {
         let row = self
             .conn
             .query_row("SELECT id, manifest, source, fingerprint FROM event LIMIT 1", [], |r| {
@@ -93,19 +61,22 @@ impl EventStore for Cache {
         .transpose()
     }
 
-    fn polls(&self) -> Result<Vec<Poll>, CacheError> {
+    /// Polls in the event's order.
+    pub fn polls(&self) -> Result<Vec<Poll>, CacheError> {
         self.bodies("poll", "SELECT id, body FROM poll ORDER BY rowid", [])
     }
 
-    fn quests(&self) -> Result<Vec<Quest>, CacheError> {
+    pub fn quests(&self) -> Result<Vec<Quest>, CacheError> {
         self.bodies("quest", "SELECT id, body FROM quest ORDER BY rowid", [])
     }
 
-    fn poll_results(&self) -> Result<Vec<PollResult>, CacheError> {
+    /// The newest known tally of every poll that has one.
+    pub fn poll_results(&self) -> Result<Vec<PollResult>, CacheError> {
         self.bodies("poll_result", "SELECT id, body FROM poll_result", [])
     }
 
-    fn exists(&self, kind: EntityKind, id: &str) -> Result<bool, CacheError> {
+    /// Whether an entity of `kind` with this id is cached.
+    pub fn exists(&self, kind: EntityKind, id: &str) -> Result<bool, CacheError> {
         Ok(self
             .conn
             .prepare_cached(&format!("SELECT 1 FROM {} WHERE id = ?1", kind.as_str()))?
@@ -114,23 +85,25 @@ impl EventStore for Cache {
             .is_some())
     }
 
-    fn floors(&self) -> Result<Vec<Floor>, CacheError> {
+    pub fn floors(&self) -> Result<Vec<Floor>, CacheError> {
         self.bodies("floor", "SELECT id, body FROM floor ORDER BY level", [])
     }
 
-    fn rooms(&self) -> Result<Vec<Room>, CacheError> {
+    /// Rooms in the event's own order.
+    pub fn rooms(&self) -> Result<Vec<Room>, CacheError> {
         self.bodies("room", "SELECT id, body FROM room ORDER BY rowid", [])
     }
 
-    fn tracks(&self) -> Result<Vec<Track>, CacheError> {
+    pub fn tracks(&self) -> Result<Vec<Track>, CacheError> {
         self.bodies("track", "SELECT id, body FROM track ORDER BY rowid", [])
     }
 
-    fn speakers(&self) -> Result<Vec<Speaker>, CacheError> {
+    pub fn speakers(&self) -> Result<Vec<Speaker>, CacheError> {
         self.bodies("speaker", "SELECT id, body FROM speaker ORDER BY name", [])
     }
 
-    fn sessions_on_day(&self, day: u32) -> Result<Vec<Session>, CacheError> {
+    /// Sessions of one programme day, by start time then room order.
+    pub fn sessions_on_day(&self, day: u32) -> Result<Vec<Session>, CacheError> {
         self.bodies(
             "session",
             "SELECT s.id, s.body FROM session s LEFT JOIN room r ON r.id = s.room_id
@@ -139,7 +112,8 @@ impl EventStore for Cache {
         )
     }
 
-    fn sessions_between(&self, from: i64, to: i64) -> Result<Vec<Session>, CacheError> {
+    /// Sessions overlapping `[from, to)` (unix seconds), by start time then room order.
+    pub fn sessions_between(&self, from: i64, to: i64) -> Result<Vec<Session>, CacheError> {
         self.bodies(
             "session",
             "SELECT s.id, s.body FROM session s LEFT JOIN room r ON r.id = s.room_id
@@ -148,17 +122,19 @@ impl EventStore for Cache {
         )
     }
 
-    fn session(&self, id: &str) -> Result<Option<Session>, CacheError> {
+    pub fn session(&self, id: &str) -> Result<Option<Session>, CacheError> {
         Ok(self.bodies("session", "SELECT id, body FROM session WHERE id = ?1", [id])?.into_iter().next())
     }
 
-    fn session_counts(&self) -> Result<Vec<(u32, u32)>, CacheError> {
+    /// Number of sessions per programme day.
+    pub fn session_counts(&self) -> Result<Vec<(u32, u32)>, CacheError> {
         let mut stmt = self.conn.prepare("SELECT day, count(*) FROM session GROUP BY day ORDER BY day")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
         Ok(rows)
     }
 
-    fn search_sessions(&self, query: &str, limit: u32) -> Result<Vec<Session>, CacheError> {
+    /// Full-text search; `query` is plain words typed by a person, not FTS syntax.
+    pub fn search_sessions(&self, query: &str, limit: u32) -> Result<Vec<Session>, CacheError> {
         let Some(fts) = fts_query(query) else { return Ok(Vec::new()) };
         self.bodies(
             "session",

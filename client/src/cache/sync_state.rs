@@ -6,7 +6,7 @@ use elements_protocol::sync::stored::StoredChange;
 use elements_protocol::sync::{Change, EntityKind};
 use rusqlite::{params, OptionalExtension};
 
-use super::store::{to_json, EventStore};
+use super::store::to_json;
 use super::{write, Cache, CacheError};
 
 /// One Element's sync health, for the UI ("synced 2 min ago", "offline, retrying").

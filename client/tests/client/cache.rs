@@ -4,7 +4,7 @@ use std::path::Path;
 
 use elements_client::api::{AppApi, Clock};
 use elements_client::bundled;
-use elements_client::cache::{Cache, EventStore};
+use elements_client::cache::Cache;
 use elements_protocol::event::EventBundle;
 
 fn demo() -> EventBundle {

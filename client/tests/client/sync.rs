@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use elements_backend::store::Store;
-use elements_client::cache::{Cache, EventStore};
+use elements_client::cache::Cache;
 use elements_client::sync::{self, EngineConfig, Remote, SyncEngine, SyncError, Target};
 use elements_protocol::event::ElementKind;
 use elements_protocol::sync::EntityKind;
