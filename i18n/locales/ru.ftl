@@ -25,9 +25,9 @@ reason-ticket_required = В этом опросе учитываются тол�
 ## Shell
 element-agenda = Программа
 element-map = Карта
-element-voting = Голосование
+element-voting = Опросы
 element-quests = Квесты
-element-people = Участники
+element-people = Люди
 element-me = Я
 nav-label = Разделы
 notice-dismiss = Скрыть
