@@ -141,6 +141,9 @@ pub fn validate(bundle: &EventBundle) -> Result<(), Vec<ValidationError>> {
             }
         }
     }
+    for (at, problem) in crate::rules::check(bundle) {
+        err(at, problem);
+    }
     if errors.is_empty() {
         Ok(())
     } else {

@@ -346,6 +346,7 @@ impl Builder {
             polls: Vec::new(),
             quests: Vec::new(),
             people: Vec::new(),
+            scenarios: Vec::new(),
         };
         elements_domain::validate(&bundle).map_err(|errors| ImportError::Invalid {
             format,

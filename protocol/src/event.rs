@@ -26,6 +26,9 @@ pub struct EventBundle {
     pub polls: Vec<Poll>,
     pub quests: Vec<Quest>,
     pub people: Vec<Profile>,
+    /// The event's own rules (`scenario`), on top of the defaults its quests imply.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scenarios: Vec<crate::scenario::Scenario>,
 }
 
 /// What an event is and which Elements it switches on.

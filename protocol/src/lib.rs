@@ -17,5 +17,6 @@ pub mod auth;
 pub mod event;
 pub mod link;
 pub mod live;
+pub mod scenario;
 pub mod signal;
 pub mod sync;

@@ -162,6 +162,23 @@ pub enum Effect {
     VoteCounted { poll_id: String, option_id: String },
     Points { quest_id: String, gained: u32, total: u32 },
     RewardUnlocked { quest_id: String, reward_id: String, name: String },
+    /// A checkpoint done by a rule (not scanned): "visit three booths" completes one.
+    CheckpointCompleted { quest_id: String, checkpoint_id: String },
+    /// A card for the participant (a prompt to rate a talk, a hint): text in the event's
+    /// languages, and where it leads.
+    Message {
+        id: String,
+        text: crate::scenario::LocalText,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        link: Option<String>,
+    },
+    /// Content that was hidden is shown to this participant from now on.
+    Revealed { kind: String, id: String },
+    /// A label on the participant, for analytics and other rules.
+    Tagged { tag: String },
+    /// An effect of a newer protocol version: kept as decided, not understood.
+    #[serde(other)]
+    Unknown,
 }
 
 /// Why a signal was refused, for good. Stable codes: clients switch on them.

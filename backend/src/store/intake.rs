@@ -268,7 +268,13 @@ fn decide_one(
                     .execute(params![quest_id, caller.participant_id, total])?;
                     quests.insert(quest_id.clone());
                 }
-                Effect::RewardUnlocked { .. } => {}
+                // Recorded with the outcome; nothing else to count yet.
+                Effect::RewardUnlocked { .. }
+                | Effect::CheckpointCompleted { .. }
+                | Effect::Message { .. }
+                | Effect::Revealed { .. }
+                | Effect::Tagged { .. }
+                | Effect::Unknown => {}
             }
         }
     }

@@ -1,0 +1,640 @@
+//! The evaluator of the event's scenarios (`elements_protocol::scenario`): when a trigger fires
+//! for a participant, every rule it matches whose conditions hold applies its consequences, in
+//! the event's order; consequences that are themselves triggers (points reaching a threshold, a
+//! reward unlocked, a quest completed) are evaluated in turn, breadth first, within a bound.
+//!
+//! Pure and deterministic: no clock (time is a parameter), no IO, ordered maps. The app runs it
+//! the moment a person acts or a time trigger is due; the backend runs the same code as the
+//! authority. What a rule already did is in [`RuleState::fired`], keyed by rule and instance, so
+//! replaying a participant's history (after a restart, or on a second device) fires nothing twice.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use chrono::{DateTime, Utc};
+use elements_protocol::event::Quest;
+use elements_protocol::scenario::{Condition, Consequence, Scenario, SignalFilter, SignalKind, Trigger};
+use elements_protocol::signal::{Action, Effect};
+
+/// What the rules ask about the event beyond the participant's own history.
+pub trait RuleFacts {
+    fn quest(&self, id: &str) -> Option<Quest>;
+    /// The track of a session, if it has one.
+    fn session_track(&self, _session_id: &str) -> Option<String> {
+        None
+    }
+    /// When a session ends.
+    fn session_end(&self, _session_id: &str) -> Option<DateTime<Utc>> {
+        None
+    }
+    /// The kind of a place ("booth", "food", …).
+    fn poi_kind(&self, _poi_id: &str) -> Option<String> {
+        None
+    }
+    /// Every poll with the moment it opens.
+    fn poll_openings(&self) -> Vec<(String, DateTime<Utc>)> {
+        Vec::new()
+    }
+}
+
+/// One accepted signal, with what the rules may filter on looked up once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Occurrence {
+    pub kind: SignalKind,
+    /// Every field that applies to this signal is `Some`.
+    pub about: SignalFilter,
+    pub at: DateTime<Utc>,
+}
+
+impl Occurrence {
+    pub fn of(facts: &dyn RuleFacts, action: &Action, at: DateTime<Utc>) -> Occurrence {
+        let mut about = SignalFilter::default();
+        let kind = match action {
+            Action::Vote { poll_id, option_id } => {
+                about.poll_id = Some(poll_id.clone());
+                about.option_id = Some(option_id.clone());
+                SignalKind::Vote
+            }
+            Action::CheckpointScan { quest_id, checkpoint_id, .. } => {
+                about.quest_id = Some(quest_id.clone());
+                about.checkpoint_id = Some(checkpoint_id.clone());
+                SignalKind::CheckpointScan
+            }
+            Action::CheckIn { session_id } => {
+                about.track_id = facts.session_track(session_id);
+                about.session_id = Some(session_id.clone());
+                SignalKind::CheckIn
+            }
+            Action::BoothVisit { poi_id } => {
+                about.poi_kind = facts.poi_kind(poi_id);
+                about.poi_id = Some(poi_id.clone());
+                SignalKind::BoothVisit
+            }
+            Action::ContactExchange { profile_id } => {
+                about.profile_id = Some(profile_id.clone());
+                SignalKind::ContactExchange
+            }
+        };
+        Occurrence { kind, about, at }
+    }
+
+    /// The target that makes two occurrences "the same" for counting (one booth visited twice).
+    fn target(&self) -> String {
+        let a = &self.about;
+        [&a.poll_id, &a.quest_id, &a.checkpoint_id, &a.session_id, &a.poi_id, &a.profile_id]
+            .iter()
+            .filter_map(|v| v.as_deref())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+}
+
+fn matches(filter: &SignalFilter, about: &SignalFilter) -> bool {
+    let field = |want: &Option<String>, have: &Option<String>| want.as_ref().is_none_or(|w| have.as_ref() == Some(w));
+    field(&filter.poll_id, &about.poll_id)
+        && field(&filter.option_id, &about.option_id)
+        && field(&filter.quest_id, &about.quest_id)
+        && field(&filter.checkpoint_id, &about.checkpoint_id)
+        && field(&filter.session_id, &about.session_id)
+        && field(&filter.track_id, &about.track_id)
+        && field(&filter.poi_id, &about.poi_id)
+        && field(&filter.poi_kind, &about.poi_kind)
+        && field(&filter.profile_id, &about.profile_id)
+}
+
+/// What the rules have made of one participant so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleState {
+    /// Accepted signals, oldest first.
+    pub history: Vec<Occurrence>,
+    pub points: BTreeMap<String, u32>,
+    /// (quest, checkpoint) done, by a scan or by a rule.
+    pub checkpoints: BTreeSet<(String, String)>,
+    /// (quest, reward).
+    pub rewards: BTreeSet<(String, String)>,
+    pub completed_quests: BTreeSet<String>,
+    pub tags: BTreeSet<String>,
+    /// (kind, id) shown to this participant although hidden for others.
+    pub revealed: BTreeSet<(String, String)>,
+    /// (rule, instance) → when it fired. The instance is empty for signal-driven rules and names
+    /// the occurrence for time triggers (the session that ended, the poll that opened).
+    pub fired: BTreeMap<(String, String), DateTime<Utc>>,
+    /// The last moment time triggers were evaluated up to.
+    pub ticked_to: Option<DateTime<Utc>>,
+}
+
+/// Something that happened, for the rules to react to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Happening {
+    Signal(Occurrence),
+    RewardUnlocked { quest_id: String, reward_id: String },
+    QuestCompleted { quest_id: String },
+    Points { quest_id: String, before: u32, after: u32 },
+    SessionEnded { session_id: String, track_id: Option<String> },
+    PollOpened { poll_id: String },
+    /// A moment reached; the rules with `At` that moment fire.
+    Moment(DateTime<Utc>),
+}
+
+impl Happening {
+    /// Distinguishes repeated firings of one rule (the instance of a time trigger).
+    fn instance(&self) -> String {
+        match self {
+            Happening::SessionEnded { session_id, .. } => session_id.clone(),
+            Happening::PollOpened { poll_id } => poll_id.clone(),
+            Happening::Moment(t) => t.to_rfc3339(),
+            _ => String::new(),
+        }
+    }
+
+    fn is_time(&self) -> bool {
+        matches!(self, Happening::SessionEnded { .. } | Happening::PollOpened { .. } | Happening::Moment(_))
+    }
+}
+
+fn triggered(trigger: &Trigger, happening: &Happening) -> bool {
+    match (trigger, happening) {
+        (Trigger::Signal { kind, filter }, Happening::Signal(o)) => *kind == o.kind && matches(filter, &o.about),
+        (Trigger::RewardUnlocked { reward_id }, Happening::RewardUnlocked { reward_id: r, .. }) => {
+            reward_id.as_ref().is_none_or(|w| w == r)
+        }
+        (Trigger::QuestCompleted { quest_id }, Happening::QuestCompleted { quest_id: q }) => {
+            quest_id.as_ref().is_none_or(|w| w == q)
+        }
+        (Trigger::PointsReached { quest_id, points }, Happening::Points { quest_id: q, before, after }) => {
+            quest_id == q && *before < *points && *after >= *points
+        }
+        (Trigger::SessionEnded { track_id, session_id }, Happening::SessionEnded { session_id: s, track_id: t }) => {
+            session_id.as_ref().is_none_or(|w| w == s) && track_id.as_ref().is_none_or(|w| t.as_ref() == Some(w))
+        }
+        (Trigger::PollOpened { poll_id }, Happening::PollOpened { poll_id: p }) => poll_id.as_ref().is_none_or(|w| w == p),
+        (Trigger::At { time }, Happening::Moment(t)) => time.to_utc() == *t,
+        _ => false,
+    }
+}
+
+fn holds(condition: &Condition, state: &RuleState, now: DateTime<Utc>) -> bool {
+    match condition {
+        Condition::Count { kind, filter, at_least, within_seconds } => {
+            let since = within_seconds.map(|s| now - chrono::Duration::seconds(i64::from(s)));
+            let distinct: BTreeSet<String> = state
+                .history
+                .iter()
+                .filter(|o| o.kind == *kind && matches(filter, &o.about) && since.is_none_or(|t| o.at >= t))
+                .map(Occurrence::target)
+                .collect();
+            distinct.len() >= *at_least as usize
+        }
+        Condition::HasReward { reward_id } => state.rewards.iter().any(|(_, r)| r == reward_id),
+        Condition::LacksReward { reward_id } => !state.rewards.iter().any(|(_, r)| r == reward_id),
+        Condition::PointsAtLeast { quest_id, points } => state.points.get(quest_id).copied().unwrap_or(0) >= *points,
+        Condition::HasTag { tag } => state.tags.contains(tag),
+        Condition::LacksTag { tag } => !state.tags.contains(tag),
+    }
+}
+
+/// How many rounds of consequences-as-triggers one happening may cause. Validation refuses
+/// cycles; this bound is the evaluator's own guard against a rule set that slipped through.
+const MAX_ROUNDS: usize = 32;
+
+/// Applies every rule `happening` triggers, and what their consequences trigger in turn.
+/// Returns the effects in the order they happened; `state` takes them in.
+pub fn react(
+    rules: &[Scenario],
+    facts: &dyn RuleFacts,
+    state: &mut RuleState,
+    happening: Happening,
+    now: DateTime<Utc>,
+) -> Vec<Effect> {
+    if let Happening::Signal(o) = &happening {
+        state.history.push(o.clone());
+    }
+    let mut effects = Vec::new();
+    let mut queue = VecDeque::from([(happening, 0usize)]);
+    while let Some((happening, round)) = queue.pop_front() {
+        if round >= MAX_ROUNDS {
+            break;
+        }
+        for rule in rules.iter().filter(|r| triggered(&r.when, &happening)) {
+            let key = (rule.id.clone(), happening.instance());
+            // A time trigger's instance happens once; `once` makes any rule fire once.
+            if (rule.once || happening.is_time()) && state.fired.contains_key(&key) {
+                continue;
+            }
+            if let Some(cooldown) = rule.cooldown_seconds {
+                let last = state.fired.iter().filter(|((id, _), _)| *id == rule.id).map(|(_, t)| *t).max();
+                if last.is_some_and(|t| now < t + chrono::Duration::seconds(i64::from(cooldown))) {
+                    continue;
+                }
+            }
+            if !rule.conditions.iter().all(|c| holds(c, state, now)) {
+                continue;
+            }
+            state.fired.insert(key, now);
+            for consequence in &rule.then {
+                for next in apply(consequence, facts, state, &mut effects) {
+                    queue.push_back((next, round + 1));
+                }
+            }
+        }
+    }
+    effects
+}
+
+/// One consequence: changes `state`, records its effect, returns what it triggers in turn.
+fn apply(consequence: &Consequence, facts: &dyn RuleFacts, state: &mut RuleState, effects: &mut Vec<Effect>) -> Vec<Happening> {
+    match consequence {
+        Consequence::Points { quest_id, points } => {
+            let before = state.points.get(quest_id).copied().unwrap_or(0);
+            let after = before.saturating_add(*points);
+            state.points.insert(quest_id.clone(), after);
+            effects.push(Effect::Points { quest_id: quest_id.clone(), gained: *points, total: after });
+            vec![Happening::Points { quest_id: quest_id.clone(), before, after }]
+        }
+        Consequence::CompleteCheckpoint { quest_id, checkpoint_id } => {
+            if !state.checkpoints.insert((quest_id.clone(), checkpoint_id.clone())) {
+                return Vec::new();
+            }
+            effects.push(Effect::CheckpointCompleted { quest_id: quest_id.clone(), checkpoint_id: checkpoint_id.clone() });
+            quest_completion(facts, state, quest_id)
+        }
+        Consequence::UnlockReward { quest_id, reward_id } => {
+            if !state.rewards.insert((quest_id.clone(), reward_id.clone())) {
+                return Vec::new();
+            }
+            let name = facts
+                .quest(quest_id)
+                .and_then(|q| q.rewards.into_iter().find(|r| &r.id == reward_id))
+                .map(|r| r.name)
+                .unwrap_or_else(|| reward_id.clone());
+            effects.push(Effect::RewardUnlocked { quest_id: quest_id.clone(), reward_id: reward_id.clone(), name });
+            vec![Happening::RewardUnlocked { quest_id: quest_id.clone(), reward_id: reward_id.clone() }]
+        }
+        Consequence::Message { id, text, link } => {
+            effects.push(Effect::Message { id: id.clone(), text: text.clone(), link: link.clone() });
+            Vec::new()
+        }
+        Consequence::Reveal { kind, id } => {
+            if state.revealed.insert((kind.clone(), id.clone())) {
+                effects.push(Effect::Revealed { kind: kind.clone(), id: id.clone() });
+            }
+            Vec::new()
+        }
+        Consequence::Tag { tag } => {
+            if state.tags.insert(tag.clone()) {
+                effects.push(Effect::Tagged { tag: tag.clone() });
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// A quest is complete when every checkpoint of it is done; said once.
+fn quest_completion(facts: &dyn RuleFacts, state: &mut RuleState, quest_id: &str) -> Vec<Happening> {
+    let Some(quest) = facts.quest(quest_id) else { return Vec::new() };
+    let all = !quest.checkpoints.is_empty()
+        && quest.checkpoints.iter().all(|c| state.checkpoints.contains(&(quest_id.to_string(), c.id.clone())));
+    if all && state.completed_quests.insert(quest_id.to_string()) {
+        vec![Happening::QuestCompleted { quest_id: quest_id.to_string() }]
+    } else {
+        Vec::new()
+    }
+}
+
+/// An accepted checkpoint scan marks its checkpoint done before the rules run (so "all
+/// checkpoints" and counts see it), then the rules react to the scan.
+pub fn react_to_signal(
+    rules: &[Scenario],
+    facts: &dyn RuleFacts,
+    state: &mut RuleState,
+    action: &Action,
+    at: DateTime<Utc>,
+) -> Vec<Effect> {
+    let occurrence = Occurrence::of(facts, action, at);
+    let mut effects = Vec::new();
+    let mut completed = Vec::new();
+    if let Action::CheckpointScan { quest_id, checkpoint_id, .. } = action {
+        if state.checkpoints.insert((quest_id.clone(), checkpoint_id.clone())) {
+            completed = quest_completion(facts, state, quest_id);
+        }
+    }
+    effects.extend(react(rules, facts, state, Happening::Signal(occurrence), at));
+    for happening in completed {
+        effects.extend(react(rules, facts, state, happening, at));
+    }
+    effects
+}
+
+/// Fires the time triggers due in `(state.ticked_to, now]`: sessions this participant checked in
+/// to that ended, polls that opened, moments. Idempotent: ticking again to the same `now`, or
+/// replaying on another device, fires nothing twice.
+pub fn tick(rules: &[Scenario], facts: &dyn RuleFacts, state: &mut RuleState, now: DateTime<Utc>) -> Vec<Effect> {
+    let from = state.ticked_to;
+    let due = |t: DateTime<Utc>| from.is_none_or(|f| t > f) && t <= now;
+    let mut happenings: Vec<(DateTime<Utc>, Happening)> = Vec::new();
+    let checked_in: BTreeSet<String> =
+        state.history.iter().filter(|o| o.kind == SignalKind::CheckIn).filter_map(|o| o.about.session_id.clone()).collect();
+    for session_id in checked_in {
+        if let Some(end) = facts.session_end(&session_id).filter(|e| due(*e)) {
+            let track_id = facts.session_track(&session_id);
+            happenings.push((end, Happening::SessionEnded { session_id, track_id }));
+        }
+    }
+    for (poll_id, opens) in facts.poll_openings() {
+        if due(opens) {
+            happenings.push((opens, Happening::PollOpened { poll_id }));
+        }
+    }
+    for rule in rules {
+        if let Trigger::At { time } = &rule.when {
+            if due(time.to_utc()) {
+                happenings.push((time.to_utc(), Happening::Moment(time.to_utc())));
+            }
+        }
+    }
+    happenings.sort_by(|a, b| a.0.cmp(&b.0));
+    happenings.dedup();
+    let mut effects = Vec::new();
+    for (at, happening) in happenings {
+        effects.extend(react(rules, facts, state, happening, at));
+    }
+    state.ticked_to = Some(now.max(from.unwrap_or(now)));
+    effects
+}
+
+/// The rules an event without scenarios plays by, written in the format: each checkpoint gives
+/// its points, each reward unlocks when its quest's points reach its threshold.
+pub fn default_scenarios(quests: &[Quest]) -> Vec<Scenario> {
+    let mut rules = Vec::new();
+    for quest in quests {
+        for checkpoint in &quest.checkpoints {
+            rules.push(Scenario {
+                id: format!("default:points:{}:{}", quest.id, checkpoint.id),
+                name: format!("{}: {} gives {} points", quest.title, checkpoint.name, checkpoint.points),
+                when: Trigger::Signal {
+                    kind: SignalKind::CheckpointScan,
+                    filter: SignalFilter {
+                        quest_id: Some(quest.id.clone()),
+                        checkpoint_id: Some(checkpoint.id.clone()),
+                        ..SignalFilter::default()
+                    },
+                },
+                conditions: Vec::new(),
+                then: vec![Consequence::Points { quest_id: quest.id.clone(), points: checkpoint.points }],
+                once: true,
+                cooldown_seconds: None,
+            });
+        }
+        for reward in &quest.rewards {
+            rules.push(Scenario {
+                id: format!("default:reward:{}:{}", quest.id, reward.id),
+                name: format!("{}: {} at {} points", quest.title, reward.name, reward.points_required),
+                when: Trigger::PointsReached { quest_id: quest.id.clone(), points: reward.points_required },
+                conditions: Vec::new(),
+                then: vec![Consequence::UnlockReward { quest_id: quest.id.clone(), reward_id: reward.id.clone() }],
+                once: true,
+                cooldown_seconds: None,
+            });
+        }
+    }
+    rules
+}
+
+/// Problems with an event's scenarios, each as (where, what): duplicate ids, references to
+/// polls, quests, checkpoints, rewards, sessions, tracks or places the event does not have,
+/// rewards that unlock each other in a cycle, and rewards nothing can unlock.
+pub fn check(bundle: &elements_protocol::event::EventBundle) -> Vec<(String, String)> {
+    let rules = &bundle.scenarios;
+    let mut problems = Vec::new();
+    let mut ids = BTreeSet::new();
+    let polls: BTreeSet<&str> = bundle.polls.iter().map(|p| p.id.as_str()).collect();
+    let quests: BTreeMap<&str, &Quest> = bundle.quests.iter().map(|q| (q.id.as_str(), q)).collect();
+    let sessions: BTreeSet<&str> = bundle.sessions.iter().map(|s| s.id.as_str()).collect();
+    let tracks: BTreeSet<&str> = bundle.tracks.iter().map(|t| t.id.as_str()).collect();
+    let pois: BTreeSet<&str> = bundle.points_of_interest.iter().map(|p| p.id.as_str()).collect();
+    let rewards: BTreeMap<&str, &str> =
+        bundle.quests.iter().flat_map(|q| q.rewards.iter().map(move |r| (r.id.as_str(), q.id.as_str()))).collect();
+    for (i, rule) in rules.iter().enumerate() {
+        let at = format!("scenarios[{i}] ({})", rule.id);
+        let mut say = |what: String| problems.push((at.clone(), what));
+        if rule.id.trim().is_empty() {
+            say("has no id".into());
+        } else if !ids.insert(rule.id.as_str()) {
+            say("repeats an id used by an earlier scenario".into());
+        }
+        if rule.then.is_empty() {
+            say("does nothing: `then` is empty".into());
+        }
+        let mut filters: Vec<&SignalFilter> = Vec::new();
+        let mut quest_refs: Vec<&str> = Vec::new();
+        let mut reward_refs: Vec<&str> = Vec::new();
+        match &rule.when {
+            Trigger::Signal { filter, .. } => filters.push(filter),
+            Trigger::RewardUnlocked { reward_id } => reward_refs.extend(reward_id.as_deref()),
+            Trigger::QuestCompleted { quest_id } => quest_refs.extend(quest_id.as_deref()),
+            Trigger::PointsReached { quest_id, points } => {
+                quest_refs.push(quest_id);
+                if *points == 0 {
+                    say("`points_reached` at 0 never happens: points start at 0".into());
+                }
+            }
+            Trigger::SessionEnded { track_id, session_id } => {
+                if let Some(s) = session_id.as_deref().filter(|s| !sessions.contains(s)) {
+                    say(format!("names session \"{s}\", which the event does not have"));
+                }
+                if let Some(t) = track_id.as_deref().filter(|t| !tracks.contains(t)) {
+                    say(format!("names track \"{t}\", which the event does not have"));
+                }
+            }
+            Trigger::PollOpened { poll_id } => {
+                if let Some(p) = poll_id.as_deref().filter(|p| !polls.contains(p)) {
+                    say(format!("names poll \"{p}\", which the event does not have"));
+                }
+            }
+            Trigger::At { .. } => {}
+        }
+        for c in &rule.conditions {
+            match c {
+                Condition::Count { filter, at_least, .. } => {
+                    filters.push(filter);
+                    if *at_least == 0 {
+                        say("counts `at_least: 0`, which always holds; leave the condition out".into());
+                    }
+                }
+                Condition::HasReward { reward_id } | Condition::LacksReward { reward_id } => reward_refs.push(reward_id),
+                Condition::PointsAtLeast { quest_id, .. } => quest_refs.push(quest_id),
+                Condition::HasTag { .. } | Condition::LacksTag { .. } => {}
+            }
+        }
+        for c in &rule.then {
+            match c {
+                Consequence::Points { quest_id, .. } => quest_refs.push(quest_id),
+                Consequence::CompleteCheckpoint { quest_id, checkpoint_id } => {
+                    quest_refs.push(quest_id);
+                    let known = quests.get(quest_id.as_str()).is_none_or(|q| q.checkpoints.iter().any(|c| &c.id == checkpoint_id));
+                    if !known {
+                        say(format!("completes checkpoint \"{checkpoint_id}\", which quest \"{quest_id}\" does not have"));
+                    }
+                }
+                Consequence::UnlockReward { quest_id, reward_id } => {
+                    quest_refs.push(quest_id);
+                    if rewards.get(reward_id.as_str()).is_some_and(|q| q != quest_id) {
+                        say(format!("unlocks reward \"{reward_id}\" under quest \"{quest_id}\", but it belongs to another quest"));
+                    }
+                    reward_refs.push(reward_id);
+                }
+                Consequence::Message { id, text, .. } => {
+                    if id.trim().is_empty() || text.values().all(|t| t.trim().is_empty()) {
+                        say("has a message without an id or text".into());
+                    }
+                }
+                Consequence::Reveal { kind, id } => {
+                    let known = match kind.as_str() {
+                        "quest" => quests.contains_key(id.as_str()),
+                        "session" => sessions.contains(id.as_str()),
+                        "point_of_interest" => pois.contains(id.as_str()),
+                        other => {
+                            say(format!("reveals a \"{other}\"; it can reveal a quest, session or point_of_interest"));
+                            true
+                        }
+                    };
+                    if !known {
+                        say(format!("reveals {kind} \"{id}\", which the event does not have"));
+                    }
+                }
+                Consequence::Tag { tag } => {
+                    if tag.trim().is_empty() {
+                        say("adds an empty tag".into());
+                    }
+                }
+            }
+        }
+        for f in filters {
+            if let Some(p) = f.poll_id.as_deref().filter(|p| !polls.contains(p)) {
+                say(format!("names poll \"{p}\", which the event does not have"));
+            }
+            if let Some(q) = f.quest_id.as_deref() {
+                quest_refs.push(q);
+            }
+            if let (Some(q), Some(c)) = (f.quest_id.as_deref(), f.checkpoint_id.as_deref()) {
+                if quests.get(q).is_some_and(|quest| !quest.checkpoints.iter().any(|x| x.id == c)) {
+                    say(format!("names checkpoint \"{c}\", which quest \"{q}\" does not have"));
+                }
+            }
+            if let Some(s) = f.session_id.as_deref().filter(|s| !sessions.contains(s)) {
+                say(format!("names session \"{s}\", which the event does not have"));
+            }
+            if let Some(t) = f.track_id.as_deref().filter(|t| !tracks.contains(t)) {
+                say(format!("names track \"{t}\", which the event does not have"));
+            }
+            if let Some(p) = f.poi_id.as_deref().filter(|p| !pois.contains(p)) {
+                say(format!("names place \"{p}\", which the event does not have"));
+            }
+        }
+        for q in quest_refs.into_iter().filter(|q| !quests.contains_key(q)) {
+            say(format!("names quest \"{q}\", which the event does not have"));
+        }
+        for r in reward_refs.into_iter().filter(|r| !rewards.contains_key(r)) {
+            say(format!("names reward \"{r}\", which no quest of the event has"));
+        }
+    }
+    problems.extend(unlock_cycles(rules));
+    problems.extend(unreachable_rewards(bundle));
+    problems
+}
+
+/// Rewards no rule unlocks and whose threshold is above every point the quest can give (its
+/// checkpoints plus the scenarios' once-only points; a repeatable points rule can reach any).
+fn unreachable_rewards(bundle: &elements_protocol::event::EventBundle) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    for quest in &bundle.quests {
+        let mut reachable: u64 = quest.checkpoints.iter().map(|c| u64::from(c.points)).sum();
+        let mut unbounded = false;
+        for rule in &bundle.scenarios {
+            for c in &rule.then {
+                if let Consequence::Points { quest_id, points } = c {
+                    if *quest_id == quest.id {
+                        if rule.once {
+                            reachable += u64::from(*points);
+                        } else {
+                            unbounded = true;
+                        }
+                    }
+                }
+            }
+        }
+        for reward in &quest.rewards {
+            let unlocked_by_rule = bundle.scenarios.iter().any(|r| {
+                r.then.iter().any(|c| matches!(c, Consequence::UnlockReward { reward_id, .. } if *reward_id == reward.id))
+            });
+            if !unlocked_by_rule && !unbounded && u64::from(reward.points_required) > reachable {
+                problems.push((
+                    format!("quests ({}) reward \"{}\"", quest.id, reward.id),
+                    format!(
+                        "needs {} points but the quest gives at most {reachable}, and no scenario unlocks it",
+                        reward.points_required
+                    ),
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// The rules an event plays by: the defaults its quests imply, then its own scenarios.
+pub fn event_rules(bundle_quests: &[Quest], scenarios: &[Scenario]) -> Vec<Scenario> {
+    let mut rules = default_scenarios(bundle_quests);
+    rules.extend(scenarios.iter().cloned());
+    rules
+}
+
+/// Rewards whose unlocking leads, through rules triggered by rewards, back to themselves: the
+/// evaluator would stop at its bound, but an organizer wrote a loop by mistake.
+fn unlock_cycles(rules: &[Scenario]) -> Vec<(String, String)> {
+    // reward → rewards its unlocking unlocks (through `reward_unlocked` triggers).
+    let mut next: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for rule in rules {
+        let Trigger::RewardUnlocked { reward_id: Some(from) } = &rule.when else { continue };
+        for c in &rule.then {
+            if let Consequence::UnlockReward { reward_id, .. } = c {
+                next.entry(from.clone()).or_default().insert(reward_id.clone());
+            }
+        }
+    }
+    let mut problems = Vec::new();
+    for start in next.keys() {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<String> = next[start].iter().cloned().collect();
+        while let Some(r) = stack.pop() {
+            if &r == start {
+                problems.push((
+                    format!("scenarios (reward \"{start}\")"),
+                    "unlocking it leads back to unlocking it: a cycle of `reward_unlocked` rules".to_string(),
+                ));
+                break;
+            }
+            if seen.insert(r.clone()) {
+                stack.extend(next.get(&r).into_iter().flatten().cloned());
+            }
+        }
+    }
+    problems
+}
+
+/// Rebuilds a participant's state from their accepted signals in order (with the time triggers
+/// due between them), up to `now`: what a restarted app or a second device does. Returns the
+/// state and every effect in order; a device shows only those it has not shown before.
+pub fn replay<'a>(
+    rules: &[Scenario],
+    facts: &dyn RuleFacts,
+    accepted: impl IntoIterator<Item = (&'a Action, DateTime<Utc>)>,
+    now: DateTime<Utc>,
+) -> (RuleState, Vec<Effect>) {
+    let mut state = RuleState::default();
+    let mut effects = Vec::new();
+    for (action, at) in accepted {
+        effects.extend(tick(rules, facts, &mut state, at));
+        effects.extend(react_to_signal(rules, facts, &mut state, action, at));
+    }
+    effects.extend(tick(rules, facts, &mut state, now));
+    (state, effects)
+}
