@@ -365,6 +365,10 @@ pub fn tick(rules: &[Scenario], facts: &dyn RuleFacts, state: &mut RuleState, no
 /// its points, each reward unlocks when its quest's points reach its threshold.
 pub fn default_scenarios(quests: &[Quest]) -> Vec<Scenario> {
     let mut rules = Vec::new();
+    // By quest id: the app (event order) and a backend (any order) get the same rules in the
+    // same order, so effects come out alike.
+    let mut quests: Vec<&Quest> = quests.iter().collect();
+    quests.sort_by(|a, b| a.id.cmp(&b.id));
     for quest in quests {
         for checkpoint in &quest.checkpoints {
             rules.push(Scenario {

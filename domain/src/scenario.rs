@@ -5,11 +5,16 @@
 //! same function on arrival, as the authority. Neither copy reads a clock or a database: the
 //! event's facts come through [`EventFacts`] and the participant's history through
 //! [`ParticipantState`].
+//!
+//! `decide` checks that a signal may count (the poll is open, a vote per poll, a signed
+//! checkpoint code, …); what an accepted signal then causes (points, rewards, messages) is the
+//! event's scenarios, run by [`crate::rules`]: the defaults its quests imply plus its own.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use elements_protocol::event::{Poll, Quest};
+use elements_protocol::scenario::Scenario;
 use elements_protocol::signal::{checkpoint_message, Action, Effect, Outcome, Reason, Signal, SIGNAL_SCHEMA_VERSION};
 use elements_protocol::sync::EntityKind;
 
@@ -24,6 +29,18 @@ pub trait EventFacts {
     fn qr_key(&self) -> Option<(String, String)> {
         None
     }
+    /// The rules the event plays by: the defaults its quests imply, then its own scenarios
+    /// ([`crate::rules::event_rules`]). A backend computes them once per event version.
+    fn rules(&self) -> std::borrow::Cow<'_, [Scenario]>;
+}
+
+/// [`EventFacts`] as the evaluator asks for them.
+struct Bridge<'a>(&'a dyn EventFacts);
+
+impl crate::rules::RuleFacts for Bridge<'_> {
+    fn quest(&self, id: &str) -> Option<Quest> {
+        self.0.quest(id)
+    }
 }
 
 /// Everything one participant has had accepted so far. Built by folding accepted signals
@@ -31,9 +48,8 @@ pub trait EventFacts {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ParticipantState {
     pub votes: BTreeMap<String, String>,
-    pub scanned: BTreeSet<(String, String)>,
-    pub points: BTreeMap<String, u32>,
-    pub rewards: BTreeSet<(String, String)>,
+    /// Points, rewards, checkpoints done, tags, what fired: the scenarios' state.
+    pub rules: crate::rules::RuleState,
     pub checked_in: BTreeSet<String>,
     pub visited: BTreeSet<String>,
     pub contacts: BTreeSet<String>,
@@ -125,9 +141,9 @@ fn decide_checked(
                 );
             }
             state.votes.insert(poll_id.clone(), option_id.clone());
-            Outcome::Accepted {
-                effects: vec![Effect::VoteCounted { poll_id: poll_id.clone(), option_id: option_id.clone() }],
-            }
+            let mut effects = vec![Effect::VoteCounted { poll_id: poll_id.clone(), option_id: option_id.clone() }];
+            effects.extend(run_rules(facts, state, action, now));
+            Outcome::Accepted { effects }
         }
         Action::CheckpointScan { quest_id, checkpoint_id, proof } => {
             let Some(quest) = facts.quest(quest_id) else {
@@ -152,29 +168,46 @@ fn decide_checked(
                 }
             }
             let key = (quest_id.clone(), checkpoint_id.clone());
-            if state.scanned.contains(&key) {
+            if state.rules.checkpoints.contains(&key) {
                 return reject(Reason::AlreadyDone, format!("you already found \"{}\"", checkpoint.name));
             }
-            state.scanned.insert(key);
-            let before = state.points.get(quest_id).copied().unwrap_or(0);
-            let total = before.saturating_add(checkpoint.points);
-            state.points.insert(quest_id.clone(), total);
-            let mut effects = vec![Effect::Points { quest_id: quest_id.clone(), gained: checkpoint.points, total }];
-            for reward in &quest.rewards {
-                if before < reward.points_required && total >= reward.points_required {
-                    state.rewards.insert((quest_id.clone(), reward.id.clone()));
-                    effects.push(Effect::RewardUnlocked {
-                        quest_id: quest_id.clone(),
-                        reward_id: reward.id.clone(),
-                        name: reward.name.clone(),
-                    });
-                }
-            }
+            // Points and rewards are the scenarios' (the defaults give each checkpoint its points).
+            Outcome::Accepted { effects: run_rules(facts, state, action, now) }
+        }
+        Action::CheckIn { session_id } => {
+            let outcome = once(facts, EntityKind::Session, session_id, &mut state.checked_in);
+            with_rules(outcome, facts, state, action, now)
+        }
+        Action::BoothVisit { poi_id } => {
+            let outcome = once(facts, EntityKind::PointOfInterest, poi_id, &mut state.visited);
+            with_rules(outcome, facts, state, action, now)
+        }
+        Action::ContactExchange { profile_id } => {
+            let outcome = once(facts, EntityKind::Profile, profile_id, &mut state.contacts);
+            with_rules(outcome, facts, state, action, now)
+        }
+    }
+}
+
+/// The event's scenarios, reacting to an accepted `action`.
+fn run_rules(facts: &dyn EventFacts, state: &mut ParticipantState, action: &Action, now: DateTime<Utc>) -> Vec<Effect> {
+    let rules = facts.rules();
+    crate::rules::react_to_signal(&rules, &Bridge(facts), &mut state.rules, action, now)
+}
+
+fn with_rules(
+    outcome: Outcome,
+    facts: &dyn EventFacts,
+    state: &mut ParticipantState,
+    action: &Action,
+    now: DateTime<Utc>,
+) -> Outcome {
+    match outcome {
+        Outcome::Accepted { mut effects } => {
+            effects.extend(run_rules(facts, state, action, now));
             Outcome::Accepted { effects }
         }
-        Action::CheckIn { session_id } => once(facts, EntityKind::Session, session_id, &mut state.checked_in),
-        Action::BoothVisit { poi_id } => once(facts, EntityKind::PointOfInterest, poi_id, &mut state.visited),
-        Action::ContactExchange { profile_id } => once(facts, EntityKind::Profile, profile_id, &mut state.contacts),
+        other => other,
     }
 }
 
@@ -193,19 +226,24 @@ fn once(facts: &dyn EventFacts, kind: EntityKind, id: &str, done: &mut BTreeSet<
 }
 
 impl ParticipantState {
-    /// Rebuilds a state from actions that were accepted before, in order. Replaying does not
-    /// re-check time windows: a vote accepted while its poll was open stays counted.
-    pub fn replay<'a>(facts: &dyn EventFacts, accepted: impl IntoIterator<Item = &'a Action>) -> ParticipantState {
+    /// Rebuilds a state from actions that were accepted before, in order, with when they were
+    /// accepted (the scenarios count within time windows). Replaying does not re-check poll
+    /// windows: a vote accepted while its poll was open stays counted.
+    pub fn replay<'a>(
+        facts: &dyn EventFacts,
+        accepted: impl IntoIterator<Item = (&'a Action, DateTime<Utc>)>,
+    ) -> ParticipantState {
         let mut state = ParticipantState::default();
-        for action in accepted {
+        for (action, at) in accepted {
             match action {
                 Action::Vote { poll_id, option_id } => {
                     state.votes.insert(poll_id.clone(), option_id.clone());
+                    run_rules(facts, &mut state, action, at);
                 }
                 // Accepted once means accepted: signatures were checked then, and a later key
                 // rotation must not take points away.
                 other => {
-                    decide_checked(facts, &mut state, other, DateTime::<Utc>::MIN_UTC, false);
+                    decide_checked(facts, &mut state, other, at, false);
                 }
             }
         }
@@ -247,6 +285,9 @@ mod tests {
         }
         fn exists(&self, kind: EntityKind, id: &str) -> bool {
             kind == EntityKind::Session && id == "s1"
+        }
+        fn rules(&self) -> std::borrow::Cow<'_, [Scenario]> {
+            std::borrow::Cow::Owned(crate::rules::default_scenarios(&self.quest("q1").into_iter().collect::<Vec<_>>()))
         }
     }
 
@@ -316,8 +357,9 @@ mod tests {
             decide(&Facts, &mut s, &scan("a"), now),
             Outcome::Rejected { reason: Reason::AlreadyDone, .. }
         ));
-        assert_eq!(s.points.get("q1"), Some(&60));
-        let replayed = ParticipantState::replay(&Facts, &[scan("a"), scan("b")]);
+        assert_eq!(s.rules.points.get("q1"), Some(&60));
+        let history = [scan("a"), scan("b")];
+        let replayed = ParticipantState::replay(&Facts, history.iter().map(|a| (a, now)));
         assert_eq!(replayed, s, "replaying accepted actions rebuilds the same state");
         let check_in = Action::CheckIn { session_id: "s2".into() };
         assert!(matches!(
@@ -339,6 +381,9 @@ mod tests {
         }
         fn qr_key(&self) -> Option<(String, String)> {
             Some(("ev".into(), self.0.clone()))
+        }
+        fn rules(&self) -> std::borrow::Cow<'_, [Scenario]> {
+            Facts.rules().into_owned().into()
         }
     }
 

@@ -22,6 +22,8 @@ pub struct Facts {
     polls: HashMap<String, Poll>,
     quests: HashMap<String, Quest>,
     ids: HashSet<(EntityKind, String)>,
+    /// The scenarios the event plays by, worked out once per load (not per signal).
+    rules: Vec<elements_protocol::scenario::Scenario>,
 }
 
 impl Facts {
@@ -56,6 +58,8 @@ impl Facts {
                 }
             }
         }
+        let quests: Vec<Quest> = facts.quests.values().cloned().collect();
+        facts.rules = elements_domain::rules::event_rules(&quests, &[]);
         Ok(facts)
     }
 }
@@ -72,6 +76,9 @@ impl EventFacts for Facts {
     }
     fn qr_key(&self) -> Option<(String, String)> {
         self.qr_key.clone()
+    }
+    fn rules(&self) -> std::borrow::Cow<'_, [elements_protocol::scenario::Scenario]> {
+        std::borrow::Cow::Borrowed(&self.rules)
     }
 }
 
@@ -146,14 +153,16 @@ fn push_all(conn: &mut Connection, facts: &Facts, jobs: &[Job]) -> Result<Vec<Pu
         let caller = &job.caller;
         if !states.contains_key(&caller.participant_id) {
             let mut st = tx.prepare_cached(
-                "SELECT action FROM signal WHERE participant_id = ?1 AND accepted = 1 ORDER BY rowid",
+                "SELECT action, received_at FROM signal WHERE participant_id = ?1 AND accepted = 1 ORDER BY rowid",
             )?;
-            let rows = st.query_map([&caller.participant_id], |r| r.get::<_, String>(0))?;
-            let mut history: Vec<Action> = Vec::new();
+            let rows = st.query_map([&caller.participant_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+            let mut history: Vec<(Action, DateTime<Utc>)> = Vec::new();
             for row in rows {
-                history.push(serde_json::from_str(&row?).map_err(|e| damaged("stored signal", e))?);
+                let (action, at) = row?;
+                let action = serde_json::from_str(&action).map_err(|e| damaged("stored signal", e))?;
+                history.push((action, DateTime::from_timestamp(at, 0).unwrap_or_default()));
             }
-            let mut state = ParticipantState::replay(facts, &history);
+            let mut state = ParticipantState::replay(facts, history.iter().map(|(a, at)| (a, *at)));
             state.ticketed = Some(caller.ticketed);
             states.insert(caller.participant_id.clone(), state);
         }

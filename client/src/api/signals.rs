@@ -17,13 +17,15 @@ pub(super) fn act(api: &AppApi, action: Action) -> Result<Outcome, ApiError> {
             return Err(ApiError::refused(elements_protocol::signal::Reason::NotAllowed, VENUE_SCREEN));
         }
         let facts = CacheFacts::new(&store);
-        let history: Vec<Action> = store
+        // The device's own clock for when each happened: the backend's time of arrival is not
+        // kept here, and the two differ only by the time a signal waited to be sent.
+        let history: Vec<(Action, chrono::DateTime<chrono::Utc>)> = store
             .outbox(&event.manifest.id)?
             .into_iter()
             .filter(|e| e.decision != Decision::Rejected)
-            .map(|e| e.signal.action)
+            .map(|e| (e.signal.action, e.signal.created_at.to_utc()))
             .collect();
-        let mut state = ParticipantState::replay(&facts, &history);
+        let mut state = ParticipantState::replay(&facts, history.iter().map(|(a, at)| (a, *at)));
         // What the backend said of this device's code, if it was redeemed already.
         state.ticketed = credential.and_then(|c| c.ticketed);
         let now = api.clock.now();
@@ -115,5 +117,9 @@ impl EventFacts for CacheFacts<'_> {
     fn qr_key(&self) -> Option<(String, String)> {
         let manifest = self.read(self.cache.loaded_event())??.manifest;
         manifest.qr_public_key.map(|key| (manifest.id, key))
+    }
+    fn rules(&self) -> std::borrow::Cow<'_, [elements_protocol::scenario::Scenario]> {
+        let quests = self.read(self.cache.quests()).unwrap_or_default();
+        std::borrow::Cow::Owned(elements_domain::rules::event_rules(&quests, &[]))
     }
 }

@@ -35,6 +35,9 @@ impl EventFacts for BundleFacts<'_> {
             _ => false,
         }
     }
+    fn rules(&self) -> std::borrow::Cow<'_, [elements_protocol::scenario::Scenario]> {
+        std::borrow::Cow::Owned(elements_domain::rules::event_rules(&self.0.quests, &self.0.scenarios))
+    }
 }
 
 struct Device {
@@ -97,14 +100,14 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
             0..=4 => {
                 let action = random_action(&mut rng, &event);
                 let mut c = device.cache.lock().expect("lock");
-                let history: Vec<Action> = c
+                let history: Vec<(Action, chrono::DateTime<chrono::Utc>)> = c
                     .outbox(&event.manifest.id)
                     .expect("outbox")
                     .into_iter()
                     .filter(|e| e.decision != Decision::Rejected)
-                    .map(|e| e.signal.action)
+                    .map(|e| (e.signal.action, e.signal.created_at.to_utc()))
                     .collect();
-                let mut state = ParticipantState::replay(&facts, &history);
+                let mut state = ParticipantState::replay(&facts, history.iter().map(|(a, at)| (a, *at)));
                 if matches!(scenario::decide(&facts, &mut state, &action, during_event()), Outcome::Accepted { .. }) {
                     c.record_signal(&event.manifest.id, action, during_event().fixed_offset()).expect("record");
                     recorded += 1;
