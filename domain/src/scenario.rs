@@ -32,6 +32,14 @@ pub trait EventFacts {
     /// The rules the event plays by: the defaults its quests imply, then its own scenarios
     /// ([`crate::rules::event_rules`]). A backend computes them once per event version.
     fn rules(&self) -> std::borrow::Cow<'_, [Scenario]>;
+    /// A session's track, for rules filtering check-ins by track.
+    fn session_track(&self, _session_id: &str) -> Option<String> {
+        None
+    }
+    /// A place's kind as the protocol writes it ("booth", "food", …), for rules filtering visits.
+    fn poi_kind(&self, _poi_id: &str) -> Option<String> {
+        None
+    }
 }
 
 /// [`EventFacts`] as the evaluator asks for them.
@@ -41,6 +49,17 @@ impl crate::rules::RuleFacts for Bridge<'_> {
     fn quest(&self, id: &str) -> Option<Quest> {
         self.0.quest(id)
     }
+    fn session_track(&self, session_id: &str) -> Option<String> {
+        self.0.session_track(session_id)
+    }
+    fn poi_kind(&self, poi_id: &str) -> Option<String> {
+        self.0.poi_kind(poi_id)
+    }
+}
+
+/// A place kind as the protocol writes it (`"booth"`).
+pub fn poi_kind_name(kind: &elements_protocol::event::PoiKind) -> Option<String> {
+    serde_json::to_value(kind).ok()?.as_str().map(str::to_string)
 }
 
 /// Everything one participant has had accepted so far. Built by folding accepted signals

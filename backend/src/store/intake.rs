@@ -24,6 +24,9 @@ pub struct Facts {
     ids: HashSet<(EntityKind, String)>,
     /// The scenarios the event plays by, worked out once per load (not per signal).
     rules: Vec<elements_protocol::scenario::Scenario>,
+    /// What rules filter on: a session's track, a place's kind.
+    session_tracks: HashMap<String, String>,
+    poi_kinds: HashMap<String, String>,
 }
 
 impl Facts {
@@ -52,6 +55,22 @@ impl Facts {
                         facts.quests.insert(id, q);
                     }
                 }
+                "session" => {
+                    if let Entity::Session(session) = serde_json::from_str(&body).map_err(damaged)? {
+                        if let Some(track) = session.track_id {
+                            facts.session_tracks.insert(id.clone(), track);
+                        }
+                    }
+                    facts.ids.insert((EntityKind::Session, id));
+                }
+                "point_of_interest" => {
+                    if let Entity::PointOfInterest(poi) = serde_json::from_str(&body).map_err(damaged)? {
+                        if let Some(kind) = elements_domain::scenario::poi_kind_name(&poi.kind) {
+                            facts.poi_kinds.insert(id.clone(), kind);
+                        }
+                    }
+                    facts.ids.insert((EntityKind::PointOfInterest, id));
+                }
                 other => {
                     let kind = super::kind_from(other)?;
                     facts.ids.insert((kind, id));
@@ -79,6 +98,12 @@ impl EventFacts for Facts {
     }
     fn rules(&self) -> std::borrow::Cow<'_, [elements_protocol::scenario::Scenario]> {
         std::borrow::Cow::Borrowed(&self.rules)
+    }
+    fn session_track(&self, session_id: &str) -> Option<String> {
+        self.session_tracks.get(session_id).cloned()
+    }
+    fn poi_kind(&self, poi_id: &str) -> Option<String> {
+        self.poi_kinds.get(poi_id).cloned()
     }
 }
 

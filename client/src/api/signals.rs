@@ -122,4 +122,10 @@ impl EventFacts for CacheFacts<'_> {
         let quests = self.read(self.cache.quests()).unwrap_or_default();
         std::borrow::Cow::Owned(elements_domain::rules::event_rules(&quests, &[]))
     }
+    fn session_track(&self, session_id: &str) -> Option<String> {
+        self.read(self.cache.session(session_id))??.track_id
+    }
+    fn poi_kind(&self, poi_id: &str) -> Option<String> {
+        scenario::poi_kind_name(&self.read(self.cache.point_of_interest(poi_id))??.kind)
+    }
 }

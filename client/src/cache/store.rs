@@ -1,6 +1,6 @@
 //! Reading and writing the cached event: the snapshot load and the reads the screens need.
 
-use elements_protocol::event::{EventBundle, Floor, Manifest, Poll, Quest, Room, Session, Speaker, Track};
+use elements_protocol::event::{EventBundle, Floor, Manifest, PointOfInterest, Poll, Quest, Room, Session, Speaker, Track};
 use elements_protocol::live::PollResult;
 use elements_protocol::sync::{Entity, EntityKind};
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -68,6 +68,10 @@ impl Cache {
 
     pub fn quests(&self) -> Result<Vec<Quest>, CacheError> {
         self.bodies("quest", "SELECT id, body FROM quest ORDER BY rowid", [])
+    }
+
+    pub fn point_of_interest(&self, id: &str) -> Result<Option<PointOfInterest>, CacheError> {
+        Ok(self.bodies("point_of_interest", "SELECT id, body FROM point_of_interest WHERE id = ?1", [id])?.pop())
     }
 
     /// The newest known tally of every poll that has one.

@@ -38,6 +38,12 @@ impl EventFacts for BundleFacts<'_> {
     fn rules(&self) -> std::borrow::Cow<'_, [elements_protocol::scenario::Scenario]> {
         std::borrow::Cow::Owned(elements_domain::rules::event_rules(&self.0.quests, &self.0.scenarios))
     }
+    fn session_track(&self, session_id: &str) -> Option<String> {
+        self.0.sessions.iter().find(|s| s.id == session_id)?.track_id.clone()
+    }
+    fn poi_kind(&self, poi_id: &str) -> Option<String> {
+        scenario::poi_kind_name(&self.0.points_of_interest.iter().find(|p| p.id == poi_id)?.kind)
+    }
 }
 
 struct Device {
