@@ -584,10 +584,13 @@ fn unreachable_rewards(bundle: &elements_protocol::event::EventBundle) -> Vec<(S
     problems
 }
 
-/// The rules an event plays by: the defaults its quests imply, then its own scenarios.
+/// The rules an event plays by: the defaults its quests imply, then its own scenarios in order
+/// of id (the order every device and backend agree on, whatever order they were stored in).
 pub fn event_rules(bundle_quests: &[Quest], scenarios: &[Scenario]) -> Vec<Scenario> {
     let mut rules = default_scenarios(bundle_quests);
-    rules.extend(scenarios.iter().cloned());
+    let mut own: Vec<&Scenario> = scenarios.iter().collect();
+    own.sort_by(|a, b| a.id.cmp(&b.id));
+    rules.extend(own.into_iter().cloned());
     rules
 }
 

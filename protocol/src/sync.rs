@@ -94,6 +94,9 @@ entities! {
     Poll(Poll) = "poll", Voting, published;
     Quest(Quest) = "quest", Quests, published;
     Profile(Profile) = "profile", People, published;
+    /// The event's rules: they cross Elements, so they travel with the agenda, the feed every
+    /// event enables.
+    Scenario(crate::scenario::Scenario) = "scenario", Agenda, published;
     PollResult(PollResult) = "poll_result", Voting, live;
     Leaderboard(Leaderboard) = "leaderboard", Quests, live;
     Announcement(Announcement) = "announcement", Agenda, live;
@@ -126,6 +129,7 @@ impl Entity {
         out.extend(b.polls.iter().cloned().map(Entity::Poll));
         out.extend(b.quests.iter().cloned().map(Entity::Quest));
         out.extend(b.people.iter().cloned().map(Entity::Profile));
+        out.extend(b.scenarios.iter().cloned().map(Entity::Scenario));
         out
     }
 }
@@ -223,6 +227,7 @@ pub mod stored {
                 EntityKind::Poll => Entity::Poll(de(body)?),
                 EntityKind::Quest => Entity::Quest(de(body)?),
                 EntityKind::Profile => Entity::Profile(de(body)?),
+                EntityKind::Scenario => Entity::Scenario(de(body)?),
                 EntityKind::PollResult => Entity::PollResult(de(body)?),
                 EntityKind::Leaderboard => Entity::Leaderboard(de(body)?),
                 EntityKind::Announcement => Entity::Announcement(de(body)?),
@@ -343,7 +348,7 @@ mod entity_kind_tests {
         for kind in EntityKind::ALL {
             assert_eq!(serde_json::to_value(kind).expect("encode"), kind.as_str(), "{kind:?}");
         }
-        assert_eq!(EntityKind::ALL.len(), 12);
+        assert_eq!(EntityKind::ALL.len(), 13);
         assert!(EntityKind::ALL.iter().filter(|k| !k.is_published()).count() == 3, "three kinds of live state");
     }
 }

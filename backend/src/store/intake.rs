@@ -32,11 +32,12 @@ pub struct Facts {
 impl Facts {
     pub fn load(conn: &Connection) -> Result<Facts, StoreError> {
         let mut facts = Facts::default();
+        let mut scenarios = Vec::new();
         if let Some(m) = super::stored_manifest(conn)? {
             facts.qr_key = m.qr_public_key.map(|key| (m.id, key));
         }
         let mut st = conn.prepare(
-            "SELECT kind, id, body FROM entity WHERE kind IN ('poll', 'quest', 'session', 'point_of_interest', 'profile')",
+            "SELECT kind, id, body FROM entity WHERE kind IN ('poll', 'quest', 'session', 'point_of_interest', 'profile', 'scenario')",
         )?;
         let rows =
             st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
@@ -53,6 +54,11 @@ impl Facts {
                 "quest" => {
                     if let Entity::Quest(q) = serde_json::from_str(&body).map_err(damaged)? {
                         facts.quests.insert(id, q);
+                    }
+                }
+                "scenario" => {
+                    if let Entity::Scenario(rule) = serde_json::from_str(&body).map_err(damaged)? {
+                        scenarios.push(rule);
                     }
                 }
                 "session" => {
@@ -78,7 +84,9 @@ impl Facts {
             }
         }
         let quests: Vec<Quest> = facts.quests.values().cloned().collect();
-        facts.rules = elements_domain::rules::event_rules(&quests, &[]);
+        // By id, as every device orders them: the rules run in the same order everywhere.
+        scenarios.sort_by(|a, b| a.id.cmp(&b.id));
+        facts.rules = elements_domain::rules::event_rules(&quests, &scenarios);
         Ok(facts)
     }
 }

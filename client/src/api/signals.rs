@@ -120,7 +120,8 @@ impl EventFacts for CacheFacts<'_> {
     }
     fn rules(&self) -> std::borrow::Cow<'_, [elements_protocol::scenario::Scenario]> {
         let quests = self.read(self.cache.quests()).unwrap_or_default();
-        std::borrow::Cow::Owned(elements_domain::rules::event_rules(&quests, &[]))
+        let scenarios = self.read(self.cache.scenarios()).unwrap_or_default();
+        std::borrow::Cow::Owned(elements_domain::rules::event_rules(&quests, &scenarios))
     }
     fn session_track(&self, session_id: &str) -> Option<String> {
         self.read(self.cache.session(session_id))??.track_id

@@ -131,6 +131,10 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE TABLE preference (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     "#,
+    // v9: the event's scenarios (its own rules), synced with the agenda.
+    r#"
+    CREATE TABLE scenario (id TEXT PRIMARY KEY, body TEXT NOT NULL);
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

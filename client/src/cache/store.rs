@@ -70,6 +70,12 @@ impl Cache {
         self.bodies("quest", "SELECT id, body FROM quest ORDER BY rowid", [])
     }
 
+    /// The event's own scenarios, by id (the order the rules run in, on every device and
+    /// backend alike).
+    pub fn scenarios(&self) -> Result<Vec<elements_protocol::scenario::Scenario>, CacheError> {
+        self.bodies("scenario", "SELECT id, body FROM scenario ORDER BY id", [])
+    }
+
     pub fn point_of_interest(&self, id: &str) -> Result<Option<PointOfInterest>, CacheError> {
         Ok(self.bodies("point_of_interest", "SELECT id, body FROM point_of_interest WHERE id = ?1", [id])?.pop())
     }

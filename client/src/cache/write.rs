@@ -126,7 +126,7 @@ pub(crate) fn upsert_as(
             ))?
             .execute(params![entity.id(), entity.revision().unwrap_or(0) as i64, body])?;
         }
-        Entity::Track(_) | Entity::Poll(_) | Entity::Quest(_) => {
+        Entity::Track(_) | Entity::Poll(_) | Entity::Quest(_) | Entity::Scenario(_) => {
             let table = entity.kind().as_str();
             tx.prepare_cached(&format!(
                 "INSERT INTO {table} (id, body) VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET body = excluded.body"
@@ -160,6 +160,7 @@ fn body_json(entity: &Entity) -> Result<String, CacheError> {
         Entity::Poll(x) => to_json(x),
         Entity::Quest(x) => to_json(x),
         Entity::Profile(x) => to_json(x),
+        Entity::Scenario(x) => to_json(x),
         Entity::PollResult(x) => to_json(x),
         Entity::Leaderboard(x) => to_json(x),
         Entity::Announcement(x) => to_json(x),

@@ -426,3 +426,71 @@ fn the_core_tells_what_changed_once_it_is_stored_and_the_ui_needs_no_timer() {
         }
     }
 }
+
+/// The event's own rules travel with the agenda and run in the backend and on the device alike:
+/// a scenario the organizer wrote ("thank voters, tag them") reaches the cache, the device's
+/// rules produce its message, and the backend's decision carries the same effects.
+#[test]
+fn an_event_scenario_syncs_and_the_device_and_the_backend_apply_it_alike() {
+    use elements_domain::scenario::{decide, EventFacts, ParticipantState};
+    use elements_protocol::scenario::{Consequence, Scenario, SignalFilter, SignalKind, Trigger};
+    use elements_protocol::signal::{Effect, Outcome};
+    let thanks = Scenario {
+        id: "thank-voters".into(),
+        name: "Thank voters".into(),
+        when: Trigger::Signal {
+            kind: SignalKind::Vote,
+            filter: SignalFilter { poll_id: Some("poll-opening".into()), ..SignalFilter::default() },
+        },
+        conditions: Vec::new(),
+        then: vec![
+            Consequence::Message {
+                id: "thanks".into(),
+                text: [("en".to_string(), "Thanks!".to_string()), ("ru".to_string(), "Спасибо!".to_string())].into(),
+                link: None,
+            },
+            Consequence::Tag { tag: "voter".into() },
+        ],
+        once: true,
+        cooldown_seconds: None,
+    };
+    let mut served = served_event();
+    served.scenarios.push(thanks.clone());
+    let backend = start_backend_with(&served, Config { clock: Some(during_event()), ..Default::default() });
+    let dir = tempfile::tempdir().expect("dir");
+    let api = app_at(&dir, during_event());
+    api.join_event(JoinArgs { url: backend.url.clone(), code: Some(CODE.into()) }).expect("join");
+
+    // On the device: the scenario is in the cache and the device's own decision applies it.
+    let cache = Cache::open(&dir.path().join("cache.sqlite3")).expect("open").cache;
+    assert_eq!(cache.scenarios().expect("scenarios"), vec![thanks]);
+    struct Facts<'a>(&'a Cache);
+    impl EventFacts for Facts<'_> {
+        fn poll(&self, id: &str) -> Option<elements_protocol::event::Poll> {
+            self.0.polls().ok()?.into_iter().find(|p| p.id == id)
+        }
+        fn quest(&self, id: &str) -> Option<elements_protocol::event::Quest> {
+            self.0.quests().ok()?.into_iter().find(|q| q.id == id)
+        }
+        fn exists(&self, kind: EntityKind, id: &str) -> bool {
+            self.0.exists(kind, id).unwrap_or(false)
+        }
+        fn rules(&self) -> std::borrow::Cow<'_, [Scenario]> {
+            let (q, s) = (self.0.quests().unwrap_or_default(), self.0.scenarios().unwrap_or_default());
+            elements_domain::rules::event_rules(&q, &s).into()
+        }
+    }
+    let vote = Action::Vote { poll_id: "poll-opening".into(), option_id: "o1".into() };
+    let on_device = decide(&Facts(&cache), &mut ParticipantState::default(), &vote, during_event());
+    let Outcome::Accepted { effects: device_effects } = on_device else { panic!("accepted on the device: {on_device:?}") };
+    assert!(device_effects.iter().any(|e| matches!(e, Effect::Message { id, .. } if id == "thanks")), "{device_effects:?}");
+
+    // In the backend: the vote goes out and comes back decided with the same effects.
+    api.cast_vote(VoteArgs { poll_id: "poll-opening".into(), option_id: "o1".into() }).expect("vote");
+    let decided = eventually("the backend's decision", || {
+        let outbox = cache.outbox("synced-summit").ok()?;
+        let entry = outbox.into_iter().find(|e| e.decision == Decision::Accepted)?;
+        Some(entry.effects)
+    });
+    assert_eq!(decided, device_effects, "the backend applied the synced scenario exactly as the device did");
+}

@@ -86,6 +86,7 @@ pub fn count(b: &EventBundle, kind: EntityKind) -> usize {
         EntityKind::Poll => b.polls.len(),
         EntityKind::Quest => b.quests.len(),
         EntityKind::Profile => b.people.len(),
+        EntityKind::Scenario => b.scenarios.len(),
         EntityKind::PollResult | EntityKind::Leaderboard | EntityKind::Announcement => 0,
     }
 }
