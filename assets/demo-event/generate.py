@@ -421,6 +421,58 @@ quests = [
          {"id": "cp-explorer-4", "name": "Workshop Lab door", "poi_id": "poi-lab", "points": 20, "hint": "Hands-on, first floor."},
      ],
      "rewards": [{"id": "rw-pin", "name": "Lighthouse enamel pin", "points_required": 60}]},
+    # Hidden until the Harbour Trail's tote bag is won (the "hidden-quest" scenario reveals it).
+    {"id": "quest-networking", "title": "Harbour Handshakes", "hidden": True,
+     "description": "Exchange badges with five people you did not know before.",
+     "checkpoints": [{"id": "cp-meet-5", "name": "Five new contacts", "points": 25,
+                      "hint": "Scan badges at the coffee breaks."}],
+     "rewards": [{"id": "rw-connector", "name": "Connector lanyard", "points_required": 25}]},
+]
+quests[0]["rewards"].append({"id": "rw-coffee", "name": "Coffee voucher (any café in the venue)",
+                             "points_required": 1000})
+
+
+def text(en, ru):
+    return {"en": en, "ru": ru}
+
+
+# The event's own rules (docs/scenarios.md): what an organizer writes, not code.
+scenarios = [
+    {"id": "booth-trail", "name": "Visit three partner booths: a coffee voucher",
+     "when": {"on": "signal", "kind": "booth_visit", "poi_kind": "booth"},
+     "if": [{"check": "count", "kind": "booth_visit", "poi_kind": "booth", "at_least": 3}],
+     "then": [{"do": "unlock_reward", "quest_id": "quest-harbour-trail", "reward_id": "rw-coffee"},
+              {"do": "tag", "tag": "expo-explorer"},
+              {"do": "message", "id": "booth-trail-done",
+               "text": text("Three booths visited: your coffee is on us. Show this at any café.",
+                            "Три стенда пройдены: кофе за наш счёт. Покажите это в любом кафе.")}],
+     "once": True},
+    {"id": "rate-talk", "name": "Ask the audience to rate a talk when it ends",
+     "when": {"on": "session_ended"},
+     "then": [{"do": "message", "id": "rate-talk",
+               "text": text("The talk you checked in to has ended. How was it?",
+                            "Доклад, на который вы отметились, закончился. Как он вам?")}]},
+    {"id": "poll-streak", "name": "Vote in three polls: 10 bonus points",
+     "when": {"on": "signal", "kind": "vote"},
+     "if": [{"check": "count", "kind": "vote", "at_least": 3}],
+     "then": [{"do": "points", "quest_id": "quest-explorer", "points": 10},
+              {"do": "message", "id": "poll-streak",
+               "text": text("You voted in every poll: 10 bonus points.",
+                            "Вы проголосовали во всех опросах: 10 бонусных баллов.")}],
+     "once": True},
+    {"id": "networking-goal", "name": "Meet five people: the Handshakes quest is done",
+     "when": {"on": "signal", "kind": "contact_exchange"},
+     "if": [{"check": "count", "kind": "contact_exchange", "at_least": 5}],
+     "then": [{"do": "complete_checkpoint", "quest_id": "quest-networking", "checkpoint_id": "cp-meet-5"},
+              {"do": "points", "quest_id": "quest-networking", "points": 25}],
+     "once": True},
+    {"id": "hidden-quest", "name": "The tote bag reveals the Handshakes quest",
+     "when": {"on": "reward_unlocked", "reward_id": "rw-tote"},
+     "then": [{"do": "reveal", "kind": "quest", "id": "quest-networking"},
+              {"do": "message", "id": "hidden-quest",
+               "text": text("A new quest has appeared: Harbour Handshakes.",
+                            "Появился новый квест: «Рукопожатия в гавани».")}],
+     "once": True},
 ]
 people = []
 for i, name in enumerate(person_names(200, used_names)):
@@ -455,6 +507,7 @@ bundle = {
     "polls": polls,
     "quests": quests,
     "people": people,
+    "scenarios": scenarios,
 }
 (HERE / "event.json").write_text(json.dumps(bundle, indent=1, ensure_ascii=False) + "\n")
 

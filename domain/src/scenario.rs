@@ -300,6 +300,7 @@ mod tests {
                     .map(|c| Checkpoint { id: c.into(), name: c.into(), poi_id: None, points: 30, hint: String::new() })
                     .to_vec(),
                 rewards: vec![Reward { id: "mug".into(), name: "Mug".into(), points_required: 50 }],
+                hidden: false,
             })
         }
         fn exists(&self, kind: EntityKind, id: &str) -> bool {

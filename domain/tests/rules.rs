@@ -32,6 +32,7 @@ impl RuleFacts for Facts {
                     Reward { id: "mug".into(), name: "Mug".into(), points_required: 50 },
                     Reward { id: "coffee".into(), name: "Coffee voucher".into(), points_required: 1000 },
                 ],
+                hidden: false,
             }),
             "network" => Some(Quest {
                 id: "network".into(),
@@ -39,6 +40,7 @@ impl RuleFacts for Facts {
                 description: String::new(),
                 checkpoints: vec![cp("meet-3", 0)],
                 rewards: vec![Reward { id: "badge".into(), name: "Connector badge".into(), points_required: 1000 }],
+                hidden: false,
             }),
             "secret" => Some(Quest {
                 id: "secret".into(),
@@ -46,6 +48,7 @@ impl RuleFacts for Facts {
                 description: String::new(),
                 checkpoints: vec![cp("x", 10)],
                 rewards: Vec::new(),
+                hidden: false,
             }),
             _ => None,
         }
@@ -571,4 +574,97 @@ fn the_json_schema_lists_every_trigger_condition_and_consequence() {
     let serialized: std::collections::BTreeSet<String> =
         serde_json::to_value(&all).expect("json").as_object().expect("object").keys().cloned().collect();
     assert_eq!(filter_fields, serialized);
+}
+
+/// The bundled demo event's five scenarios, each played out on its own data.
+mod demo_event {
+    use super::*;
+    use elements_protocol::event::EventBundle;
+
+    struct Demo(EventBundle);
+    impl RuleFacts for Demo {
+        fn quest(&self, id: &str) -> Option<Quest> {
+            self.0.quests.iter().find(|q| q.id == id).cloned()
+        }
+        fn session_track(&self, id: &str) -> Option<String> {
+            self.0.sessions.iter().find(|s| s.id == id)?.track_id.clone()
+        }
+        fn session_end(&self, id: &str) -> Option<DateTime<Utc>> {
+            Some(self.0.sessions.iter().find(|s| s.id == id)?.ends_at.to_utc())
+        }
+        fn poi_kind(&self, id: &str) -> Option<String> {
+            elements_domain::scenario::poi_kind_name(&self.0.points_of_interest.iter().find(|p| p.id == id)?.kind)
+        }
+    }
+
+    fn demo() -> (Demo, Vec<Scenario>) {
+        let b: EventBundle = serde_json::from_str(include_str!("../../assets/demo-event/event.json")).expect("demo");
+        elements_domain::validate(&b).expect("the demo event, scenarios included, is valid");
+        let rules = rules::event_rules(&b.quests, &b.scenarios);
+        (Demo(b), rules)
+    }
+
+    fn messages(effects: &[Effect]) -> Vec<String> {
+        effects.iter().filter_map(|e| if let Effect::Message { id, .. } = e { Some(id.clone()) } else { None }).collect()
+    }
+
+    fn play(d: &Demo, rules: &[Scenario], actions: &[Action]) -> (RuleState, Vec<Effect>) {
+        let start = d.0.manifest.days[0].starts_at.to_utc();
+        let mut state = RuleState::default();
+        let mut effects = Vec::new();
+        for (i, a) in actions.iter().enumerate() {
+            effects.extend(rules::react_to_signal(rules, d, &mut state, a, start + Duration::minutes(i as i64)));
+        }
+        (state, effects)
+    }
+
+    #[test]
+    fn booth_trail() {
+        let (d, rules) = demo();
+        let booths: Vec<Action> = d.0.points_of_interest.iter().filter(|p| p.id.starts_with("poi-booth")).take(3).map(|p| visit(&p.id)).collect();
+        let (state, effects) = play(&d, &rules, &booths);
+        assert!(effects.iter().any(|e| matches!(e, Effect::RewardUnlocked { reward_id, .. } if reward_id == "rw-coffee")), "{effects:?}");
+        assert_eq!(messages(&effects), ["booth-trail-done"]);
+        assert!(state.tags.contains("expo-explorer"));
+    }
+
+    #[test]
+    fn rate_talk() {
+        let (d, rules) = demo();
+        let session = d.0.sessions.iter().find(|s| s.kind != elements_protocol::event::SessionKind::Break).expect("a talk");
+        let mut state = RuleState::default();
+        let at = session.starts_at.to_utc();
+        rules::react_to_signal(&rules, &d, &mut state, &check_in(&session.id), at);
+        assert_eq!(messages(&rules::tick(&rules, &d, &mut state, session.ends_at.to_utc() - Duration::seconds(1))), Vec::<String>::new());
+        assert_eq!(messages(&rules::tick(&rules, &d, &mut state, session.ends_at.to_utc())), ["rate-talk"]);
+    }
+
+    #[test]
+    fn poll_streak() {
+        let (d, rules) = demo();
+        let votes: Vec<Action> = d.0.polls.iter().map(|p| Action::Vote { poll_id: p.id.clone(), option_id: p.options[0].id.clone() }).collect();
+        let (state, effects) = play(&d, &rules, &votes);
+        assert_eq!(messages(&effects), ["poll-streak"]);
+        assert_eq!(state.points.get("quest-explorer"), Some(&10));
+    }
+
+    #[test]
+    fn networking_goal() {
+        let (d, rules) = demo();
+        let people: Vec<Action> = d.0.people.iter().take(5).map(|p| meet(&p.id)).collect();
+        let (state, effects) = play(&d, &rules, &people);
+        assert!(effects.contains(&Effect::CheckpointCompleted { quest_id: "quest-networking".into(), checkpoint_id: "cp-meet-5".into() }));
+        assert!(state.rewards.contains(&("quest-networking".into(), "rw-connector".into())), "25 points reach the lanyard");
+        assert!(state.completed_quests.contains("quest-networking"));
+    }
+
+    #[test]
+    fn hidden_quest() {
+        let (d, rules) = demo();
+        let scans: Vec<Action> = ["cp-trail-1", "cp-trail-2", "cp-trail-3"].iter().map(|c| scan("quest-harbour-trail", c)).collect();
+        let (state, effects) = play(&d, &rules, &scans);
+        assert!(effects.iter().any(|e| matches!(e, Effect::RewardUnlocked { reward_id, .. } if reward_id == "rw-tote")));
+        assert!(state.revealed.contains(&("quest".into(), "quest-networking".into())));
+        assert_eq!(messages(&effects), ["hidden-quest"]);
+    }
 }

@@ -301,6 +301,9 @@ pub struct Quest {
     pub description: String,
     pub checkpoints: Vec<Checkpoint>,
     pub rewards: Vec<Reward>,
+    /// Not shown until a scenario reveals it to a participant (`reveal`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hidden: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
