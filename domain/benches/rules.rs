@@ -33,7 +33,13 @@ fn quests() -> Vec<Quest> {
             title: format!("Quest {q}"),
             description: String::new(),
             checkpoints: (0..10)
-                .map(|c| Checkpoint { id: format!("c{c}"), name: format!("C{c}"), poi_id: None, points: 10, hint: String::new() })
+                .map(|c| Checkpoint {
+                    id: format!("c{c}"),
+                    name: format!("C{c}"),
+                    poi_id: None,
+                    points: 10,
+                    hint: String::new(),
+                })
                 .collect(),
             rewards: vec![Reward { id: format!("r{q}"), name: format!("R{q}"), points_required: 50 }],
             hidden: false,
@@ -50,7 +56,9 @@ fn rules(quests: &[Quest]) -> Vec<Scenario> {
         let kind = kinds[i % kinds.len()];
         let filter = match kind {
             SignalKind::BoothVisit => SignalFilter { poi_kind: Some("booth".into()), ..SignalFilter::default() },
-            SignalKind::CheckIn => SignalFilter { track_id: Some(format!("track-{}", i % 6)), ..SignalFilter::default() },
+            SignalKind::CheckIn => {
+                SignalFilter { track_id: Some(format!("track-{}", i % 6)), ..SignalFilter::default() }
+            }
             _ => SignalFilter::default(),
         };
         all.push(Scenario {
@@ -58,7 +66,12 @@ fn rules(quests: &[Quest]) -> Vec<Scenario> {
             name: String::new(),
             when: Trigger::Signal { kind, filter: filter.clone() },
             conditions: vec![
-                Condition::Count { kind, filter, at_least: 3 + (i as u32 % 20), within_seconds: Some(3600 * (1 + i as u32 % 5)) },
+                Condition::Count {
+                    kind,
+                    filter,
+                    at_least: 3 + (i as u32 % 20),
+                    within_seconds: Some(3600 * (1 + i as u32 % 5)),
+                },
                 Condition::LacksTag { tag: format!("t{}", i % 7) },
             ],
             then: vec![
@@ -86,10 +99,12 @@ fn main() {
     let facts = Facts { quests: quests() };
     let rules = rules(&facts.quests);
     let start: DateTime<Utc> = DateTime::parse_from_rfc3339("2027-03-10T08:00:00Z").expect("time").to_utc();
-    let history: Vec<(Action, DateTime<Utc>)> = (0..500).map(|i| (signal(i), start + Duration::seconds(i as i64 * 30))).collect();
+    let history: Vec<(Action, DateTime<Utc>)> =
+        (0..500).map(|i| (signal(i), start + Duration::seconds(i as i64 * 30))).collect();
 
     let t = Instant::now();
-    let (state, effects) = rules::replay(&rules, &facts, history.iter().map(|(a, at)| (a, *at)), start + Duration::hours(5));
+    let (state, effects) =
+        rules::replay(&rules, &facts, history.iter().map(|(a, at)| (a, *at)), start + Duration::hours(5));
     let replay_ms = t.elapsed().as_secs_f64() * 1000.0;
     println!(
         "replay of 500 accepted signals over {} rules: {replay_ms:.1} ms ({} effects, {} rules fired)",

@@ -126,11 +126,25 @@ pub struct RuleState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Happening {
     Signal(Occurrence),
-    RewardUnlocked { quest_id: String, reward_id: String },
-    QuestCompleted { quest_id: String },
-    Points { quest_id: String, before: u32, after: u32 },
-    SessionEnded { session_id: String, track_id: Option<String> },
-    PollOpened { poll_id: String },
+    RewardUnlocked {
+        quest_id: String,
+        reward_id: String,
+    },
+    QuestCompleted {
+        quest_id: String,
+    },
+    Points {
+        quest_id: String,
+        before: u32,
+        after: u32,
+    },
+    SessionEnded {
+        session_id: String,
+        track_id: Option<String>,
+    },
+    PollOpened {
+        poll_id: String,
+    },
     /// A moment reached; the rules with `At` that moment fire.
     Moment(DateTime<Utc>),
 }
@@ -166,7 +180,9 @@ fn triggered(trigger: &Trigger, happening: &Happening) -> bool {
         (Trigger::SessionEnded { track_id, session_id }, Happening::SessionEnded { session_id: s, track_id: t }) => {
             session_id.as_ref().is_none_or(|w| w == s) && track_id.as_ref().is_none_or(|w| t.as_ref() == Some(w))
         }
-        (Trigger::PollOpened { poll_id }, Happening::PollOpened { poll_id: p }) => poll_id.as_ref().is_none_or(|w| w == p),
+        (Trigger::PollOpened { poll_id }, Happening::PollOpened { poll_id: p }) => {
+            poll_id.as_ref().is_none_or(|w| w == p)
+        }
         (Trigger::At { time }, Happening::Moment(t)) => time.to_utc() == *t,
         _ => false,
     }
@@ -241,7 +257,12 @@ pub fn react(
 }
 
 /// One consequence: changes `state`, records its effect, returns what it triggers in turn.
-fn apply(consequence: &Consequence, facts: &dyn RuleFacts, state: &mut RuleState, effects: &mut Vec<Effect>) -> Vec<Happening> {
+fn apply(
+    consequence: &Consequence,
+    facts: &dyn RuleFacts,
+    state: &mut RuleState,
+    effects: &mut Vec<Effect>,
+) -> Vec<Happening> {
     match consequence {
         Consequence::Points { quest_id, points } => {
             let before = state.points.get(quest_id).copied().unwrap_or(0);
@@ -254,7 +275,8 @@ fn apply(consequence: &Consequence, facts: &dyn RuleFacts, state: &mut RuleState
             if !state.checkpoints.insert((quest_id.clone(), checkpoint_id.clone())) {
                 return Vec::new();
             }
-            effects.push(Effect::CheckpointCompleted { quest_id: quest_id.clone(), checkpoint_id: checkpoint_id.clone() });
+            effects
+                .push(Effect::CheckpointCompleted { quest_id: quest_id.clone(), checkpoint_id: checkpoint_id.clone() });
             quest_completion(facts, state, quest_id)
         }
         Consequence::UnlockReward { quest_id, reward_id } => {
@@ -331,8 +353,12 @@ pub fn tick(rules: &[Scenario], facts: &dyn RuleFacts, state: &mut RuleState, no
     let from = state.ticked_to;
     let due = |t: DateTime<Utc>| from.is_none_or(|f| t > f) && t <= now;
     let mut happenings: Vec<(DateTime<Utc>, Happening)> = Vec::new();
-    let checked_in: BTreeSet<String> =
-        state.history.iter().filter(|o| o.kind == SignalKind::CheckIn).filter_map(|o| o.about.session_id.clone()).collect();
+    let checked_in: BTreeSet<String> = state
+        .history
+        .iter()
+        .filter(|o| o.kind == SignalKind::CheckIn)
+        .filter_map(|o| o.about.session_id.clone())
+        .collect();
     for session_id in checked_in {
         if let Some(end) = facts.session_end(&session_id).filter(|e| due(*e)) {
             let track_id = facts.session_track(&session_id);
@@ -464,7 +490,9 @@ pub fn check(bundle: &elements_protocol::event::EventBundle) -> Vec<(String, Str
                         say("counts `at_least: 0`, which always holds; leave the condition out".into());
                     }
                 }
-                Condition::HasReward { reward_id } | Condition::LacksReward { reward_id } => reward_refs.push(reward_id),
+                Condition::HasReward { reward_id } | Condition::LacksReward { reward_id } => {
+                    reward_refs.push(reward_id)
+                }
                 Condition::PointsAtLeast { quest_id, .. } => quest_refs.push(quest_id),
                 Condition::HasTag { .. } | Condition::LacksTag { .. } => {}
             }
@@ -474,9 +502,13 @@ pub fn check(bundle: &elements_protocol::event::EventBundle) -> Vec<(String, Str
                 Consequence::Points { quest_id, .. } => quest_refs.push(quest_id),
                 Consequence::CompleteCheckpoint { quest_id, checkpoint_id } => {
                     quest_refs.push(quest_id);
-                    let known = quests.get(quest_id.as_str()).is_none_or(|q| q.checkpoints.iter().any(|c| &c.id == checkpoint_id));
+                    let known = quests
+                        .get(quest_id.as_str())
+                        .is_none_or(|q| q.checkpoints.iter().any(|c| &c.id == checkpoint_id));
                     if !known {
-                        say(format!("completes checkpoint \"{checkpoint_id}\", which quest \"{quest_id}\" does not have"));
+                        say(format!(
+                            "completes checkpoint \"{checkpoint_id}\", which quest \"{quest_id}\" does not have"
+                        ));
                     }
                 }
                 Consequence::UnlockReward { quest_id, reward_id } => {
@@ -568,7 +600,9 @@ fn unreachable_rewards(bundle: &elements_protocol::event::EventBundle) -> Vec<(S
         }
         for reward in &quest.rewards {
             let unlocked_by_rule = bundle.scenarios.iter().any(|r| {
-                r.then.iter().any(|c| matches!(c, Consequence::UnlockReward { reward_id, .. } if *reward_id == reward.id))
+                r.then
+                    .iter()
+                    .any(|c| matches!(c, Consequence::UnlockReward { reward_id, .. } if *reward_id == reward.id))
             });
             if !unlocked_by_rule && !unbounded && u64::from(reward.points_required) > reachable {
                 problems.push((

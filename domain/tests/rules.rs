@@ -21,7 +21,13 @@ struct Facts;
 
 impl RuleFacts for Facts {
     fn quest(&self, id: &str) -> Option<Quest> {
-        let cp = |id: &str, points| Checkpoint { id: id.into(), name: id.to_uppercase(), poi_id: None, points, hint: String::new() };
+        let cp = |id: &str, points| Checkpoint {
+            id: id.into(),
+            name: id.to_uppercase(),
+            poi_id: None,
+            points,
+            hint: String::new(),
+        };
         match id {
             "expo" => Some(Quest {
                 id: "expo".into(),
@@ -98,7 +104,12 @@ fn organizer_rules() -> Vec<Scenario> {
         rule(
             "booth-trail",
             on(SignalKind::BoothVisit, booths()),
-            vec![Condition::Count { kind: SignalKind::BoothVisit, filter: booths(), at_least: 3, within_seconds: None }],
+            vec![Condition::Count {
+                kind: SignalKind::BoothVisit,
+                filter: booths(),
+                at_least: 3,
+                within_seconds: None,
+            }],
             vec![
                 Consequence::UnlockReward { quest_id: "expo".into(), reward_id: "coffee".into() },
                 Consequence::Tag { tag: "expo-explorer".into() },
@@ -205,7 +216,11 @@ fn booth_trail_counts_distinct_booths_of_the_kind_then_unlocks_once_and_reveals_
     assert_eq!(
         third,
         vec![
-            Effect::RewardUnlocked { quest_id: "expo".into(), reward_id: "coffee".into(), name: "Coffee voucher".into() },
+            Effect::RewardUnlocked {
+                quest_id: "expo".into(),
+                reward_id: "coffee".into(),
+                name: "Coffee voucher".into()
+            },
             Effect::Tagged { tag: "expo-explorer".into() },
             Effect::Revealed { kind: "quest".into(), id: "secret".into() },
         ]
@@ -228,7 +243,10 @@ fn a_tag_condition_keeps_the_hidden_quest_hidden_for_staff() {
 #[test]
 fn checkpoint_scans_give_their_points_and_the_reward_when_the_threshold_is_crossed_once() {
     let mut s = RuleState::default();
-    assert_eq!(act(&mut s, scan("expo", "a"), t(1)), vec![Effect::Points { quest_id: "expo".into(), gained: 30, total: 30 }]);
+    assert_eq!(
+        act(&mut s, scan("expo", "a"), t(1)),
+        vec![Effect::Points { quest_id: "expo".into(), gained: 30, total: 30 }]
+    );
     let second = act(&mut s, scan("expo", "b"), t(2));
     assert_eq!(
         second,
@@ -270,7 +288,11 @@ fn networking_goal_completes_the_checkpoint_then_the_quest_gives_its_badge() {
         act(&mut s, meet("grace"), t(4)),
         vec![
             Effect::CheckpointCompleted { quest_id: "network".into(), checkpoint_id: "meet-3".into() },
-            Effect::RewardUnlocked { quest_id: "network".into(), reward_id: "badge".into(), name: "Connector badge".into() },
+            Effect::RewardUnlocked {
+                quest_id: "network".into(),
+                reward_id: "badge".into(),
+                name: "Connector badge".into()
+            },
         ]
     );
     assert_eq!(act(&mut s, meet("linus"), t(5)), vec![]);
@@ -308,20 +330,28 @@ fn time_triggers_fire_at_their_moment_and_only_once() {
             "doors",
             Trigger::At { time: "2027-03-10T10:00:00+01:00".parse().expect("time") },
             Vec::new(),
-            vec![Consequence::Message { id: "doors".into(), text: text("Doors open", "Двери открыты"), link: None }],
+            vec![Consequence::Message {
+                id: "doors".into(), text: text("Doors open", "Двери открыты"), link: None
+            }],
             false,
         ),
         rule(
             "poll-open",
             Trigger::PollOpened { poll_id: Some("p1".into()) },
             Vec::new(),
-            vec![Consequence::Message { id: "vote-now".into(), text: text("Vote now", "Голосуйте"), link: None }],
+            vec![Consequence::Message {
+                id: "vote-now".into(), text: text("Vote now", "Голосуйте"), link: None
+            }],
             false,
         ),
     ];
     let mut s = RuleState::default();
     assert_eq!(rules::tick(&rules, &Facts, &mut s, t(-1)), vec![]);
-    let ids = |e: Vec<Effect>| e.into_iter().filter_map(|e| if let Effect::Message { id, .. } = e { Some(id) } else { None }).collect::<Vec<_>>();
+    let ids = |e: Vec<Effect>| {
+        e.into_iter()
+            .filter_map(|e| if let Effect::Message { id, .. } = e { Some(id) } else { None })
+            .collect::<Vec<_>>()
+    };
     assert_eq!(ids(rules::tick(&rules, &Facts, &mut s, t(0))), vec!["doors"]);
     assert_eq!(ids(rules::tick(&rules, &Facts, &mut s, t(45))), vec!["vote-now"]);
     assert_eq!(ids(rules::tick(&rules, &Facts, &mut s, t(45))), Vec::<String>::new());
@@ -344,7 +374,10 @@ fn has_reward_and_points_conditions() {
     assert_eq!(rules::react_to_signal(&rules, &Facts, &mut s, &check_in("s1"), t(1)), vec![]);
     s.rewards.insert(("expo".into(), "mug".into()));
     s.points.insert("expo".into(), 60);
-    assert_eq!(rules::react_to_signal(&rules, &Facts, &mut s, &check_in("s2"), t(2)), vec![Effect::Tagged { tag: "loyal".into() }]);
+    assert_eq!(
+        rules::react_to_signal(&rules, &Facts, &mut s, &check_in("s2"), t(2)),
+        vec![Effect::Tagged { tag: "loyal".into() }]
+    );
 }
 
 fn bundle_with(scenarios: Vec<Scenario>) -> elements_protocol::event::EventBundle {
@@ -360,7 +393,13 @@ fn checking_names_every_problem_in_an_organizers_rules() {
     let quest = demo.quests[0].clone();
     let reward = quest.rewards[0].id.clone();
     let bad = vec![
-        rule("dup", on(SignalKind::Vote, SignalFilter { poll_id: Some("nope".into()), ..SignalFilter::default() }), Vec::new(), vec![Consequence::Tag { tag: "x".into() }], true),
+        rule(
+            "dup",
+            on(SignalKind::Vote, SignalFilter { poll_id: Some("nope".into()), ..SignalFilter::default() }),
+            Vec::new(),
+            vec![Consequence::Tag { tag: "x".into() }],
+            true,
+        ),
         rule("dup", Trigger::PointsReached { quest_id: "ghost".into(), points: 0 }, Vec::new(), Vec::new(), true),
         rule(
             "loop-a",
@@ -378,7 +417,10 @@ fn checking_names_every_problem_in_an_organizers_rules() {
         ),
         rule(
             "bad-checkpoint",
-            on(SignalKind::CheckIn, SignalFilter { session_id: Some("no-such-session".into()), ..SignalFilter::default() }),
+            on(
+                SignalKind::CheckIn,
+                SignalFilter { session_id: Some("no-such-session".into()), ..SignalFilter::default() },
+            ),
             Vec::new(),
             vec![Consequence::CompleteCheckpoint { quest_id: quest.id.clone(), checkpoint_id: "zz".into() }],
             true,
@@ -506,7 +548,11 @@ fn once_only_fires_once_and_a_repeatable_rule_every_time() {
     let first = rules::react_to_signal(&rules, &Facts, &mut s, &check_in("s1"), t(1));
     assert_eq!(first.len(), 2, "both rules on the first check-in: {first:?}");
     let second = rules::react_to_signal(&rules, &Facts, &mut s, &check_in("s2"), t(2));
-    assert_eq!(second, vec![Effect::Points { quest_id: "expo".into(), gained: 5, total: 15 }], "only the repeatable one");
+    assert_eq!(
+        second,
+        vec![Effect::Points { quest_id: "expo".into(), gained: 5, total: 15 }],
+        "only the repeatable one"
+    );
 }
 
 /// `docs/scenarios.schema.json` names exactly the triggers, conditions and consequences the
@@ -551,7 +597,10 @@ fn the_json_schema_lists_every_trigger_condition_and_consequence() {
         Consequence::Tag { tag: "t".into() },
     ];
     let from_types = |vals: Vec<serde_json::Value>, tag: &str| vals.into_iter().map(|v| tag_of(v, tag)).collect();
-    assert_eq!(consts("Trigger", "on"), from_types(triggers.iter().map(|t| serde_json::to_value(t).expect("json")).collect(), "on"));
+    assert_eq!(
+        consts("Trigger", "on"),
+        from_types(triggers.iter().map(|t| serde_json::to_value(t).expect("json")).collect(), "on")
+    );
     assert_eq!(
         consts("Condition", "check"),
         from_types(conditions.iter().map(|c| serde_json::to_value(c).expect("json")).collect(), "check")
@@ -607,7 +656,10 @@ mod demo_event {
     }
 
     fn messages(effects: &[Effect]) -> Vec<String> {
-        effects.iter().filter_map(|e| if let Effect::Message { id, .. } = e { Some(id.clone()) } else { None }).collect()
+        effects
+            .iter()
+            .filter_map(|e| if let Effect::Message { id, .. } = e { Some(id.clone()) } else { None })
+            .collect()
     }
 
     fn play(d: &Demo, rules: &[Scenario], actions: &[Action]) -> (RuleState, Vec<Effect>) {
@@ -623,9 +675,18 @@ mod demo_event {
     #[test]
     fn booth_trail() {
         let (d, rules) = demo();
-        let booths: Vec<Action> = d.0.points_of_interest.iter().filter(|p| p.id.starts_with("poi-booth")).take(3).map(|p| visit(&p.id)).collect();
+        let booths: Vec<Action> =
+            d.0.points_of_interest
+                .iter()
+                .filter(|p| p.id.starts_with("poi-booth"))
+                .take(3)
+                .map(|p| visit(&p.id))
+                .collect();
         let (state, effects) = play(&d, &rules, &booths);
-        assert!(effects.iter().any(|e| matches!(e, Effect::RewardUnlocked { reward_id, .. } if reward_id == "rw-coffee")), "{effects:?}");
+        assert!(
+            effects.iter().any(|e| matches!(e, Effect::RewardUnlocked { reward_id, .. } if reward_id == "rw-coffee")),
+            "{effects:?}"
+        );
         assert_eq!(messages(&effects), ["booth-trail-done"]);
         assert!(state.tags.contains("expo-explorer"));
     }
@@ -633,18 +694,26 @@ mod demo_event {
     #[test]
     fn rate_talk() {
         let (d, rules) = demo();
-        let session = d.0.sessions.iter().find(|s| s.kind != elements_protocol::event::SessionKind::Break).expect("a talk");
+        let session =
+            d.0.sessions.iter().find(|s| s.kind != elements_protocol::event::SessionKind::Break).expect("a talk");
         let mut state = RuleState::default();
         let at = session.starts_at.to_utc();
         rules::react_to_signal(&rules, &d, &mut state, &check_in(&session.id), at);
-        assert_eq!(messages(&rules::tick(&rules, &d, &mut state, session.ends_at.to_utc() - Duration::seconds(1))), Vec::<String>::new());
+        assert_eq!(
+            messages(&rules::tick(&rules, &d, &mut state, session.ends_at.to_utc() - Duration::seconds(1))),
+            Vec::<String>::new()
+        );
         assert_eq!(messages(&rules::tick(&rules, &d, &mut state, session.ends_at.to_utc())), ["rate-talk"]);
     }
 
     #[test]
     fn poll_streak() {
         let (d, rules) = demo();
-        let votes: Vec<Action> = d.0.polls.iter().map(|p| Action::Vote { poll_id: p.id.clone(), option_id: p.options[0].id.clone() }).collect();
+        let votes: Vec<Action> =
+            d.0.polls
+                .iter()
+                .map(|p| Action::Vote { poll_id: p.id.clone(), option_id: p.options[0].id.clone() })
+                .collect();
         let (state, effects) = play(&d, &rules, &votes);
         assert_eq!(messages(&effects), ["poll-streak"]);
         assert_eq!(state.points.get("quest-explorer"), Some(&10));
@@ -655,17 +724,26 @@ mod demo_event {
         let (d, rules) = demo();
         let people: Vec<Action> = d.0.people.iter().take(5).map(|p| meet(&p.id)).collect();
         let (state, effects) = play(&d, &rules, &people);
-        assert!(effects.contains(&Effect::CheckpointCompleted { quest_id: "quest-networking".into(), checkpoint_id: "cp-meet-5".into() }));
-        assert!(state.rewards.contains(&("quest-networking".into(), "rw-connector".into())), "25 points reach the lanyard");
+        assert!(effects.contains(&Effect::CheckpointCompleted {
+            quest_id: "quest-networking".into(),
+            checkpoint_id: "cp-meet-5".into()
+        }));
+        assert!(
+            state.rewards.contains(&("quest-networking".into(), "rw-connector".into())),
+            "25 points reach the lanyard"
+        );
         assert!(state.completed_quests.contains("quest-networking"));
     }
 
     #[test]
     fn hidden_quest() {
         let (d, rules) = demo();
-        let scans: Vec<Action> = ["cp-trail-1", "cp-trail-2", "cp-trail-3"].iter().map(|c| scan("quest-harbour-trail", c)).collect();
+        let scans: Vec<Action> =
+            ["cp-trail-1", "cp-trail-2", "cp-trail-3"].iter().map(|c| scan("quest-harbour-trail", c)).collect();
         let (state, effects) = play(&d, &rules, &scans);
-        assert!(effects.iter().any(|e| matches!(e, Effect::RewardUnlocked { reward_id, .. } if reward_id == "rw-tote")));
+        assert!(effects
+            .iter()
+            .any(|e| matches!(e, Effect::RewardUnlocked { reward_id, .. } if reward_id == "rw-tote")));
         assert!(state.revealed.contains(&("quest".into(), "quest-networking".into())));
         assert_eq!(messages(&effects), ["hidden-quest"]);
     }

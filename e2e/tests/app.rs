@@ -503,7 +503,13 @@ async fn the_agenda_can_be_walked_with_the_keyboard_alone() {
         press(&c, ENTER).await;
         eventually("the session opened and focused", WAIT, || async {
             let f = focused(&c).await;
-            let shown = c.find(Locator::Css("[data-testid=session-detail]")).await.ok()?.attr("data-session-id").await.ok()??;
+            let shown = c
+                .find(Locator::Css("[data-testid=session-detail]"))
+                .await
+                .ok()?
+                .attr("data-session-id")
+                .await
+                .ok()??;
             (f.starts_with(&format!("article|session-detail|{card}|")) && shown == card).then_some(())
         })
         .await;

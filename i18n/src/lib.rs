@@ -94,7 +94,8 @@ impl Catalogue {
         let bundles = Lang::ALL
             .into_iter()
             .map(|lang| {
-                let resource = FluentResource::try_new(lang.source().to_string()).unwrap_or_else(|(partial, _)| partial);
+                let resource =
+                    FluentResource::try_new(lang.source().to_string()).unwrap_or_else(|(partial, _)| partial);
                 let id: unic_langid::LanguageIdentifier =
                     lang.tag().parse().unwrap_or_else(|_| unic_langid::LanguageIdentifier::default());
                 let mut bundle = FluentBundle::new(vec![id]);
@@ -116,9 +117,7 @@ impl Catalogue {
     /// Message `key` in `lang` with `args`. A key missing in `lang` falls back to English, and
     /// one missing everywhere shows as the key itself, so a gap is visible, never blank.
     pub fn text(&self, lang: Lang, key: &str, args: &[(&str, Arg)]) -> String {
-        self.try_text(lang, key, args)
-            .or_else(|| self.try_text(Lang::En, key, args))
-            .unwrap_or_else(|| key.to_string())
+        self.try_text(lang, key, args).or_else(|| self.try_text(Lang::En, key, args)).unwrap_or_else(|| key.to_string())
     }
 
     /// Message `key` in `lang`, or `None` if `lang` lacks it or it failed to format.

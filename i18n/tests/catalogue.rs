@@ -65,7 +65,10 @@ fn both_languages_parse_and_define_the_same_keys() {
     let ru = keys(Lang::Ru);
     let only_en: Vec<_> = en.difference(&ru).collect();
     let only_ru: Vec<_> = ru.difference(&en).collect();
-    assert!(only_en.is_empty() && only_ru.is_empty(), "missing in Russian: {only_en:?}; missing in English: {only_ru:?}");
+    assert!(
+        only_en.is_empty() && only_ru.is_empty(),
+        "missing in Russian: {only_en:?}; missing in English: {only_ru:?}"
+    );
 }
 
 #[test]
@@ -98,7 +101,8 @@ fn every_message_formats_without_errors_in_both_languages() {
     ];
     for lang in Lang::ALL {
         for key in Catalogue::keys(lang) {
-            let text = c.try_text(lang, &key, &sample).unwrap_or_else(|| panic!("{}: {key} failed to format", lang.tag()));
+            let text =
+                c.try_text(lang, &key, &sample).unwrap_or_else(|| panic!("{}: {key} failed to format", lang.tag()));
             assert!(!text.trim().is_empty() && !text.contains('{'), "{}: {key} = {text:?}", lang.tag());
         }
     }
@@ -140,8 +144,9 @@ fn a_missing_key_shows_as_itself_never_blank() {
 #[test]
 fn the_core_accepts_exactly_the_languages_the_catalogue_has() {
     // `elements-client` refuses a language without a catalogue; its list must be this one.
-    let core = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../client/src/api/me.rs"))
-        .expect("client source");
+    let core =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../client/src/api/me.rs"))
+            .expect("client source");
     let tags: Vec<String> = Lang::ALL.iter().map(|l| format!("\"{}\"", l.tag())).collect();
     let line = format!("pub const LANGUAGES: [&str; {}] = [{}];", tags.len(), tags.join(", "));
     assert!(core.contains(&line), "client/src/api/me.rs should say: {line}");

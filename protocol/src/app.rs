@@ -508,9 +508,14 @@ pub struct NowNext {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Headline {
     /// Before the event: whole days until its first day (0 = today).
-    StartsIn { days: u32 },
+    StartsIn {
+        days: u32,
+    },
     /// During: the organizer's label of today and the venue's local time, "14:05".
-    Running { day: String, time: String },
+    Running {
+        day: String,
+        time: String,
+    },
     Ended,
 }
 

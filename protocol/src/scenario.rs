@@ -125,20 +125,40 @@ pub enum Condition {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         within_seconds: Option<u32>,
     },
-    HasReward { reward_id: String },
-    LacksReward { reward_id: String },
-    PointsAtLeast { quest_id: String, points: u32 },
-    HasTag { tag: String },
-    LacksTag { tag: String },
+    HasReward {
+        reward_id: String,
+    },
+    LacksReward {
+        reward_id: String,
+    },
+    PointsAtLeast {
+        quest_id: String,
+        points: u32,
+    },
+    HasTag {
+        tag: String,
+    },
+    LacksTag {
+        tag: String,
+    },
 }
 
 /// What a rule does. (Named so beside the signal protocol's `Effect`, which reports them.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "do", rename_all = "snake_case")]
 pub enum Consequence {
-    Points { quest_id: String, points: u32 },
-    CompleteCheckpoint { quest_id: String, checkpoint_id: String },
-    UnlockReward { quest_id: String, reward_id: String },
+    Points {
+        quest_id: String,
+        points: u32,
+    },
+    CompleteCheckpoint {
+        quest_id: String,
+        checkpoint_id: String,
+    },
+    UnlockReward {
+        quest_id: String,
+        reward_id: String,
+    },
     /// A card the participant can act on or dismiss. `link` is an `elements://` link or a
     /// screen reference (a poll, a session, a place).
     Message {
@@ -148,9 +168,14 @@ pub enum Consequence {
         link: Option<String>,
     },
     /// Content hidden until now (`kind`: "quest", "session", "point_of_interest").
-    Reveal { kind: String, id: String },
+    Reveal {
+        kind: String,
+        id: String,
+    },
     /// A label on the participant, for the organizer's analytics and for other rules.
-    Tag { tag: String },
+    Tag {
+        tag: String,
+    },
 }
 
 /// Text in the event's languages: `{"en": "…", "ru": "…"}`; the app picks the person's, else

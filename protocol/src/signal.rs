@@ -159,11 +159,25 @@ impl Outcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "effect", rename_all = "snake_case")]
 pub enum Effect {
-    VoteCounted { poll_id: String, option_id: String },
-    Points { quest_id: String, gained: u32, total: u32 },
-    RewardUnlocked { quest_id: String, reward_id: String, name: String },
+    VoteCounted {
+        poll_id: String,
+        option_id: String,
+    },
+    Points {
+        quest_id: String,
+        gained: u32,
+        total: u32,
+    },
+    RewardUnlocked {
+        quest_id: String,
+        reward_id: String,
+        name: String,
+    },
     /// A checkpoint done by a rule (not scanned): "visit three booths" completes one.
-    CheckpointCompleted { quest_id: String, checkpoint_id: String },
+    CheckpointCompleted {
+        quest_id: String,
+        checkpoint_id: String,
+    },
     /// A card for the participant (a prompt to rate a talk, a hint): text in the event's
     /// languages, and where it leads.
     Message {
@@ -173,9 +187,14 @@ pub enum Effect {
         link: Option<String>,
     },
     /// Content that was hidden is shown to this participant from now on.
-    Revealed { kind: String, id: String },
+    Revealed {
+        kind: String,
+        id: String,
+    },
     /// A label on the participant, for analytics and other rules.
-    Tagged { tag: String },
+    Tagged {
+        tag: String,
+    },
     /// An effect of a newer protocol version: kept as decided, not understood.
     #[serde(other)]
     Unknown,

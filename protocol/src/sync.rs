@@ -21,7 +21,8 @@ pub struct ManifestResponse {
 }
 
 /// Declares the entity kinds once: the `EntityKind` enum, its `ALL` list, wire name and owning
-/// Element, and the `Entity` enum with `kind()` and `id()`, all from one table below. Adding a
+/// Element, and the `Entity` enum with `kind()`, `id()` and its body's JSON both ways, all from
+/// one table below. Adding a
 /// kind is one line there (the compiler then points at every `match` that must learn it).
 macro_rules! entities {
     ($( $(#[$doc:meta])* $variant:ident($ty:ty) = $name:literal, $element:ident, $origin:ident; )*) => {
@@ -77,6 +78,22 @@ macro_rules! entities {
                 match self {
                     $( Entity::$variant(x) => &x.id, )*
                 }
+            }
+
+            /// The entity's own record as JSON (the `body`, without the kind tag).
+            #[cfg(feature = "json")]
+            pub fn body_json(&self) -> serde_json::Result<String> {
+                match self {
+                    $( Entity::$variant(x) => serde_json::to_string(x), )*
+                }
+            }
+
+            /// The entity of `kind` whose record is the JSON text `body`.
+            #[cfg(feature = "json")]
+            pub fn from_body(kind: EntityKind, body: &str) -> serde_json::Result<Entity> {
+                Ok(match kind {
+                    $( EntityKind::$variant => Entity::$variant(serde_json::from_str(body)?), )*
+                })
             }
         }
     };
@@ -211,28 +228,6 @@ pub mod stored {
         pub change: Change,
         /// For an upsert: the entity's record (the `body`) exactly as sent.
         pub body: Option<Box<RawValue>>,
-    }
-
-    impl Entity {
-        /// The entity of `kind` whose record is the JSON text `body`.
-        pub fn from_body(kind: EntityKind, body: &str) -> serde_json::Result<Entity> {
-            use serde_json::from_str as de;
-            Ok(match kind {
-                EntityKind::Floor => Entity::Floor(de(body)?),
-                EntityKind::Room => Entity::Room(de(body)?),
-                EntityKind::Track => Entity::Track(de(body)?),
-                EntityKind::Speaker => Entity::Speaker(de(body)?),
-                EntityKind::Session => Entity::Session(de(body)?),
-                EntityKind::PointOfInterest => Entity::PointOfInterest(de(body)?),
-                EntityKind::Poll => Entity::Poll(de(body)?),
-                EntityKind::Quest => Entity::Quest(de(body)?),
-                EntityKind::Profile => Entity::Profile(de(body)?),
-                EntityKind::Scenario => Entity::Scenario(de(body)?),
-                EntityKind::PollResult => Entity::PollResult(de(body)?),
-                EntityKind::Leaderboard => Entity::Leaderboard(de(body)?),
-                EntityKind::Announcement => Entity::Announcement(de(body)?),
-            })
-        }
     }
 
     impl<'de> Deserialize<'de> for StoredChange {

@@ -243,9 +243,10 @@ struct Window {
 /// one find each other.
 fn instance_id(data_dir: &std::path::Path) -> String {
     let path = data_dir.canonicalize().unwrap_or_else(|_| data_dir.to_path_buf());
-    let hash = path.to_string_lossy().bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    });
+    let hash = path
+        .to_string_lossy()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3));
     format!("dev.elements.app.d{hash:016x}")
 }
 

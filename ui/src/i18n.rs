@@ -79,8 +79,18 @@ pub fn short_date(date: &str) -> String {
 
 /// "Wed, 10 Mar, 09:30" / "ср, 10 мар., 09:30".
 pub fn short_date_time(local: &str) -> String {
-    intl(local, &[("weekday", "short"), ("day", "numeric"), ("month", "short"), ("hour", "2-digit"), ("minute", "2-digit"), ("hourCycle", "h23")])
-        .unwrap_or_else(|| local.to_string())
+    intl(
+        local,
+        &[
+            ("weekday", "short"),
+            ("day", "numeric"),
+            ("month", "short"),
+            ("hour", "2-digit"),
+            ("minute", "2-digit"),
+            ("hourCycle", "h23"),
+        ],
+    )
+    .unwrap_or_else(|| local.to_string())
 }
 
 /// "09:30" (the venue's clock, 24 h in both languages).
@@ -114,7 +124,6 @@ fn js_date(date: &str) -> Option<js_sys::Date> {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&format!("{date}T00:00:00Z")));
     (!d.get_time().is_nan()).then_some(d)
 }
-
 
 /// "just now", "5 min ago", "2 h ago", "3 days ago", from Unix seconds.
 pub fn ago(then: i64) -> String {

@@ -26,7 +26,9 @@ pub fn Shell() -> impl IntoView {
             // Unreadable settings are not worth an error screen: the system's defaults then.
             let p = answer.unwrap_or_default();
             crate::theme::apply(p.theme);
-            i18n::set_lang(p.language.as_deref().map(elements_i18n::Lang::from_tag).unwrap_or_else(i18n::system_language));
+            i18n::set_lang(
+                p.language.as_deref().map(elements_i18n::Lang::from_tag).unwrap_or_else(i18n::system_language),
+            );
             applied.set(true);
         }
     });

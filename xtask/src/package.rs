@@ -30,7 +30,8 @@ pub fn cmd_package(args: &[String]) -> Result<(), String> {
 }
 
 fn version() -> Result<String, String> {
-    let manifest = std::fs::read_to_string(root().join("Cargo.toml")).map_err(|e| format!("reading Cargo.toml: {e}"))?;
+    let manifest =
+        std::fs::read_to_string(root().join("Cargo.toml")).map_err(|e| format!("reading Cargo.toml: {e}"))?;
     manifest
         .lines()
         .find_map(|l| l.trim().strip_prefix("version = \"").and_then(|v| v.strip_suffix('"')))
@@ -166,7 +167,12 @@ fn launch_installed() -> Result<(), String> {
         match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
             Ok(line) if line.contains("agenda on screen") => break Ok(line),
             Ok(line) => seen.push(line),
-            Err(_) => break Err(format!("the installed app did not show its agenda within 60 s:\n    {}", seen.join("\n    "))),
+            Err(_) => {
+                break Err(format!(
+                    "the installed app did not show its agenda within 60 s:\n    {}",
+                    seen.join("\n    ")
+                ))
+            }
         }
     };
     let _ = child.kill();

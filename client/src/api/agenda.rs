@@ -91,9 +91,9 @@ pub(super) fn now_next(api: &AppApi) -> Result<NowNext, ApiError> {
         lookup.card(s, elements_domain::day_of(&manifest.days, &s.starts_at).unwrap_or(0))
     };
     let headline = match phase {
-        elements_domain::Phase::Before => {
-            Headline::StartsIn { days: u32::try_from((first_start - now.timestamp()).max(0) / 86_400).unwrap_or(u32::MAX) }
-        }
+        elements_domain::Phase::Before => Headline::StartsIn {
+            days: u32::try_from((first_start - now.timestamp()).max(0) / 86_400).unwrap_or(u32::MAX),
+        },
         elements_domain::Phase::During => {
             let offset = manifest.days.first().map(|d| d.starts_at.timezone()).unwrap_or(chrono::Utc.fix());
             let local = now.with_timezone(&offset);

@@ -92,7 +92,14 @@ pub(super) fn sync_now(api: &AppApi) -> Result<(), ApiError> {
         let url = element.base_url.clone().unwrap_or_else(|| base.clone());
         let outcome = sync::Remote::new(&url, api.sync_config.timeout).and_then(|r| {
             let r = r.traced(api.sync_config.trace);
-            sync::round(&api.store, &r, &event.manifest.id, element.kind, api.sync_config.page_size, &api.sync_config.changes)
+            sync::round(
+                &api.store,
+                &r,
+                &event.manifest.id,
+                element.kind,
+                api.sync_config.page_size,
+                &api.sync_config.changes,
+            )
         });
         if let Err(e) = outcome {
             api.store()?.record_failure(element.kind, &url, &e.to_string())?;
@@ -203,7 +210,6 @@ pub fn parse_join(args: &JoinArgs) -> Result<(String, Option<String>), ApiError>
 fn syncs(e: &ElementEntry) -> bool {
     e.kind != ElementKind::Me && e.version <= ELEMENT_VERSION
 }
-
 
 /// The languages the UI has a catalogue for (the `elements-i18n` crate; the UI's test checks
 /// both lists agree).

@@ -19,9 +19,9 @@ use chrono::{DateTime, Offset, Utc};
 use elements_domain::scenario::{self, EventFacts, ParticipantState};
 use elements_protocol::app::{
     AgendaDay, AgendaDayArgs, ApiError, DayTab, DeviceMode, ElementNav, ElementSyncView, ErrorCode, EventOverview,
-    EventPhase, Headline, JoinArgs, Preferences, Theme, MyVote, NowNext, OfflineReason, PollOptionView, PollState, PollView, ReadyArgs, RoomTag, SearchArgs,
-    SessionCard, SessionDetail, SessionDetailArgs, SignalStatus, SpeakerCard, SyncState, SyncStatus, TrackTag,
-    VoteArgs, VotingView,
+    EventPhase, Headline, JoinArgs, MyVote, NowNext, OfflineReason, PollOptionView, PollState, PollView, Preferences,
+    ReadyArgs, RoomTag, SearchArgs, SessionCard, SessionDetail, SessionDetailArgs, SignalStatus, SpeakerCard,
+    SyncState, SyncStatus, Theme, TrackTag, VoteArgs, VotingView,
 };
 use elements_protocol::event::{
     ElementEntry, ElementKind, Manifest, Poll, Quest, Session, SessionKind, ELEMENT_VERSION,
@@ -31,9 +31,9 @@ use elements_protocol::sync::EntityKind;
 
 use crate::bundled;
 use crate::cache::{Cache, CacheError, Decision, LoadStep};
+use crate::changes::Changed;
 use crate::paths;
 use crate::sync::{self, EngineConfig, SyncEngine, Target};
-use crate::changes::Changed;
 
 /// Environment variable that pins the app's clock (RFC 3339), for rehearsals, kiosks and demos
 /// of an event that is not running today.

@@ -7,10 +7,7 @@ use super::{Cache, CacheError};
 
 impl Cache {
     pub fn preference(&self, key: &str) -> Result<Option<String>, CacheError> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM preference WHERE key = ?1", params![key], |r| r.get(0))
-            .optional()?)
+        Ok(self.conn.query_row("SELECT value FROM preference WHERE key = ?1", params![key], |r| r.get(0)).optional()?)
     }
 
     /// Sets `key`, or forgets it with `None` (back to the default).

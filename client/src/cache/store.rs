@@ -1,6 +1,8 @@
 //! Reading and writing the cached event: the snapshot load and the reads the screens need.
 
-use elements_protocol::event::{EventBundle, Floor, Manifest, PointOfInterest, Poll, Quest, Room, Session, Speaker, Track};
+use elements_protocol::event::{
+    EventBundle, Floor, Manifest, PointOfInterest, Poll, Quest, Room, Session, Speaker, Track,
+};
 use elements_protocol::live::PollResult;
 use elements_protocol::sync::{Entity, EntityKind};
 use rusqlite::{params, OptionalExtension, Transaction};

@@ -7,7 +7,6 @@ use elements_protocol::event::EventDay;
 use elements_protocol::sync::{Entity, EntityKind};
 use rusqlite::{params, OptionalExtension, Transaction};
 
-use super::store::to_json;
 use super::CacheError;
 
 /// Creates or replaces `entity`. Rows keep their position (ON CONFLICT DO UPDATE), so an
@@ -150,19 +149,5 @@ pub(crate) fn delete(tx: &Transaction<'_>, kind: EntityKind, id: &str) -> Result
 
 /// The entity's own record as JSON, without the kind tag: rows store exactly the protocol type.
 fn body_json(entity: &Entity) -> Result<String, CacheError> {
-    match entity {
-        Entity::Floor(x) => to_json(x),
-        Entity::Room(x) => to_json(x),
-        Entity::Track(x) => to_json(x),
-        Entity::Speaker(x) => to_json(x),
-        Entity::Session(x) => to_json(x),
-        Entity::PointOfInterest(x) => to_json(x),
-        Entity::Poll(x) => to_json(x),
-        Entity::Quest(x) => to_json(x),
-        Entity::Profile(x) => to_json(x),
-        Entity::Scenario(x) => to_json(x),
-        Entity::PollResult(x) => to_json(x),
-        Entity::Leaderboard(x) => to_json(x),
-        Entity::Announcement(x) => to_json(x),
-    }
+    entity.body_json().map_err(|e| CacheError::Encode(format!("{} {}: {e}", entity.kind().as_str(), entity.id())))
 }

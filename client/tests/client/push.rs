@@ -486,8 +486,13 @@ fn an_event_scenario_syncs_and_the_device_and_the_backend_apply_it_alike() {
     }
     let vote = Action::Vote { poll_id: "poll-opening".into(), option_id: "o1".into() };
     let on_device = decide(&Facts(&cache), &mut ParticipantState::default(), &vote, during_event());
-    let Outcome::Accepted { effects: device_effects } = on_device else { panic!("accepted on the device: {on_device:?}") };
-    assert!(device_effects.iter().any(|e| matches!(e, Effect::Message { id, .. } if id == "thanks")), "{device_effects:?}");
+    let Outcome::Accepted { effects: device_effects } = on_device else {
+        panic!("accepted on the device: {on_device:?}")
+    };
+    assert!(
+        device_effects.iter().any(|e| matches!(e, Effect::Message { id, .. } if id == "thanks")),
+        "{device_effects:?}"
+    );
 
     // In the backend: the vote goes out and comes back decided with the same effects.
     api.cast_vote(VoteArgs { poll_id: "poll-opening".into(), option_id: "o1".into() }).expect("vote");

@@ -242,7 +242,11 @@ fn the_app_joins_an_event_by_url_keeps_it_across_restarts_and_reports_sync_healt
     let status = api.sync_status().expect("status");
     assert_eq!(status.backend.as_deref(), Some(backend.url.as_str()));
     assert_eq!(status.elements.len(), 5, "{status:?}");
-    assert!(status.elements.iter().all(|e| e.state == SyncState::Synced && e.synced_at.is_some_and(|t| (chrono::Utc::now().timestamp() - t).abs() < 60)), "{status:?}");
+    assert!(
+        status.elements.iter().all(|e| e.state == SyncState::Synced
+            && e.synced_at.is_some_and(|t| (chrono::Utc::now().timestamp() - t).abs() < 60)),
+        "{status:?}"
+    );
     drop(api);
 
     let (api, report) = AppApi::start(dir.path(), Clock::System, &mut |_| {}).expect("restart");

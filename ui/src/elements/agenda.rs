@@ -2,8 +2,9 @@
 //! track, search, and a session's detail with its speakers.
 
 use elements_protocol::app::{
-    AgendaDayArgs, ApiError, Changed, DeviceMode, EventOverview, EventPhase, GetAgendaDay, GetNowNext, GetSessionDetail,
-    Headline, NoArgs, NowNext, SearchArgs, SearchSessions, SessionCard, SessionDetail, SessionDetailArgs,
+    AgendaDayArgs, ApiError, Changed, DeviceMode, EventOverview, EventPhase, GetAgendaDay, GetNowNext,
+    GetSessionDetail, Headline, NoArgs, NowNext, SearchArgs, SearchSessions, SessionCard, SessionDetail,
+    SessionDetailArgs,
 };
 use elements_protocol::event::{ElementKind, SessionKind};
 use leptos::prelude::*;

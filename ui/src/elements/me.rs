@@ -180,9 +180,8 @@ fn Settings() -> impl IntoView {
             let _ = invoke::<SetPreferences>(&p).await;
         });
     };
-    let language_choice = move || {
-        stored.state.get().and_then(Result::ok).and_then(|p| p.language).unwrap_or_else(|| "system".into())
-    };
+    let language_choice =
+        move || stored.state.get().and_then(Result::ok).and_then(|p| p.language).unwrap_or_else(|| "system".into());
     let theme_choice = move || stored.state.get().and_then(Result::ok).map(|p| p.theme).unwrap_or_default();
     view! {
         <div class="panel settings" data-testid="settings">
