@@ -91,80 +91,144 @@ async fn load(url: String, jobs: Vec<(String, Vec<u8>)>) -> Figures {
     Figures { requests: latencies.len(), elapsed: started.elapsed(), latencies }
 }
 
+/// 200 rules: the defaults the demo's quests imply, its own scenarios, and the rest rules an
+/// organizer might write: "voted X in poll P", "visited booth B", each with a count, a tag and
+/// points. As in a real event, a given signal meets a few of them, not all.
+fn with_200_rules(mut b: EventBundle) -> EventBundle {
+    use elements_protocol::scenario::{Condition, Consequence, Scenario, SignalFilter, SignalKind, Trigger};
+    let quest = b.quests[0].id.clone();
+    let answers: Vec<(String, String)> =
+        b.polls.iter().flat_map(|p| p.options.iter().map(move |o| (p.id.clone(), o.id.clone()))).collect();
+    let booths: Vec<String> =
+        b.points_of_interest.iter().filter(|p| p.id.starts_with("poi-booth")).map(|p| p.id.clone()).collect();
+    let mut i = 0;
+    while elements_domain::rules::event_rules(&b.quests, &b.scenarios).len() < 200 {
+        let (kind, filter) = if i % 2 == 0 {
+            let (poll, option) = &answers[(i / 2) % answers.len()];
+            (
+                SignalKind::Vote,
+                SignalFilter {
+                    poll_id: Some(poll.clone()),
+                    option_id: Some(option.clone()),
+                    ..SignalFilter::default()
+                },
+            )
+        } else {
+            (
+                SignalKind::BoothVisit,
+                SignalFilter { poi_id: Some(booths[(i / 2) % booths.len()].clone()), ..SignalFilter::default() },
+            )
+        };
+        b.scenarios.push(Scenario {
+            id: format!("bench-{i:03}"),
+            name: String::new(),
+            when: Trigger::Signal { kind, filter: filter.clone() },
+            conditions: vec![
+                Condition::Count { kind, filter, at_least: 1, within_seconds: Some(3600) },
+                Condition::LacksTag { tag: format!("t{i}") },
+            ],
+            then: vec![
+                Consequence::Points { quest_id: quest.clone(), points: 1 },
+                Consequence::Tag { tag: format!("t{i}") },
+            ],
+            once: true,
+            cooldown_seconds: None,
+        });
+        i += 1;
+    }
+    b
+}
+
+/// The reference backend on disk serving `ev`, `PARTICIPANTS` devices each pushing one vote.
+async fn intake(ev: &EventBundle) -> Figures {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = Arc::new(SqliteStore::open(&dir.path().join("backend.sqlite3")).expect("store"));
+    store.replace_event(ev).expect("load");
+    store.add_code("BENCH", Role::Attendee, false).expect("code");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let router = elements_backend::http::router_with(
+        store.clone(),
+        Config {
+            clock: Some(during()),
+            // 6,000 devices join from this one machine: the redeem limits are for the real world.
+            redeems_per_address_per_minute: u32::MAX,
+            redeems_per_code_per_minute: u32::MAX,
+        },
+    );
+    tokio::spawn(async move {
+        elements_backend::server::serve(listener, router, Default::default(), std::future::pending()).await
+    });
+
+    // Participants (not timed): one token each.
+    let http = reqwest::Client::new();
+    let mut tokens = Vec::new();
+    for i in 0..PARTICIPANTS {
+        let answer: RedeemResponse = http
+            .post(format!("http://{addr}/v1/auth/redeem"))
+            .json(&RedeemRequest {
+                code: "BENCH".into(),
+                client_id: format!("device-{i}"),
+                display_name: None,
+                show_name: false,
+            })
+            .send()
+            .await
+            .expect("redeem")
+            .json()
+            .await
+            .expect("token");
+        tokens.push(answer.token);
+    }
+    let at = during().fixed_offset();
+    let mut jobs = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let poll = &ev.polls[i % ev.polls.len()];
+        let option = &poll.options[i % poll.options.len()];
+        let signal = Signal {
+            id: format!("device-{i}-1"),
+            client_id: format!("device-{i}"),
+            seq: 1,
+            schema_version: 1,
+            created_at: at,
+            action: Action::Vote { poll_id: poll.id.clone(), option_id: option.id.clone() },
+        };
+        jobs.push((token.clone(), serde_json::to_vec(&SignalBatch { signals: vec![signal] }).expect("json")));
+    }
+    let figures = load(format!("http://{addr}/v1/signals"), jobs).await;
+    let counted: u64 = store
+        .changes(elements_protocol::event::ElementKind::Voting, 0, 100)
+        .expect("feed")
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            elements_protocol::sync::Change::Upsert { entity: elements_protocol::sync::Entity::PollResult(r) } => {
+                Some(r.total)
+            }
+            _ => None,
+        })
+        .sum();
+    println!("votes counted by the backend: {counted} of {PARTICIPANTS}");
+    figures
+}
+
+fn per_second(f: &Figures) -> f64 {
+    f.requests as f64 / f.elapsed.as_secs_f64()
+}
+
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     runtime.block_on(async {
-        // The reference backend, on disk.
-        let dir = tempfile::tempdir().expect("dir");
-        let store = Arc::new(SqliteStore::open(&dir.path().join("backend.sqlite3")).expect("store"));
-        let ev = event();
-        store.replace_event(&ev).expect("load");
-        store.add_code("BENCH", Role::Attendee, false).expect("code");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let router = elements_backend::http::router_with(
-            store.clone(),
-            Config {
-                clock: Some(during()),
-                // 6,000 devices join from this one machine: the redeem limits are for the real world.
-                redeems_per_address_per_minute: u32::MAX,
-                redeems_per_code_per_minute: u32::MAX,
-            },
-        );
-        tokio::spawn(async move {
-            elements_backend::server::serve(listener, router, Default::default(), std::future::pending()).await
-        });
-
-        // Participants (not timed): one token each.
-        let http = reqwest::Client::new();
-        let mut tokens = Vec::new();
-        for i in 0..PARTICIPANTS {
-            let answer: RedeemResponse = http
-                .post(format!("http://{addr}/v1/auth/redeem"))
-                .json(&RedeemRequest {
-                    code: "BENCH".into(),
-                    client_id: format!("device-{i}"),
-                    display_name: None,
-                    show_name: false,
-                })
-                .send()
-                .await
-                .expect("redeem")
-                .json()
-                .await
-                .expect("token");
-            tokens.push(answer.token);
-        }
-        let at = during().fixed_offset();
-        let mut jobs = Vec::new();
-        for (i, token) in tokens.iter().enumerate() {
-            let poll = &ev.polls[i % ev.polls.len()];
-            let option = &poll.options[i % poll.options.len()];
-            let signal = Signal {
-                id: format!("device-{i}-1"),
-                client_id: format!("device-{i}"),
-                seq: 1,
-                schema_version: 1,
-                created_at: at,
-                action: Action::Vote { poll_id: poll.id.clone(), option_id: option.id.clone() },
-            };
-            jobs.push((token.clone(), serde_json::to_vec(&SignalBatch { signals: vec![signal] }).expect("json")));
-        }
-        let intake = load(format!("http://{addr}/v1/signals"), jobs).await;
-        intake.print("signal intake (1 vote per request, SQLite WAL, tally + change log updated)");
-        let counted: u64 = store
-            .changes(elements_protocol::event::ElementKind::Voting, 0, 100)
-            .expect("feed")
-            .changes
-            .iter()
-            .filter_map(|c| match c {
-                elements_protocol::sync::Change::Upsert { entity: elements_protocol::sync::Entity::PollResult(r) } => {
-                    Some(r.total)
-                }
-                _ => None,
-            })
-            .sum();
-        println!("votes counted by the backend: {counted} of {PARTICIPANTS}");
+        let mut defaults = event();
+        defaults.scenarios.clear();
+        let plain = intake(&defaults).await;
+        plain.print("signal intake, default rules (1 vote per request, SQLite WAL, tally + change log updated)");
+        let heavy_event = with_200_rules(event());
+        let heavy = intake(&heavy_event).await;
+        heavy.print(&format!(
+            "signal intake, {} rules",
+            elements_domain::rules::event_rules(&heavy_event.quests, &heavy_event.scenarios).len()
+        ));
 
         // The same load against a hello-world.
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -174,10 +238,8 @@ fn main() {
         let jobs = (0..PARTICIPANTS).map(|_| ("x".to_string(), b"{}".to_vec())).collect();
         let baseline = load(format!("http://{hello_addr}/hello"), jobs).await;
         baseline.print("axum hello-world (same generator)");
-        println!(
-            "intake / hello-world throughput: {:.2}",
-            (intake.requests as f64 / intake.elapsed.as_secs_f64())
-                / (baseline.requests as f64 / baseline.elapsed.as_secs_f64())
-        );
+        println!("intake / hello-world throughput: {:.2}", per_second(&plain) / per_second(&baseline));
+        println!("intake with 200 rules / hello-world: {:.2}", per_second(&heavy) / per_second(&baseline));
+        println!("intake with 200 rules / with the default rules: {:.2}", per_second(&heavy) / per_second(&plain));
     });
 }

@@ -293,6 +293,9 @@ fn decide_one(
         now.timestamp()
     ])?;
     if let Outcome::Accepted { effects } = &outcome {
+        // Several rules may add points to one quest for one signal: only the last total counts,
+        // written once.
+        let mut totals: Vec<(&str, u32)> = Vec::new();
         for effect in effects {
             match effect {
                 Effect::VoteCounted { poll_id, option_id } => {
@@ -303,13 +306,10 @@ fn decide_one(
                     .execute(params![poll_id, option_id])?;
                     polls.insert(poll_id.clone());
                 }
-                Effect::Points { quest_id, total, .. } => {
-                    tx.prepare_cached(
-                        "INSERT OR REPLACE INTO score (quest_id, participant_id, points) VALUES (?1, ?2, ?3)",
-                    )?
-                    .execute(params![quest_id, caller.participant_id, total])?;
-                    quests.insert(quest_id.clone());
-                }
+                Effect::Points { quest_id, total, .. } => match totals.iter_mut().find(|(q, _)| q == quest_id) {
+                    Some(entry) => entry.1 = *total,
+                    None => totals.push((quest_id, *total)),
+                },
                 // Recorded with the outcome; nothing else to count yet.
                 Effect::RewardUnlocked { .. }
                 | Effect::CheckpointCompleted { .. }
@@ -318,6 +318,11 @@ fn decide_one(
                 | Effect::Tagged { .. }
                 | Effect::Unknown => {}
             }
+        }
+        for (quest_id, total) in totals {
+            tx.prepare_cached("INSERT OR REPLACE INTO score (quest_id, participant_id, points) VALUES (?1, ?2, ?3)")?
+                .execute(params![quest_id, caller.participant_id, total])?;
+            quests.insert(quest_id.to_string());
         }
     }
     Ok(outcome)
