@@ -123,11 +123,12 @@ fn reject(reason: Reason, message: impl Into<String>) -> Outcome {
 /// Decides one action of a participant at `now`. On acceptance `state` takes the action in;
 /// on rejection it is left exactly as it was.
 pub fn decide(facts: &dyn EventFacts, state: &mut ParticipantState, action: &Action, now: DateTime<Utc>) -> Outcome {
-    decide_checked(facts, state, action, now, true)
+    decide_checked(facts, &facts.rules(), state, action, now, true)
 }
 
 fn decide_checked(
     facts: &dyn EventFacts,
+    rules: &[Scenario],
     state: &mut ParticipantState,
     action: &Action,
     now: DateTime<Utc>,
@@ -161,7 +162,7 @@ fn decide_checked(
             }
             state.votes.insert(poll_id.clone(), option_id.clone());
             let mut effects = vec![Effect::VoteCounted { poll_id: poll_id.clone(), option_id: option_id.clone() }];
-            effects.extend(run_rules(facts, state, action, now));
+            effects.extend(run_rules(facts, rules, state, action, now));
             Outcome::Accepted { effects }
         }
         Action::CheckpointScan { quest_id, checkpoint_id, proof } => {
@@ -191,39 +192,46 @@ fn decide_checked(
                 return reject(Reason::AlreadyDone, format!("you already found \"{}\"", checkpoint.name));
             }
             // Points and rewards are the scenarios' (the defaults give each checkpoint its points).
-            Outcome::Accepted { effects: run_rules(facts, state, action, now) }
+            Outcome::Accepted { effects: run_rules(facts, rules, state, action, now) }
         }
         Action::CheckIn { session_id } => {
             let outcome = once(facts, EntityKind::Session, session_id, &mut state.checked_in);
-            with_rules(outcome, facts, state, action, now)
+            with_rules(outcome, facts, rules, state, action, now)
         }
         Action::BoothVisit { poi_id } => {
             let outcome = once(facts, EntityKind::PointOfInterest, poi_id, &mut state.visited);
-            with_rules(outcome, facts, state, action, now)
+            with_rules(outcome, facts, rules, state, action, now)
         }
         Action::ContactExchange { profile_id } => {
             let outcome = once(facts, EntityKind::Profile, profile_id, &mut state.contacts);
-            with_rules(outcome, facts, state, action, now)
+            with_rules(outcome, facts, rules, state, action, now)
         }
     }
 }
 
 /// The event's scenarios, reacting to an accepted `action`.
-fn run_rules(facts: &dyn EventFacts, state: &mut ParticipantState, action: &Action, now: DateTime<Utc>) -> Vec<Effect> {
-    let rules = facts.rules();
-    crate::rules::react_to_signal(&rules, &Bridge(facts), &mut state.rules, action, now)
+/// `rules` is [`EventFacts::rules`], asked for once per decision or replay, not per signal.
+fn run_rules(
+    facts: &dyn EventFacts,
+    rules: &[Scenario],
+    state: &mut ParticipantState,
+    action: &Action,
+    now: DateTime<Utc>,
+) -> Vec<Effect> {
+    crate::rules::react_to_signal(rules, &Bridge(facts), &mut state.rules, action, now)
 }
 
 fn with_rules(
     outcome: Outcome,
     facts: &dyn EventFacts,
+    rules: &[Scenario],
     state: &mut ParticipantState,
     action: &Action,
     now: DateTime<Utc>,
 ) -> Outcome {
     match outcome {
         Outcome::Accepted { mut effects } => {
-            effects.extend(run_rules(facts, state, action, now));
+            effects.extend(run_rules(facts, rules, state, action, now));
             Outcome::Accepted { effects }
         }
         other => other,
@@ -253,16 +261,17 @@ impl ParticipantState {
         accepted: impl IntoIterator<Item = (&'a Action, DateTime<Utc>)>,
     ) -> ParticipantState {
         let mut state = ParticipantState::default();
+        let rules = facts.rules();
         for (action, at) in accepted {
             match action {
                 Action::Vote { poll_id, option_id } => {
                     state.votes.insert(poll_id.clone(), option_id.clone());
-                    run_rules(facts, &mut state, action, at);
+                    run_rules(facts, &rules, &mut state, action, at);
                 }
                 // Accepted once means accepted: signatures were checked then, and a later key
                 // rotation must not take points away.
                 other => {
-                    decide_checked(facts, &mut state, other, at, false);
+                    decide_checked(facts, &rules, &mut state, other, at, false);
                 }
             }
         }

@@ -77,6 +77,18 @@ impl ErrorCode {
         ErrorCode::Internal,
     ];
 
+    /// Fails to compile when a variant is added, pointing here: add it to [`ErrorCode::ALL`] too.
+    #[allow(dead_code)]
+    const EVERY_VARIANT_IS_IN_ALL: fn(ErrorCode) = |c| match c {
+        ErrorCode::NotFound
+        | ErrorCode::InvalidArgument
+        | ErrorCode::CacheUnavailable
+        | ErrorCode::UnknownCommand
+        | ErrorCode::Unreachable
+        | ErrorCode::Refused
+        | ErrorCode::Internal => {}
+    };
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::NotFound => "not_found",

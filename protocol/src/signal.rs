@@ -241,6 +241,21 @@ impl Reason {
         Reason::TicketRequired,
     ];
 
+    /// Fails to compile when a variant is added, pointing here: add it to [`Reason::ALL`] too.
+    #[allow(dead_code)]
+    const EVERY_VARIANT_IS_IN_ALL: fn(Reason) = |r| match r {
+        Reason::PollNotOpen
+        | Reason::PollClosed
+        | Reason::AlreadyVoted
+        | Reason::AlreadyDone
+        | Reason::UnknownTarget
+        | Reason::NotAllowed
+        | Reason::UnsupportedSchema
+        | Reason::Malformed
+        | Reason::BadSignature
+        | Reason::TicketRequired => {}
+    };
+
     pub fn as_str(self) -> &'static str {
         match self {
             Reason::PollNotOpen => "poll_not_open",

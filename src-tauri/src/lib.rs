@@ -239,15 +239,11 @@ struct Window {
 }
 
 /// The single-instance name for a data folder: one running app per folder (two folders are two
-/// people's apps, or two tests). FNV-1a, stable across builds, so the installed app and a newer
-/// one find each other.
+/// people's apps, or two tests). The fingerprint is stable across builds, so the installed app
+/// and a newer one find each other.
 fn instance_id(data_dir: &std::path::Path) -> String {
     let path = data_dir.canonicalize().unwrap_or_else(|_| data_dir.to_path_buf());
-    let hash = path
-        .to_string_lossy()
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3));
-    format!("dev.elements.app.d{hash:016x}")
+    format!("dev.elements.app.d{:016x}", elements_domain::fingerprint(&path.to_string_lossy()))
 }
 
 /// Joins `url` on a thread of its own: the window keeps showing what is cached meanwhile, and
