@@ -11,11 +11,21 @@ pub const DEMO_SOURCE: &str = "bundled:demo";
 
 pub use elements_domain::parse_event;
 
+/// The secret the demo event's checkpoint codes are signed with. **Public on purpose**: the
+/// bundled demo has no backend to keep a secret, and anyone may print valid demo codes (tests
+/// and rehearsals do). A real event's key lives only on its backend (`elements-backend qr-codes`).
+pub const DEMO_QR_SECRET_HEX: &str = "d3e0c0de0e1e4e47a5c0de5e1e8e475d3e0c0de0e1e4e47a5c0de5e1e8e4750a";
+
 pub fn demo_event() -> Result<EventBundle, String> {
-    parse_event(DEMO_EVENT_JSON).map_err(|e| format!("bundled demo event: {e}"))
+    let mut bundle = parse_event(DEMO_EVENT_JSON).map_err(|e| format!("bundled demo event: {e}"))?;
+    // The demo checks its checkpoint codes like a real event: a forged one is refused offline.
+    let secret =
+        elements_domain::qr::secret_from_hex(DEMO_QR_SECRET_HEX).ok_or("the demo QR secret is not 64 hex digits")?;
+    bundle.manifest.qr_public_key = Some(elements_domain::qr::public_key_hex(&secret));
+    Ok(bundle)
 }
 
-/// A short fingerprint of an event file, so a changed bundle is noticed and reloaded.
-pub fn fingerprint(json: &str) -> String {
-    format!("{:016x}", elements_domain::fingerprint(json))
+/// The demo's fingerprint: its file and its QR key, so a cache holding an older demo reloads.
+pub fn demo_fingerprint() -> String {
+    format!("{:016x}", elements_domain::fingerprint(&format!("{DEMO_EVENT_JSON}\n{DEMO_QR_SECRET_HEX}")))
 }

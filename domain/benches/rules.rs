@@ -43,6 +43,9 @@ fn quests() -> Vec<Quest> {
                 .collect(),
             rewards: vec![Reward { id: format!("r{q}"), name: format!("R{q}"), points_required: 50 }],
             hidden: false,
+            ordered: false,
+            opens_at: None,
+            closes_at: None,
         })
         .collect()
 }

@@ -46,7 +46,9 @@ pub struct Occurrence {
 }
 
 impl Occurrence {
-    pub fn of(facts: &dyn RuleFacts, action: &Action, at: DateTime<Utc>) -> Occurrence {
+    /// The occurrence of a participant's signal; `None` for [`Action::TimePassed`], which is the
+    /// clock, not something the participant did.
+    pub fn of(facts: &dyn RuleFacts, action: &Action, at: DateTime<Utc>) -> Option<Occurrence> {
         let mut about = SignalFilter::default();
         let kind = match action {
             Action::Vote { poll_id, option_id } => {
@@ -73,8 +75,9 @@ impl Occurrence {
                 about.profile_id = Some(profile_id.clone());
                 SignalKind::ContactExchange
             }
+            Action::TimePassed { .. } => return None,
         };
-        Occurrence { kind, about, at }
+        Some(Occurrence { kind, about, at })
     }
 
     /// The target that makes two occurrences "the same" for counting (one booth visited twice).
@@ -245,6 +248,7 @@ pub fn react(
             if !rule.conditions.iter().all(|c| holds(c, state, now)) {
                 continue;
             }
+            effects.push(Effect::ScenarioFired { scenario_id: key.0.clone(), instance: key.1.clone() });
             state.fired.insert(key, now);
             for consequence in &rule.then {
                 for next in apply(consequence, facts, state, &mut effects) {
@@ -288,7 +292,12 @@ fn apply(
                 .and_then(|q| q.rewards.into_iter().find(|r| &r.id == reward_id))
                 .map(|r| r.name)
                 .unwrap_or_else(|| reward_id.clone());
-            effects.push(Effect::RewardUnlocked { quest_id: quest_id.clone(), reward_id: reward_id.clone(), name });
+            effects.push(Effect::RewardUnlocked {
+                quest_id: quest_id.clone(),
+                reward_id: reward_id.clone(),
+                name,
+                code: None,
+            });
             vec![Happening::RewardUnlocked { quest_id: quest_id.clone(), reward_id: reward_id.clone() }]
         }
         Consequence::Message { id, text, link } => {
@@ -331,7 +340,7 @@ pub fn react_to_signal(
     action: &Action,
     at: DateTime<Utc>,
 ) -> Vec<Effect> {
-    let occurrence = Occurrence::of(facts, action, at);
+    let Some(occurrence) = Occurrence::of(facts, action, at) else { return Vec::new() };
     let mut effects = Vec::new();
     let mut completed = Vec::new();
     if let Action::CheckpointScan { quest_id, checkpoint_id, .. } = action {
@@ -385,6 +394,37 @@ pub fn tick(rules: &[Scenario], facts: &dyn RuleFacts, state: &mut RuleState, no
     }
     state.ticked_to = Some(now.max(from.unwrap_or(now)));
     effects
+}
+
+/// The next moment after `now` at which [`tick`] would have something to react to: a session
+/// this participant checked in to ends, a poll opens, a rule's moment — counted only when some
+/// rule listens for that kind of happening. `None`: nothing left to wait for.
+pub fn next_due(
+    rules: &[Scenario],
+    facts: &dyn RuleFacts,
+    state: &RuleState,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let listens = |f: fn(&Trigger) -> bool| rules.iter().any(|r| f(&r.when));
+    let mut due: Vec<DateTime<Utc>> = Vec::new();
+    if listens(|t| matches!(t, Trigger::SessionEnded { .. })) {
+        due.extend(
+            state
+                .history
+                .iter()
+                .filter(|o| o.kind == SignalKind::CheckIn)
+                .filter_map(|o| o.about.session_id.as_deref())
+                .filter_map(|s| facts.session_end(s)),
+        );
+    }
+    if listens(|t| matches!(t, Trigger::PollOpened { .. })) {
+        due.extend(facts.poll_openings().into_iter().map(|(_, t)| t));
+    }
+    due.extend(rules.iter().filter_map(|r| match &r.when {
+        Trigger::At { time } => Some(time.to_utc()),
+        _ => None,
+    }));
+    due.into_iter().filter(|t| *t > now).min()
 }
 
 /// The rules an event without scenarios plays by, written in the format: each checkpoint gives
@@ -678,4 +718,56 @@ pub fn replay<'a>(
     }
     effects.extend(tick(rules, facts, &mut state, now));
     (state, effects)
+}
+
+/// Takes in a signal as it was decided, without deciding it again: the occurrence, the
+/// checkpoint a scan marks, and the recorded `effects` (points totals, rewards, tags, what was
+/// revealed, which scenarios fired). A scenario the organizer changed since applies from now
+/// on; what it decided before stays as it was.
+pub fn restore_decided(
+    facts: &dyn RuleFacts,
+    state: &mut RuleState,
+    action: &Action,
+    at: DateTime<Utc>,
+    effects: &[Effect],
+) {
+    if let Some(occurrence) = Occurrence::of(facts, action, at) {
+        state.history.push(occurrence);
+    }
+    match action {
+        Action::CheckpointScan { quest_id, checkpoint_id, .. } => {
+            state.checkpoints.insert((quest_id.clone(), checkpoint_id.clone()));
+            quest_completion(facts, state, quest_id);
+        }
+        Action::TimePassed { until } => {
+            // The backend fired up to `until` or its clock at arrival (`at`), whichever is earlier.
+            let to = until.to_utc().min(at);
+            state.ticked_to = Some(state.ticked_to.map_or(to, |t| t.max(to)));
+        }
+        _ => {}
+    }
+    for effect in effects {
+        match effect {
+            Effect::Points { quest_id, total, .. } => {
+                state.points.insert(quest_id.clone(), *total);
+            }
+            Effect::CheckpointCompleted { quest_id, checkpoint_id } => {
+                state.checkpoints.insert((quest_id.clone(), checkpoint_id.clone()));
+                quest_completion(facts, state, quest_id);
+            }
+            Effect::RewardUnlocked { quest_id, reward_id, .. } => {
+                state.rewards.insert((quest_id.clone(), reward_id.clone()));
+            }
+            Effect::Revealed { kind, id } => {
+                state.revealed.insert((kind.clone(), id.clone()));
+            }
+            Effect::Tagged { tag } => {
+                state.tags.insert(tag.clone());
+            }
+            Effect::ScenarioFired { scenario_id, instance } => {
+                state.fired.insert((scenario_id.clone(), instance.clone()), at);
+            }
+            Effect::VoteCounted { .. } | Effect::Message { .. } | Effect::Unknown => {}
+        }
+    }
 }

@@ -40,6 +40,14 @@ pub trait EventFacts {
     fn poi_kind(&self, _poi_id: &str) -> Option<String> {
         None
     }
+    /// When a session ends, for `session_ended` triggers.
+    fn session_end(&self, _session_id: &str) -> Option<DateTime<Utc>> {
+        None
+    }
+    /// Every poll with the moment it opens, for `poll_opened` triggers.
+    fn poll_openings(&self) -> Vec<(String, DateTime<Utc>)> {
+        Vec::new()
+    }
 }
 
 /// [`EventFacts`] as the evaluator asks for them.
@@ -54,6 +62,12 @@ impl crate::rules::RuleFacts for Bridge<'_> {
     }
     fn poi_kind(&self, poi_id: &str) -> Option<String> {
         self.0.poi_kind(poi_id)
+    }
+    fn session_end(&self, session_id: &str) -> Option<DateTime<Utc>> {
+        self.0.session_end(session_id)
+    }
+    fn poll_openings(&self) -> Vec<(String, DateTime<Utc>)> {
+        self.0.poll_openings()
     }
 }
 
@@ -91,6 +105,12 @@ pub fn check_envelope(signal: &Signal) -> Result<(), (Reason, String)> {
             format!("signal schema v{} is newer than this backend's v{SIGNAL_SCHEMA_VERSION}", signal.schema_version),
         ));
     }
+    if signal.schema_version < signal.action.schema_version() {
+        return Err((
+            Reason::Malformed,
+            format!("this signal's type needs schema_version {} or later", signal.action.schema_version()),
+        ));
+    }
     let fields: Vec<(&str, &str)> = {
         let mut f = vec![("id", signal.id.as_str()), ("client_id", signal.client_id.as_str())];
         match &signal.action {
@@ -104,6 +124,7 @@ pub fn check_envelope(signal: &Signal) -> Result<(), (Reason, String)> {
             Action::CheckIn { session_id } => f.push(("session_id", session_id)),
             Action::BoothVisit { poi_id } => f.push(("poi_id", poi_id)),
             Action::ContactExchange { profile_id } => f.push(("profile_id", profile_id)),
+            Action::TimePassed { .. } => {}
         }
         f
     };
@@ -187,9 +208,26 @@ fn decide_checked(
                     );
                 }
             }
+            if let Some(opens) = quest.opens_at.filter(|t| now < *t) {
+                return reject(Reason::QuestNotOpen, format!("\"{}\" starts at {opens}", quest.title));
+            }
+            if let Some(closes) = quest.closes_at.filter(|t| now >= *t) {
+                return reject(Reason::QuestClosed, format!("\"{}\" ended at {closes}", quest.title));
+            }
             let key = (quest_id.clone(), checkpoint_id.clone());
             if state.rules.checkpoints.contains(&key) {
                 return reject(Reason::AlreadyDone, format!("you already found \"{}\"", checkpoint.name));
+            }
+            if quest.ordered {
+                let earlier = quest.checkpoints.iter().take_while(|c| &c.id != checkpoint_id);
+                if let Some(missing) =
+                    earlier.into_iter().find(|c| !state.rules.checkpoints.contains(&(quest_id.clone(), c.id.clone())))
+                {
+                    return reject(
+                        Reason::OutOfOrder,
+                        format!("\"{}\" goes in order: find \"{}\" first", quest.title, missing.name),
+                    );
+                }
             }
             // Points and rewards are the scenarios' (the defaults give each checkpoint its points).
             Outcome::Accepted { effects: run_rules(facts, rules, state, action, now) }
@@ -206,7 +244,26 @@ fn decide_checked(
             let outcome = once(facts, EntityKind::Profile, profile_id, &mut state.contacts);
             with_rules(outcome, facts, rules, state, action, now)
         }
+        Action::TimePassed { until } => {
+            // A device clock ahead of ours does not fire what is not due yet.
+            let until = until.to_utc().min(now);
+            Outcome::Accepted { effects: crate::rules::tick(rules, &Bridge(facts), &mut state.rules, until) }
+        }
     }
+}
+
+/// What is due next for this participant's time triggers, after `now`: the moment the app
+/// should run [`tick_due`] again. `None` when nothing is left to fire.
+pub fn next_due(facts: &dyn EventFacts, state: &ParticipantState, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    crate::rules::next_due(&facts.rules(), &Bridge(facts), &state.rules, now)
+}
+
+/// Fires the time triggers due by `now` on a copy of `state`: the [`Action::TimePassed`] to
+/// record and what it does, or `None` when nothing fired (nothing needs recording).
+pub fn tick_due(facts: &dyn EventFacts, state: &ParticipantState, now: DateTime<Utc>) -> Option<(Action, Vec<Effect>)> {
+    let mut trial = state.rules.clone();
+    let effects = crate::rules::tick(&facts.rules(), &Bridge(facts), &mut trial, now);
+    (!effects.is_empty()).then(|| (Action::TimePassed { until: now.fixed_offset() }, effects))
 }
 
 /// The event's scenarios, reacting to an accepted `action`.
@@ -252,25 +309,50 @@ fn once(facts: &dyn EventFacts, kind: EntityKind, id: &str, done: &mut BTreeSet<
     Outcome::Accepted { effects: Vec::new() }
 }
 
+/// One accepted signal as it was decided: what was done, when (the backend's time of arrival,
+/// or the device's clock), and the effects recorded then — `None` where none were recorded,
+/// and the rules of today decide it again.
+#[derive(Debug, Clone, Copy)]
+pub struct Decided<'a> {
+    pub action: &'a Action,
+    pub at: DateTime<Utc>,
+    pub effects: Option<&'a [Effect]>,
+}
+
 impl ParticipantState {
-    /// Rebuilds a state from actions that were accepted before, in order, with when they were
-    /// accepted (the scenarios count within time windows). Replaying does not re-check poll
-    /// windows: a vote accepted while its poll was open stays counted.
-    pub fn replay<'a>(
-        facts: &dyn EventFacts,
-        accepted: impl IntoIterator<Item = (&'a Action, DateTime<Utc>)>,
-    ) -> ParticipantState {
+    /// Rebuilds a state from signals accepted before, in order. What was decided stays decided:
+    /// recorded effects are taken in as they are, so a scenario changed since applies from now
+    /// on and never rewrites past points or rewards. Replaying does not re-check poll windows or
+    /// signatures: a vote accepted while its poll was open stays counted, and a key rotated
+    /// later does not take points away.
+    pub fn restore<'a>(facts: &dyn EventFacts, accepted: impl IntoIterator<Item = Decided<'a>>) -> ParticipantState {
         let mut state = ParticipantState::default();
         let rules = facts.rules();
-        for (action, at) in accepted {
-            match action {
-                Action::Vote { poll_id, option_id } => {
+        for Decided { action, at, effects } in accepted {
+            match (action, effects) {
+                (action, Some(effects)) => {
+                    match action {
+                        Action::Vote { poll_id, option_id } => {
+                            state.votes.insert(poll_id.clone(), option_id.clone());
+                        }
+                        Action::CheckIn { session_id } => {
+                            state.checked_in.insert(session_id.clone());
+                        }
+                        Action::BoothVisit { poi_id } => {
+                            state.visited.insert(poi_id.clone());
+                        }
+                        Action::ContactExchange { profile_id } => {
+                            state.contacts.insert(profile_id.clone());
+                        }
+                        Action::CheckpointScan { .. } | Action::TimePassed { .. } => {}
+                    }
+                    crate::rules::restore_decided(&Bridge(facts), &mut state.rules, action, at, effects);
+                }
+                (Action::Vote { poll_id, option_id }, None) => {
                     state.votes.insert(poll_id.clone(), option_id.clone());
                     run_rules(facts, &rules, &mut state, action, at);
                 }
-                // Accepted once means accepted: signatures were checked then, and a later key
-                // rotation must not take points away.
-                other => {
+                (other, None) => {
                     decide_checked(facts, &rules, &mut state, other, at, false);
                 }
             }
@@ -310,6 +392,9 @@ mod tests {
                     .to_vec(),
                 rewards: vec![Reward { id: "mug".into(), name: "Mug".into(), points_required: 50 }],
                 hidden: false,
+                ordered: false,
+                opens_at: None,
+                closes_at: None,
             })
         }
         fn exists(&self, kind: EntityKind, id: &str) -> bool {
@@ -370,17 +455,21 @@ mod tests {
         let mut s = ParticipantState::default();
         let now = t("2027-03-10T09:30:00Z");
         let scan = |c: &str| Action::CheckpointScan { quest_id: "q1".into(), checkpoint_id: c.into(), proof: None };
-        let first = decide(&Facts, &mut s, &scan("a"), now);
+        let Outcome::Accepted { effects: first } = decide(&Facts, &mut s, &scan("a"), now) else { panic!("accepted") };
         assert_eq!(
             first,
-            Outcome::Accepted { effects: vec![Effect::Points { quest_id: "q1".into(), gained: 30, total: 30 }] }
+            vec![
+                Effect::ScenarioFired { scenario_id: "default:points:q1:a".into(), instance: String::new() },
+                Effect::Points { quest_id: "q1".into(), gained: 30, total: 30 }
+            ]
         );
         let second = decide(&Facts, &mut s, &scan("b"), now);
         let Outcome::Accepted { effects } = second else { panic!("second scan accepted") };
         assert!(effects.contains(&Effect::RewardUnlocked {
             quest_id: "q1".into(),
             reward_id: "mug".into(),
-            name: "Mug".into()
+            name: "Mug".into(),
+            code: None
         }));
         assert!(matches!(
             decide(&Facts, &mut s, &scan("a"), now),
@@ -388,13 +477,56 @@ mod tests {
         ));
         assert_eq!(s.rules.points.get("q1"), Some(&60));
         let history = [scan("a"), scan("b")];
-        let replayed = ParticipantState::replay(&Facts, history.iter().map(|a| (a, now)));
-        assert_eq!(replayed, s, "replaying accepted actions rebuilds the same state");
+        let rerun =
+            ParticipantState::restore(&Facts, history.iter().map(|a| Decided { action: a, at: now, effects: None }));
+        assert_eq!(rerun, s, "deciding the accepted actions again rebuilds the same state");
         let check_in = Action::CheckIn { session_id: "s2".into() };
         assert!(matches!(
             decide(&Facts, &mut s, &check_in, now),
             Outcome::Rejected { reason: Reason::UnknownTarget, .. }
         ));
+    }
+
+    struct Ordered;
+    impl EventFacts for Ordered {
+        fn poll(&self, _: &str) -> Option<Poll> {
+            None
+        }
+        fn quest(&self, id: &str) -> Option<Quest> {
+            Facts.quest(id).map(|q| Quest {
+                ordered: true,
+                opens_at: Some("2027-03-10T09:00:00+01:00".parse().expect("time")),
+                closes_at: Some("2027-03-10T18:00:00+01:00".parse().expect("time")),
+                ..q
+            })
+        }
+        fn exists(&self, _: EntityKind, _: &str) -> bool {
+            false
+        }
+        fn rules(&self) -> std::borrow::Cow<'_, [Scenario]> {
+            Facts.rules()
+        }
+    }
+
+    #[test]
+    fn an_ordered_quest_takes_its_steps_in_order_and_only_within_its_window() {
+        let scan = |c: &str| Action::CheckpointScan { quest_id: "q1".into(), checkpoint_id: c.into(), proof: None };
+        let reason = |o: Outcome| match o {
+            Outcome::Rejected { reason, message } => Some((reason, message)),
+            _ => None,
+        };
+        let mut s = ParticipantState::default();
+        let early = reason(decide(&Ordered, &mut s, &scan("a"), t("2027-03-10T07:59:00Z")));
+        assert_eq!(early.map(|r| r.0), Some(Reason::QuestNotOpen));
+        let late = reason(decide(&Ordered, &mut s, &scan("a"), t("2027-03-10T17:00:00Z")));
+        assert_eq!(late.map(|r| r.0), Some(Reason::QuestClosed));
+        let now = t("2027-03-10T09:30:00Z");
+        let (why, message) = reason(decide(&Ordered, &mut s, &scan("b"), now)).expect("b before a is refused");
+        assert_eq!(why, Reason::OutOfOrder);
+        assert!(message.contains("find \"a\" first"), "{message}");
+        assert_eq!(s, ParticipantState::default(), "refusals change nothing");
+        assert!(matches!(decide(&Ordered, &mut s, &scan("a"), now), Outcome::Accepted { .. }));
+        assert!(matches!(decide(&Ordered, &mut s, &scan("b"), now), Outcome::Accepted { .. }), "then b");
     }
 
     struct Signed(String);

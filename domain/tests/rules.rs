@@ -39,6 +39,9 @@ impl RuleFacts for Facts {
                     Reward { id: "coffee".into(), name: "Coffee voucher".into(), points_required: 1000 },
                 ],
                 hidden: false,
+                ordered: false,
+                opens_at: None,
+                closes_at: None,
             }),
             "network" => Some(Quest {
                 id: "network".into(),
@@ -47,6 +50,9 @@ impl RuleFacts for Facts {
                 checkpoints: vec![cp("meet-3", 0)],
                 rewards: vec![Reward { id: "badge".into(), name: "Connector badge".into(), points_required: 1000 }],
                 hidden: false,
+                ordered: false,
+                opens_at: None,
+                closes_at: None,
             }),
             "secret" => Some(Quest {
                 id: "secret".into(),
@@ -55,6 +61,9 @@ impl RuleFacts for Facts {
                 checkpoints: vec![cp("x", 10)],
                 rewards: Vec::new(),
                 hidden: false,
+                ordered: false,
+                opens_at: None,
+                closes_at: None,
             }),
             _ => None,
         }
@@ -198,11 +207,16 @@ fn check_in(s: &str) -> Action {
     Action::CheckIn { session_id: s.into() }
 }
 
+/// What the participant is told (leaving out which scenarios fired).
+fn news(effects: Vec<Effect>) -> Vec<Effect> {
+    effects.into_iter().filter(Effect::is_news).collect()
+}
+
 fn act(state: &mut RuleState, action: Action, at: DateTime<Utc>) -> Vec<Effect> {
     let rules = all_rules();
     let mut e = rules::tick(&rules, &Facts, state, at);
     e.extend(rules::react_to_signal(&rules, &Facts, state, &action, at));
-    e
+    news(e)
 }
 
 #[test]
@@ -219,7 +233,8 @@ fn booth_trail_counts_distinct_booths_of_the_kind_then_unlocks_once_and_reveals_
             Effect::RewardUnlocked {
                 quest_id: "expo".into(),
                 reward_id: "coffee".into(),
-                name: "Coffee voucher".into()
+                name: "Coffee voucher".into(),
+                code: None
             },
             Effect::Tagged { tag: "expo-explorer".into() },
             Effect::Revealed { kind: "quest".into(), id: "secret".into() },
@@ -252,7 +267,7 @@ fn checkpoint_scans_give_their_points_and_the_reward_when_the_threshold_is_cross
         second,
         vec![
             Effect::Points { quest_id: "expo".into(), gained: 30, total: 60 },
-            Effect::RewardUnlocked { quest_id: "expo".into(), reward_id: "mug".into(), name: "Mug".into() },
+            Effect::RewardUnlocked { quest_id: "expo".into(), reward_id: "mug".into(), name: "Mug".into(), code: None },
         ]
     );
     assert!(s.completed_quests.contains("expo"), "both checkpoints: the quest is complete");
@@ -291,7 +306,8 @@ fn networking_goal_completes_the_checkpoint_then_the_quest_gives_its_badge() {
             Effect::RewardUnlocked {
                 quest_id: "network".into(),
                 reward_id: "badge".into(),
-                name: "Connector badge".into()
+                name: "Connector badge".into(),
+                code: None
             },
         ]
     );
@@ -375,7 +391,7 @@ fn has_reward_and_points_conditions() {
     s.rewards.insert(("expo".into(), "mug".into()));
     s.points.insert("expo".into(), 60);
     assert_eq!(
-        rules::react_to_signal(&rules, &Facts, &mut s, &check_in("s2"), t(2)),
+        news(rules::react_to_signal(&rules, &Facts, &mut s, &check_in("s2"), t(2))),
         vec![Effect::Tagged { tag: "loyal".into() }]
     );
 }
@@ -502,10 +518,20 @@ mod properties {
             let mut effects = Vec::new();
             let mut history = Vec::new();
             let mut now = t(0);
+            // As a device records them: each signal with its effects, and a `time_passed`
+            // signal for every tick that fired something.
+            let mut decided: Vec<(Action, DateTime<Utc>, Vec<Effect>)> = Vec::new();
+            let tick = |state: &mut RuleState, decided: &mut Vec<_>, effects: &mut Vec<Effect>, now| {
+                let fired = rules::tick(&rules, &Facts, state, now);
+                if !fired.is_empty() {
+                    decided.push((Action::TimePassed { until: now.fixed_offset() }, now, fired.clone()));
+                }
+                effects.extend(fired);
+            };
             for (action, gap, tick_first) in steps {
                 now += Duration::minutes(gap);
                 if tick_first {
-                    effects.extend(rules::tick(&rules, &Facts, &mut state, now));
+                    tick(&mut state, &mut decided, &mut effects, now);
                 }
                 // Scanning a checkpoint twice is refused before the rules (by `scenario::decide`).
                 if let Action::CheckpointScan { quest_id, checkpoint_id, .. } = &action {
@@ -513,12 +539,27 @@ mod properties {
                         continue;
                     }
                 }
-                effects.extend(rules::tick(&rules, &Facts, &mut state, now));
-                effects.extend(rules::react_to_signal(&rules, &Facts, &mut state, &action, now));
+                tick(&mut state, &mut decided, &mut effects, now);
+                let reaction = rules::react_to_signal(&rules, &Facts, &mut state, &action, now);
+                effects.extend(reaction.clone());
+                decided.push((action.clone(), now, reaction));
                 history.push((action, now));
             }
             let end = now + Duration::hours(3);
-            effects.extend(rules::tick(&rules, &Facts, &mut state, end));
+            tick(&mut state, &mut decided, &mut effects, end);
+            // Restored from what was recorded, without running a rule: the same outcomes.
+            let mut restored = RuleState::default();
+            for (action, at, recorded) in &decided {
+                rules::restore_decided(&Facts, &mut restored, action, *at, recorded);
+            }
+            prop_assert_eq!(&restored.history, &state.history);
+            prop_assert_eq!(&restored.points, &state.points);
+            prop_assert_eq!(&restored.rewards, &state.rewards);
+            prop_assert_eq!(&restored.checkpoints, &state.checkpoints);
+            prop_assert_eq!(&restored.completed_quests, &state.completed_quests);
+            prop_assert_eq!(&restored.tags, &state.tags);
+            prop_assert_eq!(&restored.revealed, &state.revealed);
+            prop_assert_eq!(restored.fired.keys().collect::<Vec<_>>(), state.fired.keys().collect::<Vec<_>>());
             let mut unlocked = std::collections::BTreeSet::new();
             for e in &effects {
                 if let Effect::RewardUnlocked { quest_id, reward_id, .. } = e {
@@ -545,9 +586,9 @@ fn once_only_fires_once_and_a_repeatable_rule_every_time() {
     };
     let rules = vec![welcome(true), welcome(false)];
     let mut s = RuleState::default();
-    let first = rules::react_to_signal(&rules, &Facts, &mut s, &check_in("s1"), t(1));
+    let first = news(rules::react_to_signal(&rules, &Facts, &mut s, &check_in("s1"), t(1)));
     assert_eq!(first.len(), 2, "both rules on the first check-in: {first:?}");
-    let second = rules::react_to_signal(&rules, &Facts, &mut s, &check_in("s2"), t(2));
+    let second = news(rules::react_to_signal(&rules, &Facts, &mut s, &check_in("s2"), t(2)));
     assert_eq!(
         second,
         vec![Effect::Points { quest_id: "expo".into(), gained: 5, total: 15 }],
@@ -747,4 +788,42 @@ mod demo_event {
         assert!(state.revealed.contains(&("quest".into(), "quest-networking".into())));
         assert_eq!(messages(&effects), ["hidden-quest"]);
     }
+}
+
+/// An organizer changes a scenario mid-event: what it decided before stays as it was (the
+/// restored state takes the recorded effects, not today's rules), and the new rule applies to
+/// what happens next.
+#[test]
+fn a_changed_scenario_applies_from_then_on_and_never_rewrites_what_was_decided() {
+    let before = all_rules();
+    let mut live = RuleState::default();
+    let first = rules::react_to_signal(&before, &Facts, &mut live, &scan("expo", "a"), t(1));
+    assert!(first.contains(&Effect::Points { quest_id: "expo".into(), gained: 30, total: 30 }));
+
+    // Checkpoint "a" now gives 100 points (the default rule is replaced by the organizer's).
+    let after: Vec<Scenario> = before
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            if r.id == "default:points:expo:a" {
+                r.then = vec![Consequence::Points { quest_id: "expo".into(), points: 100 }];
+            }
+            r
+        })
+        .collect();
+    let mut restored = RuleState::default();
+    rules::restore_decided(&Facts, &mut restored, &scan("expo", "a"), t(1), &first);
+    assert_eq!(restored.points.get("expo"), Some(&30), "the scan decided at 30 points stays at 30");
+    assert!(restored.rewards.is_empty(), "and the mug (50) is not unlocked after the fact");
+    let (rerun, _) = rules::replay(&after, &Facts, [(&scan("expo", "a"), t(1))], t(1));
+    assert_eq!(rerun.points.get("expo"), Some(&100), "deciding again would have rewritten it: the test can fail");
+
+    let next = rules::react_to_signal(&after, &Facts, &mut restored, &scan("expo", "b"), t(2));
+    assert!(next.contains(&Effect::Points { quest_id: "expo".into(), gained: 30, total: 60 }), "{next:?}");
+    assert!(next.iter().any(|e| matches!(e, Effect::RewardUnlocked { reward_id, .. } if reward_id == "mug")));
+    assert_eq!(
+        rules::react_to_signal(&after, &Facts, &mut restored, &scan("expo", "a"), t(3)),
+        vec![],
+        "the once-only rule that fired (under its old terms) does not fire again"
+    );
 }

@@ -364,7 +364,12 @@ async fn scanning_the_join_code_joins_the_event() {
 
 /// Opens an Element from the navigation and waits for its screen.
 async fn open(c: &fantoccini::Client, kind: &str) {
-    c.find(Locator::Css(&format!("[data-testid=nav-{kind}]"))).await.expect("nav item").click().await.expect("tap");
+    // Right after launch the shell may still be loading.
+    let item = eventually(&format!("the {kind} tab"), WAIT, || async {
+        c.find(Locator::Css(&format!("[data-testid=nav-{kind}]"))).await.ok()
+    })
+    .await;
+    item.click().await.expect("tap");
     eventually(&format!("the {kind} screen"), WAIT, || async {
         c.find(Locator::Css(&format!("[data-testid=element-{kind}], .{kind}"))).await.ok().map(|_| ())
     })
@@ -381,7 +386,7 @@ async fn audit_screens(c: &fantoccini::Client, b: &elements_protocol::event::Eve
     after_paint(c).await;
     failures.extend(contrast_failures(c).await.into_iter().map(|f| format!("agenda: {f}")));
     failures.extend(unnamed_controls(c).await.into_iter().map(|f| format!("agenda: unnamed {f}")));
-    for screen in ["voting", "me"] {
+    for screen in ["voting", "quests", "me"] {
         open(c, screen).await;
         eventually(&format!("{screen} content"), WAIT, || async {
             c.find(Locator::Css(".loading")).await.is_err().then_some(())
@@ -564,4 +569,147 @@ async fn a_join_link_given_to_a_second_launch_reaches_the_running_app_which_join
     })
     .await;
     server.stop();
+}
+
+/// The demo's checkpoint code as printed at the checkpoint, signed with the demo's published key.
+fn demo_checkpoint_code(b: &elements_protocol::event::EventBundle, quest: &str, checkpoint: &str) -> String {
+    // The same constant as `elements_client::bundled::DEMO_QR_SECRET_HEX` (the app signs nothing;
+    // the printed codes are made with it).
+    const DEMO_QR_SECRET_HEX: &str = "d3e0c0de0e1e4e47a5c0de5e1e8e475d3e0c0de0e1e4e47a5c0de5e1e8e4750a";
+    let secret = elements_domain::qr::secret_from_hex(DEMO_QR_SECRET_HEX).expect("secret");
+    let message = elements_protocol::signal::checkpoint_message(&b.manifest.id, quest, checkpoint);
+    elements_protocol::link::Link::Checkpoint {
+        event: b.manifest.id.clone(),
+        quest: quest.into(),
+        checkpoint: checkpoint.into(),
+        sig: elements_domain::qr::sign(&secret, &message),
+    }
+    .to_string()
+}
+
+/// Types `code` into the checkpoint field, presses Check, and answers what the app said
+/// (`found` or the refusal's reason), waiting for an answer newer than the last one shown.
+async fn enter_code(c: &fantoccini::Client, code: &str) -> String {
+    let field = c.find(Locator::Css("[data-testid=checkpoint-code]")).await.expect("code field");
+    field.clear().await.expect("clear");
+    field.send_keys(code).await.expect("type");
+    let last: u64 =
+        attrs(c, "[data-testid=scan-result]", "data-answer").await.first().and_then(|n| n.parse().ok()).unwrap_or(0);
+    c.find(Locator::Css("[data-testid=checkpoint-check]")).await.expect("check").click().await.expect("tap");
+    eventually("the scan's answer", WAIT, || async {
+        let answer = c
+            .execute(
+                "const r = document.querySelector('[data-testid=scan-result]'); \
+                 return r ? [Number(r.dataset.answer), r.dataset.status === 'found' ? 'found' : r.dataset.reason] : null;",
+                vec![],
+            )
+            .await
+            .ok()?;
+        (answer[0].as_u64()? > last).then(|| answer[1].as_str().map(str::to_string)).flatten()
+    })
+    .await
+}
+
+/// Quests in the real app, offline on the bundled demo: a checkpoint code with its signature
+/// edited is refused on the spot with the reason; three signed codes typed as printed count,
+/// unlock the tote bag, reveal the hidden quest and leave a card; the card survives a restart
+/// and goes when dismissed. Screenshots at phone, tablet (also in Russian) and venue sizes.
+#[tokio::test]
+async fn quests_take_signed_codes_refuse_edited_ones_and_keep_their_cards_across_a_restart() {
+    let b = demo();
+    let shots = env().screenshots;
+    let data = tempfile::tempdir().expect("temp dir");
+    let b2 = b.clone();
+    let shots2 = shots.clone();
+    with_app_at(data.path(), &["--window-size", "390x844"], |c| async move {
+        let (b, shots) = (b2, shots2);
+        open(&c, "quests").await;
+        eventually("the quests", WAIT, || text_of(&c, "[data-testid=quest-quest-harbour-trail] .quest-title")).await;
+        assert!(c.find(Locator::Css("[data-testid=quest-quest-networking]")).await.is_err(), "hidden at first");
+        let good = demo_checkpoint_code(&b, "quest-harbour-trail", "cp-trail-1");
+        let edited = good.replace("cp-trail-1", "cp-trail-2");
+        assert_eq!(enter_code(&c, &edited).await, "bad_signature");
+        let said = text_of(&c, "[data-testid=scan-result]").await.expect("refusal");
+        assert!(said.contains("Kestrel Security"), "the refusal names the checkpoint: {said}");
+        assert_eq!(
+            text_of(&c, "[data-testid=quest-quest-harbour-trail] [data-testid=quest-points]").await.as_deref(),
+            Some("0 points")
+        );
+        for cp in ["cp-trail-1", "cp-trail-2", "cp-trail-3"] {
+            assert_eq!(enter_code(&c, &demo_checkpoint_code(&b, "quest-harbour-trail", cp)).await, "found", "{cp}");
+        }
+        eventually("30 points", WAIT, || async {
+            let p = text_of(&c, "[data-testid=quest-quest-harbour-trail] [data-testid=quest-points]").await?;
+            (p == "30 points").then_some(())
+        })
+        .await;
+        assert_eq!(attrs(&c, "[data-testid=reward-rw-tote]", "data-unlocked").await, vec!["true".to_string()]);
+        eventually("the revealed quest and its card", WAIT, || async {
+            c.find(Locator::Css("[data-testid=quest-quest-networking]")).await.ok()?;
+            text_of(&c, "[data-testid=scenario-card] .card-text").await
+        })
+        .await;
+        c.execute("window.scrollTo(0, 0); document.querySelector('.content').scrollTo(0, 0);", vec![])
+            .await
+            .expect("top");
+        after_paint(&c).await;
+        let (x, y, _, _) = c.get_window_rect().await.expect("window rect");
+        shoot(&shots, "quests-phone", (x, y, 390, 844), None).await;
+    })
+    .await;
+
+    // Restarted at tablet size: the card is still there; in Russian too.
+    let shots2 = shots.clone();
+    with_app_at(data.path(), &["--window-size", "820x1180"], |c| async move {
+        let shots = shots2;
+        open(&c, "quests").await;
+        let card =
+            eventually("the card after a restart", WAIT, || text_of(&c, "[data-testid=scenario-card] .card-text"))
+                .await;
+        assert!(card.contains("Harbour Handshakes"), "{card}");
+        after_paint(&c).await;
+        let (x, y, _, _) = c.get_window_rect().await.expect("window rect");
+        let en = shoot(&shots, "quests-tablet", (x, y, 820, 1180), None).await;
+        open(&c, "me").await;
+        choose(&c, "[data-testid=language]", "ru").await;
+        eventually("Russian", WAIT, || async { (language_and_theme(&c).await.0 == "ru").then_some(()) }).await;
+        open(&c, "quests").await;
+        let card = eventually("the card in Russian", WAIT, || async {
+            text_of(&c, "[data-testid=scenario-card] .card-text").await.filter(|t| t.contains("Рукопожатия"))
+        })
+        .await;
+        assert!(card.starts_with("Появился новый квест"), "{card}");
+        after_paint(&c).await;
+        shoot(&shots, "quests-tablet-ru", (x, y, 820, 1180), Some(&en)).await;
+        choose_back_to_english(&c).await;
+        c.find(Locator::Css("[data-testid=card-dismiss]")).await.expect("dismiss").click().await.expect("tap");
+        eventually("the card gone", WAIT, || async {
+            c.find(Locator::Css("[data-testid=scenario-card]")).await.is_err().then_some(())
+        })
+        .await;
+    })
+    .await;
+
+    // Restarted on a venue-size screen: dismissed stays dismissed; the progress is kept.
+    with_app_at(data.path(), &["--window-size", "1920x1080"], |c| async move {
+        open(&c, "quests").await;
+        eventually("the progress after restarts", WAIT, || async {
+            let p = text_of(&c, "[data-testid=quest-quest-harbour-trail] [data-testid=quest-points]").await?;
+            (p == "30 points").then_some(())
+        })
+        .await;
+        assert!(c.find(Locator::Css("[data-testid=scenario-card]")).await.is_err(), "dismissed stays dismissed");
+        after_paint(&c).await;
+        let (x, y, _, _) = c.get_window_rect().await.expect("window rect");
+        shoot(&shots, "quests-venue-screen", (x, y, 1920, 1080), None).await;
+    })
+    .await;
+}
+
+async fn choose_back_to_english(c: &fantoccini::Client) {
+    open(c, "me").await;
+    choose(c, "[data-testid=language]", "en").await;
+    eventually("English", WAIT, || async { (language_and_theme(c).await.0 == "en").then_some(()) }).await;
+    open(c, "quests").await;
+    eventually("the quests", WAIT, || text_of(c, "[data-testid=scenario-card]")).await;
 }

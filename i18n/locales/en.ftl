@@ -24,6 +24,9 @@ reason-unsupported_schema = The event's server is older than this app and did no
 reason-malformed = The request was incomplete. Please report this.
 reason-bad_signature = This code was not issued by the event.
 reason-ticket_required = Only votes from personal tickets count in this poll.
+reason-out_of_order = This quest goes in order: find the earlier checkpoints first.
+reason-quest_not_open = This quest has not started yet.
+reason-quest_closed = This quest has ended.
 
 ## Shell
 # element-<ElementKind>
@@ -149,3 +152,46 @@ soon-quests = Scan checkpoint codes around the venue, collect points and unlock 
 soon-people = Find attendees who joined the directory and exchange contacts.
 soon-me = Your badge, your saved sessions and your points.
 soon-later = This event has switched it on; its screen arrives in a coming version of the app.
+
+## Quests
+quests-scan-title = Found a checkpoint?
+quests-scan-help = Take a photo of its QR code, or type the code printed under it. Codes are checked on this device at once, even offline.
+quests-scan-photo = Photo of the code
+quests-scan-code = Checkpoint code
+quests-scan-check = Check
+quests-scan-found = { $checkpoint } found: +{ $points } points.
+quests-offline-venue-screen = This device is a venue screen: people scan checkpoints on their own phones.
+quests-offline-demo = This is the bundled demo event: your progress is kept on this device only.
+quests-offline-no-code = Join with your ticket or the event's join code to send your progress.
+quests-waiting = { $n ->
+    [one] { $n } scan waiting to be sent
+   *[other] { $n } scans waiting to be sent
+}
+quests-none = This event has no quests.
+quests-points = { $n ->
+    [one] { $n } point
+   *[other] { $n } points
+}
+quests-revealed = New: unlocked for you
+quests-progress = Progress
+quests-found = { $done } of { $total } found
+quests-ordered = in order
+quests-until = until { $when }
+quests-rewards = Rewards
+quests-leaderboard = Leaderboard
+checkpoint-done = (found)
+checkpoint-locked = (locked until the earlier steps are found)
+checkpoint-open = (to find)
+checkpoint-by-scan = Scan its QR code
+reward-show-code = Show this code at the info desk
+reward-code-pending = Unlocked: the desk code arrives once your phone is online
+reward-demo = Unlocked. The demo event has no info desk, so no desk code.
+reward-at = { $n ->
+    [one] at { $n } point
+   *[other] at { $n } points
+}
+leaderboard-anonymous = Someone
+card-open = Open
+card-dismiss = Dismiss
+check-in = I'm here
+check-in-done = You checked in to this session.

@@ -21,6 +21,9 @@ reason-unsupported_schema = Сервер мероприятия старше п�
 reason-malformed = Запрос неполон. Пожалуйста, сообщите об этом.
 reason-bad_signature = Этот код выдан не организаторами мероприятия.
 reason-ticket_required = В этом опросе учитываются только голоса по именным билетам.
+reason-out_of_order = Этот квест проходится по порядку: сначала найдите предыдущие точки.
+reason-quest_not_open = Этот квест ещё не начался.
+reason-quest_closed = Этот квест уже закончился.
 
 ## Shell
 element-agenda = Программа
@@ -152,3 +155,49 @@ soon-quests = Сканируйте коды на площадке, собира�
 soon-people = Находите участников из каталога и обменивайтесь контактами.
 soon-me = Ваш бейдж, сохранённые доклады и баллы.
 soon-later = Организаторы включили этот раздел; его экран появится в одной из следующих версий приложения.
+
+## Квесты
+quests-scan-title = Нашли точку квеста?
+quests-scan-help = Сфотографируйте её QR-код или введите код, напечатанный под ним. Код проверяется на этом устройстве сразу, даже без сети.
+quests-scan-photo = Фото кода
+quests-scan-code = Код точки
+quests-scan-check = Проверить
+quests-scan-found = { $checkpoint }: найдено. Баллы: +{ $points }.
+quests-offline-venue-screen = Это экран на площадке: точки квестов сканируют со своих телефонов.
+quests-offline-demo = Это встроенное демо-мероприятие: ваш прогресс хранится только на этом устройстве.
+quests-offline-no-code = Чтобы отправлять прогресс, подключитесь по билету или коду мероприятия.
+quests-waiting = { $n ->
+    [one] { $n } скан ждёт отправки
+    [few] { $n } скана ждут отправки
+   *[many] { $n } сканов ждут отправки
+}
+quests-none = В этом мероприятии нет квестов.
+quests-points = { $n ->
+    [one] { $n } балл
+    [few] { $n } балла
+   *[many] { $n } баллов
+}
+quests-revealed = Новое: открыто для вас
+quests-progress = Прогресс
+quests-found = Найдено { $done } из { $total }
+quests-ordered = по порядку
+quests-until = до { $when }
+quests-rewards = Награды
+quests-leaderboard = Рейтинг
+checkpoint-done = (найдено)
+checkpoint-locked = (откроется после предыдущих шагов)
+checkpoint-open = (нужно найти)
+checkpoint-by-scan = Отсканируйте её QR-код
+reward-show-code = Покажите этот код на стойке информации
+reward-code-pending = Открыто: код для стойки придёт, когда телефон будет в сети
+reward-demo = Открыто. У демо-мероприятия нет стойки информации, поэтому нет и кода.
+reward-at = { $n ->
+    [one] за { $n } балл
+    [few] за { $n } балла
+   *[many] за { $n } баллов
+}
+leaderboard-anonymous = Участник
+card-open = Открыть
+card-dismiss = Скрыть
+check-in = Я здесь
+check-in-done = Вы отметились на этой сессии.

@@ -98,6 +98,10 @@ fn every_message_formats_without_errors_in_both_languages() {
         ("when", Arg::from("Wed 10 Mar, 09:00")),
         ("time", Arg::from("09:45")),
         ("text", Arg::from("elements://checkpoint?x")),
+        ("checkpoint", Arg::from("The lighthouse")),
+        ("points", Arg::from(30u32)),
+        ("done", Arg::from(2u32)),
+        ("total", Arg::from(5u32)),
     ];
     for lang in Lang::ALL {
         for key in Catalogue::keys(lang) {

@@ -143,6 +143,16 @@ commands! {
     GetPreferences = "preferences": NoArgs => Preferences;
     /// Changes them (remembered across restarts); answers what is stored now.
     SetPreferences = "set_preferences": Preferences => Preferences;
+    /// The quests with this person's progress, rewards and the leaderboards, and the cards the
+    /// event's scenarios left for them.
+    GetQuests = "quests": NoArgs => QuestsView;
+    /// A checkpoint's code, scanned from its QR code or typed: checked (signature, order, time)
+    /// on the device at once, written to the outbox, sent when the network allows.
+    ScanCheckpoint = "scan_checkpoint": CheckpointArgs => QuestsView;
+    /// Puts a scenario's card away, for good (it stays away after a restart).
+    DismissCard = "dismiss_card": CardArgs => QuestsView;
+    /// The person is at this session ("I'm here"): a check-in, which quests and scenarios count.
+    CheckIn = "check_in": SessionDetailArgs => SessionDetail;
     /// The UI reports that a screen is showing real content; answers milliseconds since launch.
     /// This is how start-up time is measured, in tests and in the field.
     ReportReady = "report_ready": ReadyArgs => u64;
@@ -200,6 +210,111 @@ pub struct VotingView {
     /// `requires_ticket` are for ticket holders only.
     #[serde(default)]
     pub ticketed: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestsView {
+    /// The event's quests this person can see (hidden ones once a scenario revealed them).
+    pub quests: Vec<QuestView>,
+    /// Messages and prompts the scenarios left for this person, newest first, not dismissed.
+    pub cards: Vec<ScenarioCard>,
+    /// Why scans cannot leave the device, if they cannot (as for votes).
+    pub offline_reason: Option<OfflineReason>,
+    /// False on a venue screen.
+    pub can_scan: bool,
+    /// This person's quest signals the backend has not confirmed yet.
+    pub waiting: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestView {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub points: u32,
+    /// What its checkpoints give together (scenarios may give more).
+    pub checkpoint_points: u32,
+    pub checkpoints: Vec<CheckpointView>,
+    pub rewards: Vec<RewardView>,
+    /// The backend's last known leaderboard (names only of those who chose to show them).
+    pub leaderboard: Vec<LeaderboardRow>,
+    pub completed: bool,
+    /// It was hidden and a scenario revealed it to this person.
+    pub revealed: bool,
+    /// Checkpoints must be found in order.
+    pub ordered: bool,
+    /// When scans start and stop counting, in the venue's local time ("2027-03-10T09:00").
+    pub opens: Option<String>,
+    pub closes: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckpointView {
+    pub id: String,
+    pub name: String,
+    pub hint: String,
+    pub points: u32,
+    pub done: bool,
+    /// Ordered quests: false until the earlier steps are done.
+    pub available: bool,
+    /// Where its code hangs.
+    pub place: Option<PlaceRef>,
+    /// How it is done: by scanning its code, or by what a scenario asks (its name says what).
+    pub how: CheckpointHow,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum CheckpointHow {
+    Scan,
+    Scenario { name: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlaceRef {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RewardView {
+    pub id: String,
+    pub name: String,
+    pub points_required: u32,
+    pub unlocked: bool,
+    /// The code to show at the desk, once the backend confirmed the reward (it makes the codes).
+    pub code: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaderboardRow {
+    pub rank: u32,
+    pub display_name: Option<String>,
+    pub points: u64,
+}
+
+/// A message or prompt a scenario showed this person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioCard {
+    /// Stable across restarts: what [`DismissCard`] takes.
+    pub id: String,
+    /// In the event's languages; the UI picks the person's.
+    pub text: crate::scenario::LocalText,
+    /// Where it leads: an `elements://` link or a screen reference.
+    pub link: Option<String>,
+    /// When it appeared, in the venue's local time.
+    pub at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckpointArgs {
+    /// What the checkpoint's QR code carries (`elements://checkpoint?…`), scanned or typed.
+    pub code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CardArgs {
+    pub id: String,
 }
 
 /// Why this device's votes stay on it.
@@ -492,6 +607,13 @@ pub struct SessionDetail {
     pub language: String,
     pub tags: Vec<String>,
     pub speakers: Vec<SpeakerCard>,
+    /// This person checked in to it ("I'm here").
+    #[serde(default)]
+    pub checked_in: bool,
+    /// Checking in is possible now: from 15 minutes before it starts until it ends, on a device
+    /// that may act.
+    #[serde(default)]
+    pub can_check_in: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

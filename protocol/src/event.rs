@@ -304,6 +304,15 @@ pub struct Quest {
     /// Not shown until a scenario reveals it to a participant (`reveal`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub hidden: bool,
+    /// Checkpoints must be found in the order listed (step 2 unlocks after step 1).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ordered: bool,
+    /// Scans count from this moment (absent: from the start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens_at: Option<DateTime<FixedOffset>>,
+    /// Scans count until this moment (absent: until the end).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closes_at: Option<DateTime<FixedOffset>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

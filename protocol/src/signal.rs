@@ -10,8 +10,10 @@ use serde::{Deserialize, Serialize};
 use crate::event::ElementKind;
 
 /// Version of the signal shapes below. A backend refuses signals of a newer version with
-/// [`Reason::UnsupportedSchema`] rather than guessing.
-pub const SIGNAL_SCHEMA_VERSION: u32 = 1;
+/// [`Reason::UnsupportedSchema`] rather than guessing. v2 added [`Action::TimePassed`] and
+/// [`Effect::ScenarioFired`]; a signal carries the lowest version that has its shape
+/// ([`Action::schema_version`]), so a v1 backend still takes the signals it understands.
+pub const SIGNAL_SCHEMA_VERSION: u32 = 2;
 
 /// Most signals a backend takes in one `POST /v1/signals`.
 pub const MAX_BATCH: usize = 200;
@@ -87,6 +89,11 @@ pub enum Action {
     BoothVisit { poi_id: String },
     /// The participant exchanged contacts with a directory profile.
     ContactExchange { profile_id: String },
+    /// Time passed up to `until` on the participant's device, and the event's time triggers
+    /// due by then fired there (a session they attended ended, a poll opened). The backend
+    /// fires the same ones, up to `until` or its own clock whichever is earlier, once per
+    /// participant however many devices say so. Sent only when something fired.
+    TimePassed { until: DateTime<FixedOffset> },
 }
 
 impl Action {
@@ -98,6 +105,16 @@ impl Action {
             Action::CheckIn { .. } => ElementKind::Agenda,
             Action::BoothVisit { .. } => ElementKind::Map,
             Action::ContactExchange { .. } => ElementKind::People,
+            // The scenarios' clock: quests are where their outcomes show.
+            Action::TimePassed { .. } => ElementKind::Quests,
+        }
+    }
+
+    /// The first signal schema version with this shape.
+    pub fn schema_version(&self) -> u32 {
+        match self {
+            Action::TimePassed { .. } => 2,
+            _ => 1,
         }
     }
 }
@@ -172,6 +189,10 @@ pub enum Effect {
         quest_id: String,
         reward_id: String,
         name: String,
+        /// The code to show at the desk ("K7Q2-MX4P"), made by the backend when it decides; the
+        /// device's own decision has none yet.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        code: Option<String>,
     },
     /// A checkpoint done by a rule (not scanned): "visit three booths" completes one.
     CheckpointCompleted {
@@ -195,9 +216,24 @@ pub enum Effect {
     Tagged {
         tag: String,
     },
+    /// A scenario fired (for once-only rules and cool-downs, and the organizer's counts).
+    /// `instance` names what a time trigger fired for (the session that ended); empty otherwise.
+    ScenarioFired {
+        scenario_id: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        instance: String,
+    },
     /// An effect of a newer protocol version: kept as decided, not understood.
     #[serde(other)]
     Unknown,
+}
+
+impl Effect {
+    /// Whether the participant is told of it: bookkeeping (which scenario fired) and effects of
+    /// a newer protocol are kept, not shown.
+    pub fn is_news(&self) -> bool {
+        !matches!(self, Effect::ScenarioFired { .. } | Effect::Unknown)
+    }
 }
 
 /// Why a signal was refused, for good. Stable codes: clients switch on them.
@@ -225,10 +261,16 @@ pub enum Reason {
     /// The poll counts only votes from personal tickets, and this participant joined with a
     /// shared join code.
     TicketRequired,
+    /// The quest is ordered and an earlier checkpoint is not found yet.
+    OutOfOrder,
+    /// The quest's scans do not count yet.
+    QuestNotOpen,
+    /// The quest's scans no longer count.
+    QuestClosed,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 10] = [
+    pub const ALL: [Reason; 13] = [
         Reason::PollNotOpen,
         Reason::PollClosed,
         Reason::AlreadyVoted,
@@ -239,6 +281,9 @@ impl Reason {
         Reason::Malformed,
         Reason::BadSignature,
         Reason::TicketRequired,
+        Reason::OutOfOrder,
+        Reason::QuestNotOpen,
+        Reason::QuestClosed,
     ];
 
     /// Fails to compile when a variant is added, pointing here: add it to [`Reason::ALL`] too.
@@ -253,7 +298,10 @@ impl Reason {
         | Reason::UnsupportedSchema
         | Reason::Malformed
         | Reason::BadSignature
-        | Reason::TicketRequired => {}
+        | Reason::TicketRequired
+        | Reason::OutOfOrder
+        | Reason::QuestNotOpen
+        | Reason::QuestClosed => {}
     };
 
     pub fn as_str(self) -> &'static str {
@@ -268,6 +316,9 @@ impl Reason {
             Reason::Malformed => "malformed",
             Reason::BadSignature => "bad_signature",
             Reason::TicketRequired => "ticket_required",
+            Reason::OutOfOrder => "out_of_order",
+            Reason::QuestNotOpen => "quest_not_open",
+            Reason::QuestClosed => "quest_closed",
         }
     }
 }

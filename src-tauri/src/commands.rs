@@ -79,6 +79,10 @@ adapters! {
     voting: app::GetVoting => |api, _| api.voting();
     cast_vote: app::CastVote => |api, args| api.cast_vote(args);
     scan_code: app::ScanCode => |api, args| api.scan_code(args);
+    quests: app::GetQuests => |api, _| api.quests();
+    scan_checkpoint: app::ScanCheckpoint => |api, args| api.scan_checkpoint(args);
+    dismiss_card: app::DismissCard => |api, args| api.dismiss_card(args);
+    check_in: app::CheckIn => |api, args| api.check_in(args);
     preferences: app::GetPreferences => |api, _| api.preferences();
     set_preferences: app::SetPreferences => |api, args| api.set_preferences(args);
     report_ready: app::ReportReady => |api, args| {

@@ -292,6 +292,7 @@ fn run_window(api: AppApi, window: Window) -> tauri::Result<()> {
             if let Some(url) = join_url {
                 join_in_background(&joining, url);
             }
+            elements_client::api::start_scenario_clock(&joining);
             let on_link = joining.clone();
             app.deep_link().on_open_url(move |event| {
                 for url in event.urls() {

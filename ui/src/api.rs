@@ -227,3 +227,21 @@ pub fn show<T>(
         Some(Ok(answer)) => ready(answer),
     }
 }
+
+/// The photo picked in a file input (on phones the picker offers the camera first), read and
+/// passed to the app's QR reader. `None` when nothing was picked; `Err(None)` when the file
+/// could not be read at all.
+pub fn scan_picked_photo(
+    ev: &leptos::ev::Event,
+) -> Option<impl std::future::Future<Output = Result<elements_protocol::app::ScannedCode, Option<ApiError>>>> {
+    let file = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .and_then(|input| input.files())
+        .and_then(|files| files.get(0))?;
+    Some(async move {
+        let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.map_err(|_| None)?;
+        let image = js_sys::Uint8Array::new(&buffer).to_vec();
+        invoke::<elements_protocol::app::ScanCode>(&elements_protocol::app::ScanArgs { image }).await.map_err(Some)
+    })
+}

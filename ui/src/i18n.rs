@@ -135,3 +135,10 @@ pub fn ago(then: i64) -> String {
         s => t!("ago-days", n = s / 86_400),
     }
 }
+
+/// An organizer's text in the event's languages (`{"en": …, "ru": …}`): the person's language,
+/// else English, else whichever the event wrote.
+pub fn local_text(text: &std::collections::BTreeMap<String, String>) -> String {
+    let lang = lang();
+    text.get(lang.tag()).or_else(|| text.get("en")).or_else(|| text.values().next()).cloned().unwrap_or_default()
+}

@@ -52,3 +52,19 @@ pub fn search_icon() -> impl IntoView {
         </svg>
     }
 }
+
+/// Small stroke icons by name, for marks inside lists (checkpoints, rewards).
+pub fn mark_icon(name: &'static str) -> impl IntoView {
+    let d = match name {
+        "check" => "M5 12.5l4.5 4.5L19 7.5",
+        "lock" => "M7 11V8a5 5 0 0 1 10 0v3M6 11h12a1 1 0 0 1 1 1v8a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1v-8a1 1 0 0 1 1-1z",
+        "gift" => "M4 11h16v10H4zM3 7h18v4H3zM12 7v14M12 7s-1.5-4-4-4a2 2 0 0 0 0 4M12 7s1.5-4 4-4a2 2 0 0 1 0 4",
+        _ => "M12 12h.01",
+    };
+    view! {
+        <svg class="icon small" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor"
+            stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round">
+            <path d=d />
+        </svg>
+    }
+}

@@ -9,7 +9,7 @@ use elements_protocol::event::ElementKind;
 use leptos::prelude::*;
 
 use crate::api::{load, show};
-use crate::elements::{agenda::Agenda, coming_soon::ComingSoon, me::Me, voting::Voting};
+use crate::elements::{agenda::Agenda, coming_soon::ComingSoon, me::Me, quests::Quests, voting::Voting};
 use crate::i18n::{self, text};
 use crate::icons::element_icon;
 use crate::t;
@@ -153,6 +153,7 @@ fn Frame(overview: EventOverview) -> impl IntoView {
         lock_down();
     }
     let active = RwSignal::new(overview.elements.first().map(|e| e.kind).unwrap_or(ElementKind::Agenda));
+    provide_context(Navigate { active, session: RwSignal::new(None) });
     let notice = RwSignal::new(overview.notice.clone());
     let style = format!("--brand: {}; --accent: {};", overview.primary_color, overview.accent_color);
     let elements = overview.elements.clone();
@@ -219,6 +220,7 @@ fn Frame(overview: EventOverview) -> impl IntoView {
                         match kind {
                             ElementKind::Agenda => view! { <Agenda overview=ov.get_value() /> }.into_any(),
                             ElementKind::Voting => view! { <Voting /> }.into_any(),
+                            ElementKind::Quests => view! { <Quests /> }.into_any(),
                             ElementKind::Me => view! { <Me /> }.into_any(),
                             other => view! { <ComingSoon kind=other own_title=own /> }.into_any(),
                         }
@@ -226,6 +228,33 @@ fn Frame(overview: EventOverview) -> impl IntoView {
                 </main>
             </div>
         </div>
+    }
+}
+
+/// Moving between Elements from inside one (a scenario card's link, "show the session").
+#[derive(Clone, Copy)]
+pub struct Navigate {
+    pub active: RwSignal<ElementKind>,
+    /// A session for the agenda to open when it shows next.
+    pub session: RwSignal<Option<String>>,
+}
+
+impl Navigate {
+    /// Follows a scenario's link: `session:<id>`, `poll:<id>`, `quest:<id>`, `place:<id>`
+    /// (docs/scenarios.md). Returns false for a link this app does not follow.
+    pub fn follow(&self, link: &str) -> bool {
+        let Some((kind, id)) = link.split_once(':') else { return false };
+        match kind {
+            "session" => {
+                self.session.set(Some(id.to_string()));
+                self.active.set(ElementKind::Agenda);
+            }
+            "poll" => self.active.set(ElementKind::Voting),
+            "quest" => self.active.set(ElementKind::Quests),
+            "place" => self.active.set(ElementKind::Map),
+            _ => return false,
+        }
+        true
     }
 }
 

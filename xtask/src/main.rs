@@ -27,11 +27,12 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => cmd_run(&args[1..]),
         Some("test") => cmd_test(),
+        Some("e2e") => cmd_e2e(args.get(1).map(String::as_str)),
         Some("setup") => setup::ensure(&setup::Needs { test_tools: args.iter().any(|a| a == "--test") }).map(|_| ()),
         Some("ui") => setup::ensure(&setup::Needs { test_tools: false }).and_then(|t| build_ui(&t)),
         Some("measure") => cmd_measure(args.iter().any(|a| a == "--release")),
         Some("package") => package::cmd_package(&args[1..]),
-        _ => Err("usage: cargo xtask <run [-- app args] | test | setup [--test] | ui | measure [--release] | package [--debug] [--check]>".into()),
+        _ => Err("usage: cargo xtask <run [-- app args] | test | e2e [filter] | setup [--test] | ui | measure [--release] | package [--debug] [--check]>".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -159,6 +160,38 @@ fn cmd_test() -> Result<(), String> {
     if !app.exists() {
         return Err(format!("{} was not built by the tests", app.display()));
     }
+    let screenshots = end_to_end(&tools, &app, None)?;
+    // Installing a package changes the machine: done where CI says so (a throwaway machine),
+    // with the debug build the tests used; `cargo xtask package --check` does it by hand.
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        let deb = package::build(&app, false)?;
+        package::check(&deb)?;
+    } else {
+        step("the .deb install-and-launch check runs in CI (CI=true) or by `cargo xtask package --check`");
+    }
+    eprintln!(
+        "\nxtask: every test passed in {:.0} s; screenshots in {}",
+        started.elapsed().as_secs_f64(),
+        screenshots.display()
+    );
+    Ok(())
+}
+
+/// Only the end-to-end tests (those whose name contains `filter`), for working on a screen: the
+/// UI and the app binary are built as `cargo xtask test` builds them.
+fn cmd_e2e(filter: Option<&str>) -> Result<(), String> {
+    let tools = setup::ensure(&setup::Needs { test_tools: true })?;
+    build_ui(&tools)?;
+    step("the app binary, as the app's tests build it");
+    run(Cmd::new("cargo").args(["test", "--locked", "-p", "elements-app", "--no-run"]))?;
+    let app = target_dir().join("debug/elements");
+    let screenshots = end_to_end(&tools, &app, filter)?;
+    eprintln!("\nxtask: end-to-end tests passed; screenshots in {}", screenshots.display());
+    Ok(())
+}
+
+/// Xvfb, a private D-Bus, tauri-driver, then the e2e test binary; answers the screenshot folder.
+fn end_to_end(tools: &setup::Tools, app: &std::path::Path, filter: Option<&str>) -> Result<PathBuf, String> {
     step("end-to-end tests: the real app in WebKitGTK, driven by tauri-driver + WebKitWebDriver under Xvfb");
     let screenshots = target_dir().join("screenshots");
     std::fs::create_dir_all(&screenshots).map_err(|e| format!("creating {}: {e}", screenshots.display()))?;
@@ -175,28 +208,18 @@ fn cmd_test() -> Result<(), String> {
             .env("DBUS_SESSION_BUS_ADDRESS", &bus.address),
     )?;
     shell::wait_for_port(port, std::time::Duration::from_secs(30))?;
+    let mut test_args = vec!["test", "--locked", "-p", "elements-e2e", "--"];
+    test_args.extend(filter);
+    test_args.push("--test-threads=1");
     run(Cmd::new("cargo")
-        .args(["test", "--locked", "-p", "elements-e2e", "--", "--test-threads=1"])
+        .args(test_args)
         .env("DISPLAY", format!(":{display}"))
         .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
         .env("ELEMENTS_E2E_WEBDRIVER", format!("http://127.0.0.1:{port}"))
-        .env("ELEMENTS_E2E_APP", &app)
+        .env("ELEMENTS_E2E_APP", app)
         .env("ELEMENTS_E2E_SCREENSHOTS", &screenshots))?;
     drop(_driver);
-    // Installing a package changes the machine: done where CI says so (a throwaway machine),
-    // with the debug build the tests used; `cargo xtask package --check` does it by hand.
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        let deb = package::build(&app, false)?;
-        package::check(&deb)?;
-    } else {
-        step("the .deb install-and-launch check runs in CI (CI=true) or by `cargo xtask package --check`");
-    }
-    eprintln!(
-        "\nxtask: every test passed in {:.0} s; screenshots in {}",
-        started.elapsed().as_secs_f64(),
-        screenshots.display()
-    );
-    Ok(())
+    Ok(screenshots)
 }
 
 /// schemathesis, driven by `docs/openapi.json`, against the reference backend on 127.0.0.1 for a

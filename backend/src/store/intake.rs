@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use elements_domain::scenario::{self, EventFacts, ParticipantState};
+use elements_domain::scenario::{self, Decided, EventFacts, ParticipantState};
 use elements_protocol::event::{Poll, Quest};
 use elements_protocol::live::{Announcement, Leaderboard, LeaderboardEntry, OptionCount, PollResult, LEADERBOARD_SIZE};
 use elements_protocol::signal::{Action, Effect, Outcome, Signal, SignalResult};
@@ -27,6 +27,8 @@ pub struct Facts {
     /// What rules filter on: a session's track, a place's kind.
     session_tracks: HashMap<String, String>,
     poi_kinds: HashMap<String, String>,
+    /// When sessions end, for `session_ended` triggers.
+    session_ends: HashMap<String, DateTime<Utc>>,
 }
 
 impl Facts {
@@ -63,6 +65,7 @@ impl Facts {
                 }
                 "session" => {
                     if let Entity::Session(session) = serde_json::from_str(&body).map_err(damaged)? {
+                        facts.session_ends.insert(id.clone(), session.ends_at.to_utc());
                         if let Some(track) = session.track_id {
                             facts.session_tracks.insert(id.clone(), track);
                         }
@@ -112,6 +115,14 @@ impl EventFacts for Facts {
     }
     fn poi_kind(&self, poi_id: &str) -> Option<String> {
         self.poi_kinds.get(poi_id).cloned()
+    }
+    fn session_end(&self, session_id: &str) -> Option<DateTime<Utc>> {
+        self.session_ends.get(session_id).copied()
+    }
+    fn poll_openings(&self) -> Vec<(String, DateTime<Utc>)> {
+        let mut all: Vec<_> = self.polls.values().map(|p| (p.id.clone(), p.opens_at.to_utc())).collect();
+        all.sort();
+        all
     }
 }
 
@@ -186,16 +197,27 @@ fn push_all(conn: &mut Connection, facts: &Facts, jobs: &[Job]) -> Result<Vec<Pu
         let caller = &job.caller;
         if !states.contains_key(&caller.participant_id) {
             let mut st = tx.prepare_cached(
-                "SELECT action, received_at FROM signal WHERE participant_id = ?1 AND accepted = 1 ORDER BY rowid",
+                "SELECT action, received_at, outcome FROM signal
+                  WHERE participant_id = ?1 AND accepted = 1 ORDER BY rowid",
             )?;
-            let rows = st.query_map([&caller.participant_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-            let mut history: Vec<(Action, DateTime<Utc>)> = Vec::new();
+            let rows = st.query_map([&caller.participant_id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+            })?;
+            let mut history: Vec<(Action, DateTime<Utc>, Vec<Effect>)> = Vec::new();
             for row in rows {
-                let (action, at) = row?;
+                let (action, at, outcome) = row?;
                 let action = serde_json::from_str(&action).map_err(|e| damaged("stored signal", e))?;
-                history.push((action, DateTime::from_timestamp(at, 0).unwrap_or_default()));
+                let effects = match serde_json::from_str(&outcome).map_err(|e| damaged("stored outcome", e))? {
+                    Outcome::Accepted { effects } => effects,
+                    _ => Vec::new(),
+                };
+                history.push((action, DateTime::from_timestamp(at, 0).unwrap_or_default(), effects));
             }
-            let mut state = ParticipantState::replay(facts, history.iter().map(|(a, at)| (a, *at)));
+            // What was decided stays decided: the stored effects, not today's rules.
+            let mut state = ParticipantState::restore(
+                facts,
+                history.iter().map(|(action, at, effects)| Decided { action, at: *at, effects: Some(effects) }),
+            );
             state.ticketed = Some(caller.ticketed);
             states.insert(caller.participant_id.clone(), state);
         }
@@ -276,7 +298,10 @@ fn decide_one(
         // Not stored: an envelope this bad has no trustworthy id to remember it by.
         return Ok(Outcome::Rejected { reason, message });
     }
-    let outcome = scenario::decide(facts, state, &signal.action, now);
+    let mut outcome = scenario::decide(facts, state, &signal.action, now);
+    if let Outcome::Accepted { effects } = &mut outcome {
+        give_reward_codes(tx, &caller.participant_id, effects, now)?;
+    }
     let accepted = matches!(outcome, Outcome::Accepted { .. });
     tx.prepare_cached(
         "INSERT INTO signal (id, participant_id, client_id, seq, action, outcome, accepted, received_at)
@@ -316,6 +341,7 @@ fn decide_one(
                 | Effect::Message { .. }
                 | Effect::Revealed { .. }
                 | Effect::Tagged { .. }
+                | Effect::ScenarioFired { .. }
                 | Effect::Unknown => {}
             }
         }
@@ -326,6 +352,58 @@ fn decide_one(
         }
     }
     Ok(outcome)
+}
+
+/// Crockford's base 32: no I, L, O or U, so a code read aloud or off a small screen is not
+/// misread. 32 letters: a random byte maps to one without bias.
+const CODE_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// Gives each reward unlocked here its desk code: 8 random characters ("K7Q2-MX4P"), stored so
+/// staff can check it once (valid, already used, made up). A reward has one code per participant.
+fn give_reward_codes(
+    tx: &rusqlite::Transaction<'_>,
+    participant: &str,
+    effects: &mut [Effect],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    for effect in effects {
+        let Effect::RewardUnlocked { quest_id, reward_id, code, .. } = effect else { continue };
+        let (quest_id, reward_id) = (quest_id.as_str(), reward_id.as_str());
+        let existing: Option<String> = tx
+            .prepare_cached(
+                "SELECT code FROM reward_code WHERE participant_id = ?1 AND quest_id = ?2 AND reward_id = ?3",
+            )?
+            .query_row(params![participant, quest_id, reward_id], |r| r.get(0))
+            .optional()?;
+        if let Some(existing) = existing {
+            *code = Some(existing);
+            continue;
+        }
+        // 40 random bits: a clash is rare, and a few tries are plenty.
+        let mut made = None;
+        for _ in 0..8 {
+            let mut bytes = [0u8; 8];
+            getrandom::fill(&mut bytes)
+                .map_err(|e| StoreError::Damaged { what: "random source".into(), detail: e.to_string() })?;
+            let chars: String = bytes.iter().map(|b| CODE_ALPHABET[usize::from(b % 32)] as char).collect();
+            let candidate = format!("{}-{}", &chars[..4], &chars[4..]);
+            let taken = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO reward_code (code, participant_id, quest_id, reward_id, unlocked_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(params![candidate, participant, quest_id, reward_id, now.timestamp()])?;
+            if taken == 1 {
+                made = Some(candidate);
+                break;
+            }
+        }
+        *code = Some(made.ok_or_else(|| StoreError::Damaged {
+            what: "reward codes".into(),
+            detail: "eight random codes in a row were taken already".into(),
+        })?);
+    }
+    Ok(())
 }
 
 pub fn announce(conn: &mut Connection, text: &str, now: DateTime<Utc>) -> Result<Announcement, StoreError> {

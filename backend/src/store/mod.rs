@@ -160,6 +160,10 @@ CREATE TABLE IF NOT EXISTS score (
     PRIMARY KEY (quest_id, participant_id)
 ) STRICT;
 CREATE INDEX IF NOT EXISTS score_rank ON score (quest_id, points DESC);
+CREATE TABLE IF NOT EXISTS reward_code (
+    code TEXT PRIMARY KEY, participant_id TEXT NOT NULL, quest_id TEXT NOT NULL, reward_id TEXT NOT NULL,
+    unlocked_at INTEGER NOT NULL, redeemed_at INTEGER, UNIQUE (participant_id, quest_id, reward_id)
+) STRICT;
 "#;
 
 /// Databases made before signal ids were scoped to their participant keyed `signal` by `id`

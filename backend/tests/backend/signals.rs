@@ -130,12 +130,15 @@ async fn each_signal_gets_its_own_answer_with_a_stable_reason() {
             Some(Reason::UnsupportedSchema),
         ]
     );
+    let Outcome::Accepted { effects } = &outcomes[3] else { panic!("accepted: {:?}", outcomes[3]) };
     assert_eq!(
-        outcomes[3],
-        Outcome::Accepted {
-            effects: vec![Effect::Points { quest_id: "quest-explorer".into(), gained: 15, total: 15 }]
-        }
+        effects.iter().filter(|e| e.is_news()).cloned().collect::<Vec<_>>(),
+        vec![Effect::Points { quest_id: "quest-explorer".into(), gained: 15, total: 15 }]
     );
+    assert!(effects.contains(&Effect::ScenarioFired {
+        scenario_id: "default:points:quest-explorer:cp-explorer-1".into(),
+        instance: String::new()
+    }));
     // The leaderboard names this participant.
     let (changes, _) = pull(&s.client(), &s.base, "quests", None, 500).await;
     let board = changes
@@ -418,4 +421,47 @@ async fn leaderboards_name_only_those_who_opted_in_and_only_to_participants() {
     // The live stream and the stored entity agree: names only where opted in.
     let board = s.store.changes_json(elements_protocol::event::ElementKind::Quests, 0, 500).expect("stored").changes;
     assert!(board.contains("Ada Public") && !board.contains("Bo Private"));
+}
+
+/// The organizer re-imports the event with a checkpoint worth more: the participant's past scan
+/// keeps the points it was decided with, the next scan gets the new rules, and the reward the
+/// total then crosses comes with a desk code that a resend repeats.
+#[tokio::test]
+async fn a_changed_event_applies_from_then_on_and_never_rewrites_what_was_decided() {
+    let s = start().await;
+    let scan =
+        |cp: &str| Action::CheckpointScan { quest_id: "quest-explorer".into(), checkpoint_id: cp.into(), proof: None };
+    let points = |o: &Outcome| match o {
+        Outcome::Accepted { effects } => effects.iter().find_map(|e| match e {
+            Effect::Points { total, .. } => Some(*total),
+            _ => None,
+        }),
+        _ => None,
+    };
+    let first = push(&s, vec![signal("c-1", 1, scan("cp-explorer-1"))]).await;
+    assert_eq!(points(&first[0]), Some(15));
+
+    let mut edited = crate::common::demo();
+    let quest = edited.quests.iter_mut().find(|q| q.id == "quest-explorer").expect("quest");
+    for cp in &mut quest.checkpoints {
+        cp.points = 40;
+    }
+    s.store.replace_event(&edited).expect("re-import");
+    // 15 (decided before) + 40 (the new rules) = 55: had the first scan been decided again it
+    // would be 80 and the pin (60) would have unlocked.
+    let second = push(&s, vec![signal("c-2", 2, scan("cp-explorer-2"))]).await;
+    assert_eq!(points(&second[0]), Some(55), "{second:?}");
+    let third = push(&s, vec![signal("c-3", 3, scan("cp-explorer-3"))]).await;
+    assert_eq!(points(&third[0]), Some(95));
+    let code = match &third[0] {
+        Outcome::Accepted { effects } => effects.iter().find_map(|e| match e {
+            Effect::RewardUnlocked { reward_id, code, .. } if reward_id == "rw-pin" => code.clone(),
+            _ => None,
+        }),
+        _ => None,
+    }
+    .expect("the pin unlocks with a desk code");
+    assert!(code.len() == 9 && code.chars().nth(4) == Some('-') && !code.contains(['I', 'L', 'O', 'U']), "{code}");
+    let resent = push(&s, vec![signal("c-3", 3, scan("cp-explorer-3"))]).await;
+    assert!(format!("{resent:?}").contains(&code), "a resend repeats the same code: {resent:?}");
 }

@@ -148,7 +148,20 @@ pub(super) fn session_detail(api: &AppApi, args: SessionDetailArgs) -> Result<Se
     let day = elements_domain::day_of(&manifest.days, &session.starts_at).unwrap_or(0);
     let speakers = store.speakers()?;
     let by_id: HashMap<&str, _> = speakers.iter().map(|s| (s.id.as_str(), s)).collect();
+    let event = store.loaded_event()?.ok_or_else(no_event)?;
+    let checked_in = store.outbox(&event.manifest.id)?.iter().any(|e| {
+        e.decision != Decision::Rejected
+            && matches!(&e.signal.action, Action::CheckIn { session_id } if *session_id == session.id)
+    });
+    let now = api.clock.now();
+    let credential = signals::credential_for(&store, &event, ElementKind::Agenda)?;
+    let can_check_in = !checked_in
+        && !signals::is_venue_screen(api, credential.as_ref())
+        && now >= session.starts_at - chrono::Duration::minutes(CHECK_IN_EARLY_MINUTES)
+        && now < session.ends_at;
     Ok(SessionDetail {
+        checked_in,
+        can_check_in,
         card: lookup.card(&session, day),
         day_label: manifest.days.iter().find(|d| d.index == day).map(|d| d.label.clone()).unwrap_or_default(),
         date: manifest.days.iter().find(|d| d.index == day).map(|d| d.date.to_string()).unwrap_or_default(),
@@ -171,6 +184,29 @@ pub(super) fn session_detail(api: &AppApi, args: SessionDetailArgs) -> Result<Se
             })
             .collect(),
     })
+}
+
+/// How long before a session starts its door opens for check-ins.
+const CHECK_IN_EARLY_MINUTES: i64 = 15;
+
+/// "I'm here": a check-in signal, decided on the device like every signal. Only while the
+/// session runs (or just before): a check-in is a claim to be in the room.
+pub(super) fn check_in(api: &AppApi, args: SessionDetailArgs) -> Result<SessionDetail, ApiError> {
+    let session = api.store()?.session(&args.id)?.ok_or_else(|| {
+        ApiError::new(ErrorCode::NotFound, format!("there is no session \"{}\" in this event", args.id))
+    })?;
+    let now = api.clock.now();
+    if now < session.starts_at - chrono::Duration::minutes(CHECK_IN_EARLY_MINUTES) || now >= session.ends_at {
+        return Err(ApiError::new(
+            ErrorCode::InvalidArgument,
+            format!(
+                "check-in to \"{}\" is open from {CHECK_IN_EARLY_MINUTES} minutes before it starts until it ends",
+                session.title
+            ),
+        ));
+    }
+    signals::act(api, Action::CheckIn { session_id: session.id })?;
+    session_detail(api, args)
 }
 
 pub(super) fn search_sessions(api: &AppApi, args: SearchArgs) -> Result<Vec<SessionCard>, ApiError> {

@@ -8,6 +8,7 @@
 
 mod agenda;
 mod me;
+mod quests;
 mod signals;
 mod voting;
 
@@ -102,7 +103,7 @@ impl AppApi {
         let opened = Cache::open(&paths::cache_file(data_dir))?;
         let mut cache = opened.cache;
         let loaded = cache.loaded_event()?;
-        let fingerprint = bundled::fingerprint(bundled::DEMO_EVENT_JSON);
+        let fingerprint = bundled::demo_fingerprint();
         let needs_demo = match &loaded {
             None => true,
             Some(ev) => ev.source == bundled::DEMO_SOURCE && ev.fingerprint != fingerprint,
@@ -273,9 +274,74 @@ impl AppApi {
         me::set_preferences(self, args)
     }
 
+    /// The quests with this person's progress, rewards and leaderboards, and the scenario
+    /// cards not put away.
+    pub fn quests(&self) -> Result<elements_protocol::app::QuestsView, ApiError> {
+        quests::quests(self)
+    }
+
+    /// A checkpoint's code, scanned or typed: checked on the device at once (a forged or
+    /// edited code is refused here, offline too), then sent like every signal.
+    pub fn scan_checkpoint(
+        &self,
+        args: elements_protocol::app::CheckpointArgs,
+    ) -> Result<elements_protocol::app::QuestsView, ApiError> {
+        quests::scan_checkpoint(self, args)
+    }
+
+    /// Puts a scenario card away for good.
+    pub fn dismiss_card(
+        &self,
+        args: elements_protocol::app::CardArgs,
+    ) -> Result<elements_protocol::app::QuestsView, ApiError> {
+        quests::dismiss_card(self, args)
+    }
+
+    /// "I'm here": checks the person in to a session.
+    pub fn check_in(&self, args: SessionDetailArgs) -> Result<SessionDetail, ApiError> {
+        agenda::check_in(self, args)
+    }
+
+    /// Fires the event's time triggers due for this participant now (a session they attended
+    /// ended, a poll opened); returns when the next one is due.
+    pub fn tick_scenarios(&self) -> Result<Option<DateTime<Utc>>, ApiError> {
+        signals::tick_scenarios(self)
+    }
+
     /// Milliseconds from launch until the UI reported `args.screen` showing.
     pub fn report_ready(&self, args: ReadyArgs) -> Result<u64, ApiError> {
         me::report_ready(self, args)
+    }
+}
+
+/// Longest the scenario clock waits before looking again: a check-in made meanwhile may bring
+/// a trigger nearer than the one it waits for.
+const SCENARIO_CLOCK_RECHECK: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Runs [`AppApi::tick_scenarios`] now and whenever a time trigger falls due, on its own thread,
+/// until the API is dropped. With a pinned clock time stands still: one tick, then it stops.
+pub fn start_scenario_clock(api: &Arc<AppApi>) {
+    let weak = Arc::downgrade(api);
+    let spawned = std::thread::Builder::new().name("scenario-clock".into()).spawn(move || loop {
+        let Some(api) = weak.upgrade() else { return };
+        let next = match api.tick_scenarios() {
+            Ok(next) => next,
+            Err(e) => {
+                eprintln!("elements: time triggers not fired: {}", e.message);
+                None
+            }
+        };
+        if matches!(api.clock, Clock::Fixed(_)) {
+            return;
+        }
+        let wait = next
+            .and_then(|t| (t - api.clock.now()).to_std().ok())
+            .map_or(SCENARIO_CLOCK_RECHECK, |w| w.min(SCENARIO_CLOCK_RECHECK));
+        drop(api);
+        std::thread::sleep(wait);
+    });
+    if let Err(e) = spawned {
+        eprintln!("elements: no thread for time triggers: {e}");
     }
 }
 

@@ -17,15 +17,7 @@ pub(super) fn act(api: &AppApi, action: Action) -> Result<Outcome, ApiError> {
             return Err(ApiError::refused(elements_protocol::signal::Reason::NotAllowed, VENUE_SCREEN));
         }
         let facts = CacheFacts::new(&store);
-        // The device's own clock for when each happened: the backend's time of arrival is not
-        // kept here, and the two differ only by the time a signal waited to be sent.
-        let history: Vec<(Action, chrono::DateTime<chrono::Utc>)> = store
-            .outbox(&event.manifest.id)?
-            .into_iter()
-            .filter(|e| e.decision != Decision::Rejected)
-            .map(|e| (e.signal.action, e.signal.created_at.to_utc()))
-            .collect();
-        let mut state = ParticipantState::replay(&facts, history.iter().map(|(a, at)| (a, *at)));
+        let mut state = participant_state(&store, &facts, &event.manifest.id)?;
         // What the backend said of this device's code, if it was redeemed already.
         state.ticketed = credential.and_then(|c| c.ticketed);
         let now = api.clock.now();
@@ -36,8 +28,11 @@ pub(super) fn act(api: &AppApi, action: Action) -> Result<Outcome, ApiError> {
             }
             return Err(ApiError::refused(reason, message));
         }
-        let offset = event.manifest.days.first().map(|d| *d.starts_at.offset()).unwrap_or(chrono::Utc.fix());
-        store.record_signal(&event.manifest.id, action, now.with_timezone(&offset))?;
+        let effects = match &outcome {
+            Outcome::Accepted { effects } => Some(effects.as_slice()),
+            _ => None,
+        };
+        store.record_decided_signal(&event.manifest.id, action, venue_time(&event, now), effects)?;
         outcome
     };
     if let Some(engine) = api.engine.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
@@ -47,6 +42,94 @@ pub(super) fn act(api: &AppApi, action: Action) -> Result<Outcome, ApiError> {
     api.sync_config.changes.tell(Changed::Element(element));
     api.sync_config.changes.tell(Changed::Sync);
     Ok(outcome)
+}
+
+/// The participant as this device knows them: its own signals that the backend accepted or has
+/// not decided yet, with the effects recorded for each (the backend's once decided).
+pub(super) fn participant_state(
+    store: &Cache,
+    facts: &dyn EventFacts,
+    event_id: &str,
+) -> Result<ParticipantState, ApiError> {
+    let outbox = store.outbox(event_id)?;
+    // The device's own clock for when each happened: the backend's time of arrival is not
+    // kept here, and the two differ only by the time a signal waited to be sent.
+    let history: Vec<(chrono::DateTime<chrono::Utc>, &crate::cache::OutboxEntry)> =
+        outbox.iter().filter(|e| e.decision != Decision::Rejected).map(|e| (e.signal.created_at.to_utc(), e)).collect();
+    Ok(ParticipantState::restore(
+        facts,
+        history.iter().map(|(at, e)| scenario::Decided {
+            action: &e.signal.action,
+            at: *at,
+            effects: e.effects.as_deref(),
+        }),
+    ))
+}
+
+/// `now` in the event's own offset, as signals are stamped.
+fn venue_time(
+    event: &crate::cache::LoadedEvent,
+    now: chrono::DateTime<chrono::Utc>,
+) -> chrono::DateTime<chrono::FixedOffset> {
+    let offset = event.manifest.days.first().map(|d| *d.starts_at.offset()).unwrap_or(chrono::Utc.fix());
+    now.with_timezone(&offset)
+}
+
+/// Fires the event's time triggers that are due for this participant (a session they attended
+/// ended, a poll opened): recorded as one [`Action::TimePassed`] signal with what it did, so a
+/// restart fires nothing again and the backend, told, fires each once per participant.
+/// Returns when to call again (`None`: nothing left to wait for). A venue screen fires nothing.
+pub(super) fn tick_scenarios(api: &AppApi) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
+    let now = api.clock.now();
+    let (fired, next) = {
+        let mut store = api.store()?;
+        let Some(event) = store.loaded_event()? else { return Ok(None) };
+        let credential = credential_for(&store, &event, ElementKind::Quests)?;
+        if is_venue_screen(api, credential.as_ref()) {
+            return Ok(None);
+        }
+        let facts = CacheFacts::new(&store);
+        let state = participant_state(&store, &facts, &event.manifest.id)?;
+        let due = facts.checked(scenario::tick_due(&facts, &state, now))?;
+        let next = facts.checked(scenario::next_due(&facts, &state, now))?;
+        drop(facts);
+        let fired = match due {
+            Some((action, effects)) => {
+                store.record_decided_signal(&event.manifest.id, action, venue_time(&event, now), Some(&effects))?;
+                true
+            }
+            None => false,
+        };
+        (fired, next)
+    };
+    if fired {
+        if let Some(engine) = api.engine.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            engine.nudge();
+        }
+        api.sync_config.changes.tell(Changed::Element(ElementKind::Quests));
+        api.sync_config.changes.tell(Changed::Sync);
+    }
+    Ok(next)
+}
+
+/// Whether this device may act for the participant (not a venue screen), and why what it does
+/// stays on it if it does (a venue screen, the bundled demo, no code redeemed yet).
+pub(super) fn can_act(
+    api: &AppApi,
+    event: &crate::cache::LoadedEvent,
+    credential: Option<&crate::cache::Credential>,
+) -> (bool, Option<OfflineReason>) {
+    let can = !is_venue_screen(api, credential);
+    let reason = if !can {
+        Some(OfflineReason::VenueScreen)
+    } else if !event.source.starts_with(BACKEND_SOURCE) {
+        Some(OfflineReason::DemoEvent)
+    } else if credential.is_none() {
+        Some(OfflineReason::NoCode)
+    } else {
+        None
+    };
+    (can, reason)
 }
 
 pub(super) const VENUE_SCREEN: &str =
@@ -78,13 +161,13 @@ pub(super) fn is_venue_screen(api: &AppApi, credential: Option<&crate::cache::Cr
 /// The event's facts for the scenario rules, read from the cache. The rules ask yes/no
 /// questions; a cache that fails to answer must not pass for "there is no such poll", so the
 /// first read error is kept and [`CacheFacts::checked`] turns it into the result.
-struct CacheFacts<'a> {
+pub(super) struct CacheFacts<'a> {
     cache: &'a Cache,
     failed: std::cell::RefCell<Option<CacheError>>,
 }
 
 impl<'a> CacheFacts<'a> {
-    fn new(cache: &'a Cache) -> Self {
+    pub(super) fn new(cache: &'a Cache) -> Self {
         CacheFacts { cache, failed: std::cell::RefCell::new(None) }
     }
 
@@ -96,7 +179,7 @@ impl<'a> CacheFacts<'a> {
     }
 
     /// `value`, unless a read failed while it was being worked out.
-    fn checked<T>(&self, value: T) -> Result<T, CacheError> {
+    pub(super) fn checked<T>(&self, value: T) -> Result<T, CacheError> {
         match self.failed.borrow_mut().take() {
             Some(e) => Err(e),
             None => Ok(value),
@@ -128,5 +211,12 @@ impl EventFacts for CacheFacts<'_> {
     }
     fn poi_kind(&self, poi_id: &str) -> Option<String> {
         scenario::poi_kind_name(&self.read(self.cache.point_of_interest(poi_id))??.kind)
+    }
+    fn session_end(&self, session_id: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+        Some(self.read(self.cache.session(session_id))??.ends_at.to_utc())
+    }
+    fn poll_openings(&self) -> Vec<(String, chrono::DateTime<chrono::Utc>)> {
+        let polls = self.read(self.cache.polls()).unwrap_or_default();
+        polls.into_iter().map(|p| (p.id, p.opens_at.to_utc())).collect()
     }
 }

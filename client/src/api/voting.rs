@@ -68,16 +68,7 @@ pub(super) fn voting(api: &AppApi) -> Result<VotingView, ApiError> {
         .collect();
     // The code redeemed where votes go, read once: role, whether it is a ticket.
     let credential = signals::credential_for(&store, &event, ElementKind::Voting)?;
-    let can_vote = !signals::is_venue_screen(api, credential.as_ref());
-    let offline_reason = if !can_vote {
-        Some(OfflineReason::VenueScreen)
-    } else if !event.source.starts_with(BACKEND_SOURCE) {
-        Some(OfflineReason::DemoEvent)
-    } else if credential.is_none() {
-        Some(OfflineReason::NoCode)
-    } else {
-        None
-    };
+    let (can_vote, offline_reason) = signals::can_act(api, &event, credential.as_ref());
     let ticketed = credential.and_then(|c| c.ticketed);
     Ok(VotingView { polls, offline_reason, can_vote, ticketed })
 }

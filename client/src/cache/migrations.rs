@@ -135,6 +135,10 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE TABLE scenario (id TEXT PRIMARY KEY, body TEXT NOT NULL);
     "#,
+    // v10: the scenario cards a person put away, per event (they stay away after a restart).
+    r#"
+    CREATE TABLE dismissed_card (event_id TEXT NOT NULL, card_id TEXT NOT NULL, PRIMARY KEY (event_id, card_id));
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, FixedOffset};
 use elements_protocol::auth::RedeemResponse;
 use elements_protocol::event::ElementKind;
-use elements_protocol::signal::{Action, Effect, Outcome, Reason, Signal, SignalResult, SIGNAL_SCHEMA_VERSION};
+use elements_protocol::signal::{Action, Effect, Outcome, Reason, Signal, SignalResult};
 use rusqlite::{params, OptionalExtension};
 
 use super::store::to_json;
@@ -28,7 +28,9 @@ pub struct OutboxEntry {
     pub decision: Decision,
     pub reason: Option<Reason>,
     pub message: Option<String>,
-    pub effects: Vec<Effect>,
+    /// What the rules made of it: the backend's once decided, the device's while pending (none
+    /// for a signal recorded without them, which is decided again when needed).
+    pub effects: Option<Vec<Effect>>,
     pub attempts: u32,
 }
 
@@ -74,6 +76,19 @@ impl Cache {
         action: Action,
         created_at: DateTime<FixedOffset>,
     ) -> Result<Signal, CacheError> {
+        self.record_decided_signal(event_id, action, created_at, None)
+    }
+
+    /// [`Cache::record_signal`], with what the device's rules made of it (`effects`), kept
+    /// until the backend's decision replaces them: what was decided is not decided again
+    /// under rules that changed since.
+    pub fn record_decided_signal(
+        &mut self,
+        event_id: &str,
+        action: Action,
+        created_at: DateTime<FixedOffset>,
+        effects: Option<&[Effect]>,
+    ) -> Result<Signal, CacheError> {
         let client_id = self.client_id()?;
         let tx = self.conn.transaction()?;
         let seq: i64 = tx.query_row("SELECT coalesce(max(seq), 0) + 1 FROM outbox", [], |r| r.get(0))?;
@@ -81,13 +96,20 @@ impl Cache {
             id: format!("{client_id}-{seq}"),
             client_id,
             seq: seq as u64,
-            schema_version: SIGNAL_SCHEMA_VERSION,
+            schema_version: action.schema_version(),
             created_at,
             action,
         };
         tx.execute(
-            "INSERT INTO outbox (seq, signal_id, event_id, element, signal) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![seq, signal.id, event_id, signal.action.element().as_str(), to_json(&signal)?],
+            "INSERT INTO outbox (seq, signal_id, event_id, element, signal, effects) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                seq,
+                signal.id,
+                event_id,
+                signal.action.element().as_str(),
+                to_json(&signal)?,
+                effects.map(|e| to_json(&e)).transpose()?
+            ],
         )?;
         tx.commit()?;
         Ok(signal)
@@ -180,8 +202,8 @@ impl Cache {
                 reason: reason.as_deref().and_then(reason_from),
                 message,
                 effects: match effects {
-                    Some(e) => serde_json::from_str(&e).map_err(|err| damaged(&id, err))?,
-                    None => Vec::new(),
+                    Some(e) => Some(serde_json::from_str(&e).map_err(|err| damaged(&id, err))?),
+                    None => None,
                 },
                 attempts,
             });

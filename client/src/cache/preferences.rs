@@ -1,5 +1,6 @@
 //! The person's settings on this device (language, theme), as text by key. They belong to the
-//! device, not to an event: joining another event keeps them.
+//! device, not to an event: joining another event keeps them. And the scenario cards they put
+//! away, which belong to the event.
 
 use rusqlite::{params, OptionalExtension};
 
@@ -21,5 +22,20 @@ impl Cache {
             None => self.conn.execute("DELETE FROM preference WHERE key = ?1", params![key])?,
         };
         Ok(())
+    }
+
+    /// Puts a card of the event away for good.
+    pub fn dismiss_card(&self, event_id: &str, card_id: &str) -> Result<(), CacheError> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO dismissed_card (event_id, card_id) VALUES (?1, ?2)",
+            params![event_id, card_id],
+        )?;
+        Ok(())
+    }
+
+    pub fn dismissed_cards(&self, event_id: &str) -> Result<std::collections::HashSet<String>, CacheError> {
+        let mut st = self.conn.prepare_cached("SELECT card_id FROM dismissed_card WHERE event_id = ?1")?;
+        let rows = st.query_map([event_id], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }

@@ -87,6 +87,11 @@ impl Cache {
         self.bodies("poll_result", "SELECT id, body FROM poll_result", [])
     }
 
+    /// The newest known leaderboard of every quest that has one.
+    pub fn leaderboards(&self) -> Result<Vec<elements_protocol::live::Leaderboard>, CacheError> {
+        self.bodies("leaderboard", "SELECT id, body FROM leaderboard", [])
+    }
+
     /// Whether an entity of `kind` with this id is cached.
     pub fn exists(&self, kind: EntityKind, id: &str) -> Result<bool, CacheError> {
         Ok(self

@@ -73,7 +73,7 @@ fn write_v1_snapshot(conn: &rusqlite::Connection, b: &EventBundle) {
     let json = |v: &dyn erased::Json| v.json();
     conn.execute(
         "INSERT INTO event (id, manifest, source, fingerprint, loaded_at) VALUES (?1, ?2, ?3, ?4, 0)",
-        params![b.manifest.id, json(&b.manifest), bundled::DEMO_SOURCE, bundled::fingerprint(bundled::DEMO_EVENT_JSON)],
+        params![b.manifest.id, json(&b.manifest), bundled::DEMO_SOURCE, bundled::demo_fingerprint()],
     )
     .expect("event");
     for f in &b.floors {

@@ -6,6 +6,7 @@ mod common;
 mod api;
 mod cache;
 mod push;
+mod quests;
 mod scan;
 mod simulation;
 mod sync;

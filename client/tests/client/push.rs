@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::common::eventually;
 use crate::common::proxy::Proxy;
 use crate::common::{during_event, fresh_cache, remote, served_event, start_backend_with, CODE};
 use elements_backend::http::Config;
@@ -27,18 +28,6 @@ fn quick() -> EngineConfig {
         breaker_cooldown: Duration::from_secs(1),
         trace: false,
         changes: Default::default(),
-    }
-}
-
-/// Polls `check` until it returns Some (bounded: 20 s).
-fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Some(v) = check() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -499,7 +488,7 @@ fn an_event_scenario_syncs_and_the_device_and_the_backend_apply_it_alike() {
     let decided = eventually("the backend's decision", || {
         let outbox = cache.outbox("synced-summit").ok()?;
         let entry = outbox.into_iter().find(|e| e.decision == Decision::Accepted)?;
-        Some(entry.effects)
+        entry.effects
     });
     assert_eq!(decided, device_effects, "the backend applied the synced scenario exactly as the device did");
 }

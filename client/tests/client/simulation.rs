@@ -106,16 +106,18 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
             0..=4 => {
                 let action = random_action(&mut rng, &event);
                 let mut c = device.cache.lock().expect("lock");
-                let history: Vec<(Action, chrono::DateTime<chrono::Utc>)> = c
-                    .outbox(&event.manifest.id)
-                    .expect("outbox")
-                    .into_iter()
-                    .filter(|e| e.decision != Decision::Rejected)
-                    .map(|e| (e.signal.action, e.signal.created_at.to_utc()))
-                    .collect();
-                let mut state = ParticipantState::replay(&facts, history.iter().map(|(a, at)| (a, *at)));
-                if matches!(scenario::decide(&facts, &mut state, &action, during_event()), Outcome::Accepted { .. }) {
-                    c.record_signal(&event.manifest.id, action, during_event().fixed_offset()).expect("record");
+                let outbox = c.outbox(&event.manifest.id).expect("outbox");
+                let mut state = ParticipantState::restore(
+                    &facts,
+                    outbox.iter().filter(|e| e.decision != Decision::Rejected).map(|e| scenario::Decided {
+                        action: &e.signal.action,
+                        at: e.signal.created_at.to_utc(),
+                        effects: e.effects.as_deref(),
+                    }),
+                );
+                if let Outcome::Accepted { effects } = scenario::decide(&facts, &mut state, &action, during_event()) {
+                    c.record_decided_signal(&event.manifest.id, action, during_event().fixed_offset(), Some(&effects))
+                        .expect("record");
                     recorded += 1;
                 }
             }

@@ -2,7 +2,7 @@
 //! track, search, and a session's detail with its speakers.
 
 use elements_protocol::app::{
-    AgendaDayArgs, ApiError, Changed, DeviceMode, EventOverview, EventPhase, GetAgendaDay, GetNowNext,
+    AgendaDayArgs, ApiError, Changed, CheckIn, DeviceMode, EventOverview, EventPhase, GetAgendaDay, GetNowNext,
     GetSessionDetail, Headline, NoArgs, NowNext, SearchArgs, SearchSessions, SessionCard, SessionDetail,
     SessionDetailArgs,
 };
@@ -94,6 +94,25 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
         Some(_) => detail.reload(),
         None => detail.clear(),
     });
+    // Another Element asked to show a session (a scenario card's link).
+    if let Some(nav) = use_context::<crate::shell::Navigate>() {
+        Effect::new(move |_| {
+            if let Some(id) = nav.session.get() {
+                nav.session.set(None);
+                selected.set(Some(id));
+            }
+        });
+    }
+    let checking_in = RwSignal::new(None::<ApiError>);
+    let check_in = move |id: String| {
+        checking_in.set(None);
+        spawn_local(async move {
+            match invoke::<CheckIn>(&SessionDetailArgs { id }).await {
+                Ok(d) => detail.state.set(Some(Ok(d))),
+                Err(e) => checking_in.set(Some(e)),
+            }
+        });
+    };
     // Keyboard: an opened session takes the focus (the detail itself: its "back" button is
     // hidden where the detail sits beside the list), Escape closes it, and the focus returns
     // to the card it came from.
@@ -297,7 +316,7 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
                     }.into_any(),
                     (Some(_), None) => view! { <div class="loading">{t!("loading")}</div> }.into_any(),
                     (Some(_), Some(Err(e))) => view! { <ErrorPanel error=e /> }.into_any(),
-                    (Some(_), Some(Ok(d))) => detail_view(d, close).into_any(),
+                    (Some(_), Some(Ok(d))) => detail_view(d, close, check_in, checking_in).into_any(),
                 }}
             </aside>
         </div>
@@ -425,7 +444,12 @@ fn initials(name: &str) -> String {
     name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect()
 }
 
-fn detail_view(d: SessionDetail, close: impl Fn() + Copy + 'static) -> impl IntoView {
+fn detail_view(
+    d: SessionDetail,
+    close: impl Fn() + Copy + 'static,
+    check_in: impl Fn(String) + Copy + 'static,
+    refused: RwSignal<Option<ApiError>>,
+) -> impl IntoView {
     let c = d.card;
     let color = c.track.as_ref().map(|t| t.color.clone()).unwrap_or_else(|| "var(--brand)".into());
     let language = language_name(&d.language);
@@ -449,6 +473,20 @@ fn detail_view(d: SessionDetail, close: impl Fn() + Copy + 'static) -> impl Into
                 <div><dt>{t!("detail-where")}</dt><dd>{room_label(c.room.as_ref())}</dd></div>
                 <div><dt>{t!("detail-language")}</dt><dd>{language}</dd></div>
             </dl>
+            {d.checked_in.then(|| view! {
+                <p class="checked-in" data-testid="checked-in">{t!("check-in-done")}</p>
+            })}
+            {d.can_check_in.then(|| {
+                let id = c.id.clone();
+                view! {
+                    <button class="primary check-in" data-testid="check-in" on:click=move |_| check_in(id.clone())>
+                        {t!("check-in")}
+                    </button>
+                }
+            })}
+            {move || refused.get().map(|e| view! {
+                <p class="refusal" role="alert" title=e.message.clone()>{crate::shell::error_sentence(e.code.as_str(), e.reason)}</p>
+            })}
             {(!d.summary.is_empty()).then(|| view! { <p class="detail-summary">{d.summary.clone()}</p> })}
             {(!d.tags.is_empty()).then(|| view! {
                 <ul class="tags">{d.tags.iter().map(|t| view! { <li>{t.clone()}</li> }).collect_view()}</ul>

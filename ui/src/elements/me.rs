@@ -3,12 +3,11 @@
 
 use elements_i18n::Lang;
 use elements_protocol::app::{
-    Changed, GetPreferences, GetSyncStatus, JoinArgs, JoinEvent, NoArgs, Preferences, ScanArgs, ScanCode, ScannedKind,
-    SetPreferences, SyncState, Theme,
+    Changed, GetPreferences, GetSyncStatus, JoinArgs, JoinEvent, NoArgs, Preferences, ScannedKind, SetPreferences,
+    SyncState, Theme,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 
 use crate::api::{invoke, load};
 use crate::i18n;
@@ -46,24 +45,11 @@ pub fn Me() -> impl IntoView {
     };
     // A photo of the join QR code (on phones the file picker offers the camera first).
     let scan = move |ev: leptos::ev::Event| {
-        let file = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .and_then(|input| input.files())
-            .and_then(|files| files.get(0));
-        let Some(file) = file else { return };
+        let Some(scanning) = crate::api::scan_picked_photo(&ev) else { return };
         busy.set(true);
         problem.set(None);
         spawn_local(async move {
-            let bytes = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
-                Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
-                Err(_) => {
-                    problem.set(Some(t!("scan-unreadable")));
-                    busy.set(false);
-                    return;
-                }
-            };
-            match invoke::<ScanCode>(&ScanArgs { image: bytes }).await {
+            match scanning.await {
                 Ok(scanned) if scanned.kind == ScannedKind::Join => {
                     address.set(scanned.text.clone());
                     join_with(JoinArgs { url: scanned.text, code: None });
@@ -72,7 +58,11 @@ pub fn Me() -> impl IntoView {
                     problem.set(Some(t!("scan-not-join", text = scanned.text)));
                     busy.set(false);
                 }
-                Err(e) => {
+                Err(None) => {
+                    problem.set(Some(t!("scan-unreadable")));
+                    busy.set(false);
+                }
+                Err(Some(e)) => {
                     problem.set(Some(format!("{} {}", error_sentence(e.code.as_str(), e.reason), e.message)));
                     busy.set(false);
                 }

@@ -3,4 +3,5 @@
 pub mod agenda;
 pub mod coming_soon;
 pub mod me;
+pub mod quests;
 pub mod voting;

@@ -70,3 +70,15 @@ pub fn dead_url() -> String {
     drop(l);
     format!("http://127.0.0.1:{port}")
 }
+
+/// Polls `check` until it returns Some (bounded: 20 s).
+pub fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(v) = check() {
+            return v;
+        }
+        assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
