@@ -36,6 +36,7 @@ pub const ROUTES: &[(Method, &str, Option<&[Role]>)] = &[
     (Method::POST, "/v1/auth/redeem", None),
     (Method::POST, "/v1/signals", Some(&[Role::Attendee, Role::Staff])),
     (Method::POST, "/v1/announcements", Some(&[Role::Staff])),
+    (Method::POST, "/v1/polls/{poll_id}/reveal", Some(&[Role::Staff])),
     (Method::GET, "/v1/live", Some(&[Role::Attendee, Role::Staff, Role::Kiosk])),
 ];
 
@@ -187,6 +188,7 @@ pub fn router_with(store: Arc<dyn Store>, config: Config) -> Router {
         .route("/v1/auth/redeem", post(redeem))
         .route("/v1/signals", post(signals))
         .route("/v1/announcements", post(announce))
+        .route("/v1/polls/{poll_id}/reveal", post(reveal_poll))
         .route("/v1/live", get(live_stream))
         .fallback(|| async { error(StatusCode::NOT_FOUND, WireErrorCode::NotFound, "no such route in protocol v1") })
         .method_not_allowed_fallback(|method: Method| async move {
@@ -449,6 +451,34 @@ async fn announce(State(state): State<AppState>, headers: HeaderMap, body: Body)
             let _ = state.live.send(Entity::Announcement(a.clone()));
             (StatusCode::CREATED, Json(a)).into_response()
         }
+        Err(r) => r,
+    }
+}
+
+/// Staff reveal a poll's hidden results: the result with its counts, published in the voting
+/// feed and the live stream at once (and from then on with every vote).
+async fn reveal_poll(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Path(poll_id): axum::extract::Path<String>,
+) -> Response {
+    let roles = roles_of(&Method::POST, "/v1/polls/{poll_id}/reveal").unwrap_or(&[]);
+    if let Err(r) = authorize(&state, &headers, roles, "revealing poll results").await {
+        return r;
+    }
+    let now = state.now();
+    let store = state.store.clone();
+    let id = poll_id.clone();
+    match blocking(move || store.reveal_poll(&id, now)).await {
+        Ok(Some(result)) => {
+            let _ = state.live.send(Entity::PollResult(result.clone()));
+            Json(result).into_response()
+        }
+        Ok(None) => error(
+            StatusCode::NOT_FOUND,
+            WireErrorCode::NotFound,
+            &format!("there is no poll \"{}\" in this event", poll_id.chars().take(200).collect::<String>()),
+        ),
         Err(r) => r,
     }
 }

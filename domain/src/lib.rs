@@ -9,6 +9,7 @@ pub mod qr;
 pub mod rules;
 pub mod scenario;
 pub mod validate;
+pub mod voting;
 
 pub use agenda::{day_of, format_hhmm, now_next, Phase};
 pub use validate::{parse_event, validate, ValidationError};

@@ -56,6 +56,16 @@ impl Occurrence {
                 about.option_id = Some(option_id.clone());
                 SignalKind::Vote
             }
+            // Any answer is a vote to the rules; a single choice names its option.
+            Action::Answer { poll_id, answer } => {
+                about.poll_id = Some(poll_id.clone());
+                if let elements_protocol::signal::Answer::Choice { option_id } = answer {
+                    about.option_id = Some(option_id.clone());
+                }
+                SignalKind::Vote
+            }
+            // Asking and upvoting are not (yet) something scenarios react to.
+            Action::Ask { .. } | Action::Upvote { .. } => return None,
             Action::CheckpointScan { quest_id, checkpoint_id, .. } => {
                 about.quest_id = Some(quest_id.clone());
                 about.checkpoint_id = Some(checkpoint_id.clone());
@@ -767,7 +777,13 @@ pub fn restore_decided(
             Effect::ScenarioFired { scenario_id, instance } => {
                 state.fired.insert((scenario_id.clone(), instance.clone()), at);
             }
-            Effect::VoteCounted { .. } | Effect::Message { .. } | Effect::Unknown => {}
+            Effect::VoteCounted { .. }
+            | Effect::AnswerCounted { .. }
+            | Effect::QuizAnswered { .. }
+            | Effect::QuestionAsked { .. }
+            | Effect::Upvoted { .. }
+            | Effect::Message { .. }
+            | Effect::Unknown => {}
         }
     }
 }

@@ -13,9 +13,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
+use elements_protocol::event::PollKind;
 use elements_protocol::event::{Poll, Quest};
 use elements_protocol::scenario::Scenario;
-use elements_protocol::signal::{checkpoint_message, Action, Effect, Outcome, Reason, Signal, SIGNAL_SCHEMA_VERSION};
+use elements_protocol::signal::{
+    checkpoint_message, Action, Answer, Effect, Outcome, Reason, Signal, SIGNAL_SCHEMA_VERSION,
+};
 use elements_protocol::sync::EntityKind;
 
 /// What the rules need to know about the event.
@@ -47,6 +50,13 @@ pub trait EventFacts {
     /// Every poll with the moment it opens, for `poll_opened` triggers.
     fn poll_openings(&self) -> Vec<(String, DateTime<Utc>)> {
         Vec::new()
+    }
+    /// The poll a question was asked in: `Some(Some(poll))`, or `Some(None)` if no question has
+    /// this id. Questions are asked by others, so the backend knows; a device answers `None`
+    /// (it cannot tell) and leaves both checks (upvote a question that exists, ask under an id
+    /// nobody took) to the backend.
+    fn question_poll(&self, _question_id: &str) -> Option<Option<String>> {
+        None
     }
 }
 
@@ -80,7 +90,12 @@ pub fn poi_kind_name(kind: &elements_protocol::event::PoiKind) -> Option<String>
 /// through [`decide`] (or [`ParticipantState::replay`]); ordered maps keep it deterministic.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ParticipantState {
-    pub votes: BTreeMap<String, String>,
+    /// Each poll's answer that counts: the last one accepted.
+    pub votes: BTreeMap<String, Answer>,
+    /// Questions this participant asked (their ids).
+    pub asked: BTreeSet<String>,
+    /// (poll, question) this participant upvoted.
+    pub upvoted: BTreeSet<(String, String)>,
     /// Points, rewards, checkpoints done, tags, what fired: the scenarios' state.
     pub rules: crate::rules::RuleState,
     pub checked_in: BTreeSet<String>,
@@ -124,6 +139,10 @@ pub fn check_envelope(signal: &Signal) -> Result<(), (Reason, String)> {
             Action::CheckIn { session_id } => f.push(("session_id", session_id)),
             Action::BoothVisit { poi_id } => f.push(("poi_id", poi_id)),
             Action::ContactExchange { profile_id } => f.push(("profile_id", profile_id)),
+            Action::Answer { poll_id, .. } => f.push(("poll_id", poll_id)),
+            Action::Ask { poll_id, question_id, .. } | Action::Upvote { poll_id, question_id } => {
+                f.extend([("poll_id", poll_id.as_str()), ("question_id", question_id)])
+            }
             Action::TimePassed { .. } => {}
         }
         f
@@ -156,35 +175,81 @@ fn decide_checked(
     verify: bool,
 ) -> Outcome {
     match action {
-        Action::Vote { poll_id, option_id } => {
-            let Some(poll) = facts.poll(poll_id) else {
-                return reject(Reason::UnknownTarget, format!("there is no poll \"{poll_id}\""));
+        Action::Vote { .. } | Action::Answer { .. } => {
+            let Some((poll_id, answer)) = crate::voting::answer_of(action) else {
+                return reject(Reason::Malformed, "not an answer");
             };
-            if !poll.options.iter().any(|o| &o.id == option_id) {
-                return reject(Reason::UnknownTarget, format!("poll \"{poll_id}\" has no option \"{option_id}\""));
+            let poll = match open_poll(facts, poll_id, state, now) {
+                Ok(poll) => poll,
+                Err(refusal) => return refusal,
+            };
+            if let Err(why) = crate::voting::check_answer(&poll, &answer) {
+                // A v1 vote for an option that does not exist keeps its v1 reason.
+                let reason =
+                    if matches!(action, Action::Vote { .. }) { Reason::UnknownTarget } else { Reason::BadAnswer };
+                return reject(reason, why);
             }
-            if now < poll.opens_at {
-                return reject(Reason::PollNotOpen, format!("\"{}\" opens at {}", poll.question, poll.opens_at));
+            let previous = state.votes.get(poll_id);
+            // A quiz takes one answer (changing it after seeing "wrong" is not playing); any
+            // other poll takes the last one before it closes.
+            if previous.is_some() && poll.kind == PollKind::Quiz {
+                return reject(Reason::AlreadyVoted, format!("you already answered \"{}\"", poll.question));
             }
-            if now >= poll.closes_at {
-                return reject(Reason::PollClosed, format!("\"{}\" closed at {}", poll.question, poll.closes_at));
+            if previous == Some(&answer) {
+                return reject(Reason::AlreadyVoted, format!("that is already your answer in \"{}\"", poll.question));
             }
-            if state.votes.contains_key(poll_id) {
-                return reject(Reason::AlreadyVoted, format!("you already voted in \"{}\"", poll.question));
+            let replaced = previous.is_some();
+            state.votes.insert(poll_id.to_string(), answer.clone());
+            let mut effects = match (action, replaced) {
+                (Action::Vote { option_id, .. }, false) => {
+                    vec![Effect::VoteCounted { poll_id: poll_id.to_string(), option_id: option_id.clone() }]
+                }
+                _ => vec![Effect::AnswerCounted { poll_id: poll_id.to_string(), replaced }],
+            };
+            if let (PollKind::Quiz, Some(correct), Answer::Choice { option_id }) =
+                (poll.kind, &poll.correct_option_id, &answer)
+            {
+                effects.push(Effect::QuizAnswered { poll_id: poll_id.to_string(), correct: option_id == correct });
             }
-            if poll.requires_ticket && state.ticketed == Some(false) {
-                return reject(
-                    Reason::TicketRequired,
-                    format!(
-                        "\"{}\" counts one vote per ticket: join with the code on your personal ticket to vote",
-                        poll.question
-                    ),
-                );
-            }
-            state.votes.insert(poll_id.clone(), option_id.clone());
-            let mut effects = vec![Effect::VoteCounted { poll_id: poll_id.clone(), option_id: option_id.clone() }];
             effects.extend(run_rules(facts, rules, state, action, now));
             Outcome::Accepted { effects }
+        }
+        Action::Ask { poll_id, question_id, text, .. } => {
+            let poll = match open_poll(facts, poll_id, state, now) {
+                Ok(poll) => poll,
+                Err(refusal) => return refusal,
+            };
+            if poll.kind != PollKind::Questions {
+                return reject(Reason::BadAnswer, format!("\"{}\" does not take questions", poll.question));
+            }
+            if let Err(why) = crate::voting::check_text(text) {
+                return reject(Reason::BadAnswer, why);
+            }
+            if state.asked.contains(question_id) || facts.question_poll(question_id).is_some_and(|p| p.is_some()) {
+                return reject(Reason::AlreadyDone, "a question with this id was asked already; ask again");
+            }
+            state.asked.insert(question_id.clone());
+            Outcome::Accepted {
+                effects: vec![Effect::QuestionAsked { poll_id: poll_id.clone(), question_id: question_id.clone() }],
+            }
+        }
+        Action::Upvote { poll_id, question_id } => {
+            let poll = match open_poll(facts, poll_id, state, now) {
+                Ok(poll) => poll,
+                Err(refusal) => return refusal,
+            };
+            if poll.kind != PollKind::Questions {
+                return reject(Reason::BadAnswer, format!("\"{}\" has no questions to upvote", poll.question));
+            }
+            if facts.question_poll(question_id).is_some_and(|p| p.as_ref() != Some(poll_id)) {
+                return reject(Reason::UnknownTarget, format!("there is no question \"{question_id}\" in this poll"));
+            }
+            if !state.upvoted.insert((poll_id.clone(), question_id.clone())) {
+                return reject(Reason::AlreadyDone, "you already upvoted this question");
+            }
+            Outcome::Accepted {
+                effects: vec![Effect::Upvoted { poll_id: poll_id.clone(), question_id: question_id.clone() }],
+            }
         }
         Action::CheckpointScan { quest_id, checkpoint_id, proof } => {
             let Some(quest) = facts.quest(quest_id) else {
@@ -266,6 +331,35 @@ pub fn tick_due(facts: &dyn EventFacts, state: &ParticipantState, now: DateTime<
     (!effects.is_empty()).then(|| (Action::TimePassed { until: now.fixed_offset() }, effects))
 }
 
+/// The poll `poll_id` if this participant may answer it now: it exists, it is open, and it
+/// counts their kind of code. Otherwise the refusal.
+fn open_poll(
+    facts: &dyn EventFacts,
+    poll_id: &str,
+    state: &ParticipantState,
+    now: DateTime<Utc>,
+) -> Result<Poll, Outcome> {
+    let Some(poll) = facts.poll(poll_id) else {
+        return Err(reject(Reason::UnknownTarget, format!("there is no poll \"{poll_id}\"")));
+    };
+    if now < poll.opens_at {
+        return Err(reject(Reason::PollNotOpen, format!("\"{}\" opens at {}", poll.question, poll.opens_at)));
+    }
+    if now >= poll.closes_at {
+        return Err(reject(Reason::PollClosed, format!("\"{}\" closed at {}", poll.question, poll.closes_at)));
+    }
+    if poll.requires_ticket && state.ticketed == Some(false) {
+        return Err(reject(
+            Reason::TicketRequired,
+            format!(
+                "\"{}\" counts one vote per ticket: join with the code on your personal ticket to vote",
+                poll.question
+            ),
+        ));
+    }
+    Ok(poll)
+}
+
 /// The event's scenarios, reacting to an accepted `action`.
 /// `rules` is [`EventFacts::rules`], asked for once per decision or replay, not per signal.
 fn run_rules(
@@ -332,8 +426,16 @@ impl ParticipantState {
             match (action, effects) {
                 (action, Some(effects)) => {
                     match action {
-                        Action::Vote { poll_id, option_id } => {
-                            state.votes.insert(poll_id.clone(), option_id.clone());
+                        Action::Vote { .. } | Action::Answer { .. } => {
+                            if let Some((poll_id, answer)) = crate::voting::answer_of(action) {
+                                state.votes.insert(poll_id.to_string(), answer);
+                            }
+                        }
+                        Action::Ask { question_id, .. } => {
+                            state.asked.insert(question_id.clone());
+                        }
+                        Action::Upvote { poll_id, question_id } => {
+                            state.upvoted.insert((poll_id.clone(), question_id.clone()));
                         }
                         Action::CheckIn { session_id } => {
                             state.checked_in.insert(session_id.clone());
@@ -348,8 +450,11 @@ impl ParticipantState {
                     }
                     crate::rules::restore_decided(&Bridge(facts), &mut state.rules, action, at, effects);
                 }
-                (Action::Vote { poll_id, option_id }, None) => {
-                    state.votes.insert(poll_id.clone(), option_id.clone());
+                // Accepted while the poll was open: not judged again by the poll's window.
+                (Action::Vote { .. } | Action::Answer { .. }, None) => {
+                    if let Some((poll_id, answer)) = crate::voting::answer_of(action) {
+                        state.votes.insert(poll_id.to_string(), answer);
+                    }
                     run_rules(facts, &rules, &mut state, action, at);
                 }
                 (other, None) => {
@@ -380,6 +485,11 @@ mod tests {
                 opens_at: "2027-03-10T10:00:00+01:00".parse().expect("time"),
                 closes_at: "2027-03-10T11:00:00+01:00".parse().expect("time"),
                 requires_ticket: id == "p-ticket",
+                kind: elements_protocol::event::PollKind::SingleChoice,
+                max_choices: None,
+                scale: None,
+                correct_option_id: None,
+                hide_results: false,
             })
         }
         fn quest(&self, id: &str) -> Option<Quest> {

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use elements_protocol::event::{EventBundle, FORMAT_VERSION};
+use elements_protocol::event::{EventBundle, PollKind, FORMAT_VERSION};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidationError {
@@ -122,8 +122,47 @@ pub fn validate(bundle: &EventBundle) -> Result<(), Vec<ValidationError>> {
                 err(format!("polls[{i}] ({})", p.id), format!("session_id \"{s}\" is not a session"));
             }
         }
-        if p.options.len() < 2 {
-            err(format!("polls[{i}] ({})", p.id), "needs at least two options".into());
+        let at = || format!("polls[{i}] ({})", p.id);
+        if p.kind.has_options() && p.options.len() < 2 {
+            err(at(), format!("a {} poll needs at least two options", p.kind.as_str().replace('_', " ")));
+        }
+        if !p.kind.has_options() && !p.options.is_empty() {
+            err(at(), format!("a {} poll has no options; leave `options` empty", p.kind.as_str().replace('_', " ")));
+        }
+        let mut ids = std::collections::BTreeSet::new();
+        if let Some(o) = p.options.iter().find(|o| !ids.insert(o.id.as_str())) {
+            err(at(), format!("option \"{}\" appears twice", o.id));
+        }
+        if let Some(max) = p.max_choices {
+            if p.kind != PollKind::MultipleChoice {
+                err(at(), "`max_choices` is for multiple_choice polls".into());
+            } else if max == 0 || max as usize > p.options.len() {
+                err(
+                    at(),
+                    format!("`max_choices` is {max}; it must be 1 to the number of options ({})", p.options.len()),
+                );
+            }
+        }
+        if let Some(scale) = p.scale {
+            if p.kind != PollKind::Rating {
+                err(at(), "`scale` is for rating polls".into());
+            } else if scale.min > 1 || scale.max <= scale.min || scale.max > 10 {
+                err(
+                    at(),
+                    format!(
+                        "the scale {}–{} is not one a person can rate on: use 0 or 1 up to at most 10",
+                        scale.min, scale.max
+                    ),
+                );
+            }
+        }
+        match (&p.correct_option_id, p.kind) {
+            (Some(c), PollKind::Quiz) if !p.options.iter().any(|o| o.id == *c) => {
+                err(at(), format!("the correct option \"{c}\" is not one of the poll's options"))
+            }
+            (None, PollKind::Quiz) => err(at(), "a quiz needs its `correct_option_id`".into()),
+            (Some(_), kind) if kind != PollKind::Quiz => err(at(), "`correct_option_id` is for quiz polls".into()),
+            _ => {}
         }
         if p.closes_at <= p.opens_at {
             err(format!("polls[{i}] ({})", p.id), "closes before it opens".into());

@@ -750,14 +750,27 @@ mod demo_event {
     #[test]
     fn poll_streak() {
         let (d, rules) = demo();
+        // Three single-choice polls (the quiz would add its own points for a right answer).
         let votes: Vec<Action> =
             d.0.polls
                 .iter()
+                .filter(|p| p.kind == elements_protocol::event::PollKind::SingleChoice)
                 .map(|p| Action::Vote { poll_id: p.id.clone(), option_id: p.options[0].id.clone() })
                 .collect();
+        assert_eq!(votes.len(), 3);
         let (state, effects) = play(&d, &rules, &votes);
         assert_eq!(messages(&effects), ["poll-streak"]);
         assert_eq!(state.points.get("quest-explorer"), Some(&10));
+    }
+
+    #[test]
+    fn quiz_right() {
+        let (d, rules) = demo();
+        let answer = |o: &str| Action::Vote { poll_id: "poll-quiz-booths".into(), option_id: o.into() };
+        let (wrong, _) = play(&d, &rules, &[answer("three")]);
+        assert_eq!(wrong.points.get("quest-explorer"), None, "a wrong answer gives nothing");
+        let (right, _) = play(&d, &rules, &[answer("five")]);
+        assert_eq!(right.points.get("quest-explorer"), Some(&5));
     }
 
     #[test]

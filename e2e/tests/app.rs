@@ -364,12 +364,11 @@ async fn scanning_the_join_code_joins_the_event() {
 
 /// Opens an Element from the navigation and waits for its screen.
 async fn open(c: &fantoccini::Client, kind: &str) {
-    // Right after launch the shell may still be loading.
-    let item = eventually(&format!("the {kind} tab"), WAIT, || async {
-        c.find(Locator::Css(&format!("[data-testid=nav-{kind}]"))).await.ok()
+    // Right after launch the shell may still be loading, or a screen still settling over it.
+    eventually(&format!("the {kind} tab tapped"), WAIT, || async {
+        c.find(Locator::Css(&format!("[data-testid=nav-{kind}]"))).await.ok()?.click().await.ok()
     })
     .await;
-    item.click().await.expect("tap");
     eventually(&format!("the {kind} screen"), WAIT, || async {
         c.find(Locator::Css(&format!("[data-testid=element-{kind}], .{kind}"))).await.ok().map(|_| ())
     })
@@ -712,4 +711,174 @@ async fn choose_back_to_english(c: &fantoccini::Client) {
     eventually("English", WAIT, || async { (language_and_theme(c).await.0 == "en").then_some(()) }).await;
     open(c, "quests").await;
     eventually("the quests", WAIT, || text_of(c, "[data-testid=scenario-card]")).await;
+}
+
+/// Clicks the element `css` finds (scrolled into view first: on a phone much is below the fold).
+async fn tap(c: &fantoccini::Client, css: &str) {
+    let element =
+        eventually(&format!("{css} on screen"), WAIT, || async { c.find(Locator::Css(css)).await.ok() }).await;
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center'});",
+        vec![serde_json::to_value(&element).expect("element")],
+    )
+    .await
+    .expect("scroll");
+    element.click().await.expect(css);
+}
+
+/// Waits until the person's answer in poll `poll` is counted by the backend.
+async fn counted(c: &fantoccini::Client, poll: &str) {
+    eventually(&format!("the answer in {poll} counted"), WAIT, || async {
+        let status = attrs(c, &format!("[data-testid=poll-{poll}] [data-testid=my-vote]"), "data-status").await;
+        (status.first()? == "accepted").then_some(())
+    })
+    .await;
+}
+
+/// Polls of every kind in the real app against the reference backend: a changed vote (the last
+/// counts), several choices, a star rating, a word, a ranking whose results stay hidden, a quiz
+/// that says it was wrong, and an anonymous question that shows in the list; a session's page
+/// shows its polls. Screenshots at tablet and phone size, and in Russian.
+#[tokio::test]
+async fn polls_of_every_kind_are_answered_in_the_app_and_counted_by_the_backend() {
+    use elements_backend::store::Store;
+    let mut served = demo();
+    served.manifest.id = "polling-summit".into();
+    served.manifest.name = "Polling Summit".into();
+    let during = "2027-03-10T09:30:00+01:00";
+    let (url, store, server, _dir) = serve(&served, Some(during)).await;
+    let link = format!("elements://join?url={url}&code=JOIN-E2E");
+    let shots = env().screenshots;
+    let opening =
+        served.polls.iter().find(|p| p.id == "poll-opening").and_then(|p| p.session_id.clone()).expect("session");
+    with_app(&["--join", &link, "--clock", during, "--window-size", "820x1180"], |c| async move {
+        eventually("the joined event", WAIT, || async {
+            (text_of(&c, "[data-testid=event-name]").await? == "Polling Summit").then_some(())
+        })
+        .await;
+        open(&c, "voting").await;
+        // A vote, then another: the last one counts, once.
+        tap(&c, "[data-testid=vote-poll-opening-o2]").await;
+        counted(&c, "poll-opening").await;
+        tap(&c, "[data-testid=vote-poll-opening-o3]").await;
+        eventually("the changed vote counted once", WAIT, || async {
+            let figure = text_of(&c, "[data-testid=vote-poll-opening-o3] .poll-figure").await?;
+            let total = text_of(&c, "[data-testid=poll-poll-opening] .poll-total").await?;
+            (figure == "100%" && total == "1 vote counted").then_some(())
+        })
+        .await;
+        // Several choices.
+        tap(&c, "[data-testid=choose-poll-topics-ai]").await;
+        tap(&c, "[data-testid=choose-poll-topics-open-source]").await;
+        tap(&c, "[data-testid=send-poll-topics]").await;
+        counted(&c, "poll-topics").await;
+        // Four stars.
+        tap(&c, "[data-testid=rate-poll-opening-rating-4]").await;
+        counted(&c, "poll-opening-rating").await;
+        eventually("the average", WAIT, || async {
+            (text_of(&c, "[data-testid=poll-poll-opening-rating] [data-testid=rating-average]").await?
+                == "Average 4.0 of 5")
+                .then_some(())
+        })
+        .await;
+        // A word for the cloud.
+        let field = c.find(Locator::Css("[data-testid=text-poll-one-word]")).await.expect("text field");
+        field.send_keys("Harbour").await.expect("type");
+        tap(&c, "[data-testid=poll-poll-one-word] button[type=submit]").await;
+        eventually("the word in the cloud", WAIT, || async {
+            (text_of(&c, "[data-testid=poll-poll-one-word] [data-testid=word-cloud]").await? == "harbour").then_some(())
+        })
+        .await;
+        // A ranking, reordered: its results stay hidden, how many answered does not.
+        tap(&c, "[data-testid=ranking-poll-rank-tracks] .rank-item:first-child .rank-move:last-of-type").await;
+        tap(&c, "[data-testid=send-poll-rank-tracks]").await;
+        counted(&c, "poll-rank-tracks").await;
+        assert!(c.find(Locator::Css("[data-testid=poll-poll-rank-tracks] [data-testid=results-hidden]")).await.is_ok());
+        // A quiz, answered wrong: said at once, with the right answer.
+        tap(&c, "[data-testid=vote-poll-quiz-booths-three]").await;
+        let quiz = eventually("the quiz's verdict", WAIT, || text_of(&c, "[data-testid=quiz-result]")).await;
+        assert!(quiz.contains("Five"), "{quiz}");
+        // An anonymous question.
+        let ask = c.find(Locator::Css("[data-testid=ask-poll-opening-qa] [data-testid=ask-text]")).await.expect("ask");
+        ask.send_keys("Will the slides be shared?").await.expect("type");
+        tap(&c, "[data-testid=ask-poll-opening-qa] [data-testid=ask-anonymous]").await;
+        tap(&c, "[data-testid=ask-poll-opening-qa] [data-testid=ask-send]").await;
+        eventually("the question confirmed", WAIT, || async {
+            let q = text_of(&c, "[data-testid=poll-poll-opening-qa] [data-testid=question]").await?;
+            (q.contains("Will the slides be shared?") && !q.contains("waiting")).then_some(())
+        })
+        .await;
+        c.execute("document.querySelector('.content').scrollTo(0, 0); window.scrollTo(0, 0);", vec![])
+            .await
+            .expect("top");
+        after_paint(&c).await;
+        let (x, y, _, _) = c.get_window_rect().await.expect("rect");
+        let first = shoot(&shots, "polls-tablet", (x, y, 820, 1180), None).await;
+        c.execute(
+            "document.querySelector('[data-testid=poll-poll-one-word]').scrollIntoView({block: 'start'});",
+            vec![],
+        )
+        .await
+        .expect("scroll");
+        after_paint(&c).await;
+        shoot(&shots, "polls-tablet-more", (x, y, 820, 1180), Some(&first)).await;
+
+        // The opening keynote's page shows its polls.
+        open(&c, "agenda").await;
+        tap(&c, &format!("[data-testid=session-card][data-session-id=\"{opening}\"]")).await;
+        let polls = eventually("the session's polls", WAIT, || async {
+            let ids = attrs(&c, "[data-testid=session-polls] .poll", "data-testid").await;
+            (!ids.is_empty()).then_some(ids)
+        })
+        .await;
+        assert_eq!(polls, ["poll-poll-opening", "poll-poll-opening-rating", "poll-poll-opening-qa"]);
+        c.execute("document.querySelector('[data-testid=session-polls]').scrollIntoView({block: 'start'});", vec![])
+            .await
+            .expect("scroll");
+        after_paint(&c).await;
+        shoot(&shots, "detail-polls-tablet", (x, y, 820, 1180), None).await;
+
+        // Phone size, in Russian (the session closed first: on a phone it covers the screen).
+        press(&c, "\u{E00C}").await;
+        c.set_window_size(390, 844).await.expect("resize");
+        eventually("the window at phone size", WAIT, || async {
+            let v = c.execute("return window.innerWidth", vec![]).await.ok()?;
+            (v.as_u64()? == 390).then_some(())
+        })
+        .await;
+        open(&c, "me").await;
+        choose(&c, "[data-testid=language]", "ru").await;
+        eventually("Russian", WAIT, || async { (language_and_theme(&c).await.0 == "ru").then_some(()) }).await;
+        open(&c, "voting").await;
+        eventually("the polls in Russian", WAIT, || async {
+            (text_of(&c, "[data-testid=poll-poll-topics] .poll-kind").await? == "Несколько вариантов").then_some(())
+        })
+        .await;
+        c.execute(
+            "document.querySelector('[data-testid=poll-poll-opening-rating]').scrollIntoView({block: 'start'});",
+            vec![],
+        )
+        .await
+        .expect("scroll");
+        after_paint(&c).await;
+        let (x, y, _, _) = c.get_window_rect().await.expect("rect");
+        shoot(&shots, "polls-phone-ru", (x, y, 390, 844), None).await;
+    })
+    .await;
+    server.stop();
+    let answers = store.changes(elements_protocol::event::ElementKind::Voting, 0, 500).expect("feed").changes;
+    let result = |id: &str| {
+        answers.iter().find_map(|ch| match ch {
+            elements_protocol::sync::Change::Upsert { entity: elements_protocol::sync::Entity::PollResult(r) }
+                if r.id == id =>
+            {
+                Some(r.clone())
+            }
+            _ => None,
+        })
+    };
+    let opening = result("poll-opening").expect("opening result");
+    assert_eq!(opening.counts.iter().map(|c| c.votes).collect::<Vec<_>>(), [0, 0, 1, 0], "the last vote, once");
+    let ranking = result("poll-rank-tracks").expect("ranking result");
+    assert!(ranking.hidden && ranking.counts.is_empty() && ranking.total == 1);
 }

@@ -195,3 +195,49 @@ card-open = Open
 card-dismiss = Dismiss
 check-in = I'm here
 check-in-done = You checked in to this session.
+
+## Polls of every kind
+reason-bad_answer = This answer does not fit the poll.
+quiz-right = Right!
+quiz-wrong = Not quite: the answer is { $option }.
+poll-can-change = You can change your answer until the poll closes; the last one counts.
+poll-results-hidden = The results are hidden until the organizers reveal them.
+poll-answered = { $n ->
+    [0] No answers yet
+    [one] { $n } answer
+   *[other] { $n } answers
+}
+poll-kind-multiple = Several choices
+poll-kind-rating = Rating
+poll-kind-words = Word cloud
+poll-kind-ranking = Ranking
+poll-kind-quiz = Quiz
+poll-kind-questions = Q&A
+poll-pick-up-to = Pick up to { $n }.
+poll-send = Send
+poll-rate = { $value } of { $max }
+poll-average = Average { $average } of { $max }
+poll-text-label = A word or a few
+poll-rank-hint = Put them in order, best first.
+poll-move-up = Move { $option } up
+poll-move-down = Move { $option } down
+poll-points = { $n ->
+    [one] { $n } pt
+   *[other] { $n } pts
+}
+qa-your-question = Your question
+qa-anonymous = Ask anonymously
+qa-ask = Ask
+qa-none = No questions yet: ask the first.
+qa-upvote = { $n ->
+    [one] Upvote ({ $n } vote)
+   *[other] Upvote ({ $n } votes)
+}
+qa-yours = Your question
+qa-anonymous-author = Anonymous
+qa-waiting = waiting to send
+detail-polls = Polls
+answer-waiting = Your answer: { $answer } · waiting to send
+answer-accepted = Your answer was counted: { $answer }
+answer-rejected = Your answer { $answer } was not counted: { $why }
+ranking-first = { $option } first

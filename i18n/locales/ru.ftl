@@ -201,3 +201,52 @@ card-open = Открыть
 card-dismiss = Скрыть
 check-in = Я здесь
 check-in-done = Вы отметились на этой сессии.
+
+## Опросы всех видов
+reason-bad_answer = Этот ответ не подходит к опросу.
+quiz-right = Верно!
+quiz-wrong = Не совсем: правильный ответ — { $option }.
+poll-can-change = Ответ можно изменить, пока опрос открыт; засчитывается последний.
+poll-results-hidden = Результаты скрыты, пока организаторы их не покажут.
+poll-answered = { $n ->
+    [0] Ответов пока нет
+    [one] { $n } ответ
+    [few] { $n } ответа
+   *[many] { $n } ответов
+}
+poll-kind-multiple = Несколько вариантов
+poll-kind-rating = Оценка
+poll-kind-words = Облако слов
+poll-kind-ranking = Рейтинг
+poll-kind-quiz = Викторина
+poll-kind-questions = Вопросы
+poll-pick-up-to = Выберите не больше { $n }.
+poll-send = Отправить
+poll-rate = { $value } из { $max }
+poll-average = В среднем { $average } из { $max }
+poll-text-label = Слово или несколько
+poll-rank-hint = Расставьте по порядку, лучшее первым.
+poll-move-up = Поднять «{ $option }»
+poll-move-down = Опустить «{ $option }»
+poll-points = { $n ->
+    [one] { $n } балл
+    [few] { $n } балла
+   *[many] { $n } баллов
+}
+qa-your-question = Ваш вопрос
+qa-anonymous = Спросить анонимно
+qa-ask = Спросить
+qa-none = Вопросов пока нет: задайте первый.
+qa-upvote = { $n ->
+    [one] Поддержать ({ $n } голос)
+    [few] Поддержать ({ $n } голоса)
+   *[many] Поддержать ({ $n } голосов)
+}
+qa-yours = Ваш вопрос
+qa-anonymous-author = Аноним
+qa-waiting = ждёт отправки
+detail-polls = Опросы
+answer-waiting = Ваш ответ: { $answer } · ждёт отправки
+answer-accepted = Ваш ответ учтён: { $answer }
+answer-rejected = Ваш ответ { $answer } не учтён: { $why }
+ranking-first = первым — { $option }

@@ -102,6 +102,10 @@ fn every_message_formats_without_errors_in_both_languages() {
         ("points", Arg::from(30u32)),
         ("done", Arg::from(2u32)),
         ("total", Arg::from(5u32)),
+        ("value", Arg::from(4u32)),
+        ("max", Arg::from(5u32)),
+        ("average", Arg::from("4.5")),
+        ("answer", Arg::from("“Harbour”")),
     ];
     for lang in Lang::ALL {
         for key in Catalogue::keys(lang) {

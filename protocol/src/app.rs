@@ -136,7 +136,14 @@ commands! {
     /// The event's polls with their results and this person's vote.
     GetVoting = "voting": NoArgs => VotingView;
     /// Votes: decided on the device at once, written to the outbox, sent when the network allows.
+    /// Voting again in an open poll changes the vote (the last one counts).
     CastVote = "cast_vote": VoteArgs => VotingView;
+    /// An answer to a poll of any kind (several choices, a rating, text, a ranking), like a vote.
+    AnswerPoll = "answer_poll": AnswerArgs => VotingView;
+    /// A question for a Q&A poll, anonymous if the person chooses.
+    AskQuestion = "ask_question": AskArgs => VotingView;
+    /// An upvote for a question in a Q&A poll.
+    UpvoteQuestion = "upvote_question": UpvoteArgs => VotingView;
     /// Reads the QR code in a photo (PNG or JPEG): the camera's picture of a join code.
     ScanCode = "scan_code": ScanArgs => ScannedCode;
     /// The person's language and theme on this device.
@@ -196,6 +203,26 @@ pub enum ScannedKind {
 pub struct VoteArgs {
     pub poll_id: String,
     pub option_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnswerArgs {
+    pub poll_id: String,
+    pub answer: crate::signal::Answer,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AskArgs {
+    pub poll_id: String,
+    pub text: String,
+    #[serde(default)]
+    pub anonymous: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpvoteArgs {
+    pub poll_id: String,
+    pub question_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -350,6 +377,50 @@ pub struct PollView {
     /// Only votes from personal tickets count in this poll.
     #[serde(default)]
     pub requires_ticket: bool,
+    #[serde(default)]
+    pub kind: crate::event::PollKind,
+    /// `multiple_choice`: at most this many.
+    #[serde(default)]
+    pub max_choices: Option<u32>,
+    /// `rating`: the scale.
+    #[serde(default)]
+    pub scale: Option<crate::event::RatingScale>,
+    /// `rating`: the average of the counted ratings, one decimal.
+    #[serde(default)]
+    pub average: Option<f32>,
+    /// `open_text`: the most used words, most first, with how many answers used each.
+    #[serde(default)]
+    pub words: Vec<PollOptionView>,
+    /// `quiz`: the right option, once this person answered or the poll closed.
+    #[serde(default)]
+    pub correct_option_id: Option<String>,
+    /// The organizers hide the results until they reveal them.
+    #[serde(default)]
+    pub results_hidden: bool,
+    /// `questions`: the questions asked, most upvoted first (this person's own not yet sent
+    /// among them).
+    #[serde(default)]
+    pub questions: Vec<QuestionView>,
+    /// Whether a new answer would replace this person's (open poll, not a quiz).
+    #[serde(default)]
+    pub can_change: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestionView {
+    pub id: String,
+    pub text: String,
+    /// The asker's name, if shown.
+    pub author: Option<String>,
+    pub upvotes: u64,
+    /// Venue local time it was asked ("2027-03-10T09:31").
+    pub asked: String,
+    /// This person asked it.
+    pub mine: bool,
+    /// This person upvoted it.
+    pub upvoted: bool,
+    /// Not confirmed by the backend yet (asked or upvoted on this device).
+    pub waiting: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -371,7 +442,14 @@ pub struct PollOptionView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MyVote {
+    /// The option, for choices (and a quiz); empty for other kinds (see `answer`).
     pub option_id: String,
+    /// The whole answer.
+    #[serde(default)]
+    pub answer: Option<crate::signal::Answer>,
+    /// `quiz`: whether it was right.
+    #[serde(default)]
+    pub correct: Option<bool>,
     pub status: SignalStatus,
     /// For a rejected vote: which rule refused it, and the backend's own words.
     #[serde(default)]
@@ -614,6 +692,12 @@ pub struct SessionDetail {
     /// that may act.
     #[serde(default)]
     pub can_check_in: bool,
+    /// The polls tied to this session, as the voting screen shows them.
+    #[serde(default)]
+    pub polls: Vec<PollView>,
+    /// Whether this device may answer them (not a venue screen).
+    #[serde(default)]
+    pub can_vote: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

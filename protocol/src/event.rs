@@ -286,6 +286,85 @@ pub struct Poll {
     /// are refused (`ticket_required`). For polls whose result matters more than reach.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub requires_ticket: bool,
+    /// What is asked: one option (the default), several, a rating, free text, a ranking, a quiz
+    /// question, or the audience's own questions (Q&A).
+    #[serde(default, skip_serializing_if = "PollKind::is_default")]
+    pub kind: PollKind,
+    /// `multiple_choice`: at most this many options (absent: any number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_choices: Option<u32>,
+    /// `rating`: the scale, `{"min": 1, "max": 5}` (stars) by default, or `{"min": 0, "max": 10}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<RatingScale>,
+    /// `quiz`: the right option. Devices hold it (they say right or wrong at once, offline):
+    /// a quiz is a game, not an exam.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correct_option_id: Option<String>,
+    /// The backend publishes no counts (only how many answered) until staff reveal them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hide_results: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PollKind {
+    #[default]
+    SingleChoice,
+    MultipleChoice,
+    Rating,
+    /// Free text, shown as a word cloud.
+    OpenText,
+    /// Options put in order; counted as Borda points (first of n gets n − 1).
+    Ranking,
+    /// Single choice with a right answer; points through scenarios (`option_id` filter).
+    Quiz,
+    /// Q&A: attendees ask, upvote, and the questions sort live.
+    Questions,
+}
+
+impl PollKind {
+    pub const ALL: [PollKind; 7] = [
+        PollKind::SingleChoice,
+        PollKind::MultipleChoice,
+        PollKind::Rating,
+        PollKind::OpenText,
+        PollKind::Ranking,
+        PollKind::Quiz,
+        PollKind::Questions,
+    ];
+
+    fn is_default(&self) -> bool {
+        *self == PollKind::SingleChoice
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PollKind::SingleChoice => "single_choice",
+            PollKind::MultipleChoice => "multiple_choice",
+            PollKind::Rating => "rating",
+            PollKind::OpenText => "open_text",
+            PollKind::Ranking => "ranking",
+            PollKind::Quiz => "quiz",
+            PollKind::Questions => "questions",
+        }
+    }
+
+    /// Whether a person answers by picking among the poll's options.
+    pub fn has_options(self) -> bool {
+        matches!(self, PollKind::SingleChoice | PollKind::MultipleChoice | PollKind::Ranking | PollKind::Quiz)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingScale {
+    pub min: u32,
+    pub max: u32,
+}
+
+impl Default for RatingScale {
+    fn default() -> Self {
+        RatingScale { min: 1, max: 5 }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -61,7 +61,7 @@ impl LiveEvent {
                 .ok()
                 .map(|h| LiveEvent::Hello { protocol_version: h.protocol_version }),
             "resync" => Some(LiveEvent::Resync),
-            "poll_result" | "leaderboard" | "announcement" => {
+            "poll_result" | "leaderboard" | "announcement" | "question" => {
                 serde_json::from_str::<Entity>(data).ok().filter(|e| e.kind().as_str() == name).map(LiveEvent::Changed)
             }
             _ => None,
@@ -73,9 +73,32 @@ impl LiveEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PollResult {
     pub id: String,
-    /// Every option of the poll, in the poll's order, zeros included.
+    /// By the poll's kind: every option in the poll's order, zeros included (choices; a
+    /// ranking's Borda points); every value of the scale (rating); the most used words, most
+    /// first (open text, at most [`WORD_CLOUD_SIZE`]). Empty while the results are hidden.
     pub counts: Vec<OptionCount>,
+    /// Participants whose answer counts.
     pub total: u64,
+    pub revision: u64,
+    /// The poll hides its results and staff have not revealed them yet.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hidden: bool,
+}
+
+/// Most words a word cloud carries.
+pub const WORD_CLOUD_SIZE: usize = 60;
+
+/// A question asked in a Q&A poll, as everyone sees it. `id` is the asker's `question_id`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    pub id: String,
+    pub poll_id: String,
+    pub text: String,
+    /// The asker's display name, if they show it and did not ask anonymously.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    pub upvotes: u64,
+    pub asked_at: DateTime<FixedOffset>,
     pub revision: u64,
 }
 

@@ -89,6 +89,20 @@ pub enum Action {
     BoothVisit { poi_id: String },
     /// The participant exchanged contacts with a directory profile.
     ContactExchange { profile_id: String },
+    /// An answer to a poll of any kind (v2); `vote` is the v1 spelling of a `choice`. The last
+    /// answer before the poll closes counts, once.
+    Answer { poll_id: String, answer: Answer },
+    /// A question asked in a Q&A poll (v2). `question_id` is made by the device (unique, like a
+    /// signal id); `anonymous` hides the asker's name from everyone.
+    Ask {
+        poll_id: String,
+        question_id: String,
+        text: String,
+        #[serde(default)]
+        anonymous: bool,
+    },
+    /// An upvote of a question in a Q&A poll (v2), once per participant and question.
+    Upvote { poll_id: String, question_id: String },
     /// Time passed up to `until` on the participant's device, and the event's time triggers
     /// due by then fired there (a session they attended ended, a poll opened). The backend
     /// fires the same ones, up to `until` or its own clock whichever is earlier, once per
@@ -100,7 +114,9 @@ impl Action {
     /// The Element a signal belongs to (whose backend it is pushed to).
     pub fn element(&self) -> ElementKind {
         match self {
-            Action::Vote { .. } => ElementKind::Voting,
+            Action::Vote { .. } | Action::Answer { .. } | Action::Ask { .. } | Action::Upvote { .. } => {
+                ElementKind::Voting
+            }
             Action::CheckpointScan { .. } => ElementKind::Quests,
             Action::CheckIn { .. } => ElementKind::Agenda,
             Action::BoothVisit { .. } => ElementKind::Map,
@@ -113,11 +129,30 @@ impl Action {
     /// The first signal schema version with this shape.
     pub fn schema_version(&self) -> u32 {
         match self {
-            Action::TimePassed { .. } => 2,
+            Action::TimePassed { .. } | Action::Answer { .. } | Action::Ask { .. } | Action::Upvote { .. } => 2,
             _ => 1,
         }
     }
 }
+
+/// An answer to a poll, by the poll's kind.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Answer {
+    /// `single_choice`, `quiz`.
+    Choice { option_id: String },
+    /// `multiple_choice`: distinct options, at most the poll's `max_choices`.
+    Choices { option_ids: Vec<String> },
+    /// `rating`: within the poll's scale.
+    Rating { value: u32 },
+    /// `open_text`: 1 to 280 characters.
+    Text { text: String },
+    /// `ranking`: every option of the poll once, best first.
+    Ranking { option_ids: Vec<String> },
+}
+
+/// Longest open-text answer or Q&A question, in characters.
+pub const MAX_ANSWER_TEXT: usize = 280;
 
 /// What a checkpoint QR code's signature signs: the event, quest and checkpoint ids, so a code
 /// cannot be reused for another checkpoint or another event.
@@ -216,6 +251,28 @@ pub enum Effect {
     Tagged {
         tag: String,
     },
+    /// An answer was counted (v2 answers, and a changed vote): `replaced` when it took the place
+    /// of this participant's earlier answer, which no longer counts.
+    AnswerCounted {
+        poll_id: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        replaced: bool,
+    },
+    /// A quiz answer, right or not.
+    QuizAnswered {
+        poll_id: String,
+        correct: bool,
+    },
+    /// A question was added to a Q&A poll.
+    QuestionAsked {
+        poll_id: String,
+        question_id: String,
+    },
+    /// An upvote was counted.
+    Upvoted {
+        poll_id: String,
+        question_id: String,
+    },
     /// A scenario fired (for once-only rules and cool-downs, and the organizer's counts).
     /// `instance` names what a time trigger fired for (the session that ended); empty otherwise.
     ScenarioFired {
@@ -267,10 +324,13 @@ pub enum Reason {
     QuestNotOpen,
     /// The quest's scans no longer count.
     QuestClosed,
+    /// The answer does not fit the poll: the wrong kind, an option twice, too many choices, a
+    /// rating off the scale, text empty or too long. The message says which.
+    BadAnswer,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 13] = [
+    pub const ALL: [Reason; 14] = [
         Reason::PollNotOpen,
         Reason::PollClosed,
         Reason::AlreadyVoted,
@@ -284,6 +344,7 @@ impl Reason {
         Reason::OutOfOrder,
         Reason::QuestNotOpen,
         Reason::QuestClosed,
+        Reason::BadAnswer,
     ];
 
     /// Fails to compile when a variant is added, pointing here: add it to [`Reason::ALL`] too.
@@ -301,7 +362,8 @@ impl Reason {
         | Reason::TicketRequired
         | Reason::OutOfOrder
         | Reason::QuestNotOpen
-        | Reason::QuestClosed => {}
+        | Reason::QuestClosed
+        | Reason::BadAnswer => {}
     };
 
     pub fn as_str(self) -> &'static str {
@@ -319,6 +381,7 @@ impl Reason {
             Reason::OutOfOrder => "out_of_order",
             Reason::QuestNotOpen => "quest_not_open",
             Reason::QuestClosed => "quest_closed",
+            Reason::BadAnswer => "bad_answer",
         }
     }
 }

@@ -115,6 +115,7 @@ entities! {
     /// event enables.
     Scenario(crate::scenario::Scenario) = "scenario", Agenda, published;
     PollResult(PollResult) = "poll_result", Voting, live;
+    Question(crate::live::Question) = "question", Voting, live;
     Leaderboard(Leaderboard) = "leaderboard", Quests, live;
     Announcement(Announcement) = "announcement", Agenda, live;
 }
@@ -125,6 +126,7 @@ impl Entity {
     pub fn revision(&self) -> Option<u64> {
         match self {
             Entity::PollResult(x) => Some(x.revision),
+            Entity::Question(x) => Some(x.revision),
             Entity::Leaderboard(x) => Some(x.revision),
             Entity::Announcement(x) => Some(x.revision),
             _ => None,
@@ -343,7 +345,7 @@ mod entity_kind_tests {
         for kind in EntityKind::ALL {
             assert_eq!(serde_json::to_value(kind).expect("encode"), kind.as_str(), "{kind:?}");
         }
-        assert_eq!(EntityKind::ALL.len(), 13);
-        assert!(EntityKind::ALL.iter().filter(|k| !k.is_published()).count() == 3, "three kinds of live state");
+        assert_eq!(EntityKind::ALL.len(), 14);
+        assert!(EntityKind::ALL.iter().filter(|k| !k.is_published()).count() == 4, "four kinds of live state");
     }
 }

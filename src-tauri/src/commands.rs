@@ -78,6 +78,9 @@ adapters! {
     sync_status: app::GetSyncStatus => |api, _| api.sync_status();
     voting: app::GetVoting => |api, _| api.voting();
     cast_vote: app::CastVote => |api, args| api.cast_vote(args);
+    answer_poll: app::AnswerPoll => |api, args| api.answer_poll(args);
+    ask_question: app::AskQuestion => |api, args| api.ask_question(args);
+    upvote_question: app::UpvoteQuestion => |api, args| api.upvote_question(args);
     scan_code: app::ScanCode => |api, args| api.scan_code(args);
     quests: app::GetQuests => |api, _| api.quests();
     scan_checkpoint: app::ScanCheckpoint => |api, args| api.scan_checkpoint(args);

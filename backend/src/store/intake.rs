@@ -192,6 +192,7 @@ fn push_all(conn: &mut Connection, facts: &Facts, jobs: &[Job]) -> Result<Vec<Pu
     let mut states: HashMap<String, ParticipantState> = HashMap::new();
     let mut polls = BTreeSet::new();
     let mut quests = BTreeSet::new();
+    let mut questions: Vec<Entity> = Vec::new();
     let mut reports = Vec::with_capacity(jobs.len());
     for job in jobs {
         let caller = &job.caller;
@@ -224,25 +225,16 @@ fn push_all(conn: &mut Connection, facts: &Facts, jobs: &[Job]) -> Result<Vec<Pu
         let state = states.get_mut(&caller.participant_id).ok_or_else(|| damaged_state(&caller.participant_id))?;
         let mut results = Vec::with_capacity(job.signals.len());
         for signal in &job.signals {
-            let outcome = decide_one(&tx, facts, state, caller, signal, job.now, &mut polls, &mut quests)?;
+            let touched = Touched { polls: &mut polls, quests: &mut quests, questions: &mut questions };
+            let outcome = decide_one(&tx, facts, state, caller, signal, job.now, touched)?;
             results.push(SignalResult { id: signal.id.clone(), outcome });
         }
         reports.push(PushReport { results, live: Vec::new() });
     }
-    let mut live = Vec::new();
+    let mut live = std::mem::take(&mut questions);
     for poll_id in polls {
         let Some(poll) = facts.polls.get(&poll_id) else { continue };
-        let counted: HashMap<String, u64> = tx
-            .prepare_cached("SELECT option_id, votes FROM tally WHERE poll_id = ?1")?
-            .query_map([&poll_id], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0) as u64)))?
-            .collect::<Result<_, _>>()?;
-        let counts: Vec<OptionCount> = poll
-            .options
-            .iter()
-            .map(|o| OptionCount { option_id: o.id.clone(), votes: counted.get(&o.id).copied().unwrap_or(0) })
-            .collect();
-        let total = counts.iter().map(|c| c.votes).sum();
-        let entity = Entity::PollResult(PollResult { id: poll_id, counts, total, revision: next_revision(&tx)? });
+        let entity = Entity::PollResult(poll_result(&tx, poll)?);
         log_upsert(&tx, &entity)?;
         live.push(entity);
     }
@@ -272,8 +264,60 @@ fn damaged_state(participant: &str) -> StoreError {
     StoreError::Damaged { what: "participant state".into(), detail: participant.into() }
 }
 
-/// Decides one signal and stores it with its outcome; notes the polls and quests it touched.
-#[allow(clippy::too_many_arguments)]
+/// What a batch changed: polls whose results and quests whose leaderboards to publish, and
+/// questions (asked or upvoted) as they now stand.
+struct Touched<'a> {
+    polls: &'a mut BTreeSet<String>,
+    quests: &'a mut BTreeSet<String>,
+    questions: &'a mut Vec<Entity>,
+}
+
+/// The event's facts, and the questions asked so far (they live in the database, not the
+/// event): what the rules ask while one transaction decides.
+struct TxFacts<'a> {
+    facts: &'a Facts,
+    tx: &'a rusqlite::Transaction<'a>,
+}
+
+impl EventFacts for TxFacts<'_> {
+    fn poll(&self, id: &str) -> Option<Poll> {
+        self.facts.poll(id)
+    }
+    fn quest(&self, id: &str) -> Option<Quest> {
+        self.facts.quest(id)
+    }
+    fn exists(&self, kind: EntityKind, id: &str) -> bool {
+        self.facts.exists(kind, id)
+    }
+    fn qr_key(&self) -> Option<(String, String)> {
+        self.facts.qr_key()
+    }
+    fn rules(&self) -> std::borrow::Cow<'_, [elements_protocol::scenario::Scenario]> {
+        self.facts.rules()
+    }
+    fn session_track(&self, session_id: &str) -> Option<String> {
+        self.facts.session_track(session_id)
+    }
+    fn poi_kind(&self, poi_id: &str) -> Option<String> {
+        self.facts.poi_kind(poi_id)
+    }
+    fn session_end(&self, session_id: &str) -> Option<DateTime<Utc>> {
+        self.facts.session_end(session_id)
+    }
+    fn poll_openings(&self) -> Vec<(String, DateTime<Utc>)> {
+        self.facts.poll_openings()
+    }
+    fn question_poll(&self, question_id: &str) -> Option<Option<String>> {
+        // A read that fails answers "not known", which refuses nothing here; the insert that
+        // follows an accepted question then fails the batch, which the device sends again.
+        self.tx
+            .prepare_cached("SELECT poll_id FROM question WHERE id = ?1")
+            .and_then(|mut st| st.query_row([question_id], |r| r.get(0)).optional())
+            .ok()
+    }
+}
+
+/// Decides one signal and stores it with its outcome; notes what it touched.
 fn decide_one(
     tx: &rusqlite::Transaction<'_>,
     facts: &Facts,
@@ -281,9 +325,9 @@ fn decide_one(
     caller: &Caller,
     signal: &Signal,
     now: DateTime<Utc>,
-    polls: &mut BTreeSet<String>,
-    quests: &mut BTreeSet<String>,
+    touched: Touched<'_>,
 ) -> Result<Outcome, StoreError> {
+    let Touched { polls, quests, questions } = touched;
     // Idempotency is per participant: the same id from someone else is their own signal, so no
     // one can block another's signals by guessing its id.
     let seen: Option<String> = tx
@@ -298,7 +342,9 @@ fn decide_one(
         // Not stored: an envelope this bad has no trustworthy id to remember it by.
         return Ok(Outcome::Rejected { reason, message });
     }
-    let mut outcome = scenario::decide(facts, state, &signal.action, now);
+    // The answer this one may replace, for the tally.
+    let previous = elements_domain::voting::answer_of(&signal.action).and_then(|(p, _)| state.votes.get(p).cloned());
+    let mut outcome = scenario::decide(&TxFacts { facts, tx }, state, &signal.action, now);
     if let Outcome::Accepted { effects } = &mut outcome {
         give_reward_codes(tx, &caller.participant_id, effects, now)?;
     }
@@ -323,13 +369,57 @@ fn decide_one(
         let mut totals: Vec<(&str, u32)> = Vec::new();
         for effect in effects {
             match effect {
-                Effect::VoteCounted { poll_id, option_id } => {
-                    tx.prepare_cached(
-                        "INSERT INTO tally (poll_id, option_id, votes) VALUES (?1, ?2, 1)
-                         ON CONFLICT (poll_id, option_id) DO UPDATE SET votes = votes + 1",
-                    )?
-                    .execute(params![poll_id, option_id])?;
+                Effect::VoteCounted { poll_id, .. } | Effect::AnswerCounted { poll_id, .. } => {
+                    let Some(poll) = facts.polls.get(poll_id) else { continue };
+                    let Some((_, answer)) = elements_domain::voting::answer_of(&signal.action) else { continue };
+                    for (key, delta) in elements_domain::voting::tally_change(poll, previous.as_ref(), &answer) {
+                        tx.prepare_cached(
+                            "INSERT INTO tally (poll_id, option_id, votes) VALUES (?1, ?2, ?3)
+                             ON CONFLICT (poll_id, option_id) DO UPDATE SET votes = votes + excluded.votes",
+                        )?
+                        .execute(params![poll_id, key, delta])?;
+                    }
+                    if previous.is_none() {
+                        tx.prepare_cached(
+                            "INSERT INTO poll_answers (poll_id, answers) VALUES (?1, 1)
+                             ON CONFLICT (poll_id) DO UPDATE SET answers = answers + 1",
+                        )?
+                        .execute([poll_id])?;
+                    }
                     polls.insert(poll_id.clone());
+                }
+                Effect::QuestionAsked { poll_id, question_id } => {
+                    let Action::Ask { text, anonymous, .. } = &signal.action else { continue };
+                    let author: Option<String> = if *anonymous {
+                        None
+                    } else {
+                        tx.prepare_cached(
+                            "SELECT CASE WHEN show_name THEN display_name END FROM participant WHERE id = ?1",
+                        )?
+                        .query_row([&caller.participant_id], |r| r.get(0))
+                        .optional()?
+                        .flatten()
+                    };
+                    let asked_at = now.fixed_offset();
+                    tx.prepare_cached(
+                        "INSERT INTO question (id, poll_id, participant_id, author, text, asked_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    )?
+                    .execute(params![
+                        question_id,
+                        poll_id,
+                        caller.participant_id,
+                        author,
+                        text.trim(),
+                        asked_at.to_rfc3339()
+                    ])?;
+                    questions.push(question_entity(tx, question_id)?);
+                }
+                Effect::Upvoted { question_id, .. } => {
+                    tx.prepare_cached("UPDATE question SET upvotes = upvotes + 1 WHERE id = ?1")?
+                        .execute([question_id])?;
+                    questions.retain(|q| q.id() != question_id);
+                    questions.push(question_entity(tx, question_id)?);
                 }
                 Effect::Points { quest_id, total, .. } => match totals.iter_mut().find(|(q, _)| q == quest_id) {
                     Some(entry) => entry.1 = *total,
@@ -342,6 +432,7 @@ fn decide_one(
                 | Effect::Revealed { .. }
                 | Effect::Tagged { .. }
                 | Effect::ScenarioFired { .. }
+                | Effect::QuizAnswered { .. }
                 | Effect::Unknown => {}
             }
         }
@@ -352,6 +443,91 @@ fn decide_one(
         }
     }
     Ok(outcome)
+}
+
+/// A question as everyone sees it now, with a fresh revision, logged in the voting feed.
+fn question_entity(tx: &rusqlite::Transaction<'_>, id: &str) -> Result<Entity, StoreError> {
+    let (poll_id, author, text, upvotes, asked_at): (String, Option<String>, String, i64, String) = tx
+        .prepare_cached("SELECT poll_id, author, text, upvotes, asked_at FROM question WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+    let asked_at = DateTime::parse_from_rfc3339(&asked_at)
+        .map_err(|e| StoreError::Damaged { what: format!("question {id}"), detail: e.to_string() })?;
+    let entity = Entity::Question(elements_protocol::live::Question {
+        id: id.to_string(),
+        poll_id,
+        text,
+        author,
+        upvotes: upvotes.max(0) as u64,
+        asked_at,
+        revision: next_revision(tx)?,
+    });
+    log_upsert(tx, &entity)?;
+    Ok(entity)
+}
+
+/// A poll's result as published: counts by the poll's kind (see `PollResult::counts`), none
+/// while the poll hides them and staff have not revealed them.
+pub(super) fn poll_result(tx: &rusqlite::Transaction<'_>, poll: &Poll) -> Result<PollResult, StoreError> {
+    use elements_protocol::event::PollKind;
+    let counted: HashMap<String, u64> = tx
+        .prepare_cached("SELECT option_id, votes FROM tally WHERE poll_id = ?1")?
+        .query_map([&poll.id], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0) as u64)))?
+        .collect::<Result<_, _>>()?;
+    let answers: Option<i64> = tx
+        .prepare_cached("SELECT answers FROM poll_answers WHERE poll_id = ?1")?
+        .query_row([&poll.id], |r| r.get(0))
+        .optional()?;
+    let of = |key: &str| OptionCount { option_id: key.to_string(), votes: counted.get(key).copied().unwrap_or(0) };
+    let mut counts: Vec<OptionCount> = match poll.kind {
+        PollKind::Rating => elements_domain::voting::scale_keys(poll.scale).iter().map(|k| of(k)).collect(),
+        PollKind::OpenText => {
+            let mut words: Vec<OptionCount> = counted
+                .iter()
+                .filter(|(_, n)| **n > 0)
+                .map(|(w, n)| OptionCount { option_id: w.clone(), votes: *n })
+                .collect();
+            words.sort_by(|a, b| b.votes.cmp(&a.votes).then_with(|| a.option_id.cmp(&b.option_id)));
+            words.truncate(elements_protocol::live::WORD_CLOUD_SIZE);
+            words
+        }
+        _ => poll.options.iter().map(|o| of(&o.id)).collect(),
+    };
+    // Single-choice polls counted before answers were counted apart: their votes are the answers.
+    let total = match (answers, poll.kind) {
+        (Some(n), _) => n.max(0) as u64,
+        (None, PollKind::SingleChoice | PollKind::Quiz) => counts.iter().map(|c| c.votes).sum(),
+        (None, _) => 0,
+    };
+    let revealed: bool = tx
+        .prepare_cached("SELECT 1 FROM poll_reveal WHERE poll_id = ?1")?
+        .query_row([&poll.id], |_| Ok(()))
+        .optional()?
+        .is_some();
+    let hidden = poll.hide_results && !revealed;
+    if hidden {
+        counts.clear();
+    }
+    Ok(PollResult { id: poll.id.clone(), counts, total, revision: next_revision(tx)?, hidden })
+}
+
+/// Staff reveal a poll's hidden results: published at once, and from now on with every vote.
+/// `None`: there is no such poll.
+pub fn reveal_poll(
+    conn: &mut Connection,
+    facts: &Facts,
+    poll_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<PollResult>, StoreError> {
+    let Some(poll) = facts.polls.get(poll_id) else { return Ok(None) };
+    let tx = conn.transaction()?;
+    tx.execute(
+        "INSERT OR IGNORE INTO poll_reveal (poll_id, revealed_at) VALUES (?1, ?2)",
+        params![poll_id, now.timestamp()],
+    )?;
+    let result = poll_result(&tx, poll)?;
+    log_upsert(&tx, &Entity::PollResult(result.clone()))?;
+    tx.commit()?;
+    Ok(Some(result))
 }
 
 /// Crockford's base 32: no I, L, O or U, so a code read aloud or off a small screen is not

@@ -99,6 +99,12 @@ pub trait Store: Send + Sync {
         }
     }
     fn announce(&self, text: &str, now: DateTime<Utc>) -> Result<Announcement, StoreError>;
+    /// Staff reveal a poll's hidden results; `None` when there is no such poll.
+    fn reveal_poll(
+        &self,
+        poll_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<elements_protocol::live::PollResult>, StoreError>;
 }
 
 /// Where a push's answer arrives: its results, or why the batch failed.
@@ -160,6 +166,12 @@ CREATE TABLE IF NOT EXISTS score (
     PRIMARY KEY (quest_id, participant_id)
 ) STRICT;
 CREATE INDEX IF NOT EXISTS score_rank ON score (quest_id, points DESC);
+CREATE TABLE IF NOT EXISTS poll_answers (poll_id TEXT PRIMARY KEY, answers INTEGER NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS poll_reveal (poll_id TEXT PRIMARY KEY, revealed_at INTEGER NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS question (
+    id TEXT PRIMARY KEY, poll_id TEXT NOT NULL, participant_id TEXT NOT NULL, author TEXT, text TEXT NOT NULL,
+    upvotes INTEGER NOT NULL DEFAULT 0, asked_at TEXT NOT NULL
+) STRICT;
 CREATE TABLE IF NOT EXISTS reward_code (
     code TEXT PRIMARY KEY, participant_id TEXT NOT NULL, quest_id TEXT NOT NULL, reward_id TEXT NOT NULL,
     unlocked_at INTEGER NOT NULL, redeemed_at INTEGER, UNIQUE (participant_id, quest_id, reward_id)
@@ -498,6 +510,15 @@ impl Store for SqliteStore {
 
     fn announce(&self, text: &str, now: DateTime<Utc>) -> Result<Announcement, StoreError> {
         intake::announce(&mut self.lock(), text, now)
+    }
+
+    fn reveal_poll(
+        &self,
+        poll_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<elements_protocol::live::PollResult>, StoreError> {
+        let facts = self.facts.read().unwrap_or_else(|p| p.into_inner()).clone();
+        intake::reveal_poll(&mut self.lock(), &facts, poll_id, now)
     }
 }
 

@@ -59,18 +59,27 @@ async fn a_vote_is_accepted_once_and_a_resend_is_answered_with_the_first_decisio
         effects: vec![Effect::VoteCounted { poll_id: "poll-opening".into(), option_id: "o2".into() }],
     };
     assert_eq!(first, vec![accepted.clone()]);
-    // The answer was lost; the device sends the same batch again, plus a second vote.
-    let again =
-        push(&s, vec![signal("c1-1", 1, vote("poll-opening", "o2")), signal("c1-2", 2, vote("poll-opening", "o3"))])
-            .await;
+    // The answer was lost; the device sends the same batch again, plus the same vote anew
+    // (refused: nothing changes) and a changed vote (the last one counts).
+    let again = push(
+        &s,
+        vec![
+            signal("c1-1", 1, vote("poll-opening", "o2")),
+            signal("c1-2", 2, vote("poll-opening", "o2")),
+            signal("c1-3", 3, vote("poll-opening", "o3")),
+        ],
+    )
+    .await;
     assert_eq!(again[0], Outcome::Duplicate { first: Box::new(accepted) });
     assert_eq!(rejected(&again[1]), Some(Reason::AlreadyVoted));
+    let Outcome::Accepted { effects } = &again[2] else { panic!("the change is accepted: {:?}", again[2]) };
+    assert!(effects.contains(&Effect::AnswerCounted { poll_id: "poll-opening".into(), replaced: true }));
     // A rejection is remembered too: resending it is a duplicate of the rejection.
-    let third = push(&s, vec![signal("c1-2", 2, vote("poll-opening", "o3"))]).await;
+    let third = push(&s, vec![signal("c1-2", 2, vote("poll-opening", "o2"))]).await;
     assert_eq!(rejected(third[0].decision()), Some(Reason::AlreadyVoted));
     assert!(matches!(third[0], Outcome::Duplicate { .. }));
 
-    // Exactly one vote counted, visible in the voting feed.
+    // Exactly one vote counted (the last), visible in the voting feed.
     let (changes, _) = pull(&s.client(), &s.base, "voting", None, 500).await;
     let tally = changes
         .iter()
@@ -80,7 +89,7 @@ async fn a_vote_is_accepted_once_and_a_resend_is_answered_with_the_first_decisio
         })
         .expect("a poll result in the voting feed");
     assert_eq!(tally.total, 1);
-    assert_eq!(tally.counts.iter().map(|c| c.votes).collect::<Vec<_>>(), vec![0, 1, 0, 0]);
+    assert_eq!(tally.counts.iter().map(|c| c.votes).collect::<Vec<_>>(), vec![0, 0, 1, 0]);
 }
 
 #[tokio::test]

@@ -159,9 +159,16 @@ pub(super) fn session_detail(api: &AppApi, args: SessionDetailArgs) -> Result<Se
         && !signals::is_venue_screen(api, credential.as_ref())
         && now >= session.starts_at - chrono::Duration::minutes(CHECK_IN_EARLY_MINUTES)
         && now < session.ends_at;
+    let polls: Vec<Poll> =
+        store.polls()?.into_iter().filter(|p| p.session_id.as_deref() == Some(session.id.as_str())).collect();
+    let polls = voting::poll_views(api, &store, &event, polls)?;
+    let can_vote =
+        signals::can_act(api, &event, signals::credential_for(&store, &event, ElementKind::Voting)?.as_ref()).0;
     Ok(SessionDetail {
         checked_in,
         can_check_in,
+        polls,
+        can_vote,
         card: lookup.card(&session, day),
         day_label: manifest.days.iter().find(|d| d.index == day).map(|d| d.label.clone()).unwrap_or_default(),
         date: manifest.days.iter().find(|d| d.index == day).map(|d| d.date.to_string()).unwrap_or_default(),

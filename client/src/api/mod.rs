@@ -234,6 +234,20 @@ impl AppApi {
         voting::cast_vote(self, args)
     }
 
+    /// An answer to a poll of any kind; a new answer in an open poll replaces the last one.
+    pub fn answer_poll(&self, args: elements_protocol::app::AnswerArgs) -> Result<VotingView, ApiError> {
+        voting::answer_poll(self, args)
+    }
+
+    /// A question for a Q&A poll.
+    pub fn ask_question(&self, args: elements_protocol::app::AskArgs) -> Result<VotingView, ApiError> {
+        voting::ask_question(self, args)
+    }
+
+    pub fn upvote_question(&self, args: elements_protocol::app::UpvoteArgs) -> Result<VotingView, ApiError> {
+        voting::upvote_question(self, args)
+    }
+
     /// Starts syncing in the background if the cached event came from a backend: the app shows
     /// what it has at once and catches up when the network allows.
     pub fn resume_sync(&self) -> Result<(), ApiError> {

@@ -139,6 +139,10 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE TABLE dismissed_card (event_id TEXT NOT NULL, card_id TEXT NOT NULL, PRIMARY KEY (event_id, card_id));
     "#,
+    // v11: the questions asked in Q&A polls (live state, like poll results).
+    r#"
+    CREATE TABLE question (id TEXT PRIMARY KEY, revision INTEGER NOT NULL, body TEXT NOT NULL) STRICT;
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -87,6 +87,11 @@ impl Cache {
         self.bodies("poll_result", "SELECT id, body FROM poll_result", [])
     }
 
+    /// Every question asked in the event's Q&A polls, as last heard.
+    pub fn questions(&self) -> Result<Vec<elements_protocol::live::Question>, CacheError> {
+        self.bodies("question", "SELECT id, body FROM question", [])
+    }
+
     /// The newest known leaderboard of every quest that has one.
     pub fn leaderboards(&self) -> Result<Vec<elements_protocol::live::Leaderboard>, CacheError> {
         self.bodies("leaderboard", "SELECT id, body FROM leaderboard", [])

@@ -114,7 +114,7 @@ pub(crate) fn upsert_as(
             )?
             .execute(params![p.id, p.name, body])?;
         }
-        Entity::PollResult(_) | Entity::Leaderboard(_) | Entity::Announcement(_) => {
+        Entity::PollResult(_) | Entity::Leaderboard(_) | Entity::Announcement(_) | Entity::Question(_) => {
             // Live state arrives both from the feed and from the live stream, in any order:
             // the newest revision wins.
             let table = entity.kind().as_str();

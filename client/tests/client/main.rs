@@ -10,3 +10,4 @@ mod quests;
 mod scan;
 mod simulation;
 mod sync;
+mod voting;

@@ -53,9 +53,11 @@ fn a_vote_waits_in_the_outbox_while_offline_then_is_accepted_and_its_tally_arriv
     let status = api.sync_status().expect("status");
     let voting = status.elements.iter().find(|e| e.kind == ElementKind::Voting).expect("voting");
     assert_eq!(voting.waiting, 1, "the person sees one vote waiting to go out");
-    // Refused on the device: a second vote in the same poll never reaches the outbox.
-    let again = api.cast_vote(VoteArgs { poll_id: "poll-opening".into(), option_id: "o1".into() });
-    assert_eq!(again.expect_err("second vote").code, ErrorCode::Refused);
+    // Refused on the device: the same vote again never reaches the outbox.
+    let again = api.cast_vote(VoteArgs { poll_id: "poll-opening".into(), option_id: "o3".into() });
+    assert_eq!(again.expect_err("the same vote").code, ErrorCode::Refused);
+    // A changed vote does: while the poll is open, the last one counts.
+    api.cast_vote(VoteArgs { poll_id: "poll-opening".into(), option_id: "o1".into() }).expect("change");
 
     proxy.set_offline(false);
     let poll = eventually("the vote to be accepted and the tally to arrive", || {
@@ -63,8 +65,8 @@ fn a_vote_waits_in_the_outbox_while_offline_then_is_accepted_and_its_tally_arriv
         let p = view.polls.into_iter().find(|p| p.id == "poll-opening")?;
         (p.my_vote.as_ref()?.status == SignalStatus::Accepted && p.total == 1).then_some(p)
     });
-    assert_eq!(poll.options.iter().map(|o| o.votes).collect::<Vec<_>>(), vec![0, 0, 1, 0]);
-    assert_eq!(poll.options[2].percent, 100);
+    assert_eq!(poll.options.iter().map(|o| o.votes).collect::<Vec<_>>(), vec![1, 0, 0, 0], "the last vote, once");
+    assert_eq!(poll.options[0].percent, 100);
     let status = api.sync_status().expect("status");
     assert!(status.elements.iter().all(|e| e.waiting == 0), "{status:?}");
 }

@@ -53,13 +53,31 @@ struct Device {
 }
 
 fn random_action(rng: &mut Rng, event: &EventBundle) -> Action {
-    match rng.below(3) {
+    match rng.below(5) {
         0 => {
-            // Two polls are open at the simulated time; one is not open yet (refused locally).
+            // Two single-choice polls are open at the simulated time: a vote, or a changed one.
             let poll = &event.polls[rng.below(2) as usize];
             let option = &poll.options[rng.below(poll.options.len() as u64) as usize];
             Action::Vote { poll_id: poll.id.clone(), option_id: option.id.clone() }
         }
+        3 => {
+            // Up to three topics, changed at will (four is refused on the device).
+            let topics = event.polls.iter().find(|p| p.id == "poll-topics").expect("topics");
+            let n = 1 + rng.below(4) as usize;
+            let start = rng.below(topics.options.len() as u64) as usize;
+            let option_ids =
+                (0..n).map(|i| topics.options[(start + i) % topics.options.len()].id.clone()).collect::<Vec<_>>();
+            Action::Answer {
+                poll_id: topics.id.clone(),
+                answer: elements_protocol::signal::Answer::Choices { option_ids },
+            }
+        }
+        4 => Action::Ask {
+            poll_id: "poll-opening-qa".into(),
+            question_id: format!("q-{:016x}", rng.next()),
+            text: format!("Question {}?", rng.below(1000)),
+            anonymous: rng.chance(50),
+        },
         1 => {
             let quest = &event.quests[rng.below(event.quests.len() as u64) as usize];
             let cp = &quest.checkpoints[rng.below(quest.checkpoints.len() as u64) as usize];
@@ -192,17 +210,34 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
     assert_eq!(sent, recorded);
     assert_eq!(stored.len(), recorded, "seed {seed}: the backend holds exactly the signals the devices made");
 
-    // Every accepted vote counted exactly once: the tallies equal a recount of accepted votes.
-    let mut recount: BTreeMap<(String, String), u64> = BTreeMap::new();
-    for (_, outcome) in stored.values() {
-        if let Outcome::Accepted { effects } = outcome {
-            for e in effects {
-                if let elements_protocol::signal::Effect::VoteCounted { poll_id, option_id } = e {
-                    *recount.entry((poll_id.clone(), option_id.clone())).or_default() += 1;
-                }
+    // Every participant's last accepted answer per poll counted exactly once, earlier ones
+    // taken out: the tallies equal a recount of those answers.
+    let mut last: BTreeMap<(String, String), elements_protocol::signal::Answer> = BTreeMap::new();
+    let mut asked = 0i64;
+    {
+        let mut st =
+            db.prepare("SELECT participant_id, action FROM signal WHERE accepted = 1 ORDER BY rowid").expect("q");
+        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).expect("rows");
+        for row in rows {
+            let (participant, action) = row.expect("row");
+            let action: Action = serde_json::from_str(&action).expect("action");
+            if let Some((poll_id, answer)) = elements_domain::voting::answer_of(&action) {
+                last.insert((participant, poll_id.to_string()), answer);
             }
+            asked += i64::from(matches!(action, Action::Ask { .. }));
         }
     }
+    let mut recount: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for ((_, poll_id), answer) in &last {
+        let poll = event.polls.iter().find(|p| p.id == *poll_id).expect("poll");
+        for (key, n) in elements_domain::voting::tally_of(poll, answer) {
+            *recount.entry((poll_id.clone(), key)).or_default() += n as u64;
+        }
+    }
+    recount.retain(|_, n| *n > 0);
+    let questions: i64 = db.query_row("SELECT count(*) FROM question", [], |r| r.get(0)).expect("questions");
+    assert_eq!(questions, asked, "seed {seed}: every accepted question stored once");
+    assert!(last.keys().any(|(_, p)| p == "poll-topics"), "seed {seed}: the run answered several-choice polls");
     let tallies: BTreeMap<(String, String), u64> = db
         .prepare("SELECT poll_id, option_id, votes FROM tally WHERE votes > 0")
         .expect("q")
@@ -214,7 +249,7 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
 
     // Every device converged to the server's live state.
     let server_results: BTreeMap<String, String> = db
-        .prepare("SELECT id, body FROM entity WHERE kind IN ('poll_result', 'leaderboard')")
+        .prepare("SELECT id, body FROM entity WHERE kind IN ('poll_result', 'leaderboard', 'question')")
         .expect("q")
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
         .expect("rows")
@@ -223,7 +258,7 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
     for (i, device) in fleet.iter().enumerate() {
         let c = device.cache.lock().expect("lock");
         let mut local: Vec<serde_json::Value> = Vec::new();
-        for kind in [EntityKind::PollResult, EntityKind::Leaderboard] {
+        for kind in [EntityKind::PollResult, EntityKind::Leaderboard, EntityKind::Question] {
             for row in c.live_rows(kind).expect("rows") {
                 local.push(serde_json::from_str(&row).expect("json"));
             }

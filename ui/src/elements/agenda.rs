@@ -103,6 +103,8 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
             }
         });
     }
+    // A poll answered on the session's page: the page shows the new state of its polls.
+    let poll_answered = move |_: elements_protocol::app::VotingView| detail.refresh();
     let checking_in = RwSignal::new(None::<ApiError>);
     let check_in = move |id: String| {
         checking_in.set(None);
@@ -316,7 +318,7 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
                     }.into_any(),
                     (Some(_), None) => view! { <div class="loading">{t!("loading")}</div> }.into_any(),
                     (Some(_), Some(Err(e))) => view! { <ErrorPanel error=e /> }.into_any(),
-                    (Some(_), Some(Ok(d))) => detail_view(d, close, check_in, checking_in).into_any(),
+                    (Some(_), Some(Ok(d))) => detail_view(d, close, check_in, checking_in, poll_answered).into_any(),
                 }}
             </aside>
         </div>
@@ -449,7 +451,10 @@ fn detail_view(
     close: impl Fn() + Copy + 'static,
     check_in: impl Fn(String) + Copy + 'static,
     refused: RwSignal<Option<ApiError>>,
+    poll_answered: impl Fn(elements_protocol::app::VotingView) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let can_vote = d.can_vote;
+    let polls = d.polls.clone();
     let c = d.card;
     let color = c.track.as_ref().map(|t| t.color.clone()).unwrap_or_else(|| "var(--brand)".into());
     let language = language_name(&d.language);
@@ -490,6 +495,14 @@ fn detail_view(
             {(!d.summary.is_empty()).then(|| view! { <p class="detail-summary">{d.summary.clone()}</p> })}
             {(!d.tags.is_empty()).then(|| view! {
                 <ul class="tags">{d.tags.iter().map(|t| view! { <li>{t.clone()}</li> }).collect_view()}</ul>
+            })}
+            {(!polls.is_empty()).then(|| view! {
+                <h3 class="detail-subtitle">{t!("detail-polls")}</h3>
+                <div class="detail-polls" data-testid="session-polls">
+                    {polls.into_iter().map(|p| view! {
+                        <crate::elements::voting::PollCard poll=p device_can_vote=can_vote ticketed=None on_answered=poll_answered />
+                    }).collect_view()}
+                </div>
             })}
             {(!d.speakers.is_empty()).then(|| view! {
                 <h3 class="detail-subtitle">{t!("detail-speakers", n = d.speakers.len())}</h3>

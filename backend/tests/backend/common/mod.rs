@@ -87,7 +87,7 @@ pub fn count(b: &EventBundle, kind: EntityKind) -> usize {
         EntityKind::Quest => b.quests.len(),
         EntityKind::Profile => b.people.len(),
         EntityKind::Scenario => b.scenarios.len(),
-        EntityKind::PollResult | EntityKind::Leaderboard | EntityKind::Announcement => 0,
+        EntityKind::PollResult | EntityKind::Leaderboard | EntityKind::Announcement | EntityKind::Question => 0,
     }
 }
 
