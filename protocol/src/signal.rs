@@ -144,7 +144,10 @@ pub enum Answer {
     /// `multiple_choice`: distinct options, at most the poll's `max_choices`.
     Choices { option_ids: Vec<String> },
     /// `rating`: within the poll's scale.
-    Rating { value: u32 },
+    Rating {
+        #[serde(deserialize_with = "whole_number")]
+        value: u32,
+    },
     /// `open_text`: 1 to 280 characters.
     Text { text: String },
     /// `ranking`: every option of the poll once, best first.
@@ -397,6 +400,9 @@ mod whole_number_tests {
                 r#"{{"id":"a","client_id":"c","seq":{seq},"schema_version":1.0,"created_at":"2027-03-10T09:30:00+01:00","type":"check_in","session_id":"s"}}"#
             )
         };
+        let answer: Answer = serde_json::from_str(r#"{"kind":"rating","value":4.0}"#).expect("4.0 is an integer");
+        assert_eq!(answer, Answer::Rating { value: 4 });
+        assert!(serde_json::from_str::<Answer>(r#"{"kind":"rating","value":4.5}"#).is_err());
         let s: Signal = serde_json::from_str(&json("574.0")).expect("574.0 is an integer");
         assert_eq!((s.seq, s.schema_version), (574, 1));
         for bad in ["574.5", "-1", "1e30"] {
