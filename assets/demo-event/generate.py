@@ -451,6 +451,18 @@ quests = [
                       "hint": "Scan badges at the coffee breaks."}],
      "rewards": [{"id": "rw-connector", "name": "Connector lanyard", "points_required": 25}]},
 ]
+# Checkpoints that are not QR codes: the scenarios below complete them (docs/scenarios.md).
+quests.append(
+    {"id": "quest-regular", "title": "Summit Regular",
+     "description": "Be part of it: be at the opening keynote, vote in a poll, get the quiz right.",
+     "checkpoints": [
+         {"id": "cp-attend-opening", "name": "At the opening keynote", "points": 10,
+          "hint": "Tap “I'm here” on the keynote's page while it runs."},
+         {"id": "cp-first-vote", "name": "A vote in any poll", "points": 5, "hint": "Every poll counts."},
+         {"id": "cp-quiz", "name": "The booth quiz, answered right", "points": 10,
+          "hint": "On the Voting tab. One answer only!"},
+     ],
+     "rewards": [{"id": "rw-stickers", "name": "Summit sticker pack", "points_required": 25}]})
 quests[0]["rewards"].append({"id": "rw-coffee", "name": "Coffee voucher (any café in the venue)",
                              "points_required": 1000})
 
@@ -483,9 +495,20 @@ scenarios = [
                "text": text("You voted in three polls: 10 bonus points.",
                             "Вы проголосовали в трёх опросах: 10 бонусных баллов.")}],
      "once": True},
-    {"id": "quiz-right", "name": "A right quiz answer: 5 points",
+    {"id": "quiz-right", "name": "Answer the booth quiz right",
      "when": {"on": "signal", "kind": "vote", "poll_id": "poll-quiz-booths", "option_id": "five"},
-     "then": [{"do": "points", "quest_id": "quest-explorer", "points": 5}],
+     "then": [{"do": "complete_checkpoint", "quest_id": "quest-regular", "checkpoint_id": "cp-quiz"},
+              {"do": "points", "quest_id": "quest-regular", "points": 10}],
+     "once": True},
+    {"id": "regular-attend", "name": "Check in to the opening keynote",
+     "when": {"on": "signal", "kind": "check_in", "session_id": opening["id"]},
+     "then": [{"do": "complete_checkpoint", "quest_id": "quest-regular", "checkpoint_id": "cp-attend-opening"},
+              {"do": "points", "quest_id": "quest-regular", "points": 10}],
+     "once": True},
+    {"id": "regular-vote", "name": "Vote in any poll",
+     "when": {"on": "signal", "kind": "vote"},
+     "then": [{"do": "complete_checkpoint", "quest_id": "quest-regular", "checkpoint_id": "cp-first-vote"},
+              {"do": "points", "quest_id": "quest-regular", "points": 5}],
      "once": True},
     {"id": "networking-goal", "name": "Meet five people: the Handshakes quest is done",
      "when": {"on": "signal", "kind": "contact_exchange"},

@@ -767,10 +767,29 @@ mod demo_event {
     fn quiz_right() {
         let (d, rules) = demo();
         let answer = |o: &str| Action::Vote { poll_id: "poll-quiz-booths".into(), option_id: o.into() };
+        let quiz_done = |s: &RuleState| s.checkpoints.contains(&("quest-regular".to_string(), "cp-quiz".to_string()));
         let (wrong, _) = play(&d, &rules, &[answer("three")]);
-        assert_eq!(wrong.points.get("quest-explorer"), None, "a wrong answer gives nothing");
+        assert!(!quiz_done(&wrong), "a wrong answer completes nothing");
+        assert_eq!(wrong.points.get("quest-regular"), Some(&5), "only the vote itself counts: any poll");
         let (right, _) = play(&d, &rules, &[answer("five")]);
-        assert_eq!(right.points.get("quest-explorer"), Some(&5));
+        assert!(quiz_done(&right));
+        assert_eq!(right.points.get("quest-regular"), Some(&15), "5 for a vote, 10 for the right answer");
+    }
+
+    #[test]
+    fn summit_regular() {
+        let (d, rules) = demo();
+        let opening =
+            d.0.polls.iter().find(|p| p.id == "poll-opening").and_then(|p| p.session_id.clone()).expect("opening");
+        let actions = [
+            check_in(&opening),
+            Action::Vote { poll_id: "poll-opening".into(), option_id: "o1".into() },
+            Action::Vote { poll_id: "poll-quiz-booths".into(), option_id: "five".into() },
+        ];
+        let (state, effects) = play(&d, &rules, &actions);
+        assert!(state.completed_quests.contains("quest-regular"), "{effects:?}");
+        assert_eq!(state.points.get("quest-regular"), Some(&25));
+        assert!(state.rewards.contains(&("quest-regular".to_string(), "rw-stickers".to_string())));
     }
 
     #[test]

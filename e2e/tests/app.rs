@@ -838,6 +838,34 @@ async fn polls_of_every_kind_are_answered_in_the_app_and_counted_by_the_backend(
         after_paint(&c).await;
         shoot(&shots, "detail-polls-tablet", (x, y, 820, 1180), None).await;
 
+        // "I'm here" on the running keynote: a check-in, which the Summit Regular quest counts
+        // (a scenario completes its checkpoint), as it counts the vote; the wrong quiz answer not.
+        tap(&c, "[data-testid=check-in]").await;
+        eventually("checked in", WAIT, || text_of(&c, "[data-testid=checked-in]")).await;
+        open(&c, "quests").await;
+        let state = |cp: &'static str| {
+            let c = c.clone();
+            async move { attrs(&c, &format!("[data-testid=checkpoint-{cp}]"), "data-state").await.first().cloned() }
+        };
+        eventually("the keynote's checkpoint done", WAIT, || async {
+            (state("cp-attend-opening").await? == "done").then_some(())
+        })
+        .await;
+        assert_eq!(state("cp-first-vote").await.as_deref(), Some("done"));
+        assert_eq!(state("cp-quiz").await.as_deref(), Some("open"), "the quiz was answered wrong");
+        eventually("the points confirmed by the backend", WAIT, || async {
+            c.find(Locator::Css("[data-testid=quests-waiting]")).await.is_err().then_some(())
+        })
+        .await;
+        c.execute(
+            "document.querySelector('[data-testid=quest-quest-regular]').scrollIntoView({block: 'start'});",
+            vec![],
+        )
+        .await
+        .expect("scroll");
+        after_paint(&c).await;
+        shoot(&shots, "quests-joined-tablet", (x, y, 820, 1180), None).await;
+
         // Phone size, in Russian (the session closed first: on a phone it covers the screen).
         press(&c, "\u{E00C}").await;
         c.set_window_size(390, 844).await.expect("resize");

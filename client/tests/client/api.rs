@@ -133,12 +133,24 @@ fn the_demo_event_is_a_realistic_three_day_conference() {
     assert!((110..=130).contains(&b.sessions.len()), "{}", b.sessions.len());
     assert!((35..=45).contains(&b.points_of_interest.len()));
     assert_eq!(b.polls.len(), 9, "three single-choice polls and one of every other kind");
-    assert_eq!(b.quests.len(), 3);
+    assert_eq!(b.quests.len(), 4);
     assert_eq!(b.quests.iter().filter(|q| q.hidden).count(), 1, "one quest a scenario reveals");
     // The scenarios an organizer writes, each valid (the event validates) and each exercised
     // by domain/tests/rules.rs's tables in kind.
     let ids: Vec<&str> = b.scenarios.iter().map(|s| s.id.as_str()).collect();
-    assert_eq!(ids, ["booth-trail", "rate-talk", "poll-streak", "quiz-right", "networking-goal", "hidden-quest"]);
+    assert_eq!(
+        ids,
+        [
+            "booth-trail",
+            "rate-talk",
+            "poll-streak",
+            "quiz-right",
+            "regular-attend",
+            "regular-vote",
+            "networking-goal",
+            "hidden-quest"
+        ]
+    );
     assert!(b.quests.iter().map(|q| q.checkpoints.len()).sum::<usize>() >= 8);
     assert_eq!(b.people.len(), 200);
     let assets = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/demo-event");
