@@ -182,8 +182,11 @@ async fn intake(ev: &EventBundle) -> Figures {
     }
     let at = during().fixed_offset();
     let mut jobs = Vec::new();
+    // The single-choice polls, as a v1 client votes (the others take v2 answers).
+    let votable: Vec<&elements_protocol::event::Poll> =
+        ev.polls.iter().filter(|p| p.kind == elements_protocol::event::PollKind::SingleChoice).collect();
     for (i, token) in tokens.iter().enumerate() {
-        let poll = &ev.polls[i % ev.polls.len()];
+        let poll = votable[i % votable.len()];
         let option = &poll.options[i % poll.options.len()];
         let signal = Signal {
             id: format!("device-{i}-1"),

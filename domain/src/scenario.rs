@@ -345,8 +345,9 @@ fn open_poll(
     if now < poll.opens_at {
         return Err(reject(Reason::PollNotOpen, format!("\"{}\" opens at {}", poll.question, poll.opens_at)));
     }
-    if now >= poll.closes_at {
-        return Err(reject(Reason::PollClosed, format!("\"{}\" closed at {}", poll.question, poll.closes_at)));
+    if now >= poll.deadline() {
+        let why = if poll.deadline() < poll.closes_at { "time was up at" } else { "closed at" };
+        return Err(reject(Reason::PollClosed, format!("\"{}\": {why} {}", poll.question, poll.deadline())));
     }
     if poll.requires_ticket && state.ticketed == Some(false) {
         return Err(reject(
@@ -490,6 +491,7 @@ mod tests {
                 scale: None,
                 correct_option_id: None,
                 hide_results: false,
+                timer_seconds: None,
             })
         }
         fn quest(&self, id: &str) -> Option<Quest> {
@@ -637,6 +639,40 @@ mod tests {
         assert_eq!(s, ParticipantState::default(), "refusals change nothing");
         assert!(matches!(decide(&Ordered, &mut s, &scan("a"), now), Outcome::Accepted { .. }));
         assert!(matches!(decide(&Ordered, &mut s, &scan("b"), now), Outcome::Accepted { .. }), "then b");
+    }
+
+    #[test]
+    fn a_timed_quiz_round_takes_answers_only_until_its_timer_runs_out() {
+        struct Timed;
+        impl EventFacts for Timed {
+            fn poll(&self, id: &str) -> Option<Poll> {
+                Facts.poll("p1").map(|p| Poll {
+                    id: id.into(),
+                    kind: PollKind::Quiz,
+                    correct_option_id: Some("tabs".into()),
+                    timer_seconds: Some(20),
+                    ..p
+                })
+            }
+            fn quest(&self, _: &str) -> Option<Quest> {
+                None
+            }
+            fn exists(&self, _: EntityKind, _: &str) -> bool {
+                false
+            }
+            fn rules(&self) -> std::borrow::Cow<'_, [Scenario]> {
+                std::borrow::Cow::Owned(Vec::new())
+            }
+        }
+        let answer = Action::Vote { poll_id: "quiz".into(), option_id: "tabs".into() };
+        let late = decide(&Timed, &mut ParticipantState::default(), &answer, t("2027-03-10T09:00:21Z"));
+        assert!(
+            matches!(&late, Outcome::Rejected { reason: Reason::PollClosed, message } if message.contains("time was up")),
+            "{late:?}"
+        );
+        let in_time = decide(&Timed, &mut ParticipantState::default(), &answer, t("2027-03-10T09:00:19Z"));
+        let Outcome::Accepted { effects } = in_time else { panic!("in time: {in_time:?}") };
+        assert!(effects.contains(&Effect::QuizAnswered { poll_id: "quiz".into(), correct: true }));
     }
 
     struct Signed(String);

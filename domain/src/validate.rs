@@ -156,6 +156,12 @@ pub fn validate(bundle: &EventBundle) -> Result<(), Vec<ValidationError>> {
                 );
             }
         }
+        if p.timer_seconds.is_some() && p.kind != PollKind::Quiz {
+            err(at(), "`timer_seconds` is for quiz polls".into());
+        }
+        if p.timer_seconds == Some(0) {
+            err(at(), "`timer_seconds` is 0: nobody could answer; leave it out for no timer".into());
+        }
         match (&p.correct_option_id, p.kind) {
             (Some(c), PollKind::Quiz) if !p.options.iter().any(|o| o.id == *c) => {
                 err(at(), format!("the correct option \"{c}\" is not one of the poll's options"))

@@ -246,6 +246,7 @@ mod tests {
             scale: None,
             correct_option_id: None,
             hide_results: false,
+            timer_seconds: None,
         }
     }
 
@@ -317,6 +318,7 @@ mod properties {
                 scale: None,
                 correct_option_id: None,
                 hide_results: false,
+                timer_seconds: None,
             };
             let mut tally: std::collections::BTreeMap<String, i64> = Default::default();
             let mut previous: Option<Answer> = None;

@@ -241,3 +241,4 @@ answer-waiting = Your answer: { $answer } · waiting to send
 answer-accepted = Your answer was counted: { $answer }
 answer-rejected = Your answer { $answer } was not counted: { $why }
 ranking-first = { $option } first
+quiz-round = A { $n }-second round: answer before the bar runs out.

@@ -404,6 +404,12 @@ pub struct PollView {
     /// Whether a new answer would replace this person's (open poll, not a quiz).
     #[serde(default)]
     pub can_change: bool,
+    /// A timed quiz round that is open: seconds left to answer (by the app's clock), and the
+    /// round's length.
+    #[serde(default)]
+    pub seconds_left: Option<u32>,
+    #[serde(default)]
+    pub timer_seconds: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

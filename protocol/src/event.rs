@@ -303,6 +303,19 @@ pub struct Poll {
     /// The backend publishes no counts (only how many answered) until staff reveal them.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub hide_results: bool,
+    /// `quiz`: answers count only this many seconds after the poll opens (a live quiz round).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timer_seconds: Option<u32>,
+}
+
+impl Poll {
+    /// When answers stop counting: `closes_at`, or earlier for a quiz round with a timer.
+    pub fn deadline(&self) -> DateTime<FixedOffset> {
+        match self.timer_seconds {
+            Some(s) => self.closes_at.min(self.opens_at + chrono::Duration::seconds(i64::from(s))),
+            None => self.closes_at,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

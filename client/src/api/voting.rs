@@ -73,13 +73,17 @@ pub(super) fn poll_views(
     let mut views = Vec::with_capacity(polls.len());
     for p in polls {
         let result = results.get(&p.id);
+        // A timed quiz round closes when its timer runs out.
+        let deadline = p.deadline();
         let state = if now < p.opens_at {
             PollState::Upcoming
-        } else if now < p.closes_at {
+        } else if now < deadline {
             PollState::Open
         } else {
             PollState::Closed
         };
+        let seconds_left = (state == PollState::Open && p.timer_seconds.is_some())
+            .then(|| (deadline.to_utc() - now).num_seconds().max(0) as u32);
         let session_title = p.session_id.as_ref().and_then(|id| store.session(id).ok().flatten()).map(|s| s.title);
         let total = result.map(|r| r.total).unwrap_or(0);
         let count_of =
@@ -140,6 +144,8 @@ pub(super) fn poll_views(
             if p.kind == PollKind::Questions { question_views(&p.id, &questions, &outbox) } else { Vec::new() };
         views.push(PollView {
             can_change: answered && state == PollState::Open && p.kind != PollKind::Quiz,
+            seconds_left,
+            timer_seconds: p.timer_seconds,
             results_hidden: result.is_some_and(|r| r.hidden) || (p.hide_results && result.is_none()),
             options,
             my_vote,
@@ -154,7 +160,7 @@ pub(super) fn poll_views(
             id: p.id,
             question: p.question,
             opens: p.opens_at.format("%Y-%m-%dT%H:%M").to_string(),
-            closes: p.closes_at.format("%Y-%m-%dT%H:%M").to_string(),
+            closes: deadline.format("%Y-%m-%dT%H:%M").to_string(),
             state,
             session_title,
             total,

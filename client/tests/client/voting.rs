@@ -162,3 +162,38 @@ fn every_kind_of_poll_is_answered_changed_and_counted_exactly_once() {
     assert_eq!(votes(ranking, &tracks[0]), n - 1, "first of {n}: Borda points n − 1");
     assert_eq!(votes(ranking, &tracks[tracks.len() - 1]), 0);
 }
+
+/// A live quiz round of 60 seconds: the app says how long is left, takes an answer in time,
+/// and refuses one after the bar ran out, on the device, with the reason.
+#[test]
+fn a_timed_quiz_round_says_how_long_is_left_and_refuses_late_answers() {
+    let mut served = served_event();
+    let quiz = served.polls.iter_mut().find(|p| p.kind == PollKind::Quiz).expect("the demo's quiz");
+    let opens = during_event() - chrono::Duration::seconds(30);
+    quiz.opens_at = opens.fixed_offset();
+    quiz.timer_seconds = Some(60);
+    let quiz_id = quiz.id.clone();
+    let backend = start_backend_with(&served, Config { clock: Some(during_event()), ..Default::default() });
+    let at = |dir: &tempfile::TempDir, t: chrono::DateTime<chrono::Utc>| {
+        let (api, _) = AppApi::start(dir.path(), Clock::Fixed(t), &mut |_| {}).expect("start");
+        api.with_sync_config(EngineConfig { interval: Duration::from_secs(3600), ..EngineConfig::default() })
+    };
+    let (dir, late_dir) = (tempfile::tempdir().expect("dir"), tempfile::tempdir().expect("late"));
+    let api = at(&dir, during_event());
+    api.join_event(JoinArgs { url: backend.url.clone(), code: Some(CODE.into()) }).expect("join");
+    let v = api.voting().expect("voting");
+    let round = poll(&v, &quiz_id);
+    assert_eq!((round.seconds_left, round.timer_seconds), (Some(30), Some(60)));
+    answer(&api, &quiz_id, Answer::Choice { option_id: "five".into() }).expect("in time");
+
+    let late = at(&late_dir, opens + chrono::Duration::seconds(61));
+    late.join_event(JoinArgs { url: backend.url.clone(), code: Some(CODE.into()) }).expect("join");
+    let v = late.voting().expect("voting");
+    assert_eq!(
+        (poll(&v, &quiz_id).state, poll(&v, &quiz_id).seconds_left),
+        (elements_protocol::app::PollState::Closed, None)
+    );
+    let refused = answer(&late, &quiz_id, Answer::Choice { option_id: "five".into() }).expect_err("too late");
+    assert_eq!(refused.reason, Some(Reason::PollClosed));
+    assert!(refused.message.contains("time was up"), "{}", refused.message);
+}

@@ -182,6 +182,19 @@ pub fn PollCard(
         view! { <p class="my-vote" data-testid="my-vote" data-status=status>{text}</p> }
     });
     let kind_label = kind_label(poll.kind);
+    // A timed quiz round: a bar that drains over the seconds left (a CSS animation: no timer
+    // in the page), and the round's length in words.
+    let timer = poll.seconds_left.zip(poll.timer_seconds).map(|(left, length)| {
+        let start = (left * 100).checked_div(length).unwrap_or(0).min(100);
+        view! {
+            <div class="quiz-timer" data-testid="quiz-timer">
+                <p class="muted poll-note">{t!("quiz-round", n = length)}</p>
+                <div class="quiz-timer-track" aria-hidden="true">
+                    <span style=format!("width: {start}%; animation-duration: {left}s")></span>
+                </div>
+            </div>
+        }
+    });
     let can_change_note =
         (poll.can_change && may_act).then(|| view! { <p class="muted poll-note">{t!("poll-can-change")}</p> });
     view! {
@@ -196,6 +209,7 @@ pub fn PollCard(
                 {poll.session_title.clone().map(|t| view! { <span class="poll-session">{t}</span> })}
             </div>
             <h2 class="poll-question">{poll.question.clone()}</h2>
+            {timer}
             {body}
             {poll.results_hidden.then(|| view! {
                 <p class="poll-hidden muted" data-testid="results-hidden">{t!("poll-results-hidden")}</p>
