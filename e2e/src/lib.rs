@@ -307,3 +307,55 @@ pub async fn language_and_theme(c: &Client) -> (String, String) {
         .expect("lang and theme");
     (v[0].as_str().unwrap_or_default().to_string(), v[1].as_str().unwrap_or_default().to_string())
 }
+
+/// A photo of the QR code carrying `text`, as a phone would take it (a PNG with a quiet zone),
+/// saved in `dir` as `name`.png; answers its path, for a file input.
+pub fn qr_photo(dir: &std::path::Path, name: &str, text: &str) -> PathBuf {
+    let code = qrcode::QrCode::new(text.as_bytes()).expect("encode");
+    let (n, scale) = (code.width() as u32, 6u32);
+    let mut picture = image::GrayImage::from_pixel((n + 8) * scale, (n + 8) * scale, image::Luma([250]));
+    for (i, c) in code.to_colors().iter().enumerate() {
+        if *c == qrcode::Color::Dark {
+            let (mx, my) = (i as u32 % n + 4, i as u32 / n + 4);
+            for d in 0..scale * scale {
+                picture.put_pixel(mx * scale + d % scale, my * scale + d / scale, image::Luma([15]));
+            }
+        }
+    }
+    let path = dir.join(format!("{name}.png"));
+    picture.save(&path).expect("save the photo");
+    path
+}
+
+/// Someone else at the event: redeems the e2e code under `name` (shown on leaderboards) and
+/// sends `actions` as their signals, decided at `at` (the backend's pinned clock).
+pub async fn someone_else(
+    store: &std::sync::Arc<elements_backend::store::SqliteStore>,
+    name: &str,
+    actions: Vec<elements_protocol::signal::Action>,
+    at: &str,
+) -> Vec<elements_protocol::signal::Outcome> {
+    use elements_backend::store::{Redeemed, Store};
+    let request = elements_protocol::auth::RedeemRequest {
+        code: "JOIN-E2E".into(),
+        client_id: format!("{name}-phone"),
+        display_name: Some(name.into()),
+        show_name: true,
+    };
+    let Ok(Redeemed::Token(answer)) = store.redeem(&request) else { panic!("{name} could not redeem") };
+    let caller = store.authenticate(&answer.token).expect("auth").expect("a caller");
+    let signals: Vec<elements_protocol::signal::Signal> = actions
+        .into_iter()
+        .enumerate()
+        .map(|(i, action)| elements_protocol::signal::Signal {
+            id: format!("{name}-{i}"),
+            client_id: format!("{name}-phone"),
+            seq: i as u64 + 1,
+            schema_version: action.schema_version(),
+            created_at: chrono_at(at),
+            action,
+        })
+        .collect();
+    let report = store.submit(caller, signals, chrono_at(at).to_utc()).await.expect("answered").expect("decided");
+    report.results.into_iter().map(|r| r.outcome).collect()
+}

@@ -323,19 +323,7 @@ async fn scanning_the_join_code_joins_the_event() {
     let (url, _store, server, dir) = serve(&served, None).await;
     // The code as the event prints it, photographed: a PNG with a quiet zone.
     let link = format!("elements://join?url={url}&code=JOIN-E2E");
-    let code = qrcode::QrCode::new(link.as_bytes()).expect("encode");
-    let (n, scale) = (code.width() as u32, 6u32);
-    let mut picture = image::GrayImage::from_pixel((n + 8) * scale, (n + 8) * scale, image::Luma([250]));
-    for (i, c) in code.to_colors().iter().enumerate() {
-        if *c == qrcode::Color::Dark {
-            let (mx, my) = (i as u32 % n + 4, i as u32 / n + 4);
-            for d in 0..scale * scale {
-                picture.put_pixel(mx * scale + d % scale, my * scale + d / scale, image::Luma([15]));
-            }
-        }
-    }
-    let photo = dir.path().join("join-code.png");
-    picture.save(&photo).expect("save the photo");
+    let photo = qr_photo(dir.path(), "join-code", &link);
     with_app(&[], |c| async move {
         eventually("the demo event", WAIT, || text_of(&c, "[data-testid=event-name]")).await;
         c.find(Locator::Css("[data-testid=nav-me]")).await.expect("me tab").click().await.expect("tap");
@@ -751,6 +739,14 @@ async fn polls_of_every_kind_are_answered_in_the_app_and_counted_by_the_backend(
     let shots = env().screenshots;
     let opening =
         served.polls.iter().find(|p| p.id == "poll-opening").and_then(|p| p.session_id.clone()).expect("session");
+    // Ada asked a question before this person opened the app.
+    let ask = elements_protocol::signal::Action::Ask {
+        poll_id: "poll-opening-qa".into(),
+        question_id: "ada-question-1".into(),
+        text: "Is there a recording?".into(),
+        anonymous: false,
+    };
+    someone_else(&store, "Ada", vec![ask], during).await;
     with_app(&["--join", &link, "--clock", during, "--window-size", "820x1180"], |c| async move {
         eventually("the joined event", WAIT, || async {
             (text_of(&c, "[data-testid=event-name]").await? == "Polling Summit").then_some(())
@@ -804,8 +800,26 @@ async fn polls_of_every_kind_are_answered_in_the_app_and_counted_by_the_backend(
         tap(&c, "[data-testid=ask-poll-opening-qa] [data-testid=ask-anonymous]").await;
         tap(&c, "[data-testid=ask-poll-opening-qa] [data-testid=ask-send]").await;
         eventually("the question confirmed", WAIT, || async {
-            let q = text_of(&c, "[data-testid=poll-poll-opening-qa] [data-testid=question]").await?;
-            (q.contains("Will the slides be shared?") && !q.contains("waiting")).then_some(())
+            let texts = c
+                .execute(
+                    "return [...document.querySelectorAll('[data-testid=poll-poll-opening-qa] [data-testid=question]')].map(e => e.textContent)",
+                    vec![],
+                )
+                .await
+                .ok()?;
+            let texts: Vec<String> = serde_json::from_value(texts).ok()?;
+            texts.iter().any(|q| q.contains("Will the slides be shared?") && !q.contains("waiting")).then_some(())
+        })
+        .await;
+        // Ada's question, upvoted: it rises to the top with the backend's count.
+        tap(&c, "[data-question-id=ada-question-1] [data-testid=upvote]").await;
+        eventually("Ada's question on top with one upvote", WAIT, || async {
+            let first = c.find(Locator::Css("[data-testid=poll-poll-opening-qa] [data-testid=question]")).await.ok()?;
+            let id = first.attr("data-question-id").await.ok()??;
+            let votes = first.find(Locator::Css(".upvotes")).await.ok()?.text().await.ok()?;
+            let meta = first.find(Locator::Css(".question-meta")).await.ok()?.text().await.ok()?;
+            (id == "ada-question-1" && votes == "1" && meta.starts_with("Ada") && !meta.contains("waiting"))
+                .then_some(())
         })
         .await;
         c.execute("document.querySelector('.content').scrollTo(0, 0); window.scrollTo(0, 0);", vec![])
@@ -821,7 +835,29 @@ async fn polls_of_every_kind_are_answered_in_the_app_and_counted_by_the_backend(
         .await
         .expect("scroll");
         after_paint(&c).await;
-        shoot(&shots, "polls-tablet-more", (x, y, 820, 1180), Some(&first)).await;
+        let more = shoot(&shots, "polls-tablet-more", (x, y, 820, 1180), Some(&first)).await;
+        // The word cloud and the Q&A on a venue-size screen.
+        c.set_window_size(1920, 1080).await.expect("resize");
+        eventually("the window at venue size", WAIT, || async {
+            let v = c.execute("return window.innerWidth", vec![]).await.ok()?;
+            (v.as_u64()? == 1920).then_some(())
+        })
+        .await;
+        c.execute(
+            "document.querySelector('[data-testid=poll-poll-opening-qa]').scrollIntoView({block: 'start'});",
+            vec![],
+        )
+        .await
+        .expect("scroll");
+        after_paint(&c).await;
+        let (vx, vy, _, _) = c.get_window_rect().await.expect("rect");
+        shoot(&shots, "polls-venue-screen", (vx, vy, 1920, 1080), Some(&more)).await;
+        c.set_window_size(820, 1180).await.expect("resize back");
+        eventually("the window at tablet size", WAIT, || async {
+            let v = c.execute("return window.innerWidth", vec![]).await.ok()?;
+            (v.as_u64()? == 820).then_some(())
+        })
+        .await;
 
         // The opening keynote's page shows its polls.
         open(&c, "agenda").await;
@@ -909,4 +945,183 @@ async fn polls_of_every_kind_are_answered_in_the_app_and_counted_by_the_backend(
     assert_eq!(opening.counts.iter().map(|c| c.votes).collect::<Vec<_>>(), [0, 0, 1, 0], "the last vote, once");
     let ranking = result("poll-rank-tracks").expect("ranking result");
     assert!(ranking.hidden && ranking.counts.is_empty() && ranking.total == 1);
+}
+
+/// Picks a photo in the checkpoint scanner and answers what the app said of it (`found`, or the
+/// refusal's reason), waiting for an answer newer than the last one shown.
+async fn scan_photo(c: &fantoccini::Client, photo: &std::path::Path) -> String {
+    let last: u64 =
+        attrs(c, "[data-testid=scan-result]", "data-answer").await.first().and_then(|n| n.parse().ok()).unwrap_or(0);
+    let input = c.find(Locator::Css("[data-testid=checkpoint-photo]")).await.expect("the photo input");
+    input.send_keys(&photo.display().to_string()).await.expect("choose the photo");
+    eventually("the scan's answer", WAIT, || async {
+        let answer = c
+            .execute(
+                "const r = document.querySelector('[data-testid=scan-result]'); \
+                 return r ? [Number(r.dataset.answer), r.dataset.status === 'found' ? 'found' : r.dataset.reason] : null;",
+                vec![],
+            )
+            .await
+            .ok()?;
+        (answer[0].as_u64()? > last).then(|| answer[1].as_str().map(str::to_string)).flatten()
+    })
+    .await
+}
+
+/// The Harbour Trail completed against the reference backend by photographing its five signed
+/// checkpoint codes (a tampered sixth refused on the spot): both rewards unlock with desk codes
+/// from the backend and the person moves to the top of the leaderboard, past Ada. Then checked in
+/// to the opening keynote and reopened after it ended: the rating prompt is there, once.
+/// Screenshots of the quest and its reward at phone, tablet and venue sizes.
+#[tokio::test]
+async fn a_quest_completed_by_photographing_signed_codes_unlocks_rewards_and_tops_the_leaderboard() {
+    use elements_backend::store::Store;
+    let mut served = demo();
+    served.manifest.id = "questing-summit".into();
+    served.manifest.name = "Questing Summit".into();
+    // The backend's clock just after the opening keynote; the app's at first during it.
+    let (during, after) = ("2027-03-10T09:30:00+01:00", "2027-03-10T09:50:00+01:00");
+    let (url, store, server, dir) = serve(&served, Some(after)).await;
+    let secret = store.qr_secret().expect("the event's QR key");
+    let photo = |name: &str, quest: &str, checkpoint: &str, signed_for: &str| {
+        let message = elements_protocol::signal::checkpoint_message(&served.manifest.id, quest, signed_for);
+        let link = elements_protocol::link::Link::Checkpoint {
+            event: served.manifest.id.clone(),
+            quest: quest.into(),
+            checkpoint: checkpoint.into(),
+            sig: elements_domain::qr::sign(&secret, &message),
+        };
+        qr_photo(dir.path(), name, &link.to_string())
+    };
+    let trail: Vec<std::path::PathBuf> = (1..=5)
+        .map(|i| {
+            photo(&format!("trail-{i}"), "quest-harbour-trail", &format!("cp-trail-{i}"), &format!("cp-trail-{i}"))
+        })
+        .collect();
+    // Checkpoint 2's code with the signature of checkpoint 1: edited, so refused.
+    let tampered = photo("tampered", "quest-harbour-trail", "cp-trail-2", "cp-trail-1");
+    let ada_scan = elements_protocol::signal::Action::CheckpointScan {
+        quest_id: "quest-harbour-trail".into(),
+        checkpoint_id: "cp-trail-1".into(),
+        proof: Some(elements_domain::qr::sign(
+            &secret,
+            &elements_protocol::signal::checkpoint_message(&served.manifest.id, "quest-harbour-trail", "cp-trail-1"),
+        )),
+    };
+    let ada = someone_else(&store, "Ada", vec![ada_scan], after).await;
+    assert!(matches!(ada[0], elements_protocol::signal::Outcome::Accepted { .. }), "{ada:?}");
+    let opening =
+        served.polls.iter().find(|p| p.id == "poll-opening").and_then(|p| p.session_id.clone()).expect("session");
+
+    let data = tempfile::tempdir().expect("data");
+    let link = format!("elements://join?url={url}&code=JOIN-E2E");
+    let shots = env().screenshots;
+    let (shots2, trail2) = (shots.clone(), trail.clone());
+    with_app_at(data.path(), &["--join", &link, "--clock", during, "--window-size", "390x844"], |c| async move {
+        let (shots, trail) = (shots2, trail2);
+        eventually("the joined event", WAIT, || async {
+            (text_of(&c, "[data-testid=event-name]").await? == "Questing Summit").then_some(())
+        })
+        .await;
+        open(&c, "quests").await;
+        eventually("Ada leading the trail", WAIT, || async {
+            let top = text_of(&c, "[data-testid=quest-quest-harbour-trail] [data-testid=leaderboard] li").await?;
+            top.contains("Ada").then_some(())
+        })
+        .await;
+        assert_eq!(scan_photo(&c, &tampered).await, "bad_signature");
+        for (i, p) in trail.iter().enumerate() {
+            assert_eq!(scan_photo(&c, p).await, "found", "trail code {}", i + 1);
+        }
+        assert_eq!(attrs(&c, "[data-testid=quest-quest-harbour-trail]", "data-completed").await, ["true"]);
+        let codes = eventually("both rewards' desk codes from the backend", WAIT, || async {
+            let codes = c
+                .execute(
+                    "return [...document.querySelectorAll('[data-testid=quest-quest-harbour-trail] [data-testid=reward-code]')].map(e => e.textContent)",
+                    vec![],
+                )
+                .await
+                .ok()?;
+            let codes: Vec<String> = serde_json::from_value(codes).ok()?;
+            (codes.len() == 2).then_some(codes)
+        })
+        .await;
+        assert!(codes.iter().all(|c| c.len() == 9 && c.as_bytes()[4] == b'-'), "{codes:?}");
+        let board = eventually("the person on top of the leaderboard", WAIT, || async {
+            let rows = c
+                .execute(
+                    "return [...document.querySelectorAll('[data-testid=quest-quest-harbour-trail] [data-testid=leaderboard] li')].map(e => e.textContent)",
+                    vec![],
+                )
+                .await
+                .ok()?;
+            let rows: Vec<String> = serde_json::from_value(rows).ok()?;
+            (rows.first()?.ends_with("60") && rows.get(1)?.contains("Ada")).then_some(rows)
+        })
+        .await;
+        assert_eq!(board.len(), 2, "{board:?}");
+        c.execute(
+            "document.querySelector('[data-testid=quest-quest-harbour-trail] .rewards').scrollIntoView({block: 'center'});",
+            vec![],
+        )
+        .await
+        .expect("scroll");
+        after_paint(&c).await;
+        let (x, y, _, _) = c.get_window_rect().await.expect("rect");
+        let phone = shoot(&shots, "quest-reward-phone", (x, y, 390, 844), None).await;
+        let mut before = phone;
+        for (name, w, h) in [("quest-reward-tablet", 820u32, 1180u32), ("quest-reward-venue-screen", 1920, 1080)] {
+            c.set_window_size(w, h).await.expect("resize");
+            eventually("the window at its size", WAIT, || async {
+                let v = c.execute("return window.innerWidth", vec![]).await.ok()?;
+                (v.as_u64()? == u64::from(w)).then_some(())
+            })
+            .await;
+            c.execute("document.querySelector('[data-testid=quest-quest-harbour-trail]').scrollIntoView({block: 'start'});", vec![])
+                .await
+                .expect("scroll");
+            after_paint(&c).await;
+            let (x, y, _, _) = c.get_window_rect().await.expect("rect");
+            before = shoot(&shots, name, (x, y, w, h), Some(&before)).await;
+        }
+        // "I'm here" at the opening keynote, which is running by the app's clock.
+        open(&c, "agenda").await;
+        tap(&c, &format!("[data-testid=session-card][data-session-id=\"{opening}\"]")).await;
+        tap(&c, "[data-testid=check-in]").await;
+        eventually("checked in", WAIT, || text_of(&c, "[data-testid=checked-in]")).await;
+    })
+    .await;
+
+    // Reopened after the keynote ended: the rating prompt (a time trigger) is there, once,
+    // and stays after the backend decided it.
+    let shots2 = shots.clone();
+    with_app_at(data.path(), &["--clock", after, "--window-size", "820x1180"], |c| async move {
+        open(&c, "quests").await;
+        let prompt = eventually("the rating prompt", WAIT, || async {
+            text_of(&c, "[data-testid=scenario-card] .card-text").await.filter(|t| t.contains("How was it?"))
+        })
+        .await;
+        assert!(prompt.starts_with("The talk you checked in to has ended"), "{prompt}");
+        eventually("the prompt confirmed by the backend", WAIT, || async {
+            c.find(Locator::Css("[data-testid=quests-waiting]")).await.is_err().then_some(())
+        })
+        .await;
+        assert_eq!(
+            c.find_all(Locator::Css("[data-testid=scenario-card]")).await.expect("cards").len(),
+            2,
+            "the tote's card and the prompt"
+        );
+        after_paint(&c).await;
+        let (x, y, _, _) = c.get_window_rect().await.expect("rect");
+        shoot(&shots2, "quests-prompt-tablet", (x, y, 820, 1180), None).await;
+    })
+    .await;
+    server.stop();
+    let fired: i64 = rusqlite::Connection::open(dir.path().join("backend.sqlite3"))
+        .expect("db")
+        .query_row("SELECT count(*) FROM signal WHERE accepted = 1 AND outcome LIKE '%\"rate-talk\"%'", [], |r| {
+            r.get(0)
+        })
+        .expect("count");
+    assert_eq!(fired, 1, "the backend fired the rating prompt once");
 }

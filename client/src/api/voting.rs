@@ -70,6 +70,8 @@ pub(super) fn poll_views(
         }
     }
     let now = api.clock.now();
+    // Times are shown in the venue's local time, whatever offset a backend wrote them in.
+    let offset = event.manifest.days.first().map(|d| *d.starts_at.offset()).unwrap_or(chrono::Utc.fix());
     let mut views = Vec::with_capacity(polls.len());
     for p in polls {
         let result = results.get(&p.id);
@@ -141,7 +143,7 @@ pub(super) fn poll_views(
             .clone()
             .filter(|_| p.kind == PollKind::Quiz && (answered || state == PollState::Closed));
         let questions =
-            if p.kind == PollKind::Questions { question_views(&p.id, &questions, &outbox) } else { Vec::new() };
+            if p.kind == PollKind::Questions { question_views(&p.id, &questions, &outbox, offset) } else { Vec::new() };
         views.push(PollView {
             can_change: answered && state == PollState::Open && p.kind != PollKind::Quiz,
             seconds_left,
@@ -183,6 +185,7 @@ fn question_views(
     poll_id: &str,
     known: &[elements_protocol::live::Question],
     outbox: &[crate::cache::OutboxEntry],
+    offset: chrono::FixedOffset,
 ) -> Vec<QuestionView> {
     let mut views: Vec<QuestionView> = known
         .iter()
@@ -192,7 +195,7 @@ fn question_views(
             text: q.text.clone(),
             author: q.author.clone(),
             upvotes: q.upvotes,
-            asked: q.asked_at.format("%Y-%m-%dT%H:%M").to_string(),
+            asked: q.asked_at.with_timezone(&offset).format("%Y-%m-%dT%H:%M").to_string(),
             mine: false,
             upvoted: false,
             waiting: false,
@@ -209,7 +212,7 @@ fn question_views(
                         text: text.trim().to_string(),
                         author: None,
                         upvotes: 0,
-                        asked: entry.signal.created_at.format("%Y-%m-%dT%H:%M").to_string(),
+                        asked: entry.signal.created_at.with_timezone(&offset).format("%Y-%m-%dT%H:%M").to_string(),
                         mine: true,
                         upvoted: false,
                         waiting: pending,

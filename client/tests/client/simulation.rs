@@ -3,7 +3,7 @@
 //! backend's database is the oracle. More seeds: `ELEMENTS_SIM_SEEDS=1,2,3,… cargo test -p
 //! elements-client --test simulation`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -52,8 +52,8 @@ struct Device {
     offline: bool,
 }
 
-fn random_action(rng: &mut Rng, event: &EventBundle) -> Action {
-    match rng.below(5) {
+fn random_action(rng: &mut Rng, event: &EventBundle, questions: &[String]) -> Action {
+    match rng.below(7) {
         0 => {
             // Two single-choice polls are open at the simulated time: a vote, or a changed one.
             let poll = &event.polls[rng.below(2) as usize];
@@ -72,7 +72,16 @@ fn random_action(rng: &mut Rng, event: &EventBundle) -> Action {
                 answer: elements_protocol::signal::Answer::Choices { option_ids },
             }
         }
-        4 => Action::Ask {
+        5 => {
+            // The quiz: one answer, right or wrong (a second is refused on the device).
+            let option = ["three", "five", "eight"][rng.below(3) as usize];
+            Action::Vote { poll_id: "poll-quiz-booths".into(), option_id: option.into() }
+        }
+        6 if !questions.is_empty() => Action::Upvote {
+            poll_id: "poll-opening-qa".into(),
+            question_id: questions[rng.below(questions.len() as u64) as usize].clone(),
+        },
+        4 | 6 => Action::Ask {
             poll_id: "poll-opening-qa".into(),
             question_id: format!("q-{:016x}", rng.next()),
             text: format!("Question {}?", rng.below(1000)),
@@ -122,8 +131,15 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
         let device = &mut fleet[d];
         match rng.below(10) {
             0..=4 => {
-                let action = random_action(&mut rng, &event);
                 let mut c = device.cache.lock().expect("lock");
+                // Questions this device heard of (from the feed) or asked itself.
+                let mut questions: Vec<String> = c.questions().expect("questions").into_iter().map(|q| q.id).collect();
+                for e in c.outbox(&event.manifest.id).expect("outbox") {
+                    if let Action::Ask { question_id, .. } = e.signal.action {
+                        questions.push(question_id);
+                    }
+                }
+                let action = random_action(&mut rng, &event, &questions);
                 let outbox = c.outbox(&event.manifest.id).expect("outbox");
                 let mut state = ParticipantState::restore(
                     &facts,
@@ -237,6 +253,59 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
     recount.retain(|_, n| *n > 0);
     let questions: i64 = db.query_row("SELECT count(*) FROM question", [], |r| r.get(0)).expect("questions");
     assert_eq!(questions, asked, "seed {seed}: every accepted question stored once");
+    // Every question's upvotes are its accepted upvote signals, each participant once.
+    let mut upvotes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut rewards: BTreeSet<(String, String, String)> = BTreeSet::new();
+    {
+        let mut st = db
+            .prepare("SELECT participant_id, action, outcome FROM signal WHERE accepted = 1 ORDER BY rowid")
+            .expect("q");
+        let rows = st
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+            .expect("rows");
+        for row in rows {
+            let (participant, action, outcome) = row.expect("row");
+            if let Action::Upvote { question_id, .. } = serde_json::from_str(&action).expect("action") {
+                assert!(
+                    upvotes.entry(question_id).or_default().insert(participant.clone()),
+                    "seed {seed}: an upvote twice"
+                );
+            }
+            if let Outcome::Accepted { effects } = serde_json::from_str(&outcome).expect("outcome") {
+                for e in effects {
+                    if let elements_protocol::signal::Effect::RewardUnlocked { quest_id, reward_id, .. } = e {
+                        let fresh = rewards.insert((participant.clone(), quest_id, reward_id.clone()));
+                        assert!(fresh, "seed {seed}: {reward_id} unlocked twice for one participant");
+                    }
+                }
+            }
+        }
+    }
+    let counted: BTreeMap<String, u64> = db
+        .prepare("SELECT id, upvotes FROM question")
+        .expect("q")
+        .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("upvotes");
+    for (id, n) in &counted {
+        assert_eq!(*n, upvotes.get(id).map_or(0, |v| v.len() as u64), "seed {seed}: upvotes of {id}");
+    }
+    // Every reward unlocked exactly once per participant, with one desk code each.
+    let codes: BTreeSet<(String, String, String)> = db
+        .prepare("SELECT participant_id, quest_id, reward_id FROM reward_code")
+        .expect("q")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("codes");
+    assert_eq!(codes, rewards, "seed {seed}: desk codes match the rewards decided");
+    eprintln!(
+        "seed {seed}: {} questions, {} upvotes, {} rewards",
+        counted.len(),
+        upvotes.values().map(|v| v.len()).sum::<usize>(),
+        rewards.len()
+    );
     assert!(last.keys().any(|(_, p)| p == "poll-topics"), "seed {seed}: the run answered several-choice polls");
     let tallies: BTreeMap<(String, String), u64> = db
         .prepare("SELECT poll_id, option_id, votes FROM tally WHERE votes > 0")

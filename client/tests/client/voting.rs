@@ -132,6 +132,7 @@ fn every_kind_of_poll_is_answered_changed_and_counted_exactly_once() {
         [("Offline maps?", 1), ("Open source?", 0)]
     );
     assert!(qa[0].mine && !qa[0].waiting);
+    assert!(qa.iter().all(|q| q.asked == "2027-03-10T09:30"), "in the venue's time, as asked: {qa:?}");
 
     // Staff reveal the ranking; everyone's next sync has its points.
     backend.store.add_code("STAFF-1", Role::Staff, false).expect("staff code");
