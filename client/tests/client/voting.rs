@@ -19,7 +19,7 @@ use elements_protocol::signal::{Answer, Reason};
 
 fn app(dir: &tempfile::TempDir) -> AppApi {
     let (api, _) = AppApi::start(dir.path(), Clock::Fixed(during_event()), &mut |_| {}).expect("start");
-    // A long interval: the test syncs by hand (`sync_now`), at the moments it chooses.
+    // A long interval: rounds come from the nudge each answer gives, and from `sync_now`.
     api.with_sync_config(EngineConfig { interval: Duration::from_secs(3600), ..EngineConfig::default() })
 }
 
@@ -59,7 +59,9 @@ fn every_kind_of_poll_is_answered_changed_and_counted_exactly_once() {
     a.cast_vote(VoteArgs { poll_id: "poll-opening".into(), option_id: "o1".into() }).expect("vote");
     let changed = a.cast_vote(VoteArgs { poll_id: "poll-opening".into(), option_id: "o2".into() }).expect("change");
     let mine = poll(&changed, "poll-opening").my_vote.clone().expect("mine");
-    assert_eq!((mine.option_id.as_str(), mine.status), ("o2", SignalStatus::Waiting));
+    // Waiting, or already accepted: joining started the engine, which each answer nudges.
+    assert_eq!(mine.option_id, "o2");
+    assert_ne!(mine.status, SignalStatus::Rejected);
     let same = a.cast_vote(VoteArgs { poll_id: "poll-opening".into(), option_id: "o2".into() }).expect_err("same");
     assert_eq!(same.reason, Some(Reason::AlreadyVoted));
 
@@ -91,7 +93,7 @@ fn every_kind_of_poll_is_answered_changed_and_counted_exactly_once() {
         .expect("ask");
     let mine = poll(&asked, "poll-opening-qa").questions.clone();
     assert_eq!(mine.len(), 1);
-    assert!(mine[0].mine && mine[0].waiting && mine[0].text == "Offline maps?");
+    assert!(mine[0].mine && mine[0].text == "Offline maps?", "shown at once, trimmed: {mine:?}");
     b.ask_question(AskArgs { poll_id: "poll-opening-qa".into(), text: "Open source?".into(), anonymous: false })
         .expect("ask b");
     let empty = b.ask_question(AskArgs { poll_id: "poll-opening-qa".into(), text: " ".into(), anonymous: false });
