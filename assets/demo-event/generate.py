@@ -484,7 +484,7 @@ scenarios = [
      "once": True},
     {"id": "rate-talk", "name": "Ask the audience to rate a talk when it ends",
      "when": {"on": "session_ended"},
-     "then": [{"do": "message", "id": "rate-talk",
+     "then": [{"do": "message", "id": "rate-talk", "link": "session:{instance}",
                "text": text("The talk you checked in to has ended. How was it?",
                             "Доклад, на который вы отметились, закончился. Как он вам?")}]},
     {"id": "poll-streak", "name": "Vote in three polls: 10 bonus points",

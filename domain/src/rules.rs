@@ -259,9 +259,10 @@ pub fn react(
                 continue;
             }
             effects.push(Effect::ScenarioFired { scenario_id: key.0.clone(), instance: key.1.clone() });
+            let instance = key.1.clone();
             state.fired.insert(key, now);
             for consequence in &rule.then {
-                for next in apply(consequence, facts, state, &mut effects) {
+                for next in apply(consequence, facts, state, &mut effects, &instance) {
                     queue.push_back((next, round + 1));
                 }
             }
@@ -271,11 +272,13 @@ pub fn react(
 }
 
 /// One consequence: changes `state`, records its effect, returns what it triggers in turn.
+/// `instance` is what a time trigger fired for (the session that ended), for message links.
 fn apply(
     consequence: &Consequence,
     facts: &dyn RuleFacts,
     state: &mut RuleState,
     effects: &mut Vec<Effect>,
+    instance: &str,
 ) -> Vec<Happening> {
     match consequence {
         Consequence::Points { quest_id, points } => {
@@ -311,7 +314,9 @@ fn apply(
             vec![Happening::RewardUnlocked { quest_id: quest_id.clone(), reward_id: reward_id.clone() }]
         }
         Consequence::Message { id, text, link } => {
-            effects.push(Effect::Message { id: id.clone(), text: text.clone(), link: link.clone() });
+            // "session:{instance}": the session that ended, the poll that opened.
+            let link = link.as_ref().map(|l| l.replace("{instance}", instance));
+            effects.push(Effect::Message { id: id.clone(), text: text.clone(), link });
             Vec::new()
         }
         Consequence::Reveal { kind, id } => {

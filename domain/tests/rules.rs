@@ -744,7 +744,10 @@ mod demo_event {
             messages(&rules::tick(&rules, &d, &mut state, session.ends_at.to_utc() - Duration::seconds(1))),
             Vec::<String>::new()
         );
-        assert_eq!(messages(&rules::tick(&rules, &d, &mut state, session.ends_at.to_utc())), ["rate-talk"]);
+        let fired = rules::tick(&rules, &d, &mut state, session.ends_at.to_utc());
+        assert_eq!(messages(&fired), ["rate-talk"]);
+        let link = fired.iter().find_map(|e| if let Effect::Message { link, .. } = e { link.clone() } else { None });
+        assert_eq!(link, Some(format!("session:{}", session.id)), "the prompt leads to the talk that ended");
     }
 
     #[test]

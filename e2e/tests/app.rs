@@ -1016,9 +1016,9 @@ async fn a_quest_completed_by_photographing_signed_codes_unlocks_rewards_and_top
     let data = tempfile::tempdir().expect("data");
     let link = format!("elements://join?url={url}&code=JOIN-E2E");
     let shots = env().screenshots;
-    let (shots2, trail2) = (shots.clone(), trail.clone());
+    let (shots2, trail2, opening1) = (shots.clone(), trail.clone(), opening.clone());
     with_app_at(data.path(), &["--join", &link, "--clock", during, "--window-size", "390x844"], |c| async move {
-        let (shots, trail) = (shots2, trail2);
+        let (shots, trail, opening) = (shots2, trail2, opening1);
         eventually("the joined event", WAIT, || async {
             (text_of(&c, "[data-testid=event-name]").await? == "Questing Summit").then_some(())
         })
@@ -1094,7 +1094,7 @@ async fn a_quest_completed_by_photographing_signed_codes_unlocks_rewards_and_top
 
     // Reopened after the keynote ended: the rating prompt (a time trigger) is there, once,
     // and stays after the backend decided it.
-    let shots2 = shots.clone();
+    let (shots2, opening2) = (shots.clone(), opening.clone());
     with_app_at(data.path(), &["--clock", after, "--window-size", "820x1180"], |c| async move {
         open(&c, "quests").await;
         let prompt = eventually("the rating prompt", WAIT, || async {
@@ -1114,6 +1114,22 @@ async fn a_quest_completed_by_photographing_signed_codes_unlocks_rewards_and_top
         after_paint(&c).await;
         let (x, y, _, _) = c.get_window_rect().await.expect("rect");
         shoot(&shots2, "quests-prompt-tablet", (x, y, 820, 1180), None).await;
+        // The prompt leads to the talk, whose page has its rating poll.
+        c.execute(
+            "[...document.querySelectorAll('[data-testid=scenario-card]')].find(e => e.textContent.includes('How was it?')).querySelector('[data-testid=card-open]').click()",
+            vec![],
+        )
+        .await
+        .expect("open the prompt");
+        let shown = eventually("the talk that ended", WAIT, || async {
+            attrs(&c, "[data-testid=session-detail]", "data-session-id").await.first().cloned()
+        })
+        .await;
+        assert_eq!(shown, opening2);
+        eventually("its rating poll", WAIT, || async {
+            c.find(Locator::Css("[data-testid=session-polls] [data-testid=poll-poll-opening-rating]")).await.ok()
+        })
+        .await;
     })
     .await;
     server.stop();
