@@ -6,6 +6,7 @@
 
 pub mod agenda;
 pub mod qr;
+pub mod routing;
 pub mod rules;
 pub mod scenario;
 pub mod validate;

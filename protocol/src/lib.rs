@@ -20,3 +20,4 @@ pub mod live;
 pub mod scenario;
 pub mod signal;
 pub mod sync;
+pub mod venue;

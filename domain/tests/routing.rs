@@ -1,0 +1,137 @@
+//! Routing through the walk graph: the quickest way, step-free never by stairs or escalators,
+//! one-way links respected, clear answers where there is no way; and, over random venues, no
+//! route slower than any valid path a random walk finds between the same points.
+
+mod common;
+
+use common::venue::{floors, point, venue};
+use elements_domain::routing::{RouteError, Router, StepKind};
+use elements_protocol::venue::{LinkKind, WalkGraph, WalkLink, WalkPoint};
+use proptest::prelude::*;
+
+fn router(g: &WalkGraph, n_floors: usize) -> Router {
+    Router::new(g, &floors(n_floors)).expect("a valid graph")
+}
+
+#[test]
+fn upstairs_by_the_stairs_or_step_free_by_the_lift() {
+    let g = venue(2, 9, 5);
+    let r = router(&g, 2);
+    // Next to the stairs at (0, 0): up the stairs.
+    let quick = r.route(&point(0, 1, 0), &point(1, 1, 0), false).expect("a route");
+    assert!(quick.steps.iter().any(|s| s.kind == StepKind::Stairs), "{:?}", quick.steps);
+    assert_eq!(quick.steps.first().map(|s| s.kind), Some(StepKind::Walk));
+    let step_free = r.route(&point(0, 1, 0), &point(1, 1, 0), true).expect("a step-free route");
+    let kinds: Vec<StepKind> = step_free.steps.iter().map(|s| s.kind).collect();
+    assert_eq!(kinds, [StepKind::Walk, StepKind::Lift, StepKind::Walk], "walk to the lift, up, walk back");
+    assert_eq!(step_free.steps[1].to_floor, "f1");
+    assert!(step_free.seconds > quick.seconds && step_free.meters > quick.meters);
+    assert_eq!(r.seconds_of(&quick.points.iter().map(String::as_str).collect::<Vec<_>>(), false), Some(quick.seconds));
+}
+
+#[test]
+fn an_escalator_that_only_goes_up_is_not_taken_down() {
+    let g = venue(2, 8, 8);
+    let r = router(&g, 2);
+    let (up_bottom, up_top) = (point(0, 2, 2), point(1, 2, 2));
+    let up = r.route(&up_bottom, &up_top, false).expect("up");
+    assert_eq!(up.points, [up_bottom.clone(), up_top.clone()], "straight up the escalator");
+    let down = r.route(&up_top, &up_bottom, false).expect("down");
+    assert!(down.points.len() > 2, "not down the up escalator: {:?}", down.points);
+    assert!(r.seconds_of(&[&up_top, &up_bottom], false).is_none(), "that hop is one-way");
+}
+
+#[test]
+fn no_way_is_a_clear_answer_saying_whether_stairs_would_do() {
+    let mut g = venue(1, 3, 3);
+    g.points.push(WalkPoint { id: "island".into(), floor_id: "f0".into(), x: 0.0, y: 0.0, poi_id: None });
+    g.points.push(WalkPoint { id: "loft".into(), floor_id: "f0".into(), x: 0.0, y: 0.0, poi_id: None });
+    g.links.push(WalkLink { from: point(0, 0, 0), to: "loft".into(), kind: LinkKind::Stairs, one_way: false });
+    let r = router(&g, 1);
+    let e = r.route(&point(0, 0, 0), "island", false).expect_err("an island");
+    assert_eq!(
+        e,
+        RouteError::Unreachable { from: point(0, 0, 0), to: "island".into(), step_free: false, with_stairs: false }
+    );
+    let e = r.route(&point(0, 0, 0), "loft", true).expect_err("stairs only");
+    assert!(e.to_string().contains("no step-free way") && e.to_string().contains("with stairs"), "{e}");
+    assert_eq!(r.route("nowhere", "loft", false).expect_err("unknown"), RouteError::UnknownPoint("nowhere".into()));
+    assert_eq!(r.cut_off_from(&point(0, 0, 0), false), ["island"]);
+    assert_eq!(r.cut_off_from(&point(0, 0, 0), true), ["island", "loft"]);
+}
+
+#[test]
+fn a_link_to_a_point_the_graph_does_not_have_is_named() {
+    let mut g = venue(1, 2, 2);
+    g.links.push(WalkLink { from: point(0, 0, 0), to: "ghost".into(), kind: LinkKind::Door, one_way: false });
+    let e = Router::new(&g, &floors(1)).expect_err("ghost");
+    assert!(e.0.contains("\"ghost\""), "{e:?}");
+}
+
+fn kind() -> impl Strategy<Value = LinkKind> {
+    prop_oneof![
+        Just(LinkKind::Corridor),
+        Just(LinkKind::Door),
+        Just(LinkKind::Stairs),
+        Just(LinkKind::Lift),
+        Just(LinkKind::Ramp),
+        Just(LinkKind::Escalator),
+    ]
+}
+
+/// A random venue: `n` points on two floors, random links of every kind, some one-way.
+fn random_venue() -> impl Strategy<Value = WalkGraph> {
+    (4usize..24).prop_flat_map(|n| {
+        let points = proptest::collection::vec((0..2usize, 0.0f64..500.0, 0.0f64..500.0), n);
+        let links = proptest::collection::vec((0..n, 0..n, kind(), proptest::bool::weighted(0.2)), n..n * 3);
+        (points, links).prop_map(|(points, links)| WalkGraph {
+            meters_per_unit: 0.1,
+            points: points
+                .into_iter()
+                .enumerate()
+                .map(|(i, (f, x, y))| WalkPoint { id: format!("p{i}"), floor_id: format!("f{f}"), x, y, poi_id: None })
+                .collect(),
+            links: links
+                .into_iter()
+                .filter(|(a, b, _, _)| a != b)
+                .map(|(a, b, kind, one_way)| WalkLink { from: format!("p{a}"), to: format!("p{b}"), kind, one_way })
+                .collect(),
+        })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// A random walk from a point gives a valid path to where it ends; the route there is a
+    /// valid path too (one-way links and step-free respected: `seconds_of` walks it hop by hop)
+    /// and never slower.
+    #[test]
+    fn no_route_is_slower_than_a_random_valid_path(
+        g in random_venue(),
+        choices in proptest::collection::vec(0usize..8, 1..12),
+        step_free in any::<bool>(),
+    ) {
+        let r = router(&g, 2);
+        let mut path = vec!["p0".to_string()];
+        for c in choices {
+            let next = r.neighbours(path.last().expect("a point"), step_free);
+            if next.is_empty() {
+                break;
+            }
+            path.push(next[c % next.len()].clone());
+        }
+        let hops: Vec<&str> = path.iter().map(String::as_str).collect();
+        let walked = r.seconds_of(&hops, step_free).expect("a random walk follows links");
+        let end = path.last().expect("end");
+        let route = r.route("p0", end, step_free).expect("reachable: the walk got there");
+        let along: Vec<&str> = route.points.iter().map(String::as_str).collect();
+        let again = r.seconds_of(&along, step_free);
+        prop_assert!(again.is_some(), "the route takes a link it may not: {:?}", route.points);
+        prop_assert!((again.unwrap_or_default() - route.seconds).abs() < 1e-6);
+        prop_assert!(route.seconds <= walked + 1e-6, "route {} s, a walk {} s", route.seconds, walked);
+        if step_free {
+            prop_assert!(route.steps.iter().all(|s| s.kind != StepKind::Stairs && s.kind != StepKind::Escalator));
+        }
+    }
+}
