@@ -42,6 +42,9 @@ pub struct Occurrence {
     pub kind: SignalKind,
     /// Every field that applies to this signal is `Some`.
     pub about: SignalFilter,
+    /// What makes two signals with the same `about` different things (two questions in one
+    /// poll), for counting distinct targets.
+    pub item: Option<String>,
     pub at: DateTime<Utc>,
 }
 
@@ -50,6 +53,7 @@ impl Occurrence {
     /// clock, not something the participant did.
     pub fn of(facts: &dyn RuleFacts, action: &Action, at: DateTime<Utc>) -> Option<Occurrence> {
         let mut about = SignalFilter::default();
+        let mut item = None;
         let kind = match action {
             Action::Vote { poll_id, option_id } => {
                 about.poll_id = Some(poll_id.clone());
@@ -64,8 +68,16 @@ impl Occurrence {
                 }
                 SignalKind::Vote
             }
-            // Asking and upvoting are not (yet) something scenarios react to.
-            Action::Ask { .. } | Action::Upvote { .. } => return None,
+            Action::Ask { poll_id, question_id, .. } => {
+                about.poll_id = Some(poll_id.clone());
+                item = Some(question_id.clone());
+                SignalKind::Question
+            }
+            Action::Upvote { poll_id, question_id } => {
+                about.poll_id = Some(poll_id.clone());
+                item = Some(question_id.clone());
+                SignalKind::Upvote
+            }
             Action::CheckpointScan { quest_id, checkpoint_id, .. } => {
                 about.quest_id = Some(quest_id.clone());
                 about.checkpoint_id = Some(checkpoint_id.clone());
@@ -87,13 +99,13 @@ impl Occurrence {
             }
             Action::TimePassed { .. } => return None,
         };
-        Some(Occurrence { kind, about, at })
+        Some(Occurrence { kind, about, item, at })
     }
 
     /// The target that makes two occurrences "the same" for counting (one booth visited twice).
     fn target(&self) -> String {
         let a = &self.about;
-        [&a.poll_id, &a.quest_id, &a.checkpoint_id, &a.session_id, &a.poi_id, &a.profile_id]
+        [&a.poll_id, &a.quest_id, &a.checkpoint_id, &a.session_id, &a.poi_id, &a.profile_id, &self.item]
             .iter()
             .filter_map(|v| v.as_deref())
             .collect::<Vec<_>>()

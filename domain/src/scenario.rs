@@ -229,9 +229,10 @@ fn decide_checked(
                 return reject(Reason::AlreadyDone, "a question with this id was asked already; ask again");
             }
             state.asked.insert(question_id.clone());
-            Outcome::Accepted {
-                effects: vec![Effect::QuestionAsked { poll_id: poll_id.clone(), question_id: question_id.clone() }],
-            }
+            let mut effects =
+                vec![Effect::QuestionAsked { poll_id: poll_id.clone(), question_id: question_id.clone() }];
+            effects.extend(run_rules(facts, rules, state, action, now));
+            Outcome::Accepted { effects }
         }
         Action::Upvote { poll_id, question_id } => {
             let poll = match open_poll(facts, poll_id, state, now) {
@@ -247,9 +248,9 @@ fn decide_checked(
             if !state.upvoted.insert((poll_id.clone(), question_id.clone())) {
                 return reject(Reason::AlreadyDone, "you already upvoted this question");
             }
-            Outcome::Accepted {
-                effects: vec![Effect::Upvoted { poll_id: poll_id.clone(), question_id: question_id.clone() }],
-            }
+            let mut effects = vec![Effect::Upvoted { poll_id: poll_id.clone(), question_id: question_id.clone() }];
+            effects.extend(run_rules(facts, rules, state, action, now));
+            Outcome::Accepted { effects }
         }
         Action::CheckpointScan { quest_id, checkpoint_id, proof } => {
             let Some(quest) = facts.quest(quest_id) else {

@@ -862,3 +862,41 @@ fn a_changed_scenario_applies_from_then_on_and_never_rewrites_what_was_decided()
         "the once-only rule that fired (under its old terms) does not fire again"
     );
 }
+
+/// "Ask two questions in the keynote's Q&A: 5 points; every upvote: 1 point." Each question
+/// counts on its own (two in one poll are two), and upvotes react one by one.
+#[test]
+fn questions_and_upvotes_are_signals_scenarios_count() {
+    let qa = |q: &str| Action::Ask { poll_id: "qa".into(), question_id: q.into(), text: "?".into(), anonymous: false };
+    let upvote = |q: &str| Action::Upvote { poll_id: "qa".into(), question_id: q.into() };
+    let in_qa = SignalFilter { poll_id: Some("qa".into()), ..SignalFilter::default() };
+    let rules = vec![
+        rule(
+            "curious",
+            on(SignalKind::Question, in_qa.clone()),
+            vec![Condition::Count {
+                kind: SignalKind::Question,
+                filter: in_qa.clone(),
+                at_least: 2,
+                within_seconds: None,
+            }],
+            vec![Consequence::Points { quest_id: "expo".into(), points: 5 }],
+            true,
+        ),
+        rule(
+            "supporter",
+            on(SignalKind::Upvote, in_qa),
+            Vec::new(),
+            vec![Consequence::Points { quest_id: "expo".into(), points: 1 }],
+            false,
+        ),
+    ];
+    let mut s = RuleState::default();
+    let points = |e: Vec<Effect>| e.iter().filter(|e| matches!(e, Effect::Points { .. })).count();
+    assert_eq!(points(rules::react_to_signal(&rules, &Facts, &mut s, &qa("q1"), t(1))), 0);
+    assert_eq!(points(rules::react_to_signal(&rules, &Facts, &mut s, &qa("q2"), t(2))), 1, "a second question");
+    assert_eq!(points(rules::react_to_signal(&rules, &Facts, &mut s, &qa("q3"), t(3))), 0, "once");
+    assert_eq!(points(rules::react_to_signal(&rules, &Facts, &mut s, &upvote("q9"), t(4))), 1);
+    assert_eq!(points(rules::react_to_signal(&rules, &Facts, &mut s, &upvote("q8"), t(5))), 1);
+    assert_eq!(s.points.get("expo"), Some(&7));
+}

@@ -47,6 +47,10 @@ pub enum SignalKind {
     CheckIn,
     BoothVisit,
     ContactExchange,
+    /// A question asked in a Q&A poll (`poll_id` filters); each question counts on its own.
+    Question,
+    /// An upvote of a question (`poll_id` filters); each question upvoted counts on its own.
+    Upvote,
 }
 
 /// Narrows a signal down; every field given must match, an absent one matches anything.
