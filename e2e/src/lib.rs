@@ -70,15 +70,44 @@ where
         "tauri:options": { "application": env.app, "args": app_args },
     });
     let serde_json::Value::Object(caps) = caps else { unreachable!() };
-    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&env.webdriver)
-        .await
-        .expect("a WebDriver session with the app (is tauri-driver running?)");
+    // One app per data folder (single-instance): a previous app on this folder must be gone,
+    // or the new one hands its arguments to the dying one and quits.
+    app_gone(data).await;
+    // Bounded: an app that quits before its window opens would leave the session waiting.
+    let client = tokio::time::timeout(
+        Duration::from_secs(120),
+        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&env.webdriver),
+    )
+    .await
+    .expect("the app opened its window within 120 s")
+    .expect("a WebDriver session with the app (is tauri-driver running?)");
     let outcome = std::panic::AssertUnwindSafe(body(client.clone())).catch_unwind().await;
     let _ = client.close().await;
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);
+    }
+}
+
+/// Waits (bounded: 30 s) until no process runs with `data` as its data folder: closing a
+/// WebDriver session asks the app to quit, and it takes a moment to let go of its D-Bus name.
+async fn app_gone(data: &std::path::Path) {
+    let needle = data.display().to_string();
+    let running = || {
+        std::fs::read_dir("/proc").into_iter().flatten().flatten().any(|entry| {
+            std::fs::read(entry.path().join("cmdline"))
+                .map(|cmd| {
+                    let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
+                    cmd.contains("--data-dir") && cmd.contains(&needle)
+                })
+                .unwrap_or(false)
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while running() {
+        assert!(Instant::now() < deadline, "an app on {needle} is still running after 30 s");
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 

@@ -206,9 +206,41 @@ fn start(options: Options, launched: std::time::Instant) -> ExitCode {
     };
     match run_window(api, window) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.to_string().contains("failed to forward arguments") && std::env::var_os(RELAUNCHED).is_none() => {
+            // The app already running on this data folder was quitting as this one started:
+            // it took the arguments' hand-over and died. Start again once it is gone.
+            eprintln!("elements: the running app was quitting; starting again");
+            relaunch()
+        }
         Err(e) => {
             eprintln!("elements: the app window failed: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Set on the one relaunch after a hand-over to a quitting app, so it never loops.
+const RELAUNCHED: &str = "ELEMENTS_RELAUNCHED";
+
+/// Runs this program again with the same arguments, in this process where the platform allows
+/// (the same process id, for whoever launched it), after the quitting app had a moment to go.
+fn relaunch() -> ExitCode {
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let Ok(exe) = std::env::current_exe() else { return ExitCode::FAILURE };
+    let mut command = std::process::Command::new(exe);
+    command.args(std::env::args_os().skip(1)).env(RELAUNCHED, "1");
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        let e = command.exec();
+        eprintln!("elements: could not start again: {e}");
+        ExitCode::FAILURE
+    }
+    #[cfg(not(unix))]
+    {
+        match command.status() {
+            Ok(s) if s.success() => ExitCode::SUCCESS,
+            _ => ExitCode::FAILURE,
         }
     }
 }
