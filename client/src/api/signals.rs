@@ -85,7 +85,10 @@ pub(super) fn tick_scenarios(api: &AppApi) -> Result<Option<chrono::DateTime<chr
         let mut store = api.store()?;
         let Some(event) = store.loaded_event()? else { return Ok(None) };
         let credential = credential_for(&store, &event, ElementKind::Quests)?;
-        if is_venue_screen(api, credential.as_ref()) {
+        // Time triggers are decided by the quests Element's backend: an event without it would
+        // hold the signal in the outbox for ever.
+        let has_quests = event.manifest.elements.iter().any(|e| e.kind == ElementKind::Quests);
+        if is_venue_screen(api, credential.as_ref()) || !has_quests {
             return Ok(None);
         }
         let facts = CacheFacts::new(&store);

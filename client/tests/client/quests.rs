@@ -239,3 +239,27 @@ fn a_time_trigger_fires_once_across_restarts_and_across_two_devices_of_one_parti
     assert_eq!(thanked(&v), 0, "B's unconfirmed card is gone: {:?}", v.cards);
     assert_eq!(thanked(&api_a.quests().expect("quests")), 1);
 }
+
+/// Time triggers are the quests Element's to decide: an event that does not switch it on gets no
+/// `time_passed` signal, which would otherwise wait in the outbox for ever.
+#[test]
+fn an_event_without_quests_records_no_time_triggers() {
+    let mut served = served_event();
+    served.manifest.elements.retain(|e| e.kind != elements_protocol::event::ElementKind::Quests);
+    let session =
+        served.sessions.iter().find(|s| s.kind == elements_protocol::event::SessionKind::Talk).cloned().expect("talk");
+    let backend = start_backend_with(&served, Config { clock: Some(session.starts_at.to_utc()), ..Default::default() });
+    let dir = tempfile::tempdir().expect("dir");
+    let api = app(&dir, session.starts_at.to_utc() + chrono::Duration::minutes(5));
+    api.join_event(JoinArgs { url: backend.url.clone(), code: Some(TICKET.into()) }).expect("join");
+    api.check_in(SessionDetailArgs { id: session.id.clone() }).expect("check in");
+    drop(api);
+    let later = app(&dir, session.ends_at.to_utc() + chrono::Duration::minutes(5));
+    assert_eq!(later.tick_scenarios().expect("tick"), None);
+    let outbox = Cache::open(&dir.path().join("cache.sqlite3"))
+        .expect("cache")
+        .cache
+        .outbox(&served.manifest.id)
+        .expect("outbox");
+    assert!(outbox.iter().all(|e| !matches!(e.signal.action, Action::TimePassed { .. })), "{outbox:?}");
+}
