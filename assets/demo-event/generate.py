@@ -534,6 +534,70 @@ for i, name in enumerate(person_names(200, used_names)):
         "interests": sorted(rng.sample(INTERESTS, 3)),
     })
 
+# Where people walk (docs/protocol.md, walk graph): corridors as chains of junctions, expo
+# aisles, a doorstep for every place linked to its nearest junction, stairs and a lift between
+# the floors. Plan units are 10 cm (the plans are 100 m × 64 m).
+walk_points, walk_links = [], []
+
+
+def corridor(floor, name, path, step=50):
+    """Junctions every `step` units along a polyline, linked in order; answers their ids."""
+    ids = []
+    for (x0, y0), (x1, y1) in zip(path, path[1:]):
+        n = max(1, int(round(max(abs(x1 - x0), abs(y1 - y0)) / step)))
+        for i in range(n + (1 if (x1, y1) == path[-1] else 0)):
+            x, y = x0 + (x1 - x0) * i / n, y0 + (y1 - y0) * i / n
+            pid = f"w-{floor}-{name}-{len(ids)}"
+            walk_points.append({"id": pid, "floor_id": floor, "x": round(x, 1), "y": round(y, 1)})
+            if ids:
+                walk_links.append({"from": ids[-1], "to": pid, "kind": "corridor"})
+            ids.append(pid)
+    return ids
+
+
+def link(a, b, kind="corridor"):
+    walk_links.append({"from": a, "to": b, "kind": kind})
+
+
+def nearest(floor, x, y, among):
+    pts = [p for p in walk_points if p["floor_id"] == floor and p["id"] in among]
+    return min(pts, key=lambda p: (p["x"] - x) ** 2 + (p["y"] - y) ** 2)["id"]
+
+
+# Ground floor: a corridor between the halls and the expo, one along the south wall, their ends
+# joined, and the expo's aisle between its two rows of booths (doors at both ends).
+g_north = corridor("floor-0", "north", [(20, 360), (980, 360)])
+g_south = corridor("floor-0", "south", [(20, 600), (980, 600)])
+g_west = corridor("floor-0", "west", [(20, 360), (20, 600)])
+g_east = corridor("floor-0", "east", [(700, 360), (700, 600)])
+g_aisle = corridor("floor-0", "aisle", [(60, 465), (620, 465)])
+link(g_west[0], g_north[0]); link(g_west[-1], g_south[0])
+link(nearest("floor-0", 700, 360, g_north), g_east[0]); link(g_east[-1], nearest("floor-0", 700, 600, g_south))
+link(nearest("floor-0", 340, 360, g_north), nearest("floor-0", 340, 465, g_aisle), "door")
+link(nearest("floor-0", 340, 600, g_south), nearest("floor-0", 340, 465, g_aisle), "door")
+# First floor: the same idea around its rooms and expo.
+f_north = corridor("floor-1", "north", [(20, 280), (980, 280)])
+f_south = corridor("floor-1", "south", [(20, 600), (980, 600)])
+f_west = corridor("floor-1", "west", [(20, 280), (20, 600)])
+f_east = corridor("floor-1", "east", [(920, 280), (920, 600)])
+f_aisle = corridor("floor-1", "aisle", [(440, 400), (820, 400)])
+link(f_west[0], f_north[0]); link(f_west[-1], f_south[0])
+link(nearest("floor-1", 920, 280, f_north), f_east[0]); link(f_east[-1], nearest("floor-1", 920, 600, f_south))
+link(nearest("floor-1", 440, 280, f_north), f_aisle[0], "door")
+link(f_aisle[-1], nearest("floor-1", 820, 600, f_south), "door")
+corridors = {"floor-0": g_north + g_south + g_west + g_east, "floor-1": f_north + f_south + f_west + f_east}
+aisles = {"floor-0": g_aisle, "floor-1": f_aisle}
+doorsteps = {}
+for p in pois:
+    pid = f"w-{p['id']}"
+    walk_points.append({"id": pid, "floor_id": p["floor_id"], "x": p["x"], "y": p["y"], "poi_id": p["id"]})
+    among = aisles[p["floor_id"]] if p["kind"] == "booth" else corridors[p["floor_id"]]
+    link(pid, nearest(p["floor_id"], p["x"], p["y"], among), "corridor" if p["kind"] in ("stairs", "lift") else "door")
+    doorsteps[p["id"]] = pid
+link(doorsteps["poi-stairs-0"], doorsteps["poi-stairs-1"], "stairs")
+link(doorsteps["poi-lift-0"], doorsteps["poi-lift-1"], "lift")
+walk = {"id": "venue", "meters_per_unit": 0.1, "points": walk_points, "links": walk_links}
+
 bundle = {
     "format_version": 1,
     "manifest": {
@@ -558,6 +622,7 @@ bundle = {
     "quests": quests,
     "people": people,
     "scenarios": scenarios,
+    "walk": walk,
 }
 (HERE / "event.json").write_text(json.dumps(bundle, indent=1, ensure_ascii=False) + "\n")
 

@@ -189,6 +189,9 @@ pub fn validate(bundle: &EventBundle) -> Result<(), Vec<ValidationError>> {
     for (at, problem) in crate::rules::check(bundle) {
         err(at, problem);
     }
+    for (at, problem) in walk_problems(bundle) {
+        err(at, problem);
+    }
     if errors.is_empty() {
         Ok(())
     } else {
@@ -210,4 +213,51 @@ fn unique_ids<'a>(
         }
     }
     seen
+}
+
+/// The walk graph: links to points it has, points on floors the event has, places it names,
+/// and every place reachable from the main entrance and back (one-way links count).
+fn walk_problems(bundle: &EventBundle) -> Vec<(String, String)> {
+    let walk = &bundle.walk;
+    if walk.is_empty() {
+        return Vec::new();
+    }
+    let mut problems = Vec::new();
+    let pois: HashSet<&str> = bundle.points_of_interest.iter().map(|p| p.id.as_str()).collect();
+    for p in &walk.points {
+        if let Some(poi) = p.poi_id.as_deref().filter(|poi| !pois.contains(poi)) {
+            problems.push((format!("walk point {}", p.id), format!("poi_id \"{poi}\" is not a point of interest")));
+        }
+    }
+    let router = match crate::routing::Router::new(walk, &bundle.floors) {
+        Ok(r) => r,
+        Err(e) => {
+            problems.push(("walk".into(), e.0));
+            return problems;
+        }
+    };
+    // From the main entrance: the first exit with a walk point, else the first point.
+    let exits: HashSet<&str> = bundle
+        .points_of_interest
+        .iter()
+        .filter(|p| p.kind == elements_protocol::event::PoiKind::Exit)
+        .map(|p| p.id.as_str())
+        .collect();
+    let root = walk
+        .points
+        .iter()
+        .find(|p| p.poi_id.as_deref().is_some_and(|poi| exits.contains(poi)))
+        .unwrap_or(&walk.points[0]);
+    let cut: HashSet<String> = router.cut_off_from(&root.id, false).into_iter().collect();
+    for p in walk.points.iter().filter(|p| cut.contains(&p.id)) {
+        let what = match &p.poi_id {
+            Some(poi) => format!("place \"{poi}\" (walk point {})", p.id),
+            None => format!("walk point {}", p.id),
+        };
+        problems.push((
+            "walk".into(),
+            format!("{what} cannot be reached from \"{}\", or has no way back: link it", root.id),
+        ));
+    }
+    problems
 }

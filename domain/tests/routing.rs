@@ -85,6 +85,7 @@ fn random_venue() -> impl Strategy<Value = WalkGraph> {
         let points = proptest::collection::vec((0..2usize, 0.0f64..500.0, 0.0f64..500.0), n);
         let links = proptest::collection::vec((0..n, 0..n, kind(), proptest::bool::weighted(0.2)), n..n * 3);
         (points, links).prop_map(|(points, links)| WalkGraph {
+            id: "venue".into(),
             meters_per_unit: 0.1,
             points: points
                 .into_iter()
@@ -134,4 +135,41 @@ proptest! {
             prop_assert!(route.steps.iter().all(|s| s.kind != StepKind::Stairs && s.kind != StepKind::Escalator));
         }
     }
+}
+
+fn demo() -> elements_protocol::event::EventBundle {
+    serde_json::from_str(include_str!("../../assets/demo-event/event.json")).expect("demo")
+}
+
+/// The demo venue's graph, as its generator draws it: every place reachable from the main
+/// entrance and back; upstairs by the stairs, or step-free by the lift.
+#[test]
+fn the_demo_venue_routes_from_the_main_entrance_to_a_booth_upstairs() {
+    let b = demo();
+    let r = Router::new(&b.walk, &b.floors).expect("the demo's graph");
+    assert!(r.cut_off_from("w-poi-exit-main", false).is_empty(), "every point reachable and back");
+    assert!(r.cut_off_from("w-poi-exit-main", true).is_empty(), "step-free too, by the lift");
+    let to = "w-poi-booth-riverbend-mobility";
+    let quick = r.route("w-poi-exit-main", to, false).expect("a route");
+    let step_free = r.route("w-poi-exit-main", to, true).expect("a step-free route");
+    let kinds = |route: &elements_domain::routing::Route| route.steps.iter().map(|s| s.kind).collect::<Vec<_>>();
+    assert_eq!(kinds(&quick), [StepKind::Walk, StepKind::Stairs, StepKind::Walk]);
+    assert_eq!(kinds(&step_free), [StepKind::Walk, StepKind::Lift, StepKind::Walk]);
+    assert!((20.0..200.0).contains(&quick.meters), "a plausible walk: {} m", quick.meters);
+}
+
+/// A place the organizer forgot to link is named on import.
+#[test]
+fn a_place_cut_off_from_the_entrance_is_named_on_import() {
+    let mut b = demo();
+    b.walk.links.retain(|l| l.from != "w-poi-booth-fjord-data" && l.to != "w-poi-booth-fjord-data");
+    let problems: Vec<String> = elements_domain::validate(&b)
+        .expect_err("invalid")
+        .into_iter()
+        .map(|e| format!("{}: {}", e.at, e.problem))
+        .collect();
+    assert!(
+        problems.iter().any(|p| p.contains("place \"poi-booth-fjord-data\"") && p.contains("cannot be reached")),
+        "{problems:#?}"
+    );
 }

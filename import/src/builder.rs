@@ -347,6 +347,7 @@ impl Builder {
             quests: Vec::new(),
             people: Vec::new(),
             scenarios: Vec::new(),
+            walk: Default::default(),
         };
         elements_domain::validate(&bundle).map_err(|errors| ImportError::Invalid {
             format,

@@ -29,6 +29,9 @@ pub struct EventBundle {
     /// The event's own rules (`scenario`), on top of the defaults its quests imply.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scenarios: Vec<crate::scenario::Scenario>,
+    /// Where people can walk, for routes on the map (`venue`); empty when the event has none.
+    #[serde(default, skip_serializing_if = "crate::venue::WalkGraph::is_empty")]
+    pub walk: crate::venue::WalkGraph,
 }
 
 /// What an event is and which Elements it switches on.

@@ -114,6 +114,8 @@ entities! {
     /// The event's rules: they cross Elements, so they travel with the agenda, the feed every
     /// event enables.
     Scenario(crate::scenario::Scenario) = "scenario", Agenda, published;
+    /// The venue's walk graph, whole (one per event).
+    WalkGraph(crate::venue::WalkGraph) = "walk_graph", Map, published;
     PollResult(PollResult) = "poll_result", Voting, live;
     Question(crate::live::Question) = "question", Voting, live;
     Leaderboard(Leaderboard) = "leaderboard", Quests, live;
@@ -149,6 +151,9 @@ impl Entity {
         out.extend(b.quests.iter().cloned().map(Entity::Quest));
         out.extend(b.people.iter().cloned().map(Entity::Profile));
         out.extend(b.scenarios.iter().cloned().map(Entity::Scenario));
+        if !b.walk.is_empty() {
+            out.push(Entity::WalkGraph(b.walk.clone()));
+        }
         out
     }
 }
@@ -345,7 +350,7 @@ mod entity_kind_tests {
         for kind in EntityKind::ALL {
             assert_eq!(serde_json::to_value(kind).expect("encode"), kind.as_str(), "{kind:?}");
         }
-        assert_eq!(EntityKind::ALL.len(), 14);
+        assert_eq!(EntityKind::ALL.len(), 15);
         assert!(EntityKind::ALL.iter().filter(|k| !k.is_published()).count() == 4, "four kinds of live state");
     }
 }

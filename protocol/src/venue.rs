@@ -44,11 +44,25 @@ pub struct WalkLink {
     pub one_way: bool,
 }
 
-/// The whole graph, with the scale of the plans.
+/// The whole graph, with the scale of the plans. One per event (`id` "venue"), synced whole in
+/// the map feed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct WalkGraph {
+    #[serde(default = "venue_id")]
+    pub id: String,
     /// Meters per plan unit (the same on every floor: plans exported from one CAD model).
     pub meters_per_unit: f64,
     pub points: Vec<WalkPoint>,
     pub links: Vec<WalkLink>,
+}
+
+fn venue_id() -> String {
+    "venue".into()
+}
+
+impl WalkGraph {
+    /// An event without a walk graph (most published schedules): no routes.
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
 }

@@ -134,7 +134,12 @@ async fn reimporting_changes_nothing_and_an_edited_schedule_yields_updates_and_c
     assert!(changes.contains(&Change::Delete { kind: EntityKind::Session, id: cancelled.id.clone() }));
     // Other Elements saw nothing.
     let (map, _) = pull(&client, &s.base, "map", None, 500).await;
-    assert_eq!(map.len(), count(&demo(), EntityKind::Floor) + count(&demo(), EntityKind::PointOfInterest));
+    assert_eq!(
+        map.len(),
+        count(&demo(), EntityKind::Floor)
+            + count(&demo(), EntityKind::PointOfInterest)
+            + count(&demo(), EntityKind::WalkGraph)
+    );
 }
 
 #[tokio::test]

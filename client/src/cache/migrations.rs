@@ -143,6 +143,10 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE TABLE question (id TEXT PRIMARY KEY, revision INTEGER NOT NULL, body TEXT NOT NULL) STRICT;
     "#,
+    // v12: the venue's walk graph, whole (routes on the map).
+    r#"
+    CREATE TABLE walk_graph (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

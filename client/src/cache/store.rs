@@ -87,6 +87,11 @@ impl Cache {
         self.bodies("poll_result", "SELECT id, body FROM poll_result", [])
     }
 
+    /// The venue's walk graph, if the event has one.
+    pub fn walk_graph(&self) -> Result<Option<elements_protocol::venue::WalkGraph>, CacheError> {
+        Ok(self.bodies("walk_graph", "SELECT id, body FROM walk_graph", [])?.pop())
+    }
+
     /// Every question asked in the event's Q&A polls, as last heard.
     pub fn questions(&self) -> Result<Vec<elements_protocol::live::Question>, CacheError> {
         self.bodies("question", "SELECT id, body FROM question", [])

@@ -63,6 +63,11 @@ fn joining_and_pulling_fills_the_cache_with_exactly_what_the_backend_serves() {
     assert_eq!(c.count(EntityKind::Profile).expect("count"), served.people.len() as i64);
     let s = &served.sessions[42];
     assert_eq!(c.session(&s.id).expect("read").as_ref(), Some(s), "the session arrived intact");
+    assert_eq!(
+        c.walk_graph().expect("read").as_ref(),
+        Some(&served.walk),
+        "the venue's walk graph, whole, in the map feed"
+    );
     let counts: i64 = c.session_counts().expect("counts").iter().map(|(_, n)| i64::from(*n)).sum();
     assert_eq!(counts, 100, "every session sits in a programme day");
     let status = c.sync_status().expect("status");

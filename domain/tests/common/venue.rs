@@ -24,7 +24,7 @@ pub fn point(f: usize, x: usize, y: usize) -> String {
 }
 
 pub fn venue(n_floors: usize, w: usize, h: usize) -> WalkGraph {
-    let mut g = WalkGraph { meters_per_unit: 0.05, points: Vec::new(), links: Vec::new() };
+    let mut g = WalkGraph { id: "venue".into(), meters_per_unit: 0.05, points: Vec::new(), links: Vec::new() };
     let link = |from: String, to: String, kind: LinkKind, one_way: bool| WalkLink { from, to, kind, one_way };
     for f in 0..n_floors {
         for y in 0..h {

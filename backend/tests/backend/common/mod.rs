@@ -87,6 +87,7 @@ pub fn count(b: &EventBundle, kind: EntityKind) -> usize {
         EntityKind::Quest => b.quests.len(),
         EntityKind::Profile => b.people.len(),
         EntityKind::Scenario => b.scenarios.len(),
+        EntityKind::WalkGraph => usize::from(!b.walk.is_empty()),
         EntityKind::PollResult | EntityKind::Leaderboard | EntityKind::Announcement | EntityKind::Question => 0,
     }
 }
