@@ -132,6 +132,15 @@ pub async fn text_of(c: &Client, css: &str) -> Option<String> {
     c.find(Locator::Css(css)).await.ok()?.text().await.ok()
 }
 
+/// The text of every element `css` finds, in document order.
+pub async fn texts(c: &Client, css: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in c.find_all(Locator::Css(css)).await.unwrap_or_default() {
+        out.push(e.text().await.unwrap_or_default());
+    }
+    out
+}
+
 pub async fn attrs(c: &Client, css: &str, attr: &str) -> Vec<String> {
     let mut out = Vec::new();
     if let Ok(found) = c.find_all(Locator::Css(css)).await {

@@ -289,12 +289,7 @@ async fn a_vote_tapped_in_the_app_is_counted_by_the_backend() {
         // The same screen on a tablet and a venue screen (resized in place).
         let mut before = voting.clone();
         for (name, tw, th) in [("voting-tablet", 820u32, 1180u32), ("voting-venue-screen", 1920, 1080)] {
-            c.set_window_size(tw, th).await.expect("resize");
-            eventually("the window at its new size", WAIT, || async {
-                let v = c.execute("return window.innerWidth", vec![]).await.ok()?;
-                (v.as_u64()? == u64::from(tw)).then_some(())
-            })
-            .await;
+            resize(&c, tw, th).await;
             after_paint(&c).await;
             let (x, y, _, _) = c.get_window_rect().await.expect("rect");
             before = shoot(&shots, name, (x, y, tw, th), Some(&before)).await;
@@ -574,15 +569,13 @@ fn demo_checkpoint_code(b: &elements_protocol::event::EventBundle, quest: &str, 
     .to_string()
 }
 
-/// Types `code` into the checkpoint field, presses Check, and answers what the app said
-/// (`found` or the refusal's reason), waiting for an answer newer than the last one shown.
-async fn enter_code(c: &fantoccini::Client, code: &str) -> String {
-    let field = c.find(Locator::Css("[data-testid=checkpoint-code]")).await.expect("code field");
-    field.clear().await.expect("clear");
-    field.send_keys(code).await.expect("type");
-    let last: u64 =
-        attrs(c, "[data-testid=scan-result]", "data-answer").await.first().and_then(|n| n.parse().ok()).unwrap_or(0);
-    c.find(Locator::Css("[data-testid=checkpoint-check]")).await.expect("check").click().await.expect("tap");
+/// The number of the scanner's last answer (0 before the first).
+async fn last_scan_answer(c: &fantoccini::Client) -> u64 {
+    attrs(c, "[data-testid=scan-result]", "data-answer").await.first().and_then(|n| n.parse().ok()).unwrap_or(0)
+}
+
+/// Waits for a scanner answer newer than `last`: `found`, or the refusal's reason.
+async fn scan_answer_after(c: &fantoccini::Client, last: u64) -> String {
     eventually("the scan's answer", WAIT, || async {
         let answer = c
             .execute(
@@ -595,6 +588,27 @@ async fn enter_code(c: &fantoccini::Client, code: &str) -> String {
         (answer[0].as_u64()? > last).then(|| answer[1].as_str().map(str::to_string)).flatten()
     })
     .await
+}
+
+/// Resizes the window and waits until the page has the new width.
+async fn resize(c: &fantoccini::Client, w: u32, h: u32) {
+    c.set_window_size(w, h).await.expect("resize");
+    eventually(&format!("the window {w} wide"), WAIT, || async {
+        let v = c.execute("return window.innerWidth", vec![]).await.ok()?;
+        (v.as_u64()? == u64::from(w)).then_some(())
+    })
+    .await;
+}
+
+/// Types `code` into the checkpoint field, presses Check, and answers what the app said
+/// (`found` or the refusal's reason), waiting for an answer newer than the last one shown.
+async fn enter_code(c: &fantoccini::Client, code: &str) -> String {
+    let field = c.find(Locator::Css("[data-testid=checkpoint-code]")).await.expect("code field");
+    field.clear().await.expect("clear");
+    field.send_keys(code).await.expect("type");
+    let last = last_scan_answer(c).await;
+    c.find(Locator::Css("[data-testid=checkpoint-check]")).await.expect("check").click().await.expect("tap");
+    scan_answer_after(c, last).await
 }
 
 /// Quests in the real app, offline on the bundled demo: a checkpoint code with its signature
@@ -800,14 +814,7 @@ async fn polls_of_every_kind_are_answered_in_the_app_and_counted_by_the_backend(
         tap(&c, "[data-testid=ask-poll-opening-qa] [data-testid=ask-anonymous]").await;
         tap(&c, "[data-testid=ask-poll-opening-qa] [data-testid=ask-send]").await;
         eventually("the question confirmed", WAIT, || async {
-            let texts = c
-                .execute(
-                    "return [...document.querySelectorAll('[data-testid=poll-poll-opening-qa] [data-testid=question]')].map(e => e.textContent)",
-                    vec![],
-                )
-                .await
-                .ok()?;
-            let texts: Vec<String> = serde_json::from_value(texts).ok()?;
+            let texts = texts(&c, "[data-testid=poll-poll-opening-qa] [data-testid=question]").await;
             texts.iter().any(|q| q.contains("Will the slides be shared?") && !q.contains("waiting")).then_some(())
         })
         .await;
@@ -837,12 +844,7 @@ async fn polls_of_every_kind_are_answered_in_the_app_and_counted_by_the_backend(
         after_paint(&c).await;
         let more = shoot(&shots, "polls-tablet-more", (x, y, 820, 1180), Some(&first)).await;
         // The word cloud and the Q&A on a venue-size screen.
-        c.set_window_size(1920, 1080).await.expect("resize");
-        eventually("the window at venue size", WAIT, || async {
-            let v = c.execute("return window.innerWidth", vec![]).await.ok()?;
-            (v.as_u64()? == 1920).then_some(())
-        })
-        .await;
+        resize(&c, 1920, 1080).await;
         c.execute(
             "document.querySelector('[data-testid=poll-poll-opening-qa]').scrollIntoView({block: 'start'});",
             vec![],
@@ -852,12 +854,7 @@ async fn polls_of_every_kind_are_answered_in_the_app_and_counted_by_the_backend(
         after_paint(&c).await;
         let (vx, vy, _, _) = c.get_window_rect().await.expect("rect");
         shoot(&shots, "polls-venue-screen", (vx, vy, 1920, 1080), Some(&more)).await;
-        c.set_window_size(820, 1180).await.expect("resize back");
-        eventually("the window at tablet size", WAIT, || async {
-            let v = c.execute("return window.innerWidth", vec![]).await.ok()?;
-            (v.as_u64()? == 820).then_some(())
-        })
-        .await;
+        resize(&c, 820, 1180).await;
 
         // The opening keynote's page shows its polls.
         open(&c, "agenda").await;
@@ -904,12 +901,7 @@ async fn polls_of_every_kind_are_answered_in_the_app_and_counted_by_the_backend(
 
         // Phone size, in Russian (the session closed first: on a phone it covers the screen).
         press(&c, "\u{E00C}").await;
-        c.set_window_size(390, 844).await.expect("resize");
-        eventually("the window at phone size", WAIT, || async {
-            let v = c.execute("return window.innerWidth", vec![]).await.ok()?;
-            (v.as_u64()? == 390).then_some(())
-        })
-        .await;
+        resize(&c, 390, 844).await;
         open(&c, "me").await;
         choose(&c, "[data-testid=language]", "ru").await;
         eventually("Russian", WAIT, || async { (language_and_theme(&c).await.0 == "ru").then_some(()) }).await;
@@ -950,22 +942,10 @@ async fn polls_of_every_kind_are_answered_in_the_app_and_counted_by_the_backend(
 /// Picks a photo in the checkpoint scanner and answers what the app said of it (`found`, or the
 /// refusal's reason), waiting for an answer newer than the last one shown.
 async fn scan_photo(c: &fantoccini::Client, photo: &std::path::Path) -> String {
-    let last: u64 =
-        attrs(c, "[data-testid=scan-result]", "data-answer").await.first().and_then(|n| n.parse().ok()).unwrap_or(0);
+    let last = last_scan_answer(c).await;
     let input = c.find(Locator::Css("[data-testid=checkpoint-photo]")).await.expect("the photo input");
     input.send_keys(&photo.display().to_string()).await.expect("choose the photo");
-    eventually("the scan's answer", WAIT, || async {
-        let answer = c
-            .execute(
-                "const r = document.querySelector('[data-testid=scan-result]'); \
-                 return r ? [Number(r.dataset.answer), r.dataset.status === 'found' ? 'found' : r.dataset.reason] : null;",
-                vec![],
-            )
-            .await
-            .ok()?;
-        (answer[0].as_u64()? > last).then(|| answer[1].as_str().map(str::to_string)).flatten()
-    })
-    .await
+    scan_answer_after(c, last).await
 }
 
 /// The Harbour Trail completed against the reference backend by photographing its five signed
@@ -1035,27 +1015,13 @@ async fn a_quest_completed_by_photographing_signed_codes_unlocks_rewards_and_top
         }
         assert_eq!(attrs(&c, "[data-testid=quest-quest-harbour-trail]", "data-completed").await, ["true"]);
         let codes = eventually("both rewards' desk codes from the backend", WAIT, || async {
-            let codes = c
-                .execute(
-                    "return [...document.querySelectorAll('[data-testid=quest-quest-harbour-trail] [data-testid=reward-code]')].map(e => e.textContent)",
-                    vec![],
-                )
-                .await
-                .ok()?;
-            let codes: Vec<String> = serde_json::from_value(codes).ok()?;
+            let codes = texts(&c, "[data-testid=quest-quest-harbour-trail] [data-testid=reward-code]").await;
             (codes.len() == 2).then_some(codes)
         })
         .await;
         assert!(codes.iter().all(|c| c.len() == 9 && c.as_bytes()[4] == b'-'), "{codes:?}");
         let board = eventually("the person on top of the leaderboard", WAIT, || async {
-            let rows = c
-                .execute(
-                    "return [...document.querySelectorAll('[data-testid=quest-quest-harbour-trail] [data-testid=leaderboard] li')].map(e => e.textContent)",
-                    vec![],
-                )
-                .await
-                .ok()?;
-            let rows: Vec<String> = serde_json::from_value(rows).ok()?;
+            let rows = texts(&c, "[data-testid=quest-quest-harbour-trail] [data-testid=leaderboard] li").await;
             (rows.first()?.ends_with("60") && rows.get(1)?.contains("Ada")).then_some(rows)
         })
         .await;
@@ -1071,12 +1037,7 @@ async fn a_quest_completed_by_photographing_signed_codes_unlocks_rewards_and_top
         let phone = shoot(&shots, "quest-reward-phone", (x, y, 390, 844), None).await;
         let mut before = phone;
         for (name, w, h) in [("quest-reward-tablet", 820u32, 1180u32), ("quest-reward-venue-screen", 1920, 1080)] {
-            c.set_window_size(w, h).await.expect("resize");
-            eventually("the window at its size", WAIT, || async {
-                let v = c.execute("return window.innerWidth", vec![]).await.ok()?;
-                (v.as_u64()? == u64::from(w)).then_some(())
-            })
-            .await;
+            resize(&c, w, h).await;
             c.execute("document.querySelector('[data-testid=quest-quest-harbour-trail]').scrollIntoView({block: 'start'});", vec![])
                 .await
                 .expect("scroll");
