@@ -345,12 +345,12 @@ for i, s in enumerate(sessions):
 pois = []
 
 
-def poi(pid, name, kind, floor, x, y, desc=""):
-    pois.append({"id": pid, "name": name, "kind": kind, "floor_id": floor, "x": x, "y": y, "description": desc})
+def poi(pid, name, kind, floor, x, y, desc="", **extra):
+    pois.append({"id": pid, "name": name, "kind": kind, "floor_id": floor, "x": x, "y": y, "description": desc, **extra})
 
 
 for rid, name, floor, cap, (x, y, w, h) in ROOMS:
-    poi(f"poi-{rid}", name, "room", floor, x + w // 2, y + h // 2, f"Seats {cap}.")
+    poi(f"poi-{rid}", name, "room", floor, x + w // 2, y + h // 2, f"Seats {cap}.", room_id=rid)
 BOOTHS = ["Northwind Rail", "Quayside Labs", "Blue Anchor Software", "Elbwerk Digital", "Tidewater Analytics",
           "Kestrel Security", "Container Cloud GmbH", "Seagrass Robotics", "Fjord Data", "Wayfarer Maps",
           "Granite Systems", "Stellar Freight", "Pixel & Pier", "Riverbend Mobility", "Open Transit Alliance",
@@ -360,7 +360,8 @@ for i, b in enumerate(BOOTHS):
     j = i if i < 10 else i - 10
     x = 90 + (j % 5) * 110 if floor == "floor-0" else 480 + (j % 3) * 150
     y = 420 + (j // 5) * 90 if floor == "floor-0" else 350 + (j // 3) * 100
-    poi(f"poi-booth-{slug(b)}", f"{b} booth", "booth", floor, x, y, f"Booth {('A' if floor == 'floor-0' else 'B')}{j + 1:02d}: meet the {b} team.")
+    poi(f"poi-booth-{slug(b)}", f"{('A' if floor == 'floor-0' else 'B')}{j + 1:02d} · {b}", "booth", floor, x, y,
+        f"Booth {('A' if floor == 'floor-0' else 'B')}{j + 1:02d}: meet the {b} team.", exhibitor=b)
 poi("poi-food-harbour", "Harbour Foyer Catering", "food", "floor-0", 680, 330, "Lunch and all-day coffee.")
 poi("poi-food-espresso", "Espresso Bar", "food", "floor-0", 900, 300, "Open 08:00–18:00.")
 poi("poi-food-terrace", "Terrace Café", "food", "floor-1", 860, 560, "Sandwiches, vegan options.")
@@ -378,6 +379,8 @@ poi("poi-stairs-1", "Main staircase", "stairs", "floor-1", 300, 600)
 poi("poi-lift-0", "Lift", "lift", "floor-0", 360, 600, "Step-free access to the first floor.")
 poi("poi-lift-1", "Lift", "lift", "floor-1", 360, 600)
 poi("poi-info", "Info desk & lost property", "info", "floor-0", 560, 560, "Badges, questions, lost and found.")
+poi("poi-meet-foyer", "Meeting point: Foyer clock", "meeting_point", "floor-0", 600, 520, "Under the big clock, by the info desk.")
+poi("poi-meet-terrace", "Meeting point: Terrace benches", "meeting_point", "floor-1", 760, 560, "The benches by the terrace windows.")
 poi("poi-first-aid", "First aid", "first_aid", "floor-0", 760, 600, "Staffed during programme hours.")
 
 # Polls, quests, people ---------------------------------------------------------------------
@@ -632,14 +635,22 @@ def plan(floor_id, title):
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1000 640" width="1000" height="640" '
              f'font-family="sans-serif">',
              '<rect x="0" y="0" width="1000" height="640" fill="#f8fafc"/>',
-             '<rect x="10" y="10" width="980" height="620" rx="12" fill="#ffffff" stroke="#334155" stroke-width="6"/>',
-             f'<text x="24" y="622" font-size="16" fill="#64748b">{title}</text>']
+             '<rect x="10" y="10" width="980" height="620" rx="12" fill="#ffffff" stroke="#334155" stroke-width="6"/>']
+    # Corridors, where people walk (the walk graph follows them).
+    band = 'fill="#eef2f6"'
+    if floor_id == "floor-0":
+        parts += [f'<rect x="14" y="345" width="972" height="30" {band}/>', f'<rect x="14" y="585" width="972" height="30" {band}/>',
+                  f'<rect x="14" y="345" width="20" height="270" {band}/>', f'<rect x="686" y="345" width="28" height="270" {band}/>']
+    else:
+        parts += [f'<rect x="14" y="265" width="972" height="30" {band}/>', f'<rect x="14" y="585" width="972" height="30" {band}/>',
+                  f'<rect x="14" y="265" width="20" height="350" {band}/>', f'<rect x="906" y="265" width="28" height="350" {band}/>']
     for rid, name, floor, cap, (x, y, w, h) in ROOMS:
         if floor != floor_id:
             continue
         parts.append(f'<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="6" fill="#e0f2fe" stroke="#0b4f6c" stroke-width="3"/>')
-        parts.append(f'<text x="{x + w / 2}" y="{y + h / 2}" font-size="22" text-anchor="middle" fill="#0b4f6c">{name}</text>')
-        parts.append(f'<text x="{x + w / 2}" y="{y + h / 2 + 24}" font-size="14" text-anchor="middle" fill="#475569">{cap} seats</text>')
+        # Rows of seats, so a room reads as a room without a name baked into the picture.
+        for row in range(y + 30, y + h - 20, 22):
+            parts.append(f'<line x1="{x + 24}" y1="{row}" x2="{x + w - 24}" y2="{row}" stroke="#bfdbfe" stroke-width="6" stroke-dasharray="10 4"/>')
     if floor_id == "floor-0":
         parts.append('<rect x="40" y="380" width="600" height="200" rx="6" fill="#fef3c7" stroke="#b45309" stroke-width="2" stroke-dasharray="8 6"/>')
         parts.append('<text x="340" y="400" font-size="16" text-anchor="middle" fill="#92400e">Expo Hall A</text>')
@@ -647,7 +658,6 @@ def plan(floor_id, title):
         parts.append('<rect x="440" y="320" width="480" height="200" rx="6" fill="#fef3c7" stroke="#b45309" stroke-width="2" stroke-dasharray="8 6"/>')
         parts.append('<text x="680" y="340" font-size="16" text-anchor="middle" fill="#92400e">Expo Hall B</text>')
     parts.append('<rect x="270" y="585" width="130" height="40" fill="#e2e8f0" stroke="#334155"/>')
-    parts.append('<text x="335" y="611" font-size="13" text-anchor="middle" fill="#334155">Stairs · Lift</text>')
     parts.append("</svg>")
     (HERE / f"{floor_id}.svg").write_text("\n".join(parts) + "\n")
 

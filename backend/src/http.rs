@@ -184,6 +184,7 @@ pub fn router_with(store: Arc<dyn Store>, config: Config) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/v1/manifest", get(manifest))
+        .route("/v1/floors/{floor_id}/plan", get(floor_plan))
         .route("/v1/elements/{element}/changes", get(changes))
         .route("/v1/auth/redeem", post(redeem))
         .route("/v1/signals", post(signals))
@@ -584,6 +585,27 @@ async fn manifest(State(state): State<AppState>, headers: HeaderMap) -> Response
         return r;
     }
     with_etag(Json(body).into_response(), &etag)
+}
+
+/// A floor's plan image, public like the map feed that names it. The revision is the ETag.
+async fn floor_plan(State(state): State<AppState>, Path(floor_id): Path<String>, headers: HeaderMap) -> Response {
+    let store = state.store.clone();
+    let plan = match blocking(move || store.plan(&floor_id)).await {
+        Ok(Some(p)) => p,
+        Ok(None) => return error(StatusCode::NOT_FOUND, WireErrorCode::NotFound, "this floor has no plan"),
+        Err(r) => return r,
+    };
+    let etag = format!("\"p-{}\"", plan.rev);
+    if let Some(r) = not_modified(&headers, &etag) {
+        return r;
+    }
+    let mut response = ([(axum::http::header::CONTENT_TYPE, plan.content_type)], plan.bytes).into_response();
+    // Plans are pictures, never documents: an SVG must not run script if opened directly.
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_SECURITY_POLICY,
+        axum::http::HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"),
+    );
+    with_etag(response, &etag)
 }
 
 #[derive(Deserialize)]

@@ -14,3 +14,25 @@ pub mod testing;
 
 /// The demo event that `serve` loads into an empty database.
 pub const DEMO_EVENT_JSON: &str = include_str!("../../assets/demo-event/event.json");
+
+/// The largest floor plan image served (the app accepts the same).
+pub const MAX_PLAN_BYTES: usize = 64 * 1024 * 1024;
+
+/// The content type of a floor plan image, from its first bytes: SVG, PNG or JPEG, nothing else
+/// (an organizer's export named `.png` that is really a PDF is named as the problem).
+pub fn plan_content_type(bytes: &[u8]) -> Result<&'static str, String> {
+    if bytes.len() > MAX_PLAN_BYTES {
+        return Err(format!("the plan is {} bytes; the largest served is {MAX_PLAN_BYTES}", bytes.len()));
+    }
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Ok("image/png");
+    }
+    if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+        return Ok("image/jpeg");
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
+    if head.contains("<svg") {
+        return Ok("image/svg+xml");
+    }
+    Err("a floor plan must be an SVG, PNG or JPEG image".into())
+}

@@ -145,7 +145,10 @@ fn import(store: &SqliteStore, file: &str, options: &elements_import::Options) -
     let is_bundle =
         serde_json::from_slice::<serde_json::Value>(&bytes).is_ok_and(|v| v.get("format_version").is_some());
     let bundle = if is_bundle {
-        elements_domain::parse_event(&String::from_utf8_lossy(&bytes)).map_err(|e| format!("{file}: {e}"))?
+        let mut bundle =
+            elements_domain::parse_event(&String::from_utf8_lossy(&bytes)).map_err(|e| format!("{file}: {e}"))?;
+        import_plans(store, &mut bundle, std::path::Path::new(file))?;
+        bundle
     } else {
         let imported = elements_import::import_with(&bytes, options).map_err(|e| format!("{file}: {e}"))?;
         for w in &imported.warnings {
@@ -163,6 +166,40 @@ fn import(store: &SqliteStore, file: &str, options: &elements_import::Options) -
         summary.deletes,
         if summary.manifest_changed { ", manifest updated" } else { "" }
     );
+    Ok(())
+}
+
+/// Stores each floor's plan image, named relative to the event file, and stamps the floor with
+/// its revision so apps fetch it (again only when it changes). A floor whose plan is missing
+/// keeps no revision and is drawn blank, with a warning.
+fn import_plans(
+    store: &SqliteStore,
+    bundle: &mut elements_protocol::event::EventBundle,
+    file: &std::path::Path,
+) -> Result<(), String> {
+    let folder = file.parent().unwrap_or(std::path::Path::new("."));
+    for floor in &mut bundle.floors {
+        floor.plan_rev = None;
+        if floor.plan_image.trim().is_empty() {
+            continue;
+        }
+        let path = folder.join(&floor.plan_image);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!(
+                    "elements-backend: warning: floor \"{}\": plan {} not read ({e}); the floor is drawn blank",
+                    floor.id,
+                    path.display()
+                );
+                continue;
+            }
+        };
+        let content_type = elements_backend::plan_content_type(&bytes)
+            .map_err(|e| format!("floor \"{}\": {}: {e}", floor.id, path.display()))?;
+        let rev = store.put_plan(&floor.id, content_type, &bytes).map_err(|e| e.to_string())?;
+        floor.plan_rev = Some(rev);
+    }
     Ok(())
 }
 

@@ -17,6 +17,7 @@ pub mod bundled;
 pub mod cache;
 pub mod changes;
 pub mod paths;
+pub mod plans;
 pub mod scan;
 pub mod sync;
 

@@ -54,6 +54,8 @@ fn kind_of(text: &str) -> ScannedKind {
     match Link::parse(text) {
         Ok(Link::Join { .. }) => ScannedKind::Join,
         Ok(Link::Checkpoint { .. }) => ScannedKind::Checkpoint,
+        Ok(Link::Place { .. }) => ScannedKind::Place,
+        Ok(Link::Here { .. }) => ScannedKind::Location,
         Err(_) => ScannedKind::Other,
     }
 }

@@ -82,6 +82,37 @@ impl Remote {
         &self.base
     }
 
+    /// A floor's plan image, as the backend serves it (at most `plans::MAX_PLAN_BYTES`).
+    pub fn floor_plan(&self, floor_id: &str) -> Result<Vec<u8>, SyncError> {
+        let garbled = |detail: String| SyncError::Garbled { url: self.base.clone(), detail };
+        let mut url = reqwest::Url::parse(&format!("{}/", self.base)).map_err(|e| garbled(e.to_string()))?;
+        url.path_segments_mut()
+            .map_err(|()| garbled("not a base URL".into()))?
+            .pop_if_empty()
+            .extend(["v1", "floors", floor_id, "plan"]);
+        let shown = url.to_string();
+        let resp = self
+            .http
+            .get(url)
+            .send()
+            .map_err(|e| SyncError::Unreachable { url: shown.clone(), detail: e.to_string() })?;
+        let status = resp.status().as_u16();
+        if !(200..300).contains(&status) {
+            let message: String = resp.text().unwrap_or_default().chars().take(200).collect();
+            return Err(SyncError::Rejected { url: shown, status, code: None, message });
+        }
+        if resp.content_length().is_some_and(|n| n > crate::plans::MAX_PLAN_BYTES as u64) {
+            return Err(garbled(format!("{shown}: the plan is larger than {} bytes", crate::plans::MAX_PLAN_BYTES)));
+        }
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::Read::take(resp, crate::plans::MAX_PLAN_BYTES as u64 + 1), &mut bytes)
+            .map_err(|e| SyncError::Unreachable { url: shown.clone(), detail: e.to_string() })?;
+        if bytes.len() > crate::plans::MAX_PLAN_BYTES {
+            return Err(garbled(format!("{shown}: the plan is larger than {} bytes", crate::plans::MAX_PLAN_BYTES)));
+        }
+        Ok(bytes)
+    }
+
     fn get<T: serde::de::DeserializeOwned>(
         &self,
         path: &str,
@@ -481,7 +512,15 @@ pub fn round(
     changes: &Changes,
 ) -> Result<PullReport, SyncError> {
     let pushed = push(cache, remote, event_id, element);
-    let pulled = pull(cache, remote, element, page_size);
+    let mut pulled = pull(cache, remote, element, page_size);
+    if element == ElementKind::Map {
+        // Floors arrive in the map feed; their plans are fetched beside it, once per revision.
+        match (&mut pulled, fetch_plans(cache, remote)) {
+            (Ok(report), Ok(n)) => report.changes += n,
+            (Ok(_), Err(e)) => pulled = Err(e),
+            (Err(_), _) => {}
+        }
+    }
     let decided = pushed.as_ref().map_or(0, |p| p.decided);
     let stored = pulled.as_ref().is_ok_and(|p| p.changes > 0 || p.started_over);
     if decided > 0 || stored {
@@ -489,6 +528,37 @@ pub fn round(
         changes.tell(Changed::Sync);
     }
     pushed.and(pulled)
+}
+
+/// Downloads and stores the plan of every floor whose published revision the cache does not
+/// have (a raster plan is cut into tiles here, once); answers how many were stored. A plan the
+/// backend serves that cannot be drawn is an error naming the floor: the floor stays blank and
+/// the rest of the map works.
+pub fn fetch_plans(cache: &Mutex<Cache>, remote: &Remote) -> Result<usize, SyncError> {
+    let (floors, stored) = {
+        let store = lock(cache);
+        (store.floors()?, store.stored_plans()?)
+    };
+    let mut fetched = 0;
+    for floor in &floors {
+        let Some(rev) = &floor.plan_rev else { continue };
+        if stored.iter().any(|p| p.floor_id == floor.id && &p.rev == rev) {
+            continue;
+        }
+        let bytes = remote.floor_plan(&floor.id)?;
+        // Cut before locking the cache: the app keeps answering while a huge plan is tiled.
+        let plan = crate::plans::prepare(&bytes).map_err(|e| SyncError::Garbled {
+            url: remote.base().to_string(),
+            detail: format!("the plan of floor \"{}\": {e}", floor.id),
+        })?;
+        lock(cache).store_prepared_plan(&floor.id, rev, &plan)?;
+        fetched += 1;
+    }
+    let ids: Vec<String> = floors.iter().map(|f| f.id.clone()).collect();
+    if !floors.is_empty() {
+        lock(cache).drop_plans_except(&ids)?;
+    }
+    Ok(fetched)
 }
 
 /// Retry timing for one Element: exponential backoff with full jitter, and a circuit breaker

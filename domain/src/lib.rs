@@ -18,5 +18,10 @@ pub use validate::{parse_event, validate, ValidationError};
 /// A stable 64-bit fingerprint of text (FNV-1a): the same on every build and platform, unlike
 /// std's hasher. Used to notice a changed bundled event and to make ETags.
 pub fn fingerprint(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    fingerprint_bytes(text.as_bytes())
+}
+
+/// [`fingerprint`] of any bytes (a floor plan's image).
+pub fn fingerprint_bytes(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
 }

@@ -34,6 +34,8 @@ pub struct Router {
     index: HashMap<String, u32>,
     floor: Vec<u32>,
     floors: Vec<(String, i32)>,
+    /// Each point's place on its floor's plan, for turns and the nearest point to a tap.
+    xy: Vec<(f64, f64)>,
     arcs: Vec<Vec<Arc>>,
 }
 
@@ -52,9 +54,9 @@ impl Router {
             index: HashMap::with_capacity(graph.points.len()),
             floor: Vec::with_capacity(graph.points.len()),
             floors: floors.iter().map(|f| (f.id.clone(), f.level)).collect(),
+            xy: Vec::with_capacity(graph.points.len()),
             arcs: vec![Vec::new(); graph.points.len()],
         };
-        let mut xy = Vec::with_capacity(graph.points.len());
         for p in &graph.points {
             let Some(&f) = floor_index.get(p.floor_id.as_str()) else {
                 return Err(GraphError(format!(
@@ -67,7 +69,7 @@ impl Router {
             }
             r.ids.push(p.id.clone());
             r.floor.push(f);
-            xy.push((p.x, p.y));
+            r.xy.push((p.x, p.y));
         }
         let mpu = if graph.meters_per_unit > 0.0 { graph.meters_per_unit } else { 1.0 };
         for l in &graph.links {
@@ -78,7 +80,7 @@ impl Router {
                     .ok_or_else(|| GraphError(format!("a link names point \"{id}\", which the graph does not have")))
             };
             let (a, b) = (at(&l.from)?, at(&l.to)?);
-            let (pa, pb) = (xy[a as usize], xy[b as usize]);
+            let (pa, pb) = (r.xy[a as usize], r.xy[b as usize]);
             let meters = ((pa.0 - pb.0).powi(2) + (pa.1 - pb.1).powi(2)).sqrt() * mpu;
             let levels =
                 (r.floors[r.floor[a as usize] as usize].1 - r.floors[r.floor[b as usize] as usize].1).unsigned_abs();
@@ -150,6 +152,7 @@ impl Router {
         let mut points = vec![self.ids[start as usize].clone()];
         points.extend(arcs.iter().map(|(_, a)| self.ids[a.to as usize].clone()));
         let mut steps: Vec<Step> = Vec::new();
+        let mut previous: Option<(u32, u32, StepKind)> = None;
         for (from, arc) in &arcs {
             let (f0, f1) = (self.floor[*from as usize], self.floor[arc.to as usize]);
             let kind = match arc.kind {
@@ -157,20 +160,72 @@ impl Router {
                 LinkKind::Ramp if f0 != f1 => StepKind::Ramp,
                 _ => StepKind::Walk,
             };
+            // A walk turning a corner ends there with the turn, unless it was only a few meters.
+            let turn = match previous {
+                Some((a, b, StepKind::Walk)) if kind == StepKind::Walk => self.turn(a, b, arc.to),
+                _ => None,
+            };
+            previous = Some((*from, arc.to, kind));
             match steps.last_mut() {
-                Some(last) if last.kind == StepKind::Walk && kind == StepKind::Walk => last.meters += arc.meters,
-                _ => steps.push(Step {
-                    kind,
-                    meters: arc.meters,
-                    to_floor: self.floors[f1 as usize].0.clone(),
-                    to_point: self.ids[arc.to as usize].clone(),
-                }),
+                Some(last)
+                    if last.kind == StepKind::Walk
+                        && kind == StepKind::Walk
+                        && (turn.is_none() || last.meters < MIN_WALK) =>
+                {
+                    last.meters += arc.meters
+                }
+                _ => {
+                    if let (Some(turn), Some(last)) = (turn, steps.last_mut()) {
+                        last.turn = Some(turn);
+                    }
+                    steps.push(Step {
+                        kind,
+                        meters: arc.meters,
+                        to_floor: self.floors[f1 as usize].0.clone(),
+                        to_point: self.ids[arc.to as usize].clone(),
+                        turn: None,
+                    })
+                }
             }
             if let Some(last) = steps.last_mut() {
                 last.to_point = self.ids[arc.to as usize].clone();
             }
         }
         Ok(Route { meters: arcs.iter().map(|(_, a)| a.meters).sum(), seconds: best[goal as usize], points, steps })
+    }
+
+    /// Which way a person turns at `b`, coming from `a` and going on to `c` (plan y points down).
+    fn turn(&self, a: u32, b: u32, c: u32) -> Option<Turn> {
+        let (pa, pb, pc) = (self.xy[a as usize], self.xy[b as usize], self.xy[c as usize]);
+        let (d1, d2) = ((pb.0 - pa.0, pb.1 - pa.1), (pc.0 - pb.0, pc.1 - pb.1));
+        if (d1.0 == 0.0 && d1.1 == 0.0) || (d2.0 == 0.0 && d2.1 == 0.0) {
+            return None;
+        }
+        let angle = (d1.0 * d2.1 - d1.1 * d2.0).atan2(d1.0 * d2.0 + d1.1 * d2.1).to_degrees();
+        match angle {
+            a if a.abs() < 35.0 => None,
+            a if a.abs() > 150.0 => Some(Turn::Back),
+            a if a > 0.0 => Some(Turn::Right),
+            _ => Some(Turn::Left),
+        }
+    }
+
+    /// The point nearest to `(x, y)` on `floor_id` (where a tap on the plan puts "you are here").
+    pub fn nearest(&self, floor_id: &str, x: f64, y: f64) -> Option<&str> {
+        let f = self.floors.iter().position(|(id, _)| id == floor_id)? as u32;
+        (0..self.ids.len())
+            .filter(|&i| self.floor[i] == f)
+            .min_by(|&i, &j| {
+                let d = |k: usize| (self.xy[k].0 - x).powi(2) + (self.xy[k].1 - y).powi(2);
+                d(i).total_cmp(&d(j))
+            })
+            .map(|i| self.ids[i].as_str())
+    }
+
+    /// A point's floor and place on it.
+    pub fn place_of(&self, id: &str) -> Option<(&str, f64, f64)> {
+        let i = *self.index.get(id)? as usize;
+        Some((self.floors[self.floor[i] as usize].0.as_str(), self.xy[i].0, self.xy[i].1))
     }
 
     /// How long walking along exactly these points takes, hop by hop over allowed links (the
@@ -290,7 +345,20 @@ pub struct Step {
     /// The floor this step ends on, and the point.
     pub to_floor: String,
     pub to_point: String,
+    /// The turn to take where this step ends, before the next.
+    pub turn: Option<Turn>,
 }
+
+/// Which way the next step goes from the end of a walk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Turn {
+    Left,
+    Right,
+    Back,
+}
+
+/// A walk shorter than this (meters) before a corner is not worth a step of its own.
+const MIN_WALK: f64 = 5.0;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum RouteError {

@@ -5,12 +5,19 @@
 mod common;
 
 use common::venue::{floors, point, venue};
-use elements_domain::routing::{RouteError, Router, StepKind};
+use elements_domain::routing::{Route, RouteError, Router, StepKind, Turn};
 use elements_protocol::venue::{LinkKind, WalkGraph, WalkLink, WalkPoint};
 use proptest::prelude::*;
 
 fn router(g: &WalkGraph, n_floors: usize) -> Router {
     Router::new(g, &floors(n_floors)).expect("a valid graph")
+}
+
+/// The kinds of a route's steps, consecutive walks (split at corners) as one.
+fn legs(route: &Route) -> Vec<StepKind> {
+    let mut kinds: Vec<StepKind> = route.steps.iter().map(|s| s.kind).collect();
+    kinds.dedup_by(|a, b| *a == StepKind::Walk && *b == StepKind::Walk);
+    kinds
 }
 
 #[test]
@@ -22,9 +29,9 @@ fn upstairs_by_the_stairs_or_step_free_by_the_lift() {
     assert!(quick.steps.iter().any(|s| s.kind == StepKind::Stairs), "{:?}", quick.steps);
     assert_eq!(quick.steps.first().map(|s| s.kind), Some(StepKind::Walk));
     let step_free = r.route(&point(0, 1, 0), &point(1, 1, 0), true).expect("a step-free route");
-    let kinds: Vec<StepKind> = step_free.steps.iter().map(|s| s.kind).collect();
-    assert_eq!(kinds, [StepKind::Walk, StepKind::Lift, StepKind::Walk], "walk to the lift, up, walk back");
-    assert_eq!(step_free.steps[1].to_floor, "f1");
+    assert_eq!(legs(&step_free), [StepKind::Walk, StepKind::Lift, StepKind::Walk], "walk to the lift, up, walk back");
+    let lift = step_free.steps.iter().find(|s| s.kind == StepKind::Lift).expect("the lift");
+    assert_eq!(lift.to_floor, "f1");
     assert!(step_free.seconds > quick.seconds && step_free.meters > quick.meters);
     assert_eq!(r.seconds_of(&quick.points.iter().map(String::as_str).collect::<Vec<_>>(), false), Some(quick.seconds));
 }
@@ -152,9 +159,12 @@ fn the_demo_venue_routes_from_the_main_entrance_to_a_booth_upstairs() {
     let to = "w-poi-booth-riverbend-mobility";
     let quick = r.route("w-poi-exit-main", to, false).expect("a route");
     let step_free = r.route("w-poi-exit-main", to, true).expect("a step-free route");
-    let kinds = |route: &elements_domain::routing::Route| route.steps.iter().map(|s| s.kind).collect::<Vec<_>>();
-    assert_eq!(kinds(&quick), [StepKind::Walk, StepKind::Stairs, StepKind::Walk]);
-    assert_eq!(kinds(&step_free), [StepKind::Walk, StepKind::Lift, StepKind::Walk]);
+    assert_eq!(legs(&quick), [StepKind::Walk, StepKind::Stairs, StepKind::Walk]);
+    assert_eq!(legs(&step_free), [StepKind::Walk, StepKind::Lift, StepKind::Walk]);
+    // Walks split where the way turns a corner, and say which way.
+    assert!(quick.steps.iter().any(|s| s.turn.is_some()), "{:?}", quick.steps);
+    let total: f64 = quick.steps.iter().map(|s| s.meters).sum();
+    assert!((total - quick.meters).abs() < 1e-6, "the steps add up to the route");
     assert!((20.0..200.0).contains(&quick.meters), "a plausible walk: {} m", quick.meters);
 }
 
@@ -172,4 +182,35 @@ fn a_place_cut_off_from_the_entrance_is_named_on_import() {
         problems.iter().any(|p| p.contains("place \"poi-booth-fjord-data\"") && p.contains("cannot be reached")),
         "{problems:#?}"
     );
+}
+
+/// A walk east then south turns right (plan y points down), east then north turns left, and a
+/// straight walk along three points is one step.
+#[test]
+fn a_walk_that_turns_a_corner_says_which_way() {
+    let p = |id: &str, x: f64, y: f64| WalkPoint { id: id.into(), floor_id: "f0".into(), x, y, poi_id: None };
+    let l = |a: &str, b: &str| WalkLink { from: a.into(), to: b.into(), kind: LinkKind::Corridor, one_way: false };
+    let g = WalkGraph {
+        id: "venue".into(),
+        meters_per_unit: 0.1,
+        points: vec![
+            p("a", 0.0, 0.0),
+            p("b", 100.0, 0.0),
+            p("c", 200.0, 0.0),
+            p("south", 200.0, 100.0),
+            p("north", 200.0, -100.0),
+        ],
+        links: vec![l("a", "b"), l("b", "c"), l("c", "south"), l("c", "north")],
+    };
+    let r = router(&g, 1);
+    let right = r.route("a", "south", false).expect("a route");
+    assert_eq!(right.steps.len(), 2, "{:?}", right.steps);
+    assert_eq!((right.steps[0].meters.round(), right.steps[0].turn), (20.0, Some(Turn::Right)));
+    assert_eq!((right.steps[1].meters.round(), right.steps[1].turn), (10.0, None));
+    let left = r.route("a", "north", false).expect("a route");
+    assert_eq!(left.steps[0].turn, Some(Turn::Left));
+    let back = r.route("south", "a", false).expect("a route");
+    assert_eq!(back.steps[0].turn, Some(Turn::Left), "north (up the plan), then west: a left turn");
+    assert_eq!(r.nearest("f0", 190.0, 90.0), Some("south"));
+    assert_eq!(r.place_of("north"), Some(("f0", 200.0, -100.0)));
 }

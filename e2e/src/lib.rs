@@ -397,3 +397,39 @@ pub async fn someone_else(
     let report = store.submit(caller, signals, chrono_at(at).to_utc()).await.expect("answered").expect("decided");
     report.results.into_iter().map(|r| r.outcome).collect()
 }
+
+/// Resizes the window and waits until the page has the new width.
+pub async fn resize(c: &Client, w: u32, h: u32) {
+    c.set_window_size(w, h).await.expect("resize");
+    eventually(&format!("the window {w} wide"), WAIT, || async {
+        let v = c.execute("return window.innerWidth", vec![]).await.ok()?;
+        (v.as_u64()? == u64::from(w)).then_some(())
+    })
+    .await;
+}
+
+/// Clicks the element `css` finds (scrolled into view first: on a phone much is below the fold).
+pub async fn tap(c: &Client, css: &str) {
+    let element =
+        eventually(&format!("{css} on screen"), WAIT, || async { c.find(Locator::Css(css)).await.ok() }).await;
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center'});",
+        vec![serde_json::to_value(&element).expect("element")],
+    )
+    .await
+    .expect("scroll");
+    element.click().await.expect(css);
+}
+
+/// Opens an Element from the navigation and waits for its screen.
+pub async fn open(c: &Client, kind: &str) {
+    // Right after launch the shell may still be loading, or a screen still settling over it.
+    eventually(&format!("the {kind} tab tapped"), WAIT, || async {
+        c.find(Locator::Css(&format!("[data-testid=nav-{kind}]"))).await.ok()?.click().await.ok()
+    })
+    .await;
+    eventually(&format!("the {kind} screen"), WAIT, || async {
+        c.find(Locator::Css(&format!("[data-testid=element-{kind}], .{kind}"))).await.ok().map(|_| ())
+    })
+    .await;
+}

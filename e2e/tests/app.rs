@@ -345,19 +345,6 @@ async fn scanning_the_join_code_joins_the_event() {
     server.stop();
 }
 
-/// Opens an Element from the navigation and waits for its screen.
-async fn open(c: &fantoccini::Client, kind: &str) {
-    // Right after launch the shell may still be loading, or a screen still settling over it.
-    eventually(&format!("the {kind} tab tapped"), WAIT, || async {
-        c.find(Locator::Css(&format!("[data-testid=nav-{kind}]"))).await.ok()?.click().await.ok()
-    })
-    .await;
-    eventually(&format!("the {kind} screen"), WAIT, || async {
-        c.find(Locator::Css(&format!("[data-testid=element-{kind}], .{kind}"))).await.ok().map(|_| ())
-    })
-    .await;
-}
-
 /// Every screen in both themes: text meets WCAG AA contrast, every control has a name.
 async fn audit_screens(c: &fantoccini::Client, b: &elements_protocol::event::EventBundle, theme: &str) {
     let mut failures = Vec::new();
@@ -590,16 +577,6 @@ async fn scan_answer_after(c: &fantoccini::Client, last: u64) -> String {
     .await
 }
 
-/// Resizes the window and waits until the page has the new width.
-async fn resize(c: &fantoccini::Client, w: u32, h: u32) {
-    c.set_window_size(w, h).await.expect("resize");
-    eventually(&format!("the window {w} wide"), WAIT, || async {
-        let v = c.execute("return window.innerWidth", vec![]).await.ok()?;
-        (v.as_u64()? == u64::from(w)).then_some(())
-    })
-    .await;
-}
-
 /// Types `code` into the checkpoint field, presses Check, and answers what the app said
 /// (`found` or the refusal's reason), waiting for an answer newer than the last one shown.
 async fn enter_code(c: &fantoccini::Client, code: &str) -> String {
@@ -713,19 +690,6 @@ async fn choose_back_to_english(c: &fantoccini::Client) {
     eventually("English", WAIT, || async { (language_and_theme(c).await.0 == "en").then_some(()) }).await;
     open(c, "quests").await;
     eventually("the quests", WAIT, || text_of(c, "[data-testid=scenario-card]")).await;
-}
-
-/// Clicks the element `css` finds (scrolled into view first: on a phone much is below the fold).
-async fn tap(c: &fantoccini::Client, css: &str) {
-    let element =
-        eventually(&format!("{css} on screen"), WAIT, || async { c.find(Locator::Css(css)).await.ok() }).await;
-    c.execute(
-        "arguments[0].scrollIntoView({block: 'center'});",
-        vec![serde_json::to_value(&element).expect("element")],
-    )
-    .await
-    .expect("scroll");
-    element.click().await.expect(css);
 }
 
 /// Waits until the person's answer in poll `poll` is counted by the backend.

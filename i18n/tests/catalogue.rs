@@ -106,6 +106,12 @@ fn every_message_formats_without_errors_in_both_languages() {
         ("max", Arg::from(5u32)),
         ("average", Arg::from("4.5")),
         ("answer", Arg::from("“Harbour”")),
+        ("m", Arg::from(120u32)),
+        ("min", Arg::from(3u32)),
+        ("place", Arg::from("Main Hall")),
+        ("floor", Arg::from("First floor")),
+        ("step", Arg::from("Walk 20 m")),
+        ("quest", Arg::from("Harbour Trail")),
     ];
     for lang in Lang::ALL {
         for key in Catalogue::keys(lang) {

@@ -160,6 +160,20 @@ commands! {
     DismissCard = "dismiss_card": CardArgs => QuestsView;
     /// The person is at this session ("I'm here"): a check-in, which quests and scenarios count.
     CheckIn = "check_in": SessionDetailArgs => SessionDetail;
+    /// The venue's floors, places and where this person is (the map Element).
+    GetMap = "map": NoArgs => MapView;
+    /// Places by name, exhibitor or description, and the rooms of sessions by the session's title.
+    SearchPlaces = "search_places": SearchArgs => Vec<PlaceHit>;
+    /// One place: what it is and what happens there now and next.
+    GetPlace = "place": PlaceArgs => PlaceDetail;
+    /// The quickest way from a place (or from "you are here") to a place, step-free if asked.
+    GetRoute = "route": RouteArgs => RouteView;
+    /// Sets "you are here": a place, a spot tapped on a floor, or nothing.
+    SetHere = "set_here": HereArgs => MapView;
+    /// The link the app was last opened with (a place link), once: later calls answer none.
+    TakeOpenLink = "take_open_link": NoArgs => Option<String>;
+    /// A location code posted in the venue (its text, or a photo of it): checked, then "you are here".
+    ScanLocation = "scan_location": LocationArgs => MapView;
     /// The UI reports that a screen is showing real content; answers milliseconds since launch.
     /// This is how start-up time is measured, in tests and in the field.
     ReportReady = "report_ready": ReadyArgs => u64;
@@ -195,6 +209,10 @@ pub enum ScannedKind {
     Join,
     /// A quest checkpoint's code.
     Checkpoint,
+    /// A link to a place: open the map there.
+    Place,
+    /// A location code posted in the venue: pass it to `scan_location`.
+    Location,
     /// Something else (a web address, plain text).
     Other,
 }
@@ -525,6 +543,8 @@ pub enum Changed {
     Sync,
     /// The data of one Element (a page of its feed, a live update, a signal of this device).
     Element(ElementKind),
+    /// The app was opened with a link to follow (`take_open_link` says which).
+    Opened,
 }
 
 /// The person's settings on this device.
@@ -652,6 +672,9 @@ pub struct RoomTag {
     pub id: String,
     pub name: String,
     pub floor: String,
+    /// The room's place on the venue map ("show on map", "take me there").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -781,4 +804,195 @@ mod tests {
         let json = serde_json::to_value(&err).expect("serialize");
         assert_eq!(json, serde_json::json!({"code": "not_found", "message": "no session s-404"}));
     }
+}
+
+// ---- The map Element ----
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapView {
+    /// Lowest level first.
+    pub floors: Vec<FloorView>,
+    pub places: Vec<PlaceView>,
+    pub here: Option<HereView>,
+    /// The event has a walk graph: routes can be asked for.
+    pub can_route: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FloorView {
+    pub id: String,
+    pub name: String,
+    pub level: i32,
+    pub width: u32,
+    pub height: u32,
+    pub plan: PlanView,
+}
+
+/// How a floor's plan is drawn. Paths are under the app's `plan` scheme
+/// (`plan://localhost/<path>`; `http://plan.localhost/<path>` where the platform wants that).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PlanView {
+    /// One vector image, sharp at any zoom.
+    Svg { path: String },
+    /// A raster plan cut into tiles: level `z` (0 = the whole plan in one tile) is the plan at
+    /// `1 / 2^(levels - 1 - z)` of its size, in `tile_size` squares; `{z}/{x}/{y}` in the template.
+    /// `width` × `height`: the image's pixels (the floor's plan units may differ: scale to them).
+    Tiles { template: String, levels: u32, tile_size: u32, width: u32, height: u32 },
+    /// Not downloaded yet (or none published): the places are drawn on a blank floor.
+    Missing,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceView {
+    pub id: String,
+    pub name: String,
+    pub kind: crate::event::PoiKind,
+    pub floor_id: String,
+    pub x: f64,
+    pub y: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HereSource {
+    /// A location code scanned in the venue.
+    Code,
+    /// The person tapped the spot or chose the place.
+    Chosen,
+    /// A venue screen's configured spot.
+    Fixed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HereView {
+    pub floor_id: String,
+    pub x: f64,
+    pub y: f64,
+    /// The place it is at, if it is one.
+    pub place: Option<PlaceRef>,
+    pub source: HereSource,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceHit {
+    pub place: PlaceView,
+    /// The floor's name.
+    pub floor: String,
+    /// Why it matched when not by its own name: the session held there, the exhibitor.
+    pub because: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceArgs {
+    pub id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceDetail {
+    pub place: PlaceView,
+    pub floor: String,
+    pub description: String,
+    pub exhibitor: Option<String>,
+    /// For a room: the session on now, and the next one.
+    pub now: Option<SessionCard>,
+    pub next: Option<SessionCard>,
+    /// Quest checkpoints hanging here.
+    pub checkpoints: Vec<PlaceCheckpoint>,
+    /// `elements://place?…`: the link (and QR code) that opens the map here.
+    pub link: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceCheckpoint {
+    pub quest: String,
+    pub checkpoint: String,
+    pub done: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RouteArgs {
+    /// A place id; none: from "you are here".
+    #[serde(default)]
+    pub from: Option<String>,
+    pub to: String,
+    #[serde(default)]
+    pub step_free: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RouteView {
+    pub from: String,
+    pub to: String,
+    pub step_free: bool,
+    /// Rounded to whole meters and minutes (at least 1).
+    pub meters: u32,
+    pub minutes: u32,
+    /// The line to draw, one piece per stretch on a floor, in walking order.
+    pub legs: Vec<RouteLeg>,
+    pub steps: Vec<RouteStep>,
+    /// Why there is no route (then `legs` and `steps` are empty).
+    pub problem: Option<RouteProblem>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RouteProblem {
+    /// No step-free way; there is one with stairs or escalators.
+    NotStepFree,
+    /// No way at all (the walk graph does not connect them).
+    NoWay,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RouteLeg {
+    pub floor_id: String,
+    pub points: Vec<(f64, f64)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepHow {
+    Walk,
+    Stairs,
+    Lift,
+    Escalator,
+    Ramp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TurnHow {
+    Left,
+    Right,
+    Back,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RouteStep {
+    pub how: StepHow,
+    pub meters: u32,
+    /// The floor this step ends on (its name), and whether it goes up.
+    pub floor: String,
+    pub up: bool,
+    /// The turn where this step ends.
+    pub then: Option<TurnHow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "at", rename_all = "snake_case")]
+pub enum HereArgs {
+    Place { id: String },
+    Spot { floor_id: String, x: f64, y: f64 },
+    Nowhere,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocationArgs {
+    /// The code's text (`elements://here?…`), typed or pasted…
+    #[serde(default)]
+    pub text: Option<String>,
+    /// …or a photo of it.
+    #[serde(default)]
+    pub image: Option<Vec<u8>>,
 }

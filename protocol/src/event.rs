@@ -179,9 +179,14 @@ pub struct Floor {
     pub level: i32,
     /// Floor-plan image, relative to the event bundle's folder.
     pub plan_image: String,
-    /// Plan coordinate space; points of interest use it.
+    /// Plan coordinate space; points of interest use it. For a raster plan (PNG, JPEG), its
+    /// size in pixels.
     pub width: u32,
     pub height: u32,
+    /// A fingerprint of the plan image's bytes, set by the backend that serves it
+    /// (`GET /v1/floors/{floor_id}/plan`): the app downloads the plan again when it changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_rev: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -249,7 +254,7 @@ pub struct Session {
     pub tags: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PoiKind {
     Room,
@@ -261,6 +266,8 @@ pub enum PoiKind {
     Lift,
     Info,
     FirstAid,
+    /// A spot people agree to meet at.
+    MeetingPoint,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -274,6 +281,12 @@ pub struct PointOfInterest {
     pub y: u32,
     #[serde(default)]
     pub description: String,
+    /// The room this place is (sessions in that room are found here).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Who is at this booth: the exhibitor's name, searchable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exhibitor: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

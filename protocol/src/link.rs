@@ -5,6 +5,9 @@
 //!   optional).
 //! - `elements://checkpoint?event=<id>&quest=<id>&checkpoint=<id>&sig=<hex>`: a quest checkpoint,
 //!   signed with the event's QR key (`docs/protocol.md`, QR codes).
+//! - `elements://place?event=<id>&place=<id>`: opens the map at a place.
+//! - `elements://here?event=<id>&place=<id>&sig=<hex>`: a location code posted in the venue
+//!   ("you are here"), signed like a checkpoint over `signal::location_message`.
 //!
 //! Values are percent-encoded (RFC 3986 unreserved characters stay as they are); parsing also
 //! reads `+` as a space, as form encoders write it. Unknown parameters are ignored, so a newer
@@ -14,8 +17,27 @@ use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Link {
-    Join { url: String, code: Option<String> },
-    Checkpoint { event: String, quest: String, checkpoint: String, sig: String },
+    Join {
+        url: String,
+        code: Option<String>,
+    },
+    Checkpoint {
+        event: String,
+        quest: String,
+        checkpoint: String,
+        sig: String,
+    },
+    /// Opens the map at a place (printable; anyone may make one).
+    Place {
+        event: String,
+        place: String,
+    },
+    /// A location code posted in the venue: "you are here", signed by the event like a checkpoint.
+    Here {
+        event: String,
+        place: String,
+        sig: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +107,14 @@ impl Link {
                     sig: need("sig")?,
                 })
             }
+            "place" => {
+                let need = |p: &'static str| get(p).ok_or(LinkError::Missing { link: "place", parameter: p });
+                Ok(Link::Place { event: need("event")?, place: need("place")? })
+            }
+            "here" => {
+                let need = |p: &'static str| get(p).ok_or(LinkError::Missing { link: "here", parameter: p });
+                Ok(Link::Here { event: need("event")?, place: need("place")?, sig: need("sig")? })
+            }
             other => Err(LinkError::UnknownKind(other.chars().take(40).collect())),
         }
     }
@@ -108,11 +138,19 @@ impl fmt::Display for Link {
                 encode(checkpoint),
                 encode(sig)
             ),
+            Link::Place { event, place } => {
+                write!(f, "elements://place?event={}&place={}", encode(event), encode(place))
+            }
+            Link::Here { event, place, sig } => {
+                write!(f, "elements://here?event={}&place={}&sig={}", encode(event), encode(place), encode(sig))
+            }
         }
     }
 }
 
-fn encode(s: &str) -> String {
+/// Percent-encodes everything but RFC 3986's unreserved characters (link values, URL path
+/// segments).
+pub fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
@@ -121,7 +159,8 @@ fn encode(s: &str) -> String {
         .collect()
 }
 
-fn decode(s: &str) -> Option<String> {
+/// Reads what [`encode`] wrote (and `+` as a space); `None` for bad escapes or non-UTF-8.
+pub fn decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -196,15 +235,16 @@ mod tests {
             (0..n).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect()
         };
         for _ in 0..2000 {
-            let link = if next() % 2 == 0 {
-                Link::Join { url: word(&mut next), code: Some(word(&mut next)) }
-            } else {
-                Link::Checkpoint {
+            let link = match next() % 4 {
+                0 => Link::Join { url: word(&mut next), code: Some(word(&mut next)) },
+                1 => Link::Place { event: word(&mut next), place: word(&mut next) },
+                2 => Link::Here { event: word(&mut next), place: word(&mut next), sig: word(&mut next) },
+                _ => Link::Checkpoint {
                     event: word(&mut next),
                     quest: word(&mut next),
                     checkpoint: word(&mut next),
                     sig: word(&mut next),
-                }
+                },
             };
             let printed = link.to_string();
             assert_eq!(Link::parse(&printed), Ok(link.clone()), "{printed}");

@@ -163,6 +163,11 @@ pub fn checkpoint_message(event_id: &str, quest_id: &str, checkpoint_id: &str) -
     format!("elements/checkpoint/v1\n{event_id}\n{quest_id}\n{checkpoint_id}")
 }
 
+/// What a location code's signature signs: "you are here" only from codes the event printed.
+pub fn location_message(event_id: &str, place_id: &str) -> String {
+    format!("elements/location/v1\n{event_id}\n{place_id}")
+}
+
 /// `POST /v1/signals`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SignalBatch {

@@ -86,6 +86,13 @@ adapters! {
     scan_checkpoint: app::ScanCheckpoint => |api, args| api.scan_checkpoint(args);
     dismiss_card: app::DismissCard => |api, args| api.dismiss_card(args);
     check_in: app::CheckIn => |api, args| api.check_in(args);
+    map: app::GetMap => |api, _| api.map();
+    take_open_link: app::TakeOpenLink => |api, _| Ok(api.take_open_link());
+    search_places: app::SearchPlaces => |api, args| api.search_places(args);
+    place: app::GetPlace => |api, args| api.place(args);
+    route: app::GetRoute => |api, args| api.route(args);
+    set_here: app::SetHere => |api, args| api.set_here(args);
+    scan_location: app::ScanLocation => |api, args| api.scan_location(args);
     preferences: app::GetPreferences => |api, _| api.preferences();
     set_preferences: app::SetPreferences => |api, args| api.set_preferences(args);
     report_ready: app::ReportReady => |api, args| {

@@ -2,9 +2,10 @@
 //! desktop and mobile alike. `main.rs` (desktop) calls [`main_with_args`]; Android and iOS enter
 //! at [`run`], the mobile entry point, with the defaults (no arguments on a phone).
 //!
-//! `elements [--data-dir DIR] [--kiosk] [--window-size WxH] [--clock TIME] [LINK]` opens the app
-//! window; `LINK` is an `elements://` link (what the system passes when one is opened): a join
-//! link joins. One app runs per data folder: a second launch hands its link to the running one
+//! `elements [--data-dir DIR] [--kiosk] [--here PLACE] [--window-size WxH] [--clock TIME] [LINK]`
+//! opens the app window; `LINK` is an `elements://` link (what the system passes when one is
+//! opened): a join link joins, a place link opens the map there. `--here` fixes "you are here"
+//! (a venue screen's spot). One app runs per data folder: a second launch hands its link to the running one
 //! (single-instance plugin; on Linux over the D-Bus session bus) and exits.
 //! `--clock` (or `ELEMENTS_CLOCK`) pins "now", to rehearse an event on another day;
 //! `--join URL` joins the event a backend serves (with `--prepare-cache`: joins, pushes and
@@ -28,12 +29,15 @@ struct Options {
     /// Crash-test aid: stop inside the first-load transaction until killed (see tests/).
     pause_mid_load: bool,
     kiosk: bool,
+    here: Option<String>,
     window_size: Option<(f64, f64)>,
     clock: Option<Clock>,
     join: Option<String>,
+    /// A place link to open the map at.
+    open_place: Option<String>,
 }
 
-const USAGE: &str = "usage: elements [--data-dir DIR] [--join EVENT-URL] [--kiosk] [--window-size WIDTHxHEIGHT] [--clock RFC3339-TIME] [--prepare-cache] [elements://LINK]";
+const USAGE: &str = "usage: elements [--data-dir DIR] [--join EVENT-URL] [--kiosk] [--here PLACE-ID] [--window-size WIDTHxHEIGHT] [--clock RFC3339-TIME] [--prepare-cache] [elements://LINK]";
 
 fn parse_args() -> Result<Options, String> {
     let mut o = Options::default();
@@ -46,6 +50,9 @@ fn parse_args() -> Result<Options, String> {
             Some("--prepare-cache") => o.prepare_only = true,
             Some("--pause-mid-load") => o.pause_mid_load = true,
             Some("--kiosk") => o.kiosk = true,
+            Some("--here") => {
+                o.here = Some(args.next().and_then(|v| v.into_string().ok()).ok_or("--here needs a place id")?);
+            }
             Some("--window-size") => {
                 let v = args.next().and_then(|v| v.into_string().ok()).ok_or("--window-size needs WIDTHxHEIGHT")?;
                 o.window_size =
@@ -64,6 +71,7 @@ fn parse_args() -> Result<Options, String> {
             }
             Some("-h" | "--help") => return Err(USAGE.into()),
             // A link the system opened with the app (the `elements` scheme is registered).
+            Some(link) if link.starts_with("elements://place") => o.open_place = Some(link.to_string()),
             Some(link) if link.starts_with("elements:") => o.join = Some(link.to_string()),
             _ => return Err(format!("unknown argument {arg:?}\n{USAGE}")),
         }
@@ -151,7 +159,7 @@ fn start(options: Options, launched: std::time::Instant) -> ExitCode {
             let _ = handle.emit(elements_protocol::app::CHANGED_EVENT, what);
         }
     });
-    let api = match api.launched_at(launched).kiosk_mode(options.kiosk) {
+    let api = match api.launched_at(launched).fixed_here(options.here.clone()).kiosk_mode(options.kiosk) {
         Ok(api) => api,
         Err(e) => {
             eprintln!("elements: {}", e.message);
@@ -202,6 +210,7 @@ fn start(options: Options, launched: std::time::Instant) -> ExitCode {
         kiosk: options.kiosk,
         size: options.window_size,
         join_url: options.join.clone(),
+        open_place: options.open_place.clone(),
         handle: window_handle,
     };
     match run_window(api, window) {
@@ -266,6 +275,7 @@ struct Window {
     kiosk: bool,
     size: Option<(f64, f64)>,
     join_url: Option<String>,
+    open_place: Option<String>,
     /// Set once the app exists, for the core's change events.
     handle: std::sync::Arc<std::sync::OnceLock<tauri::AppHandle>>,
 }
@@ -288,7 +298,7 @@ fn join_in_background(api: &std::sync::Arc<AppApi>, url: String) {
 fn run_window(api: AppApi, window: Window) -> tauri::Result<()> {
     use tauri::Manager;
     use tauri_plugin_deep_link::DeepLinkExt;
-    let Window { data_dir, kiosk, size, join_url, handle } = window;
+    let Window { data_dir, kiosk, size, join_url, open_place, handle } = window;
     let api = std::sync::Arc::new(api);
     let joining = api.clone();
     let builder = tauri::Builder::default();
@@ -310,7 +320,13 @@ fn run_window(api: AppApi, window: Window) -> tauri::Result<()> {
     let _ = &data_dir;
     builder
         .plugin(tauri_plugin_deep_link::init())
-        .manage(api)
+        .manage(api.clone())
+        .register_asynchronous_uri_scheme_protocol("plan", move |_ctx, request, responder| {
+            // Floor plans and their tiles, from the cache (see `client::api::map::plan_file`).
+            let api = api.clone();
+            let path = request.uri().path().to_string();
+            tauri::async_runtime::spawn_blocking(move || responder.respond(plan_response(&api, &path)));
+        })
         .invoke_handler(commands::handler())
         .setup(move |app| {
             let _ = handle.set(app.handle().clone());
@@ -325,6 +341,12 @@ fn run_window(api: AppApi, window: Window) -> tauri::Result<()> {
                 join_in_background(&joining, url);
             }
             elements_client::api::start_scenario_clock(&joining);
+            if let Some(link) = open_place {
+                // The window takes it when it starts (`take_open_link`).
+                if let Err(e) = joining.open_link(&link) {
+                    eprintln!("elements: {}", e.message);
+                }
+            }
             let on_link = joining.clone();
             app.deep_link().on_open_url(move |event| {
                 for url in event.urls() {
@@ -332,6 +354,9 @@ fn run_window(api: AppApi, window: Window) -> tauri::Result<()> {
                         Ok(elements_protocol::link::Link::Join { .. }) => {
                             eprintln!("elements: opened with a join link");
                             join_in_background(&on_link, url.to_string());
+                        }
+                        Ok(elements_protocol::link::Link::Place { .. }) => {
+                            let _ = on_link.open_link(url.as_str());
                         }
                         Ok(_) => eprintln!("elements: opened with a link this app does not follow yet: {url}"),
                         Err(e) => eprintln!("elements: opened with a link it cannot read ({e}): {url}"),
@@ -356,4 +381,20 @@ fn run_window(api: AppApi, window: Window) -> tauri::Result<()> {
             Ok(())
         })
         .run(tauri::generate_context!("../tauri.conf.json"))
+}
+
+fn plan_response(api: &AppApi, path: &str) -> tauri::http::Response<Vec<u8>> {
+    let (status, kind, body) = match api.plan_file(path) {
+        Ok(Some((kind, bytes))) => (200, kind, bytes),
+        Ok(None) => (404, "text/plain", b"no such plan or tile".to_vec()),
+        Err(e) => (500, "text/plain", e.message.into_bytes()),
+    };
+    tauri::http::Response::builder()
+        .status(status)
+        .header(tauri::http::header::CONTENT_TYPE, kind)
+        // Paths carry the plan's revision: what was served once never changes.
+        .header(tauri::http::header::CACHE_CONTROL, "max-age=31536000, immutable")
+        .header("Access-Control-Allow-Origin", "*")
+        .body(body)
+        .unwrap_or_else(|_| tauri::http::Response::new(Vec::new()))
 }

@@ -24,6 +24,7 @@ extern "C" {
 pub struct Changes {
     event: leptos::prelude::ArcTrigger,
     sync: leptos::prelude::ArcTrigger,
+    opened: leptos::prelude::ArcTrigger,
     elements: [leptos::prelude::ArcTrigger; ElementKind::ALL.len()],
 }
 
@@ -32,6 +33,7 @@ impl Changes {
         match what {
             Changed::Event => self.event.clone(),
             Changed::Sync => self.sync.clone(),
+            Changed::Opened => self.opened.clone(),
             Changed::Element(kind) => {
                 let i = ElementKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
                 self.elements[i].clone()
@@ -44,8 +46,16 @@ thread_local! {
     static CHANGES: Changes = Changes {
         event: leptos::prelude::ArcTrigger::new(),
         sync: leptos::prelude::ArcTrigger::new(),
+        opened: leptos::prelude::ArcTrigger::new(),
         elements: std::array::from_fn(|_| leptos::prelude::ArcTrigger::new()),
     };
+}
+
+/// Refreshes what listens to `what`, as if the core had said it changed (after a command whose
+/// answer other parts of the screen show too).
+pub fn notify(what: Changed) {
+    use leptos::prelude::Notify;
+    CHANGES.with(|c| c.trigger(what).notify());
 }
 
 /// Starts hearing the core's change events (once, at start-up).

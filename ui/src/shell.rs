@@ -9,7 +9,7 @@ use elements_protocol::event::ElementKind;
 use leptos::prelude::*;
 
 use crate::api::{load, show};
-use crate::elements::{agenda::Agenda, coming_soon::ComingSoon, me::Me, quests::Quests, voting::Voting};
+use crate::elements::{agenda::Agenda, coming_soon::ComingSoon, map::Map, me::Me, quests::Quests, voting::Voting};
 use crate::i18n::{self, text};
 use crate::icons::element_icon;
 use crate::t;
@@ -21,6 +21,10 @@ pub fn Shell() -> impl IntoView {
     let preferences = load::<GetPreferences>(|| NoArgs {});
     let overview = load::<GetEventOverview>(|| NoArgs {}).refresh_on(Changed::Event);
     let applied = RwSignal::new(false);
+    // Which Element shows, and the map's state, outlive a refreshed overview (a synced
+    // manifest, the joined event arriving): the person stays where they were.
+    let active = RwSignal::new(None::<ElementKind>);
+    provide_context(crate::elements::map::MapState::new());
     Effect::new(move |_| {
         if let Some(answer) = preferences.state.get() {
             // Unreadable settings are not worth an error screen: the system's defaults then.
@@ -39,7 +43,7 @@ pub fn Shell() -> impl IntoView {
         match overview.state.get() {
             None => view! { <Splash /> }.into_any(),
             Some(Err(e)) => view! { <ErrorPanel error=e /> }.into_any(),
-            Some(Ok(ov)) => view! { <Frame overview=ov /> }.into_any(),
+            Some(Ok(ov)) => view! { <Frame overview=ov shown=active /> }.into_any(),
         }
     }
 }
@@ -147,13 +151,25 @@ fn lock_down() {
 }
 
 #[component]
-fn Frame(overview: EventOverview) -> impl IntoView {
+fn Frame(overview: EventOverview, shown: RwSignal<Option<ElementKind>>) -> impl IntoView {
     let kiosk = overview.mode == DeviceMode::Kiosk;
     if kiosk {
         lock_down();
     }
-    let active = RwSignal::new(overview.elements.first().map(|e| e.kind).unwrap_or(ElementKind::Agenda));
-    provide_context(Navigate { active, session: RwSignal::new(None) });
+    let first = overview.elements.first().map(|e| e.kind).unwrap_or(ElementKind::Agenda);
+    let kept = shown.get_untracked().filter(|k| overview.elements.iter().any(|e| e.kind == *k));
+    let active = RwSignal::new(kept.unwrap_or(first));
+    // Remembered for the next overview.
+    Effect::new(move |_| shown.set(Some(active.get())));
+    let navigate = Navigate { active, session: RwSignal::new(None), place: RwSignal::new(None) };
+    provide_context(navigate);
+    // A place link the app was opened with (now, or later while it runs).
+    let opened = crate::api::load::<elements_protocol::app::TakeOpenLink>(|| NoArgs {}).refresh_on(Changed::Opened);
+    Effect::new(move |_| {
+        if let Some(Ok(Some(link))) = opened.state.get() {
+            navigate.follow(&link);
+        }
+    });
     let notice = RwSignal::new(overview.notice.clone());
     let style = format!("--brand: {}; --accent: {};", overview.primary_color, overview.accent_color);
     let elements = overview.elements.clone();
@@ -222,6 +238,7 @@ fn Frame(overview: EventOverview) -> impl IntoView {
                             ElementKind::Voting => view! { <Voting /> }.into_any(),
                             ElementKind::Quests => view! { <Quests /> }.into_any(),
                             ElementKind::Me => view! { <Me /> }.into_any(),
+                            ElementKind::Map => view! { <Map /> }.into_any(),
                             other => view! { <ComingSoon kind=other own_title=own /> }.into_any(),
                         }
                     }}
@@ -237,6 +254,15 @@ pub struct Navigate {
     pub active: RwSignal<ElementKind>,
     /// A session for the agenda to open when it shows next.
     pub session: RwSignal<Option<String>>,
+    /// A place for the map to show (and route to) when it shows next.
+    pub place: RwSignal<Option<PlaceRequest>>,
+}
+
+/// "Show on map" (`route: false`) or "take me there" (`route: true`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaceRequest {
+    pub id: String,
+    pub route: bool,
 }
 
 impl Navigate {
@@ -251,10 +277,18 @@ impl Navigate {
             }
             "poll" => self.active.set(ElementKind::Voting),
             "quest" => self.active.set(ElementKind::Quests),
-            "place" => self.active.set(ElementKind::Map),
+            "place" => self.show_place(id, false),
             _ => return false,
         }
         true
+    }
+}
+
+impl Navigate {
+    /// Opens the map at a place, with the route there from "you are here" if `route`.
+    pub fn show_place(&self, id: &str, route: bool) {
+        self.place.set(Some(PlaceRequest { id: id.to_string(), route }));
+        self.active.set(ElementKind::Map);
     }
 }
 

@@ -99,12 +99,24 @@ pub trait Store: Send + Sync {
         }
     }
     fn announce(&self, text: &str, now: DateTime<Utc>) -> Result<Announcement, StoreError>;
+    /// Stores a floor's plan image (as imported beside the event file); answers its revision.
+    fn put_plan(&self, floor_id: &str, content_type: &str, bytes: &[u8]) -> Result<String, StoreError>;
+    /// A floor's plan: its revision, content type and bytes.
+    fn plan(&self, floor_id: &str) -> Result<Option<FloorPlan>, StoreError>;
     /// Staff reveal a poll's hidden results; `None` when there is no such poll.
     fn reveal_poll(
         &self,
         poll_id: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<elements_protocol::live::PollResult>, StoreError>;
+}
+
+/// A floor plan as served.
+#[derive(Debug, Clone)]
+pub struct FloorPlan {
+    pub rev: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
 }
 
 /// Where a push's answer arrives: its results, or why the batch failed.
@@ -124,6 +136,9 @@ pub struct SqliteStore {
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS floor_plan (
+    floor_id TEXT PRIMARY KEY, rev TEXT NOT NULL, content_type TEXT NOT NULL, bytes BLOB NOT NULL
+) STRICT;
 CREATE TABLE IF NOT EXISTS entity (
     kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (kind, id)
 ) STRICT;
@@ -354,6 +369,26 @@ impl Store for SqliteStore {
 
     fn manifest(&self) -> Result<Option<Manifest>, StoreError> {
         stored_manifest(&self.lock())
+    }
+
+    fn put_plan(&self, floor_id: &str, content_type: &str, bytes: &[u8]) -> Result<String, StoreError> {
+        let rev = format!("{:016x}", elements_domain::fingerprint_bytes(bytes));
+        self.lock().execute(
+            "INSERT INTO floor_plan (floor_id, rev, content_type, bytes) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (floor_id) DO UPDATE SET rev = ?2, content_type = ?3, bytes = ?4",
+            rusqlite::params![floor_id, rev, content_type, bytes],
+        )?;
+        Ok(rev)
+    }
+
+    fn plan(&self, floor_id: &str) -> Result<Option<FloorPlan>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .lock()
+            .query_row("SELECT rev, content_type, bytes FROM floor_plan WHERE floor_id = ?1", [floor_id], |r| {
+                Ok(FloorPlan { rev: r.get(0)?, content_type: r.get(1)?, bytes: r.get(2)? })
+            })
+            .optional()?)
     }
 
     fn qr_secret(&self) -> Result<[u8; 32], StoreError> {

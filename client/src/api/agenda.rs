@@ -231,7 +231,7 @@ pub(super) fn search_sessions(api: &AppApi, args: SearchArgs) -> Result<Vec<Sess
 }
 
 /// Rooms, tracks and speaker names, for turning sessions into cards.
-struct Lookup {
+pub(super) struct Lookup {
     rooms: HashMap<String, RoomTag>,
     room_order: Vec<String>,
     tracks: HashMap<String, TrackTag>,
@@ -240,17 +240,19 @@ struct Lookup {
 }
 
 impl Lookup {
-    fn load(store: &Cache) -> Result<Lookup, ApiError> {
+    pub(super) fn load(store: &Cache) -> Result<Lookup, ApiError> {
         let floors: HashMap<String, String> = store.floors()?.into_iter().map(|f| (f.id, f.name)).collect();
         let rooms = store.rooms()?;
         let tracks = store.tracks()?;
+        let places = store.points_of_interest()?;
         Ok(Lookup {
             room_order: rooms.iter().map(|r| r.id.clone()).collect(),
             rooms: rooms
                 .into_iter()
                 .map(|r| {
                     let floor = r.floor_id.as_ref().and_then(|f| floors.get(f)).cloned().unwrap_or_default();
-                    (r.id.clone(), RoomTag { id: r.id, name: r.name, floor })
+                    let place_id = super::map::room_place(&places, &r).map(|i| places[i].id.clone());
+                    (r.id.clone(), RoomTag { id: r.id, name: r.name, floor, place_id })
                 })
                 .collect(),
             track_order: tracks.iter().map(|t| t.id.clone()).collect(),
@@ -262,7 +264,7 @@ impl Lookup {
         })
     }
 
-    fn card(&self, s: &Session, day: u32) -> SessionCard {
+    pub(super) fn card(&self, s: &Session, day: u32) -> SessionCard {
         SessionCard {
             id: s.id.clone(),
             title: s.title.clone(),
@@ -276,6 +278,7 @@ impl Lookup {
                     id: room.clone(),
                     name: room.clone(),
                     floor: String::new(),
+                    place_id: None,
                 })
             }),
             track: s.track_id.as_ref().and_then(|t| self.tracks.get(t).cloned()),

@@ -7,6 +7,7 @@
 //! [`signals`]. Start-up, the clock and errors live here.
 
 mod agenda;
+mod map;
 mod me;
 mod quests;
 mod signals;
@@ -79,6 +80,10 @@ pub struct AppApi {
     sync_config: EngineConfig,
     /// A venue screen by configuration (`--kiosk`); a kiosk token makes one too.
     kiosk: bool,
+    /// A venue screen's place in the venue (`--here PLACE`): "you are here" on its map.
+    fixed_here: Option<String>,
+    /// A link the app was opened with, for the window to follow (`place:<id>`).
+    opened: Mutex<Option<String>>,
 }
 
 /// Cached events that came from a backend are marked with this source prefix.
@@ -115,6 +120,15 @@ impl AppApi {
                 detail,
             })?;
             cache.replace_event(&bundle, bundled::DEMO_SOURCE, &fingerprint, progress)?;
+            for floor in &bundle.floors {
+                if let Some(bytes) = bundled::demo_plan(&floor.plan_image) {
+                    // The demo's own plans are SVGs checked by its tests; one that fails to store
+                    // leaves a blank floor, not a broken app.
+                    if let Err(e) = cache.store_plan(&floor.id, &fingerprint, bytes) {
+                        eprintln!("elements: the demo's plan of {} was not stored: {e}", floor.id);
+                    }
+                }
+            }
         }
         let report = StartReport {
             cache_path: cache.path().to_path_buf(),
@@ -130,6 +144,8 @@ impl AppApi {
                 engine: Mutex::new(None),
                 sync_config: EngineConfig::default(),
                 kiosk: false,
+                fixed_here: None,
+                opened: Mutex::new(None),
             },
             report,
         ))
@@ -161,6 +177,12 @@ impl AppApi {
             self.store()?.forget_people()?;
         }
         Ok(self)
+    }
+
+    /// Fixes "you are here" at a place (a venue screen's spot, from its configuration).
+    pub fn fixed_here(mut self, place_id: Option<String>) -> Self {
+        self.fixed_here = place_id;
+        self
     }
 
     /// Which frame the shell shows: kiosk by configuration or by a kiosk token, staff by a
@@ -323,6 +345,63 @@ impl AppApi {
     }
 
     /// Milliseconds from launch until the UI reported `args.screen` showing.
+    pub fn map(&self) -> Result<elements_protocol::app::MapView, ApiError> {
+        map::map(self)
+    }
+
+    pub fn search_places(&self, args: SearchArgs) -> Result<Vec<elements_protocol::app::PlaceHit>, ApiError> {
+        map::search_places(self, args)
+    }
+
+    pub fn place(
+        &self,
+        args: elements_protocol::app::PlaceArgs,
+    ) -> Result<elements_protocol::app::PlaceDetail, ApiError> {
+        map::place(self, args)
+    }
+
+    pub fn route(
+        &self,
+        args: elements_protocol::app::RouteArgs,
+    ) -> Result<elements_protocol::app::RouteView, ApiError> {
+        map::route(self, args)
+    }
+
+    pub fn set_here(
+        &self,
+        args: elements_protocol::app::HereArgs,
+    ) -> Result<elements_protocol::app::MapView, ApiError> {
+        map::set_here(self, args)
+    }
+
+    pub fn scan_location(
+        &self,
+        args: elements_protocol::app::LocationArgs,
+    ) -> Result<elements_protocol::app::MapView, ApiError> {
+        map::scan_location(self, args)
+    }
+
+    /// Keeps a link the app was opened with (`elements://place?…`) for the window, and tells it.
+    pub fn open_link(&self, link: &str) -> Result<(), ApiError> {
+        let follow = match elements_protocol::link::Link::parse(link) {
+            Ok(elements_protocol::link::Link::Place { place, .. }) => format!("place:{place}"),
+            Ok(_) => return Err(ApiError::new(ErrorCode::InvalidArgument, "only place links open a screen")),
+            Err(e) => return Err(ApiError::new(ErrorCode::InvalidArgument, e.to_string())),
+        };
+        *self.opened.lock().unwrap_or_else(|p| p.into_inner()) = Some(follow);
+        self.sync_config.changes.tell(Changed::Opened);
+        Ok(())
+    }
+
+    pub fn take_open_link(&self) -> Option<String> {
+        self.opened.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+
+    /// A file of the map's `plan` scheme (a floor's SVG plan or one tile): its type and bytes.
+    pub fn plan_file(&self, path: &str) -> Result<Option<(&'static str, Vec<u8>)>, ApiError> {
+        map::plan_file(self, path)
+    }
+
     pub fn report_ready(&self, args: ReadyArgs) -> Result<u64, ApiError> {
         me::report_ready(self, args)
     }

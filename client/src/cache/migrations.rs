@@ -147,6 +147,26 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE TABLE walk_graph (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
     "#,
+    // v13: floor plans as the map draws them: an SVG as it is, or a raster plan's tile pyramid.
+    r#"
+    CREATE TABLE floor_plan (
+        floor_id TEXT PRIMARY KEY,
+        rev TEXT NOT NULL,
+        format TEXT NOT NULL CHECK (format IN ('svg', 'tiles')),
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        levels INTEGER NOT NULL,
+        svg BLOB
+    ) STRICT;
+    CREATE TABLE plan_tile (
+        floor_id TEXT NOT NULL,
+        z INTEGER NOT NULL,
+        x INTEGER NOT NULL,
+        y INTEGER NOT NULL,
+        png BLOB NOT NULL,
+        PRIMARY KEY (floor_id, z, x, y)
+    ) STRICT, WITHOUT ROWID;
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

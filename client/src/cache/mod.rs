@@ -9,6 +9,7 @@
 
 pub mod migrations;
 mod outbox;
+mod plans;
 mod preferences;
 mod store;
 mod sync_state;
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, ErrorCode as SqliteCode, OptionalExtension};
 
 pub use outbox::{Credential, Decision, OutboxEntry};
+pub use plans::{StorePlanError, StoredPlan};
 pub use store::{LoadStep, LoadedEvent};
 pub use sync_state::ElementSync;
 

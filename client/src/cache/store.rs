@@ -78,6 +78,11 @@ impl Cache {
         self.bodies("scenario", "SELECT id, body FROM scenario ORDER BY id", [])
     }
 
+    /// Every place in the venue, in the event's order.
+    pub fn points_of_interest(&self) -> Result<Vec<PointOfInterest>, CacheError> {
+        self.bodies("point_of_interest", "SELECT id, body FROM point_of_interest ORDER BY rowid", [])
+    }
+
     pub fn point_of_interest(&self, id: &str) -> Result<Option<PointOfInterest>, CacheError> {
         Ok(self.bodies("point_of_interest", "SELECT id, body FROM point_of_interest WHERE id = ?1", [id])?.pop())
     }

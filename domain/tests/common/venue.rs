@@ -13,6 +13,7 @@ pub fn floors(n: usize) -> Vec<Floor> {
             name: format!("Floor {i}"),
             level: i as i32,
             plan_image: String::new(),
+            plan_rev: None,
             width: 10_000,
             height: 10_000,
         })

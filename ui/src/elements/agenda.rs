@@ -478,6 +478,19 @@ fn detail_view(
                 <div><dt>{t!("detail-where")}</dt><dd>{room_label(c.room.as_ref())}</dd></div>
                 <div><dt>{t!("detail-language")}</dt><dd>{language}</dd></div>
             </dl>
+            {c.room.as_ref().and_then(|r| r.place_id.clone()).zip(use_context::<crate::shell::Navigate>()).map(|(place, nav)| {
+                let place2 = place.clone();
+                view! {
+                    <div class="detail-map-actions">
+                        <button class="secondary" data-testid="show-on-map" on:click=move |_| nav.show_place(&place, false)>
+                            {pin_icon()} {t!("map-show")}
+                        </button>
+                        <button class="secondary" data-testid="take-me-there" on:click=move |_| nav.show_place(&place2, true)>
+                            {t!("map-take-me")}
+                        </button>
+                    </div>
+                }
+            })}
             {d.checked_in.then(|| view! {
                 <p class="checked-in" data-testid="checked-in">{t!("check-in-done")}</p>
             })}

@@ -2,6 +2,7 @@
 
 pub mod agenda;
 pub mod coming_soon;
+pub mod map;
 pub mod me;
 pub mod quests;
 pub mod voting;
