@@ -15,6 +15,12 @@ pub mod testing;
 /// The demo event that `serve` loads into an empty database.
 pub const DEMO_EVENT_JSON: &str = include_str!("../../assets/demo-event/event.json");
 
+/// The demo's floor plans, by the file name its floors give (`Floor::plan_image`).
+pub const DEMO_PLANS: [(&str, &[u8]); 2] = [
+    ("floor-0.svg", include_bytes!("../../assets/demo-event/floor-0.svg")),
+    ("floor-1.svg", include_bytes!("../../assets/demo-event/floor-1.svg")),
+];
+
 /// The largest floor plan image served (the app accepts the same).
 pub const MAX_PLAN_BYTES: usize = 64 * 1024 * 1024;
 

@@ -1,10 +1,12 @@
 //! The reference backend's command line (the whole list is `USAGE` below):
 //! - `serve` serves the event (the bundled demo event, with demo access codes, when the database
 //!   is empty), with the limits of `server.rs`;
-//! - `import SCHEDULE [--timezone AREA/CITY]` loads a published schedule (frab or Pentabarf XML,
-//!   schedule JSON, iCalendar) or an Elements event file;
+//! - `import SCHEDULE [--timezone AREA/CITY] [--venue IMDF-FOLDER]` loads a published schedule
+//!   (frab or Pentabarf XML, schedule JSON, iCalendar) or an Elements event file (its floor plans
+//!   from beside it); `--venue` takes the floors, places, walk graph and plans from an IMDF archive;
 //! - `code CODE --role ROLE [--personal] [--max-devices N]` adds an access code;
-//! - `qr-codes --out DIR` writes the join and checkpoint QR codes as SVG;
+//! - `qr-codes --out DIR` writes the join and checkpoint QR codes, and each place's location code
+//!   ("you are here", signed) and map link, as SVG;
 //! - `conformance URL --code CODE` checks any backend against the protocol.
 
 use std::path::PathBuf;
@@ -16,7 +18,7 @@ use elements_protocol::auth::Role;
 
 const USAGE: &str =
     "usage: elements-backend serve [--db FILE] [--listen 127.0.0.1:8480] [--clock RFC3339-TIME] [--max-connections N]
-       elements-backend import SCHEDULE-FILE [--timezone AREA/CITY] [--db FILE]
+       elements-backend import SCHEDULE-FILE [--timezone AREA/CITY] [--venue IMDF-FOLDER] [--db FILE]
        elements-backend code CODE --role attendee|staff|kiosk [--personal] [--max-devices N] [--db FILE]
        elements-backend qr-codes --out DIR [--url BASE-URL] [--code JOIN-CODE] [--db FILE]
        elements-backend conformance BASE-URL --code ATTENDEE-CODE [--staff-code CODE] [--kiosk-code CODE]";
@@ -49,6 +51,7 @@ fn run() -> Result<(), String> {
     let mut staff_code = None;
     let mut kiosk_code = None;
     let mut import_options = elements_import::Options::default();
+    let mut venue = None;
     let mut limits = elements_backend::server::Limits::default();
     let mut positional = Vec::new();
     if let Ok(t) = std::env::var("ELEMENTS_CLOCK") {
@@ -91,6 +94,7 @@ fn run() -> Result<(), String> {
                     .filter(|n| *n > 0)
                     .ok_or_else(|| format!("--max-connections {n}: not a positive number"))?;
             }
+            "--venue" => venue = Some(PathBuf::from(it.next().ok_or("--venue needs the folder of an IMDF archive")?)),
             "--timezone" => {
                 let name = it.next().ok_or("--timezone needs an IANA zone name like Europe/Brussels")?;
                 import_options = elements_import::Options::with_timezone(name)?;
@@ -117,7 +121,7 @@ fn run() -> Result<(), String> {
     let store = SqliteStore::open(&db).map_err(|e| format!("{}: {e}", db.display()))?;
     match positional.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["serve"] => serve(Arc::new(store), &listen, config, limits),
-        ["import", file] => import(&store, file, &import_options),
+        ["import", file] => import(&store, file, &import_options, venue.as_deref()),
         ["qr-codes"] => qr_codes(
             &store,
             &out.ok_or("qr-codes needs --out DIR")?,
@@ -139,7 +143,12 @@ fn run() -> Result<(), String> {
     }
 }
 
-fn import(store: &SqliteStore, file: &str, options: &elements_import::Options) -> Result<(), String> {
+fn import(
+    store: &SqliteStore,
+    file: &str,
+    options: &elements_import::Options,
+    venue: Option<&std::path::Path>,
+) -> Result<(), String> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
     // An Elements event file first; anything else goes through the published-format importers.
     let is_bundle =
@@ -147,7 +156,9 @@ fn import(store: &SqliteStore, file: &str, options: &elements_import::Options) -
     let bundle = if is_bundle {
         let mut bundle =
             elements_domain::parse_event(&String::from_utf8_lossy(&bytes)).map_err(|e| format!("{file}: {e}"))?;
-        import_plans(store, &mut bundle, std::path::Path::new(file))?;
+        if venue.is_none() {
+            import_plans(store, &mut bundle, std::path::Path::new(file))?;
+        }
         bundle
     } else {
         let imported = elements_import::import_with(&bytes, options).map_err(|e| format!("{file}: {e}"))?;
@@ -157,6 +168,10 @@ fn import(store: &SqliteStore, file: &str, options: &elements_import::Options) -
         eprintln!("elements-backend: read {file} as {}", imported.format.name());
         imported.bundle
     };
+    let mut bundle = bundle;
+    if let Some(folder) = venue {
+        import_venue(store, &mut bundle, folder)?;
+    }
     let summary = store.replace_event(&bundle).map_err(|e| e.to_string())?;
     println!(
         "imported \"{}\": {} sessions; {} changed or new, {} removed{}",
@@ -169,6 +184,66 @@ fn import(store: &SqliteStore, file: &str, options: &elements_import::Options) -
     Ok(())
 }
 
+/// Replaces the event's venue (floors, places, walk graph) with an IMDF archive's, stores the
+/// plans drawn from it, and ties the schedule's rooms to the units of the same name.
+fn import_venue(
+    store: &SqliteStore,
+    bundle: &mut elements_protocol::event::EventBundle,
+    folder: &std::path::Path,
+) -> Result<(), String> {
+    let names = ["level.geojson", "unit.geojson", "opening.geojson", "amenity.geojson"];
+    let mut files = Vec::new();
+    for name in names {
+        match std::fs::read(folder.join(name)) {
+            Ok(bytes) => files.push((name, bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(format!("cannot read {}: {e}", folder.join(name).display())),
+        }
+    }
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    let venue = elements_import::imdf::read(&refs).map_err(|e| format!("{}: {e}", folder.display()))?;
+    for w in &venue.warnings {
+        eprintln!("elements-backend: warning: {w}");
+    }
+    let mut floors = venue.floors;
+    for (floor_id, svg) in &venue.plans {
+        let rev = store.put_plan(floor_id, "image/svg+xml", svg.as_bytes()).map_err(|e| e.to_string())?;
+        if let Some(f) = floors.iter_mut().find(|f| &f.id == floor_id) {
+            f.plan_rev = Some(rev);
+        }
+    }
+    let mut places = venue.places;
+    for room in &mut bundle.rooms {
+        let name = room.name.trim().to_lowercase();
+        if let Some(p) = places.iter_mut().find(|p| p.name.trim().to_lowercase() == name) {
+            p.room_id = Some(room.id.clone());
+            room.floor_id = Some(p.floor_id.clone());
+        } else {
+            room.floor_id = None;
+        }
+    }
+    eprintln!(
+        "elements-backend: venue from {}: {} floors, {} places, {} walk points",
+        folder.display(),
+        floors.len(),
+        places.len(),
+        venue.walk.points.len()
+    );
+    // Quests may hang checkpoints on the old places: those keep their names but lose the spot.
+    let ids: std::collections::HashSet<String> = places.iter().map(|p| p.id.clone()).collect();
+    for quest in &mut bundle.quests {
+        for cp in &mut quest.checkpoints {
+            if cp.poi_id.as_ref().is_some_and(|id| !ids.contains(id)) {
+                cp.poi_id = None;
+            }
+        }
+    }
+    bundle.floors = std::mem::take(&mut floors);
+    bundle.points_of_interest = std::mem::take(&mut places);
+    bundle.walk = venue.walk;
+    Ok(())
+}
+
 /// Stores each floor's plan image, named relative to the event file, and stamps the floor with
 /// its revision so apps fetch it (again only when it changes). A floor whose plan is missing
 /// keeps no revision and is drawn blank, with a warning.
@@ -178,6 +253,9 @@ fn import_plans(
     file: &std::path::Path,
 ) -> Result<(), String> {
     let folder = file.parent().unwrap_or(std::path::Path::new("."));
+    // Every plan read and checked before any is stored: a bad one leaves the served plans as
+    // they were.
+    let mut plans = Vec::new();
     for floor in &mut bundle.floors {
         floor.plan_rev = None;
         if floor.plan_image.trim().is_empty() {
@@ -197,13 +275,19 @@ fn import_plans(
         };
         let content_type = elements_backend::plan_content_type(&bytes)
             .map_err(|e| format!("floor \"{}\": {}: {e}", floor.id, path.display()))?;
-        let rev = store.put_plan(&floor.id, content_type, &bytes).map_err(|e| e.to_string())?;
-        floor.plan_rev = Some(rev);
+        plans.push((floor.id.clone(), content_type, bytes));
+    }
+    for (id, content_type, bytes) in plans {
+        let rev = store.put_plan(&id, content_type, &bytes).map_err(|e| e.to_string())?;
+        if let Some(floor) = bundle.floors.iter_mut().find(|f| f.id == id) {
+            floor.plan_rev = Some(rev);
+        }
     }
     Ok(())
 }
 
-/// Writes the event's join QR code and every checkpoint's signed QR code as SVG files, and
+/// Writes the event's join QR code, every checkpoint's signed QR code and every place's
+/// location code and map link as SVG files, and
 /// prints the links they carry. Makes the QR key on first use.
 fn qr_codes(store: &SqliteStore, out: &std::path::Path, url: &str, join_code: &str) -> Result<(), String> {
     use elements_protocol::sync::Entity;
@@ -233,6 +317,21 @@ fn qr_codes(store: &SqliteStore, out: &std::path::Path, url: &str, join_code: &s
             write(&format!("checkpoint-{}-{}", q.id, cp.id), &link.to_string())?;
         }
     }
+    // Every place: a location code to post there ("you are here", signed) and a link that
+    // opens the map at it (for a poster or a programme).
+    let map = store.changes(elements_protocol::event::ElementKind::Map, 0, 10_000).map_err(|e| e.to_string())?;
+    for change in map.changes {
+        let elements_protocol::sync::Change::Upsert { entity: Entity::PointOfInterest(p) } = change else { continue };
+        let sig = elements_domain::qr::sign(&secret, &elements_protocol::signal::location_message(&manifest.id, &p.id));
+        write(
+            &format!("location-{}", p.id),
+            &Link::Here { event: manifest.id.clone(), place: p.id.clone(), sig }.to_string(),
+        )?;
+        write(
+            &format!("place-{}", p.id),
+            &Link::Place { event: manifest.id.clone(), place: p.id.clone() }.to_string(),
+        )?;
+    }
     Ok(())
 }
 
@@ -249,8 +348,13 @@ fn serve(
     limits: elements_backend::server::Limits,
 ) -> Result<(), String> {
     if store.manifest().map_err(|e| e.to_string())?.is_none() {
-        let bundle = elements_domain::parse_event(elements_backend::DEMO_EVENT_JSON)
+        let mut bundle = elements_domain::parse_event(elements_backend::DEMO_EVENT_JSON)
             .map_err(|e| format!("bundled demo event: {e}"))?;
+        for floor in &mut bundle.floors {
+            if let Some((_, bytes)) = elements_backend::DEMO_PLANS.iter().find(|(name, _)| *name == floor.plan_image) {
+                floor.plan_rev = Some(store.put_plan(&floor.id, "image/svg+xml", bytes).map_err(|e| e.to_string())?);
+            }
+        }
         store.replace_event(&bundle).map_err(|e| e.to_string())?;
         for (code, role, personal) in DEMO_CODES {
             store.add_code(code, *role, *personal).map_err(|e| e.to_string())?;

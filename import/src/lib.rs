@@ -20,6 +20,7 @@ mod builder;
 mod c3voc;
 mod frab_xml;
 mod ical;
+pub mod imdf;
 mod time;
 
 use elements_protocol::event::EventBundle;

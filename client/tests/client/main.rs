@@ -5,6 +5,7 @@ mod common;
 
 mod api;
 mod cache;
+mod map;
 mod push;
 mod quests;
 mod scan;
