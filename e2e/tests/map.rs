@@ -104,6 +104,12 @@ async fn a_booth_is_found_by_its_exhibitor_and_reached_step_free_by_the_lift() {
         find_place(&c, "Hanseatic", &booth_id).await;
         let exhibitor = text_of(&c, "[data-testid=place-detail] .place-exhibitor").await.unwrap_or_default();
         assert!(exhibitor.contains("Hanseatic University"), "the booth says who is there: {exhibitor:?}");
+        // "I visited this booth": the map's own signal, counted at once.
+        tap(&c, "[data-testid=visit-booth]").await;
+        eventually("the visit counted", WAIT, || async {
+            c.find(Locator::Css("[data-testid=booth-visited]")).await.ok()
+        })
+        .await;
         tap(&c, "[data-testid=route-here]").await;
         let with_stairs = route_steps(&c).await;
         assert!(with_stairs.contains(&"stairs".to_string()), "the quickest way takes the stairs: {with_stairs:?}");

@@ -303,3 +303,5 @@ map-here-set = Got it: the map shows where you are.
 map-help = Tap a place to see what happens there and how to get there.
 map-show = Show on map
 map-take-me = Take me there
+map-booth-visit = I visited this booth
+map-booth-visited = ✓ You visited this booth

@@ -168,6 +168,9 @@ commands! {
     GetPlace = "place": PlaceArgs => PlaceDetail;
     /// The quickest way from a place (or from "you are here") to a place, step-free if asked.
     GetRoute = "route": RouteArgs => RouteView;
+    /// "I visited this booth": a `booth_visit` signal (once per booth), decided on the device at
+    /// once and sent when the network allows.
+    VisitBooth = "visit_booth": PlaceArgs => PlaceDetail;
     /// Sets "you are here": a place, a spot tapped on a floor, or nothing.
     SetHere = "set_here": HereArgs => MapView;
     /// The link the app was last opened with (a place link), once: later calls answer none.
@@ -901,6 +904,12 @@ pub struct PlaceDetail {
     pub checkpoints: Vec<PlaceCheckpoint>,
     /// `elements://place?…`: the link (and QR code) that opens the map here.
     pub link: String,
+    /// A booth this person said they visited (a `booth_visit` signal, which scenarios count).
+    #[serde(default)]
+    pub visited: bool,
+    /// A booth, on a device that may act, not visited yet.
+    #[serde(default)]
+    pub can_visit: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -91,6 +91,7 @@ adapters! {
     search_places: app::SearchPlaces => |api, args| api.search_places(args);
     place: app::GetPlace => |api, args| api.place(args);
     route: app::GetRoute => |api, args| api.route(args);
+    visit_booth: app::VisitBooth => |api, args| api.visit_booth(args);
     set_here: app::SetHere => |api, args| api.set_here(args);
     scan_location: app::ScanLocation => |api, args| api.scan_location(args);
     preferences: app::GetPreferences => |api, _| api.preferences();

@@ -193,6 +193,16 @@ fn cmd_e2e(filter: Option<&str>) -> Result<(), String> {
 /// Xvfb, a private D-Bus, tauri-driver, then the e2e test binary; answers the screenshot folder.
 fn end_to_end(tools: &setup::Tools, app: &std::path::Path, filter: Option<&str>) -> Result<PathBuf, String> {
     step("end-to-end tests: the real app in WebKitGTK, driven by tauri-driver + WebKitWebDriver under Xvfb");
+    let mut test_args = vec!["test", "--locked", "-p", "elements-e2e", "--"];
+    test_args.extend(filter);
+    test_args.push("--test-threads=1");
+    with_webdriver(tools, app, &test_args)
+}
+
+/// Runs `cargo <args>` with the app driveable: Xvfb, a private D-Bus and tauri-driver, their
+/// coordinates in the environment (as `elements_e2e::env` reads them); answers the screenshot
+/// folder.
+fn with_webdriver(tools: &setup::Tools, app: &std::path::Path, args: &[&str]) -> Result<PathBuf, String> {
     let screenshots = target_dir().join("screenshots");
     std::fs::create_dir_all(&screenshots).map_err(|e| format!("creating {}: {e}", screenshots.display()))?;
     let xvfb = shell::Xvfb::start(97, "1920x1200x24")?;
@@ -208,11 +218,8 @@ fn end_to_end(tools: &setup::Tools, app: &std::path::Path, filter: Option<&str>)
             .env("DBUS_SESSION_BUS_ADDRESS", &bus.address),
     )?;
     shell::wait_for_port(port, std::time::Duration::from_secs(30))?;
-    let mut test_args = vec!["test", "--locked", "-p", "elements-e2e", "--"];
-    test_args.extend(filter);
-    test_args.push("--test-threads=1");
     run(Cmd::new("cargo")
-        .args(test_args)
+        .args(args)
         .env("DISPLAY", format!(":{display}"))
         .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
         .env("ELEMENTS_E2E_WEBDRIVER", format!("http://127.0.0.1:{port}"))
@@ -306,6 +313,16 @@ fn cmd_measure(release: bool) -> Result<(), String> {
         let (a, b) = (median(&app_runs, f), median(&floor_runs, f));
         println!("  {what:28} app {a:5} {unit}   floor {b:5} {unit}   ratio {:.2}", a as f64 / b.max(1) as f64);
     }
+    drop(xvfb);
+    // Tabs: the map's first floor painted against the agenda, driven like the e2e tests (the
+    // debug app binary, as they use it).
+    step("tab tapped → first screen painted (map against agenda)");
+    run(Cmd::new("cargo").args(["test", "--locked", "-p", "elements-app", "--no-run"]))?;
+    with_webdriver(
+        &tools,
+        &target_dir().join("debug/elements"),
+        &["run", "--locked", "-q", "-p", "elements-e2e", "--bin", "tab_paint"],
+    )?;
     Ok(())
 }
 

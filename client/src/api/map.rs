@@ -212,7 +212,17 @@ pub(super) fn place(api: &AppApi, args: PlaceArgs) -> Result<PlaceDetail, ApiErr
             });
         }
     }
+    let visited = store.outbox(&event.manifest.id)?.iter().any(|e| {
+        e.decision != Decision::Rejected
+            && matches!(&e.signal.action, elements_protocol::signal::Action::BoothVisit { poi_id } if *poi_id == p.id)
+    });
+    let credential = signals::credential_for(&store, &event, ElementKind::Map)?;
+    let can_visit = p.kind == elements_protocol::event::PoiKind::Booth
+        && !visited
+        && !signals::is_venue_screen(api, credential.as_ref());
     Ok(PlaceDetail {
+        visited,
+        can_visit,
         place: place_view(p),
         floor,
         description: p.description.clone(),
@@ -222,6 +232,18 @@ pub(super) fn place(api: &AppApi, args: PlaceArgs) -> Result<PlaceDetail, ApiErr
         checkpoints,
         link: Link::Place { event: event.manifest.id.clone(), place: p.id.clone() }.to_string(),
     })
+}
+
+/// "I visited this booth": the map Element's signal, counted once per booth by the rules.
+pub(super) fn visit_booth(api: &AppApi, args: PlaceArgs) -> Result<PlaceDetail, ApiError> {
+    let p = api.store()?.point_of_interest(&args.id)?.ok_or_else(|| {
+        ApiError::new(ErrorCode::NotFound, format!("there is no place \"{}\" in this event", args.id))
+    })?;
+    if p.kind != elements_protocol::event::PoiKind::Booth {
+        return Err(ApiError::new(ErrorCode::InvalidArgument, format!("\"{}\" is not a booth", p.name)));
+    }
+    signals::act(api, elements_protocol::signal::Action::BoothVisit { poi_id: p.id })?;
+    place(api, args)
 }
 
 pub(super) fn route(api: &AppApi, args: RouteArgs) -> Result<RouteView, ApiError> {

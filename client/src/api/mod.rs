@@ -360,6 +360,13 @@ impl AppApi {
         map::place(self, args)
     }
 
+    pub fn visit_booth(
+        &self,
+        args: elements_protocol::app::PlaceArgs,
+    ) -> Result<elements_protocol::app::PlaceDetail, ApiError> {
+        map::visit_booth(self, args)
+    }
+
     pub fn route(
         &self,
         args: elements_protocol::app::RouteArgs,

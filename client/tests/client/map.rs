@@ -264,3 +264,33 @@ fn a_raster_plan_is_fetched_and_cut_once_per_revision_and_a_broken_one_keeps_the
     );
     assert!(c.plan_tile("floor-0", 0, 0, 0).expect("read").is_some());
 }
+
+/// "I visited this booth" is the map's own signal: once per booth, and three of them fire the
+/// demo's booth-trail scenario (a coffee voucher), offline, at once.
+#[test]
+fn booth_visits_count_once_and_three_unlock_the_booth_trail_reward() {
+    let dir = tempfile::tempdir().expect("dir");
+    let api = app(&dir);
+    let booths = ["poi-booth-northwind-rail", "poi-booth-quayside-labs", "poi-booth-fjord-data"];
+    let first = api.place(PlaceArgs { id: booths[0].into() }).expect("a booth");
+    assert!(first.can_visit && !first.visited);
+    let after = api.visit_booth(PlaceArgs { id: booths[0].into() }).expect("visited");
+    assert!(after.visited && !after.can_visit);
+    let again = api.visit_booth(PlaceArgs { id: booths[0].into() });
+    assert!(again.is_err() || again.as_ref().is_ok_and(|d| d.visited), "a second visit counts nothing new");
+    let not_booth = api.visit_booth(PlaceArgs { id: "poi-info".into() }).expect_err("not a booth");
+    assert_eq!(not_booth.code, ErrorCode::InvalidArgument);
+    let coffee = |api: &AppApi| {
+        api.quests()
+            .expect("quests")
+            .quests
+            .iter()
+            .flat_map(|q| q.rewards.iter())
+            .any(|r| r.id == "rw-coffee" && r.unlocked)
+    };
+    assert!(!coffee(&api));
+    for b in &booths[1..] {
+        api.visit_booth(PlaceArgs { id: (*b).into() }).expect("visited");
+    }
+    assert!(coffee(&api), "three booths: the coffee voucher");
+}

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use elements_protocol::app::{
     ApiError, Changed, GetMap, GetPlace, GetRoute, HereArgs, HereSource, LocationArgs, MapView, NoArgs, PlaceArgs,
     PlaceDetail, PlaceHit, PlaceView, PlanView, RouteArgs, RouteProblem, RouteStep, RouteView, ScanLocation,
-    SearchArgs, SearchPlaces, SetHere, StepHow, TurnHow,
+    SearchArgs, SearchPlaces, SetHere, StepHow, TurnHow, VisitBooth,
 };
 use elements_protocol::event::{ElementKind, PoiKind};
 use leptos::prelude::*;
@@ -901,6 +901,20 @@ fn PlacePanel(d: PlaceDetail, st: MapState, can_route: bool, has_here: bool) -> 
             {(!d.description.is_empty()).then(|| view! { <p>{d.description.clone()}</p> })}
             {d.now.clone().map(|c| session_link(c, t!("map-place-now")))}
             {d.next.clone().map(|c| session_link(c, t!("map-place-next")))}
+            {d.visited.then(|| view! { <p class="checked-in" data-testid="booth-visited">{t!("map-booth-visited")}</p> })}
+            {d.can_visit.then(|| {
+                let id = d.place.id.clone();
+                view! {
+                    <button class="secondary" data-testid="visit-booth" on:click=move |_| {
+                        let args = PlaceArgs { id: id.clone() };
+                        spawn_local(async move {
+                            let _ = invoke::<VisitBooth>(&args).await;
+                            // The quests (a booth trail) and this panel catch up.
+                            crate::api::notify(Changed::Element(ElementKind::Quests));
+                        });
+                    }>{t!("map-booth-visit")}</button>
+                }
+            })}
             {(!d.checkpoints.is_empty()).then(|| view! {
                 <ul class="place-checkpoints">
                     {d.checkpoints.iter().map(|c| view! {
