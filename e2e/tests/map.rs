@@ -4,6 +4,8 @@
 //! zoomed into.
 
 use elements_e2e::*;
+use std::time::Duration;
+
 use fantoccini::{Client, Locator};
 
 /// A moment during the demo event, so rooms have sessions now and next.
@@ -335,24 +337,4 @@ async fn a_huge_raster_plan_opens_and_stays_sharp_when_zoomed() {
     })
     .await;
     server.stop();
-}
-
-use std::time::Duration;
-
-use std::time::Duration;
-
-#[tokio::test]
-async fn zz_debug_map() {
-    with_app(&["--clock", DURING, "--window-size", "820x1180"], |c| async move {
-        open(&c, "map").await;
-        tokio::time::sleep(Duration::from_secs(3)).await;
-        let html = c.execute("return document.querySelector('[data-testid=map-canvas]').outerHTML.slice(0, 1500)", vec![]).await;
-        eprintln!("HTML: {html:?}");
-        let r = c.execute_async("const done = arguments[arguments.length-1]; const href = document.querySelector('image.map-plan').getAttribute('href'); const i = new Image(); i.onload = () => done('loaded ' + href + ' ' + i.naturalWidth); i.onerror = (e) => done('error ' + href); i.src = href; setTimeout(() => done('timeout'), 5000);", vec![]).await;
-        eprintln!("LOAD: {r:?}");
-        let r = c.execute_async("const done = arguments[arguments.length-1]; fetch(document.querySelector('image.map-plan').getAttribute('href')).then(r => r.text()).then(t => done('fetched ' + t.length)).catch(e => done('fetch error ' + e));", vec![]).await;
-        eprintln!("FETCH: {r:?}");
-        panic!("LOC: {:?}", c.execute("return location.href", vec![]).await);
-    })
-    .await;
 }

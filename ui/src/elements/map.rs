@@ -226,6 +226,20 @@ fn MapScreen(map: MapView, st: MapState, reload: crate::api::Load<GetMap>) -> im
                     }));
                 }
                 st.size.set(size);
+                // A big change (a phone turned, a window maximised): show the route again.
+                let changed = (size.0 / old.0.max(1.0) - 1.0).abs() > 0.3;
+                if changed {
+                    if let Some(Ok(r)) = st.route.get_untracked() {
+                        let floor = st.floor.get_untracked();
+                        let points: Vec<(f64, f64)> = r
+                            .legs
+                            .iter()
+                            .filter(|l| Some(&l.floor_id) == floor.as_ref())
+                            .flat_map(|l| l.points.clone())
+                            .collect();
+                        fit_points(st, &points);
+                    }
+                }
             }
         }
     };
@@ -256,23 +270,38 @@ fn MapScreen(map: MapView, st: MapState, reload: crate::api::Load<GetMap>) -> im
         let mut order: Vec<PlaceView> = markers.get();
         order.sort_by_key(|p| (Some(&p.id) != selected.as_ref(), label_rank(p.kind)));
         let mut boxes: Vec<(f64, f64, f64, f64)> = Vec::new();
-        let mut shown = HashSet::new();
+        // Place id → the label goes left of the marker.
+        let mut shown: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
         for p in &order {
             let (x, y) = v.to_screen(p.x, p.y);
             if x < -50.0 || y < -20.0 || x > size.0 + 50.0 || y > size.1 + 20.0 {
                 continue;
             }
             let w = 7.4 * p.name.chars().count() as f64 + 8.0;
-            let b = (x + 14.0, y - 10.0, x + 18.0 + w, y + 10.0);
-            let collides = boxes.iter().any(|o| b.0 < o.2 && o.0 < b.2 && b.1 < o.3 && o.1 < b.3)
-                // A label must not cover another place's marker either.
-                || order.iter().any(|q| {
-                    let (qx, qy) = v.to_screen(q.x, q.y);
-                    q.id != p.id && qx + 11.0 > b.0 && qx - 11.0 < b.2 && qy + 11.0 > b.1 && qy - 11.0 < b.3
-                });
-            if !collides || Some(&p.id) == selected.as_ref() {
+            let free = |b: &(f64, f64, f64, f64)| {
+                !boxes.iter().any(|o| b.0 < o.2 && o.0 < b.2 && b.1 < o.3 && o.1 < b.3)
+                    // A label must not cover another place's marker either.
+                    && !order.iter().any(|q| {
+                        let (qx, qy) = v.to_screen(q.x, q.y);
+                        q.id != p.id && qx + 11.0 > b.0 && qx - 11.0 < b.2 && qy + 11.0 > b.1 && qy - 11.0 < b.3
+                    })
+            };
+            let right = (x + 14.0, y - 10.0, x + 18.0 + w, y + 10.0);
+            let left = (x - 18.0 - w, y - 10.0, x - 14.0, y + 10.0);
+            // The right unless it runs under the floor switch and zoom buttons, or off the view.
+            let right_fits = right.2 < size.0 - 62.0;
+            let choice = if right_fits && free(&right) {
+                Some((right, false))
+            } else if left.0 > 4.0 && free(&left) {
+                Some((left, true))
+            } else if Some(&p.id) == selected.as_ref() {
+                Some(if right_fits { (right, false) } else { (left, true) })
+            } else {
+                None
+            };
+            if let Some((b, on_left)) = choice {
                 boxes.push(b);
-                shown.insert(p.id.clone());
+                shown.insert(p.id.clone(), on_left);
             }
         }
         shown
@@ -547,14 +576,19 @@ fn MapScreen(map: MapView, st: MapState, reload: crate::api::Load<GetMap>) -> im
             <div class="map-bar">
                 <SearchBox st=st map=map />
                 <button class="map-filter-toggle" data-testid="map-filters" aria-expanded=move || st.show_filters.get().to_string()
+                    aria-label=move || t!("map-filter")
                     on:click=move |_| st.show_filters.update(|s| *s = !*s)>
-                    {t!("map-filter")}
+                    <svg class="icon small" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+                        <path d="M3 5h18l-7 8v6l-4 2v-8z" />
+                    </svg>
+                    <span class="filter-word">{t!("map-filter")}</span>
                     {move || { let n = st.hidden.get().len(); (n > 0).then(|| format!(" · −{n}")) }}
                 </button>
             </div>
             {move || st.show_filters.get().then(|| view! { <Filters st=st /> })}
             <div class="map-body">
-                <div class="map-stage" node_ref=stage class:picking=move || st.picking_here.get()>
+                <div class="map-stage" node_ref=stage class:picking=move || st.picking_here.get()
+                    style=move || { let f = floor_view(); format!("--plan-aspect: {:.3}", f64::from(f.height.max(1)) / f64::from(f.width.max(1))) }>
                     <svg class="map-canvas" node_ref=canvas tabindex="0" role="application"
                         aria-label=move || t!("map-canvas-label")
                         data-testid="map-canvas"
@@ -573,10 +607,12 @@ fn MapScreen(map: MapView, st: MapState, reload: crate::api::Load<GetMap>) -> im
                                 let id = id.clone();
                                 move || st.selected.get().as_ref() == Some(&id)
                             };
-                            let shown = {
+                            let side = {
                                 let id = id.clone();
-                                move || labelled.with(|l| l.contains(&id))
+                                move || labelled.with(|l| l.get(&id).copied())
                             };
+                            let side2 = side.clone();
+                            let side3 = side.clone();
                             let at = move || {
                                 let (x, y) = viewport.get().to_screen(p.x, p.y);
                                 format!("translate({x:.1} {y:.1})")
@@ -586,7 +622,10 @@ fn MapScreen(map: MapView, st: MapState, reload: crate::api::Load<GetMap>) -> im
                                     data-place=id.clone() data-testid=format!("marker-{id}") transform=at>
                                     <circle r="11" />
                                     <g transform="translate(-7 -7) scale(0.583)">{kind_icon(p.kind)}</g>
-                                    <text class="marker-label" x="16" y="4.5" style:display=move || if shown() { "" } else { "none" }>{p.name.clone()}</text>
+                                    <text class="marker-label" y="4.5"
+                                        x=move || if side() == Some(true) { "-16" } else { "16" }
+                                        text-anchor=move || if side2() == Some(true) { "end" } else { "start" }
+                                        style:display=move || if side3().is_some() { "" } else { "none" }>{p.name.clone()}</text>
                                 </g>
                             }
                         } />
