@@ -115,6 +115,9 @@ pub fn validate(bundle: &EventBundle) -> Result<(), Vec<ValidationError>> {
                 );
             }
         }
+        if let Some(room) = p.room_id.as_deref().filter(|r| !rooms.contains(r)) {
+            err(format!("points_of_interest[{i}] ({})", p.id), format!("room_id \"{room}\" is not a room"));
+        }
     }
     for (i, p) in bundle.polls.iter().enumerate() {
         if let Some(s) = &p.session_id {

@@ -214,3 +214,13 @@ fn a_walk_that_turns_a_corner_says_which_way() {
     assert_eq!(r.nearest("f0", 190.0, 90.0), Some("south"));
     assert_eq!(r.place_of("north"), Some(("f0", 200.0, -100.0)));
 }
+
+/// A place that says it is a room the event does not have is named on import.
+#[test]
+fn a_place_naming_a_room_that_does_not_exist_is_named_on_import() {
+    let mut b = demo();
+    b.points_of_interest[0].room_id = Some("the-attic".into());
+    let errors = elements_domain::validate(&b).expect_err("refused");
+    let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert!(text.iter().any(|e| e.contains("room_id \"the-attic\" is not a room")), "{text:?}");
+}
