@@ -32,6 +32,7 @@ pub const MAX_PAGE: u32 = 2000;
 /// states the same per operation (`x-roles`), and a test holds the two together.
 pub const ROUTES: &[(Method, &str, Option<&[Role]>)] = &[
     (Method::GET, "/v1/manifest", None),
+    (Method::GET, "/v1/floors/{floor_id}/plan", None),
     (Method::GET, "/v1/elements/{element}/changes", None),
     (Method::POST, "/v1/auth/redeem", None),
     (Method::POST, "/v1/signals", Some(&[Role::Attendee, Role::Staff])),
