@@ -307,6 +307,33 @@ pub fn run(base: &str, codes: &Codes) -> Report {
         });
     }
 
+    if here.contains(&ElementKind::Map) {
+        kit.check("floor plans: every floor with a plan_rev serves its plan as an image, ETag and 304 included", |k| {
+            let (changes, _, _) = k.pull("map", 500, None)?;
+            for c in &changes {
+                let Change::Upsert { entity: Entity::Floor(f) } = c else { continue };
+                let Some(rev) = &f.plan_rev else { continue };
+                let url = k.url(&format!("/v1/floors/{}/plan", elements_protocol::link::encode(&f.id)));
+                let resp = k.send(k.http.get(&url))?;
+                if resp.status() != StatusCode::OK {
+                    return Err(format!("floor {}: {} for a floor whose plan_rev is {rev}", f.id, resp.status()));
+                }
+                let kind = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+                if !["image/svg+xml", "image/png", "image/jpeg"].iter().any(|t| kind.starts_with(t)) {
+                    return Err(format!("floor {}: content type {kind:?}, not an SVG, PNG or JPEG", f.id));
+                }
+                let etag = resp.headers().get("etag").and_then(|v| v.to_str().ok()).map(str::to_string);
+                let etag = etag.ok_or_else(|| format!("floor {}: the plan has no ETag", f.id))?;
+                let again = k.send(k.http.get(&url).header("if-none-match", &etag))?;
+                if again.status() != StatusCode::NOT_MODIFIED {
+                    return Err(format!("floor {}: If-None-Match with its ETag got {}", f.id, again.status()));
+                }
+            }
+            let missing = k.send(k.http.get(k.url("/v1/floors/no-such-floor-e1/plan")))?;
+            wire_error(missing, 404, WireErrorCode::NotFound)
+        });
+    }
+
     if let Some(first) = here.first().copied() {
         let token = if first.feed_needs_token() { attendee.clone() } else { None };
         kit.check("a cursor the backend did not issue is 410 start_over; limit 0 is 400", |k| {
