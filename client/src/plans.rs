@@ -291,7 +291,7 @@ mod tests {
             let mut bytes = good.clone();
             for k in 0..(seed % 6) {
                 let i = ((seed >> (k * 8)) as usize) % bytes.len();
-                bytes[i] = (seed >> 3) as u8 ^ bytes[i];
+                bytes[i] ^= (seed >> 3) as u8;
             }
             bytes.truncate(bytes.len() - (seed % 40) as usize);
             let _ = format_of(&bytes);

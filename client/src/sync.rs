@@ -516,7 +516,13 @@ pub fn round(
     if element == ElementKind::Map {
         // Floors arrive in the map feed; their plans are fetched beside it, once per revision.
         match (&mut pulled, fetch_plans(cache, remote)) {
-            (Ok(report), Ok(n)) => report.changes += n,
+            (Ok(report), Ok(plans)) => {
+                report.changes += plans.stored;
+                for problem in &plans.unusable {
+                    // The organizer's file, not the network: said once per revision, not retried.
+                    eprintln!("elements: {problem}");
+                }
+            }
             (Ok(_), Err(e)) => pulled = Err(e),
             (Err(_), _) => {}
         }
@@ -530,35 +536,52 @@ pub fn round(
     pushed.and(pulled)
 }
 
+/// What [`fetch_plans`] did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PlansFetched {
+    /// Plans stored (new floors, new revisions).
+    pub stored: usize,
+    /// Plans the backend serves that cannot be drawn, each naming its floor and why. The floor
+    /// keeps its last good plan; that revision is not fetched again.
+    pub unusable: Vec<String>,
+}
+
 /// Downloads and stores the plan of every floor whose published revision the cache does not
-/// have (a raster plan is cut into tiles here, once); answers how many were stored. A plan the
-/// backend serves that cannot be drawn is an error naming the floor: the floor stays blank and
-/// the rest of the map works.
-pub fn fetch_plans(cache: &Mutex<Cache>, remote: &Remote) -> Result<usize, SyncError> {
+/// have (a raster plan is cut into tiles here, once, before the cache is locked). A network
+/// failure is an error (the next round retries); a plan that is not an SVG, PNG or JPEG is
+/// reported, remembered and not fetched again until its revision changes.
+pub fn fetch_plans(cache: &Mutex<Cache>, remote: &Remote) -> Result<PlansFetched, SyncError> {
     let (floors, stored) = {
         let store = lock(cache);
         (store.floors()?, store.stored_plans()?)
     };
-    let mut fetched = 0;
+    let mut report = PlansFetched::default();
     for floor in &floors {
         let Some(rev) = &floor.plan_rev else { continue };
         if stored.iter().any(|p| p.floor_id == floor.id && &p.rev == rev) {
             continue;
         }
+        let refused_key = format!("plan.unusable.{}", floor.id);
+        if lock(cache).preference(&refused_key)?.as_deref() == Some(rev.as_str()) {
+            continue;
+        }
         let bytes = remote.floor_plan(&floor.id)?;
-        // Cut before locking the cache: the app keeps answering while a huge plan is tiled.
-        let plan = crate::plans::prepare(&bytes).map_err(|e| SyncError::Garbled {
-            url: remote.base().to_string(),
-            detail: format!("the plan of floor \"{}\": {e}", floor.id),
-        })?;
-        lock(cache).store_prepared_plan(&floor.id, rev, &plan)?;
-        fetched += 1;
+        match crate::plans::prepare(&bytes) {
+            Ok(plan) => {
+                lock(cache).store_prepared_plan(&floor.id, rev, &plan)?;
+                report.stored += 1;
+            }
+            Err(e) => {
+                lock(cache).set_preference(&refused_key, Some(rev))?;
+                report.unusable.push(format!("the plan of floor \"{}\" from {}: {e}", floor.id, remote.base()));
+            }
+        }
     }
     let ids: Vec<String> = floors.iter().map(|f| f.id.clone()).collect();
     if !floors.is_empty() {
         lock(cache).drop_plans_except(&ids)?;
     }
-    Ok(fetched)
+    Ok(report)
 }
 
 /// Retry timing for one Element: exponential backoff with full jitter, and a circuit breaker

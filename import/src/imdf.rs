@@ -21,6 +21,9 @@ use serde_json::Value;
 
 /// Plan units per meter: decimetres.
 const UNITS_PER_METER: f64 = 10.0;
+
+/// A point on the plan (or in longitude, latitude before projection).
+type Point = (f64, f64);
 /// An opening touches a unit when it lies this close to its outline (meters).
 const TOUCH: f64 = 0.6;
 /// Stairs or lifts on two levels are one shaft when their centres are this close (meters).
@@ -169,7 +172,8 @@ pub fn read(files: &[(&str, &[u8])]) -> Result<Venue, ImdfError> {
         points.push(WalkPoint { id: pid.clone(), floor_id: lv[u.level].id.clone(), x, y, poi_id: None });
         unit_point.insert(i, pid);
     }
-    let mut door_lines: Vec<(usize, (f64, f64), (f64, f64))> = Vec::new();
+    // Level, and the two ends of each door on the plan (cut into the walls of the drawing).
+    let mut door_lines: Vec<(usize, Point, Point)> = Vec::new();
     for f in &openings {
         let Some(id) = feature_id(f) else { continue };
         let Some(level) = f["properties"]["level_id"].as_str().and_then(level_of) else { continue };

@@ -132,7 +132,7 @@ pub fn Map() -> impl IntoView {
             }
         });
     }
-    move || show_loading(map.state.get(), move |m| view! { <MapScreen map=m st=st reload=map /> }.into_any())
+    move || show_loading(map.state.get(), move |m| view! { <MapScreen map=m st=st /> }.into_any())
 }
 
 fn focus_place(st: MapState, p: &PlaceView) {
@@ -180,7 +180,7 @@ fn fit_points(st: MapState, points: &[(f64, f64)]) {
 }
 
 #[component]
-fn MapScreen(map: MapView, st: MapState, reload: crate::api::Load<GetMap>) -> impl IntoView {
+fn MapScreen(map: MapView, st: MapState) -> impl IntoView {
     if map.floors.is_empty() {
         return view! {
             <section class="map-empty panel" data-testid="element-map">
@@ -367,7 +367,7 @@ fn MapScreen(map: MapView, st: MapState, reload: crate::api::Load<GetMap>) -> im
         if js_sys::Date::now() - at > 600.0 {
             return;
         }
-        tap(st, map, viewport.get_untracked(), &ev, x, y, markers.get_untracked());
+        tap(st, viewport.get_untracked(), &ev, x, y, markers.get_untracked());
     };
     let on_cancel = move |ev: leptos::ev::PointerEvent| {
         pointers.update_value(|p| p.retain(|(id, _, _)| *id != ev.pointer_id()));
@@ -427,8 +427,7 @@ fn MapScreen(map: MapView, st: MapState, reload: crate::api::Load<GetMap>) -> im
             }
             .into_any(),
             PlanView::Tiles { template, levels, tile_size, width, height } => {
-                let tiles =
-                    TilePyramid { template, levels, tile: tile_size, width, height, plan_w: f.width, plan_h: f.height };
+                let tiles = TilePyramid { template, levels, tile: tile_size, width, height, plan_w: f.width };
                 let whole = tiles.clone();
                 let visible = move || tiles.visible(viewport.get(), st.size.get());
                 view! {
@@ -574,7 +573,7 @@ fn MapScreen(map: MapView, st: MapState, reload: crate::api::Load<GetMap>) -> im
     view! {
         <section class="map" data-testid="element-map">
             <div class="map-bar">
-                <SearchBox st=st map=map />
+                <SearchBox st=st />
                 <button class="map-filter-toggle" data-testid="map-filters" aria-expanded=move || st.show_filters.get().to_string()
                     aria-label=move || t!("map-filter")
                     on:click=move |_| st.show_filters.update(|s| *s = !*s)>
@@ -643,7 +642,7 @@ fn MapScreen(map: MapView, st: MapState, reload: crate::api::Load<GetMap>) -> im
                     })}
                 </div>
                 <aside class="map-sheet" data-testid="map-sheet">
-                    <Sheet st=st map=map here=here can_route=can_route reload=reload />
+                    <Sheet st=st map=map here=here can_route=can_route />
                 </aside>
             </div>
         </section>
@@ -652,15 +651,7 @@ fn MapScreen(map: MapView, st: MapState, reload: crate::api::Load<GetMap>) -> im
 }
 
 /// A tap on the plan: "you are here" when picking it, else the place under the finger (or none).
-fn tap(
-    st: MapState,
-    map: StoredValue<MapView>,
-    v: Viewport,
-    ev: &leptos::ev::PointerEvent,
-    x: f64,
-    y: f64,
-    markers: Vec<PlaceView>,
-) {
+fn tap(st: MapState, v: Viewport, ev: &leptos::ev::PointerEvent, x: f64, y: f64, markers: Vec<PlaceView>) {
     if st.picking_here.get_untracked() {
         st.picking_here.set(false);
         let (px, py) = v.to_plan(x, y);
@@ -685,7 +676,6 @@ fn tap(
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(id, _)| id)
     };
-    let _ = map;
     st.selected.set(target.or_else(near));
 }
 
@@ -707,8 +697,8 @@ struct TilePyramid {
     tile: u32,
     width: u32,
     height: u32,
+    /// The floor's width in plan units (the pixels' scale).
     plan_w: u32,
-    plan_h: u32,
 }
 
 impl TilePyramid {
@@ -761,7 +751,6 @@ impl TilePyramid {
         let href = plan_url(
             &self.template.replace("{z}", &z.to_string()).replace("{x}", &x.to_string()).replace("{y}", &y.to_string()),
         );
-        let _ = self.plan_h;
         view! {
             <image class="map-tile" data-z=z href=href preserveAspectRatio="none"
                 x=f64::from(px) * u y=f64::from(py) * u width=f64::from(w) * u height=f64::from(h) * u
@@ -791,7 +780,7 @@ fn plan_url(path: &str) -> String {
 }
 
 #[component]
-fn SearchBox(st: MapState, map: StoredValue<MapView>) -> impl IntoView {
+fn SearchBox(st: MapState) -> impl IntoView {
     let results = load_later::<SearchPlaces>(move || SearchArgs { query: st.query.get_untracked() });
     Effect::new(move |_| {
         if st.query.get().trim().is_empty() {
@@ -804,7 +793,6 @@ fn SearchBox(st: MapState, map: StoredValue<MapView>) -> impl IntoView {
         st.query.set(String::new());
         focus_place(st, &hit.place);
     };
-    let _ = map;
     view! {
         <div class="map-search">
             <label class="search-field">
@@ -882,7 +870,6 @@ fn Sheet(
     map: StoredValue<MapView>,
     here: Option<elements_protocol::app::HereView>,
     can_route: bool,
-    reload: crate::api::Load<GetMap>,
 ) -> impl IntoView {
     let place = load_later::<GetPlace>(move || PlaceArgs { id: st.selected.get_untracked().unwrap_or_default() })
         .refresh_on(Changed::Element(ElementKind::Quests));
@@ -891,7 +878,6 @@ fn Sheet(
         None => place.clear(),
     });
     let has_here = here.is_some();
-    let _ = reload;
     move || {
         if st.route_to.get().is_some() {
             return view! { <RoutePanel st=st map=map has_here=has_here /> }.into_any();
@@ -943,15 +929,21 @@ fn PlacePanel(d: PlaceDetail, st: MapState, can_route: bool, has_here: bool) -> 
             {d.visited.then(|| view! { <p class="checked-in" data-testid="booth-visited">{t!("map-booth-visited")}</p> })}
             {d.can_visit.then(|| {
                 let id = d.place.id.clone();
+                let refused = RwSignal::new(None::<ApiError>);
                 view! {
                     <button class="secondary" data-testid="visit-booth" on:click=move |_| {
                         let args = PlaceArgs { id: id.clone() };
                         spawn_local(async move {
-                            let _ = invoke::<VisitBooth>(&args).await;
-                            // The quests (a booth trail) and this panel catch up.
-                            crate::api::notify(Changed::Element(ElementKind::Quests));
+                            match invoke::<VisitBooth>(&args).await {
+                                // The quests (a booth trail) and this panel catch up.
+                                Ok(_) => crate::api::notify(Changed::Element(ElementKind::Quests)),
+                                Err(e) => refused.set(Some(e)),
+                            }
                         });
                     }>{t!("map-booth-visit")}</button>
+                    {move || refused.get().map(|e| view! {
+                        <p class="refusal" role="alert">{error_sentence(e.code.as_str(), e.reason)}" "<span class="muted">{e.message}</span></p>
+                    })}
                 }
             })}
             {(!d.checkpoints.is_empty()).then(|| view! {
