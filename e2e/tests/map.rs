@@ -368,3 +368,101 @@ async fn a_place_link_opens_the_map_at_the_place() {
     })
     .await;
 }
+
+/// The plan moves under the fingers, the mouse and the keys: a drag pans, two fingers spreading
+/// zoom in about their middle, the wheel zooms, the arrow keys pan and `0` shows the whole floor
+/// again (the pointer and wheel events are the webview's own, dispatched on the plan); and a
+/// category filtered out leaves the map until it is switched back on.
+#[tokio::test]
+async fn the_plan_pans_and_zooms_by_drag_pinch_wheel_and_keys() {
+    with_app(&["--window-size", "1280x820"], |c| async move {
+        open(&c, "map").await;
+        painted(&c, "floor-0").await;
+        let view = || async {
+            let v = c
+                .execute(
+                    "const t = document.querySelector('.map-world').getAttribute('transform'); \
+                     const n = t.match(/-?[0-9.]+/g).map(Number); return n;",
+                    vec![],
+                )
+                .await
+                .expect("the transform");
+            let n: Vec<f64> = v.as_array().expect("numbers").iter().filter_map(|x| x.as_f64()).collect();
+            (n[0], n[1], n[2])
+        };
+        // Pointer events as a touch screen sends them, in the canvas's coordinates.
+        let gesture = |steps: serde_json::Value| {
+            let c = c.clone();
+            async move {
+                c.execute(
+                    "const svg = document.querySelector('[data-testid=map-canvas]'); const r = svg.getBoundingClientRect(); \
+                     for (const [type, id, x, y] of arguments[0]) { \
+                       svg.dispatchEvent(new PointerEvent(type, { pointerId: id, clientX: r.left + x, clientY: r.top + y, bubbles: true, isPrimary: id === 1, pointerType: 'touch' })); \
+                     } return true;",
+                    vec![steps],
+                )
+                .await
+                .expect("gesture");
+            }
+        };
+        let (x0, y0, s0) = view().await;
+        gesture(serde_json::json!([["pointerdown", 1, 300, 300], ["pointermove", 1, 340, 320], ["pointermove", 1, 380, 340], ["pointerup", 1, 380, 340]])).await;
+        let (x1, y1, s1) = eventually("the drag applied", WAIT, || async {
+            let v = view().await;
+            (v.0 != x0).then_some(v)
+        })
+        .await;
+        assert!((x1 - x0 - 80.0).abs() < 0.5 && (y1 - y0 - 40.0).abs() < 0.5 && s1 == s0, "dragged by (80, 40): {:?} → {:?}", (x0, y0, s0), (x1, y1, s1));
+        // Two fingers 100 px apart spread to 200: twice the zoom, about their middle.
+        gesture(serde_json::json!([
+            ["pointerdown", 1, 250, 300], ["pointerdown", 2, 350, 300],
+            ["pointermove", 2, 450, 300], ["pointerup", 2, 450, 300], ["pointerup", 1, 250, 300]
+        ]))
+        .await;
+        let (_, _, s2) = eventually("the pinch applied", WAIT, || async {
+            let v = view().await;
+            (v.2 != s1).then_some(v)
+        })
+        .await;
+        assert!((s2 / s1 - 2.0).abs() < 0.01, "pinched ×2: {s1} → {s2}");
+        // The wheel, towards the person: out.
+        c.execute(
+            "const svg = document.querySelector('[data-testid=map-canvas]'); const r = svg.getBoundingClientRect(); \
+             svg.dispatchEvent(new WheelEvent('wheel', { deltaY: 300, clientX: r.left + 200, clientY: r.top + 200, bubbles: true, cancelable: true })); return true;",
+            vec![],
+        )
+        .await
+        .expect("wheel");
+        let (_, _, s3) = eventually("the wheel applied", WAIT, || async {
+            let v = view().await;
+            (v.2 < s2).then_some(v)
+        })
+        .await;
+        // Keys: an arrow pans, 0 shows the whole floor at the first scale again.
+        c.execute("document.querySelector('[data-testid=map-canvas]').focus()", vec![]).await.expect("focus");
+        let before = view().await;
+        press(&c, "\u{E012}").await; // ArrowLeft
+        let after = eventually("the arrow key applied", WAIT, || async {
+            let v = view().await;
+            (v != before).then_some(v)
+        })
+        .await;
+        assert!((after.0 - before.0 - 60.0).abs() < 0.5 && after.2 == s3, "the left arrow shows what is left: {before:?} → {after:?}");
+        press(&c, "0").await;
+        eventually("the whole floor again", WAIT, || async {
+            let v = view().await;
+            ((v.2 - s0).abs() < 1e-4 && (v.0 - x0).abs() < 0.5).then_some(())
+        })
+        .await;
+        // Categories filter: the booths go, and come back.
+        let booths = || async { c.find_all(Locator::Css(".marker.kind-booth")).await.map(|m| m.len()).unwrap_or(0) };
+        assert_eq!(booths().await, 10, "the ground floor's ten booths");
+        tap(&c, "[data-testid=map-filters]").await;
+        tap(&c, "[data-testid=filter-booth]").await;
+        eventually("no booths", WAIT, || async { (booths().await == 0).then_some(()) }).await;
+        assert!(c.find(Locator::Css(".marker.kind-room")).await.is_ok(), "the rooms stay");
+        tap(&c, "[data-testid=filter-booth]").await;
+        eventually("the booths again", WAIT, || async { (booths().await == 10).then_some(()) }).await;
+    })
+    .await;
+}
