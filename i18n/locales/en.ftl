@@ -305,3 +305,11 @@ map-show = Show on map
 map-take-me = Take me there
 map-booth-visit = I visited this booth
 map-booth-visited = ✓ You visited this booth
+
+## My agenda
+group-mine = Mine
+star-add = Add to my schedule
+star-remove = Remove from my schedule
+mine-empty = Nothing starred yet. Tap the star on a session to build your own schedule.
+mine-overlap = Overlaps with { $titles }
+mine-take-me = Take me to my next session

@@ -112,6 +112,7 @@ fn every_message_formats_without_errors_in_both_languages() {
         ("floor", Arg::from("First floor")),
         ("step", Arg::from("Walk 20 m")),
         ("quest", Arg::from("Harbour Trail")),
+        ("titles", Arg::from("Edge Caching, Tides")),
     ];
     for lang in Lang::ALL {
         for key in Catalogue::keys(lang) {

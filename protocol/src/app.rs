@@ -160,6 +160,10 @@ commands! {
     DismissCard = "dismiss_card": CardArgs => QuestsView;
     /// The person is at this session ("I'm here"): a check-in, which quests and scenarios count.
     CheckIn = "check_in": SessionDetailArgs => SessionDetail;
+    /// Stars or unstars a session: this person's own agenda, kept on the device.
+    StarSession = "star_session": StarArgs => SessionCard;
+    /// The starred sessions by day, those that overlap flagged, and the next one to go to.
+    GetMySchedule = "my_schedule": NoArgs => MySchedule;
     /// The venue's floors, places and where this person is (the map Element).
     GetMap = "map": NoArgs => MapView;
     /// Places by name, exhibitor or description, and the rooms of sessions by the session's title.
@@ -705,6 +709,9 @@ pub struct SessionCard {
     pub track: Option<TrackTag>,
     /// "Ada Lovelace, Alan Turing"; empty for breaks.
     pub speakers: String,
+    /// In this person's own agenda.
+    #[serde(default)]
+    pub starred: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1004,4 +1011,35 @@ pub struct LocationArgs {
     /// …or a photo of it.
     #[serde(default)]
     pub image: Option<Vec<u8>>,
+}
+
+// ---- My agenda ----
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StarArgs {
+    pub id: String,
+    pub starred: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MySchedule {
+    pub days: Vec<MyDay>,
+    /// The first starred session not over yet (running or next): "take me to my next session".
+    pub next: Option<SessionCard>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyDay {
+    pub day: u32,
+    pub label: String,
+    /// "2027-03-10".
+    pub date: String,
+    pub sessions: Vec<MySession>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MySession {
+    pub card: SessionCard,
+    /// Titles of the other starred sessions it overlaps: one person cannot be at both.
+    pub overlaps: Vec<String>,
 }

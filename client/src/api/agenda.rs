@@ -1,5 +1,7 @@
 //! The agenda Element: the event overview, programme days, now/next, a session, search.
 
+use elements_protocol::app::{MyDay, MySchedule, MySession, StarArgs};
+
 use super::*;
 
 pub(super) fn event_overview(api: &AppApi) -> Result<EventOverview, ApiError> {
@@ -216,6 +218,67 @@ pub(super) fn check_in(api: &AppApi, args: SessionDetailArgs) -> Result<SessionD
     session_detail(api, args)
 }
 
+pub(super) fn star_session(api: &AppApi, args: StarArgs) -> Result<SessionCard, ApiError> {
+    let card = {
+        let store = api.store()?;
+        let event = store.loaded_event()?.ok_or_else(no_event)?;
+        let session = store.session(&args.id)?.ok_or_else(|| {
+            ApiError::new(ErrorCode::NotFound, format!("there is no session \"{}\" in this event", args.id))
+        })?;
+        let credential = signals::credential_for(&store, &event, ElementKind::Agenda)?;
+        if signals::is_venue_screen(api, credential.as_ref()) {
+            return Err(ApiError::refused(elements_protocol::signal::Reason::NotAllowed, signals::VENUE_SCREEN));
+        }
+        store.set_starred(&event.manifest.id, &session.id, args.starred, api.clock.now().timestamp())?;
+        let lookup = Lookup::load(&store)?;
+        lookup.card(&session, elements_domain::day_of(&event.manifest.days, &session.starts_at).unwrap_or(0))
+    };
+    api.sync_config.changes.tell(Changed::Element(ElementKind::Agenda));
+    Ok(card)
+}
+
+/// The starred sessions by day in start order; each with the other starred ones it overlaps.
+pub(super) fn my_schedule(api: &AppApi) -> Result<MySchedule, ApiError> {
+    let store = api.store()?;
+    let event = store.loaded_event()?.ok_or_else(no_event)?;
+    let days = &event.manifest.days;
+    let lookup = Lookup::load(&store)?;
+    let mut sessions: Vec<Session> = Vec::new();
+    for id in store.starred(&event.manifest.id)? {
+        // A session the event dropped since it was starred is simply not there any more.
+        if let Some(s) = store.session(&id)? {
+            sessions.push(s);
+        }
+    }
+    sessions.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then_with(|| a.id.cmp(&b.id)));
+    let now = api.clock.now();
+    let next = sessions.iter().find(|s| s.ends_at.to_utc() > now && s.kind != SessionKind::Break);
+    let card = |s: &Session| lookup.card(s, elements_domain::day_of(days, &s.starts_at).unwrap_or(0));
+    let mut my_days: Vec<MyDay> = Vec::new();
+    for s in &sessions {
+        let overlaps = sessions
+            .iter()
+            .filter(|o| o.id != s.id && o.starts_at < s.ends_at && s.starts_at < o.ends_at)
+            .map(|o| o.title.clone())
+            .collect();
+        let c = card(s);
+        let entry = MySession { card: c.clone(), overlaps };
+        match my_days.iter_mut().find(|d| d.day == c.day) {
+            Some(d) => d.sessions.push(entry),
+            None => {
+                let info = days.iter().find(|d| d.index == c.day);
+                my_days.push(MyDay {
+                    day: c.day,
+                    label: info.map(|d| d.label.clone()).unwrap_or_default(),
+                    date: info.map(|d| d.date.to_string()).unwrap_or_default(),
+                    sessions: vec![entry],
+                });
+            }
+        }
+    }
+    Ok(MySchedule { days: my_days, next: next.map(card) })
+}
+
 pub(super) fn search_sessions(api: &AppApi, args: SearchArgs) -> Result<Vec<SessionCard>, ApiError> {
     if args.query.chars().count() > 200 {
         return Err(ApiError::new(ErrorCode::InvalidArgument, "search text is longer than 200 characters"));
@@ -232,6 +295,7 @@ pub(super) fn search_sessions(api: &AppApi, args: SearchArgs) -> Result<Vec<Sess
 
 /// Rooms, tracks and speaker names, for turning sessions into cards.
 pub(super) struct Lookup {
+    starred: std::collections::HashSet<String>,
     rooms: HashMap<String, RoomTag>,
     room_order: Vec<String>,
     tracks: HashMap<String, TrackTag>,
@@ -245,7 +309,12 @@ impl Lookup {
         let rooms = store.rooms()?;
         let tracks = store.tracks()?;
         let places = store.points_of_interest()?;
+        let starred = match store.loaded_event()? {
+            Some(event) => store.starred(&event.manifest.id)?,
+            None => Default::default(),
+        };
         Ok(Lookup {
+            starred,
             room_order: rooms.iter().map(|r| r.id.clone()).collect(),
             rooms: rooms
                 .into_iter()
@@ -288,6 +357,7 @@ impl Lookup {
                 .filter_map(|id| self.speaker_names.get(id).cloned())
                 .collect::<Vec<_>>()
                 .join(", "),
+            starred: self.starred.contains(&s.id),
         }
     }
 }

@@ -241,6 +241,14 @@ impl AppApi {
         agenda::session_detail(self, args)
     }
 
+    pub fn star_session(&self, args: elements_protocol::app::StarArgs) -> Result<SessionCard, ApiError> {
+        agenda::star_session(self, args)
+    }
+
+    pub fn my_schedule(&self) -> Result<elements_protocol::app::MySchedule, ApiError> {
+        agenda::my_schedule(self)
+    }
+
     pub fn search_sessions(&self, args: SearchArgs) -> Result<Vec<SessionCard>, ApiError> {
         agenda::search_sessions(self, args)
     }

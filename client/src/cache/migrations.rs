@@ -167,6 +167,15 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (floor_id, z, x, y)
     ) STRICT, WITHOUT ROWID;
     "#,
+    // v14: the sessions a person starred, per event (their own agenda).
+    r#"
+    CREATE TABLE starred (
+        event_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        starred_at INTEGER NOT NULL,
+        PRIMARY KEY (event_id, session_id)
+    ) STRICT;
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

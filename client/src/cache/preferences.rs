@@ -38,4 +38,27 @@ impl Cache {
         let rows = st.query_map([event_id], |r| r.get::<_, String>(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+
+    /// Stars or unstars a session of `event_id` (the person's own agenda).
+    pub fn set_starred(&self, event_id: &str, session_id: &str, on: bool, at: i64) -> Result<(), CacheError> {
+        if on {
+            self.conn.execute(
+                "INSERT INTO starred (event_id, session_id, starred_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                rusqlite::params![event_id, session_id, at],
+            )?;
+        } else {
+            self.conn.execute(
+                "DELETE FROM starred WHERE event_id = ?1 AND session_id = ?2",
+                rusqlite::params![event_id, session_id],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The sessions of `event_id` the person starred.
+    pub fn starred(&self, event_id: &str) -> Result<std::collections::HashSet<String>, CacheError> {
+        let mut stmt = self.conn.prepare("SELECT session_id FROM starred WHERE event_id = ?1")?;
+        let rows = stmt.query_map([event_id], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
 }

@@ -6,6 +6,7 @@ mod common;
 mod api;
 mod cache;
 mod map;
+mod my_agenda;
 mod push;
 mod quests;
 mod scan;

@@ -14,13 +14,15 @@ use wasm_bindgen::JsCast;
 use crate::api::{invoke, load, load_later};
 use crate::i18n::{self, text};
 use crate::icons::{back_icon, pin_icon, search_icon};
-use crate::shell::ErrorPanel;
+use crate::shell::{show_loading, ErrorPanel};
 use crate::t;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Grouping {
     ByTime,
     ByRoom,
+    /// The person's own agenda: the starred sessions, every day.
+    Mine,
 }
 
 #[component]
@@ -31,6 +33,8 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
     let agenda = load::<GetAgendaDay>(move || AgendaDayArgs { day: day.get_untracked() })
         .refresh_on(Changed::Element(ElementKind::Agenda));
     let now_next = load::<GetNowNext>(|| NoArgs {}).refresh_on(Changed::Element(ElementKind::Agenda));
+    let mine =
+        load::<elements_protocol::app::GetMySchedule>(|| NoArgs {}).refresh_on(Changed::Element(ElementKind::Agenda));
     // At launch only the first screenful of cards is built; the rest follows a frame later.
     // Building and laying out a whole day (40 cards) before the first paint doubled the time
     // to the agenda (`cargo xtask measure`).
@@ -225,6 +229,9 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
                 .into_any(),
             };
         }
+        if grouping.get() == Grouping::Mine {
+            return show_loading(mine.state.get(), move |m| my_schedule_view(m, selected));
+        }
         match agenda.state.get() {
             None => view! { <div class="loading" aria-busy="true">{t!("agenda-loading")}</div> }.into_any(),
             Some(Err(e)) => view! { <ErrorPanel error=e /> }.into_any(),
@@ -239,7 +246,7 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
                     return view! { <p class="empty">{t!("agenda-track-empty")}</p> }.into_any();
                 }
                 let groups = match grouping.get() {
-                    Grouping::ByTime => group_by(cards, |c| c.starts.clone(), |c| c.starts.clone()),
+                    Grouping::ByTime | Grouping::Mine => group_by(cards, |c| c.starts.clone(), |c| c.starts.clone()),
                     Grouping::ByRoom => {
                         let mut g = group_by(
                             cards,
@@ -303,6 +310,9 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
                             <button class:active=move || grouping.get() == Grouping::ByRoom
                                 aria-pressed=move || (grouping.get() == Grouping::ByRoom).to_string()
                                 on:click=move |_| grouping.set(Grouping::ByRoom)>{move || t!("group-by-room")}</button>
+                            <button class:active=move || grouping.get() == Grouping::Mine data-testid="group-mine"
+                                aria-pressed=move || (grouping.get() == Grouping::Mine).to_string()
+                                on:click=move |_| grouping.set(Grouping::Mine)>{move || t!("group-mine")}</button>
                         </div>
                     </div>
                     <div class="chips" role="group" aria-label=move || t!("track-filter")>{track_chips}</div>
@@ -381,7 +391,9 @@ fn card_view(
     let id_for_class = c.id.clone();
     let color = c.track.as_ref().map(|t| t.color.clone()).unwrap_or_else(|| "var(--muted-line)".into());
     let is_break = c.kind == SessionKind::Break;
+    let star = (!is_break).then(|| star_button(c.id.clone(), c.starred, "star"));
     view! {
+        <div class="card-wrap">
         <button
             class="session-card"
             class:break=is_break
@@ -404,6 +416,32 @@ fn card_view(
                 {c.room.clone().map(|r| view! { <span class="card-room">{pin_icon()} {r.name}</span> })}
                 {c.track.clone().map(|t| view! { <span class="card-track">{t.name}</span> })}
             </div>
+        </button>
+        {star}
+        </div>
+    }
+}
+
+/// The star that puts a session in the person's own agenda (and takes it out), shown at once;
+/// the lists catch up when the core says the agenda changed.
+fn star_button(id: String, starred: bool, testid: &'static str) -> impl IntoView {
+    let on = RwSignal::new(starred);
+    let session = id.clone();
+    view! {
+        <button class="star" class:on=move || on.get() data-testid=testid data-session-id=session
+            aria-pressed=move || on.get().to_string()
+            aria-label=move || if on.get() { t!("star-remove") } else { t!("star-add") }
+            title=move || if on.get() { t!("star-remove") } else { t!("star-add") }
+            on:click=move |_| {
+                let args = elements_protocol::app::StarArgs { id: id.clone(), starred: !on.get_untracked() };
+                spawn_local(async move {
+                    if let Ok(card) = invoke::<elements_protocol::app::StarSession>(&args).await {
+                        on.set(card.starred);
+                        crate::api::notify(Changed::Element(ElementKind::Agenda));
+                    }
+                });
+            }>
+            <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 3.5l2.6 5.3 5.9.9-4.3 4.1 1 5.8L12 16.9l-5.2 2.7 1-5.8-4.3-4.1 5.9-.9z" /></svg>
         </button>
     }
 }
@@ -471,7 +509,10 @@ fn detail_view(
                 {back_icon()} <span>{t!("element-agenda")}</span>
             </button>
             <p class="detail-kind">{kind_label(c.kind)} {c.track.clone().map(|t| format!(" · {}", t.name))}</p>
-            <h2 class="detail-title" id="detail-title" data-testid="detail-title">{c.title.clone()}</h2>
+            <div class="detail-title-row">
+                <h2 class="detail-title" id="detail-title" data-testid="detail-title">{c.title.clone()}</h2>
+                {(c.kind != SessionKind::Break).then(|| star_button(c.id.clone(), c.starred, "detail-star"))}
+            </div>
             <dl class="detail-facts">
                 <div><dt>{t!("detail-when")}</dt><dd>{if d.date.is_empty() { d.day_label.clone() } else { i18n::short_date(&d.date) }} ", " {c.starts.clone()} "–" {c.ends.clone()}
                     <span class="muted">" (" {t!("minutes", n = c.duration_minutes)} ")"</span></dd></div>
@@ -564,4 +605,49 @@ fn focus(css: &str) {
     if let Some(el) = found.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
         let _ = el.focus();
     }
+}
+
+/// The person's own agenda: the starred sessions by day, overlaps flagged, and the way to the
+/// next one.
+fn my_schedule_view(m: elements_protocol::app::MySchedule, selected: RwSignal<Option<String>>) -> AnyView {
+    if m.days.is_empty() {
+        return view! { <p class="empty" data-testid="mine-empty">{t!("mine-empty")}</p> }.into_any();
+    }
+    let nav = use_context::<crate::shell::Navigate>();
+    let next = m.next.clone().and_then(|c| Some((c.room.clone()?.place_id?, c.title)));
+    view! {
+        <div class="my-schedule" data-testid="my-schedule">
+            {next.zip(nav).map(|((place, title), nav)| view! {
+                <button class="primary take-me" data-testid="take-me-next" on:click=move |_| nav.show_place(&place, true)>
+                    <span>{t!("mine-take-me")}</span>
+                    <span class="take-me-title">{title.clone()}</span>
+                </button>
+            })}
+            {m.days.into_iter().map(|d| {
+                let label = if d.date.is_empty() { d.label.clone() } else { i18n::short_date(&d.date) };
+                view! {
+                    <section class="slot">
+                        <h3 class="slot-heading">{label}</h3>
+                        <div class="slot-cards">
+                            {d.sessions.into_iter().map(|s| {
+                                let clash = !s.overlaps.is_empty();
+                                let overlap = clash.then(|| view! {
+                                    <p class="overlap" data-testid="overlap" role="note">
+                                        {t!("mine-overlap", titles = s.overlaps.join(", "))}
+                                    </p>
+                                });
+                                view! {
+                                    <div class="mine-item" class:clash=clash>
+                                        {card_view(s.card, selected, "mine-card", true)}
+                                        {overlap}
+                                    </div>
+                                }
+                            }).collect_view()}
+                        </div>
+                    </section>
+                }
+            }).collect_view()}
+        </div>
+    }
+    .into_any()
 }
