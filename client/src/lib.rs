@@ -16,6 +16,7 @@ pub mod api;
 pub mod bundled;
 pub mod cache;
 pub mod changes;
+pub mod ics;
 pub mod paths;
 pub mod plans;
 pub mod scan;

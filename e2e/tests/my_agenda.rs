@@ -18,49 +18,68 @@ async fn two_starred_sessions_at_once_are_flagged_and_the_next_one_is_a_route_aw
         .collect();
     assert_eq!(parallel.len(), 2);
     let dir = env().screenshots;
-    with_app(&["--clock", "2027-03-10T10:05:00+01:00", "--window-size", "390x844"], |c| async move {
-        wait_for_day(&c, &b, b.manifest.days[0].index).await;
-        // One star from the list, one from the session's page.
-        tap(&c, &format!("[data-testid=star][data-session-id='{}']", parallel[0].id)).await;
-        tap(&c, &format!("[data-testid=session-card][data-session-id='{}']", parallel[1].id)).await;
-        tap(&c, "[data-testid=detail-star]").await;
-        eventually("the detail's star on", WAIT, || async {
-            (attrs(&c, "[data-testid=detail-star]", "aria-pressed").await.first()? == "true").then_some(())
-        })
-        .await;
-        tap(&c, "[data-testid=detail-back]").await;
-        tap(&c, "[data-testid=group-mine]").await;
-        let mine = eventually("both in my schedule", WAIT, || async {
-            let ids = attrs(&c, "[data-testid=mine-card]", "data-session-id").await;
-            (ids.len() == 2).then_some(ids)
-        })
-        .await;
-        assert!(parallel.iter().all(|p| mine.contains(&p.id)), "{mine:?}");
-        let clashes = texts(&c, "[data-testid=overlap]").await;
-        assert_eq!(clashes.len(), 2, "each flags the other: {clashes:?}");
-        assert!(clashes[0].contains(&parallel[1].title) || clashes[0].contains(&parallel[0].title), "{clashes:?}");
-        let (x, y, _, _) = c.get_window_rect().await.expect("window rect");
-        after_paint(&c).await;
-        shoot(&dir, "my-schedule-phone", (x, y, 390, 844), None).await;
-        // Take me to my next session: the map, the route from where I am.
-        tap(&c, "[data-testid=take-me-next]").await;
-        eventually("the route panel", WAIT, || async { c.find(Locator::Css("[data-testid=route-panel]")).await.ok() })
+    let exports = tempfile::tempdir().expect("temp dir");
+    let export_dir = exports.path().display().to_string();
+    with_app(
+        &["--clock", "2027-03-10T10:05:00+01:00", "--window-size", "390x844", "--export-dir", &export_dir],
+        |c| async move {
+            wait_for_day(&c, &b, b.manifest.days[0].index).await;
+            // One star from the list, one from the session's page.
+            tap(&c, &format!("[data-testid=star][data-session-id='{}']", parallel[0].id)).await;
+            tap(&c, &format!("[data-testid=session-card][data-session-id='{}']", parallel[1].id)).await;
+            tap(&c, "[data-testid=detail-star]").await;
+            eventually("the detail's star on", WAIT, || async {
+                (attrs(&c, "[data-testid=detail-star]", "aria-pressed").await.first()? == "true").then_some(())
+            })
             .await;
-        c.find(Locator::Css("[data-testid=route-needs-here]")).await.expect("asks where I am first");
-        // In Russian, on a tablet.
-        resize(&c, 820, 1180).await;
-        open(&c, "me").await;
-        choose(&c, "[data-testid=language]", "ru").await;
-        eventually("Russian", WAIT, || async { (language_and_theme(&c).await.0 == "ru").then_some(()) }).await;
-        open(&c, "agenda").await;
-        tap(&c, "[data-testid=group-mine]").await;
-        eventually("the clashes in Russian", WAIT, || async {
-            let t = texts(&c, "[data-testid=overlap]").await;
-            t.first().is_some_and(|x| x.contains("Пересекается")).then_some(())
-        })
-        .await;
-        after_paint(&c).await;
-        shoot(&dir, "my-schedule-tablet-ru", (x, y, 820, 1180), None).await;
-    })
+            tap(&c, "[data-testid=detail-back]").await;
+            tap(&c, "[data-testid=group-mine]").await;
+            let mine = eventually("both in my schedule", WAIT, || async {
+                let ids = attrs(&c, "[data-testid=mine-card]", "data-session-id").await;
+                (ids.len() == 2).then_some(ids)
+            })
+            .await;
+            assert!(parallel.iter().all(|p| mine.contains(&p.id)), "{mine:?}");
+            let clashes = texts(&c, "[data-testid=overlap]").await;
+            assert_eq!(clashes.len(), 2, "each flags the other: {clashes:?}");
+            assert!(clashes[0].contains(&parallel[1].title) || clashes[0].contains(&parallel[0].title), "{clashes:?}");
+            // Into the calendar: the file is there, with both sessions in the event's zone.
+            tap(&c, "[data-testid=export-ics]").await;
+            let path = eventually("the file written", WAIT, || async {
+                attrs(&c, "[data-testid=exported]", "data-path").await.pop()
+            })
+            .await;
+            let ics = std::fs::read_to_string(&path).expect("the exported file");
+            assert_eq!(ics.matches("BEGIN:VEVENT").count(), 2, "{ics}");
+            assert!(
+                ics.contains("BEGIN:VTIMEZONE") && ics.contains("DTSTART;TZID=Europe/Berlin:20270310T110000"),
+                "{ics}"
+            );
+            let (x, y, _, _) = c.get_window_rect().await.expect("window rect");
+            after_paint(&c).await;
+            shoot(&dir, "my-schedule-phone", (x, y, 390, 844), None).await;
+            // Take me to my next session: the map, the route from where I am.
+            tap(&c, "[data-testid=take-me-next]").await;
+            eventually("the route panel", WAIT, || async {
+                c.find(Locator::Css("[data-testid=route-panel]")).await.ok()
+            })
+            .await;
+            c.find(Locator::Css("[data-testid=route-needs-here]")).await.expect("asks where I am first");
+            // In Russian, on a tablet.
+            resize(&c, 820, 1180).await;
+            open(&c, "me").await;
+            choose(&c, "[data-testid=language]", "ru").await;
+            eventually("Russian", WAIT, || async { (language_and_theme(&c).await.0 == "ru").then_some(()) }).await;
+            open(&c, "agenda").await;
+            tap(&c, "[data-testid=group-mine]").await;
+            eventually("the clashes in Russian", WAIT, || async {
+                let t = texts(&c, "[data-testid=overlap]").await;
+                t.first().is_some_and(|x| x.contains("Пересекается")).then_some(())
+            })
+            .await;
+            after_paint(&c).await;
+            shoot(&dir, "my-schedule-tablet-ru", (x, y, 820, 1180), None).await;
+        },
+    )
     .await;
 }

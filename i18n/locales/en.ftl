@@ -313,3 +313,8 @@ star-remove = Remove from my schedule
 mine-empty = Nothing starred yet. Tap the star on a session to build your own schedule.
 mine-overlap = Overlaps with { $titles }
 mine-take-me = Take me to my next session
+mine-export = Add to my calendar (.ics)
+mine-exported = { $n ->
+    [one] Saved 1 session to { $path }: open it with your calendar app.
+   *[other] Saved { $n } sessions to { $path }: open it with your calendar app.
+}

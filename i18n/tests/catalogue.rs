@@ -113,6 +113,7 @@ fn every_message_formats_without_errors_in_both_languages() {
         ("step", Arg::from("Walk 20 m")),
         ("quest", Arg::from("Harbour Trail")),
         ("titles", Arg::from("Edge Caching, Tides")),
+        ("path", Arg::from("/home/ada/Downloads/summit-my-schedule.ics")),
     ];
     for lang in Lang::ALL {
         for key in Catalogue::keys(lang) {

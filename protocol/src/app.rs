@@ -164,6 +164,8 @@ commands! {
     StarSession = "star_session": StarArgs => SessionCard;
     /// The starred sessions by day, those that overlap flagged, and the next one to go to.
     GetMySchedule = "my_schedule": NoArgs => MySchedule;
+    /// Writes the starred sessions as an iCalendar file (for a calendar app), answers where.
+    ExportSchedule = "export_schedule": NoArgs => ExportedFile;
     /// The venue's floors, places and where this person is (the map Element).
     GetMap = "map": NoArgs => MapView;
     /// Places by name, exhibitor or description, and the rooms of sessions by the session's title.
@@ -1042,4 +1044,12 @@ pub struct MySession {
     pub card: SessionCard,
     /// Titles of the other starred sessions it overlaps: one person cannot be at both.
     pub overlaps: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportedFile {
+    /// Where it was written (the downloads folder, else the app's data folder).
+    pub path: String,
+    /// How many sessions it holds.
+    pub sessions: u32,
 }

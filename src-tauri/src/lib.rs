@@ -30,6 +30,8 @@ struct Options {
     pause_mid_load: bool,
     kiosk: bool,
     here: Option<String>,
+    /// Where exported files go (the schedule as .ics); the downloads folder by default.
+    export_dir: Option<PathBuf>,
     window_size: Option<(f64, f64)>,
     clock: Option<Clock>,
     join: Option<String>,
@@ -37,7 +39,7 @@ struct Options {
     open_place: Option<String>,
 }
 
-const USAGE: &str = "usage: elements [--data-dir DIR] [--join EVENT-URL] [--kiosk] [--here PLACE-ID] [--window-size WIDTHxHEIGHT] [--clock RFC3339-TIME] [--prepare-cache] [elements://LINK]";
+const USAGE: &str = "usage: elements [--data-dir DIR] [--join EVENT-URL] [--kiosk] [--here PLACE-ID] [--export-dir DIR] [--window-size WIDTHxHEIGHT] [--clock RFC3339-TIME] [--prepare-cache] [elements://LINK]";
 
 fn parse_args() -> Result<Options, String> {
     let mut o = Options::default();
@@ -50,6 +52,9 @@ fn parse_args() -> Result<Options, String> {
             Some("--prepare-cache") => o.prepare_only = true,
             Some("--pause-mid-load") => o.pause_mid_load = true,
             Some("--kiosk") => o.kiosk = true,
+            Some("--export-dir") => {
+                o.export_dir = Some(args.next().map(PathBuf::from).ok_or("--export-dir needs a folder")?);
+            }
             Some("--here") => {
                 o.here = Some(args.next().and_then(|v| v.into_string().ok()).ok_or("--here needs a place id")?);
             }
@@ -159,7 +164,12 @@ fn start(options: Options, launched: std::time::Instant) -> ExitCode {
             let _ = handle.emit(elements_protocol::app::CHANGED_EVENT, what);
         }
     });
-    let api = match api.launched_at(launched).fixed_here(options.here.clone()).kiosk_mode(options.kiosk) {
+    let api = match api
+        .launched_at(launched)
+        .fixed_here(options.here.clone())
+        .export_dir(options.export_dir.clone())
+        .kiosk_mode(options.kiosk)
+    {
         Ok(api) => api,
         Err(e) => {
             eprintln!("elements: {}", e.message);

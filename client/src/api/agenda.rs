@@ -1,6 +1,6 @@
 //! The agenda Element: the event overview, programme days, now/next, a session, search.
 
-use elements_protocol::app::{MyDay, MySchedule, MySession, StarArgs};
+use elements_protocol::app::{ExportedFile, MyDay, MySchedule, MySession, StarArgs};
 
 use super::*;
 
@@ -277,6 +277,56 @@ pub(super) fn my_schedule(api: &AppApi) -> Result<MySchedule, ApiError> {
         }
     }
     Ok(MySchedule { days: my_days, next: next.map(card) })
+}
+
+/// The starred sessions as an iCalendar file in the downloads folder (else beside the cache).
+pub(super) fn export_schedule(api: &AppApi) -> Result<ExportedFile, ApiError> {
+    let (text, name, count) = {
+        let store = api.store()?;
+        let event = store.loaded_event()?.ok_or_else(no_event)?;
+        let rooms: HashMap<String, String> = store.rooms()?.into_iter().map(|r| (r.id, r.name)).collect();
+        let speakers: HashMap<String, String> = store.speakers()?.into_iter().map(|s| (s.id, s.name)).collect();
+        let mut sessions: Vec<Session> = Vec::new();
+        for id in store.starred(&event.manifest.id)? {
+            if let Some(s) = store.session(&id)? {
+                sessions.push(s);
+            }
+        }
+        sessions.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then_with(|| a.id.cmp(&b.id)));
+        let names: Vec<String> = sessions
+            .iter()
+            .map(|s| s.speaker_ids.iter().filter_map(|id| speakers.get(id).cloned()).collect::<Vec<_>>().join(", "))
+            .collect();
+        let items: Vec<crate::ics::IcsSession<'_>> = sessions
+            .iter()
+            .zip(&names)
+            .map(|(s, speakers)| crate::ics::IcsSession {
+                id: &s.id,
+                title: &s.title,
+                summary: &s.summary,
+                speakers,
+                room: s.room_id.as_ref().and_then(|r| rooms.get(r)).map(String::as_str),
+                starts_at: s.starts_at,
+                ends_at: s.ends_at,
+            })
+            .collect();
+        let m = &event.manifest;
+        let text = crate::ics::schedule(&m.id, &m.name, &m.timezone, &items, api.clock.now());
+        let safe: String =
+            m.id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).take(60).collect();
+        (text, format!("{safe}-my-schedule.ics"), items.len())
+    };
+    let dir = match &api.export_dir {
+        Some(d) => d.clone(),
+        None => dirs::download_dir().filter(|d| d.is_dir()).unwrap_or_else(|| {
+            api.store().map(|s| s.path().parent().map(std::path::Path::to_path_buf)).ok().flatten().unwrap_or_default()
+        }),
+    };
+    let path = dir.join(name);
+    std::fs::write(&path, text).map_err(|e| {
+        ApiError::new(ErrorCode::Internal, format!("could not write {}: {e}. Is the folder writable?", path.display()))
+    })?;
+    Ok(ExportedFile { path: path.display().to_string(), sessions: u32::try_from(count).unwrap_or(u32::MAX) })
 }
 
 pub(super) fn search_sessions(api: &AppApi, args: SearchArgs) -> Result<Vec<SessionCard>, ApiError> {

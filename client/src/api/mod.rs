@@ -84,6 +84,8 @@ pub struct AppApi {
     fixed_here: Option<String>,
     /// A link the app was opened with, for the window to follow (`place:<id>`).
     opened: Mutex<Option<String>>,
+    /// Where exported files go (`export_schedule`); the downloads folder when `None`.
+    export_dir: Option<std::path::PathBuf>,
 }
 
 /// Cached events that came from a backend are marked with this source prefix.
@@ -146,6 +148,7 @@ impl AppApi {
                 kiosk: false,
                 fixed_here: None,
                 opened: Mutex::new(None),
+                export_dir: None,
             },
             report,
         ))
@@ -177,6 +180,12 @@ impl AppApi {
             self.store()?.forget_people()?;
         }
         Ok(self)
+    }
+
+    /// Writes exported files (the schedule as iCalendar) to `dir` instead of the downloads folder.
+    pub fn export_dir(mut self, dir: Option<std::path::PathBuf>) -> Self {
+        self.export_dir = dir;
+        self
     }
 
     /// Fixes "you are here" at a place (a venue screen's spot, from its configuration).
@@ -247,6 +256,10 @@ impl AppApi {
 
     pub fn my_schedule(&self) -> Result<elements_protocol::app::MySchedule, ApiError> {
         agenda::my_schedule(self)
+    }
+
+    pub fn export_schedule(&self) -> Result<elements_protocol::app::ExportedFile, ApiError> {
+        agenda::export_schedule(self)
     }
 
     pub fn search_sessions(&self, args: SearchArgs) -> Result<Vec<SessionCard>, ApiError> {

@@ -86,3 +86,60 @@ fn a_venue_screen_keeps_no_personal_agenda() {
     assert_eq!(refused.code, ErrorCode::Refused);
     assert!(api.my_schedule().expect("mine").days.is_empty());
 }
+
+/// The exported schedule, read back by an independent parser (the `ical` crate): one event per
+/// starred session at its local time in the event's zone, with a VTIMEZONE that defines it,
+/// a stable UID, the room and the speakers.
+#[test]
+fn my_schedule_exports_as_icalendar_that_an_independent_parser_reads() {
+    let b = demo();
+    let dir = tempfile::tempdir().expect("dir");
+    let out = tempfile::tempdir().expect("export dir");
+    let api = app(&dir).export_dir(Some(out.path().to_path_buf()));
+    let picked: Vec<_> =
+        b.sessions.iter().filter(|s| s.kind == SessionKind::Talk && s.room_id.is_some()).take(3).collect();
+    for s in &picked {
+        api.star_session(StarArgs { id: s.id.clone(), starred: true }).expect("starred");
+    }
+    let file = api.export_schedule().expect("exported");
+    assert_eq!(file.sessions, 3);
+    assert!(
+        file.path.ends_with("-my-schedule.ics") && file.path.starts_with(&out.path().display().to_string()),
+        "{}",
+        file.path
+    );
+    let text = std::fs::read_to_string(&file.path).expect("the file");
+    let mut parser = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
+    let calendar = parser.next().expect("a calendar").expect("that parses");
+    assert!(parser.next().is_none(), "one calendar");
+    let prop = |props: &[ical::property::Property], name: &str| {
+        props.iter().find(|p| p.name == name).and_then(|p| p.value.clone()).unwrap_or_default()
+    };
+    assert_eq!(calendar.timezones.len(), 1);
+    let tz = &calendar.timezones[0];
+    assert_eq!(prop(&tz.properties, "TZID"), b.manifest.timezone);
+    assert_eq!(prop(&tz.transitions[0].properties, "TZOFFSETTO"), "+0100", "Berlin in March");
+    assert_eq!(calendar.events.len(), 3);
+    let mut uids = std::collections::HashSet::new();
+    for (event, s) in calendar.events.iter().zip(&picked) {
+        assert_eq!(prop(&event.properties, "SUMMARY"), s.title.replace(',', "\\,").replace(';', "\\;"));
+        let start = event.properties.iter().find(|p| p.name == "DTSTART").expect("a start");
+        assert_eq!(
+            start.value.as_deref(),
+            Some(s.starts_at.format("%Y%m%dT%H%M%S").to_string().as_str()),
+            "local time"
+        );
+        let tzid = start.params.as_ref().and_then(|ps| ps.iter().find(|(k, _)| k == "TZID")).map(|(_, v)| v[0].clone());
+        assert_eq!(tzid.as_deref(), Some(b.manifest.timezone.as_str()), "in the event's zone");
+        let room = b.rooms.iter().find(|r| Some(&r.id) == s.room_id.as_ref()).expect("room");
+        assert_eq!(prop(&event.properties, "LOCATION"), room.name);
+        assert!(uids.insert(prop(&event.properties, "UID")), "UIDs differ");
+        assert!(!prop(&event.properties, "DTSTAMP").is_empty());
+    }
+    // The same sessions give the same UIDs: a second import updates instead of duplicating.
+    let again = api.export_schedule().expect("again");
+    let text2 = std::fs::read_to_string(&again.path).expect("the file");
+    for uid in &uids {
+        assert!(text2.contains(uid.as_str()), "{uid} again");
+    }
+}

@@ -615,8 +615,21 @@ fn my_schedule_view(m: elements_protocol::app::MySchedule, selected: RwSignal<Op
     }
     let nav = use_context::<crate::shell::Navigate>();
     let next = m.next.clone().and_then(|c| Some((c.room.clone()?.place_id?, c.title)));
+    let exported = RwSignal::new(None::<Result<elements_protocol::app::ExportedFile, ApiError>>);
+    let export = move |_| {
+        spawn_local(async move {
+            exported.set(Some(invoke::<elements_protocol::app::ExportSchedule>(&NoArgs {}).await));
+        });
+    };
     view! {
         <div class="my-schedule" data-testid="my-schedule">
+            <div class="mine-actions">
+                <button class="secondary" data-testid="export-ics" on:click=export>{t!("mine-export")}</button>
+                {move || exported.get().map(|r| match r {
+                    Ok(f) => view! { <p class="muted exported" data-testid="exported" data-path=f.path.clone()>{t!("mine-exported", n = f.sessions, path = f.path.clone())}</p> }.into_any(),
+                    Err(e) => view! { <p class="refusal" role="alert">{crate::shell::error_sentence(e.code.as_str(), e.reason)}" "<span class="muted">{e.message}</span></p> }.into_any(),
+                })}
+            </div>
             {next.zip(nav).map(|((place, title), nav)| view! {
                 <button class="primary take-me" data-testid="take-me-next" on:click=move |_| nav.show_place(&place, true)>
                     <span>{t!("mine-take-me")}</span>
