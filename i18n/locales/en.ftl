@@ -318,3 +318,5 @@ mine-exported = { $n ->
     [one] Saved 1 session to { $path }: open it with your calendar app.
    *[other] Saved { $n } sessions to { $path }: open it with your calendar app.
 }
+notice-moved = Changed in your schedule: “{ $title }” was { $before }, now { $now }.
+notice-cancelled = Cancelled: “{ $title }” ({ $before }) is off the programme.

@@ -114,6 +114,9 @@ fn every_message_formats_without_errors_in_both_languages() {
         ("quest", Arg::from("Harbour Trail")),
         ("titles", Arg::from("Edge Caching, Tides")),
         ("path", Arg::from("/home/ada/Downloads/summit-my-schedule.ics")),
+        ("title", Arg::from("Edge Caching")),
+        ("before", Arg::from("Wed 10 Mar 10:00, Elbe Room")),
+        ("now", Arg::from("Wed 10 Mar 10:30, Kran Room")),
     ];
     for lang in Lang::ALL {
         for key in Catalogue::keys(lang) {

@@ -164,6 +164,8 @@ commands! {
     StarSession = "star_session": StarArgs => SessionCard;
     /// The starred sessions by day, those that overlap flagged, and the next one to go to.
     GetMySchedule = "my_schedule": NoArgs => MySchedule;
+    /// Puts a schedule notice away (it does not come back).
+    DismissScheduleNotice = "dismiss_schedule_notice": NoticeArgs => MySchedule;
     /// Writes the starred sessions as an iCalendar file (for a calendar app), answers where.
     ExportSchedule = "export_schedule": NoArgs => ExportedFile;
     /// The venue's floors, places and where this person is (the map Element).
@@ -1026,6 +1028,9 @@ pub struct StarArgs {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MySchedule {
     pub days: Vec<MyDay>,
+    /// What a sync changed in this schedule, newest first, until put away.
+    #[serde(default)]
+    pub notices: Vec<ScheduleNotice>,
     /// The first starred session not over yet (running or next): "take me to my next session".
     pub next: Option<SessionCard>,
 }
@@ -1052,4 +1057,30 @@ pub struct ExportedFile {
     pub path: String,
     /// How many sessions it holds.
     pub sessions: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NoticeArgs {
+    pub id: i64,
+}
+
+/// A starred session the event changed: what it was and what it is now (venue-local day labels
+/// and times, room names). A cancelled session has no `now`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScheduleNotice {
+    pub id: i64,
+    pub session_id: String,
+    pub title: String,
+    pub before: SessionWhen,
+    pub now: Option<SessionWhen>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionWhen {
+    /// "2027-03-10"
+    pub date: String,
+    /// "10:00"
+    pub starts: String,
+    pub ends: String,
+    pub room: Option<String>,
 }

@@ -88,6 +88,7 @@ adapters! {
     check_in: app::CheckIn => |api, args| api.check_in(args);
     star_session: app::StarSession => |api, args| api.star_session(args);
     my_schedule: app::GetMySchedule => |api, _| api.my_schedule();
+    dismiss_schedule_notice: app::DismissScheduleNotice => |api, args| api.dismiss_schedule_notice(args);
     export_schedule: app::ExportSchedule => |api, _| api.export_schedule();
     map: app::GetMap => |api, _| api.map();
     take_open_link: app::TakeOpenLink => |api, _| Ok(api.take_open_link());

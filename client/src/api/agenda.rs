@@ -1,6 +1,8 @@
 //! The agenda Element: the event overview, programme days, now/next, a session, search.
 
-use elements_protocol::app::{ExportedFile, MyDay, MySchedule, MySession, StarArgs};
+use elements_protocol::app::{
+    ExportedFile, MyDay, MySchedule, MySession, NoticeArgs, ScheduleNotice, SessionWhen, StarArgs,
+};
 
 use super::*;
 
@@ -276,7 +278,35 @@ pub(super) fn my_schedule(api: &AppApi) -> Result<MySchedule, ApiError> {
             }
         }
     }
-    Ok(MySchedule { days: my_days, next: next.map(card) })
+    let rooms: HashMap<String, String> = store.rooms()?.into_iter().map(|r| (r.id, r.name)).collect();
+    let when = |s: &Session| SessionWhen {
+        date: s.starts_at.date_naive().to_string(),
+        starts: elements_domain::format_hhmm(&s.starts_at),
+        ends: elements_domain::format_hhmm(&s.ends_at),
+        room: s.room_id.as_ref().map(|r| rooms.get(r).cloned().unwrap_or_else(|| r.clone())),
+    };
+    let notices = store
+        .schedule_notices(&event.manifest.id)?
+        .into_iter()
+        .map(|(id, before, after)| ScheduleNotice {
+            id,
+            session_id: before.id.clone(),
+            title: after.as_ref().map_or(before.title.clone(), |a| a.title.clone()),
+            before: when(&before),
+            now: after.as_ref().map(when),
+        })
+        .collect();
+    Ok(MySchedule { days: my_days, next: next.map(card), notices })
+}
+
+pub(super) fn dismiss_schedule_notice(api: &AppApi, args: NoticeArgs) -> Result<MySchedule, ApiError> {
+    {
+        let store = api.store()?;
+        let event = store.loaded_event()?.ok_or_else(no_event)?;
+        store.dismiss_schedule_notice(&event.manifest.id, args.id)?;
+    }
+    api.sync_config.changes.tell(Changed::Element(ElementKind::Agenda));
+    my_schedule(api)
 }
 
 /// The starred sessions as an iCalendar file in the downloads folder (else beside the cache).

@@ -258,6 +258,13 @@ impl AppApi {
         agenda::my_schedule(self)
     }
 
+    pub fn dismiss_schedule_notice(
+        &self,
+        args: elements_protocol::app::NoticeArgs,
+    ) -> Result<elements_protocol::app::MySchedule, ApiError> {
+        agenda::dismiss_schedule_notice(self, args)
+    }
+
     pub fn export_schedule(&self) -> Result<elements_protocol::app::ExportedFile, ApiError> {
         agenda::export_schedule(self)
     }

@@ -176,6 +176,18 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (event_id, session_id)
     ) STRICT;
     "#,
+    // v15: what a sync changed in the person's own agenda (moved, re-roomed, cancelled), until
+    // they have read it.
+    r#"
+    CREATE TABLE schedule_notice (
+        id INTEGER PRIMARY KEY,
+        event_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        noticed_at INTEGER NOT NULL,
+        dismissed INTEGER NOT NULL DEFAULT 0
+    ) STRICT;
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

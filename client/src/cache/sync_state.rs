@@ -1,7 +1,7 @@
 //! What the sync engine keeps in the cache: the event's manifest as a backend sent it, each
 //! Element's cursor and health, and the pages it applies, each in one transaction.
 
-use elements_protocol::event::{ElementKind, EventDay, Manifest};
+use elements_protocol::event::{ElementKind, EventDay, Manifest, Session};
 use elements_protocol::sync::stored::StoredChange;
 use elements_protocol::sync::{Change, EntityKind};
 use rusqlite::{params, OptionalExtension};
@@ -103,6 +103,8 @@ impl Cache {
         etag: Option<&str>,
     ) -> Result<(), CacheError> {
         let tx = self.conn.transaction()?;
+        // Starred sessions this page changes: what they were, to tell the person what moved.
+        let starred = if element == ElementKind::Agenda { starred_before(&tx, changes)? } else { Vec::new() };
         for stored in changes {
             match (&stored.change, &stored.body) {
                 (Change::Upsert { entity }, Some(body)) => write::upsert_as(&tx, entity, body.get(), days)?,
@@ -117,7 +119,52 @@ impl Cache {
                etag = excluded.etag, synced_at = excluded.synced_at, last_error = NULL, failures = 0",
             params![element.as_str(), base_url, cursor, etag, chrono::Utc::now().timestamp()],
         )?;
+        for (event_id, before) in starred {
+            let after: Option<Session> = tx
+                .query_row("SELECT body FROM session WHERE id = ?1", [&before.id], |r| r.get::<_, String>(0))
+                .optional()?
+                .and_then(|body| serde_json::from_str(&body).ok());
+            let changed = match &after {
+                None => true,
+                Some(a) => {
+                    a.starts_at != before.starts_at || a.ends_at != before.ends_at || a.room_id != before.room_id
+                }
+            };
+            if changed {
+                let body = to_json(&(&before, &after))?;
+                tx.execute(
+                    "INSERT INTO schedule_notice (event_id, session_id, body, noticed_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![event_id, before.id, body, chrono::Utc::now().timestamp()],
+                )?;
+            }
+        }
         tx.commit()?;
+        Ok(())
+    }
+
+    /// What syncs changed in the person's starred sessions of `event_id` and they have not put
+    /// away, newest first: `(id, before, after)`, `after` none for a cancelled session.
+    pub fn schedule_notices(&self, event_id: &str) -> Result<Vec<(i64, Session, Option<Session>)>, CacheError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, body FROM schedule_notice WHERE event_id = ?1 AND dismissed = 0 ORDER BY id DESC LIMIT 50",
+        )?;
+        let rows = stmt.query_map([event_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, body) = row?;
+            // A notice that no longer reads (an older app's) is dropped rather than shown wrong.
+            if let Ok((before, after)) = serde_json::from_str::<(Session, Option<Session>)>(&body) {
+                out.push((id, before, after));
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn dismiss_schedule_notice(&self, event_id: &str, id: i64) -> Result<(), CacheError> {
+        self.conn.execute(
+            "UPDATE schedule_notice SET dismissed = 1 WHERE event_id = ?1 AND id = ?2",
+            params![event_id, id],
+        )?;
         Ok(())
     }
 
@@ -194,4 +241,37 @@ impl Cache {
     pub fn count(&self, kind: EntityKind) -> Result<i64, CacheError> {
         Ok(self.conn.query_row(&format!("SELECT count(*) FROM {}", kind.as_str()), [], |r| r.get(0))?)
     }
+}
+
+/// The starred sessions (with their event) that `changes` touch, as they are before the page.
+fn starred_before(
+    tx: &rusqlite::Transaction<'_>,
+    changes: &[StoredChange],
+) -> Result<Vec<(String, Session)>, CacheError> {
+    let touched: Vec<&str> = changes
+        .iter()
+        .filter_map(|c| match &c.change {
+            Change::Upsert { entity: elements_protocol::sync::Entity::Session(s) } => Some(s.id.as_str()),
+            Change::Delete { kind: EntityKind::Session, id } => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    if touched.is_empty() {
+        return Ok(out);
+    }
+    let mut starred = tx.prepare_cached("SELECT event_id FROM starred WHERE session_id = ?1")?;
+    let mut body = tx.prepare_cached("SELECT body FROM session WHERE id = ?1")?;
+    for id in touched {
+        let events: Vec<String> = starred.query_map([id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        if events.is_empty() {
+            continue;
+        }
+        let Some(text) = body.query_row([id], |r| r.get::<_, String>(0)).optional()? else { continue };
+        let Ok(session) = serde_json::from_str::<Session>(&text) else { continue };
+        for event in events {
+            out.push((event, session.clone()));
+        }
+    }
+    Ok(out)
 }

@@ -143,3 +143,69 @@ fn my_schedule_exports_as_icalendar_that_an_independent_parser_reads() {
         assert!(text2.contains(uid.as_str()), "{uid} again");
     }
 }
+
+/// When a sync moves, re-rooms or cancels a starred session, the schedule says what changed
+/// (before and now), until the person puts the notice away; changes to sessions nobody starred
+/// say nothing.
+#[test]
+fn a_sync_that_moves_or_cancels_a_starred_session_leaves_a_notice_saying_what_changed() {
+    use crate::common::{served_event, start_backend};
+    use elements_backend::store::Store;
+    let mut event = served_event();
+    let backend = start_backend(&event);
+    let dir = tempfile::tempdir().expect("dir");
+    let api = app(&dir);
+    api.join_event(elements_protocol::app::JoinArgs { url: backend.url.clone(), code: None }).expect("join");
+    api.sync_now().expect("sync");
+    let talks: Vec<String> = event
+        .sessions
+        .iter()
+        .filter(|s| s.kind == SessionKind::Talk && s.room_id.is_some())
+        .take(3)
+        .map(|s| s.id.clone())
+        .collect();
+    let (moved, cancelled, untouched) = (&talks[0], &talks[1], &talks[2]);
+    for id in [moved, cancelled] {
+        api.star_session(StarArgs { id: id.clone(), starred: true }).expect("starred");
+    }
+    assert!(api.my_schedule().expect("mine").notices.is_empty());
+    // The organizer moves one starred talk by half an hour to another room, cancels the other,
+    // and moves a talk nobody starred.
+    let other_room = event
+        .rooms
+        .iter()
+        .map(|r| r.id.clone())
+        .find(|r| event.sessions.iter().find(|s| &s.id == moved).and_then(|s| s.room_id.as_ref()) != Some(r));
+    for s in event.sessions.iter_mut() {
+        if &s.id == moved || &s.id == untouched {
+            s.starts_at += chrono::Duration::minutes(30);
+            s.ends_at += chrono::Duration::minutes(30);
+            if &s.id == moved {
+                s.room_id = other_room.clone();
+            }
+        }
+    }
+    let before = b_session(&served_event(), moved);
+    event.sessions.retain(|s| &s.id != cancelled);
+    backend.store.replace_event(&event).expect("the changed event");
+    api.sync_now().expect("sync");
+    let notices = api.my_schedule().expect("mine").notices;
+    assert_eq!(notices.len(), 2, "{notices:?}");
+    let m = notices.iter().find(|n| &n.session_id == moved).expect("the moved one");
+    assert_eq!(m.before.starts, elements_domain::format_hhmm(&before.starts_at));
+    let now = m.now.as_ref().expect("still on");
+    assert_eq!(now.starts, elements_domain::format_hhmm(&(before.starts_at + chrono::Duration::minutes(30))));
+    assert_ne!(now.room, m.before.room, "re-roomed");
+    let c = notices.iter().find(|n| &n.session_id == cancelled).expect("the cancelled one");
+    assert!(c.now.is_none());
+    // Put away, it stays away, across a restart too.
+    let after = api.dismiss_schedule_notice(elements_protocol::app::NoticeArgs { id: m.id }).expect("dismissed");
+    assert_eq!(after.notices.len(), 1);
+    drop(api);
+    let api = app(&dir);
+    assert_eq!(api.my_schedule().expect("mine").notices.len(), 1);
+}
+
+fn b_session(b: &EventBundle, id: &str) -> elements_protocol::event::Session {
+    b.sessions.iter().find(|s| s.id == id).expect("session").clone()
+}

@@ -285,6 +285,7 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
     view! {
         <div class="agenda" class:has-detail=move || selected.get().is_some()>
             <div class="agenda-main">
+                {move || mine.state.get().and_then(Result::ok).map(|m| schedule_notices(m.notices, mine))}
                 {move || now_next.state.get().and_then(Result::ok).map(now_next_view(selected))}
                 <div class="agenda-controls">
                     <div class="day-tabs" role="tablist" aria-label=move || t!("agenda-days")>{day_tabs}</div>
@@ -663,4 +664,48 @@ fn my_schedule_view(m: elements_protocol::app::MySchedule, selected: RwSignal<Op
         </div>
     }
     .into_any()
+}
+
+/// What a sync changed in the person's schedule: moved, re-roomed, cancelled, until put away.
+fn schedule_notices(
+    notices: Vec<elements_protocol::app::ScheduleNotice>,
+    mine: crate::api::Load<elements_protocol::app::GetMySchedule>,
+) -> Option<AnyView> {
+    if notices.is_empty() {
+        return None;
+    }
+    let when = |w: &elements_protocol::app::SessionWhen| {
+        let mut text = format!("{} {}", i18n::short_date(&w.date), w.starts);
+        if let Some(room) = &w.room {
+            text.push_str(&format!(", {room}"));
+        }
+        text
+    };
+    Some(
+        view! {
+            <div class="schedule-notices" role="status" data-testid="schedule-notices">
+                {notices.into_iter().map(|n| {
+                    let id = n.id;
+                    let text = match &n.now {
+                        Some(now) => t!("notice-moved", title = n.title.clone(), before = when(&n.before), now = when(now)),
+                        None => t!("notice-cancelled", title = n.title.clone(), before = when(&n.before)),
+                    };
+                    view! {
+                        <div class="notice schedule-notice" data-testid="schedule-notice" data-session-id=n.session_id.clone()
+                            data-kind=if n.now.is_some() { "moved" } else { "cancelled" }>
+                            <p>{text}</p>
+                            <button class="link" on:click=move |_| {
+                                spawn_local(async move {
+                                    if let Ok(m) = invoke::<elements_protocol::app::DismissScheduleNotice>(&elements_protocol::app::NoticeArgs { id }).await {
+                                        mine.state.set(Some(Ok(m)));
+                                    }
+                                });
+                            }>{t!("notice-dismiss")}</button>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+        }
+        .into_any(),
+    )
 }
