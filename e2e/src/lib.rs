@@ -433,3 +433,20 @@ pub async fn open(c: &Client, kind: &str) {
     })
     .await;
 }
+
+/// Opens `link` as a desktop does: the app binary with the link as its only argument, the data
+/// folder from the environment (as a person's default one would be). That launch must hand the
+/// link to the app already running on `folder` and exit (a window of its own would never exit).
+pub async fn second_launch(link: &str, folder: &std::path::Path) {
+    let mut second = tokio::process::Command::new(env().app)
+        .arg(link)
+        .env("ELEMENTS_DATA_DIR", folder)
+        .kill_on_drop(true)
+        .spawn()
+        .expect("second launch");
+    let status = tokio::time::timeout(WAIT, second.wait())
+        .await
+        .expect("the second launch hands the link over and exits (a window of its own would never exit)")
+        .expect("wait");
+    assert!(status.success(), "second launch: {status}");
+}

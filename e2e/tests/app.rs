@@ -516,19 +516,7 @@ async fn a_join_link_given_to_a_second_launch_reaches_the_running_app_which_join
             (text_of(&c, "[data-testid=event-name]").await? == demo_name).then_some(())
         })
         .await;
-        // As a desktop opens a link: the binary, the link, nothing else (the data folder comes
-        // from the environment, as a person's default one would).
-        let mut second = tokio::process::Command::new(env().app)
-            .arg(&link)
-            .env("ELEMENTS_DATA_DIR", &folder)
-            .kill_on_drop(true)
-            .spawn()
-            .expect("second launch");
-        let status = tokio::time::timeout(WAIT, second.wait())
-            .await
-            .expect("the second launch hands the link over and exits (a window of its own would never exit)")
-            .expect("wait");
-        assert!(status.success(), "second launch: {status}");
+        second_launch(&link, &folder).await;
         eventually("the joined event in the first window", WAIT, || async {
             (text_of(&c, "[data-testid=event-name]").await? == "Linked Summit").then_some(())
         })

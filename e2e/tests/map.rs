@@ -350,15 +350,7 @@ async fn a_place_link_opens_the_map_at_the_place() {
     let folder = data.path().to_path_buf();
     with_app_at(data.path(), &[], |c| async move {
         wait_for_day(&c, &b, b.manifest.days[0].index).await;
-        let mut second = tokio::process::Command::new(env().app)
-            .arg(&link)
-            .env("ELEMENTS_DATA_DIR", &folder)
-            .kill_on_drop(true)
-            .spawn()
-            .expect("second launch");
-        let status =
-            tokio::time::timeout(WAIT, second.wait()).await.expect("the second launch hands over").expect("wait");
-        assert!(status.success(), "second launch: {status}");
+        second_launch(&link, &folder).await;
         eventually("the lab on the map", WAIT, || async {
             let d = c.find(Locator::Css("[data-testid=place-detail]")).await.ok()?;
             (d.attr("data-place").await.ok()?? == "poi-lab").then_some(())
