@@ -206,12 +206,8 @@ fn import_venue(
         eprintln!("elements-backend: warning: {w}");
     }
     let mut floors = venue.floors;
-    for (floor_id, svg) in &venue.plans {
-        let rev = store.put_plan(floor_id, "image/svg+xml", svg.as_bytes()).map_err(|e| e.to_string())?;
-        if let Some(f) = floors.iter_mut().find(|f| &f.id == floor_id) {
-            f.plan_rev = Some(rev);
-        }
-    }
+    let plans = venue.plans.iter().map(|(id, svg)| (id.clone(), "image/svg+xml", svg.as_bytes()));
+    store_plans(store, &mut floors, plans)?;
     let mut places = venue.places;
     for room in &mut bundle.rooms {
         let name = room.name.trim().to_lowercase();
@@ -277,9 +273,19 @@ fn import_plans(
             .map_err(|e| format!("floor \"{}\": {}: {e}", floor.id, path.display()))?;
         plans.push((floor.id.clone(), content_type, bytes));
     }
+    store_plans(store, &mut bundle.floors, plans.iter().map(|(id, kind, bytes)| (id.clone(), *kind, bytes.as_slice())))
+}
+
+/// Stores each `(floor id, content type, bytes)` plan and stamps its floor with the revision
+/// the feed then names (the one way `serve`'s demo, `import` and `--venue` store plans).
+fn store_plans<'a>(
+    store: &SqliteStore,
+    floors: &mut [elements_protocol::event::Floor],
+    plans: impl IntoIterator<Item = (String, &'static str, &'a [u8])>,
+) -> Result<(), String> {
     for (id, content_type, bytes) in plans {
-        let rev = store.put_plan(&id, content_type, &bytes).map_err(|e| e.to_string())?;
-        if let Some(floor) = bundle.floors.iter_mut().find(|f| f.id == id) {
+        let rev = store.put_plan(&id, content_type, bytes).map_err(|e| e.to_string())?;
+        if let Some(floor) = floors.iter_mut().find(|f| f.id == id) {
             floor.plan_rev = Some(rev);
         }
     }
@@ -350,11 +356,15 @@ fn serve(
     if store.manifest().map_err(|e| e.to_string())?.is_none() {
         let mut bundle = elements_domain::parse_event(elements_backend::DEMO_EVENT_JSON)
             .map_err(|e| format!("bundled demo event: {e}"))?;
-        for floor in &mut bundle.floors {
-            if let Some((_, bytes)) = elements_backend::DEMO_PLANS.iter().find(|(name, _)| *name == floor.plan_image) {
-                floor.plan_rev = Some(store.put_plan(&floor.id, "image/svg+xml", bytes).map_err(|e| e.to_string())?);
-            }
-        }
+        let plans: Vec<(String, &'static str, &[u8])> = bundle
+            .floors
+            .iter()
+            .filter_map(|f| {
+                let (_, bytes) = elements_backend::DEMO_PLANS.iter().find(|(name, _)| *name == f.plan_image)?;
+                Some((f.id.clone(), "image/svg+xml", *bytes))
+            })
+            .collect();
+        store_plans(&store, &mut bundle.floors, plans)?;
         store.replace_event(&bundle).map_err(|e| e.to_string())?;
         for (code, role, personal) in DEMO_CODES {
             store.add_code(code, *role, *personal).map_err(|e| e.to_string())?;

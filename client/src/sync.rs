@@ -577,8 +577,9 @@ pub fn fetch_plans(cache: &Mutex<Cache>, remote: &Remote) -> Result<PlansFetched
             }
         }
     }
+    // Plans of floors the event no longer has go (a write only when there are such).
     let ids: Vec<String> = floors.iter().map(|f| f.id.clone()).collect();
-    if !floors.is_empty() {
+    if !floors.is_empty() && stored.iter().any(|p| !ids.contains(&p.floor_id)) {
         lock(cache).drop_plans_except(&ids)?;
     }
     Ok(report)

@@ -140,10 +140,8 @@ async fn a_booth_is_found_by_its_exhibitor_and_reached_step_free_by_the_lift() {
         assert!(steps_text.contains("Arrive at"), "{steps_text}");
         // The route starts downstairs, drawn there; the switch badge takes the person upstairs.
         painted(&c, "floor-0").await;
-        assert!(
-            !texts(&c, "[data-testid=route-line]").await.is_empty()
-                || c.find(Locator::Css("[data-testid=route-line]")).await.is_ok()
-        );
+        c.find(Locator::Css("[data-testid=route-line]")).await.expect("the route downstairs is drawn");
+        c.find(Locator::Css("[data-testid=route-switch]")).await.expect("with the badge to the floor above");
         let (x, y, _, _) = c.get_window_rect().await.expect("window rect");
         after_paint(&c).await;
         let tablet = shoot(&dir, "map-route-tablet", (x, y, 820, 1180), None).await;

@@ -239,20 +239,26 @@ pub(super) fn star_session(api: &AppApi, args: StarArgs) -> Result<SessionCard, 
     Ok(card)
 }
 
+/// The person's starred sessions of `event_id` in start order. A session the event dropped
+/// since it was starred is simply not there any more.
+fn starred_sessions(store: &Cache, event_id: &str) -> Result<Vec<Session>, ApiError> {
+    let mut sessions: Vec<Session> = Vec::new();
+    for id in store.starred(event_id)? {
+        if let Some(s) = store.session(&id)? {
+            sessions.push(s);
+        }
+    }
+    sessions.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then_with(|| a.id.cmp(&b.id)));
+    Ok(sessions)
+}
+
 /// The starred sessions by day in start order; each with the other starred ones it overlaps.
 pub(super) fn my_schedule(api: &AppApi) -> Result<MySchedule, ApiError> {
     let store = api.store()?;
     let event = store.loaded_event()?.ok_or_else(no_event)?;
     let days = &event.manifest.days;
     let lookup = Lookup::load(&store)?;
-    let mut sessions: Vec<Session> = Vec::new();
-    for id in store.starred(&event.manifest.id)? {
-        // A session the event dropped since it was starred is simply not there any more.
-        if let Some(s) = store.session(&id)? {
-            sessions.push(s);
-        }
-    }
-    sessions.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then_with(|| a.id.cmp(&b.id)));
+    let sessions = starred_sessions(&store, &event.manifest.id)?;
     let now = api.clock.now();
     let next = sessions.iter().find(|s| s.ends_at.to_utc() > now && s.kind != SessionKind::Break);
     let card = |s: &Session| lookup.card(s, elements_domain::day_of(days, &s.starts_at).unwrap_or(0));
@@ -316,13 +322,7 @@ pub(super) fn export_schedule(api: &AppApi) -> Result<ExportedFile, ApiError> {
         let event = store.loaded_event()?.ok_or_else(no_event)?;
         let rooms: HashMap<String, String> = store.rooms()?.into_iter().map(|r| (r.id, r.name)).collect();
         let speakers: HashMap<String, String> = store.speakers()?.into_iter().map(|s| (s.id, s.name)).collect();
-        let mut sessions: Vec<Session> = Vec::new();
-        for id in store.starred(&event.manifest.id)? {
-            if let Some(s) = store.session(&id)? {
-                sessions.push(s);
-            }
-        }
-        sessions.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then_with(|| a.id.cmp(&b.id)));
+        let sessions = starred_sessions(&store, &event.manifest.id)?;
         let names: Vec<String> = sessions
             .iter()
             .map(|s| s.speaker_ids.iter().filter_map(|id| speakers.get(id).cloned()).collect::<Vec<_>>().join(", "))

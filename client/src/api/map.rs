@@ -372,6 +372,11 @@ fn point_of(
 }
 
 pub(super) fn set_here(api: &AppApi, args: HereArgs) -> Result<MapView, ApiError> {
+    set_here_from(api, args, HereSource::Chosen)
+}
+
+/// Stores where this device is (`source` says how it knows), and tells the screens.
+fn set_here_from(api: &AppApi, args: HereArgs, source: HereSource) -> Result<MapView, ApiError> {
     let store = api.store()?;
     let here = match args {
         HereArgs::Nowhere => None,
@@ -379,13 +384,7 @@ pub(super) fn set_here(api: &AppApi, args: HereArgs) -> Result<MapView, ApiError
             let p = store.point_of_interest(&id)?.ok_or_else(|| {
                 ApiError::new(ErrorCode::NotFound, format!("there is no place \"{id}\" in this event"))
             })?;
-            Some(Here {
-                floor_id: p.floor_id,
-                x: f64::from(p.x),
-                y: f64::from(p.y),
-                place_id: Some(p.id),
-                source: HereSource::Chosen,
-            })
+            Some(Here { floor_id: p.floor_id, x: f64::from(p.x), y: f64::from(p.y), place_id: Some(p.id), source })
         }
         HereArgs::Spot { floor_id, x, y } => {
             let floor = store
@@ -400,7 +399,7 @@ pub(super) fn set_here(api: &AppApi, args: HereArgs) -> Result<MapView, ApiError
                     format!("the spot ({x}, {y}) is outside the plan of {}", floor.name),
                 ));
             }
-            Some(Here { floor_id, x, y, place_id: None, source: HereSource::Chosen })
+            Some(Here { floor_id, x, y, place_id: None, source })
         }
     };
     let text = here
@@ -408,6 +407,7 @@ pub(super) fn set_here(api: &AppApi, args: HereArgs) -> Result<MapView, ApiError
         .transpose()
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     store.set_preference(HERE_KEY, text.as_deref())?;
+    api.sync_config.changes.tell(Changed::Element(ElementKind::Map));
     map_of(api, &store)
 }
 
@@ -456,21 +456,7 @@ pub(super) fn scan_location(api: &AppApi, args: LocationArgs) -> Result<MapView,
             ));
         }
     }
-    let view = set_here(api, HereArgs::Place { id: place })?;
-    let store = api.store()?;
-    // The same spot, said to have come from a code.
-    if let Some(h) = &view.here {
-        let here = Here {
-            floor_id: h.floor_id.clone(),
-            x: h.x,
-            y: h.y,
-            place_id: h.place.as_ref().map(|p| p.id.clone()),
-            source: HereSource::Code,
-        };
-        let text = serde_json::to_string(&here).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-        store.set_preference(HERE_KEY, Some(&text))?;
-    }
-    map_of(api, &store)
+    set_here_from(api, HereArgs::Place { id: place }, HereSource::Code)
 }
 
 /// A file the map's `plan` scheme serves: `<floor>/<rev>/plan.svg` or `<floor>/<rev>/<z>/<x>/<y>.png`.

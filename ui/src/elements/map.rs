@@ -681,10 +681,10 @@ fn tap(st: MapState, v: Viewport, ev: &leptos::ev::PointerEvent, x: f64, y: f64,
 
 fn set_here(st: MapState, args: HereArgs) {
     spawn_local(async move {
+        // The core says the map changed: the map loads again and shows the new spot.
         let answer = invoke::<SetHere>(&args).await;
         st.here_result.set(Some(answer.map(|_| ())));
         st.here_answers.update(|n| *n += 1);
-        crate::api::notify(Changed::Element(ElementKind::Map));
     });
 }
 
@@ -1085,7 +1085,6 @@ fn HerePanel(st: MapState, here: Option<elements_protocol::app::HereView>) -> im
             }
             st.here_result.set(Some(answer.map(|_| ())));
             st.here_answers.update(|n| *n += 1);
-            crate::api::notify(Changed::Element(ElementKind::Map));
         });
     };
     let photo = move |ev: leptos::ev::Event| {
