@@ -292,7 +292,7 @@ fn MapScreen(map: MapView, st: MapState) -> impl IntoView {
             let right_fits = right.2 < size.0 - 62.0;
             let choice = if right_fits && free(&right) {
                 Some((right, false))
-            } else if left.0 > 4.0 && free(&left) {
+            } else if left.0 > 4.0 && left.2 < size.0 - 62.0 && free(&left) {
                 Some((left, true))
             } else if Some(&p.id) == selected.as_ref() {
                 Some(if right_fits { (right, false) } else { (left, true) })
