@@ -655,11 +655,17 @@ async fn changes(
         );
     };
     const ANY: &[Role] = &[Role::Attendee, Role::Staff, Role::Kiosk];
-    if element.feed_needs_token() {
-        if let Err(r) = authorize(&state, &headers, ANY, "the people directory").await {
-            return r;
+    // The people feed is each caller's own (see `store::people`), and venue screens get none:
+    // they show a room to passers-by, not people.
+    const PEOPLE: &[Role] = &[Role::Attendee, Role::Staff];
+    let reader = if element.feed_needs_token() {
+        match authorize(&state, &headers, PEOPLE, "the people directory").await {
+            Ok(caller) => Some(caller.participant_id),
+            Err(r) => return r,
         }
-    }
+    } else {
+        None
+    };
     // Leaderboards name only participants who opted in, and only to participants: a caller
     // without a (known) token gets the quests feed with every name left out.
     let redacted = element == ElementKind::Quests && authorize(&state, &headers, ANY, "names").await.is_err();
@@ -691,7 +697,13 @@ async fn changes(
         },
     };
     let store = state.store.clone();
-    let head = match blocking(move || store.head(element)).await {
+    let whose = reader.clone();
+    let head = match blocking(move || match whose {
+        Some(p) => store.people_head(&p),
+        None => store.head(element),
+    })
+    .await
+    {
         Ok(h) => h,
         Err(r) => return r,
     };
@@ -704,19 +716,30 @@ async fn changes(
     }
     // "You are at the head": sent with the page that ends the feed, so the client's next request
     // (with that page's cursor) is answered 304 while nothing new arrives.
-    let at_head = format!("\"c-{epoch}-{head}-{limit}{}\"", if redacted { "-anonymous" } else { "" });
+    let whose = match &reader {
+        Some(p) => format!("-{:016x}", elements_domain::fingerprint(p)),
+        None if redacted => "-anonymous".to_string(),
+        None => String::new(),
+    };
+    let at_head = format!("\"c-{epoch}-{head}-{limit}{whose}\"");
     if after == head {
         if let Some(r) = not_modified(&headers, &at_head) {
             return r;
         }
     }
     let key = PageKey { element, redacted, after, limit, head };
-    let page = match state.pages.get(&key) {
+    // Pages of the people feed are per caller: never shared through the page cache.
+    let cached = if reader.is_some() { None } else { state.pages.get(&key) };
+    let page = match cached {
         Some(p) => p,
         None => {
             let store = state.store.clone();
+            let whose = reader.clone();
             let built = blocking(move || {
-                let mut page = store.changes_json(element, after, limit)?;
+                let mut page = match whose {
+                    Some(p) => store.people_changes_json(&p, after, limit)?,
+                    None => store.changes_json(element, after, limit)?,
+                };
                 if redacted {
                     page.changes = without_leaderboard_names(&page.changes)?;
                 }
@@ -736,7 +759,9 @@ async fn changes(
             .await;
             match built {
                 Ok(p) => {
-                    state.pages.put(key, p.clone());
+                    if reader.is_none() {
+                        state.pages.put(key, p.clone());
+                    }
                     p
                 }
                 Err(r) => return r,

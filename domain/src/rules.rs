@@ -97,7 +97,18 @@ impl Occurrence {
                 about.profile_id = Some(profile_id.clone());
                 SignalKind::ContactExchange
             }
-            Action::TimePassed { .. } => return None,
+            // Rules see a badge scan as the contact exchange it is; whose badge it was only the
+            // backend knows, so the badge code is what tells two exchanges apart.
+            Action::ScanBadge { badge } => {
+                item = Some(badge.clone());
+                SignalKind::ContactExchange
+            }
+            Action::TimePassed { .. }
+            | Action::PublishProfile { .. }
+            | Action::RequestMeeting { .. }
+            | Action::AnswerMeeting { .. }
+            | Action::SendMessage { .. }
+            | Action::ForgetMe {} => return None,
         };
         Some(Occurrence { kind, about, item, at })
     }
@@ -795,6 +806,7 @@ pub fn restore_decided(
                 state.fired.insert((scenario_id.clone(), instance.clone()), at);
             }
             Effect::VoteCounted { .. }
+            | Effect::ContactMade { .. }
             | Effect::AnswerCounted { .. }
             | Effect::QuizAnswered { .. }
             | Effect::QuestionAsked { .. }

@@ -58,6 +58,11 @@ pub trait EventFacts {
     fn question_poll(&self, _question_id: &str) -> Option<Option<String>> {
         None
     }
+    /// Whose badge a code is, as seen by the participant deciding: the backend knows; a device
+    /// knows only its own badge (and answers `None` for the rest, leaving it to the backend).
+    fn badge(&self, _code: &str) -> Option<crate::people::BadgeOwner> {
+        None
+    }
 }
 
 /// [`EventFacts`] as the evaluator asks for them.
@@ -101,6 +106,8 @@ pub struct ParticipantState {
     pub checked_in: BTreeSet<String>,
     pub visited: BTreeSet<String>,
     pub contacts: BTreeSet<String>,
+    /// Badge codes this participant scanned (accepted).
+    pub badges: BTreeSet<String>,
     /// Whether the participant holds a personal ticket (not a shared join code): `Some` on the
     /// backend, which knows; `None` on a device that does not, which then leaves the
     /// `requires_ticket` check to the backend.
@@ -143,7 +150,18 @@ pub fn check_envelope(signal: &Signal) -> Result<(), (Reason, String)> {
             Action::Ask { poll_id, question_id, .. } | Action::Upvote { poll_id, question_id } => {
                 f.extend([("poll_id", poll_id.as_str()), ("question_id", question_id)])
             }
-            Action::TimePassed { .. } => {}
+            Action::ScanBadge { badge } => f.push(("badge", badge)),
+            Action::RequestMeeting { meeting_id, with, place_id, .. } => {
+                f.extend([("meeting_id", meeting_id.as_str()), ("with", with), ("place_id", place_id)])
+            }
+            Action::AnswerMeeting { meeting_id, answer } => {
+                f.push(("meeting_id", meeting_id));
+                if let elements_protocol::people::MeetingAnswer::Move { place_id, .. } = answer {
+                    f.push(("place_id", place_id));
+                }
+            }
+            Action::SendMessage { message_id, to, .. } => f.extend([("message_id", message_id.as_str()), ("to", to)]),
+            Action::TimePassed { .. } | Action::PublishProfile { .. } | Action::ForgetMe {} => {}
         }
         f
     };
@@ -310,6 +328,15 @@ fn decide_checked(
             let outcome = once(facts, EntityKind::Profile, profile_id, &mut state.contacts);
             with_rules(outcome, facts, rules, state, action, now)
         }
+        Action::PublishProfile { .. }
+        | Action::ScanBadge { .. }
+        | Action::RequestMeeting { .. }
+        | Action::AnswerMeeting { .. }
+        | Action::SendMessage { .. }
+        | Action::ForgetMe {} => {
+            let outcome = crate::people::decide(facts, state, action, now);
+            with_rules(outcome, facts, rules, state, action, now)
+        }
         Action::TimePassed { until } => {
             // A device clock ahead of ours does not fire what is not due yet.
             let until = until.to_utc().min(now);
@@ -448,7 +475,16 @@ impl ParticipantState {
                         Action::ContactExchange { profile_id } => {
                             state.contacts.insert(profile_id.clone());
                         }
-                        Action::CheckpointScan { .. } | Action::TimePassed { .. } => {}
+                        Action::ScanBadge { badge } => {
+                            state.badges.insert(badge.clone());
+                        }
+                        Action::CheckpointScan { .. }
+                        | Action::TimePassed { .. }
+                        | Action::PublishProfile { .. }
+                        | Action::RequestMeeting { .. }
+                        | Action::AnswerMeeting { .. }
+                        | Action::SendMessage { .. }
+                        | Action::ForgetMe {} => {}
                     }
                     crate::rules::restore_decided(&Bridge(facts), &mut state.rules, action, at, effects);
                 }

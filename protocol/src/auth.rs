@@ -52,6 +52,13 @@ pub struct RedeemResponse {
     /// count this participant's votes.
     #[serde(default)]
     pub ticketed: bool,
+    /// The participant's profile id in the people Element (absent for venue screens, and from
+    /// backends without people).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_id: Option<String>,
+    /// The code their badge QR carries ("K7Q2-MX4P"), for exchanging contacts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub badge: Option<String>,
 }
 
 /// `POST /v1/announcements` (staff only)

@@ -442,8 +442,10 @@ pub struct Reward {
     pub points_required: u32,
 }
 
-/// An attendee who opted into the directory.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A person as others see them: in the directory (a listed profile's fields for everyone), in
+/// a contact (the fields for contacts), or as the event publishes them (speakers, hosts). The
+/// fields after `interests` came with the people Element; absent means not shown.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Profile {
     pub id: String,
     pub name: String,
@@ -453,6 +455,18 @@ pub struct Profile {
     pub position: Option<String>,
     #[serde(default)]
     pub interests: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub looking_for: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub offers: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<String>,
+    /// A JPEG, base64.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<String>,
+    /// Sessions they starred (ids).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sessions: Vec<String>,
 }
 
 #[cfg(test)]

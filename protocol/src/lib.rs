@@ -10,6 +10,8 @@
 //!   error value that crosses that boundary.
 //! * [`sync`], [`signal`], [`auth`], [`live`] — the Element HTTP protocol between the app and
 //!   any Element backend: pulling changes, pushing signals, tokens, the live stream.
+//! * [`people`] — the people Element: profiles with per-field visibility, contacts,
+//!   meetings, messages.
 //! * [`link`] — the `elements://` links QR codes carry, with their one parser and printer.
 
 pub mod app;
@@ -17,6 +19,7 @@ pub mod auth;
 pub mod event;
 pub mod link;
 pub mod live;
+pub mod people;
 pub mod scenario;
 pub mod signal;
 pub mod sync;

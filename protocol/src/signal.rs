@@ -11,9 +11,10 @@ use crate::event::ElementKind;
 
 /// Version of the signal shapes below. A backend refuses signals of a newer version with
 /// [`Reason::UnsupportedSchema`] rather than guessing. v2 added [`Action::TimePassed`] and
-/// [`Effect::ScenarioFired`]; a signal carries the lowest version that has its shape
+/// [`Effect::ScenarioFired`]; v3 the people Element's signals ([`Action::PublishProfile`],
+/// [`Action::ScanBadge`], meetings, messages, [`Action::ForgetMe`]); a signal carries the lowest version that has its shape
 /// ([`Action::schema_version`]), so a v1 backend still takes the signals it understands.
-pub const SIGNAL_SCHEMA_VERSION: u32 = 2;
+pub const SIGNAL_SCHEMA_VERSION: u32 = 3;
 
 /// Most signals a backend takes in one `POST /v1/signals`.
 pub const MAX_BATCH: usize = 200;
@@ -108,6 +109,33 @@ pub enum Action {
     /// fires the same ones, up to `until` or its own clock whichever is earlier, once per
     /// participant however many devices say so. Sent only when something fired.
     TimePassed { until: DateTime<FixedOffset> },
+    /// My profile as I now want it shown (v3), fields shown to nobody already emptied
+    /// ([`crate::people::MyProfile::shareable`]). The newest one counts.
+    PublishProfile { profile: crate::people::MyProfile },
+    /// I scanned (or typed) someone's badge code (v3): we become each other's contacts.
+    ScanBadge { badge: String },
+    /// I ask someone to meet (v3): a directory profile or a contact, at a place on the map.
+    /// `meeting_id` is made by the device (unique, like a signal id).
+    RequestMeeting {
+        meeting_id: String,
+        with: String,
+        starts_at: DateTime<FixedOffset>,
+        minutes: u32,
+        place_id: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        note: String,
+    },
+    /// I answer a meeting I am in (v3): accept, decline, cancel, or propose another time.
+    AnswerMeeting {
+        meeting_id: String,
+        #[serde(flatten)]
+        answer: crate::people::MeetingAnswer,
+    },
+    /// A short message to a contact (v3); `message_id` is made by the device.
+    SendMessage { message_id: String, to: String, text: String },
+    /// Delete what the backend holds about me (v3): profile, contacts, meetings, messages, my
+    /// name on leaderboards. Accepted means done.
+    ForgetMe {},
 }
 
 impl Action {
@@ -120,7 +148,13 @@ impl Action {
             Action::CheckpointScan { .. } => ElementKind::Quests,
             Action::CheckIn { .. } => ElementKind::Agenda,
             Action::BoothVisit { .. } => ElementKind::Map,
-            Action::ContactExchange { .. } => ElementKind::People,
+            Action::ContactExchange { .. }
+            | Action::PublishProfile { .. }
+            | Action::ScanBadge { .. }
+            | Action::RequestMeeting { .. }
+            | Action::AnswerMeeting { .. }
+            | Action::SendMessage { .. }
+            | Action::ForgetMe {} => ElementKind::People,
             // The scenarios' clock: quests are where their outcomes show.
             Action::TimePassed { .. } => ElementKind::Quests,
         }
@@ -130,6 +164,12 @@ impl Action {
     pub fn schema_version(&self) -> u32 {
         match self {
             Action::TimePassed { .. } | Action::Answer { .. } | Action::Ask { .. } | Action::Upvote { .. } => 2,
+            Action::PublishProfile { .. }
+            | Action::ScanBadge { .. }
+            | Action::RequestMeeting { .. }
+            | Action::AnswerMeeting { .. }
+            | Action::SendMessage { .. }
+            | Action::ForgetMe {} => 3,
             _ => 1,
         }
     }
@@ -288,6 +328,11 @@ pub enum Effect {
         #[serde(default, skip_serializing_if = "String::is_empty")]
         instance: String,
     },
+    /// A badge scan made two people contacts (decided by the backend, which knows whose badge
+    /// it was).
+    ContactMade {
+        profile_id: String,
+    },
     /// An effect of a newer protocol version: kept as decided, not understood.
     #[serde(other)]
     Unknown,
@@ -335,10 +380,14 @@ pub enum Reason {
     /// The answer does not fit the poll: the wrong kind, an option twice, too many choices, a
     /// rating off the scale, text empty or too long. The message says which.
     BadAnswer,
+    /// A message to someone who is not a contact (exchange badges first).
+    NotAContact,
+    /// One's own badge was scanned.
+    OwnBadge,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 14] = [
+    pub const ALL: [Reason; 16] = [
         Reason::PollNotOpen,
         Reason::PollClosed,
         Reason::AlreadyVoted,
@@ -353,6 +402,8 @@ impl Reason {
         Reason::QuestNotOpen,
         Reason::QuestClosed,
         Reason::BadAnswer,
+        Reason::NotAContact,
+        Reason::OwnBadge,
     ];
 
     /// Fails to compile when a variant is added, pointing here: add it to [`Reason::ALL`] too.
@@ -371,7 +422,9 @@ impl Reason {
         | Reason::OutOfOrder
         | Reason::QuestNotOpen
         | Reason::QuestClosed
-        | Reason::BadAnswer => {}
+        | Reason::BadAnswer
+        | Reason::NotAContact
+        | Reason::OwnBadge => {}
     };
 
     pub fn as_str(self) -> &'static str {
@@ -390,6 +443,8 @@ impl Reason {
             Reason::QuestNotOpen => "quest_not_open",
             Reason::QuestClosed => "quest_closed",
             Reason::BadAnswer => "bad_answer",
+            Reason::NotAContact => "not_a_contact",
+            Reason::OwnBadge => "own_badge",
         }
     }
 }

@@ -52,10 +52,20 @@ macro_rules! entities {
             }
 
             /// Kinds that an event file publishes; the others are live state the backend
-            /// derives.
+            /// derives, or personal (people's contacts, meetings, messages), each caller's own.
             pub fn is_published(self) -> bool {
                 match self {
                     $( EntityKind::$variant => entities!(@published $origin), )*
+                }
+            }
+        }
+
+        impl EntityKind {
+            /// Kinds that belong to one caller (or two), never the same for everyone: a backend
+            /// sends each only to the people in it.
+            pub fn is_personal(self) -> bool {
+                match self {
+                    $( EntityKind::$variant => entities!(@personal $origin), )*
                 }
             }
         }
@@ -99,6 +109,9 @@ macro_rules! entities {
     };
     (@published published) => { true };
     (@published live) => { false };
+    (@published personal) => { false };
+    (@personal personal) => { true };
+    (@personal $other:ident) => { false };
 }
 
 entities! {
@@ -120,6 +133,12 @@ entities! {
     Question(crate::live::Question) = "question", Voting, live;
     Leaderboard(Leaderboard) = "leaderboard", Quests, live;
     Announcement(Announcement) = "announcement", Agenda, live;
+    /// Someone the caller exchanged badges with; sent to that caller only.
+    Contact(crate::people::Contact) = "contact", People, personal;
+    /// A meeting; sent to its two people only.
+    Meeting(crate::people::Meeting) = "meeting", People, personal;
+    /// A message; sent to its sender and recipient only.
+    Message(crate::people::Message) = "message", People, personal;
 }
 
 impl Entity {
@@ -350,7 +369,8 @@ mod entity_kind_tests {
         for kind in EntityKind::ALL {
             assert_eq!(serde_json::to_value(kind).expect("encode"), kind.as_str(), "{kind:?}");
         }
-        assert_eq!(EntityKind::ALL.len(), 15);
-        assert!(EntityKind::ALL.iter().filter(|k| !k.is_published()).count() == 4, "four kinds of live state");
+        assert_eq!(EntityKind::ALL.len(), 18);
+        assert_eq!(EntityKind::ALL.iter().filter(|k| k.is_personal()).count(), 3, "contacts, meetings, messages");
+        assert_eq!(EntityKind::ALL.iter().filter(|k| !k.is_published()).count(), 7, "and four kinds of live state");
     }
 }

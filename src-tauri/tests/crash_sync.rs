@@ -29,6 +29,7 @@ fn big_event() -> EventBundle {
             organization: Some("Load Test Ltd".into()),
             position: None,
             interests: vec!["rust".into(), "events".into()],
+            ..Profile::default()
         });
     }
     b

@@ -90,8 +90,24 @@ pub fn redeem(conn: &mut Connection, request: &RedeemRequest) -> Result<Redeemed
     )?;
     let token = new_token()?;
     tx.execute("INSERT INTO token (token, participant_id) VALUES (?1, ?2)", params![token, participant_id])?;
+    // Venue screens are no one: they have no profile and no badge.
+    let (profile_id, badge) = match role {
+        Role::Kiosk => (None, None),
+        Role::Attendee | Role::Staff => {
+            let (p, b) = super::people::ensure_person(&tx, &participant_id)?;
+            (Some(p), Some(b))
+        }
+    };
     tx.commit()?;
-    Ok(Redeemed::Token(RedeemResponse { token, role, participant_id, display_name, ticketed: personal }))
+    Ok(Redeemed::Token(RedeemResponse {
+        token,
+        role,
+        participant_id,
+        display_name,
+        ticketed: personal,
+        profile_id,
+        badge,
+    }))
 }
 
 pub fn authenticate(conn: &Connection, token: &str) -> Result<Option<Caller>, StoreError> {

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use elements_domain::scenario::{self, Decided, EventFacts, ParticipantState};
-use elements_protocol::event::{Poll, Quest};
+use elements_protocol::event::{ElementKind, Poll, Quest};
 use elements_protocol::live::{Announcement, Leaderboard, LeaderboardEntry, OptionCount, PollResult, LEADERBOARD_SIZE};
 use elements_protocol::signal::{Action, Effect, Outcome, Signal, SignalResult};
 use elements_protocol::sync::{Entity, EntityKind};
@@ -277,6 +277,8 @@ struct Touched<'a> {
 struct TxFacts<'a> {
     facts: &'a Facts,
     tx: &'a rusqlite::Transaction<'a>,
+    /// The participant deciding (whose badge is whose is relative to them).
+    caller: &'a str,
 }
 
 impl EventFacts for TxFacts<'_> {
@@ -315,6 +317,10 @@ impl EventFacts for TxFacts<'_> {
             .and_then(|mut st| st.query_row([question_id], |r| r.get(0)).optional())
             .ok()
     }
+    fn badge(&self, code: &str) -> Option<elements_domain::people::BadgeOwner> {
+        // As above: a failed read refuses nothing, and the batch fails on the write after.
+        super::people::badge_owner(self.tx, self.caller, code).ok()
+    }
 }
 
 /// Decides one signal and stores it with its outcome; notes what it touched.
@@ -344,7 +350,10 @@ fn decide_one(
     }
     // The answer this one may replace, for the tally.
     let previous = elements_domain::voting::answer_of(&signal.action).and_then(|(p, _)| state.votes.get(p).cloned());
-    let mut outcome = scenario::decide(&TxFacts { facts, tx }, state, &signal.action, now);
+    let mut outcome = match super::people::refusal(tx, &caller.participant_id, &signal.action)? {
+        Some(refused) => refused,
+        None => scenario::decide(&TxFacts { facts, tx, caller: &caller.participant_id }, state, &signal.action, now),
+    };
     if let Outcome::Accepted { effects } = &mut outcome {
         give_reward_codes(tx, &caller.participant_id, effects, now)?;
     }
@@ -363,6 +372,9 @@ fn decide_one(
         accepted,
         now.timestamp()
     ])?;
+    if let (Outcome::Accepted { effects }, ElementKind::People) = (&outcome, signal.action.element()) {
+        super::people::apply(tx, &caller.participant_id, &signal.action, effects, now)?;
+    }
     if let Outcome::Accepted { effects } = &outcome {
         // Several rules may add points to one quest for one signal: only the last total counts,
         // written once.
@@ -433,6 +445,7 @@ fn decide_one(
                 | Effect::Tagged { .. }
                 | Effect::ScenarioFired { .. }
                 | Effect::QuizAnswered { .. }
+                | Effect::ContactMade { .. }
                 | Effect::Unknown => {}
             }
         }

@@ -4,6 +4,7 @@
 
 mod access;
 mod intake;
+mod people;
 
 pub use access::{Caller, Redeemed};
 pub use intake::PushReport;
@@ -67,6 +68,11 @@ pub trait Store: Send + Sync {
     /// The newest log position of `element`'s feed (0 when empty).
     fn head(&self, element: ElementKind) -> Result<i64, StoreError>;
     fn changes(&self, element: ElementKind, after: i64, limit: u32) -> Result<FeedPage, StoreError>;
+    /// The newest log position of the people feed as `participant` gets it (0 when empty).
+    fn people_head(&self, participant: &str) -> Result<i64, StoreError>;
+    /// A page of the people feed as `participant` gets it: what everyone sees and what is
+    /// theirs alone, as [`Store::changes_json`] writes it.
+    fn people_changes_json(&self, participant: &str, after: i64, limit: u32) -> Result<FeedPageJson, StoreError>;
     /// The same page as [`Store::changes`], already encoded: the `changes` array of a
     /// `ChangesPage` as JSON text. Stores that keep entities as JSON splice them in without
     /// decoding; the default encodes [`Store::changes`].
@@ -151,7 +157,6 @@ CREATE TABLE IF NOT EXISTS change_log (
     body TEXT
 ) STRICT;
 CREATE INDEX IF NOT EXISTS change_by_element ON change_log (element, seq);
-CREATE UNIQUE INDEX IF NOT EXISTS change_by_key ON change_log (kind, id);
 CREATE TABLE IF NOT EXISTS access_code (
     code TEXT PRIMARY KEY, role TEXT NOT NULL, personal INTEGER NOT NULL, max_devices INTEGER
 ) STRICT;
@@ -234,6 +239,18 @@ fn add_columns(conn: &Connection) -> Result<(), StoreError> {
     if !has("access_code", "max_devices")? {
         conn.execute_batch("ALTER TABLE access_code ADD COLUMN max_devices INTEGER")?;
     }
+    // The people feed differs per caller: each row says whose it is ('' = everyone's), and an
+    // entity is unique per audience (a meeting is in both its people's feeds).
+    if !has("change_log", "audience")? {
+        conn.execute_batch(
+            "ALTER TABLE change_log ADD COLUMN audience TEXT NOT NULL DEFAULT '';
+             DROP INDEX IF EXISTS change_by_key;",
+        )?;
+    }
+    conn.execute_batch(
+        "CREATE UNIQUE INDEX IF NOT EXISTS change_by_audience_key ON change_log (kind, id, audience);
+         CREATE INDEX IF NOT EXISTS change_by_audience ON change_log (element, audience, seq);",
+    )?;
     if !has("participant", "ticketed")? {
         conn.execute_batch(
             "ALTER TABLE participant ADD COLUMN code TEXT;
@@ -269,6 +286,7 @@ impl SqliteStore {
         let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.execute_batch("PRAGMA synchronous = NORMAL;")?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(people::SCHEMA)?;
         scope_signal_ids_to_participants(&conn)?;
         add_columns(&conn)?;
         let epoch = match conn.query_row("SELECT value FROM meta WHERE key = 'epoch'", [], |r| r.get(0)).optional()? {
@@ -457,45 +475,28 @@ impl Store for SqliteStore {
         let mut st = conn.prepare_cached(
             "SELECT seq, kind, id, op, body FROM change_log WHERE element = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
         )?;
-        let mut rows = st.query(params![element_name(element), after, i64::from(limit) + 1])?;
-        let mut out = String::with_capacity(64 * 1024);
-        out.push('[');
-        let (mut n, mut last_seq, mut more) = (0u32, after, false);
-        while let Some(row) = rows.next()? {
-            if n == limit {
-                more = true;
-                break;
-            }
-            let seq: i64 = row.get(0)?;
-            let kind: String = row.get(1)?;
-            let op: String = row.get(3)?;
-            if n > 0 {
-                out.push(',');
-            }
-            // The stored body is exactly the protocol's Entity JSON, written by `encode`.
-            match (op.as_str(), row.get_ref(4)?.as_str_or_null().map_err(rusqlite::Error::from)?) {
-                ("upsert", Some(body)) => {
-                    out.push_str(r#"{"op":"upsert","entity":"#);
-                    out.push_str(body);
-                    out.push('}');
-                }
-                ("delete", _) => {
-                    let id: String = row.get(2)?;
-                    out.push_str(r#"{"op":"delete","kind":"#);
-                    out.push_str(&encode(&kind_from(&kind)?)?);
-                    out.push_str(r#","id":"#);
-                    out.push_str(&encode(&id)?);
-                    out.push('}');
-                }
-                (other, _) => {
-                    return Err(StoreError::Damaged { what: format!("change {seq}"), detail: other.to_string() })
-                }
-            }
-            last_seq = seq;
-            n += 1;
-        }
-        out.push(']');
-        Ok(FeedPageJson { changes: out, last_seq, more })
+        let rows = st.query(params![element_name(element), after, i64::from(limit) + 1])?;
+        page_json(rows, after, limit)
+    }
+
+    fn people_head(&self, participant: &str) -> Result<i64, StoreError> {
+        let conn = self.lock();
+        Ok(conn.query_row(
+            "SELECT coalesce(max(seq), 0) FROM change_log WHERE element = 'people' AND audience IN ('', ?1)",
+            [participant],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn people_changes_json(&self, participant: &str, after: i64, limit: u32) -> Result<FeedPageJson, StoreError> {
+        let conn = self.lock();
+        // Two index ranges (everyone's rows, this caller's rows) merged by position.
+        let mut st = conn.prepare_cached(
+            "SELECT seq, kind, id, op, body FROM change_log
+              WHERE element = 'people' AND audience IN ('', ?1) AND seq > ?2 ORDER BY seq LIMIT ?3",
+        )?;
+        let rows = st.query(params![participant, after, i64::from(limit) + 1])?;
+        page_json(rows, after, limit)
     }
 
     fn add_code(&self, code: &str, role: Role, personal: bool) -> Result<(), StoreError> {
@@ -555,6 +556,46 @@ impl Store for SqliteStore {
         let facts = self.facts.read().unwrap_or_else(|p| p.into_inner()).clone();
         intake::reveal_poll(&mut self.lock(), &facts, poll_id, now)
     }
+}
+
+/// A feed page's `changes` as JSON text from change-log rows (seq, kind, id, op, body).
+fn page_json(mut rows: rusqlite::Rows<'_>, after: i64, limit: u32) -> Result<FeedPageJson, StoreError> {
+    let mut out = String::with_capacity(64 * 1024);
+    out.push('[');
+    let (mut n, mut last_seq, mut more) = (0u32, after, false);
+    while let Some(row) = rows.next()? {
+        if n == limit {
+            more = true;
+            break;
+        }
+        let seq: i64 = row.get(0)?;
+        let kind: String = row.get(1)?;
+        let op: String = row.get(3)?;
+        if n > 0 {
+            out.push(',');
+        }
+        // The stored body is exactly the protocol's Entity JSON, written by `encode`.
+        match (op.as_str(), row.get_ref(4)?.as_str_or_null().map_err(rusqlite::Error::from)?) {
+            ("upsert", Some(body)) => {
+                out.push_str(r#"{"op":"upsert","entity":"#);
+                out.push_str(body);
+                out.push('}');
+            }
+            ("delete", _) => {
+                let id: String = row.get(2)?;
+                out.push_str(r#"{"op":"delete","kind":"#);
+                out.push_str(&encode(&kind_from(&kind)?)?);
+                out.push_str(r#","id":"#);
+                out.push_str(&encode(&id)?);
+                out.push('}');
+            }
+            (other, _) => return Err(StoreError::Damaged { what: format!("change {seq}"), detail: other.to_string() }),
+        }
+        last_seq = seq;
+        n += 1;
+    }
+    out.push(']');
+    Ok(FeedPageJson { changes: out, last_seq, more })
 }
 
 /// The manifest as stored, with this backend's QR public key filled in where the event file

@@ -9,4 +9,5 @@ mod conformance;
 mod hostile;
 mod http;
 mod openapi;
+mod people;
 mod signals;

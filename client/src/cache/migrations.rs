@@ -188,6 +188,60 @@ pub const MIGRATIONS: &[&str] = &[
         dismissed INTEGER NOT NULL DEFAULT 0
     ) STRICT;
     "#,
+    // v16: people. The directory searchable (FTS kept by triggers, so every path that writes or
+    // clears `profile` keeps it right) and filterable by interest (keys written by the app;
+    // rows from before are keyed by SQLite's lower(), which folds ASCII only); the person's
+    // contacts, meetings and messages from the people feed; their own notes and tags on
+    // contacts and their own profile, which stay on the device; and who they are at each
+    // backend (profile id, badge code).
+    r#"
+    ALTER TABLE credential ADD COLUMN profile_id TEXT;
+    ALTER TABLE credential ADD COLUMN badge TEXT;
+    CREATE VIRTUAL TABLE profile_search USING fts5(
+        name, organization, position, interests,
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER profile_search_insert AFTER INSERT ON profile BEGIN
+        INSERT INTO profile_search (rowid, name, organization, position, interests) VALUES (
+            new.rowid, new.name, coalesce(json_extract(new.body, '$.organization'), ''),
+            coalesce(json_extract(new.body, '$.position'), ''),
+            coalesce((SELECT group_concat(value, ' ') FROM json_each(new.body, '$.interests')), ''));
+    END;
+    CREATE TRIGGER profile_search_update AFTER UPDATE ON profile BEGIN
+        DELETE FROM profile_search WHERE rowid = old.rowid;
+        INSERT INTO profile_search (rowid, name, organization, position, interests) VALUES (
+            new.rowid, new.name, coalesce(json_extract(new.body, '$.organization'), ''),
+            coalesce(json_extract(new.body, '$.position'), ''),
+            coalesce((SELECT group_concat(value, ' ') FROM json_each(new.body, '$.interests')), ''));
+    END;
+    CREATE TABLE profile_interest (
+        profile_id TEXT NOT NULL, tag_key TEXT NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (profile_id, tag_key)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX profile_by_interest ON profile_interest (tag_key);
+    CREATE TRIGGER profile_search_delete AFTER DELETE ON profile BEGIN
+        DELETE FROM profile_search WHERE rowid = old.rowid;
+        DELETE FROM profile_interest WHERE profile_id = old.id;
+    END;
+    INSERT INTO profile_search (rowid, name, organization, position, interests)
+        SELECT rowid, name, coalesce(json_extract(body, '$.organization'), ''),
+               coalesce(json_extract(body, '$.position'), ''),
+               coalesce((SELECT group_concat(value, ' ') FROM json_each(body, '$.interests')), '')
+          FROM profile;
+    INSERT OR IGNORE INTO profile_interest (profile_id, tag_key, tag)
+        SELECT p.id, lower(trim(j.value)), trim(j.value) FROM profile p, json_each(p.body, '$.interests') j
+         WHERE trim(j.value) <> '';
+    CREATE TABLE contact (id TEXT PRIMARY KEY, name TEXT NOT NULL, met_at INTEGER NOT NULL, body TEXT NOT NULL) STRICT;
+    CREATE TABLE meeting (id TEXT PRIMARY KEY, starts_at INTEGER NOT NULL, body TEXT NOT NULL) STRICT;
+    CREATE TABLE message (
+        id TEXT PRIMARY KEY, from_id TEXT NOT NULL, to_id TEXT NOT NULL, sent_at INTEGER NOT NULL, body TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX message_by_person ON message (from_id, to_id, sent_at);
+    CREATE TABLE contact_note (
+        event_id TEXT NOT NULL, profile_id TEXT NOT NULL, note TEXT NOT NULL, tags TEXT NOT NULL,
+        updated_at INTEGER NOT NULL, PRIMARY KEY (event_id, profile_id)
+    ) STRICT;
+    CREATE TABLE my_profile (event_id TEXT PRIMARY KEY, body TEXT NOT NULL, updated_at INTEGER NOT NULL) STRICT;
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

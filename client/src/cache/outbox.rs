@@ -44,6 +44,9 @@ pub struct Credential {
     pub role: Option<String>,
     /// Whether the code is a personal ticket, as the backend said when redeeming it.
     pub ticketed: Option<bool>,
+    /// Who this device's person is in the people Element there, and their badge code.
+    pub profile_id: Option<String>,
+    pub badge: Option<String>,
 }
 
 fn damaged(id: &str, e: impl std::fmt::Display) -> CacheError {
@@ -230,7 +233,9 @@ impl Cache {
     pub fn credential(&self, base_url: &str) -> Result<Option<Credential>, CacheError> {
         Ok(self
             .conn
-            .prepare_cached("SELECT code, token, display_name, role, ticketed FROM credential WHERE base_url = ?1")?
+            .prepare_cached(
+                "SELECT code, token, display_name, role, ticketed, profile_id, badge FROM credential WHERE base_url = ?1",
+            )?
             .query_row([base_url], |r| {
                 Ok(Credential {
                     code: r.get(0)?,
@@ -238,6 +243,8 @@ impl Cache {
                     display_name: r.get(2)?,
                     role: r.get(3)?,
                     ticketed: r.get(4)?,
+                    profile_id: r.get(5)?,
+                    badge: r.get(6)?,
                 })
             })
             .optional()?)
@@ -257,7 +264,8 @@ impl Cache {
 
     pub fn set_token(&mut self, base_url: &str, answer: &RedeemResponse) -> Result<(), CacheError> {
         self.conn.execute(
-            "UPDATE credential SET token = ?2, role = ?3, participant_id = ?4, display_name = ?5, ticketed = ?6
+            "UPDATE credential SET token = ?2, role = ?3, participant_id = ?4, display_name = ?5, ticketed = ?6,
+               profile_id = coalesce(?7, profile_id), badge = coalesce(?8, badge)
               WHERE base_url = ?1",
             params![
                 base_url,
@@ -265,7 +273,9 @@ impl Cache {
                 answer.role.as_str(),
                 answer.participant_id,
                 answer.display_name,
-                answer.ticketed
+                answer.ticketed,
+                answer.profile_id,
+                answer.badge
             ],
         )?;
         Ok(())

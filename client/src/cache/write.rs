@@ -113,6 +113,39 @@ pub(crate) fn upsert_as(
                  ON CONFLICT(id) DO UPDATE SET name = excluded.name, body = excluded.body",
             )?
             .execute(params![p.id, p.name, body])?;
+            // The search row follows by trigger; interests are keyed here, folded as people
+            // type them in any language.
+            tx.prepare_cached("DELETE FROM profile_interest WHERE profile_id = ?1")?.execute([&p.id])?;
+            let mut interest = tx.prepare_cached(
+                "INSERT OR IGNORE INTO profile_interest (profile_id, tag_key, tag) VALUES (?1, ?2, ?3)",
+            )?;
+            for tag in &p.interests {
+                let key = elements_domain::people::tag_key(tag);
+                if !key.is_empty() {
+                    interest.execute(params![p.id, key, tag.trim()])?;
+                }
+            }
+        }
+        Entity::Contact(c) => {
+            tx.prepare_cached(
+                "INSERT INTO contact (id, name, met_at, body) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(id) DO UPDATE SET name = excluded.name, met_at = excluded.met_at, body = excluded.body",
+            )?
+            .execute(params![c.id, c.profile.name, c.met_at.timestamp(), body])?;
+        }
+        Entity::Meeting(m) => {
+            tx.prepare_cached(
+                "INSERT INTO meeting (id, starts_at, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(id) DO UPDATE SET starts_at = excluded.starts_at, body = excluded.body",
+            )?
+            .execute(params![m.id, m.starts_at.timestamp(), body])?;
+        }
+        Entity::Message(m) => {
+            tx.prepare_cached(
+                "INSERT INTO message (id, from_id, to_id, sent_at, body) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(id) DO UPDATE SET body = excluded.body",
+            )?
+            .execute(params![m.id, m.from.profile_id, m.to.profile_id, m.sent_at.timestamp(), body])?;
         }
         Entity::PollResult(_) | Entity::Leaderboard(_) | Entity::Announcement(_) | Entity::Question(_) => {
             // Live state arrives both from the feed and from the live stream, in any order:

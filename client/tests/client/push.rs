@@ -109,6 +109,8 @@ fn a_token_the_backend_forgot_is_replaced_by_redeeming_the_code_again() {
         participant_id: "p-old".into(),
         display_name: "Old".into(),
         ticketed: false,
+        profile_id: None,
+        badge: None,
     };
     cache.lock().expect("lock").set_token(&backend.url, &stale).expect("token");
     let action = Action::Vote { poll_id: "poll-opening".into(), option_id: "o1".into() };

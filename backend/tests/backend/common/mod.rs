@@ -27,6 +27,11 @@ pub fn redeem(store: &SqliteStore, code: &str, client_id: &str) -> String {
 }
 
 impl Server {
+    /// The backend's database file.
+    pub fn db_path(&self) -> std::path::PathBuf {
+        self._dir.path().join("backend.sqlite3")
+    }
+
     /// A client that sends the attendee token.
     pub fn client(&self) -> reqwest::Client {
         self.client_builder().build().expect("client")
@@ -89,6 +94,7 @@ pub fn count(b: &EventBundle, kind: EntityKind) -> usize {
         EntityKind::Scenario => b.scenarios.len(),
         EntityKind::WalkGraph => usize::from(!b.walk.is_empty()),
         EntityKind::PollResult | EntityKind::Leaderboard | EntityKind::Announcement | EntityKind::Question => 0,
+        EntityKind::Contact | EntityKind::Meeting | EntityKind::Message => 0,
     }
 }
 
