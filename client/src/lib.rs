@@ -21,6 +21,7 @@ pub mod paths;
 pub mod plans;
 pub mod scan;
 pub mod sync;
+pub mod vcard;
 
 pub use api::AppApi;
 pub use cache::{Cache, CacheError, LoadStep, OpenedCache, Recovery};

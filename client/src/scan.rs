@@ -56,6 +56,7 @@ fn kind_of(text: &str) -> ScannedKind {
         Ok(Link::Checkpoint { .. }) => ScannedKind::Checkpoint,
         Ok(Link::Place { .. }) => ScannedKind::Place,
         Ok(Link::Here { .. }) => ScannedKind::Location,
+        Ok(Link::Badge { .. }) => ScannedKind::Badge,
         Err(_) => ScannedKind::Other,
     }
 }

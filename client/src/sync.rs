@@ -264,6 +264,14 @@ pub fn pull(
     page_size: u32,
 ) -> Result<PullReport, SyncError> {
     let mut report = PullReport::default();
+    if element == ElementKind::People {
+        // A token redeemed before this backend had people carries no badge: redeeming the
+        // same code again yields the same participant, now with their profile id and badge.
+        let credential = lock(cache).credential(remote.base())?;
+        if credential.is_some_and(|c| c.token.is_some() && c.badge.is_none() && c.role.as_deref() != Some("kiosk")) {
+            redeem(cache, remote)?;
+        }
+    }
     loop {
         match pull_pipelined(cache, remote, element, page_size, &mut report) {
             Err(SyncError::Rejected { code: Some(WireErrorCode::StartOver), .. }) if !report.started_over => {

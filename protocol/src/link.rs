@@ -8,6 +8,8 @@
 //! - `elements://place?event=<id>&place=<id>`: opens the map at a place.
 //! - `elements://here?event=<id>&place=<id>&sig=<hex>`: a location code posted in the venue
 //!   ("you are here"), signed like a checkpoint over `signal::location_message`.
+//! - `elements://badge?event=<id>&code=<badge code>&name=<name>`: a person's badge, to exchange
+//!   contacts (the name is what the badge's owner goes by, shown until the backend confirms).
 //!
 //! Values are percent-encoded (RFC 3986 unreserved characters stay as they are); parsing also
 //! reads `+` as a space, as form encoders write it. Unknown parameters are ignored, so a newer
@@ -37,6 +39,12 @@ pub enum Link {
         event: String,
         place: String,
         sig: String,
+    },
+    /// A person's badge: scanning it exchanges contacts.
+    Badge {
+        event: String,
+        code: String,
+        name: Option<String>,
     },
 }
 
@@ -115,6 +123,10 @@ impl Link {
                 let need = |p: &'static str| get(p).ok_or(LinkError::Missing { link: "here", parameter: p });
                 Ok(Link::Here { event: need("event")?, place: need("place")?, sig: need("sig")? })
             }
+            "badge" => {
+                let need = |p: &'static str| get(p).ok_or(LinkError::Missing { link: "badge", parameter: p });
+                Ok(Link::Badge { event: need("event")?, code: need("code")?, name: get("name") })
+            }
             other => Err(LinkError::UnknownKind(other.chars().take(40).collect())),
         }
     }
@@ -143,6 +155,13 @@ impl fmt::Display for Link {
             }
             Link::Here { event, place, sig } => {
                 write!(f, "elements://here?event={}&place={}&sig={}", encode(event), encode(place), encode(sig))
+            }
+            Link::Badge { event, code, name } => {
+                write!(f, "elements://badge?event={}&code={}", encode(event), encode(code))?;
+                if let Some(name) = name {
+                    write!(f, "&name={}", encode(name))?;
+                }
+                Ok(())
             }
         }
     }
@@ -235,8 +254,9 @@ mod tests {
             (0..n).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect()
         };
         for _ in 0..2000 {
-            let link = match next() % 4 {
+            let link = match next() % 5 {
                 0 => Link::Join { url: word(&mut next), code: Some(word(&mut next)) },
+                3 => Link::Badge { event: word(&mut next), code: word(&mut next), name: Some(word(&mut next)) },
                 1 => Link::Place { event: word(&mut next), place: word(&mut next) },
                 2 => Link::Here { event: word(&mut next), place: word(&mut next), sig: word(&mut next) },
                 _ => Link::Checkpoint {

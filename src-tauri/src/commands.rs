@@ -70,6 +70,21 @@ macro_rules! adapters {
 
 adapters! {
     event_overview: app::GetEventOverview => |api, _| api.event_overview();
+    my_profile: app::GetMyProfile => |api, _| api.my_profile();
+    save_my_profile: app::SaveMyProfile => |api, args| api.save_my_profile(args);
+    set_my_photo: app::SetMyPhoto => |api, args| api.set_my_photo(args);
+    search_people: app::SearchPeople => |api, args| api.search_people(args);
+    person: app::GetPerson => |api, args| api.person(args);
+    exchange_badge: app::ExchangeBadge => |api, args| api.exchange_badge(args);
+    contacts: app::GetContacts => |api, args| api.contacts(args);
+    save_contact_note: app::SaveContactNote => |api, args| api.save_contact_note(args);
+    export_contacts: app::ExportContacts => |api, _| api.export_contacts();
+    suggestions: app::GetSuggestions => |api, _| api.suggestions();
+    request_meeting: app::RequestMeeting => |api, args| api.request_meeting(args);
+    answer_meeting: app::AnswerMeeting => |api, args| api.answer_meeting(args);
+    send_message: app::SendMessage => |api, args| api.send_message(args);
+    export_my_data: app::ExportMyData => |api, _| api.export_my_data();
+    forget_me: app::ForgetMe => |api, _| api.forget_me();
     agenda_day: app::GetAgendaDay => |api, args| api.agenda_day(args);
     now_next: app::GetNowNext => |api, _| api.now_next();
     session_detail: app::GetSessionDetail => |api, args| api.session_detail(args);

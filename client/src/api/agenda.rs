@@ -346,17 +346,8 @@ pub(super) fn export_schedule(api: &AppApi) -> Result<ExportedFile, ApiError> {
             m.id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).take(60).collect();
         (text, format!("{safe}-my-schedule.ics"), items.len())
     };
-    let dir = match &api.export_dir {
-        Some(d) => d.clone(),
-        None => dirs::download_dir().filter(|d| d.is_dir()).unwrap_or_else(|| {
-            api.store().map(|s| s.path().parent().map(std::path::Path::to_path_buf)).ok().flatten().unwrap_or_default()
-        }),
-    };
-    let path = dir.join(name);
-    std::fs::write(&path, text).map_err(|e| {
-        ApiError::new(ErrorCode::Internal, format!("could not write {}: {e}. Is the folder writable?", path.display()))
-    })?;
-    Ok(ExportedFile { path: path.display().to_string(), sessions: u32::try_from(count).unwrap_or(u32::MAX) })
+    let path = write_export(api, &name, text.as_bytes())?;
+    Ok(ExportedFile { path, items: u32::try_from(count).unwrap_or(u32::MAX) })
 }
 
 pub(super) fn search_sessions(api: &AppApi, args: SearchArgs) -> Result<Vec<SessionCard>, ApiError> {

@@ -190,6 +190,12 @@ pub fn parse_join(args: &JoinArgs) -> Result<(String, Option<String>), ApiError>
                 "this is a quest checkpoint's code, not an event's join code: scan it on the Quests screen",
             ))
         }
+        Ok(Link::Badge { .. }) => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidArgument,
+                "this is a person's badge, not an event's join code: scan it on the People screen",
+            ))
+        }
         Ok(Link::Place { .. } | Link::Here { .. }) => {
             return Err(ApiError::new(
                 ErrorCode::InvalidArgument,

@@ -9,6 +9,7 @@
 mod agenda;
 mod map;
 mod me;
+mod people;
 mod quests;
 mod signals;
 mod voting;
@@ -437,6 +438,93 @@ impl AppApi {
         map::plan_file(self, path)
     }
 
+    pub fn my_profile(&self) -> Result<elements_protocol::app::MyProfileView, ApiError> {
+        people::my_profile(self)
+    }
+
+    pub fn save_my_profile(
+        &self,
+        args: elements_protocol::people::MyProfile,
+    ) -> Result<elements_protocol::app::MyProfileView, ApiError> {
+        people::save_my_profile(self, args)
+    }
+
+    pub fn set_my_photo(
+        &self,
+        args: elements_protocol::app::ScanArgs,
+    ) -> Result<elements_protocol::app::MyProfileView, ApiError> {
+        people::set_my_photo(self, args)
+    }
+
+    pub fn search_people(
+        &self,
+        args: elements_protocol::app::PeopleSearchArgs,
+    ) -> Result<elements_protocol::app::Directory, ApiError> {
+        people::search_people(self, args)
+    }
+
+    pub fn person(
+        &self,
+        args: elements_protocol::app::PersonArgs,
+    ) -> Result<elements_protocol::app::PersonView, ApiError> {
+        people::person(self, args)
+    }
+
+    pub fn exchange_badge(
+        &self,
+        args: elements_protocol::app::BadgeArgs,
+    ) -> Result<elements_protocol::app::ContactsView, ApiError> {
+        people::exchange_badge(self, args)
+    }
+
+    pub fn contacts(&self, args: SearchArgs) -> Result<elements_protocol::app::ContactsView, ApiError> {
+        people::contacts(self, args)
+    }
+
+    pub fn save_contact_note(
+        &self,
+        args: elements_protocol::app::ContactNoteArgs,
+    ) -> Result<elements_protocol::app::PersonView, ApiError> {
+        people::save_contact_note(self, args)
+    }
+
+    pub fn export_contacts(&self) -> Result<elements_protocol::app::ExportedFile, ApiError> {
+        people::export_contacts(self)
+    }
+
+    pub fn suggestions(&self) -> Result<Vec<elements_protocol::app::SuggestionCard>, ApiError> {
+        people::suggestions(self)
+    }
+
+    pub fn request_meeting(
+        &self,
+        args: elements_protocol::app::MeetingRequestArgs,
+    ) -> Result<elements_protocol::app::PersonView, ApiError> {
+        people::request_meeting(self, args)
+    }
+
+    pub fn answer_meeting(
+        &self,
+        args: elements_protocol::app::MeetingAnswerArgs,
+    ) -> Result<elements_protocol::app::PersonView, ApiError> {
+        people::answer_meeting(self, args)
+    }
+
+    pub fn send_message(
+        &self,
+        args: elements_protocol::app::MessageArgs,
+    ) -> Result<elements_protocol::app::PersonView, ApiError> {
+        people::send_message(self, args)
+    }
+
+    pub fn export_my_data(&self) -> Result<elements_protocol::app::ExportedFile, ApiError> {
+        people::export_my_data(self)
+    }
+
+    pub fn forget_me(&self) -> Result<elements_protocol::app::MyProfileView, ApiError> {
+        people::forget_me(self)
+    }
+
     pub fn report_ready(&self, args: ReadyArgs) -> Result<u64, ApiError> {
         me::report_ready(self, args)
     }
@@ -471,6 +559,22 @@ pub fn start_scenario_clock(api: &Arc<AppApi>) {
     if let Err(e) = spawned {
         eprintln!("elements: no thread for time triggers: {e}");
     }
+}
+
+/// Writes an exported file to the export folder (`--export-dir`), else the downloads folder,
+/// else beside the cache; answers its path.
+fn write_export(api: &AppApi, name: &str, bytes: &[u8]) -> Result<String, ApiError> {
+    let dir = match &api.export_dir {
+        Some(d) => d.clone(),
+        None => dirs::download_dir().filter(|d| d.is_dir()).unwrap_or_else(|| {
+            api.store().map(|s| s.path().parent().map(std::path::Path::to_path_buf)).ok().flatten().unwrap_or_default()
+        }),
+    };
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).map_err(|e| {
+        ApiError::new(ErrorCode::Internal, format!("could not write {}: {e}. Is the folder writable?", path.display()))
+    })?;
+    Ok(path.display().to_string())
 }
 
 fn no_event() -> ApiError {

@@ -9,6 +9,7 @@
 
 pub mod migrations;
 mod outbox;
+mod people;
 mod plans;
 mod preferences;
 mod store;
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, ErrorCode as SqliteCode, OptionalExtension};
 
 pub use outbox::{Credential, Decision, OutboxEntry};
+pub use people::ContactNote;
 pub use plans::{StorePlanError, StoredPlan};
 pub use store::{LoadStep, LoadedEvent};
 pub use sync_state::ElementSync;

@@ -94,7 +94,14 @@ impl Cache {
     ) -> Result<Signal, CacheError> {
         let client_id = self.client_id()?;
         let tx = self.conn.transaction()?;
-        let seq: i64 = tx.query_row("SELECT coalesce(max(seq), 0) + 1 FROM outbox", [], |r| r.get(0))?;
+        // Past the newest signal, and past any deleted with the person's data: a signal id is
+        // never used twice, or the backend would answer a new signal with an old decision.
+        let seq: i64 = tx.query_row(
+            "SELECT max(coalesce((SELECT max(seq) FROM outbox), 0),
+                        coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'outbox_seq_deleted'), 0)) + 1",
+            [],
+            |r| r.get(0),
+        )?;
         let signal = Signal {
             id: format!("{client_id}-{seq}"),
             client_id,

@@ -193,7 +193,7 @@ impl Cache {
 
 /// Turns what a person typed into an FTS5 query: each word a prefix match, all words required.
 /// Quoting every token means no input can be an FTS syntax error.
-fn fts_query(input: &str) -> Option<String> {
+pub(super) fn fts_query(input: &str) -> Option<String> {
     let terms: Vec<String> = input
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())

@@ -7,6 +7,7 @@ mod api;
 mod cache;
 mod map;
 mod my_agenda;
+mod people;
 mod push;
 mod quests;
 mod scan;

@@ -102,7 +102,7 @@ fn my_schedule_exports_as_icalendar_that_an_independent_parser_reads() {
         api.star_session(StarArgs { id: s.id.clone(), starred: true }).expect("starred");
     }
     let file = api.export_schedule().expect("exported");
-    assert_eq!(file.sessions, 3);
+    assert_eq!(file.items, 3);
     assert!(
         file.path.ends_with("-my-schedule.ics") && file.path.starts_with(&out.path().display().to_string()),
         "{}",

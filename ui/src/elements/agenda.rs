@@ -627,7 +627,7 @@ fn my_schedule_view(m: elements_protocol::app::MySchedule, selected: RwSignal<Op
             <div class="mine-actions">
                 <button class="secondary" data-testid="export-ics" on:click=export>{t!("mine-export")}</button>
                 {move || exported.get().map(|r| match r {
-                    Ok(f) => view! { <p class="muted exported" data-testid="exported" data-path=f.path.clone()>{t!("mine-exported", n = f.sessions, path = f.path.clone())}</p> }.into_any(),
+                    Ok(f) => view! { <p class="muted exported" data-testid="exported" data-path=f.path.clone()>{t!("mine-exported", n = f.items, path = f.path.clone())}</p> }.into_any(),
                     Err(e) => view! { <p class="refusal" role="alert">{crate::shell::error_sentence(e.code.as_str(), e.reason)}" "<span class="muted">{e.message}</span></p> }.into_any(),
                 })}
             </div>

@@ -1,0 +1,217 @@
+//! The people Element's storage: the directory (searched with FTS5, filtered by interest), the
+//! contacts, meetings and messages the people feed brought, and what stays on this device: my
+//! own profile as I edit it (fields shown to nobody included) and my notes and tags on contacts.
+
+use std::collections::HashMap;
+
+use elements_protocol::event::Profile;
+use elements_protocol::people::{Contact, Meeting, Message, MyProfile};
+use rusqlite::{params, OptionalExtension};
+
+use super::store::to_json;
+use super::{Cache, CacheError};
+
+fn damaged(table: &'static str, id: &str, e: impl std::fmt::Display) -> CacheError {
+    CacheError::DamagedRecord { table, id: id.to_string(), detail: e.to_string() }
+}
+
+/// My note and tags on one contact.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContactNote {
+    pub note: String,
+    pub tags: Vec<String>,
+}
+
+impl Cache {
+    /// My profile for this event as I last saved it, and when (Unix seconds).
+    pub fn my_profile(&self, event_id: &str) -> Result<Option<(MyProfile, i64)>, CacheError> {
+        let row: Option<(String, i64)> = self
+            .conn
+            .prepare_cached("SELECT body, updated_at FROM my_profile WHERE event_id = ?1")?
+            .query_row([event_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        row.map(|(body, at)| Ok((serde_json::from_str(&body).map_err(|e| damaged("my_profile", event_id, e))?, at)))
+            .transpose()
+    }
+
+    pub fn save_my_profile(&mut self, event_id: &str, profile: &MyProfile, now: i64) -> Result<(), CacheError> {
+        self.conn.execute(
+            "INSERT INTO my_profile (event_id, body, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (event_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+            params![event_id, to_json(profile)?, now],
+        )?;
+        Ok(())
+    }
+
+    /// Directory profiles matching `query` (plain words, each a prefix; all of them needed) and
+    /// holding the interest `interest` (a key from [`Cache::common_interests`]): the best
+    /// `limit` (by name when there is no query), and how many matched in all.
+    pub fn search_profiles(
+        &self,
+        query: &str,
+        interest: Option<&str>,
+        limit: u32,
+    ) -> Result<(Vec<Profile>, u32), CacheError> {
+        let fts = super::store::fts_query(query);
+        let interest = interest.filter(|k| !k.is_empty());
+        let filter = "(?2 IS NULL OR p.id IN (SELECT profile_id FROM profile_interest WHERE tag_key = ?2))";
+        let (total, rows): (u32, Vec<(String, String)>) = match &fts {
+            Some(fts) => {
+                let total = self
+                    .conn
+                    .prepare_cached(&format!(
+                        "SELECT count(*) FROM profile_search f JOIN profile p ON p.rowid = f.rowid
+                      WHERE profile_search MATCH ?1 AND {filter}"
+                    ))?
+                    .query_row(params![fts, interest], |r| r.get(0))?;
+                let mut st = self.conn.prepare_cached(&format!(
+                    "SELECT p.id, p.body FROM profile_search f JOIN profile p ON p.rowid = f.rowid
+                      WHERE profile_search MATCH ?1 AND {filter}
+                      ORDER BY bm25(profile_search, 10.0, 4.0, 2.0, 3.0), p.name LIMIT ?3"
+                ))?;
+                let rows = st.query_map(params![fts, interest, limit], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                (total, rows.collect::<Result<_, _>>()?)
+            }
+            None => {
+                let total = self
+                    .conn
+                    .prepare_cached(&format!("SELECT count(*) FROM profile p WHERE ?1 IS NULL AND {filter}"))?
+                    .query_row(params![Option::<String>::None, interest], |r| r.get(0))?;
+                let mut st = self.conn.prepare_cached(&format!(
+                    "SELECT p.id, p.body FROM profile p WHERE ?1 IS NULL AND {filter} ORDER BY p.name COLLATE NOCASE LIMIT ?3"
+                ))?;
+                let rows =
+                    st.query_map(params![Option::<String>::None, interest, limit], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                (total, rows.collect::<Result<_, _>>()?)
+            }
+        };
+        let people = rows
+            .iter()
+            .map(|(id, body)| serde_json::from_str(body).map_err(|e| damaged("profile", id, e)))
+            .collect::<Result<_, _>>()?;
+        Ok((people, total))
+    }
+
+    /// Every directory profile (for suggestions, which weigh them all).
+    pub fn profiles(&self) -> Result<Vec<Profile>, CacheError> {
+        let mut st = self.conn.prepare_cached("SELECT id, body FROM profile")?;
+        let rows: Vec<(String, String)> =
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        rows.iter().map(|(id, body)| serde_json::from_str(body).map_err(|e| damaged("profile", id, e))).collect()
+    }
+
+    pub fn profile(&self, id: &str) -> Result<Option<Profile>, CacheError> {
+        let body: Option<String> = self
+            .conn
+            .prepare_cached("SELECT body FROM profile WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        body.map(|b| serde_json::from_str(&b).map_err(|e| damaged("profile", id, e))).transpose()
+    }
+
+    /// The most common interests in the directory: key, the spelling seen first, how many.
+    pub fn common_interests(&self, limit: u32) -> Result<Vec<(String, String, u32)>, CacheError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT tag_key, min(tag), count(*) AS n FROM profile_interest GROUP BY tag_key ORDER BY n DESC, tag_key LIMIT ?1",
+        )?;
+        let rows = st.query_map([limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// My contacts, newest first.
+    pub fn contacts(&self) -> Result<Vec<Contact>, CacheError> {
+        let mut st = self.conn.prepare_cached("SELECT id, body FROM contact ORDER BY met_at DESC, name")?;
+        let rows: Vec<(String, String)> =
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        rows.iter().map(|(id, body)| serde_json::from_str(body).map_err(|e| damaged("contact", id, e))).collect()
+    }
+
+    pub fn contact(&self, id: &str) -> Result<Option<Contact>, CacheError> {
+        let body: Option<String> = self
+            .conn
+            .prepare_cached("SELECT body FROM contact WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        body.map(|b| serde_json::from_str(&b).map_err(|e| damaged("contact", id, e))).transpose()
+    }
+
+    /// My meetings, by start.
+    pub fn meetings(&self) -> Result<Vec<Meeting>, CacheError> {
+        let mut st = self.conn.prepare_cached("SELECT id, body FROM meeting ORDER BY starts_at, id")?;
+        let rows: Vec<(String, String)> =
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        rows.iter().map(|(id, body)| serde_json::from_str(body).map_err(|e| damaged("meeting", id, e))).collect()
+    }
+
+    /// Messages between me and `other` (profile ids), oldest first.
+    pub fn messages_with(&self, other: &str) -> Result<Vec<Message>, CacheError> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT id, body FROM message WHERE from_id = ?1 OR to_id = ?1 ORDER BY sent_at, id")?;
+        let rows: Vec<(String, String)> =
+            st.query_map([other], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        rows.iter().map(|(id, body)| serde_json::from_str(body).map_err(|e| damaged("message", id, e))).collect()
+    }
+
+    /// Every message (for the export of my data).
+    pub fn messages(&self) -> Result<Vec<Message>, CacheError> {
+        let mut st = self.conn.prepare_cached("SELECT id, body FROM message ORDER BY sent_at, id")?;
+        let rows: Vec<(String, String)> =
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        rows.iter().map(|(id, body)| serde_json::from_str(body).map_err(|e| damaged("message", id, e))).collect()
+    }
+
+    pub fn contact_notes(&self, event_id: &str) -> Result<HashMap<String, ContactNote>, CacheError> {
+        let mut st = self.conn.prepare_cached("SELECT profile_id, note, tags FROM contact_note WHERE event_id = ?1")?;
+        let rows: Vec<(String, String, String)> =
+            st.query_map([event_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+        rows.into_iter()
+            .map(|(id, note, tags)| {
+                let tags = serde_json::from_str(&tags).map_err(|e| damaged("contact_note", &id, e))?;
+                Ok((id, ContactNote { note, tags }))
+            })
+            .collect()
+    }
+
+    pub fn save_contact_note(
+        &mut self,
+        event_id: &str,
+        profile_id: &str,
+        note: &ContactNote,
+        now: i64,
+    ) -> Result<(), CacheError> {
+        self.conn.execute(
+            "INSERT INTO contact_note (event_id, profile_id, note, tags, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (event_id, profile_id) DO UPDATE SET note = excluded.note, tags = excluded.tags,
+               updated_at = excluded.updated_at",
+            params![event_id, profile_id, note.note, to_json(&note.tags)?, now],
+        )?;
+        Ok(())
+    }
+
+    /// Deletes what this device holds of the person at this event, in one transaction: their
+    /// profile, contacts and notes, meetings, messages, starred sessions, schedule notices and
+    /// every signal they made (votes, scans, points). The directory of others stays.
+    pub fn forget_me(&mut self, event_id: &str) -> Result<(), CacheError> {
+        let tx = self.conn.transaction()?;
+        // Signal ids go on from the highest ever used (see `record_decided_signal`).
+        tx.execute(
+            "INSERT INTO meta (key, value) SELECT 'outbox_seq_deleted', CAST(max(seq) AS TEXT) FROM outbox
+              WHERE (SELECT max(seq) FROM outbox) IS NOT NULL
+             ON CONFLICT (key) DO UPDATE SET value = CAST(max(CAST(meta.value AS INTEGER), CAST(excluded.value AS INTEGER)) AS TEXT)",
+            [],
+        )?;
+        for sql in [
+            "DELETE FROM my_profile WHERE event_id = ?1",
+            "DELETE FROM contact_note WHERE event_id = ?1",
+            "DELETE FROM starred WHERE event_id = ?1",
+            "DELETE FROM schedule_notice WHERE event_id = ?1",
+            "DELETE FROM outbox WHERE event_id = ?1",
+        ] {
+            tx.execute(sql, [event_id])?;
+        }
+        tx.execute_batch("DELETE FROM contact; DELETE FROM meeting; DELETE FROM message;")?;
+        tx.commit()?;
+        Ok(())
+    }
+}

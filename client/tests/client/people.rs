@@ -1,0 +1,234 @@
+//! The people Element through two apps' APIs and the reference backend on 127.0.0.1: profiles
+//! that show each viewer only what they may see (checked in the other app's cache file, byte by
+//! byte), badge exchange, meetings, messages, the vCard export read back by an independent
+//! parser, and deleting one's data everywhere.
+
+use elements_client::api::{AppApi, Clock};
+use elements_protocol::app::{
+    BadgeArgs, ContactNoteArgs, ErrorCode, ForgetState, JoinArgs, MeetingAnswerArgs, MeetingReply, MeetingRequestArgs,
+    MessageArgs, PeopleSearchArgs, PersonArgs, Publication, SearchArgs, StarArgs,
+};
+use elements_protocol::people::{MeetingStatus, MyProfile, Shared, Visibility};
+
+use crate::common::{during_event, served_event, start_backend, Backend, CODE};
+
+struct Device {
+    api: AppApi,
+    dir: tempfile::TempDir,
+}
+
+fn device(backend: &Backend) -> Device {
+    let dir = tempfile::tempdir().expect("dir");
+    let api = AppApi::start(dir.path(), Clock::Fixed(during_event()), &mut |_| {}).expect("start").0;
+    let api = api.export_dir(Some(dir.path().to_path_buf()));
+    api.join_event(JoinArgs { url: backend.url.clone(), code: Some(CODE.into()) }).expect("join");
+    Device { api, dir }
+}
+
+impl Device {
+    fn sync(&self) {
+        self.api.sync_now().expect("sync");
+    }
+
+    /// Every byte of the app's cache on disk (the database and its write-ahead log).
+    fn cache_bytes(&self) -> String {
+        let mut all = Vec::new();
+        for name in ["cache.sqlite3", "cache.sqlite3-wal"] {
+            if let Ok(b) = std::fs::read(self.dir.path().join(name)) {
+                all.extend(b);
+            }
+        }
+        String::from_utf8_lossy(&all).into_owned()
+    }
+}
+
+fn aigerim() -> MyProfile {
+    MyProfile {
+        name: "Aigerim Sadykova".into(),
+        listed: true,
+        organization: Shared::new("Steppe Robotics".into(), Visibility::Everyone),
+        role: Shared::new("Chief Tinkerer".into(), Visibility::Contacts),
+        interests: Shared::new(vec!["Falconry".into(), "drones".into()], Visibility::Nobody),
+        looking_for: Shared::new(vec!["investors".into()], Visibility::Everyone),
+        offers: Shared::new(vec!["mentoring".into()], Visibility::Everyone),
+        links: Shared::new(vec!["https://steppe.example/aigerim".into()], Visibility::Contacts),
+        ..MyProfile::default()
+    }
+}
+
+#[test]
+fn two_apps_exchange_badges_meet_and_write_and_nobody_sees_a_hidden_field() {
+    let backend = start_backend(&served_event());
+    let a = device(&backend);
+    let b = device(&backend);
+
+    // A's profile: saved on the device, published, and the field for nobody stays home.
+    let mine = a.api.save_my_profile(aigerim()).expect("saved");
+    assert_eq!(mine.profile.interests.value, ["Falconry", "drones"]);
+    let badge_a = mine.badge.clone().expect("a badge once joined");
+    assert!(badge_a.svg.contains("<svg") && badge_a.link.starts_with("elements://badge?"));
+    a.sync();
+    assert_eq!(a.api.my_profile().expect("mine").published, Publication::Published);
+
+    // B finds A in the directory by organization, without what is for contacts.
+    b.sync();
+    let found = b.api.search_people(PeopleSearchArgs { query: "steppe".into(), interest: None }).expect("search");
+    let card = found.people.iter().find(|p| p.name == "Aigerim Sadykova").expect("A is listed");
+    assert_eq!((card.organization.as_deref(), card.role.as_deref()), (Some("Steppe Robotics"), None));
+    let seen = b.cache_bytes();
+    assert!(seen.contains("Steppe Robotics"));
+    for hidden in ["Chief Tinkerer", "Falconry", "steppe.example"] {
+        assert!(!seen.contains(hidden), "\"{hidden}\" reached B's cache before they met");
+    }
+
+    // B scans A's badge (typed, as a person would: lower case, no dash): a contact at once,
+    // pending until the backend confirms; after sync, each has the other.
+    let typed = badge_a.code.to_lowercase().replace('-', "");
+    let view = b.api.exchange_badge(BadgeArgs { code: typed, image: None }).expect("exchanged");
+    assert_eq!(view.pending.len(), 1);
+    b.sync();
+    a.sync();
+    let b_contacts = b.api.contacts(SearchArgs { query: String::new() }).expect("contacts");
+    assert_eq!(b_contacts.contacts.len(), 1, "{b_contacts:?}");
+    assert!(b_contacts.pending.is_empty());
+    let a_id = b_contacts.contacts[0].card.profile_id.clone();
+    assert_eq!(b_contacts.contacts[0].card.role.as_deref(), Some("Chief Tinkerer"));
+    let a_contacts = a.api.contacts(SearchArgs { query: String::new() }).expect("contacts");
+    assert_eq!(a_contacts.contacts.len(), 1);
+    let b_id = a_contacts.contacts[0].card.profile_id.clone();
+    assert!(!b.cache_bytes().contains("Falconry"), "a field for nobody reached a contact");
+    // Scanning again, from the other side: still one contact each.
+    let badge_b = b.api.my_profile().expect("b").badge.expect("b's badge");
+    a.api.exchange_badge(BadgeArgs { code: badge_b.link.clone(), image: None }).expect("scanned");
+    a.sync();
+    b.sync();
+    assert_eq!(a.api.contacts(SearchArgs { query: String::new() }).expect("c").contacts.len(), 1);
+    assert_eq!(b.api.contacts(SearchArgs { query: String::new() }).expect("c").contacts.len(), 1);
+    let own = a.api.exchange_badge(BadgeArgs { code: badge_a.code.clone(), image: None }).expect_err("own badge");
+    assert_eq!(own.code, ErrorCode::Refused);
+
+    // B's note and tags on A, found by search; the vCard export, read by an independent parser.
+    b.api
+        .save_contact_note(ContactNoteArgs {
+            profile_id: a_id.clone(),
+            note: "Drones for the harvest; call in April".into(),
+            tags: vec!["lead".into(), "lead ".into()],
+        })
+        .expect("note");
+    let by_note = b.api.contacts(SearchArgs { query: "harvest".into() }).expect("search");
+    assert_eq!(by_note.contacts.len(), 1);
+    assert_eq!(by_note.contacts[0].tags, ["lead"]);
+    assert!(b.api.contacts(SearchArgs { query: "nothing-like-this".into() }).expect("s").contacts.is_empty());
+    let file = b.api.export_contacts().expect("vcf");
+    assert_eq!(file.items, 1);
+    let text = std::fs::read_to_string(&file.path).expect("read vcf");
+    let mut cards = ical::VcardParser::new(std::io::BufReader::new(text.as_bytes()));
+    let card = cards.next().expect("one card").expect("parses");
+    let prop = |name: &str| card.properties.iter().find(|p| p.name == name).and_then(|p| p.value.clone());
+    assert_eq!(prop("FN").as_deref(), Some("Aigerim Sadykova"));
+    assert_eq!(prop("TITLE").as_deref(), Some("Chief Tinkerer"));
+    assert!(prop("NOTE").is_some_and(|n| n.contains("harvest")), "{text}");
+    assert!(cards.next().is_none());
+
+    // A meeting: a time clashing with B's own agenda is refused, naming what it clashes with.
+    let starred = served_event()
+        .sessions
+        .into_iter()
+        .find(|s| s.starts_at.to_utc() > during_event() && s.kind == elements_protocol::event::SessionKind::Talk)
+        .expect("a coming talk");
+    b.api.star_session(StarArgs { id: starred.id.clone(), starred: true }).expect("star");
+    let clash = b
+        .api
+        .request_meeting(MeetingRequestArgs {
+            with: a_id.clone(),
+            starts_at: starred.starts_at.to_rfc3339(),
+            minutes: 20,
+            place_id: "poi-meet-foyer".into(),
+            note: String::new(),
+        })
+        .expect_err("clashes");
+    assert!(clash.message.contains(&starred.title), "{}", clash.message);
+    let person = b.api.person(PersonArgs { profile_id: a_id.clone() }).expect("person");
+    let slot = person.free_slots.first().expect("a free slot").clone();
+    assert!(person.places.first().is_some_and(|p| p.id.starts_with("poi-meet")), "meeting points first");
+    let asked = b
+        .api
+        .request_meeting(MeetingRequestArgs {
+            with: a_id.clone(),
+            starts_at: slot.starts_at.clone(),
+            minutes: 30,
+            place_id: "poi-meet-foyer".into(),
+            note: "Coffee?".into(),
+        })
+        .expect("asked");
+    assert_eq!(asked.meetings.len(), 1);
+    assert!(asked.meetings[0].waiting);
+    b.sync();
+    a.sync();
+    let at_a = a.api.person(PersonArgs { profile_id: b_id.clone() }).expect("person");
+    let meeting = at_a.meetings.first().expect("the request reached A").clone();
+    assert!(meeting.mine_to_answer && meeting.status == MeetingStatus::Proposed);
+    a.api
+        .answer_meeting(MeetingAnswerArgs { meeting_id: meeting.id.clone(), answer: MeetingReply::Accept })
+        .expect("accept");
+    a.sync();
+    b.sync();
+    for (d, other) in [(&a, &b_id), (&b, &a_id)] {
+        let p = d.api.person(PersonArgs { profile_id: other.clone() }).expect("person");
+        assert_eq!(p.meetings.iter().map(|m| m.status).collect::<Vec<_>>(), [MeetingStatus::Accepted]);
+    }
+
+    // A message, delivered once however many rounds run.
+    a.api.send_message(MessageArgs { to: b_id.clone(), text: "See you at the clock".into() }).expect("sent");
+    for _ in 0..3 {
+        a.sync();
+        b.sync();
+    }
+    let at_b = b.api.person(PersonArgs { profile_id: a_id.clone() }).expect("person");
+    assert_eq!(at_b.messages.iter().filter(|m| m.text == "See you at the clock").count(), 1);
+    assert!(!at_b.messages[0].mine);
+
+    // My data, as one file; then deleted here and on the backend, and gone from B.
+    let export = a.api.export_my_data().expect("export");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&export.path).expect("read")).expect("json");
+    assert_eq!(json["me"]["profile"]["interests"]["value"][0], "Falconry");
+    assert_eq!(json["contacts"].as_array().map(Vec::len), Some(1));
+    let forgotten = a.api.forget_me().expect("forget");
+    assert_eq!(forgotten.forget, Some(ForgetState::Waiting));
+    assert!(a.api.contacts(SearchArgs { query: String::new() }).expect("c").contacts.is_empty());
+    a.sync();
+    assert_eq!(a.api.my_profile().expect("me").forget, Some(ForgetState::Confirmed));
+    b.sync();
+    assert!(b.api.contacts(SearchArgs { query: String::new() }).expect("c").contacts.is_empty());
+    let gone = b.api.search_people(PeopleSearchArgs { query: "steppe".into(), interest: None }).expect("search");
+    assert!(gone.people.is_empty(), "A is still in B's directory");
+}
+
+#[test]
+fn the_directory_is_searched_by_words_and_filtered_by_interest_offline() {
+    let dir = tempfile::tempdir().expect("dir");
+    let api = AppApi::start(dir.path(), Clock::Fixed(during_event()), &mut |_| {}).expect("start").0;
+    let everyone = api.search_people(PeopleSearchArgs { query: String::new(), interest: None }).expect("all");
+    assert_eq!(everyone.total, 200, "the bundled directory");
+    assert_eq!(everyone.people.len(), 100, "at most 100 at once");
+    let top = everyone.interests.first().expect("common interests").clone();
+    let filtered =
+        api.search_people(PeopleSearchArgs { query: String::new(), interest: Some(top.key.clone()) }).expect("f");
+    assert_eq!(filtered.total, top.count);
+    assert!(filtered.people.iter().all(|p| p.interests.iter().any(|i| i.to_lowercase() == top.key)));
+    let felix = api.search_people(PeopleSearchArgs { query: "felix wag".into(), interest: None }).expect("prefix");
+    assert_eq!(felix.people.first().map(|p| p.name.as_str()), Some("Felix Wagner"));
+    // What people type is words, never FTS syntax: quotes and operators are no error.
+    let punctuation = api.search_people(PeopleSearchArgs { query: "\"*)(".into(), interest: None }).expect("no words");
+    assert_eq!(punctuation.total, 200, "no words is no filter");
+    let odd = api.search_people(PeopleSearchArgs { query: "wagner\" OR \"zzz".into(), interest: None }).expect("odd");
+    assert_eq!(odd.total, 0, "every word must match");
+    // Suggestions from what I say about myself, each with why.
+    let mut me = MyProfile { name: "Me".into(), ..MyProfile::default() };
+    me.interests = Shared::new(vec![top.tag.clone()], Visibility::Everyone);
+    api.save_my_profile(me).expect("saved");
+    let suggested = api.suggestions().expect("suggestions");
+    assert!(!suggested.is_empty());
+    assert!(suggested.iter().all(|s| !s.reasons.is_empty()));
+}
