@@ -228,7 +228,7 @@ pub struct Busy {
 }
 
 /// The first thing in `busy` that overlaps `[from, to)`; touching ends do not overlap.
-pub fn clash<'a>(busy: &'a [Busy], from: DateTime<Utc>, to: DateTime<Utc>) -> Option<&'a Busy> {
+pub fn clash(busy: &[Busy], from: DateTime<Utc>, to: DateTime<Utc>) -> Option<&Busy> {
     busy.iter().find(|b| b.from < to && from < b.to)
 }
 

@@ -69,7 +69,7 @@ fn current_profile(store: &Cache, event: &LoadedEvent) -> Result<MyProfile, ApiE
     Ok(first_profile(credential.and_then(|c| c.display_name).unwrap_or_default()))
 }
 
-fn last_signal<'a>(outbox: &'a [OutboxEntry], pick: impl Fn(&Action) -> bool) -> Option<&'a OutboxEntry> {
+fn last_signal(outbox: &[OutboxEntry], pick: impl Fn(&Action) -> bool) -> Option<&OutboxEntry> {
     outbox.iter().rev().find(|e| pick(&e.signal.action))
 }
 
@@ -252,12 +252,12 @@ pub(super) fn search_people(api: &AppApi, args: PeopleSearchArgs) -> Result<Dire
     Ok(Directory { people, total, interests, offline: None })
 }
 
+/// When we met, for a contact.
+type MetAt = Option<chrono::DateTime<chrono::FixedOffset>>;
+
 /// What I know of a person: their contact entry (what they show contacts) or their directory
 /// profile.
-fn profile_of(
-    store: &Cache,
-    id: &str,
-) -> Result<Option<(Profile, Option<chrono::DateTime<chrono::FixedOffset>>)>, ApiError> {
+fn profile_of(store: &Cache, id: &str) -> Result<Option<(Profile, MetAt)>, ApiError> {
     if let Some(c) = store.contact(id)? {
         return Ok(Some((c.profile, Some(c.met_at))));
     }
