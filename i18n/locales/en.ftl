@@ -145,13 +145,6 @@ settings-dark = Dark
 
 ## Elements whose screens come later
 # soon-<ElementKind>
-soon-agenda = The event's programme.
-soon-map = Find rooms, booths, food and exits on every floor of the venue.
-soon-voting = Vote in live polls during sessions and see the results as they come in.
-soon-quests = Scan checkpoint codes around the venue, collect points and unlock rewards.
-soon-people = Find attendees who joined the directory and exchange contacts.
-soon-me = Your badge, your saved sessions and your points.
-soon-later = This event has switched it on; its screen arrives in a coming version of the app.
 
 ## Quests
 quests-scan-title = Found a checkpoint?
@@ -320,3 +313,115 @@ mine-exported = { $n ->
 }
 notice-moved = Changed in your schedule: “{ $title }” was { $before }, now { $now }.
 notice-cancelled = Cancelled: “{ $title }” ({ $before }) is off the programme.
+
+## People
+reason-not_a_contact = You can write to contacts only: exchange badges first.
+reason-own_badge = That is your own badge.
+people-tab-badge = Badge
+people-tab-directory = Directory
+people-tab-contacts = Contacts
+people-tab-suggestions = For you
+people-tab-profile = Profile
+people-is-contact = Contact
+people-offline-demo = This is the demo event: what you do here stays on this device. Join an event to meet people.
+people-offline-no-code = Join with your ticket or the event's join code to exchange contacts.
+people-offline-venue = This device is a venue screen: it keeps nobody's details.
+people-badge-title = My badge
+people-badge-help = Let someone scan this code to exchange contacts. You both get each other's details.
+people-badge-qr = Badge QR code { $code }
+people-badge-none = Your badge appears once you join an event with your ticket or its join code.
+people-scan-title = Scan a badge
+people-scan-photo = Photo of a badge
+people-scan-code = Or type the code under it
+people-scan-add = Add
+people-scan-added = Added. You will see each other as contacts once both phones are online.
+people-scan-added-name = { $name } added. You will see each other as contacts once both phones are online.
+people-pending = Waiting to be confirmed
+people-pending-help = Scanned here, confirmed when this device is online.
+people-recent = Met recently
+people-search = Search by name, organization or interest
+people-interests = Filter by interest
+people-found = { $n ->
+    [one] 1 person
+   *[other] { $n } people
+}
+people-contacts-search = Search contacts, notes and tags
+people-export-vcard = Export as vCard
+people-exported = { $n ->
+    [one] Saved 1 contact to { $path }: open it to add it to your address book.
+   *[other] Saved { $n } contacts to { $path }: open it to add them to your address book.
+}
+people-no-contacts = No contacts yet. Scan someone's badge, or show them yours.
+people-no-suggestions = Add your interests, what you are looking for and what you offer to your profile, and star sessions: suggestions come from those.
+people-why-interests = Both into { $tags }
+people-why-offer = Offers what you look for: { $tags }
+people-why-look = Looks for what you offer: { $tags }
+people-why-sessions = { $n ->
+    [one] Same session: { $titles }
+   *[other] Same sessions: { $titles }
+}
+people-who-sees = Who sees this
+people-visible-everyone = Everyone
+people-visible-contacts = My contacts
+people-visible-nobody = Only me
+people-tags-hint = Separate with commas
+people-saved = Saved.
+people-data-exported = Your data is saved to { $path }.
+people-status-published = Published: people see what you chose below.
+people-status-waiting = Saved. It is published when this device is online.
+people-status-draft = Not saved yet. Nobody sees your profile until you save it.
+people-status-local = Saved on this device only.
+people-forget-waiting = Deleted on this device. The request to delete it from the event's server goes out when this device is online.
+people-forget-confirmed = Deleted on this device, and the event's server confirmed it deleted its copy.
+people-forget-device = Deleted on this device. Nothing was on a server.
+people-profile-title = My profile
+people-listed = Show me in the directory
+people-listed-help = Off: only people you exchange badges with see your profile. On: everyone at the event sees the fields marked "Everyone".
+people-field-name = Name
+people-field-organization = Organization
+people-field-role = Role
+people-field-interests = Interests
+people-field-looking_for = Looking for
+people-field-offers = Can offer
+people-field-links = Links
+people-field-photo = Photo
+people-field-sessions = My starred sessions
+people-photo-pick = Choose a photo
+people-sessions-help = Helps people with the same plans find you.
+people-save = Save
+people-privacy-title = My data
+people-privacy-help = Download everything this app holds about you (profile, contacts and notes, meetings, messages, votes, points, starred sessions), or delete it here and on the event's server.
+people-export-data = Download my data
+people-forget = Delete my data
+people-forget-confirm = Delete your profile, contacts, notes, meetings, messages, votes, points and starred sessions? Your contacts lose your details too. This cannot be undone.
+people-forget-yes = Delete everything
+people-cancel = Keep it
+people-meeting-asks-you = { $name } asks to meet. Accept or decline.
+people-meeting-asked = Waiting for { $name } to answer.
+people-meeting-accepted = Accepted: it is in both your schedules.
+people-meeting-declined = Declined.
+people-meeting-cancelled = Cancelled.
+people-waiting = not sent yet
+people-accept = Accept
+people-decline = Decline
+people-cancel-meeting = Cancel the meeting
+people-met = Met { $when }
+people-my-note = My note
+people-my-tags = Tags, separated by commas
+people-save-note = Save note
+people-meetings = Meetings
+people-no-meetings = No meetings yet.
+people-ask-meet = Ask to meet
+people-meet-time = Time
+people-meet-place = Place
+people-meet-note = What about? (optional)
+people-meet-free = Only times you are free are offered: your starred sessions and meetings are left out.
+people-meet-send = Send request
+people-messages = Messages
+people-message = Write a message
+people-send = Send
+people-not-contact-help = Exchange badges to write to each other and see more of each other's profiles.
+mine-meetings = Meetings
+mine-meeting-with = With { $name } at { $place }
+mine-meeting-accepted = Accepted
+mine-meeting-asked = Waiting for an answer

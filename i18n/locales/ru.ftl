@@ -148,13 +148,6 @@ settings-light = Светлая
 settings-dark = Тёмная
 
 ## Elements whose screens come later
-soon-agenda = Программа мероприятия.
-soon-map = Залы, стенды, еда и выходы на всех этажах площадки.
-soon-voting = Голосуйте в опросах во время докладов и смотрите результаты в реальном времени.
-soon-quests = Сканируйте коды на площадке, собирайте баллы и получайте призы.
-soon-people = Находите участников из каталога и обменивайтесь контактами.
-soon-me = Ваш бейдж, сохранённые доклады и баллы.
-soon-later = Организаторы включили этот раздел; его экран появится в одной из следующих версий приложения.
 
 ## Квесты
 quests-scan-title = Нашли точку квеста?
@@ -334,3 +327,117 @@ mine-exported = { $n ->
 }
 notice-moved = Изменение в вашем расписании: «{ $title }» было { $before }, теперь { $now }.
 notice-cancelled = Отменено: «{ $title }» ({ $before }) снято с программы.
+
+## Люди
+reason-not_a_contact = Писать можно только контактам: сначала обменяйтесь бейджами.
+reason-own_badge = Это ваш собственный бейдж.
+people-tab-badge = Бейдж
+people-tab-directory = Участники
+people-tab-contacts = Контакты
+people-tab-suggestions = Для вас
+people-tab-profile = Профиль
+people-is-contact = Контакт
+people-offline-demo = Это демо-мероприятие: всё, что вы делаете, остаётся на этом устройстве. Присоединитесь к мероприятию, чтобы знакомиться.
+people-offline-no-code = Чтобы обмениваться контактами, войдите с билетом или кодом мероприятия.
+people-offline-venue = Это экран на площадке: он не хранит ничьих данных.
+people-badge-title = Мой бейдж
+people-badge-help = Дайте отсканировать этот код, чтобы обменяться контактами. Вы оба получите данные друг друга.
+people-badge-qr = QR-код бейджа { $code }
+people-badge-none = Бейдж появится, когда вы войдёте в мероприятие с билетом или его кодом.
+people-scan-title = Сканировать бейдж
+people-scan-photo = Фото бейджа
+people-scan-code = Или введите код под ним
+people-scan-add = Добавить
+people-scan-added = Добавлено. Вы увидите друг друга в контактах, когда оба телефона будут в сети.
+people-scan-added-name = { $name }: добавлено. Вы увидите друг друга в контактах, когда оба телефона будут в сети.
+people-pending = Ждут подтверждения
+people-pending-help = Отсканировано здесь; подтвердится, когда устройство будет в сети.
+people-recent = Недавние знакомства
+people-search = Поиск по имени, организации или интересу
+people-interests = Фильтр по интересам
+people-found = { $n ->
+    [one] { $n } участник
+    [few] { $n } участника
+   *[many] { $n } участников
+}
+people-contacts-search = Поиск по контактам, заметкам и меткам
+people-export-vcard = Экспорт в vCard
+people-exported = { $n ->
+    [one] Сохранён { $n } контакт: { $path }. Откройте файл, чтобы добавить в адресную книгу.
+    [few] Сохранено { $n } контакта: { $path }. Откройте файл, чтобы добавить в адресную книгу.
+   *[many] Сохранено { $n } контактов: { $path }. Откройте файл, чтобы добавить в адресную книгу.
+}
+people-no-contacts = Контактов пока нет. Отсканируйте чужой бейдж или покажите свой.
+people-no-suggestions = Укажите в профиле интересы, что ищете и что можете предложить, и отметьте доклады звёздочкой: подборка строится по ним.
+people-why-interests = Общие интересы: { $tags }
+people-why-offer = Предлагает то, что вы ищете: { $tags }
+people-why-look = Ищет то, что вы предлагаете: { $tags }
+people-why-sessions = { $n ->
+    [one] Тот же доклад: { $titles }
+   *[other] Те же доклады: { $titles }
+}
+people-who-sees = Кто видит
+people-visible-everyone = Все
+people-visible-contacts = Мои контакты
+people-visible-nobody = Только я
+people-tags-hint = Через запятую
+people-saved = Сохранено.
+people-data-exported = Ваши данные сохранены: { $path }.
+people-status-published = Опубликовано: участники видят то, что вы выбрали ниже.
+people-status-waiting = Сохранено. Опубликуется, когда устройство будет в сети.
+people-status-draft = Ещё не сохранено. Пока вы не сохраните профиль, его никто не видит.
+people-status-local = Сохранено только на этом устройстве.
+people-forget-waiting = Удалено на этом устройстве. Запрос на удаление с сервера мероприятия уйдёт, когда устройство будет в сети.
+people-forget-confirmed = Удалено на этом устройстве, и сервер мероприятия подтвердил удаление своей копии.
+people-forget-device = Удалено на этом устройстве. На сервере ничего не было.
+people-profile-title = Мой профиль
+people-listed = Показывать меня в списке участников
+people-listed-help = Выключено: профиль видят только те, с кем вы обменялись бейджами. Включено: все участники видят поля с пометкой «Все».
+people-field-name = Имя
+people-field-organization = Организация
+people-field-role = Должность
+people-field-interests = Интересы
+people-field-looking_for = Ищу
+people-field-offers = Могу предложить
+people-field-links = Ссылки
+people-field-photo = Фото
+people-field-sessions = Мои отмеченные доклады
+people-photo-pick = Выбрать фото
+people-sessions-help = Помогает найти вас тем, у кого похожие планы.
+people-save = Сохранить
+people-privacy-title = Мои данные
+people-privacy-help = Скачайте всё, что приложение хранит о вас (профиль, контакты и заметки, встречи, сообщения, голоса, баллы, отмеченные доклады), или удалите это здесь и на сервере мероприятия.
+people-export-data = Скачать мои данные
+people-forget = Удалить мои данные
+people-forget-confirm = Удалить профиль, контакты, заметки, встречи, сообщения, голоса, баллы и отмеченные доклады? Ваши контакты тоже потеряют ваши данные. Отменить нельзя.
+people-forget-yes = Удалить всё
+people-cancel = Оставить
+people-meeting-asks-you = { $name } предлагает встретиться. Примите или отклоните.
+people-meeting-asked = Ждём ответа: { $name }.
+people-meeting-accepted = Принято: встреча в расписании у обоих.
+people-meeting-declined = Отклонено.
+people-meeting-cancelled = Отменено.
+people-waiting = ещё не отправлено
+people-accept = Принять
+people-decline = Отклонить
+people-cancel-meeting = Отменить встречу
+people-met = Познакомились { $when }
+people-my-note = Моя заметка
+people-my-tags = Метки через запятую
+people-save-note = Сохранить заметку
+people-meetings = Встречи
+people-no-meetings = Встреч пока нет.
+people-ask-meet = Предложить встречу
+people-meet-time = Время
+people-meet-place = Место
+people-meet-note = О чём? (необязательно)
+people-meet-free = Предлагается только свободное время: отмеченные доклады и встречи исключены.
+people-meet-send = Отправить
+people-messages = Сообщения
+people-message = Написать сообщение
+people-send = Отправить
+people-not-contact-help = Обменяйтесь бейджами, чтобы писать друг другу и видеть больше в профилях.
+mine-meetings = Встречи
+mine-meeting-with = Кто: { $name } · где: { $place }
+mine-meeting-accepted = Принято
+mine-meeting-asked = Ждёт ответа

@@ -49,10 +49,15 @@ fn keys_built_from_protocol() -> BTreeSet<String> {
     k.extend(Reason::ALL.iter().map(|r| format!("reason-{}", r.as_str())));
     for kind in ElementKind::ALL {
         k.insert(format!("element-{}", kind.as_str()));
-        k.insert(format!("soon-{}", kind.as_str()));
     }
     k.extend(["keynote", "talk", "panel", "workshop", "lightning", "break"].map(|s| format!("kind-{s}")));
     k.extend(["settings-system", "settings-light", "settings-dark"].map(String::from));
+    // The people screen's panes, profile fields and who sees a field.
+    k.extend(["badge", "directory", "contacts", "suggestions", "profile"].map(|s| format!("people-tab-{s}")));
+    k.extend(
+        ["organization", "role", "interests", "looking_for", "offers", "links"].map(|s| format!("people-field-{s}")),
+    );
+    k.extend(elements_protocol::people::Visibility::ALL.iter().map(|v| format!("people-visible-{}", v.as_str())));
     k
 }
 
@@ -117,6 +122,9 @@ fn every_message_formats_without_errors_in_both_languages() {
         ("title", Arg::from("Edge Caching")),
         ("before", Arg::from("Wed 10 Mar 10:00, Elbe Room")),
         ("now", Arg::from("Wed 10 Mar 10:30, Kran Room")),
+        ("name", Arg::from("Aigerim Sadykova")),
+        ("code", Arg::from("K7Q2-MX4P")),
+        ("tags", Arg::from("rust, drones")),
     ];
     for lang in Lang::ALL {
         for key in Catalogue::keys(lang) {

@@ -1072,6 +1072,9 @@ pub struct MySchedule {
     pub notices: Vec<ScheduleNotice>,
     /// The first starred session not over yet (running or next): "take me to my next session".
     pub next: Option<SessionCard>,
+    /// My meetings that stand (asked or accepted), by start: they take my time like sessions.
+    #[serde(default)]
+    pub meetings: Vec<MeetingCard>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

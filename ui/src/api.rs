@@ -241,6 +241,20 @@ pub fn show<T>(
 /// The photo picked in a file input (on phones the picker offers the camera first), read and
 /// passed to the app's QR reader. `None` when nothing was picked; `Err(None)` when the file
 /// could not be read at all.
+/// The bytes of the file picked in a file input (`None` when none was picked or it could not be
+/// read).
+pub fn picked_file(ev: &leptos::ev::Event) -> Option<impl std::future::Future<Output = Option<Vec<u8>>>> {
+    let file = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .and_then(|input| input.files())
+        .and_then(|files| files.get(0))?;
+    Some(async move {
+        let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.ok()?;
+        Some(js_sys::Uint8Array::new(&buffer).to_vec())
+    })
+}
+
 pub fn scan_picked_photo(
     ev: &leptos::ev::Event,
 ) -> Option<impl std::future::Future<Output = Result<elements_protocol::app::ScannedCode, Option<ApiError>>>> {

@@ -9,7 +9,9 @@ use elements_protocol::event::ElementKind;
 use leptos::prelude::*;
 
 use crate::api::{load, show};
-use crate::elements::{agenda::Agenda, coming_soon::ComingSoon, map::Map, me::Me, quests::Quests, voting::Voting};
+use crate::elements::{
+    agenda::Agenda, map::Map, me::Me, people::People, quests::Quests, voting::Voting,
+};
 use crate::i18n::{self, text};
 use crate::icons::element_icon;
 use crate::t;
@@ -232,14 +234,13 @@ fn Frame(overview: EventOverview, shown: RwSignal<Option<ElementKind>>) -> impl 
                 <main class="content">
                     {move || {
                         let kind = active.get();
-                        let own = elements.iter().find(|e| e.kind == kind).and_then(|e| e.title.clone());
                         match kind {
                             ElementKind::Agenda => view! { <Agenda overview=ov.get_value() /> }.into_any(),
                             ElementKind::Voting => view! { <Voting /> }.into_any(),
                             ElementKind::Quests => view! { <Quests /> }.into_any(),
                             ElementKind::Me => view! { <Me /> }.into_any(),
+                            ElementKind::People => view! { <People /> }.into_any(),
                             ElementKind::Map => view! { <Map /> }.into_any(),
-                            other => view! { <ComingSoon kind=other own_title=own /> }.into_any(),
                         }
                     }}
                 </main>

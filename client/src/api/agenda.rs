@@ -302,7 +302,8 @@ pub(super) fn my_schedule(api: &AppApi) -> Result<MySchedule, ApiError> {
             now: after.as_ref().map(when),
         })
         .collect();
-    Ok(MySchedule { days: my_days, next: next.map(card), notices })
+    let meetings = super::people::standing_meetings(&store, &event)?;
+    Ok(MySchedule { days: my_days, next: next.map(card), notices, meetings })
 }
 
 pub(super) fn dismiss_schedule_notice(api: &AppApi, args: NoticeArgs) -> Result<MySchedule, ApiError> {

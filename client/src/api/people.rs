@@ -359,6 +359,17 @@ fn apply_answer(m: &mut Meeting, answer: &MeetingAnswer, me: &str) {
     }
 }
 
+/// My meetings that stand (asked or accepted, not declined or cancelled), for My schedule.
+pub(super) fn standing_meetings(store: &Cache, event: &LoadedEvent) -> Result<Vec<MeetingCard>, ApiError> {
+    let (me, _) = identity(store, event)?;
+    let places: HashMap<String, String> = store.points_of_interest()?.into_iter().map(|p| (p.id, p.name)).collect();
+    Ok(my_meetings(store, event, me.as_deref())?
+        .into_iter()
+        .filter(|(m, _)| matches!(m.status, MeetingStatus::Proposed | MeetingStatus::Accepted))
+        .map(|(m, waiting)| meeting_card(event, &places, me.as_deref(), &m, waiting))
+        .collect())
+}
+
 /// What takes my time: starred sessions and meetings not declined or cancelled (but `except`).
 fn busy(store: &Cache, event: &LoadedEvent, me: Option<&str>, except: Option<&str>) -> Result<Vec<Busy>, ApiError> {
     let mut out = Vec::new();

@@ -611,7 +611,7 @@ fn focus(css: &str) {
 /// The person's own agenda: the starred sessions by day, overlaps flagged, and the way to the
 /// next one.
 fn my_schedule_view(m: elements_protocol::app::MySchedule, selected: RwSignal<Option<String>>) -> AnyView {
-    if m.days.is_empty() {
+    if m.days.is_empty() && m.meetings.is_empty() {
         return view! { <p class="empty" data-testid="mine-empty">{t!("mine-empty")}</p> }.into_any();
     }
     let nav = use_context::<crate::shell::Navigate>();
@@ -636,6 +636,27 @@ fn my_schedule_view(m: elements_protocol::app::MySchedule, selected: RwSignal<Op
                     <span>{t!("mine-take-me")}</span>
                     <span class="take-me-title">{title.clone()}</span>
                 </button>
+            })}
+            {(!m.meetings.is_empty()).then(|| view! {
+                <section class="slot my-meetings" data-testid="my-meetings">
+                    <h3 class="slot-heading">{t!("mine-meetings")}</h3>
+                    <ul class="meetings">
+                        {m.meetings.iter().map(|x| {
+                            let status = if x.status == elements_protocol::app::MeetingStatus::Accepted {
+                                t!("mine-meeting-accepted")
+                            } else {
+                                t!("mine-meeting-asked")
+                            };
+                            view! {
+                                <li class="meeting" data-testid="my-meeting" data-status=format!("{:?}", x.status).to_lowercase()>
+                                    <p class="meeting-when"><strong>{i18n::short_date(&x.date)}" · "{x.start.clone()}"–"{x.end.clone()}</strong></p>
+                                    <p>{t!("mine-meeting-with", name = x.with.clone(), place = x.place.clone())}</p>
+                                    <p class="meeting-status">{status}</p>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
             })}
             {m.days.into_iter().map(|d| {
                 let label = if d.date.is_empty() { d.label.clone() } else { i18n::short_date(&d.date) };
