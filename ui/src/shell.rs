@@ -9,9 +9,7 @@ use elements_protocol::event::ElementKind;
 use leptos::prelude::*;
 
 use crate::api::{load, show};
-use crate::elements::{
-    agenda::Agenda, map::Map, me::Me, people::People, quests::Quests, voting::Voting,
-};
+use crate::elements::{agenda::Agenda, map::Map, me::Me, people::People, quests::Quests, voting::Voting};
 use crate::i18n::{self, text};
 use crate::icons::element_icon;
 use crate::t;

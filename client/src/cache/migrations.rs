@@ -218,6 +218,7 @@ pub const MIGRATIONS: &[&str] = &[
         profile_id TEXT NOT NULL, tag_key TEXT NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (profile_id, tag_key)
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX profile_by_interest ON profile_interest (tag_key);
+    CREATE INDEX profile_by_name ON profile (name COLLATE NOCASE);
     CREATE TRIGGER profile_search_delete AFTER DELETE ON profile BEGIN
         DELETE FROM profile_search WHERE rowid = old.rowid;
         DELETE FROM profile_interest WHERE profile_id = old.id;

@@ -52,7 +52,56 @@ struct Device {
     offline: bool,
 }
 
-fn random_action(rng: &mut Rng, event: &EventBundle, questions: &[String]) -> Action {
+/// What a device knows of people to act on: everyone's badge and profile id (badges are shown
+/// in person; some scans are of one's own, some repeat), its contacts and its meetings.
+struct PeopleKnown {
+    badges: Vec<String>,
+    profiles: Vec<String>,
+    contacts: Vec<String>,
+    meetings: Vec<String>,
+}
+
+fn people_action(rng: &mut Rng, people: &PeopleKnown) -> Action {
+    let pick = |rng: &mut Rng, v: &[String]| v[rng.below(v.len() as u64) as usize].clone();
+    match rng.below(4) {
+        1 if !people.contacts.is_empty() || !people.profiles.is_empty() => {
+            // Mostly to contacts; now and then to someone who is not one (refused).
+            let to = if !people.contacts.is_empty() && rng.chance(80) {
+                pick(rng, &people.contacts)
+            } else {
+                pick(rng, &people.profiles)
+            };
+            Action::SendMessage {
+                message_id: format!("m-{:016x}", rng.next()),
+                to,
+                text: format!("Hi {}", rng.below(100)),
+            }
+        }
+        2 if !people.profiles.is_empty() => Action::RequestMeeting {
+            meeting_id: format!("meet-{:016x}", rng.next()),
+            with: pick(rng, &people.profiles),
+            starts_at: chrono::DateTime::parse_from_rfc3339("2027-03-10T12:00:00+01:00").expect("time")
+                + chrono::Duration::minutes(30 * rng.below(8) as i64),
+            minutes: 30,
+            place_id: "poi-meet-foyer".into(),
+            note: String::new(),
+        },
+        3 if !people.meetings.is_empty() => Action::AnswerMeeting {
+            meeting_id: pick(rng, &people.meetings),
+            answer: if rng.chance(70) {
+                elements_protocol::people::MeetingAnswer::Accept
+            } else {
+                elements_protocol::people::MeetingAnswer::Cancel
+            },
+        },
+        _ => Action::ScanBadge { badge: pick(rng, &people.badges) },
+    }
+}
+
+fn random_action(rng: &mut Rng, event: &EventBundle, questions: &[String], people: &PeopleKnown) -> Action {
+    if rng.chance(30) {
+        return people_action(rng, people);
+    }
     match rng.below(7) {
         0 => {
             // Two single-choice polls are open at the simulated time: a vote, or a changed one.
@@ -120,11 +169,20 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
             proxy.set_faults(false);
             sync::join(&cache, &r).expect("join");
             cache.lock().expect("lock").set_code(&proxy.url, if i < 2 { TICKET } else { CODE }).expect("code");
+            // The badge and profile id come with the token.
+            sync::redeem(&cache, &r).expect("redeem");
             proxy.set_faults(true);
             Device { _dir: dir, cache, offline: false }
         })
         .collect();
-    let elements = [ElementKind::Voting, ElementKind::Quests, ElementKind::Agenda];
+    let elements = [ElementKind::Voting, ElementKind::Quests, ElementKind::Agenda, ElementKind::People];
+    let identities: Vec<(String, String)> = fleet
+        .iter()
+        .map(|d| {
+            let c = d.cache.lock().expect("lock").credential(&proxy.url).expect("credential").expect("joined");
+            (c.profile_id.expect("a profile id"), c.badge.expect("a badge"))
+        })
+        .collect();
     let mut recorded = 0usize;
     for _ in 0..steps {
         let d = rng.below(devices as u64) as usize;
@@ -139,7 +197,13 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
                         questions.push(question_id);
                     }
                 }
-                let action = random_action(&mut rng, &event, &questions);
+                let people = PeopleKnown {
+                    badges: identities.iter().map(|(_, b)| b.clone()).collect(),
+                    profiles: identities.iter().map(|(p, _)| p.clone()).collect(),
+                    contacts: c.contacts().expect("contacts").into_iter().map(|x| x.id).collect(),
+                    meetings: c.meetings().expect("meetings").into_iter().map(|m| m.id).collect(),
+                };
+                let action = random_action(&mut rng, &event, &questions, &people);
                 let outbox = c.outbox(&event.manifest.id).expect("outbox");
                 let mut state = ParticipantState::restore(
                     &facts,
@@ -158,7 +222,7 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
             5 => device.offline = !device.offline,
             _ if device.offline => {}
             _ => {
-                let element = elements[rng.below(3) as usize];
+                let element = elements[rng.below(elements.len() as u64) as usize];
                 // Failures are expected here; the cache must stay consistent regardless.
                 let _ = sync::push(&device.cache, &r, &event.manifest.id, element);
                 let _ = sync::pull(&device.cache, &r, element, 50);
@@ -345,6 +409,92 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
         assert_eq!(local, server, "seed {seed}: device {i} did not converge");
         assert_eq!(c.count(EntityKind::Session).expect("count"), event.sessions.len() as i64);
     }
+    // People: contacts mutual and once per pair, messages once per accepted signal, and each
+    // device holding exactly its own share of the backend's contacts, meetings and messages.
+    let contacts: BTreeSet<(String, String)> = db
+        .prepare("SELECT a.profile_id, b.profile_id FROM contact c JOIN person a ON a.participant_id = c.owner JOIN person b ON b.participant_id = c.other")
+        .expect("q")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("contacts");
+    assert!(
+        contacts.iter().all(|(a, b)| contacts.contains(&(b.clone(), a.clone()))),
+        "seed {seed}: a one-sided contact"
+    );
+    let made: BTreeSet<(String, String)> = {
+        let mut st = db
+            .prepare("SELECT p.profile_id, s.outcome FROM signal s JOIN person p ON p.participant_id = s.participant_id WHERE s.accepted = 1")
+            .expect("q");
+        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).expect("rows");
+        let mut made = BTreeSet::new();
+        for row in rows {
+            let (me, outcome) = row.expect("row");
+            if let Outcome::Accepted { effects } = serde_json::from_str(&outcome).expect("outcome") {
+                for e in effects {
+                    if let elements_protocol::signal::Effect::ContactMade { profile_id } = e {
+                        assert!(
+                            made.insert((me.clone(), profile_id.clone())),
+                            "seed {seed}: one exchange decided twice"
+                        );
+                        made.insert((profile_id, me.clone()));
+                    }
+                }
+            }
+        }
+        made
+    };
+    assert_eq!(contacts, made, "seed {seed}: the contacts are exactly the exchanges accepted");
+    let messages_sent: i64 = db
+        .query_row(
+            "SELECT count(*) FROM signal WHERE accepted = 1 AND json_extract(action, '$.type') = 'send_message'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("sent");
+    let messages: BTreeMap<String, String> = db
+        .prepare("SELECT id, body FROM message")
+        .expect("q")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("messages");
+    assert_eq!(messages.len() as i64, messages_sent, "seed {seed}: every message stored once");
+    let meetings: BTreeMap<String, elements_protocol::people::Meeting> = db
+        .prepare("SELECT id, body FROM meeting")
+        .expect("q")
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .expect("rows")
+        .map(|row| {
+            let (id, body) = row.expect("row");
+            (id, serde_json::from_str(&body).expect("meeting"))
+        })
+        .collect();
+    for (i, device) in fleet.iter().enumerate() {
+        let c = device.cache.lock().expect("lock");
+        let me = &identities[i].0;
+        let mine: BTreeSet<String> = c.contacts().expect("contacts").into_iter().map(|x| x.id).collect();
+        let theirs: BTreeSet<String> = contacts.iter().filter(|(a, _)| a == me).map(|(_, b)| b.clone()).collect();
+        assert_eq!(mine, theirs, "seed {seed}: device {i}'s contacts");
+        let held: BTreeMap<String, elements_protocol::people::Meeting> =
+            c.meetings().expect("meetings").into_iter().map(|m| (m.id.clone(), m)).collect();
+        let expected: BTreeMap<String, elements_protocol::people::Meeting> = meetings
+            .iter()
+            .filter(|(_, m)| m.requester.profile_id == *me || m.invitee.profile_id == *me)
+            .map(|(id, m)| (id.clone(), m.clone()))
+            .collect();
+        assert_eq!(held, expected, "seed {seed}: device {i}'s meetings");
+        let read: BTreeSet<String> = c.messages().expect("messages").into_iter().map(|m| m.id).collect();
+        let expected: BTreeSet<String> =
+            messages.iter().filter(|(_, body)| body.contains(&format!("\"{me}\""))).map(|(id, _)| id.clone()).collect();
+        assert_eq!(read, expected, "seed {seed}: device {i}'s messages");
+    }
+    eprintln!(
+        "seed {seed}: {} contact pairs, {} meetings, {} messages",
+        contacts.len() / 2,
+        meetings.len(),
+        messages.len()
+    );
     let faults = proxy.log.lock().expect("log").clone();
     let injected = faults.iter().filter(|f| **f != crate::common::proxy::Fault::Pass).count();
     let rejected = stored.values().filter(|(_, o)| matches!(o, Outcome::Rejected { .. })).count();

@@ -135,8 +135,8 @@ fn offline_note(reason: Option<OfflineReason>) -> Option<AnyView> {
 #[component]
 fn BadgePane(selected: RwSignal<Option<String>>) -> impl IntoView {
     let me = load::<GetMyProfile>(|| NoArgs {}).refresh_on(Changed::Element(ElementKind::People));
-    let contacts = load::<GetContacts>(|| SearchArgs { query: String::new() })
-        .refresh_on(Changed::Element(ElementKind::People));
+    let contacts =
+        load::<GetContacts>(|| SearchArgs { query: String::new() }).refresh_on(Changed::Element(ElementKind::People));
     let code = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let answer = RwSignal::new(None::<Result<String, String>>);
@@ -252,8 +252,11 @@ fn RecentContacts(contacts: crate::api::Load<GetContacts>, selected: RwSignal<Op
 fn DirectoryPane(selected: RwSignal<Option<String>>) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let interest = RwSignal::new(None::<String>);
-    let found = load::<SearchPeople>(move || PeopleSearchArgs { query: query.get_untracked(), interest: interest.get_untracked() })
-        .refresh_on(Changed::Element(ElementKind::People));
+    let found = load::<SearchPeople>(move || PeopleSearchArgs {
+        query: query.get_untracked(),
+        interest: interest.get_untracked(),
+    })
+    .refresh_on(Changed::Element(ElementKind::People));
     view! {
         <div class="people-directory">
             <div class="search people-search">
@@ -462,11 +465,17 @@ fn field_row(name: &'static str, f: Field, multi: bool) -> impl IntoView {
 #[component]
 fn ProfilePane() -> impl IntoView {
     let me = load::<GetMyProfile>(|| NoArgs {}).refresh_on(Changed::Element(ElementKind::People));
-    move || show_loading(me.state.get(), move |v| view! { <ProfileForm view=v me /> }.into_any())
+    // Outside the form, which is drawn again with every answer: what was said stays said.
+    let said = RwSignal::new(None::<Result<String, String>>);
+    move || show_loading(me.state.get(), move |v| view! { <ProfileForm view=v me said /> }.into_any())
 }
 
 #[component]
-fn ProfileForm(view: MyProfileView, me: crate::api::Load<GetMyProfile>) -> impl IntoView {
+fn ProfileForm(
+    view: MyProfileView,
+    me: crate::api::Load<GetMyProfile>,
+    said: RwSignal<Option<Result<String, String>>>,
+) -> impl IntoView {
     let p = view.profile.clone();
     let name = RwSignal::new(p.name.clone());
     let listed = RwSignal::new(p.listed);
@@ -480,7 +489,6 @@ fn ProfileForm(view: MyProfileView, me: crate::api::Load<GetMyProfile>) -> impl 
     let sessions_visible = RwSignal::new(p.sessions.visible_to);
     let photo = RwSignal::new(p.photo.value.clone());
     let busy = RwSignal::new(false);
-    let said = RwSignal::new(None::<Result<String, String>>);
     let confirm_forget = RwSignal::new(false);
     let draft = move || MyProfile {
         name: name.get_untracked(),
@@ -678,7 +686,9 @@ fn PersonPanel(id: String, selected: RwSignal<Option<String>>) -> impl IntoView 
         Err(e) => said.set(Some(problem_of(&e))),
     };
     let answer = move |meeting_id: String, answer: MeetingReply| {
-        spawn_local(async move { set(invoke::<elements_protocol::app::AnswerMeeting>(&MeetingAnswerArgs { meeting_id, answer }).await) });
+        spawn_local(async move {
+            set(invoke::<elements_protocol::app::AnswerMeeting>(&MeetingAnswerArgs { meeting_id, answer }).await)
+        });
     };
     view! {
         <div class="detail person" tabindex="-1" data-testid="person-panel">
@@ -712,7 +722,11 @@ fn person_view(
         let id = id.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            let args = ContactNoteArgs { profile_id: id.clone(), note: note.get_untracked(), tags: tags_from(&tags.get_untracked()) };
+            let args = ContactNoteArgs {
+                profile_id: id.clone(),
+                note: note.get_untracked(),
+                tags: tags_from(&tags.get_untracked()),
+            };
             spawn_local(async move { set(invoke::<SaveContactNote>(&args).await) });
         }
     };
