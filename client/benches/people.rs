@@ -120,6 +120,7 @@ fn main() {
     let interests = cache.common_interests(30).expect("interests");
 
     let mut times = Vec::new();
+    let mut by_kind: [Vec<Duration>; 8] = Default::default();
     let mut found = 0u64;
     for i in 0..400 {
         let query = match i % 4 {
@@ -128,14 +129,19 @@ fn main() {
             2 => rng.pick(&WORDS).to_string(),
             _ => format!("{} {}", rng.pick(&FIRST), &rng.pick(&LAST)[..2]),
         };
-        let filter = (i % 2 == 0).then(|| interests[(rng.next() % interests.len() as u64) as usize].0.clone());
+        let filter = ((i / 4) % 2 == 0).then(|| interests[(rng.next() % interests.len() as u64) as usize].0.clone());
         let t = Instant::now();
         let (people, total) = cache.search_profiles(&query, filter.as_deref(), 101).expect("search");
         times.push(t.elapsed());
+        by_kind[i % 4 + 4 * usize::from(filter.is_some())].push(t.elapsed());
         found += u64::from(total);
         std::hint::black_box(people);
     }
     report("directory search, 20,000 profiles", times);
+    for (i, kind) in ["name prefix", "surname", "interest word", "two words"].iter().enumerate() {
+        report(&format!("  {kind}"), by_kind[i].clone());
+        report(&format!("  {kind}, with an interest filter"), by_kind[i + 4].clone());
+    }
     println!("  (matched {found} in all, the first 101 of each read)");
 
     let mut times = Vec::new();

@@ -55,39 +55,39 @@ impl Cache {
         let fts = super::store::fts_query(query);
         let interest = interest.filter(|k| !k.is_empty());
         let filter = "(?2 IS NULL OR p.id IN (SELECT profile_id FROM profile_interest WHERE tag_key = ?2))";
-        let (total, rows): (u32, Vec<(String, String)>) = match &fts {
+        // One pass: the page and, beside each row, how many matched in all (an FTS match run
+        // twice, once to count and once to rank, cost a third more).
+        let rows: Vec<(String, String, u32)> = match &fts {
             Some(fts) => {
-                let total = self
-                    .conn
-                    .prepare_cached(&format!(
-                        "SELECT count(*) FROM profile_search f JOIN profile p ON p.rowid = f.rowid
-                      WHERE profile_search MATCH ?1 AND {filter}"
-                    ))?
-                    .query_row(params![fts, interest], |r| r.get(0))?;
                 let mut st = self.conn.prepare_cached(&format!(
-                    "SELECT p.id, p.body FROM profile_search f JOIN profile p ON p.rowid = f.rowid
-                      WHERE profile_search MATCH ?1 AND {filter}
-                      ORDER BY bm25(profile_search, 10.0, 4.0, 2.0, 3.0), p.name LIMIT ?3"
+                    "SELECT p.id, p.body, m.total FROM (
+                        SELECT rowid, score, name, count(*) OVER () AS total FROM (
+                            SELECT f.rowid AS rowid, f.name AS name, bm25(profile_search, 10.0, 4.0, 2.0, 3.0) AS score
+                              FROM profile_search f
+                             WHERE profile_search MATCH ?1 AND (?2 IS NULL OR f.rowid IN (
+                                   SELECT p.rowid FROM profile_interest i JOIN profile p ON p.id = i.profile_id
+                                    WHERE i.tag_key = ?2)))
+                         ORDER BY score, name LIMIT ?3) m
+                      JOIN profile p ON p.rowid = m.rowid ORDER BY m.score, m.name"
                 ))?;
-                let rows = st.query_map(params![fts, interest, limit], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                (total, rows.collect::<Result<_, _>>()?)
+                let rows = st.query_map(params![fts, interest, limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                rows.collect::<Result<_, _>>()?
             }
             None => {
-                let total = self
-                    .conn
-                    .prepare_cached(&format!("SELECT count(*) FROM profile p WHERE ?1 IS NULL AND {filter}"))?
-                    .query_row(params![Option::<String>::None, interest], |r| r.get(0))?;
                 let mut st = self.conn.prepare_cached(&format!(
-                    "SELECT p.id, p.body FROM profile p WHERE ?1 IS NULL AND {filter} ORDER BY p.name COLLATE NOCASE LIMIT ?3"
+                    "SELECT p.id, p.body, count(*) OVER () FROM profile p WHERE ?1 IS NULL AND {filter}
+                      ORDER BY p.name COLLATE NOCASE LIMIT ?3"
                 ))?;
-                let rows =
-                    st.query_map(params![Option::<String>::None, interest, limit], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                (total, rows.collect::<Result<_, _>>()?)
+                let rows = st.query_map(params![Option::<String>::None, interest, limit], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?;
+                rows.collect::<Result<_, _>>()?
             }
         };
+        let total = rows.first().map_or(0, |r| r.2);
         let people = rows
             .iter()
-            .map(|(id, body)| serde_json::from_str(body).map_err(|e| damaged("profile", id, e)))
+            .map(|(id, body, _)| serde_json::from_str(body).map_err(|e| damaged("profile", id, e)))
             .collect::<Result<_, _>>()?;
         Ok((people, total))
     }
