@@ -355,6 +355,19 @@ async fn audit_screens(c: &fantoccini::Client, b: &elements_protocol::event::Eve
     after_paint(c).await;
     failures.extend(contrast_failures(c).await.into_iter().map(|f| format!("agenda: {f}")));
     failures.extend(unnamed_controls(c).await.into_iter().map(|f| format!("agenda: unnamed {f}")));
+    // People: the badge pane it opens on, then the directory (chips, cards) and the profile
+    // (fields with who sees each).
+    open(c, "people").await;
+    for pane in ["badge", "directory", "profile"] {
+        tap(c, &format!("[data-testid=people-tab-{pane}]")).await;
+        eventually(&format!("people {pane}"), WAIT, || async {
+            c.find(Locator::Css(".loading")).await.is_err().then_some(())
+        })
+        .await;
+        after_paint(c).await;
+        failures.extend(contrast_failures(c).await.into_iter().map(|f| format!("people {pane}: {f}")));
+        failures.extend(unnamed_controls(c).await.into_iter().map(|f| format!("people {pane}: unnamed {f}")));
+    }
     for screen in ["voting", "quests", "me"] {
         open(c, screen).await;
         eventually(&format!("{screen} content"), WAIT, || async {

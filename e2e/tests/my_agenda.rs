@@ -4,6 +4,7 @@
 use elements_e2e::*;
 use elements_protocol::event::SessionKind;
 use fantoccini::Locator;
+use std::time::Duration;
 
 #[tokio::test]
 async fn two_starred_sessions_at_once_are_flagged_and_the_next_one_is_a_route_away() {
@@ -81,5 +82,72 @@ async fn two_starred_sessions_at_once_are_flagged_and_the_next_one_is_a_route_aw
             shoot(&dir, "my-schedule-tablet-ru", (x, y, 820, 1180), None).await;
         },
     )
+    .await;
+}
+
+/// Watches the session bus for desktop notifications (`Notify` calls to
+/// org.freedesktop.Notifications), as a notification server would receive them. Stops with the
+/// value.
+struct NotificationWatch {
+    child: std::process::Child,
+    seen: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl NotificationWatch {
+    fn start() -> NotificationWatch {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new("dbus-monitor")
+            .args(["--session", "interface='org.freedesktop.Notifications',member='Notify'"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("dbus-monitor (package dbus) on the e2e session bus");
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let out = child.stdout.take().expect("stdout");
+        let sink = seen.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+                let mut s = sink.lock().unwrap_or_else(|p| p.into_inner());
+                s.push_str(&line);
+                s.push('\n');
+            }
+        });
+        NotificationWatch { child, seen }
+    }
+
+    fn text(&self) -> String {
+        self.seen.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+impl Drop for NotificationWatch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn a_starred_session_about_to_start_is_a_system_notification() {
+    let b = demo();
+    let talk = b
+        .sessions
+        .iter()
+        .find(|s| s.kind == SessionKind::Talk && s.starts_at >= chrono_at("2027-03-10T11:00:00+01:00"))
+        .cloned()
+        .expect("a talk from 11:00");
+    let clock = (talk.starts_at - chrono::Duration::minutes(8)).to_rfc3339();
+    let watch = NotificationWatch::start();
+    with_app(&["--clock", &clock, "--window-size", "390x844"], |c| async move {
+        wait_for_day(&c, &b, b.manifest.days[0].index).await;
+        tap(&c, &format!("[data-testid=star][data-session-id='{}']", talk.id)).await;
+        // Starring wakes the reminder clock, which finds the talk 8 minutes away.
+        let seen = eventually("the reminder on the session bus", Duration::from_secs(40), || async {
+            let t = watch.text();
+            t.contains(&talk.title).then_some(t)
+        })
+        .await;
+        assert!(seen.contains("In 8 minutes"), "{seen}");
+    })
     .await;
 }

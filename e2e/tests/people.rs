@@ -72,6 +72,11 @@ async fn two_apps_exchange_badges_from_a_screenshot_and_meet() {
         c.execute("window.scrollTo(0, 0)", vec![]).await.expect("scroll to the top");
         after_paint(&c).await;
         shoot(&env().screenshots, "people-profile-phone", (x, y, 390, 844), None).await;
+        tap(&c, "[data-testid=people-tab-directory]").await;
+        eventually("the directory", WAIT, || async { text_of(&c, "[data-testid=people-count]").await }).await;
+        c.execute("window.scrollTo(0, 0)", vec![]).await.expect("scroll to the top");
+        after_paint(&c).await;
+        shoot(&env().screenshots, "people-directory-phone", (x, y, 390, 844), None).await;
         // Suggestions from my interests (the bundled directory shares some).
         tap(&c, "[data-testid=people-tab-suggestions]").await;
         let why = eventually("suggestions with reasons", WAIT, || async {
@@ -100,9 +105,24 @@ async fn two_apps_exchange_badges_from_a_screenshot_and_meet() {
         people_tab(&c, "profile").await;
         fill(&c, "[data-testid=profile-name]", "Bolat Nurlanov").await;
         fill(&c, "[data-testid=profile-organization]", "Altyn Agro").await;
+        fill(&c, "[data-testid=profile-offers]", "accessibility audits").await;
+        fill(&c, "[data-testid=profile-interests]", "observability, open source").await;
         tap(&c, "[data-testid=profile-save]").await;
         eventually("saved", WAIT, || async { text_of(&c, "[data-testid=profile-said]").await }).await;
+        let (x, y) = window(&c).await;
+        c.execute("window.scrollTo(0, 0)", vec![]).await.expect("scroll to the top");
+        after_paint(&c).await;
+        shoot(&env().screenshots, "people-profile-tablet", (x, y, 820, 1180), None).await;
+        tap(&c, "[data-testid=people-tab-suggestions]").await;
+        eventually("suggestions", WAIT, || async { (!texts(&c, ".person-why").await.is_empty()).then_some(()) }).await;
+        c.execute("window.scrollTo(0, 0)", vec![]).await.expect("scroll to the top");
+        after_paint(&c).await;
+        shoot(&env().screenshots, "people-suggestions-tablet", (x, y, 820, 1180), None).await;
         tap(&c, "[data-testid=people-tab-badge]").await;
+        eventually("B's badge", WAIT, || async { text_of(&c, "[data-testid=badge-code]").await }).await;
+        c.execute("window.scrollTo(0, 0)", vec![]).await.expect("scroll to the top");
+        after_paint(&c).await;
+        shoot(&env().screenshots, "people-badge-tablet", (x, y, 820, 1180), None).await;
         let input = c.find(Locator::Css("[data-testid=badge-photo]")).await.expect("the photo input");
         input.send_keys(&badge_photo.display().to_string()).await.expect("choose the photo");
         let said = eventually("the badge read", WAIT, || async {
@@ -179,6 +199,25 @@ async fn two_apps_exchange_badges_from_a_screenshot_and_meet() {
         let (x, y) = window(&c).await;
         after_paint(&c).await;
         shoot(&env().screenshots, "people-contact-phone", (x, y, 390, 844), None).await;
+        // The meeting in B's schedule too; then the same person in Russian.
+        tap(&c, "[data-testid=person-back]").await;
+        open(&c, "agenda").await;
+        tap(&c, "[data-testid=group-mine]").await;
+        eventually("the meeting in B's schedule", WAIT, || async {
+            (attrs(&c, "[data-testid=my-meeting]", "data-status").await == ["accepted"]).then_some(())
+        })
+        .await;
+        open(&c, "me").await;
+        choose(&c, "[data-testid=language]", "ru").await;
+        eventually("Russian", WAIT, || async { (language_and_theme(&c).await.0 == "ru").then_some(()) }).await;
+        people_tab(&c, "contacts").await;
+        tap(&c, "[data-testid=contacts] [data-testid=person]").await;
+        eventually("the meeting in Russian", WAIT, || async {
+            text_of(&c, "[data-testid=meeting] .meeting-status").await.filter(|t| t.contains("Принято"))
+        })
+        .await;
+        after_paint(&c).await;
+        shoot(&env().screenshots, "people-contact-phone-ru", (x, y, 390, 844), None).await;
     })
     .await;
     let mut on_disk = Vec::new();

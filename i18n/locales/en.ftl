@@ -425,3 +425,23 @@ mine-meetings = Meetings
 mine-meeting-with = With { $name } at { $place }
 mine-meeting-accepted = Accepted
 mine-meeting-asked = Waiting for an answer
+reminder-session = { $n ->
+    [0] Starting now: { $title }
+    [one] In 1 minute: { $title }
+   *[other] In { $n } minutes: { $title }
+}
+reminder-meeting = { $n ->
+    [0] Meeting { $name } now
+    [one] In 1 minute: meeting { $name }
+   *[other] In { $n } minutes: meeting { $name }
+}
+reminder-changed = Changed in your schedule: { $title }
+reminder-cancelled = Cancelled: { $title }
+reminder-at = At { $time }
+reminder-at-place = At { $time } · { $place }
+settings-reminders = Reminders before my sessions and meetings
+settings-reminders-off = Off
+settings-reminders-minutes = { $n ->
+    [one] 1 minute before
+   *[other] { $n } minutes before
+}

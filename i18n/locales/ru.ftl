@@ -441,3 +441,26 @@ mine-meetings = Встречи
 mine-meeting-with = Кто: { $name } · где: { $place }
 mine-meeting-accepted = Принято
 mine-meeting-asked = Ждёт ответа
+reminder-session = { $n ->
+    [0] Начинается: { $title }
+    [one] Через { $n } минуту: { $title }
+    [few] Через { $n } минуты: { $title }
+   *[many] Через { $n } минут: { $title }
+}
+reminder-meeting = { $n ->
+    [0] Встреча сейчас: { $name }
+    [one] Через { $n } минуту встреча: { $name }
+    [few] Через { $n } минуты встреча: { $name }
+   *[many] Через { $n } минут встреча: { $name }
+}
+reminder-changed = Изменение в вашем расписании: { $title }
+reminder-cancelled = Отменено: { $title }
+reminder-at = В { $time }
+reminder-at-place = В { $time } · { $place }
+settings-reminders = Напоминать о моих докладах и встречах
+settings-reminders-off = Не напоминать
+settings-reminders-minutes = { $n ->
+    [one] За { $n } минуту
+    [few] За { $n } минуты
+   *[many] За { $n } минут
+}

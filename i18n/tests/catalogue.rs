@@ -14,11 +14,11 @@ fn keys(lang: Lang) -> BTreeSet<String> {
     Catalogue::keys(lang).into_iter().collect()
 }
 
-/// Every `t!("key"…)` in the UI's source.
+/// Every `t!("key"…)` in the UI's source, and in the shell's (notifications).
 fn keys_the_ui_uses() -> BTreeSet<String> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src");
+    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut found = BTreeSet::new();
-    let mut stack = vec![root];
+    let mut stack = vec![here.join("../ui/src"), here.join("../src-tauri/src")];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
             let path = entry.expect("entry").path();

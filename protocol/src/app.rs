@@ -605,6 +605,41 @@ pub struct Preferences {
     pub language: Option<String>,
     #[serde(default)]
     pub theme: Theme,
+    /// How many minutes before a starred session or a meeting to remind; 0 is never; `None` is
+    /// the default ([`DEFAULT_REMINDER_MINUTES`]).
+    #[serde(default)]
+    pub reminder_minutes: Option<u32>,
+}
+
+pub const DEFAULT_REMINDER_MINUTES: u32 = 10;
+/// The lead times the settings offer (0: no reminders).
+pub const REMINDER_CHOICES: [u32; 5] = [0, 5, 10, 15, 30];
+
+/// Something to tell the person now, as a system notification: a starred session or a meeting
+/// about to start, or a sync that changed a starred session. The shell words it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reminder {
+    /// Unique per occasion: a session moved to another time is a new occasion.
+    pub key: String,
+    pub what: ReminderWhat,
+    /// The session's title, or the person met.
+    pub title: String,
+    /// Venue-local start, "10:30".
+    pub starts: String,
+    pub place: Option<String>,
+    /// Minutes until it starts (0 for a change).
+    pub minutes: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReminderWhat {
+    Session,
+    Meeting,
+    /// A starred session moved or changed room (`starts`, `place`: as it is now).
+    Changed,
+    /// A starred session was cancelled.
+    Cancelled,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -15,6 +15,7 @@
 //! bundled event, then exits: for provisioning kiosks, and for crash tests.
 
 mod commands;
+mod reminders;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -330,6 +331,7 @@ fn run_window(api: AppApi, window: Window) -> tauri::Result<()> {
     let _ = &data_dir;
     builder
         .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(api.clone())
         .register_asynchronous_uri_scheme_protocol("plan", move |_ctx, request, responder| {
             // Floor plans and their tiles, from the cache (see `client::api::map::plan_file`).
@@ -351,6 +353,8 @@ fn run_window(api: AppApi, window: Window) -> tauri::Result<()> {
                 join_in_background(&joining, url);
             }
             elements_client::api::start_scenario_clock(&joining);
+            let notifier = app.handle().clone();
+            elements_client::api::start_reminder_clock(&joining, move |api, r| reminders::notify(&notifier, api, r));
             if let Some(link) = open_place {
                 // The window takes it when it starts (`take_open_link`).
                 if let Err(e) = joining.open_link(&link) {

@@ -232,7 +232,11 @@ pub(super) fn preferences(api: &AppApi) -> Result<Preferences, ApiError> {
     let language = store.preference("language")?.filter(|l| LANGUAGES.contains(&l.as_str()));
     // A theme written by a newer app that this one does not know reads as the default.
     let theme = store.preference("theme")?.and_then(|t| Theme::parse(&t)).unwrap_or_default();
-    Ok(Preferences { language, theme })
+    let reminder_minutes = store
+        .preference("reminder_minutes")?
+        .and_then(|m| m.parse().ok())
+        .filter(|m| elements_protocol::app::REMINDER_CHOICES.contains(m));
+    Ok(Preferences { language, theme, reminder_minutes })
 }
 
 pub(super) fn set_preferences(api: &AppApi, args: Preferences) -> Result<Preferences, ApiError> {
@@ -242,10 +246,18 @@ pub(super) fn set_preferences(api: &AppApi, args: Preferences) -> Result<Prefere
             format!("the app does not speak {language:?}; it speaks {}", LANGUAGES.join(", ")),
         ));
     }
+    let choices = elements_protocol::app::REMINDER_CHOICES;
+    if let Some(m) = args.reminder_minutes.filter(|m| !choices.contains(m)) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidArgument,
+            format!("reminders come {choices:?} minutes before, not {m}"),
+        ));
+    }
     {
         let store = api.store()?;
         store.set_preference("language", args.language.as_deref())?;
         store.set_preference("theme", Some(args.theme.as_str()).filter(|_| args.theme != Theme::System))?;
+        store.set_preference("reminder_minutes", args.reminder_minutes.map(|m| m.to_string()).as_deref())?;
     }
     preferences(api)
 }

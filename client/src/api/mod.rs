@@ -11,6 +11,7 @@ mod map;
 mod me;
 mod people;
 mod quests;
+mod reminders;
 mod signals;
 mod voting;
 
@@ -87,6 +88,30 @@ pub struct AppApi {
     opened: Mutex<Option<String>>,
     /// Where exported files go (`export_schedule`); the downloads folder when `None`.
     export_dir: Option<std::path::PathBuf>,
+    /// Wakes the reminder clock when the person's agenda or people changed (a star, a synced
+    /// change), so a reminder or a change notice does not wait for the clock's next look.
+    reminder_wake: Arc<Wake>,
+}
+
+/// A wake-up call between threads: `poke` ends the current or next `wait` early.
+#[derive(Default)]
+pub struct Wake {
+    poked: Mutex<bool>,
+    ring: std::sync::Condvar,
+}
+
+impl Wake {
+    pub fn poke(&self) {
+        *self.poked.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        self.ring.notify_all();
+    }
+
+    /// Waits until poked or `timeout` passed, whichever first.
+    pub fn wait(&self, timeout: std::time::Duration) {
+        let poked = self.poked.lock().unwrap_or_else(|p| p.into_inner());
+        let (mut poked, _) = self.ring.wait_timeout_while(poked, timeout, |p| !*p).unwrap_or_else(|p| p.into_inner());
+        *poked = false;
+    }
 }
 
 /// Cached events that came from a backend are marked with this source prefix.
@@ -150,6 +175,7 @@ impl AppApi {
                 fixed_here: None,
                 opened: Mutex::new(None),
                 export_dir: None,
+                reminder_wake: Arc::default(),
             },
             report,
         ))
@@ -168,7 +194,13 @@ impl AppApi {
     /// Calls `listener` after every change the UI shows (see [`Changed`]), from whichever
     /// thread made it. Set before syncing starts.
     pub fn on_change(mut self, listener: impl Fn(Changed) + Send + Sync + 'static) -> Self {
-        self.sync_config.changes = crate::changes::Changes::new(listener);
+        let wake = self.reminder_wake.clone();
+        self.sync_config.changes = crate::changes::Changes::new(move |what| {
+            if matches!(what, Changed::Event | Changed::Element(ElementKind::Agenda | ElementKind::People)) {
+                wake.poke();
+            }
+            listener(what)
+        });
         self
     }
 
@@ -525,6 +557,16 @@ impl AppApi {
         people::forget_me(self)
     }
 
+    /// Reminders due now (each once): for the shell to show as notifications.
+    pub fn take_due_reminders(&self) -> Result<Vec<elements_protocol::app::Reminder>, ApiError> {
+        reminders::take_due_reminders(self)
+    }
+
+    /// When the next reminder falls due, for the shell's timer.
+    pub fn next_reminder_at(&self) -> Result<Option<DateTime<Utc>>, ApiError> {
+        reminders::next_reminder_at(self)
+    }
+
     pub fn report_ready(&self, args: ReadyArgs) -> Result<u64, ApiError> {
         me::report_ready(self, args)
     }
@@ -558,6 +600,38 @@ pub fn start_scenario_clock(api: &Arc<AppApi>) {
     });
     if let Err(e) = spawned {
         eprintln!("elements: no thread for time triggers: {e}");
+    }
+}
+
+/// How often the reminder clock looks again when nothing is due sooner: it also notices
+/// sessions starred and changes synced meanwhile.
+const REMINDER_RECHECK: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Starts the thread that hands due reminders to `notify` (the shell shows them as system
+/// notifications): at once, then when the next falls due, when the agenda or people changed,
+/// or every [`REMINDER_RECHECK`], whichever is soonest. Stops when the app's API is dropped
+/// (within one recheck).
+pub fn start_reminder_clock(
+    api: &Arc<AppApi>,
+    notify: impl Fn(&AppApi, elements_protocol::app::Reminder) + Send + 'static,
+) {
+    let weak = Arc::downgrade(api);
+    let spawned = std::thread::Builder::new().name("reminders".into()).spawn(move || loop {
+        let Some(api) = weak.upgrade() else { return };
+        match api.take_due_reminders() {
+            Ok(due) => due.into_iter().for_each(|r| notify(&api, r)),
+            Err(e) => eprintln!("elements: reminders not checked: {}", e.message),
+        }
+        let next = api.next_reminder_at().ok().flatten();
+        let wait = next
+            .and_then(|t| (t - api.clock.now()).to_std().ok())
+            .map_or(REMINDER_RECHECK, |w| w.min(REMINDER_RECHECK));
+        let wake = api.reminder_wake.clone();
+        drop(api);
+        wake.wait(wait);
+    });
+    if let Err(e) = spawned {
+        eprintln!("elements: no thread for reminders: {e}");
     }
 }
 

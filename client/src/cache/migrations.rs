@@ -242,6 +242,7 @@ pub const MIGRATIONS: &[&str] = &[
         updated_at INTEGER NOT NULL, PRIMARY KEY (event_id, profile_id)
     ) STRICT;
     CREATE TABLE my_profile (event_id TEXT PRIMARY KEY, body TEXT NOT NULL, updated_at INTEGER NOT NULL) STRICT;
+    CREATE TABLE reminded (event_id TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (event_id, key)) STRICT;
     "#,
 ];
 

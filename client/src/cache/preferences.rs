@@ -55,6 +55,26 @@ impl Cache {
         Ok(())
     }
 
+    /// The reminders of `event_id` given already (their keys).
+    pub fn reminded(&self, event_id: &str) -> Result<std::collections::HashSet<String>, CacheError> {
+        let mut stmt = self.conn.prepare_cached("SELECT key FROM reminded WHERE event_id = ?1")?;
+        let rows = stmt.query_map([event_id], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Notes reminders as given, in one transaction: each is given once.
+    pub fn set_reminded(&mut self, event_id: &str, keys: &[String], at: i64) -> Result<(), CacheError> {
+        let tx = self.conn.transaction()?;
+        for key in keys {
+            tx.execute(
+                "INSERT OR IGNORE INTO reminded (event_id, key, at) VALUES (?1, ?2, ?3)",
+                rusqlite::params![event_id, key, at],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// The sessions of `event_id` the person starred.
     pub fn starred(&self, event_id: &str) -> Result<std::collections::HashSet<String>, CacheError> {
         let mut stmt = self.conn.prepare("SELECT session_id FROM starred WHERE event_id = ?1")?;

@@ -226,10 +226,15 @@ fn write_snapshot(tx: &Transaction<'_>, b: &EventBundle, progress: &mut dyn FnMu
 }
 
 impl Cache {
-    /// Drops every attendee profile (a venue screen keeps none), in one transaction.
+    /// Drops every attendee profile, contact, meeting and message (a venue screen keeps none),
+    /// in one transaction.
     pub fn forget_people(&mut self) -> Result<(), CacheError> {
         let tx = self.conn.transaction()?;
-        tx.execute(&format!("DELETE FROM {}", EntityKind::Profile.as_str()), [])?;
+        for kind in EntityKind::ALL.into_iter().filter(|k| k.element() == elements_protocol::event::ElementKind::People)
+        {
+            tx.execute(&format!("DELETE FROM {}", kind.as_str()), [])?;
+        }
+        tx.execute_batch("DELETE FROM my_profile; DELETE FROM contact_note;")?;
         tx.commit()?;
         Ok(())
     }

@@ -190,10 +190,10 @@ fn language_and_theme_are_remembered_across_restarts_and_a_language_we_do_not_sp
     let dir = tempfile::tempdir().expect("temp dir");
     let (api, _) = AppApi::start(dir.path(), Clock::System, &mut |_| {}).expect("start");
     assert_eq!(api.preferences().expect("read"), Preferences::default(), "a new device follows the system");
-    let chosen = Preferences { language: Some("ru".into()), theme: Theme::Dark };
+    let chosen = Preferences { language: Some("ru".into()), theme: Theme::Dark, reminder_minutes: Some(15) };
     assert_eq!(api.set_preferences(chosen.clone()).expect("set"), chosen);
     let err = api
-        .set_preferences(Preferences { language: Some("fr".into()), theme: Theme::Light })
+        .set_preferences(Preferences { language: Some("fr".into()), theme: Theme::Light, reminder_minutes: None })
         .expect_err("French is not in the catalogue");
     assert_eq!(err.code, ErrorCode::InvalidArgument);
     assert!(err.message.contains("\"fr\"") && err.message.contains("en, ru"), "{}", err.message);
@@ -201,6 +201,8 @@ fn language_and_theme_are_remembered_across_restarts_and_a_language_we_do_not_sp
 
     let (api, _) = AppApi::start(dir.path(), Clock::System, &mut |_| {}).expect("restart");
     assert_eq!(api.preferences().expect("read"), chosen, "kept, and the refused change lost nothing");
-    let back = Preferences { language: None, theme: Theme::System };
+    let odd = Preferences { reminder_minutes: Some(7), ..chosen.clone() };
+    assert_eq!(api.set_preferences(odd).expect_err("7 is not offered").code, ErrorCode::InvalidArgument);
+    let back = Preferences { language: None, theme: Theme::System, reminder_minutes: None };
     assert_eq!(api.set_preferences(back.clone()).expect("back to the system's"), back);
 }

@@ -209,3 +209,66 @@ fn a_sync_that_moves_or_cancels_a_starred_session_leaves_a_notice_saying_what_ch
 fn b_session(b: &EventBundle, id: &str) -> elements_protocol::event::Session {
     b.sessions.iter().find(|s| s.id == id).expect("session").clone()
 }
+
+fn app_at(dir: &tempfile::TempDir, at: chrono::DateTime<chrono::FixedOffset>) -> AppApi {
+    AppApi::start(dir.path(), Clock::Fixed(at.to_utc()), &mut |_| {}).expect("start").0
+}
+
+/// Reminders come the chosen minutes before a starred session, once; none for one already
+/// started; they follow a session a sync moved (again at its new time, and a "changed" one at
+/// once); off when the person says so.
+#[test]
+fn reminders_come_once_before_a_starred_session_and_follow_it_when_it_moves() {
+    use crate::common::{served_event, start_backend};
+    use elements_backend::store::Store;
+    use elements_protocol::app::{Preferences, ReminderWhat};
+    let mut event = served_event();
+    let backend = start_backend(&event);
+    let dir = tempfile::tempdir().expect("dir");
+    let talks: Vec<&elements_protocol::event::Session> =
+        event.sessions.iter().filter(|s| s.kind == SessionKind::Talk).collect();
+    let started = talks[0].clone();
+    // A later talk: when it is half an hour away, the first one has started.
+    let talk = talks
+        .iter()
+        .find(|s| s.starts_at >= started.starts_at + chrono::Duration::minutes(60))
+        .map(|s| (*s).clone())
+        .expect("a talk an hour after the first");
+    let (talk, started) = (&talk, &started);
+    let at = |offset_minutes: i64| talk.starts_at + chrono::Duration::minutes(offset_minutes);
+    let api = app_at(&dir, at(-30));
+    api.join_event(elements_protocol::app::JoinArgs { url: backend.url.clone(), code: None }).expect("join");
+    for s in [talk, started] {
+        api.star_session(StarArgs { id: s.id.clone(), starred: true }).expect("starred");
+    }
+    // Half an hour before: nothing yet; the timer is told when.
+    assert!(api.take_due_reminders().expect("due").is_empty());
+    let next = api.next_reminder_at().expect("next").expect("one ahead");
+    assert_eq!(next, at(-10).to_utc(), "ten minutes before, by default");
+    drop(api);
+    // Eight minutes before: one reminder, for the talk (the one started earlier gets none).
+    let api = app_at(&dir, at(-8));
+    let due = api.take_due_reminders().expect("due");
+    let relevant: Vec<_> = due.iter().filter(|r| r.what == ReminderWhat::Session).collect();
+    assert_eq!(relevant.len(), 1, "{due:?}");
+    assert_eq!((relevant[0].title.as_str(), relevant[0].minutes), (talk.title.as_str(), 8));
+    assert!(api.take_due_reminders().expect("again").is_empty(), "once");
+    // The organizer moves it by an hour: told at once that it changed, reminded again later.
+    for s in event.sessions.iter_mut().filter(|s| s.id == talk.id) {
+        s.starts_at += chrono::Duration::minutes(60);
+        s.ends_at += chrono::Duration::minutes(60);
+    }
+    backend.store.replace_event(&event).expect("moved");
+    api.sync_now().expect("sync");
+    let due = api.take_due_reminders().expect("due");
+    assert_eq!(due.iter().map(|r| r.what).collect::<Vec<_>>(), [ReminderWhat::Changed], "{due:?}");
+    assert_eq!(due[0].starts, elements_domain::format_hhmm(&at(60)));
+    drop(api);
+    let api = app_at(&dir, at(55));
+    let due = api.take_due_reminders().expect("due");
+    assert_eq!(due.iter().map(|r| (r.what, r.minutes)).collect::<Vec<_>>(), [(ReminderWhat::Session, 5)]);
+    // Off: nothing, and no timer.
+    let prefs = api.preferences().expect("prefs");
+    api.set_preferences(Preferences { reminder_minutes: Some(0), ..prefs }).expect("off");
+    assert_eq!(api.next_reminder_at().expect("next"), None);
+}

@@ -191,6 +191,28 @@ fn Settings() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </label>
+            <label class="setting">
+                <span>{move || t!("settings-reminders")}</span>
+                <select
+                    data-testid="reminders"
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev).parse::<u32>().ok();
+                        save(&|p: &mut Preferences| p.reminder_minutes = v);
+                    }
+                >
+                    {elements_protocol::app::REMINDER_CHOICES.into_iter().map(|m| {
+                        let chosen = move || {
+                            stored.state.get().and_then(Result::ok).and_then(|p| p.reminder_minutes)
+                                .unwrap_or(elements_protocol::app::DEFAULT_REMINDER_MINUTES) == m
+                        };
+                        view! {
+                            <option value=m.to_string() selected=chosen>
+                                {move || if m == 0 { t!("settings-reminders-off") } else { t!("settings-reminders-minutes", n = m) }}
+                            </option>
+                        }
+                    }).collect_view()}
+                </select>
+            </label>
             <fieldset class="setting theme-choice" data-testid="theme">
                 <legend>{move || t!("settings-theme")}</legend>
                 {[(Theme::System, "settings-system"), (Theme::Light, "settings-light"), (Theme::Dark, "settings-dark")]

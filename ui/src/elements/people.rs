@@ -237,7 +237,7 @@ fn RecentContacts(contacts: crate::api::Load<GetContacts>, selected: RwSignal<Op
     move || {
         contacts.state.get().and_then(Result::ok).filter(|c: &ContactsView| !c.contacts.is_empty()).map(|c| {
             view! {
-                <div class="panel">
+                <div class="panel recent">
                     <h2>{t!("people-recent")}</h2>
                     <ul class="person-list">
                         {c.contacts.into_iter().take(3).map(|c| person_row(c.card, selected, None)).collect_view()}
@@ -447,7 +447,7 @@ fn field_row(name: &'static str, f: Field, multi: bool) -> impl IntoView {
                 {if multi {
                     view! {
                         <input id=format!("profile-{name}") type="text" data-testid=format!("profile-{name}")
-                            placeholder=move || t!("people-tags-hint")
+                            placeholder=move || if name == "links" { "https://…, https://…".to_string() } else { t!("people-tags-hint") }
                             prop:value=move || f.text.get() on:input=move |ev| f.text.set(event_target_value(&ev)) />
                     }.into_any()
                 } else {

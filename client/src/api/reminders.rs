@@ -1,0 +1,142 @@
+//! Reminders: a starred session or an accepted meeting a chosen number of minutes before it
+//! starts, and a sync that moved, re-roomed or cancelled a starred session. Each once: given
+//! reminders are remembered by a key that holds the start time, so a session that moves is
+//! reminded again at its new time, and nothing already started is reminded at all. The shell
+//! shows them as system notifications; the core only says what is due.
+
+use elements_protocol::app::{MeetingStatus, Reminder, ReminderWhat, DEFAULT_REMINDER_MINUTES};
+
+use super::*;
+
+/// Something that may need a reminder: its key, when it starts, and the reminder.
+struct Due {
+    starts: DateTime<Utc>,
+    reminder: Reminder,
+}
+
+fn lead(store: &Cache) -> Result<u32, ApiError> {
+    Ok(store
+        .preference("reminder_minutes")?
+        .and_then(|m| m.parse().ok())
+        .filter(|m| elements_protocol::app::REMINDER_CHOICES.contains(m))
+        .unwrap_or(DEFAULT_REMINDER_MINUTES))
+}
+
+/// Every starred session and accepted meeting not started yet, with its reminder; and one per
+/// schedule notice not put away.
+fn candidates(
+    api: &AppApi,
+    store: &Cache,
+    event: &crate::cache::LoadedEvent,
+) -> Result<(Vec<Due>, Vec<Reminder>), ApiError> {
+    let now = api.clock.now();
+    let rooms: HashMap<String, String> = store.rooms()?.into_iter().map(|r| (r.id, r.name)).collect();
+    let room_of = |s: &Session| s.room_id.as_ref().map(|r| rooms.get(r).cloned().unwrap_or_else(|| r.clone()));
+    let mut soon = Vec::new();
+    for id in store.starred(&event.manifest.id)? {
+        let Some(s) = store.session(&id)? else { continue };
+        if s.kind == SessionKind::Break || s.starts_at.to_utc() <= now {
+            continue;
+        }
+        soon.push(Due {
+            starts: s.starts_at.to_utc(),
+            reminder: Reminder {
+                key: format!("session:{}:{}", s.id, s.starts_at.timestamp()),
+                what: ReminderWhat::Session,
+                title: s.title.clone(),
+                starts: elements_domain::format_hhmm(&s.starts_at),
+                place: room_of(&s),
+                minutes: 0,
+            },
+        });
+    }
+    for m in super::people::standing_meetings(store, event)? {
+        let Ok(starts) = DateTime::parse_from_rfc3339(&m.starts_at) else { continue };
+        if m.status != MeetingStatus::Accepted || starts.to_utc() <= now {
+            continue;
+        }
+        soon.push(Due {
+            starts: starts.to_utc(),
+            reminder: Reminder {
+                key: format!("meeting:{}:{}", m.id, starts.timestamp()),
+                what: ReminderWhat::Meeting,
+                title: m.with.clone(),
+                starts: m.start.clone(),
+                place: Some(m.place.clone()),
+                minutes: 0,
+            },
+        });
+    }
+    let changes = store
+        .schedule_notices(&event.manifest.id)?
+        .into_iter()
+        .map(|(id, before, after)| match after {
+            Some(a) => Reminder {
+                key: format!("notice:{id}"),
+                what: ReminderWhat::Changed,
+                title: a.title.clone(),
+                starts: elements_domain::format_hhmm(&a.starts_at),
+                place: room_of(&a),
+                minutes: 0,
+            },
+            None => Reminder {
+                key: format!("notice:{id}"),
+                what: ReminderWhat::Cancelled,
+                title: before.title.clone(),
+                starts: elements_domain::format_hhmm(&before.starts_at),
+                place: room_of(&before),
+                minutes: 0,
+            },
+        })
+        .collect();
+    Ok((soon, changes))
+}
+
+/// What to tell the person now, each once: recorded as given before it is returned.
+pub(super) fn take_due_reminders(api: &AppApi) -> Result<Vec<Reminder>, ApiError> {
+    let mut store = api.store()?;
+    let Some(event) = store.loaded_event()? else { return Ok(Vec::new()) };
+    let credential = super::signals::credential_for(&store, &event, ElementKind::Agenda)?;
+    if super::signals::is_venue_screen(api, credential.as_ref()) {
+        return Ok(Vec::new());
+    }
+    let lead = lead(&store)?;
+    let now = api.clock.now();
+    let given = store.reminded(&event.manifest.id)?;
+    let (soon, changes) = candidates(api, &store, &event)?;
+    let mut due: Vec<Reminder> = changes.into_iter().filter(|r| !given.contains(&r.key)).collect();
+    if lead > 0 {
+        let window = chrono::Duration::minutes(i64::from(lead));
+        let mut sessions: Vec<Due> =
+            soon.into_iter().filter(|d| d.starts - window <= now && !given.contains(&d.reminder.key)).collect();
+        sessions.sort_by_key(|d| d.starts);
+        due.extend(sessions.into_iter().map(|d| {
+            let minutes = (d.starts - now).num_seconds().max(0) as u32;
+            Reminder { minutes: minutes.div_ceil(60), ..d.reminder }
+        }));
+    }
+    let keys: Vec<String> = due.iter().map(|r| r.key.clone()).collect();
+    store.set_reminded(&event.manifest.id, &keys, now.timestamp())?;
+    Ok(due)
+}
+
+/// When the next reminder falls due (after now), for the shell's timer; `None` when none is
+/// ahead. Changes that arrive meanwhile are noticed by the timer's next look.
+pub(super) fn next_reminder_at(api: &AppApi) -> Result<Option<DateTime<Utc>>, ApiError> {
+    let store = api.store()?;
+    let Some(event) = store.loaded_event()? else { return Ok(None) };
+    let lead = lead(&store)?;
+    if lead == 0 {
+        return Ok(None);
+    }
+    let given = store.reminded(&event.manifest.id)?;
+    let now = api.clock.now();
+    let (soon, _) = candidates(api, &store, &event)?;
+    let window = chrono::Duration::minutes(i64::from(lead));
+    Ok(soon
+        .into_iter()
+        .filter(|d| !given.contains(&d.reminder.key))
+        .map(|d| d.starts - window)
+        .filter(|t| *t > now)
+        .min())
+}
