@@ -18,7 +18,9 @@ use std::time::Duration;
 use elements_protocol::auth::{RedeemRequest, RedeemResponse};
 use elements_protocol::event::{ElementKind, Manifest};
 use elements_protocol::live::LiveEvent;
-use elements_protocol::signal::{Outcome, Reason, SignalBatch, SignalResult, SignalResults, MAX_BATCH};
+use elements_protocol::signal::{
+    Outcome, Reason, SignalBatch, SignalResult, SignalResults, MAX_BATCH, MAX_BATCH_BYTES,
+};
 use elements_protocol::sync::stored::StoredPage;
 use elements_protocol::sync::{ManifestResponse, WireError, WireErrorCode, PROTOCOL_VERSION};
 
@@ -453,7 +455,7 @@ pub fn push(
 ) -> Result<PushReport, SyncError> {
     let mut report = PushReport::default();
     for _ in 0..100_000 {
-        let batch = lock(cache).pending_signals(event_id, element, MAX_BATCH)?;
+        let batch = lock(cache).pending_signals(event_id, element, MAX_BATCH, MAX_BATCH_BYTES)?;
         if batch.is_empty() {
             return Ok(report);
         }

@@ -445,3 +445,4 @@ settings-reminders-minutes = { $n ->
     [one] 1 minute before
    *[other] { $n } minutes before
 }
+people-move-meeting = Propose the time and place below instead

@@ -464,3 +464,4 @@ settings-reminders-minutes = { $n ->
     [few] За { $n } минуты
    *[many] За { $n } минут
 }
+people-move-meeting = Предложить время и место ниже

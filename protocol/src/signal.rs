@@ -19,6 +19,10 @@ pub const SIGNAL_SCHEMA_VERSION: u32 = 3;
 /// Most signals a backend takes in one `POST /v1/signals`.
 pub const MAX_BATCH: usize = 200;
 
+/// The largest batch body a client sends: half of the 2 MB every backend takes, so a batch of
+/// profiles with photos never meets `413` (a client that did would retry it for ever).
+pub const MAX_BATCH_BYTES: usize = 1024 * 1024;
+
 /// One thing a participant did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Signal {

@@ -126,11 +126,14 @@ impl Cache {
     }
 
     /// The oldest undecided signals of one Element of the event, in order.
+    /// The oldest undecided signals of an Element: at most `limit`, and no more than `max_bytes`
+    /// of JSON between them (but always the first, whatever its size).
     pub fn pending_signals(
         &self,
         event_id: &str,
         element: ElementKind,
         limit: usize,
+        max_bytes: usize,
     ) -> Result<Vec<Signal>, CacheError> {
         let mut st = self.conn.prepare_cached(
             "SELECT signal_id, signal FROM outbox WHERE event_id = ?1 AND element = ?2 AND state = 'pending'
@@ -140,8 +143,13 @@ impl Cache {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
         })?;
         let mut out = Vec::new();
+        let mut bytes = 0;
         for row in rows {
             let (id, body) = row?;
+            bytes += body.len() + 1;
+            if bytes > max_bytes && !out.is_empty() {
+                break;
+            }
             out.push(serde_json::from_str(&body).map_err(|e| damaged(&id, e))?);
         }
         Ok(out)

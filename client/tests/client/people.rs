@@ -232,3 +232,38 @@ fn the_directory_is_searched_by_words_and_filtered_by_interest_offline() {
     assert!(!suggested.is_empty());
     assert!(suggested.iter().all(|s| !s.reasons.is_empty()));
 }
+
+/// A person who edits their profile (with a photo) many times offline sends it all later in
+/// batches the backend takes: no batch is ever too large to be accepted.
+#[test]
+fn many_profile_saves_with_a_photo_made_offline_all_reach_the_backend() {
+    let backend = start_backend(&served_event());
+    let proxy = crate::common::proxy::Proxy::start(&backend.url, 7, 0);
+    let dir = tempfile::tempdir().expect("dir");
+    let api = AppApi::start(dir.path(), Clock::Fixed(during_event()), &mut |_| {}).expect("start").0;
+    api.join_event(JoinArgs { url: proxy.url.clone(), code: Some(CODE.into()) }).expect("join");
+    proxy.set_offline(true);
+    let mut profile = aigerim();
+    profile.photo = Shared::new("A".repeat(60_000), Visibility::Everyone);
+    for i in 0..40 {
+        profile.role.value = format!("Role {i}");
+        api.save_my_profile(profile.clone()).expect("saved offline");
+    }
+    assert_eq!(api.my_profile().expect("me").published, Publication::Waiting);
+    // 40 × 60 KB: more than a backend takes in one request.
+    proxy.set_offline(false);
+    // The background engine pushes too; whichever sends a batch, all of it gets decided.
+    crate::common::eventually("every save decided", || {
+        api.sync_now().expect("sync");
+        let status = api.sync_status().expect("status");
+        (status.elements.iter().map(|e| e.waiting).sum::<u32>() == 0).then_some(())
+    });
+    assert_eq!(api.my_profile().expect("me").published, Publication::Published);
+    let db = rusqlite::Connection::open(backend.dir.path().join("backend.sqlite3")).expect("db");
+    let stored: i64 = db
+        .query_row("SELECT count(*) FROM signal WHERE json_extract(action, '$.type') = 'publish_profile'", [], |r| {
+            r.get(0)
+        })
+        .expect("count");
+    assert_eq!(stored, 40);
+}

@@ -636,7 +636,13 @@ fn ProfileForm(
     }
 }
 
-fn meeting_row(m: MeetingCard, answer: impl Fn(String, MeetingReply) + Copy + Send + Sync + 'static) -> impl IntoView {
+/// One meeting with what I can do about it; `proposal` is the time and place picked in the
+/// "ask to meet" form, offered instead ("move").
+fn meeting_row(
+    m: MeetingCard,
+    answer: impl Fn(String, MeetingReply) + Copy + Send + Sync + 'static,
+    proposal: Option<(RwSignal<String>, RwSignal<String>)>,
+) -> impl IntoView {
     let status = match m.status {
         MeetingStatus::Proposed if m.mine_to_answer => t!("people-meeting-asks-you", name = m.with.clone()),
         MeetingStatus::Proposed => t!("people-meeting-asked", name = m.with.clone()),
@@ -659,6 +665,19 @@ fn meeting_row(m: MeetingCard, answer: impl Fn(String, MeetingReply) + Copy + Se
                     view! {
                         <button class="primary" data-testid="meeting-accept" on:click=move |_| answer(a.clone(), MeetingReply::Accept)>{t!("people-accept")}</button>
                         <button class="secondary" data-testid="meeting-decline" on:click=move |_| answer(d.clone(), MeetingReply::Decline)>{t!("people-decline")}</button>
+                    }
+                })}
+                {proposal.filter(|_| open).map(|(slot, place)| {
+                    let mv = id.clone();
+                    view! {
+                        <button class="link" data-testid="meeting-move"
+                            on:click=move |_| answer(mv.clone(), MeetingReply::Move {
+                                starts_at: slot.get_untracked(),
+                                minutes: 30,
+                                place_id: place.get_untracked(),
+                            })>
+                            {t!("people-move-meeting")}
+                        </button>
                     }
                 })}
                 {(open && !m.mine_to_answer).then(|| {
@@ -789,7 +808,10 @@ fn person_view(
         <h3 class="detail-subtitle">{t!("people-meetings")}</h3>
         {v.meetings.is_empty().then(|| view! { <p class="muted">{t!("people-no-meetings")}</p> })}
         <ul class="meetings" data-testid="meetings">
-            {v.meetings.clone().into_iter().map(|m| meeting_row(m, answer)).collect_view()}
+            {v.meetings.clone().into_iter().map(|m| {
+                let proposal = (v.can_meet && !v.free_slots.is_empty()).then_some((slot, place));
+                meeting_row(m, answer, proposal)
+            }).collect_view()}
         </ul>
         {v.can_meet.then(|| view! {
             <form class="meet-form" data-testid="meet-form" on:submit=ask>
