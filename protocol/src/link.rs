@@ -228,7 +228,11 @@ mod tests {
     #[test]
     fn bad_links_say_what_is_wrong() {
         assert_eq!(Link::parse("https://example.org"), Err(LinkError::NotALink));
-        assert_eq!(Link::parse("elements://badge?id=1"), Err(LinkError::UnknownKind("badge".into())));
+        assert_eq!(Link::parse("elements://ticket?id=1"), Err(LinkError::UnknownKind("ticket".into())));
+        assert_eq!(
+            Link::parse("elements://badge?code=K7Q2-MX4P"),
+            Err(LinkError::Missing { link: "badge", parameter: "event" })
+        );
         assert_eq!(Link::parse("elements://join?code=X"), Err(LinkError::Missing { link: "join", parameter: "url" }));
         assert!(matches!(Link::parse("elements://join?url=%FF"), Err(LinkError::BadEncoding { .. })));
         assert!(matches!(Link::parse("elements://join?url=%4"), Err(LinkError::BadEncoding { .. })));
