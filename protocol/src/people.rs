@@ -302,7 +302,12 @@ pub enum MeetingAnswer {
     /// Either calls it off (also after accepting).
     Cancel,
     /// Either proposes another time or place; the other then answers.
-    Move { starts_at: DateTime<FixedOffset>, minutes: u32, place_id: String },
+    Move {
+        starts_at: DateTime<FixedOffset>,
+        #[serde(deserialize_with = "crate::signal::whole_number")]
+        minutes: u32,
+        place_id: String,
+    },
 }
 
 #[cfg(test)]

@@ -44,7 +44,7 @@ pub struct Signal {
 
 /// An integer as JSON Schema counts them: `574` and also `574.0` (a number whose fraction is
 /// zero), which some JSON writers emit; anything else is an error naming the value.
-fn whole_number<'de, D, T>(de: D) -> Result<T, D::Error>
+pub(crate) fn whole_number<'de, D, T>(de: D) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: TryFrom<u64>,
@@ -124,6 +124,7 @@ pub enum Action {
         meeting_id: String,
         with: String,
         starts_at: DateTime<FixedOffset>,
+        #[serde(deserialize_with = "whole_number")]
         minutes: u32,
         place_id: String,
         #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -467,6 +468,15 @@ mod whole_number_tests {
         let answer: Answer = serde_json::from_str(r#"{"kind":"rating","value":4.0}"#).expect("4.0 is an integer");
         assert_eq!(answer, Answer::Rating { value: 4 });
         assert!(serde_json::from_str::<Answer>(r#"{"kind":"rating","value":4.5}"#).is_err());
+        let meet = |minutes: &str| {
+            format!(
+                r#"{{"type":"request_meeting","meeting_id":"m","with":"p","starts_at":"2027-03-10T12:00:00+01:00","minutes":{minutes},"place_id":"x"}}"#
+            )
+        };
+        assert!(matches!(serde_json::from_str(&meet("30.0")), Ok(Action::RequestMeeting { minutes: 30, .. })));
+        assert!(serde_json::from_str::<Action>(&meet("30.5")).is_err());
+        let moved = r#"{"type":"answer_meeting","meeting_id":"m","answer":"move","starts_at":"2027-03-10T12:00:00+01:00","minutes":45.0,"place_id":"x"}"#;
+        assert!(serde_json::from_str::<Action>(moved).is_ok(), "a move's minutes as a float");
         let s: Signal = serde_json::from_str(&json("574.0")).expect("574.0 is an integer");
         assert_eq!((s.seq, s.schema_version), (574, 1));
         for bad in ["574.5", "-1", "1e30"] {
