@@ -6,7 +6,9 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use elements_protocol::event::Profile;
-use elements_protocol::people::{normalize_badge, MeetingAnswer, MAX_MEETING_NOTE, MAX_MESSAGE, MEETING_MINUTES};
+use elements_protocol::people::{
+    normalize_badge, Meeting, MeetingAnswer, MeetingStatus, MAX_MEETING_NOTE, MAX_MESSAGE, MEETING_MINUTES,
+};
 use elements_protocol::signal::{Action, Effect, Outcome, Reason};
 use elements_protocol::sync::EntityKind;
 
@@ -111,6 +113,24 @@ fn check_slot(
 
 fn cut(s: &str) -> String {
     s.chars().take(40).collect()
+}
+
+/// A meeting after `by` (a profile id, one of its two people) answered it: accepted, declined,
+/// cancelled, or moved (a new proposal by `by`, which the other answers). The backend stores it;
+/// a device shows its own answer this way until the backend's copy arrives.
+pub fn apply_answer(meeting: &mut Meeting, answer: &MeetingAnswer, by: &str) {
+    match answer {
+        MeetingAnswer::Accept => meeting.status = MeetingStatus::Accepted,
+        MeetingAnswer::Decline => meeting.status = MeetingStatus::Declined,
+        MeetingAnswer::Cancel => meeting.status = MeetingStatus::Cancelled,
+        MeetingAnswer::Move { starts_at, minutes, place_id } => {
+            meeting.starts_at = *starts_at;
+            meeting.minutes = *minutes;
+            meeting.place_id = place_id.clone();
+            meeting.status = MeetingStatus::Proposed;
+            meeting.proposed_by = by.to_string();
+        }
+    }
 }
 
 /// A tag as matched: trimmed, lower case, inner spaces collapsed ("Machine  Learning" is

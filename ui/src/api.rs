@@ -238,9 +238,6 @@ pub fn show<T>(
     }
 }
 
-/// The photo picked in a file input (on phones the picker offers the camera first), read and
-/// passed to the app's QR reader. `None` when nothing was picked; `Err(None)` when the file
-/// could not be read at all.
 /// The bytes of the file picked in a file input (`None` when none was picked or it could not be
 /// read).
 pub fn picked_file(ev: &leptos::ev::Event) -> Option<impl std::future::Future<Output = Option<Vec<u8>>>> {
@@ -255,17 +252,15 @@ pub fn picked_file(ev: &leptos::ev::Event) -> Option<impl std::future::Future<Ou
     })
 }
 
+/// The photo picked in a file input (on phones the picker offers the camera first), read and
+/// passed to the app's QR reader. `None` when nothing was picked; `Err(None)` when the file
+/// could not be read at all.
 pub fn scan_picked_photo(
     ev: &leptos::ev::Event,
 ) -> Option<impl std::future::Future<Output = Result<elements_protocol::app::ScannedCode, Option<ApiError>>>> {
-    let file = ev
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .and_then(|input| input.files())
-        .and_then(|files| files.get(0))?;
+    let reading = picked_file(ev)?;
     Some(async move {
-        let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.map_err(|_| None)?;
-        let image = js_sys::Uint8Array::new(&buffer).to_vec();
+        let image = reading.await.ok_or(None)?;
         invoke::<elements_protocol::app::ScanCode>(&elements_protocol::app::ScanArgs { image }).await.map_err(Some)
     })
 }

@@ -333,18 +333,7 @@ pub fn apply(
         Action::AnswerMeeting { meeting_id, answer } => {
             let Some((a, b, mut m)) = meeting(tx, meeting_id)? else { return Ok(()) };
             let me = if a == caller { m.requester.profile_id.clone() } else { m.invitee.profile_id.clone() };
-            match answer {
-                MeetingAnswer::Accept => m.status = MeetingStatus::Accepted,
-                MeetingAnswer::Decline => m.status = MeetingStatus::Declined,
-                MeetingAnswer::Cancel => m.status = MeetingStatus::Cancelled,
-                MeetingAnswer::Move { starts_at, minutes, place_id } => {
-                    m.starts_at = *starts_at;
-                    m.minutes = *minutes;
-                    m.place_id = place_id.clone();
-                    m.status = MeetingStatus::Proposed;
-                    m.proposed_by = me;
-                }
-            }
+            elements_domain::people::apply_answer(&mut m, answer, &me);
             store_meeting(tx, &a, &b, &m)?;
         }
         Action::SendMessage { message_id, to, text } => {

@@ -333,7 +333,7 @@ fn my_meetings(store: &Cache, event: &LoadedEvent, me: Option<&str>) -> Result<V
             }
             Action::AnswerMeeting { meeting_id, answer } => {
                 if let Some((m, waiting)) = meetings.iter_mut().find(|(m, _)| &m.id == meeting_id) {
-                    apply_answer(m, answer, &my.profile_id);
+                    elements_domain::people::apply_answer(m, answer, &my.profile_id);
                     *waiting = true;
                 }
             }
@@ -342,21 +342,6 @@ fn my_meetings(store: &Cache, event: &LoadedEvent, me: Option<&str>) -> Result<V
     }
     meetings.sort_by(|a, b| a.0.starts_at.cmp(&b.0.starts_at).then_with(|| a.0.id.cmp(&b.0.id)));
     Ok(meetings)
-}
-
-fn apply_answer(m: &mut Meeting, answer: &MeetingAnswer, me: &str) {
-    match answer {
-        MeetingAnswer::Accept => m.status = MeetingStatus::Accepted,
-        MeetingAnswer::Decline => m.status = MeetingStatus::Declined,
-        MeetingAnswer::Cancel => m.status = MeetingStatus::Cancelled,
-        MeetingAnswer::Move { starts_at, minutes, place_id } => {
-            m.starts_at = *starts_at;
-            m.minutes = *minutes;
-            m.place_id = place_id.clone();
-            m.status = MeetingStatus::Proposed;
-            m.proposed_by = me.to_string();
-        }
-    }
 }
 
 /// My meetings that stand (asked or accepted, not declined or cancelled), for My schedule.

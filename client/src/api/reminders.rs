@@ -70,23 +70,20 @@ fn candidates(
     let changes = store
         .schedule_notices(&event.manifest.id)?
         .into_iter()
-        .map(|(id, before, after)| match after {
-            Some(a) => Reminder {
+        .map(|(id, before, after)| {
+            // A change says how it is now; a cancellation what it was.
+            let (what, s) = match &after {
+                Some(now) => (ReminderWhat::Changed, now),
+                None => (ReminderWhat::Cancelled, &before),
+            };
+            Reminder {
                 key: format!("notice:{id}"),
-                what: ReminderWhat::Changed,
-                title: a.title.clone(),
-                starts: elements_domain::format_hhmm(&a.starts_at),
-                place: room_of(&a),
+                what,
+                title: s.title.clone(),
+                starts: elements_domain::format_hhmm(&s.starts_at),
+                place: room_of(s),
                 minutes: 0,
-            },
-            None => Reminder {
-                key: format!("notice:{id}"),
-                what: ReminderWhat::Cancelled,
-                title: before.title.clone(),
-                starts: elements_domain::format_hhmm(&before.starts_at),
-                place: room_of(&before),
-                minutes: 0,
-            },
+            }
         })
         .collect();
     Ok((soon, changes))

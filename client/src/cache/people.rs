@@ -94,19 +94,11 @@ impl Cache {
 
     /// Every directory profile (for suggestions, which weigh them all).
     pub fn profiles(&self) -> Result<Vec<Profile>, CacheError> {
-        let mut st = self.conn.prepare_cached("SELECT id, body FROM profile")?;
-        let rows: Vec<(String, String)> =
-            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-        rows.iter().map(|(id, body)| serde_json::from_str(body).map_err(|e| damaged("profile", id, e))).collect()
+        self.bodies("profile", "SELECT id, body FROM profile", [])
     }
 
     pub fn profile(&self, id: &str) -> Result<Option<Profile>, CacheError> {
-        let body: Option<String> = self
-            .conn
-            .prepare_cached("SELECT body FROM profile WHERE id = ?1")?
-            .query_row([id], |r| r.get(0))
-            .optional()?;
-        body.map(|b| serde_json::from_str(&b).map_err(|e| damaged("profile", id, e))).transpose()
+        Ok(self.bodies("profile", "SELECT id, body FROM profile WHERE id = ?1", [id])?.pop())
     }
 
     /// The most common interests in the directory: key, the spelling seen first, how many.
@@ -120,45 +112,30 @@ impl Cache {
 
     /// My contacts, newest first.
     pub fn contacts(&self) -> Result<Vec<Contact>, CacheError> {
-        let mut st = self.conn.prepare_cached("SELECT id, body FROM contact ORDER BY met_at DESC, name")?;
-        let rows: Vec<(String, String)> =
-            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-        rows.iter().map(|(id, body)| serde_json::from_str(body).map_err(|e| damaged("contact", id, e))).collect()
+        self.bodies("contact", "SELECT id, body FROM contact ORDER BY met_at DESC, name", [])
     }
 
     pub fn contact(&self, id: &str) -> Result<Option<Contact>, CacheError> {
-        let body: Option<String> = self
-            .conn
-            .prepare_cached("SELECT body FROM contact WHERE id = ?1")?
-            .query_row([id], |r| r.get(0))
-            .optional()?;
-        body.map(|b| serde_json::from_str(&b).map_err(|e| damaged("contact", id, e))).transpose()
+        Ok(self.bodies("contact", "SELECT id, body FROM contact WHERE id = ?1", [id])?.pop())
     }
 
     /// My meetings, by start.
     pub fn meetings(&self) -> Result<Vec<Meeting>, CacheError> {
-        let mut st = self.conn.prepare_cached("SELECT id, body FROM meeting ORDER BY starts_at, id")?;
-        let rows: Vec<(String, String)> =
-            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-        rows.iter().map(|(id, body)| serde_json::from_str(body).map_err(|e| damaged("meeting", id, e))).collect()
+        self.bodies("meeting", "SELECT id, body FROM meeting ORDER BY starts_at, id", [])
     }
 
     /// Messages between me and `other` (profile ids), oldest first.
     pub fn messages_with(&self, other: &str) -> Result<Vec<Message>, CacheError> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT id, body FROM message WHERE from_id = ?1 OR to_id = ?1 ORDER BY sent_at, id")?;
-        let rows: Vec<(String, String)> =
-            st.query_map([other], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-        rows.iter().map(|(id, body)| serde_json::from_str(body).map_err(|e| damaged("message", id, e))).collect()
+        self.bodies(
+            "message",
+            "SELECT id, body FROM message WHERE from_id = ?1 OR to_id = ?1 ORDER BY sent_at, id",
+            [other],
+        )
     }
 
     /// Every message (for the export of my data).
     pub fn messages(&self) -> Result<Vec<Message>, CacheError> {
-        let mut st = self.conn.prepare_cached("SELECT id, body FROM message ORDER BY sent_at, id")?;
-        let rows: Vec<(String, String)> =
-            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-        rows.iter().map(|(id, body)| serde_json::from_str(body).map_err(|e| damaged("message", id, e))).collect()
+        self.bodies("message", "SELECT id, body FROM message ORDER BY sent_at, id", [])
     }
 
     pub fn contact_notes(&self, event_id: &str) -> Result<HashMap<String, ContactNote>, CacheError> {

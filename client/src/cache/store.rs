@@ -178,7 +178,8 @@ impl Cache {
 }
 
 impl Cache {
-    fn bodies<T: DeserializeOwned>(
+    /// The rows `sql` selects as (id, body), each body read as a `T` (a damaged one named).
+    pub(super) fn bodies<T: DeserializeOwned>(
         &self,
         table: &'static str,
         sql: &str,
