@@ -39,6 +39,7 @@ pub const ROUTES: &[(Method, &str, Option<&[Role]>)] = &[
     (Method::POST, "/v1/announcements", Some(&[Role::Staff])),
     (Method::POST, "/v1/polls/{poll_id}/reveal", Some(&[Role::Staff])),
     (Method::GET, "/v1/live", Some(&[Role::Attendee, Role::Staff, Role::Kiosk])),
+    (Method::GET, "/v1/people/{profile_id}/photo", Some(&[Role::Attendee, Role::Staff])),
 ];
 
 fn roles_of(method: &Method, path: &str) -> Option<&'static [Role]> {
@@ -192,6 +193,7 @@ pub fn router_with(store: Arc<dyn Store>, config: Config) -> Router {
         .route("/v1/announcements", post(announce))
         .route("/v1/polls/{poll_id}/reveal", post(reveal_poll))
         .route("/v1/live", get(live_stream))
+        .route("/v1/people/{profile_id}/photo", get(person_photo))
         .fallback(|| async { error(StatusCode::NOT_FOUND, WireErrorCode::NotFound, "no such route in protocol v1") })
         .method_not_allowed_fallback(|method: Method| async move {
             let allowed: Vec<String> = ROUTES.iter().map(|(m, p, _)| format!("{m} {p}")).collect();
@@ -606,6 +608,33 @@ async fn floor_plan(State(state): State<AppState>, Path(floor_id): Path<String>,
         axum::http::header::CONTENT_SECURITY_POLICY,
         axum::http::HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"),
     );
+    with_etag(response, &etag)
+}
+
+/// A person's photo, to those its owner shows it to (404 to everyone else, as if there were
+/// none). The revision is the ETag; photos never change under one.
+async fn person_photo(State(state): State<AppState>, Path(profile_id): Path<String>, headers: HeaderMap) -> Response {
+    let roles = roles_of(&Method::GET, "/v1/people/{profile_id}/photo").unwrap_or(&[]);
+    let caller = match authorize(&state, &headers, roles, "a person's photo").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let store = state.store.clone();
+    let photo = match blocking(move || store.photo(&caller.participant_id, &profile_id)).await {
+        Ok(Some(p)) => p,
+        Ok(None) => return error(StatusCode::NOT_FOUND, WireErrorCode::NotFound, "no photo of this person here"),
+        Err(r) => return r,
+    };
+    let (rev, bytes) = photo;
+    let etag = format!("\"{rev}\"");
+    if let Some(r) = not_modified(&headers, &etag) {
+        return r;
+    }
+    let mut response = ([(header::CONTENT_TYPE, "image/jpeg")], bytes).into_response();
+    response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'"));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=31536000, immutable"));
     with_etag(response, &etag)
 }
 

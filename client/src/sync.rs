@@ -84,6 +84,39 @@ impl Remote {
         &self.base
     }
 
+    /// A person's photo (a JPEG of at most 256 KB), with the caller's token; `Ok(None)` when the
+    /// backend does not give it to this caller (404).
+    pub fn person_photo(&self, profile_id: &str, token: Option<&str>) -> Result<Option<Vec<u8>>, SyncError> {
+        const MOST: u64 = 256 * 1024;
+        let garbled = |detail: String| SyncError::Garbled { url: self.base.clone(), detail };
+        let mut url = reqwest::Url::parse(&format!("{}/", self.base)).map_err(|e| garbled(e.to_string()))?;
+        url.path_segments_mut()
+            .map_err(|()| garbled("not a base URL".into()))?
+            .pop_if_empty()
+            .extend(["v1", "people", profile_id, "photo"]);
+        let shown = url.to_string();
+        let mut req = self.http.get(url);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().map_err(|e| SyncError::Unreachable { url: shown.clone(), detail: e.to_string() })?;
+        let status = resp.status().as_u16();
+        if status == 404 {
+            return Ok(None);
+        }
+        if !(200..300).contains(&status) {
+            let message: String = resp.text().unwrap_or_default().chars().take(200).collect();
+            return Err(SyncError::Rejected { url: shown, status, code: None, message });
+        }
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::Read::take(resp, MOST + 1), &mut bytes)
+            .map_err(|e| SyncError::Unreachable { url: shown.clone(), detail: e.to_string() })?;
+        if bytes.len() as u64 > MOST {
+            return Err(garbled(format!("{shown}: a photo larger than {MOST} bytes")));
+        }
+        Ok(Some(bytes))
+    }
+
     /// A floor's plan image, as the backend serves it (at most `plans::MAX_PLAN_BYTES`).
     pub fn floor_plan(&self, floor_id: &str) -> Result<Vec<u8>, SyncError> {
         let garbled = |detail: String| SyncError::Garbled { url: self.base.clone(), detail };
@@ -537,6 +570,14 @@ pub fn round(
             (Err(_), _) => {}
         }
     }
+    if element == ElementKind::People {
+        // Photos travel apart from the feed, each fetched once per revision.
+        match (&mut pulled, fetch_photos(cache, remote)) {
+            (Ok(report), Ok(n)) => report.changes += n,
+            (Ok(_), Err(e)) => pulled = Err(e),
+            (Err(_), _) => {}
+        }
+    }
     let decided = pushed.as_ref().map_or(0, |p| p.decided);
     let stored = pulled.as_ref().is_ok_and(|p| p.changes > 0 || p.started_over);
     if decided > 0 || stored {
@@ -544,6 +585,19 @@ pub fn round(
         changes.tell(Changed::Sync);
     }
     pushed.and(pulled)
+}
+
+/// Fetches the photos the people feed names that this device lacks (at most 200 a round; the
+/// rest next round), with this device's token. Answers how many it stored.
+pub fn fetch_photos(cache: &Mutex<Cache>, remote: &Remote) -> Result<usize, SyncError> {
+    let wanted = lock(cache).photos_wanted(200)?;
+    let mut stored = 0;
+    for (profile_id, rev) in wanted {
+        let photo = authed(cache, remote, |token| remote.person_photo(&profile_id, token))?;
+        lock(cache).store_photo(&profile_id, &rev, photo.as_deref())?;
+        stored += 1;
+    }
+    Ok(stored)
 }
 
 /// What [`fetch_plans`] did.

@@ -461,7 +461,8 @@ pub struct Profile {
     pub offers: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<String>,
-    /// A JPEG, base64.
+    /// The photo's revision: `GET /v1/people/{id}/photo` serves it (a JPEG) to whom its owner
+    /// shows it. Photos travel apart from the feed: a directory of thousands stays small.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photo: Option<String>,
     /// Sessions they starred (ids).

@@ -109,6 +109,8 @@ pub trait Store: Send + Sync {
     fn put_plan(&self, floor_id: &str, content_type: &str, bytes: &[u8]) -> Result<String, StoreError>;
     /// A floor's plan: its revision, content type and bytes.
     fn plan(&self, floor_id: &str) -> Result<Option<FloorPlan>, StoreError>;
+    /// A person's photo (revision and JPEG) if its owner shows it to `viewer` (a participant id).
+    fn photo(&self, viewer: &str, profile_id: &str) -> Result<Option<(String, Vec<u8>)>, StoreError>;
     /// Staff reveal a poll's hidden results; `None` when there is no such poll.
     fn reveal_poll(
         &self,
@@ -546,6 +548,12 @@ impl Store for SqliteStore {
 
     fn announce(&self, text: &str, now: DateTime<Utc>) -> Result<Announcement, StoreError> {
         intake::announce(&mut self.lock(), text, now)
+    }
+
+    fn photo(&self, viewer: &str, profile_id: &str) -> Result<Option<(String, Vec<u8>)>, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        people::photo_for(&tx, viewer, profile_id)
     }
 
     fn reveal_poll(

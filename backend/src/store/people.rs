@@ -9,7 +9,9 @@
 
 use chrono::{DateTime, Utc};
 use elements_domain::people::BadgeOwner;
-use elements_protocol::people::{Contact, Meeting, MeetingAnswer, MeetingStatus, Message, MyProfile, Person};
+use elements_protocol::people::{
+    Contact, Meeting, MeetingAnswer, MeetingStatus, Message, MyProfile, Person, Visibility,
+};
 use elements_protocol::signal::{Action, Effect, Outcome, Reason};
 use elements_protocol::sync::{Entity, EntityKind};
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -19,7 +21,7 @@ use super::{encode, StoreError};
 pub const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS person (
     participant_id TEXT PRIMARY KEY, profile_id TEXT NOT NULL UNIQUE, badge TEXT NOT NULL UNIQUE,
-    profile TEXT
+    profile TEXT, photo BLOB, photo_rev TEXT
 ) STRICT;
 CREATE TABLE IF NOT EXISTS contact (
     owner TEXT NOT NULL, other TEXT NOT NULL, met_at TEXT NOT NULL, PRIMARY KEY (owner, other)
@@ -275,8 +277,42 @@ pub fn refusal(tx: &Transaction<'_>, caller: &str, action: &Action) -> Result<Op
             }
             None
         }
+        Action::PublishProfile { profile } if !profile.photo.value.is_empty() => {
+            (photo_bytes(&profile.photo.value).is_none() && profile.photo.visible_to != Visibility::Nobody)
+                .then(|| Outcome::Rejected { reason: Reason::Malformed, message: "photo: not a base64 JPEG".into() })
+        }
         _ => None,
     })
+}
+
+/// A profile photo's bytes: base64 of a JPEG, or `None`.
+fn photo_bytes(text: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(text).ok()?;
+    bytes.starts_with(&[0xFF, 0xD8, 0xFF]).then_some(bytes)
+}
+
+/// A person's photo for `viewer`, if its owner shows it to them: to everyone (while listed, or
+/// to a contact), to contacts, and always to the owner. `None` also when there is none: a
+/// stranger cannot tell a hidden photo from a missing one.
+pub fn photo_for(
+    tx: &Transaction<'_>,
+    viewer: &str,
+    profile_id: &str,
+) -> Result<Option<(String, Vec<u8>)>, StoreError> {
+    let row: Option<(String, Option<String>, Option<Vec<u8>>, Option<String>)> = tx
+        .prepare_cached("SELECT participant_id, profile, photo, photo_rev FROM person WHERE profile_id = ?1")?
+        .query_row([profile_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?;
+    let Some((owner, Some(profile), Some(photo), Some(rev))) = row else { return Ok(None) };
+    let profile: MyProfile = serde_json::from_str(&profile).map_err(|e| damaged(format!("profile of {owner}"), e))?;
+    let shown = owner == viewer
+        || match profile.photo.visible_to {
+            Visibility::Everyone => profile.listed || are_contacts(tx, viewer, &owner)?,
+            Visibility::Contacts => are_contacts(tx, viewer, &owner)?,
+            Visibility::Nobody => false,
+        };
+    Ok(shown.then_some((rev, photo)))
 }
 
 /// Carries out an accepted people signal: stores it and writes what each person now sees.
@@ -291,8 +327,14 @@ pub fn apply(
     match action {
         Action::PublishProfile { profile } => {
             ensure_person(tx, caller)?;
-            tx.prepare_cached("UPDATE person SET profile = ?2 WHERE participant_id = ?1")?
-                .execute(params![caller, encode(&profile.shareable())?])?;
+            // The photo is kept apart and named by its revision in the profile (and so in every
+            // feed row): feeds stay small, and the photo is fetched once per revision.
+            let mut stored = profile.shareable();
+            let photo = photo_bytes(&stored.photo.value);
+            let rev = photo.as_ref().map(|b| format!("ph-{:016x}", elements_domain::fingerprint_bytes(b)));
+            stored.photo.value = rev.clone().unwrap_or_default();
+            tx.prepare_cached("UPDATE person SET profile = ?2, photo = ?3, photo_rev = ?4 WHERE participant_id = ?1")?
+                .execute(params![caller, encode(&stored)?, photo, rev])?;
             let me = someone(tx, caller)?.ok_or_else(|| damaged("person", caller))?;
             publish_public(tx, &me)?;
             for (other, met_at) in contacts_of(tx, caller)? {
@@ -391,7 +433,8 @@ fn forget(tx: &Transaction<'_>, caller: &str) -> Result<(), StoreError> {
         log_gone(tx, &b, EntityKind::Message, &id)?;
     }
     tx.prepare_cached("DELETE FROM message WHERE sender = ?1 OR recipient = ?1")?.execute([caller])?;
-    tx.prepare_cached("UPDATE person SET profile = NULL WHERE participant_id = ?1")?.execute([caller])?;
+    tx.prepare_cached("UPDATE person SET profile = NULL, photo = NULL, photo_rev = NULL WHERE participant_id = ?1")?
+        .execute([caller])?;
     tx.prepare_cached(
         "DELETE FROM signal WHERE participant_id = ?1 AND json_extract(action, '$.type')
            IN ('publish_profile', 'scan_badge', 'request_meeting', 'answer_meeting', 'send_message')",

@@ -297,3 +297,56 @@ async fn forgetting_removes_a_person_from_everyone_elses_feed_and_the_database()
         .unwrap_or_default();
     assert!(!dump.contains("Forget Me"), "the profile is still in a stored signal");
 }
+
+async fn photo_status(s: &Server, token: &str, profile_id: &str, etag: Option<&str>) -> (u16, Option<String>, Vec<u8>) {
+    let mut req = reqwest::Client::new().get(format!("{}/v1/people/{profile_id}/photo", s.base)).bearer_auth(token);
+    if let Some(tag) = etag {
+        req = req.header("If-None-Match", tag);
+    }
+    let resp = req.send().await.expect("GET photo");
+    let status = resp.status().as_u16();
+    let tag = resp.headers().get("etag").and_then(|v| v.to_str().ok()).map(str::to_string);
+    (status, tag, resp.bytes().await.expect("body").to_vec())
+}
+
+#[tokio::test]
+async fn a_photo_travels_apart_from_the_feed_to_whom_its_owner_shows_it() {
+    use base64::Engine;
+    let s = start().await;
+    let mut owner = join(&s, "ATTEND", "owner");
+    let mut contact = join(&s, "ATTEND", "contact");
+    let stranger = join(&s, "ATTEND", "stranger");
+    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    jpeg.extend((0..3000u32).map(|i| (i * 7) as u8));
+    let mut p = profile("Photo Owner").shareable();
+    p.photo = Shared::new(base64::engine::general_purpose::STANDARD.encode(&jpeg), Visibility::Contacts);
+    assert!(matches!(
+        act(&s, &mut owner, Action::PublishProfile { profile: p.clone() }).await,
+        Outcome::Accepted { .. }
+    ));
+    act(&s, &mut contact, Action::ScanBadge { badge: owner.badge.clone() }).await;
+    // The feed names the photo's revision and never carries it.
+    let (raw, changes) = feed(&s, &contact.token).await;
+    let sent = base64::engine::general_purpose::STANDARD.encode(&jpeg);
+    assert!(!raw.contains(&sent[..40]), "the feed carries the photo");
+    let rev = contacts_in(&changes)[0].profile.photo.clone().expect("the contact's photo is named");
+    assert!(rev.starts_with("ph-"));
+    // The contact gets it, by revision; a stranger gets nothing, as if there were none.
+    let (status, tag, body) = photo_status(&s, &contact.token, &owner.profile_id, None).await;
+    assert_eq!((status, body), (200, jpeg.clone()));
+    let tag = tag.expect("an ETag");
+    assert_eq!(photo_status(&s, &contact.token, &owner.profile_id, Some(&tag)).await.0, 304);
+    assert_eq!(photo_status(&s, &stranger.token, &owner.profile_id, None).await.0, 404);
+    assert_eq!(photo_status(&s, &stranger.token, "pr-nobody", None).await.0, 404);
+    assert_eq!(photo_status(&s, &owner.token, &owner.profile_id, None).await.0, 200, "one's own");
+    // Not a JPEG: refused, naming the photo.
+    p.photo.value = base64::engine::general_purpose::STANDARD.encode(b"GIF89a....");
+    let refused = act(&s, &mut owner, Action::PublishProfile { profile: p }).await;
+    assert!(
+        matches!(&refused, Outcome::Rejected { reason: Reason::Malformed, message } if message.contains("photo")),
+        "{refused:?}"
+    );
+    // Forgotten: gone for the contact too.
+    act(&s, &mut owner, Action::ForgetMe {}).await;
+    assert_eq!(photo_status(&s, &contact.token, &owner.profile_id, None).await.0, 404);
+}

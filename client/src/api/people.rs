@@ -206,16 +206,21 @@ pub fn photo_jpeg(bytes: &[u8]) -> Result<String, ApiError> {
     Err(ApiError::new(ErrorCode::InvalidArgument, "this photo stays too large even made small; try another"))
 }
 
-fn card_of(p: &Profile, contact: bool) -> PersonCard {
-    PersonCard {
+fn card_of(store: &Cache, p: &Profile, contact: bool) -> Result<PersonCard, ApiError> {
+    // The feed names the photo's revision; the picture itself is in the cache once fetched.
+    let photo = match &p.photo {
+        Some(rev) => store.photo(&p.id, rev)?.map(|jpeg| base64::engine::general_purpose::STANDARD.encode(jpeg)),
+        None => None,
+    };
+    Ok(PersonCard {
         profile_id: p.id.clone(),
         name: p.name.clone(),
         organization: p.organization.clone(),
         role: p.position.clone(),
         interests: p.interests.clone(),
-        photo: p.photo.clone(),
+        photo,
         contact,
-    }
+    })
 }
 
 fn contact_ids(store: &Cache) -> Result<HashSet<String>, ApiError> {
@@ -244,8 +249,8 @@ pub(super) fn search_people(api: &AppApi, args: PeopleSearchArgs) -> Result<Dire
         .iter()
         .filter(|p| Some(&p.id) != me.as_ref())
         .take(100)
-        .map(|p| card_of(p, contacts.contains(&p.id)))
-        .collect();
+        .map(|p| card_of(&store, p, contacts.contains(&p.id)))
+        .collect::<Result<_, _>>()?;
     let total = total.saturating_sub(u32::from(found.iter().any(|p| Some(&p.id) == me.as_ref())));
     let interests =
         store.common_interests(30)?.into_iter().map(|(key, tag, count)| TagCount { key, tag, count }).collect();
@@ -464,7 +469,7 @@ pub(super) fn person(api: &AppApi, args: PersonArgs) -> Result<PersonView, ApiEr
     let (can, _) = can_act(api, &event, credential.as_ref());
     let busy = busy(&store, &event, me.as_deref(), None)?;
     Ok(PersonView {
-        card: card_of(&profile, contact),
+        card: card_of(&store, &profile, contact)?,
         looking_for: profile.looking_for.clone(),
         offers: profile.offers.clone(),
         links: profile.links.clone(),
@@ -550,10 +555,10 @@ pub(super) fn contacts(api: &AppApi, args: SearchArgs) -> Result<ContactsView, A
     let words: Vec<String> = args.query.split_whitespace().map(str::to_lowercase).collect();
     let all = store.contacts()?;
     let known: HashSet<&str> = all.iter().map(|c| c.id.as_str()).collect();
-    let contacts = all
-        .iter()
-        .filter_map(|c| {
-            let note = notes.get(&c.id).cloned().unwrap_or_default();
+    let mut contacts = Vec::new();
+    for c in &all {
+        let note = notes.get(&c.id).cloned().unwrap_or_default();
+        {
             let haystack = [
                 c.profile.name.as_str(),
                 c.profile.organization.as_deref().unwrap_or(""),
@@ -564,15 +569,17 @@ pub(super) fn contacts(api: &AppApi, args: SearchArgs) -> Result<ContactsView, A
             ]
             .join(" ")
             .to_lowercase();
-            words.iter().all(|w| haystack.contains(w.as_str())).then(|| ContactCard {
-                card: card_of(&c.profile, true),
-                met_at: local(&event, c.met_at).format("%Y-%m-%dT%H:%M").to_string(),
-                tags: note.tags.clone(),
-                note: note.note.lines().next().unwrap_or("").to_string(),
-                unread: 0,
-            })
-        })
-        .collect();
+            if words.iter().all(|w| haystack.contains(w.as_str())) {
+                contacts.push(ContactCard {
+                    card: card_of(&store, &c.profile, true)?,
+                    met_at: local(&event, c.met_at).format("%Y-%m-%dT%H:%M").to_string(),
+                    tags: note.tags.clone(),
+                    note: note.note.lines().next().unwrap_or("").to_string(),
+                    unread: 0,
+                });
+            }
+        }
+    }
     // Scanned here, not yet matched to someone by the backend.
     let mut pending = Vec::new();
     for entry in store.outbox(&event.manifest.id)? {
@@ -683,7 +690,7 @@ pub(super) fn suggestions(api: &AppApi) -> Result<Vec<SuggestionCard>, ApiError>
                 }
             });
         }
-        out.push(SuggestionCard { card: card_of(p, false), reasons });
+        out.push(SuggestionCard { card: card_of(&store, p, false)?, reasons });
     }
     Ok(out)
 }

@@ -243,6 +243,7 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE TABLE my_profile (event_id TEXT PRIMARY KEY, body TEXT NOT NULL, updated_at INTEGER NOT NULL) STRICT;
     CREATE TABLE reminded (event_id TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (event_id, key)) STRICT;
+    CREATE TABLE photo (profile_id TEXT PRIMARY KEY, rev TEXT NOT NULL, jpeg BLOB) STRICT;
     "#,
 ];
 

@@ -166,6 +166,41 @@ impl Cache {
         Ok(())
     }
 
+    /// Photos the directory and contacts name (by revision) that this device lacks.
+    pub fn photos_wanted(&self, most: u32) -> Result<Vec<(String, String)>, CacheError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, rev FROM (
+                 SELECT id, json_extract(body, '$.photo') AS rev FROM profile
+                 UNION SELECT id, json_extract(body, '$.profile.photo') FROM contact)
+              WHERE rev IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM photo p WHERE p.profile_id = id AND p.rev = rev)
+              LIMIT ?1",
+        )?;
+        let rows = st.query_map([most], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Keeps a person's photo of revision `rev`; `None`: the backend would not give it (not
+    /// asked again for this revision).
+    pub fn store_photo(&mut self, profile_id: &str, rev: &str, jpeg: Option<&[u8]>) -> Result<(), CacheError> {
+        self.conn.execute(
+            "INSERT INTO photo (profile_id, rev, jpeg) VALUES (?1, ?2, ?3)
+             ON CONFLICT (profile_id) DO UPDATE SET rev = excluded.rev, jpeg = excluded.jpeg",
+            params![profile_id, rev, jpeg],
+        )?;
+        Ok(())
+    }
+
+    /// A person's photo of revision `rev`, if this device has it.
+    pub fn photo(&self, profile_id: &str, rev: &str) -> Result<Option<Vec<u8>>, CacheError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT jpeg FROM photo WHERE profile_id = ?1 AND rev = ?2")?
+            .query_row(params![profile_id, rev], |r| r.get::<_, Option<Vec<u8>>>(0))
+            .optional()?
+            .flatten())
+    }
+
     /// Deletes what this device holds of the person at this event, in one transaction: their
     /// profile, contacts and notes, meetings, messages, starred sessions, schedule notices and
     /// every signal they made (votes, scans, points). The directory of others stays.
@@ -187,7 +222,7 @@ impl Cache {
         ] {
             tx.execute(sql, [event_id])?;
         }
-        tx.execute_batch("DELETE FROM contact; DELETE FROM meeting; DELETE FROM message;")?;
+        tx.execute_batch("DELETE FROM contact; DELETE FROM meeting; DELETE FROM message; DELETE FROM photo;")?;
         tx.commit()?;
         Ok(())
     }

@@ -235,7 +235,7 @@ impl Cache {
         {
             tx.execute(&format!("DELETE FROM {}", kind.as_str()), [])?;
         }
-        tx.execute_batch("DELETE FROM my_profile; DELETE FROM contact_note;")?;
+        tx.execute_batch("DELETE FROM my_profile; DELETE FROM contact_note; DELETE FROM photo;")?;
         tx.commit()?;
         Ok(())
     }

@@ -62,8 +62,16 @@ fn two_apps_exchange_badges_meet_and_write_and_nobody_sees_a_hidden_field() {
     let a = device(&backend);
     let b = device(&backend);
 
-    // A's profile: saved on the device, published, and the field for nobody stays home.
-    let mine = a.api.save_my_profile(aigerim()).expect("saved");
+    // A's profile: saved on the device, published, and the field for nobody stays home. A's
+    // photo (a picture of any size) is made small on the device.
+    let picture = image::RgbImage::from_fn(900, 600, |x, y| image::Rgb([(x / 4) as u8, (y / 3) as u8, 90]));
+    let mut png = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut png, image::ImageFormat::Png).expect("png");
+    let mut profile = aigerim();
+    profile.photo.visible_to = Visibility::Everyone;
+    a.api.save_my_profile(profile).expect("saved");
+    let mine = a.api.set_my_photo(elements_protocol::app::ScanArgs { image: png.into_inner() }).expect("photo");
+    assert!(!mine.profile.photo.value.is_empty());
     assert_eq!(mine.profile.interests.value, ["Falconry", "drones"]);
     let badge_a = mine.badge.clone().expect("a badge once joined");
     assert!(badge_a.svg.contains("<svg") && badge_a.link.starts_with("elements://badge?"));
@@ -75,6 +83,13 @@ fn two_apps_exchange_badges_meet_and_write_and_nobody_sees_a_hidden_field() {
     let found = b.api.search_people(PeopleSearchArgs { query: "steppe".into(), interest: None }).expect("search");
     let card = found.people.iter().find(|p| p.name == "Aigerim Sadykova").expect("A is listed");
     assert_eq!((card.organization.as_deref(), card.role.as_deref()), (Some("Steppe Robotics"), None));
+    // The photo came apart from the feed: the card shows it, the feed only named it.
+    assert_eq!(card.photo.as_deref(), Some(mine.profile.photo.value.as_str()), "the photo, as A's device made it");
+    let feed_rows: String = rusqlite::Connection::open(b.dir.path().join("cache.sqlite3"))
+        .expect("B's cache")
+        .query_row("SELECT group_concat(body, '') FROM profile", [], |r| r.get(0))
+        .expect("profiles");
+    assert!(!feed_rows.contains(&mine.profile.photo.value[..64]), "a photo inside a feed row");
     let seen = b.cache_bytes();
     assert!(seen.contains("Steppe Robotics"));
     for hidden in ["Chief Tinkerer", "Falconry", "steppe.example"] {
@@ -244,7 +259,11 @@ fn many_profile_saves_with_a_photo_made_offline_all_reach_the_backend() {
     api.join_event(JoinArgs { url: proxy.url.clone(), code: Some(CODE.into()) }).expect("join");
     proxy.set_offline(true);
     let mut profile = aigerim();
-    profile.photo = Shared::new("A".repeat(60_000), Visibility::Everyone);
+    // About 45 KB of JPEG (its first bytes), base64: as large as a photo may be.
+    let mut jpeg = vec![0xFF, 0xD8, 0xFF];
+    jpeg.resize(45_000, 7);
+    profile.photo =
+        Shared::new(base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &jpeg), Visibility::Everyone);
     for i in 0..40 {
         profile.role.value = format!("Role {i}");
         api.save_my_profile(profile.clone()).expect("saved offline");
