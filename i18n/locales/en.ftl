@@ -446,3 +446,7 @@ settings-reminders-minutes = { $n ->
    *[other] { $n } minutes before
 }
 people-move-meeting = Propose the time and place below instead
+people-unread = { $n ->
+    [one] 1 new message
+   *[other] { $n } new messages
+}

@@ -465,3 +465,8 @@ settings-reminders-minutes = { $n ->
    *[many] За { $n } минут
 }
 people-move-meeting = Предложить время и место ниже
+people-unread = { $n ->
+    [one] { $n } новое сообщение
+    [few] { $n } новых сообщения
+   *[many] { $n } новых сообщений
+}

@@ -306,16 +306,17 @@ fn meeting_card(
     }
 }
 
-/// My meetings as I should see them now: the backend's, with what I did since on top (a
-/// request not confirmed yet, an answer not sent yet).
+/// My meetings as I should see them now: the backend's, with what I did since on top: a
+/// request the feed has not brought back yet (sent or not: between the backend's answer and the
+/// next pull it is in neither), and an answer not decided yet (once decided, the feed's copy is
+/// the truth: the other person may have answered since).
 fn my_meetings(store: &Cache, event: &LoadedEvent, me: Option<&str>) -> Result<Vec<(Meeting, bool)>, ApiError> {
     let mut meetings: Vec<(Meeting, bool)> = store.meetings()?.into_iter().map(|m| (m, false)).collect();
     let my = Person { profile_id: me.unwrap_or("me").to_string(), name: current_profile(store, event)?.name };
     for entry in store.outbox(&event.manifest.id)? {
-        if entry.decision != Decision::Pending {
-            continue;
-        }
+        let waiting = entry.decision == Decision::Pending;
         match &entry.signal.action {
+            _ if entry.decision == Decision::Rejected => {}
             Action::RequestMeeting { meeting_id, with, starts_at, minutes, place_id, note } => {
                 if meetings.iter().any(|(m, _)| &m.id == meeting_id) {
                     continue;
@@ -333,10 +334,10 @@ fn my_meetings(store: &Cache, event: &LoadedEvent, me: Option<&str>) -> Result<V
                         status: MeetingStatus::Proposed,
                         proposed_by: my.profile_id.clone(),
                     },
-                    true,
+                    waiting,
                 ));
             }
-            Action::AnswerMeeting { meeting_id, answer } => {
+            Action::AnswerMeeting { meeting_id, answer } if waiting => {
                 if let Some((m, waiting)) = meetings.iter_mut().find(|(m, _)| &m.id == meeting_id) {
                     elements_domain::people::apply_answer(m, answer, &my.profile_id);
                     *waiting = true;
@@ -452,8 +453,9 @@ pub(super) fn person(api: &AppApi, args: PersonArgs) -> Result<PersonView, ApiEr
         })
         .collect();
     for entry in store.outbox(&event.manifest.id)? {
-        if let (Action::SendMessage { message_id, to, text }, Decision::Pending) =
-            (&entry.signal.action, entry.decision)
+        // Mine, until the feed brings the backend's copy (sent or not yet).
+        if let (Action::SendMessage { message_id, to, text }, false) =
+            (&entry.signal.action, entry.decision == Decision::Rejected)
         {
             if to == &args.profile_id && !messages.iter().any(|m| &m.id == message_id) {
                 messages.push(MessageView {
@@ -461,10 +463,15 @@ pub(super) fn person(api: &AppApi, args: PersonArgs) -> Result<PersonView, ApiEr
                     mine: true,
                     text: text.clone(),
                     at: local(&event, entry.signal.created_at).format("%Y-%m-%dT%H:%M").to_string(),
-                    waiting: true,
+                    waiting: entry.decision == Decision::Pending,
                 });
             }
         }
+    }
+    // Read now: what they wrote up to here no longer counts as new.
+    let newest = store.messages_with(&args.profile_id)?.iter().map(|m| m.sent_at.timestamp()).max();
+    if let Some(newest) = newest {
+        store.set_preference(&read_key(&event.manifest.id, &args.profile_id), Some(&newest.to_string()))?;
     }
     let (can, _) = can_act(api, &event, credential.as_ref());
     let busy = busy(&store, &event, me.as_deref(), None)?;
@@ -484,6 +491,15 @@ pub(super) fn person(api: &AppApi, args: PersonArgs) -> Result<PersonView, ApiEr
         can_message: can && contact,
         can_meet: can && Some(&args.profile_id) != me.as_ref(),
     })
+}
+
+fn read_key(event_id: &str, profile_id: &str) -> String {
+    format!("people.read.{event_id}.{profile_id}")
+}
+
+/// Up to when I have read what `profile_id` wrote (Unix seconds; 0: nothing read).
+fn read_mark(store: &Cache, event_id: &str, profile_id: &str) -> Result<i64, ApiError> {
+    Ok(store.preference(&read_key(event_id, profile_id))?.and_then(|v| v.parse().ok()).unwrap_or(0))
 }
 
 /// The badge code in what was scanned or typed: a badge link of this event, or the code.
@@ -575,7 +591,7 @@ pub(super) fn contacts(api: &AppApi, args: SearchArgs) -> Result<ContactsView, A
                     met_at: local(&event, c.met_at).format("%Y-%m-%dT%H:%M").to_string(),
                     tags: note.tags.clone(),
                     note: note.note.lines().next().unwrap_or("").to_string(),
-                    unread: 0,
+                    unread: store.messages_from_since(&c.id, read_mark(&store, &event.manifest.id, &c.id)?)?,
                 });
             }
         }

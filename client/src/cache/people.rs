@@ -133,6 +133,14 @@ impl Cache {
         )
     }
 
+    /// How many messages `from` sent after `since` (Unix seconds).
+    pub fn messages_from_since(&self, from: &str, since: i64) -> Result<u32, CacheError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT count(*) FROM message WHERE from_id = ?1 AND sent_at > ?2")?
+            .query_row(params![from, since], |r| r.get(0))?)
+    }
+
     /// Every message (for the export of my data).
     pub fn messages(&self) -> Result<Vec<Message>, CacheError> {
         self.bodies("message", "SELECT id, body FROM message ORDER BY sent_at, id", [])

@@ -335,8 +335,10 @@ fn ContactsPane(selected: RwSignal<Option<String>>) -> impl IntoView {
                         {empty.then(|| view! { <p class="muted" data-testid="no-contacts">{t!("people-no-contacts")}</p> })}
                         <ul class="person-list" data-testid="contacts">
                             {c.contacts.into_iter().map(|c| {
-                                let extra = (!c.tags.is_empty() || !c.note.is_empty()).then(|| view! {
+                                let unread = c.unread;
+                                let extra = (!c.tags.is_empty() || !c.note.is_empty() || unread > 0).then(|| view! {
                                     <span class="person-note">
+                                        {(unread > 0).then(|| view! { <span class="unread" data-testid="unread">{t!("people-unread", n = unread)}</span> })}
                                         {c.tags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" ")}
                                         {(!c.note.is_empty()).then(|| format!(" {}", c.note))}
                                     </span>
