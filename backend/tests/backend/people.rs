@@ -29,16 +29,21 @@ fn join(s: &Server, code: &str, device: &str) -> Someone {
     }
 }
 
-async fn act(s: &Server, who: &mut Someone, action: Action) -> Outcome {
+/// `who`'s next signal (their own numbering): an id of its own each time.
+fn next_signal(who: &mut Someone, action: Action) -> Signal {
     who.seq += 1;
-    let signal = Signal {
+    Signal {
         id: format!("{}-{}", who.token, who.seq),
         client_id: "people-test".into(),
         seq: who.seq,
         schema_version: 3,
         created_at: "2027-03-10T09:30:00+01:00".parse().expect("time"),
         action,
-    };
+    }
+}
+
+async fn act(s: &Server, who: &mut Someone, action: Action) -> Outcome {
+    let signal = next_signal(who, action);
     resend(s, who, signal).await
 }
 
@@ -235,15 +240,7 @@ async fn a_meeting_is_asked_moved_and_accepted_and_messages_go_to_contacts_once(
     let refused = act(&s, &mut a, to_b.clone()).await;
     assert!(matches!(refused, Outcome::Rejected { reason: Reason::NotAContact, .. }), "{refused:?}");
     act(&s, &mut a, Action::ScanBadge { badge: b.badge.clone() }).await;
-    a.seq += 1;
-    let signal = Signal {
-        id: format!("{}-{}", a.token, a.seq),
-        client_id: "people-test".into(),
-        seq: a.seq,
-        schema_version: 3,
-        created_at: at("2027-03-10T09:31:00+01:00"),
-        action: to_b,
-    };
+    let signal = next_signal(&mut a, to_b);
     assert!(matches!(resend(&s, &a, signal.clone()).await, Outcome::Accepted { .. }));
     assert!(matches!(resend(&s, &a, signal).await, Outcome::Duplicate { .. }));
     let (_, changes) = feed(&s, &b.token).await;
