@@ -450,3 +450,5 @@ people-unread = { $n ->
     [one] 1 new message
    *[other] { $n } new messages
 }
+reminder-asked = { $name } asks to meet
+reminder-message = Message from { $name }

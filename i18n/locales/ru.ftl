@@ -470,3 +470,5 @@ people-unread = { $n ->
     [few] { $n } новых сообщения
    *[many] { $n } новых сообщений
 }
+reminder-asked = { $name } предлагает встретиться
+reminder-message = Сообщение: { $name }

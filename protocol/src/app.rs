@@ -622,13 +622,16 @@ pub struct Reminder {
     /// Unique per occasion: a session moved to another time is a new occasion.
     pub key: String,
     pub what: ReminderWhat,
-    /// The session's title, or the person met.
+    /// The session's title, or the person met (or who wrote, or who asks to meet).
     pub title: String,
     /// Venue-local start, "10:30".
     pub starts: String,
     pub place: Option<String>,
     /// Minutes until it starts (0 for a change).
     pub minutes: u32,
+    /// A message's text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -640,6 +643,10 @@ pub enum ReminderWhat {
     Changed,
     /// A starred session was cancelled.
     Cancelled,
+    /// Someone asks to meet (or proposes another time): `starts`, `place` as proposed.
+    MeetingAsked,
+    /// A message from a contact (`title` is who, `text` what).
+    Message,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -36,6 +36,10 @@ pub fn words(lang: Lang, r: &Reminder) -> (String, String) {
         ReminderWhat::Meeting => (t!("reminder-meeting" in c, lang, n = r.minutes, name = r.title.clone()), at),
         ReminderWhat::Changed => (t!("reminder-changed" in c, lang, title = r.title.clone()), at),
         ReminderWhat::Cancelled => (t!("reminder-cancelled" in c, lang, title = r.title.clone()), at),
+        ReminderWhat::MeetingAsked => (t!("reminder-asked" in c, lang, name = r.title.clone()), at),
+        ReminderWhat::Message => {
+            (t!("reminder-message" in c, lang, name = r.title.clone()), r.text.clone().unwrap_or_default())
+        }
     }
 }
 

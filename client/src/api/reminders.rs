@@ -47,6 +47,7 @@ fn candidates(
                 starts: elements_domain::format_hhmm(&s.starts_at),
                 place: room_of(&s),
                 minutes: 0,
+                text: None,
             },
         });
     }
@@ -64,6 +65,7 @@ fn candidates(
                 starts: m.start.clone(),
                 place: Some(m.place.clone()),
                 minutes: 0,
+                text: None,
             },
         });
     }
@@ -83,10 +85,49 @@ fn candidates(
                 starts: elements_domain::format_hhmm(&s.starts_at),
                 place: room_of(s),
                 minutes: 0,
+                text: None,
             }
         })
         .collect();
     Ok((soon, changes))
+}
+
+/// What people did that the person should hear of: a meeting they are asked to answer (again
+/// when it is moved), a message from someone else.
+fn people_news(store: &Cache, event: &crate::cache::LoadedEvent) -> Result<Vec<Reminder>, ApiError> {
+    let mut news = Vec::new();
+    for m in super::people::standing_meetings(store, event)? {
+        if m.status == MeetingStatus::Proposed && m.mine_to_answer && !m.waiting {
+            news.push(Reminder {
+                key: format!("asked:{}:{}:{}", m.id, m.starts_at, m.place_id),
+                what: ReminderWhat::MeetingAsked,
+                title: m.with.clone(),
+                starts: m.start.clone(),
+                place: Some(m.place.clone()),
+                minutes: 0,
+                text: None,
+            });
+        }
+    }
+    let me = super::signals::credential_for(store, event, ElementKind::People)?.and_then(|c| c.profile_id);
+    for m in store.messages()? {
+        if Some(&m.from.profile_id) == me.as_ref() {
+            continue;
+        }
+        news.push(Reminder {
+            key: format!("message:{}", m.id),
+            what: ReminderWhat::Message,
+            title: m.from.name.clone(),
+            starts: elements_domain::format_hhmm(
+                &m.sent_at
+                    .with_timezone(&event.manifest.days.first().map(|d| *d.starts_at.offset()).unwrap_or(Utc.fix())),
+            ),
+            place: None,
+            minutes: 0,
+            text: Some(m.text.chars().take(200).collect()),
+        });
+    }
+    Ok(news)
 }
 
 /// What to tell the person now, each once: recorded as given before it is returned.
@@ -102,6 +143,17 @@ pub(super) fn take_due_reminders(api: &AppApi) -> Result<Vec<Reminder>, ApiError
     let given = store.reminded(&event.manifest.id)?;
     let (soon, changes) = candidates(api, &store, &event)?;
     let mut due: Vec<Reminder> = changes.into_iter().filter(|r| !given.contains(&r.key)).collect();
+    // News from people is what arrives while the app runs: the first look only notes what is
+    // there already (a new device, a long time offline), so nothing old pops up at start.
+    let news: Vec<Reminder> = people_news(&store, &event)?.into_iter().filter(|r| !given.contains(&r.key)).collect();
+    let baseline = format!("people.news.since.{}", event.manifest.id);
+    if store.preference(&baseline)?.is_none() {
+        let keys: Vec<String> = news.iter().map(|r| r.key.clone()).collect();
+        store.set_reminded(&event.manifest.id, &keys, now.timestamp())?;
+        store.set_preference(&baseline, Some(&now.timestamp().to_string()))?;
+    } else {
+        due.extend(news);
+    }
     if lead > 0 {
         let window = chrono::Duration::minutes(i64::from(lead));
         let mut sessions: Vec<Due> =
