@@ -285,6 +285,22 @@ pub fn refusal(tx: &Transaction<'_>, caller: &str, action: &Action) -> Result<Op
     })
 }
 
+/// Deletes every row of `kind`'s table (meetings, messages: always between two people, in columns
+/// `a` and `b`) that `caller` is in, and tells both people's feeds it is gone.
+fn forget_between(tx: &Transaction<'_>, caller: &str, kind: EntityKind, a: &str, b: &str) -> Result<(), StoreError> {
+    let table = kind.as_str();
+    let rows: Vec<(String, String, String)> = tx
+        .prepare_cached(&format!("SELECT id, {a}, {b} FROM {table} WHERE {a} = ?1 OR {b} = ?1"))?
+        .query_map([caller], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    for (id, one, other) in rows {
+        log_gone(tx, &one, kind, &id)?;
+        log_gone(tx, &other, kind, &id)?;
+    }
+    tx.prepare_cached(&format!("DELETE FROM {table} WHERE {a} = ?1 OR {b} = ?1"))?.execute([caller])?;
+    Ok(())
+}
+
 /// A profile photo's bytes: base64 of a JPEG, or `None`.
 fn photo_bytes(text: &str) -> Option<Vec<u8>> {
     use base64::Engine;
@@ -415,24 +431,8 @@ fn forget(tx: &Transaction<'_>, caller: &str) -> Result<(), StoreError> {
         }
     }
     tx.prepare_cached("DELETE FROM contact WHERE owner = ?1 OR other = ?1")?.execute([caller])?;
-    let meetings: Vec<(String, String, String)> = tx
-        .prepare_cached("SELECT id, requester, invitee FROM meeting WHERE requester = ?1 OR invitee = ?1")?
-        .query_map([caller], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<Result<_, _>>()?;
-    for (id, a, b) in meetings {
-        log_gone(tx, &a, EntityKind::Meeting, &id)?;
-        log_gone(tx, &b, EntityKind::Meeting, &id)?;
-    }
-    tx.prepare_cached("DELETE FROM meeting WHERE requester = ?1 OR invitee = ?1")?.execute([caller])?;
-    let messages: Vec<(String, String, String)> = tx
-        .prepare_cached("SELECT id, sender, recipient FROM message WHERE sender = ?1 OR recipient = ?1")?
-        .query_map([caller], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<Result<_, _>>()?;
-    for (id, a, b) in messages {
-        log_gone(tx, &a, EntityKind::Message, &id)?;
-        log_gone(tx, &b, EntityKind::Message, &id)?;
-    }
-    tx.prepare_cached("DELETE FROM message WHERE sender = ?1 OR recipient = ?1")?.execute([caller])?;
+    forget_between(tx, caller, EntityKind::Meeting, "requester", "invitee")?;
+    forget_between(tx, caller, EntityKind::Message, "sender", "recipient")?;
     tx.prepare_cached("UPDATE person SET profile = NULL, photo = NULL, photo_rev = NULL WHERE participant_id = ?1")?
         .execute([caller])?;
     tx.prepare_cached(

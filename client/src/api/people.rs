@@ -361,15 +361,22 @@ pub(super) fn standing_meetings(store: &Cache, event: &LoadedEvent) -> Result<Ve
         .collect())
 }
 
-/// What takes my time: starred sessions and meetings not declined or cancelled (but `except`).
-fn busy(store: &Cache, event: &LoadedEvent, me: Option<&str>, except: Option<&str>) -> Result<Vec<Busy>, ApiError> {
+/// What takes my time: starred sessions and `meetings` (mine, as [`my_meetings`] reads them)
+/// not declined or cancelled (but `except`).
+fn busy(
+    store: &Cache,
+    event: &LoadedEvent,
+    me: Option<&str>,
+    meetings: &[(Meeting, bool)],
+    except: Option<&str>,
+) -> Result<Vec<Busy>, ApiError> {
     let mut out = Vec::new();
     for id in store.starred(&event.manifest.id)? {
         if let Some(s) = store.session(&id)? {
             out.push(Busy { from: s.starts_at.to_utc(), to: s.ends_at.to_utc(), what: s.title });
         }
     }
-    for (m, _) in my_meetings(store, event, me)? {
+    for (m, _) in meetings.iter().cloned() {
         if Some(m.id.as_str()) == except || matches!(m.status, MeetingStatus::Declined | MeetingStatus::Cancelled) {
             continue;
         }
@@ -436,8 +443,11 @@ pub(super) fn person(api: &AppApi, args: PersonArgs) -> Result<PersonView, ApiEr
     let note = store.contact_notes(&event.manifest.id)?.remove(&args.profile_id).unwrap_or_default();
     let place_names: HashMap<String, String> =
         store.points_of_interest()?.into_iter().map(|p| (p.id, p.name)).collect();
-    let meetings = my_meetings(&store, &event, me.as_deref())?
-        .into_iter()
+    // Read once: shown below, and what makes my time busy for the free slots.
+    let mine = my_meetings(&store, &event, me.as_deref())?;
+    let meetings = mine
+        .iter()
+        .cloned()
         .filter(|(m, _)| m.requester.profile_id == args.profile_id || m.invitee.profile_id == args.profile_id)
         .map(|(m, waiting)| meeting_card(&event, &place_names, me.as_deref(), &m, waiting))
         .collect();
@@ -474,7 +484,7 @@ pub(super) fn person(api: &AppApi, args: PersonArgs) -> Result<PersonView, ApiEr
         store.set_preference(&read_key(&event.manifest.id, &args.profile_id), Some(&newest.to_string()))?;
     }
     let (can, _) = can_act(api, &event, credential.as_ref());
-    let busy = busy(&store, &event, me.as_deref(), None)?;
+    let busy = busy(&store, &event, me.as_deref(), &mine, None)?;
     Ok(PersonView {
         card: card_of(&store, &profile, contact)?,
         looking_for: profile.looking_for.clone(),
@@ -730,7 +740,8 @@ fn check_free(
     let store = api.store()?;
     let event = store.loaded_event()?.ok_or_else(no_event)?;
     let (me, _) = identity(&store, &event)?;
-    let busy = busy(&store, &event, me.as_deref(), except)?;
+    let mine = my_meetings(&store, &event, me.as_deref())?;
+    let busy = busy(&store, &event, me.as_deref(), &mine, except)?;
     let from = starts_at.to_utc();
     if let Some(b) = clash(&busy, from, from + chrono::Duration::minutes(i64::from(minutes))) {
         return Err(ApiError::new(ErrorCode::Refused, format!("you are busy then: \"{}\"; pick a free time", b.what)));
