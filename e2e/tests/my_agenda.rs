@@ -25,8 +25,20 @@ async fn two_starred_sessions_at_once_are_flagged_and_the_next_one_is_a_route_aw
         &["--clock", "2027-03-10T10:05:00+01:00", "--window-size", "390x844", "--export-dir", &export_dir],
         |c| async move {
             wait_for_day(&c, &b, b.manifest.days[0].index).await;
+            // The now/next panel comes in above the list after it: a tap before it is there may
+            // land where the star was (seen once on a loaded CI machine).
+            eventually("the now/next panel", WAIT, || async {
+                c.find(Locator::Css("[data-testid=now-next]")).await.ok()
+            })
+            .await;
+            after_paint(&c).await;
             // One star from the list, one from the session's page.
-            tap(&c, &format!("[data-testid=star][data-session-id='{}']", parallel[0].id)).await;
+            let list_star = format!("[data-testid=star][data-session-id='{}']", parallel[0].id);
+            tap(&c, &list_star).await;
+            eventually("the list's star on", WAIT, || async {
+                (attrs(&c, &list_star, "aria-pressed").await.first()? == "true").then_some(())
+            })
+            .await;
             tap(&c, &format!("[data-testid=session-card][data-session-id='{}']", parallel[1].id)).await;
             tap(&c, "[data-testid=detail-star]").await;
             eventually("the detail's star on", WAIT, || async {
