@@ -613,7 +613,7 @@ bundle = {
         "venue": {"name": "Hafen Congress Center", "address": "Am Sandtorkai 50", "city": "Hamburg"},
         "languages": ["en", "de"],
         "branding": {"primary_color": "#0b4f6c", "accent_color": "#f59e0b"},
-        "elements": [{"kind": k} for k in ["agenda", "map", "voting", "quests", "people", "me"]],
+        "elements": [{"kind": k} for k in ["agenda", "map", "voting", "quests", "people", "me", "staff"]],
     },
     "floors": FLOORS,
     "rooms": [{"id": r[0], "name": r[1], "floor_id": r[2], "capacity": r[3]} for r in ROOMS],

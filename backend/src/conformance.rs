@@ -269,6 +269,18 @@ pub fn run(base: &str, codes: &Codes) -> Report {
 
     for element in here.iter().copied() {
         let name = element.as_str();
+        if element.is_staff_only() {
+            // The kit holds an attendee's code, not staff's: what it can check is the refusal.
+            let token = attendee.clone();
+            kit.check(format!("{name} feed: an attendee token is refused with 403 forbidden"), |k| {
+                let mut req = k.http.get(k.url(&format!("/v1/elements/{name}/changes")));
+                if let Some(t) = &token {
+                    req = req.bearer_auth(t);
+                }
+                wire_error(k.send(req)?, 403, WireErrorCode::Forbidden)
+            });
+            continue;
+        }
         let token = if element.feed_needs_token() { attendee.clone() } else { None };
         let mut head = None;
         kit.check(format!("{name} feed: small pages add up to the whole feed, each entity once"), |k| {

@@ -420,6 +420,21 @@ async fn signals(State(state): State<AppState>, headers: HeaderMap, body: Body) 
             format!("{} signals in one batch; send at most {MAX_BATCH}", batch.signals.len()),
         );
     }
+    // Staff work (check-ins, the reward desk) is refused to every other token as a whole
+    // request, before anything is decided: not hidden in an app, refused here.
+    if caller.role != Role::Staff {
+        if let Some(staff) = batch.signals.iter().find(|s| s.action.is_staff_action()) {
+            let kind = serde_json::to_value(&staff.action)
+                .ok()
+                .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string))
+                .unwrap_or_default();
+            return error(
+                StatusCode::FORBIDDEN,
+                WireErrorCode::Forbidden,
+                format!("{kind} is for staff tokens; this one is {} (signal {})", caller.role.as_str(), staff.id),
+            );
+        }
+    }
     let report = match state.store.submit(caller, batch.signals, state.now()).await {
         Ok(Ok(r)) => r,
         Ok(Err(detail)) => return error(StatusCode::INTERNAL_SERVER_ERROR, WireErrorCode::Internal, detail),
@@ -687,13 +702,17 @@ async fn changes(
     // The people feed is each caller's own (see `store::people`), and venue screens get none:
     // they show a room to passers-by, not people.
     const PEOPLE: &[Role] = &[Role::Attendee, Role::Staff];
-    let reader = if element.feed_needs_token() {
-        match authorize(&state, &headers, PEOPLE, "the people directory").await {
+    let reader = match element {
+        ElementKind::People => match authorize(&state, &headers, PEOPLE, "the people directory").await {
             Ok(caller) => Some(caller.participant_id),
             Err(r) => return r,
-        }
-    } else {
-        None
+        },
+        // The same for every staff token (so its pages are cached like a public feed's).
+        ElementKind::Staff => match authorize(&state, &headers, &[Role::Staff], "the staff feed").await {
+            Ok(_) => None,
+            Err(r) => return r,
+        },
+        _ => None,
     };
     // Leaderboards name only participants who opted in, and only to participants: a caller
     // without a (known) token gets the quests feed with every name left out.

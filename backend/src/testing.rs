@@ -24,6 +24,18 @@ impl Loopback {
     pub fn serve_with(store: Arc<dyn Store>, config: Config, limits: Limits) -> Loopback {
         // Bound here, before the thread starts, so the URL is known and the port is taken.
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1 for a test backend");
+        Loopback::serve_on(listener, store, config, limits)
+    }
+
+    /// Serves again at the address of a backend that was stopped (`url` from it): devices that
+    /// knew it find it back, as after a venue's network outage.
+    pub fn serve_again(url: &str, store: Arc<dyn Store>, config: Config) -> Loopback {
+        let addr = url.trim_start_matches("http://");
+        let listener = std::net::TcpListener::bind(addr).expect("binding the stopped backend's address again");
+        Loopback::serve_on(listener, store, config, Limits::default())
+    }
+
+    fn serve_on(listener: std::net::TcpListener, store: Arc<dyn Store>, config: Config, limits: Limits) -> Loopback {
         let url = format!("http://{}", listener.local_addr().expect("a bound address"));
         listener.set_nonblocking(true).expect("a non-blocking listener");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

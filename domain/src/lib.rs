@@ -10,6 +10,7 @@ pub mod qr;
 pub mod routing;
 pub mod rules;
 pub mod scenario;
+pub mod staff;
 pub mod validate;
 pub mod voting;
 

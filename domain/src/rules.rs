@@ -108,7 +108,9 @@ impl Occurrence {
             | Action::RequestMeeting { .. }
             | Action::AnswerMeeting { .. }
             | Action::SendMessage { .. }
-            | Action::ForgetMe {} => return None,
+            | Action::ForgetMe {}
+            | Action::Admit { .. }
+            | Action::RedeemReward { .. } => return None,
         };
         Some(Occurrence { kind, about, item, at })
     }
@@ -807,6 +809,8 @@ pub fn restore_decided(
             }
             Effect::VoteCounted { .. }
             | Effect::ContactMade { .. }
+            | Effect::Admitted { .. }
+            | Effect::RewardRedeemed { .. }
             | Effect::AnswerCounted { .. }
             | Effect::QuizAnswered { .. }
             | Effect::QuestionAsked { .. }

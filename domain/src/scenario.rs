@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use elements_protocol::event::PollKind;
 use elements_protocol::event::{Poll, Quest};
 use elements_protocol::scenario::Scenario;
@@ -63,6 +63,22 @@ pub trait EventFacts {
     fn badge(&self, _code: &str) -> Option<crate::people::BadgeOwner> {
         None
     }
+    /// Whose pass it is (a participant id), `None` when it is no pass of this event. The backend
+    /// knows the tickets and badges; a device knows a ticket's holder from its code and a
+    /// badge by its code ([`crate::staff::holder_on_device`]).
+    fn pass_holder(&self, pass: &elements_protocol::staff::Pass) -> Option<String> {
+        crate::staff::holder_on_device(pass)
+    }
+    /// When `holder` was first let in at `gate`, if they were (by anyone, as far as the decider
+    /// knows).
+    fn admitted(&self, _gate: &elements_protocol::staff::Gate, _holder: &str) -> Option<DateTime<FixedOffset>> {
+        None
+    }
+    /// A reward's desk code: `Some(Some(code))` known, `Some(None)` not a code of this event,
+    /// `None` when the decider cannot tell (a desk that never synced the staff feed).
+    fn reward_code(&self, _code: &str) -> Option<Option<elements_protocol::staff::RewardCode>> {
+        None
+    }
 }
 
 /// [`EventFacts`] as the evaluator asks for them.
@@ -108,6 +124,10 @@ pub struct ParticipantState {
     pub contacts: BTreeSet<String>,
     /// Badge codes this participant scanned (accepted).
     pub badges: BTreeSet<String>,
+    /// Staff: who this device let in where, and when first (its own scans).
+    pub admitted: BTreeMap<(elements_protocol::staff::Gate, String), DateTime<FixedOffset>>,
+    /// Staff: desk codes this device gave out.
+    pub redeemed: BTreeSet<String>,
     /// Whether the participant holds a personal ticket (not a shared join code): `Some` on the
     /// backend, which knows; `None` on a device that does not, which then leaves the
     /// `requires_ticket` check to the backend.
@@ -162,6 +182,8 @@ pub fn check_envelope(signal: &Signal) -> Result<(), (Reason, String)> {
             }
             Action::SendMessage { message_id, to, .. } => f.extend([("message_id", message_id.as_str()), ("to", to)]),
             Action::TimePassed { .. } | Action::PublishProfile { .. } | Action::ForgetMe {} => {}
+            // Checked by `staff::decide`, which names what is wrong in a staff person's terms.
+            Action::Admit { .. } | Action::RedeemReward { .. } => {}
         }
         f
     };
@@ -337,6 +359,9 @@ fn decide_checked(
             let outcome = crate::people::decide(facts, state, action, now);
             with_rules(outcome, facts, rules, state, action, now)
         }
+        // Staff work plays no participant's scenarios: a check-in at the door is not the
+        // holder's own signal (their "I'm here" is `check_in`).
+        Action::Admit { .. } | Action::RedeemReward { .. } => crate::staff::decide(facts, state, action, now),
         Action::TimePassed { until } => {
             // A device clock ahead of ours does not fire what is not due yet.
             let until = until.to_utc().min(now);
@@ -477,6 +502,9 @@ impl ParticipantState {
                         }
                         Action::ScanBadge { badge } => {
                             state.badges.insert(badge.clone());
+                        }
+                        Action::Admit { .. } | Action::RedeemReward { .. } => {
+                            crate::staff::restore(&mut state, action, at, effects);
                         }
                         Action::CheckpointScan { .. }
                         | Action::TimePassed { .. }

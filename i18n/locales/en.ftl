@@ -36,6 +36,7 @@ element-voting = Voting
 element-quests = Quests
 element-people = People
 element-me = Me
+element-staff = Desk
 nav-label = Elements
 notice-dismiss = Dismiss
 sync-demo = Demo event · works offline
@@ -452,3 +453,49 @@ people-unread = { $n ->
 }
 reminder-asked = { $name } asks to meet
 reminder-message = Message from { $name }
+
+## Staff desk (staff tablets)
+staff-not-staff = This device is not a staff device: join the event with a staff code to check people in or give rewards.
+staff-check-in-title = Check-in
+staff-scan-photo = Scan a ticket or badge
+staff-gate = Where
+staff-pass-code = Ticket or badge code
+staff-admit = Check in
+staff-admit-ok = Checked in:
+staff-admit-conflict = Already checked in.
+staff-admit-first = First at { $time }, { $place }. Recorded as a conflict, counted once.
+staff-rewards-title = Reward desk
+staff-rewards-given = { $n ->
+    [one] { $n } reward given
+   *[other] { $n } rewards given
+}
+staff-reward-code = Reward code
+staff-redeem = Give reward
+staff-rewards-unchecked = This desk has not synced the event's codes yet: codes are checked when it is online.
+staff-redeem-valid = Valid — hand over:
+staff-redeem-unchecked = Recorded. It will be checked when the desk is online.
+staff-redeem-used = Already given: this code was used.
+staff-redeem-forged = Not a reward code of this event: made up or mistyped.
+staff-redeem-malformed = A reward code is 8 letters and digits, like K7Q2-MX4P.
+staff-refused-unknown-pass = Not a ticket or badge of this event.
+staff-gate-conflicts = { $n ->
+    [one] { $n } conflict
+   *[other] { $n } conflicts
+}
+staff-doors = Doors
+staff-people-in = { $n ->
+    [one] { $n } person in
+   *[other] { $n } people in
+}
+staff-conflicts-title = Conflicts
+staff-conflicts-none = No pass was let in twice.
+staff-this-tablet = this tablet
+staff-other-tablet = tablet { $code }
+staff-sessions = Sessions today
+staff-recent = This tablet's scans
+staff-recent-none = Nothing scanned on this tablet yet.
+staff-state-waiting = waiting to send
+staff-state-counted = counted
+staff-state-conflict = conflict
+staff-state-given = given
+staff-state-refused = refused

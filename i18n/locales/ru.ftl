@@ -32,6 +32,7 @@ element-voting = Опросы
 element-quests = Квесты
 element-people = Люди
 element-me = Я
+element-staff = Стойка
 nav-label = Разделы
 notice-dismiss = Скрыть
 sync-demo = Демо · работает офлайн
@@ -472,3 +473,52 @@ people-unread = { $n ->
 }
 reminder-asked = { $name } предлагает встретиться
 reminder-message = Сообщение: { $name }
+
+## Стойка персонала (планшеты персонала)
+staff-not-staff = Это устройство не для персонала: присоединитесь к мероприятию с кодом персонала, чтобы отмечать гостей и выдавать призы.
+staff-check-in-title = Регистрация
+staff-scan-photo = Сканировать билет или бейдж
+staff-gate = Где
+staff-pass-code = Код билета или бейджа
+staff-admit = Отметить
+staff-admit-ok = Отмечен:
+staff-admit-conflict = Уже отмечен.
+staff-admit-first = Впервые в { $time }, { $place }. Записано как конфликт, учтено один раз.
+staff-rewards-title = Выдача призов
+staff-rewards-given = { $n ->
+    [one] выдан { $n } приз
+    [few] выдано { $n } приза
+   *[many] выдано { $n } призов
+}
+staff-reward-code = Код приза
+staff-redeem = Выдать приз
+staff-rewards-unchecked = Стойка ещё не получила коды мероприятия: коды проверятся, когда она будет в сети.
+staff-redeem-valid = Код верный — выдайте:
+staff-redeem-unchecked = Записано. Проверится, когда стойка будет в сети.
+staff-redeem-used = Уже выдано: этот код использован.
+staff-redeem-forged = Это не код приза этого мероприятия: выдуман или набран с ошибкой.
+staff-redeem-malformed = Код приза — 8 букв и цифр, например K7Q2-MX4P.
+staff-refused-unknown-pass = Это не билет и не бейдж этого мероприятия.
+staff-gate-conflicts = { $n ->
+    [one] { $n } конфликт
+    [few] { $n } конфликта
+   *[many] { $n } конфликтов
+}
+staff-doors = Входы
+staff-people-in = { $n ->
+    [one] внутри { $n } человек
+    [few] внутри { $n } человека
+   *[many] внутри { $n } человек
+}
+staff-conflicts-title = Конфликты
+staff-conflicts-none = Ни один билет не прошёл дважды.
+staff-this-tablet = этот планшет
+staff-other-tablet = планшет { $code }
+staff-sessions = Доклады сегодня
+staff-recent = Сканы этого планшета
+staff-recent-none = На этом планшете ещё ничего не сканировали.
+staff-state-waiting = ждёт отправки
+staff-state-counted = учтено
+staff-state-conflict = конфликт
+staff-state-given = выдано
+staff-state-refused = отклонено

@@ -222,6 +222,14 @@ commands! {
     ExportMyData = "export_my_data": NoArgs => ExportedFile;
     /// Deletes my data from this device and asks the backend to delete its copy.
     ForgetMe = "forget_me": NoArgs => MyProfileView;
+    /// The staff desk (staff devices): doors and today's sessions with how many came in, the
+    /// conflicts (a pass let in twice), this tablet's recent scans and the reward desk's count.
+    GetStaffDesk = "staff_desk": NoArgs => StaffDesk;
+    /// Checks a pass in at a gate (a ticket's or badge's link, or its code typed): counted at
+    /// once on this tablet, or flagged as a conflict when it came in there before.
+    AdmitPass = "admit_pass": AdmitArgs => AdmitResult;
+    /// Gives the reward a desk code stands for: valid once; used and made-up codes are refused.
+    RedeemRewardCode = "redeem_reward_code": RewardCodeArgs => RewardRedemption;
     /// The UI reports that a screen is showing real content; answers milliseconds since launch.
     /// This is how start-up time is measured, in tests and in the field.
     ReportReady = "report_ready": ReadyArgs => u64;
@@ -1422,4 +1430,119 @@ pub enum MeetingReply {
 pub struct MessageArgs {
     pub to: String,
     pub text: String,
+}
+
+/// Checking a pass in: what was scanned or typed, and where.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdmitArgs {
+    /// A ticket's join link, a badge's link, or a code typed.
+    pub pass: String,
+    pub gate: crate::staff::Gate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdmitResult {
+    pub gate_name: String,
+    /// The pass's last characters ("…X4P2"), to tell scans apart.
+    pub pass_hint: String,
+    /// It came in here before: recorded, not counted again.
+    pub conflict: bool,
+    /// When it first came in, venue-local "10:02", for a conflict.
+    pub first_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RewardCodeArgs {
+    pub code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RewardRedemption {
+    /// The code as the desk reads it, "K7Q2-MX4P".
+    pub code: String,
+    /// The reward to hand over; empty when the desk could not check (see `checked`).
+    pub name: String,
+    /// Checked against the event's codes on this device; `false`: the desk has not synced them
+    /// yet, and the backend decides when it hears of it.
+    pub checked: bool,
+}
+
+/// The staff desk, as one staff tablet knows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffDesk {
+    /// Doors first, then today's sessions in start order.
+    pub gates: Vec<GateView>,
+    /// People checked in at any door (each once).
+    pub admitted_at_doors: u32,
+    /// Passes let in twice at a gate, newest first.
+    pub conflicts: Vec<ConflictView>,
+    /// This tablet's last scans and redemptions, newest first.
+    pub recent: Vec<DeskScan>,
+    /// Rewards given at the desk (all desks, as far as this one knows).
+    pub rewards_given: u32,
+    /// Whether this desk can check reward codes offline (it synced the event's codes).
+    pub knows_codes: bool,
+    /// Whether this device holds a staff token (else the desk is read-only and explains why).
+    pub is_staff: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GateView {
+    pub gate: crate::staff::Gate,
+    pub name: String,
+    /// For a session: its room and venue-local times "10:00–10:45".
+    pub detail: Option<String>,
+    pub admitted: u32,
+    pub conflicts: u32,
+    /// The room's seats, where known.
+    pub capacity: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConflictView {
+    pub gate_name: String,
+    pub pass_hint: String,
+    pub scans: Vec<ConflictScan>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConflictScan {
+    /// Venue-local "10:02".
+    pub at: String,
+    /// The scanning device's last characters.
+    pub device: String,
+    /// Scanned on this tablet.
+    pub mine: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeskScan {
+    pub signal_id: String,
+    /// A reward given at the desk (else a check-in).
+    pub reward: bool,
+    /// What it was about: the gate's name, or the reward's (or its code while unchecked).
+    pub title: String,
+    /// The pass's hint or the desk code.
+    pub detail: String,
+    /// Venue-local "10:02".
+    pub at: String,
+    pub state: DeskScanState,
+    /// Why the backend refused it (a ticket not of this event, a code given at another desk).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<crate::signal::Reason>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeskScanState {
+    /// Counted here, not sent yet.
+    Waiting,
+    /// Counted, and the backend agrees.
+    Counted,
+    /// The pass had come in at this gate before.
+    Conflict,
+    /// The reward was handed over, and the backend agrees.
+    Given,
+    /// The backend refused it (a ticket not of this event, a code used at another desk).
+    Refused,
 }

@@ -93,16 +93,20 @@ pub enum ElementKind {
     Quests,
     People,
     Me,
+    /// Staff tools: check-in at doors and sessions, the reward desk. Shown on staff devices
+    /// only; its feed is for staff tokens.
+    Staff,
 }
 
 impl ElementKind {
-    pub const ALL: [ElementKind; 6] = [
+    pub const ALL: [ElementKind; 7] = [
         ElementKind::Agenda,
         ElementKind::Map,
         ElementKind::Voting,
         ElementKind::Quests,
         ElementKind::People,
         ElementKind::Me,
+        ElementKind::Staff,
     ];
 
     /// Whether the Element has a changes feed. `me` is the device's own view and has none.
@@ -111,9 +115,14 @@ impl ElementKind {
     }
 
     /// Whether reading the Element's feed needs a token: the people directory is for the
-    /// event's participants; every other feed is public.
+    /// event's participants, the staff feed for staff; every other feed is public.
     pub fn feed_needs_token(self) -> bool {
-        self == ElementKind::People
+        matches!(self, ElementKind::People | ElementKind::Staff)
+    }
+
+    /// Whether the Element is for staff devices only (its feed, its signals, its screen).
+    pub fn is_staff_only(self) -> bool {
+        self == ElementKind::Staff
     }
 
     pub fn as_str(self) -> &'static str {
@@ -124,6 +133,7 @@ impl ElementKind {
             ElementKind::Quests => "quests",
             ElementKind::People => "people",
             ElementKind::Me => "me",
+            ElementKind::Staff => "staff",
         }
     }
 }

@@ -12,6 +12,7 @@
 //!   any Element backend: pulling changes, pushing signals, tokens, the live stream.
 //! * [`people`] — the people Element: profiles with per-field visibility, contacts,
 //!   meetings, messages.
+//! * [`staff`] — the staff Element: passes and gates for check-in, admissions, reward codes.
 //! * [`link`] — the `elements://` links QR codes carry, with their one parser and printer.
 
 pub mod app;
@@ -22,5 +23,6 @@ pub mod live;
 pub mod people;
 pub mod scenario;
 pub mod signal;
+pub mod staff;
 pub mod sync;
 pub mod venue;

@@ -12,9 +12,10 @@ use crate::event::ElementKind;
 /// Version of the signal shapes below. A backend refuses signals of a newer version with
 /// [`Reason::UnsupportedSchema`] rather than guessing. v2 added [`Action::TimePassed`] and
 /// [`Effect::ScenarioFired`]; v3 the people Element's signals ([`Action::PublishProfile`],
-/// [`Action::ScanBadge`], meetings, messages, [`Action::ForgetMe`]); a signal carries the lowest version that has its shape
+/// [`Action::ScanBadge`], meetings, messages, [`Action::ForgetMe`]); v4 the staff Element's
+/// ([`Action::Admit`], [`Action::RedeemReward`]); a signal carries the lowest version that has its shape
 /// ([`Action::schema_version`]), so a v1 backend still takes the signals it understands.
-pub const SIGNAL_SCHEMA_VERSION: u32 = 3;
+pub const SIGNAL_SCHEMA_VERSION: u32 = 4;
 
 /// Most signals a backend takes in one `POST /v1/signals`.
 pub const MAX_BATCH: usize = 200;
@@ -141,6 +142,11 @@ pub enum Action {
     /// Delete what the backend holds about me (v3): profile, contacts, meetings, messages, my
     /// name on leaderboards. Accepted means done.
     ForgetMe {},
+    /// Staff let a pass in at a door or a session (v4). Counted once per person and gate; a
+    /// later scan of the same pass there is recorded as a conflict, not counted again.
+    Admit { pass: crate::staff::Pass, gate: crate::staff::Gate },
+    /// Staff gave the reward a desk code stands for (v4): valid once.
+    RedeemReward { code: String },
 }
 
 impl Action {
@@ -162,7 +168,13 @@ impl Action {
             | Action::ForgetMe {} => ElementKind::People,
             // The scenarios' clock: quests are where their outcomes show.
             Action::TimePassed { .. } => ElementKind::Quests,
+            Action::Admit { .. } | Action::RedeemReward { .. } => ElementKind::Staff,
         }
+    }
+
+    /// Whether only staff tokens may send it (a backend answers `403` to any other).
+    pub fn is_staff_action(&self) -> bool {
+        self.element() == ElementKind::Staff
     }
 
     /// The first signal schema version with this shape.
@@ -175,6 +187,7 @@ impl Action {
             | Action::AnswerMeeting { .. }
             | Action::SendMessage { .. }
             | Action::ForgetMe {} => 3,
+            Action::Admit { .. } | Action::RedeemReward { .. } => 4,
             _ => 1,
         }
     }
@@ -337,6 +350,23 @@ pub enum Effect {
     /// it was).
     ContactMade {
         profile_id: String,
+    },
+    /// A pass was checked in at a gate (staff). `holder` is whose pass it is as the decider
+    /// knows it; `conflict` when it was checked in there before (by `first_at`): recorded, not
+    /// counted again.
+    Admitted {
+        gate: crate::staff::Gate,
+        holder: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        conflict: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        first_at: Option<DateTime<FixedOffset>>,
+    },
+    /// The desk gave the reward a code stands for (staff).
+    RewardRedeemed {
+        quest_id: String,
+        reward_id: String,
+        name: String,
     },
     /// An effect of a newer protocol version: kept as decided, not understood.
     #[serde(other)]

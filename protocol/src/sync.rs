@@ -68,6 +68,14 @@ macro_rules! entities {
                     $( EntityKind::$variant => entities!(@personal $origin), )*
                 }
             }
+
+            /// Kinds for staff only (check-ins, reward codes): a backend sends them to staff
+            /// tokens and to no one else.
+            pub fn is_for_staff(self) -> bool {
+                match self {
+                    $( EntityKind::$variant => entities!(@staff $origin), )*
+                }
+            }
         }
 
         /// One entity, tagged with its kind.
@@ -110,8 +118,11 @@ macro_rules! entities {
     (@published published) => { true };
     (@published live) => { false };
     (@published personal) => { false };
+    (@published staff) => { false };
     (@personal personal) => { true };
     (@personal $other:ident) => { false };
+    (@staff staff) => { true };
+    (@staff $other:ident) => { false };
 }
 
 entities! {
@@ -139,6 +150,10 @@ entities! {
     Meeting(crate::people::Meeting) = "meeting", People, personal;
     /// A message; sent to its sender and recipient only.
     Message(crate::people::Message) = "message", People, personal;
+    /// A person checked in at a door or session, with every scan; sent to staff only.
+    Admission(crate::staff::Admission) = "admission", Staff, staff;
+    /// A reward's desk code and whether it was given; sent to staff only.
+    RewardCode(crate::staff::RewardCode) = "reward_code", Staff, staff;
 }
 
 impl Entity {
@@ -369,8 +384,15 @@ mod entity_kind_tests {
         for kind in EntityKind::ALL {
             assert_eq!(serde_json::to_value(kind).expect("encode"), kind.as_str(), "{kind:?}");
         }
-        assert_eq!(EntityKind::ALL.len(), 18);
+        assert_eq!(EntityKind::ALL.len(), 20);
         assert_eq!(EntityKind::ALL.iter().filter(|k| k.is_personal()).count(), 3, "contacts, meetings, messages");
-        assert_eq!(EntityKind::ALL.iter().filter(|k| !k.is_published()).count(), 7, "and four kinds of live state");
+        let staff: Vec<_> = EntityKind::ALL.into_iter().filter(|k| k.is_for_staff()).collect();
+        assert_eq!(staff, [EntityKind::Admission, EntityKind::RewardCode]);
+        assert!(staff.iter().all(|k| k.element() == ElementKind::Staff && !k.is_personal()));
+        assert_eq!(
+            EntityKind::ALL.iter().filter(|k| !k.is_published()).count(),
+            9,
+            "and four kinds of live state, and the two for staff"
+        );
     }
 }

@@ -85,6 +85,9 @@ adapters! {
     send_message: app::SendMessage => |api, args| api.send_message(args);
     export_my_data: app::ExportMyData => |api, _| api.export_my_data();
     forget_me: app::ForgetMe => |api, _| api.forget_me();
+    staff_desk: app::GetStaffDesk => |api, _| api.staff_desk();
+    admit_pass: app::AdmitPass => |api, args| api.admit_pass(args);
+    redeem_reward_code: app::RedeemRewardCode => |api, args| api.redeem_reward_code(args);
     agenda_day: app::GetAgendaDay => |api, args| api.agenda_day(args);
     now_next: app::GetNowNext => |api, _| api.now_next();
     session_detail: app::GetSessionDetail => |api, args| api.session_detail(args);

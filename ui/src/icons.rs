@@ -15,6 +15,8 @@ pub fn element_icon(kind: ElementKind) -> impl IntoView {
             "M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21a7 7 0 0 1 14 0M16 3.5a4 4 0 0 1 0 7.5M22 21a7 7 0 0 0-4-6.3"
         }
         ElementKind::Me => "M12 12a4.5 4.5 0 1 0 0-9 4.5 4.5 0 0 0 0 9zM4 21a8 8 0 0 1 16 0",
+        // A clipboard with a tick: the door list.
+        ElementKind::Staff => "M9 4h6v3H9zM7 5H5v16h14V5h-2M8.5 14l2.5 2.5 5-5",
     };
     view! {
         <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor"

@@ -9,7 +9,7 @@ use elements_protocol::event::ElementKind;
 use leptos::prelude::*;
 
 use crate::api::{load, show};
-use crate::elements::{agenda::Agenda, map::Map, me::Me, people::People, quests::Quests, voting::Voting};
+use crate::elements::{agenda::Agenda, map::Map, me::Me, people::People, quests::Quests, staff::Staff, voting::Voting};
 use crate::i18n::{self, text};
 use crate::icons::element_icon;
 use crate::t;
@@ -239,6 +239,7 @@ fn Frame(overview: EventOverview, shown: RwSignal<Option<ElementKind>>) -> impl 
                             ElementKind::Me => view! { <Me /> }.into_any(),
                             ElementKind::People => view! { <People /> }.into_any(),
                             ElementKind::Map => view! { <Map /> }.into_any(),
+                            ElementKind::Staff => view! { <Staff /> }.into_any(),
                         }
                     }}
                 </main>

@@ -321,6 +321,21 @@ impl EventFacts for TxFacts<'_> {
         // As above: a failed read refuses nothing, and the batch fails on the write after.
         super::people::badge_owner(self.tx, self.caller, code).ok()
     }
+    // As above: a failed read answers "not known" (refusing a pass), and the batch that reads
+    // a damaged database fails on its writes.
+    fn pass_holder(&self, pass: &elements_protocol::staff::Pass) -> Option<String> {
+        super::staff::pass_holder(self.tx, pass).ok().flatten()
+    }
+    fn admitted(
+        &self,
+        gate: &elements_protocol::staff::Gate,
+        holder: &str,
+    ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        super::staff::first_admitted(self.tx, gate, holder).ok().flatten()
+    }
+    fn reward_code(&self, code: &str) -> Option<Option<elements_protocol::staff::RewardCode>> {
+        super::staff::reward_code(self.tx, &|id| self.facts.quest(id), code).ok()
+    }
 }
 
 /// Decides one signal and stores it with its outcome; notes what it touched.
@@ -355,7 +370,7 @@ fn decide_one(
         None => scenario::decide(&TxFacts { facts, tx, caller: &caller.participant_id }, state, &signal.action, now),
     };
     if let Outcome::Accepted { effects } = &mut outcome {
-        give_reward_codes(tx, &caller.participant_id, effects, now)?;
+        give_reward_codes(tx, facts, &caller.participant_id, effects, now)?;
     }
     let accepted = matches!(outcome, Outcome::Accepted { .. });
     tx.prepare_cached(
@@ -372,8 +387,14 @@ fn decide_one(
         accepted,
         now.timestamp()
     ])?;
-    if let (Outcome::Accepted { effects }, ElementKind::People) = (&outcome, signal.action.element()) {
-        super::people::apply(tx, &caller.participant_id, &signal.action, effects, now)?;
+    match (&outcome, signal.action.element()) {
+        (Outcome::Accepted { effects }, ElementKind::People) => {
+            super::people::apply(tx, &caller.participant_id, &signal.action, effects, now)?;
+        }
+        (Outcome::Accepted { effects }, ElementKind::Staff) => {
+            super::staff::apply(tx, &|id| facts.quest(id), signal, effects, now)?;
+        }
+        _ => {}
     }
     if let Outcome::Accepted { effects } = &outcome {
         // Several rules may add points to one quest for one signal: only the last total counts,
@@ -446,6 +467,8 @@ fn decide_one(
                 | Effect::ScenarioFired { .. }
                 | Effect::QuizAnswered { .. }
                 | Effect::ContactMade { .. }
+                | Effect::Admitted { .. }
+                | Effect::RewardRedeemed { .. }
                 | Effect::Unknown => {}
             }
         }
@@ -551,6 +574,7 @@ const CODE_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 /// staff can check it once (valid, already used, made up). A reward has one code per participant.
 fn give_reward_codes(
     tx: &rusqlite::Transaction<'_>,
+    facts: &Facts,
     participant: &str,
     effects: &mut [Effect],
     now: DateTime<Utc>,
@@ -583,6 +607,8 @@ fn give_reward_codes(
                 )?
                 .execute(params![candidate, participant, quest_id, reward_id, now.timestamp()])?;
             if taken == 1 {
+                // The desks learn it at once, so they can check it offline.
+                super::staff::log_reward_code(tx, &|id| facts.quest(id), &candidate)?;
                 made = Some(candidate);
                 break;
             }

@@ -5,6 +5,7 @@
 mod access;
 mod intake;
 mod people;
+mod staff;
 
 pub use access::{Caller, Redeemed};
 pub use intake::PushReport;

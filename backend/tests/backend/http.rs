@@ -25,7 +25,8 @@ async fn a_full_pull_in_small_pages_yields_every_entity_once() {
     let s = start().await;
     let client = s.client();
     let b = demo();
-    for element in ElementKind::ALL.into_iter().filter(|e| e.has_feed()) {
+    // The staff feed (staff tokens only) is paged by the same code: tests/backend/staff.rs.
+    for element in ElementKind::ALL.into_iter().filter(|e| e.has_feed() && !e.is_staff_only()) {
         let (changes, _) = pull(&client, &s.base, element.as_str(), None, 37).await;
         let mut seen = std::collections::HashSet::new();
         for c in &changes {
@@ -172,7 +173,8 @@ async fn spliced_pages_carry_exactly_the_stored_changes_tombstones_included() {
     edited.sessions.truncate(50);
     edited.people.truncate(10);
     s.store.replace_event(&edited).expect("edit");
-    for element in ElementKind::ALL.into_iter().filter(|e| e.has_feed()) {
+    // The staff feed (staff tokens only) is paged by the same code: tests/backend/staff.rs.
+    for element in ElementKind::ALL.into_iter().filter(|e| e.has_feed() && !e.is_staff_only()) {
         let expected = s.store.changes(element, 0, 2000).expect("stored changes").changes;
         let (served, _) = pull(&s.client(), &s.base, element.as_str(), None, 2000).await;
         assert_eq!(served, expected, "{element:?}");

@@ -11,3 +11,4 @@ mod http;
 mod openapi;
 mod people;
 mod signals;
+mod staff;

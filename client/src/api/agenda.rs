@@ -23,11 +23,21 @@ pub(super) fn event_overview(api: &AppApi) -> Result<EventOverview, ApiError> {
         timezone: manifest.timezone.clone(),
         primary_color: manifest.branding.primary_color.clone(),
         accent_color: manifest.branding.accent_color.clone(),
-        elements: manifest
-            .elements
-            .iter()
-            .map(|e| ElementNav { kind: e.kind, title: e.title.clone().filter(|t| !t.trim().is_empty()) })
-            .collect(),
+        elements: {
+            let nav = |e: &elements_protocol::event::ElementEntry| ElementNav {
+                kind: e.kind,
+                title: e.title.clone().filter(|t| !t.trim().is_empty()),
+            };
+            // A staff device opens on its desk, whether or not the event lists it; no one
+            // else sees it.
+            let mut elements: Vec<ElementNav> =
+                manifest.elements.iter().filter(|e| !e.kind.is_staff_only()).map(nav).collect();
+            if mode == DeviceMode::Staff {
+                let own = manifest.elements.iter().find(|e| e.kind.is_staff_only());
+                elements.insert(0, own.map(nav).unwrap_or(ElementNav { kind: ElementKind::Staff, title: None }));
+            }
+            elements
+        },
         days: manifest
             .days
             .iter()

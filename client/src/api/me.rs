@@ -20,11 +20,12 @@ pub(super) fn start_engine(api: &AppApi, manifest: &Manifest, base: &str) {
     // A loop for every Element that has a feed, enabled or not yet: each reads the cached
     // manifest every round, so a manifest that changes later switches Elements on and off
     // and moves them between backends without a restart.
-    // A venue screen keeps no attendee's data: the people directory is never synced to it.
-    let kiosk = api.mode().is_ok_and(|m| m == DeviceMode::Kiosk);
+    // A venue screen keeps no attendee's data: the people directory is never synced to it;
+    // and only a staff device pulls the staff feed.
+    let mode = api.mode().unwrap_or_default();
     let targets: Vec<Target> = ElementKind::ALL
         .into_iter()
-        .filter(|k| k.has_feed() && !(kiosk && k.feed_needs_token()))
+        .filter(|k| k.has_feed() && pulls(mode, *k))
         .map(|kind| Target { element: kind, base_url: base.to_string(), event_id: manifest.id.clone() })
         .collect();
     let engine = SyncEngine::start(api.store.clone(), targets, api.sync_config.clone());
@@ -50,13 +51,20 @@ pub(super) fn join_event(api: &AppApi, args: JoinArgs) -> Result<EventOverview, 
         )
     })?;
     for element in manifest.elements.iter().filter(|e| syncs(e)) {
-        // Decided per Element: a kiosk token shows itself at the first redeem.
-        if element.kind.feed_needs_token() && api.mode()? == DeviceMode::Kiosk {
-            continue;
-        }
         let base = element.base_url.clone().unwrap_or_else(|| url.clone());
         if let Some(code) = &code {
             api.store()?.set_code(&base, code)?;
+        }
+        // The staff feed is for staff tokens: learn what this code is before asking for it.
+        let role_unknown = api.store()?.credential(&base)?.is_some_and(|c| c.role.is_none());
+        if element.kind.is_staff_only() && role_unknown {
+            if let Ok(remote) = sync::Remote::new(&base, api.sync_config.timeout) {
+                let _ = sync::redeem(&api.store, &remote);
+            }
+        }
+        // Decided per Element: a kiosk or staff token shows itself at the first redeem.
+        if !pulls(api.mode()?, element.kind) {
+            continue;
         }
         // Signals made before joining (or before a restart) go out first.
         let outcome = sync::Remote::new(&base, api.sync_config.timeout).and_then(|r| {
@@ -87,8 +95,8 @@ pub(super) fn sync_now(api: &AppApi) -> Result<(), ApiError> {
         eprintln!("elements: the manifest could not be read again: {e}");
     }
     let event = api.store()?.loaded_event()?.ok_or_else(no_event)?;
-    let kiosk = api.mode()? == DeviceMode::Kiosk;
-    for element in event.manifest.elements.iter().filter(|e| syncs(e) && !(kiosk && e.kind.feed_needs_token())) {
+    let mode = api.mode()?;
+    for element in event.manifest.elements.iter().filter(|e| syncs(e) && pulls(mode, e.kind)) {
         let url = element.base_url.clone().unwrap_or_else(|| base.clone());
         let outcome = sync::Remote::new(&url, api.sync_config.timeout).and_then(|r| {
             let r = r.traced(api.sync_config.trace);
@@ -111,7 +119,7 @@ pub(super) fn sync_now(api: &AppApi) -> Result<(), ApiError> {
 pub(super) fn sync_status(api: &AppApi) -> Result<SyncStatus, ApiError> {
     let store = api.store()?;
     let event = store.loaded_event()?;
-    let kiosk = api.mode_of(&store, event.as_ref())? == DeviceMode::Kiosk;
+    let mode = api.mode_of(&store, event.as_ref())?;
     let Some(backend) = event.as_ref().and_then(|e| e.source.strip_prefix(BACKEND_SOURCE)).map(str::to_string) else {
         return Ok(SyncStatus { backend: None, elements: Vec::new(), unknown_elements: Vec::new() });
     };
@@ -121,7 +129,7 @@ pub(super) fn sync_status(api: &AppApi) -> Result<SyncStatus, ApiError> {
     let enabled = event.map(|e| e.manifest.elements).unwrap_or_default();
     let elements = enabled
         .iter()
-        .filter(|e| e.kind != ElementKind::Me && !(kiosk && e.kind.feed_needs_token()))
+        .filter(|e| e.kind != ElementKind::Me && pulls(mode, e.kind))
         .map(|e| {
             if e.version > ELEMENT_VERSION {
                 return ElementSyncView {
@@ -219,6 +227,12 @@ pub fn parse_join(args: &JoinArgs) -> Result<(String, Option<String>), ApiError>
 }
 
 /// Whether the app syncs this Element: it has a feed (not `me`) in a version this app knows.
+/// Whether a device of `mode` pulls `kind`'s feed: a venue screen no feed that needs a token
+/// (no one's details on a public screen), and only a staff device the staff feed.
+pub(super) fn pulls(mode: DeviceMode, kind: ElementKind) -> bool {
+    !(mode == DeviceMode::Kiosk && kind.feed_needs_token()) && !(kind.is_staff_only() && mode != DeviceMode::Staff)
+}
+
 fn syncs(e: &ElementEntry) -> bool {
     e.kind != ElementKind::Me && e.version <= ELEMENT_VERSION
 }

@@ -13,6 +13,7 @@ mod people;
 mod quests;
 mod reminders;
 mod signals;
+mod staff;
 mod voting;
 
 use std::collections::HashMap;
@@ -569,6 +570,24 @@ impl AppApi {
 
     pub fn report_ready(&self, args: ReadyArgs) -> Result<u64, ApiError> {
         me::report_ready(self, args)
+    }
+
+    pub fn staff_desk(&self) -> Result<elements_protocol::app::StaffDesk, ApiError> {
+        staff::staff_desk(self)
+    }
+
+    pub fn admit_pass(
+        &self,
+        args: elements_protocol::app::AdmitArgs,
+    ) -> Result<elements_protocol::app::AdmitResult, ApiError> {
+        staff::admit_pass(self, args)
+    }
+
+    pub fn redeem_reward_code(
+        &self,
+        args: elements_protocol::app::RewardCodeArgs,
+    ) -> Result<elements_protocol::app::RewardRedemption, ApiError> {
+        staff::redeem_reward_code(self, args)
     }
 }
 

@@ -222,4 +222,19 @@ impl EventFacts for CacheFacts<'_> {
         let polls = self.read(self.cache.polls()).unwrap_or_default();
         polls.into_iter().map(|p| (p.id, p.opens_at.to_utc())).collect()
     }
+    fn admitted(
+        &self,
+        gate: &elements_protocol::staff::Gate,
+        holder: &str,
+    ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        let found = self.read(self.cache.admission(&gate.key(), holder))??;
+        found.scans.first().map(|s| s.at)
+    }
+    fn reward_code(&self, code: &str) -> Option<Option<elements_protocol::staff::RewardCode>> {
+        // A desk that never pulled the staff feed cannot tell a made-up code from a new one.
+        if !self.read(self.cache.has_staff_feed())? {
+            return None;
+        }
+        self.read(self.cache.reward_code(code))
+    }
 }

@@ -245,6 +245,12 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TABLE reminded (event_id TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (event_id, key)) STRICT;
     CREATE TABLE photo (profile_id TEXT PRIMARY KEY, rev TEXT NOT NULL, jpeg BLOB) STRICT;
     "#,
+    // v17: the staff Element's feed (staff devices only): check-ins with their scans, and the
+    // reward desk's codes.
+    r#"
+    CREATE TABLE admission (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+    CREATE TABLE reward_code (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -12,6 +12,7 @@ mod outbox;
 mod people;
 mod plans;
 mod preferences;
+mod staff;
 mod store;
 mod sync_state;
 mod write;

@@ -158,7 +158,13 @@ pub(crate) fn upsert_as(
             ))?
             .execute(params![entity.id(), entity.revision().unwrap_or(0) as i64, body])?;
         }
-        Entity::Track(_) | Entity::Poll(_) | Entity::Quest(_) | Entity::Scenario(_) | Entity::WalkGraph(_) => {
+        Entity::Track(_)
+        | Entity::Poll(_)
+        | Entity::Quest(_)
+        | Entity::Scenario(_)
+        | Entity::WalkGraph(_)
+        | Entity::Admission(_)
+        | Entity::RewardCode(_) => {
             let table = entity.kind().as_str();
             tx.prepare_cached(&format!(
                 "INSERT INTO {table} (id, body) VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET body = excluded.body"

@@ -12,5 +12,6 @@ mod push;
 mod quests;
 mod scan;
 mod simulation;
+mod staff;
 mod sync;
 mod voting;

@@ -5,4 +5,5 @@ pub mod map;
 pub mod me;
 pub mod people;
 pub mod quests;
+pub mod staff;
 pub mod voting;

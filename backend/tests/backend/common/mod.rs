@@ -95,6 +95,7 @@ pub fn count(b: &EventBundle, kind: EntityKind) -> usize {
         EntityKind::WalkGraph => usize::from(!b.walk.is_empty()),
         EntityKind::PollResult | EntityKind::Leaderboard | EntityKind::Announcement | EntityKind::Question => 0,
         EntityKind::Contact | EntityKind::Meeting | EntityKind::Message => 0,
+        EntityKind::Admission | EntityKind::RewardCode => 0,
     }
 }
 

@@ -1,0 +1,148 @@
+//! The staff Element on the backend: check-ins at doors and sessions (each with every scan, so
+//! a pass let in twice shows as a conflict on every tablet) and reward desk codes. Its entities
+//! are current in `entity` and logged in the `staff` feed, which only staff tokens may read.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use elements_protocol::event::Quest;
+use elements_protocol::signal::{Action, Effect, Signal};
+use elements_protocol::staff::{Admission, Gate, Pass, RewardCode, Scan};
+use elements_protocol::sync::Entity;
+use rusqlite::{params, OptionalExtension, Transaction};
+
+use super::{log_upsert, StoreError};
+
+fn damaged(what: impl Into<String>, e: impl ToString) -> StoreError {
+    StoreError::Damaged { what: what.into(), detail: e.to_string() }
+}
+
+/// Whose pass it is: a personal ticket of this event is its holder (whether or not they opened
+/// the app yet), a badge its owner; a code typed is looked for as a ticket, then as a badge.
+/// `None`: not a pass of this event.
+pub fn pass_holder(tx: &Transaction<'_>, pass: &Pass) -> Result<Option<String>, StoreError> {
+    Ok(match pass {
+        Pass::Code(code) => match pass_holder(tx, &Pass::Ticket(code.clone()))? {
+            Some(holder) => Some(holder),
+            None => pass_holder(tx, &Pass::Badge(code.clone()))?,
+        },
+        Pass::Ticket(code) => {
+            let code = code.trim();
+            let personal: Option<bool> = tx
+                .prepare_cached("SELECT personal FROM access_code WHERE code = ?1 AND role = 'attendee'")?
+                .query_row([code], |r| r.get(0))
+                .optional()?;
+            personal.filter(|p| *p).map(|_| elements_domain::staff::ticket_holder(code))
+        }
+        Pass::Badge(code) => match elements_protocol::people::normalize_badge(code) {
+            None => None,
+            Some(badge) => tx
+                .prepare_cached("SELECT participant_id FROM person WHERE badge = ?1")?
+                .query_row([badge], |r| r.get(0))
+                .optional()?,
+        },
+    })
+}
+
+fn admission_id(gate: &Gate, holder: &str) -> String {
+    format!("{}/{holder}", gate.key())
+}
+
+fn admission(tx: &Transaction<'_>, id: &str) -> Result<Option<Admission>, StoreError> {
+    let body: Option<String> = tx
+        .prepare_cached("SELECT body FROM entity WHERE kind = 'admission' AND id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    match body.map(|b| serde_json::from_str::<Entity>(&b)) {
+        None => Ok(None),
+        Some(Ok(Entity::Admission(a))) => Ok(Some(a)),
+        Some(Ok(_)) => Err(damaged(format!("admission {id}"), "not an admission")),
+        Some(Err(e)) => Err(damaged(format!("admission {id}"), e)),
+    }
+}
+
+/// When `holder` was first let in at `gate`.
+pub fn first_admitted(
+    tx: &Transaction<'_>,
+    gate: &Gate,
+    holder: &str,
+) -> Result<Option<DateTime<FixedOffset>>, StoreError> {
+    Ok(admission(tx, &admission_id(gate, holder))?.and_then(|a| a.scans.first().map(|s| s.at)))
+}
+
+/// A desk code as the desk checks it; `None`: no reward has it.
+pub fn reward_code(
+    tx: &Transaction<'_>,
+    quests: &dyn Fn(&str) -> Option<Quest>,
+    code: &str,
+) -> Result<Option<RewardCode>, StoreError> {
+    let row: Option<(String, String, Option<i64>)> = tx
+        .prepare_cached("SELECT quest_id, reward_id, redeemed_at FROM reward_code WHERE code = ?1")?
+        .query_row([code], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    Ok(row.map(|(quest_id, reward_id, redeemed_at)| {
+        let name = quests(&quest_id)
+            .and_then(|q| q.rewards.into_iter().find(|r| r.id == reward_id))
+            .map(|r| r.name)
+            .unwrap_or_default();
+        RewardCode {
+            id: code.to_string(),
+            quest_id,
+            reward_id,
+            name,
+            redeemed_at: redeemed_at.and_then(|t| DateTime::from_timestamp(t, 0)).map(|t| t.fixed_offset()),
+        }
+    }))
+}
+
+/// Publishes a desk code to the staff feed (when made, and when given).
+pub fn log_reward_code(
+    tx: &Transaction<'_>,
+    quests: &dyn Fn(&str) -> Option<Quest>,
+    code: &str,
+) -> Result<(), StoreError> {
+    if let Some(known) = reward_code(tx, quests, code)? {
+        log_upsert(tx, &Entity::RewardCode(known))?;
+    }
+    Ok(())
+}
+
+/// Applies an accepted staff signal: the scan joins its admission (a second one makes it a
+/// conflict for every tablet to see), a desk code is marked given.
+pub fn apply(
+    tx: &Transaction<'_>,
+    quests: &dyn Fn(&str) -> Option<Quest>,
+    signal: &Signal,
+    effects: &[Effect],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    match &signal.action {
+        Action::Admit { pass, .. } => {
+            for effect in effects {
+                let Effect::Admitted { gate, holder, .. } = effect else { continue };
+                let id = admission_id(gate, holder);
+                let scan =
+                    Scan { device: signal.client_id.clone(), at: signal.created_at, signal_id: signal.id.clone() };
+                let mut entry = admission(tx, &id)?.unwrap_or_else(|| Admission {
+                    id: id.clone(),
+                    gate: gate.clone(),
+                    holder: holder.clone(),
+                    pass_hint: elements_protocol::staff::hint(pass.code()),
+                    scans: Vec::new(),
+                });
+                entry.scans.push(scan);
+                // First by the devices' clocks: the scan that let them in comes first, whichever
+                // tablet synced first.
+                entry.scans.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.signal_id.cmp(&b.signal_id)));
+                log_upsert(tx, &Entity::Admission(entry))?;
+            }
+        }
+        Action::RedeemReward { code } => {
+            if let Some(code) = elements_protocol::staff::normalize_reward_code(code) {
+                tx.prepare_cached("UPDATE reward_code SET redeemed_at = ?2 WHERE code = ?1 AND redeemed_at IS NULL")?
+                    .execute(params![code, now.timestamp()])?;
+                log_reward_code(tx, quests, &code)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,232 @@
+//! The staff Element against the reference backend on 127.0.0.1: only staff tokens may check
+//! people in, give rewards or read the staff feed; a pass let in by two tablets is one person
+//! and a conflict on both; a desk code is good once.
+
+use crate::common::{redeem, start, Server};
+use elements_backend::store::Store;
+use elements_protocol::auth::Role;
+use elements_protocol::signal::{Action, Effect, Outcome, Reason, Signal, SignalBatch, SignalResults};
+use elements_protocol::staff::{Gate, Pass};
+use elements_protocol::sync::{Change, ChangesPage, Entity, WireError, WireErrorCode};
+
+fn signal(device: &str, seq: u64, at: &str, action: Action) -> Signal {
+    Signal {
+        id: format!("{device}-{seq}"),
+        client_id: device.into(),
+        seq,
+        schema_version: 4,
+        created_at: at.parse().expect("time"),
+        action,
+    }
+}
+
+async fn post(s: &Server, token: &str, signals: Vec<Signal>) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("{}/v1/signals", s.base))
+        .bearer_auth(token)
+        .json(&SignalBatch { signals })
+        .send()
+        .await
+        .expect("POST /v1/signals")
+}
+
+async fn decided(s: &Server, token: &str, signals: Vec<Signal>) -> Vec<Outcome> {
+    let resp = post(s, token, signals).await;
+    assert_eq!(resp.status(), 200);
+    let results: SignalResults = resp.json().await.expect("results");
+    results.results.into_iter().map(|r| r.outcome).collect()
+}
+
+/// The staff feed as `token` gets it: the status, and the entities if 200.
+async fn staff_feed(s: &Server, token: Option<&str>) -> (u16, Vec<Entity>) {
+    let mut req = reqwest::Client::new().get(format!("{}/v1/elements/staff/changes", s.base));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let resp = req.send().await.expect("GET staff");
+    let status = resp.status().as_u16();
+    if status != 200 {
+        let e: WireError = resp.json().await.expect("an error body");
+        assert!(matches!(e.code, WireErrorCode::Forbidden | WireErrorCode::Unauthorized), "{e:?}");
+        return (status, Vec::new());
+    }
+    let page: ChangesPage = resp.json().await.expect("a page");
+    let entities = page
+        .changes
+        .into_iter()
+        .filter_map(|c| match c {
+            Change::Upsert { entity } => Some(entity),
+            Change::Delete { .. } => None,
+        })
+        .collect();
+    (status, entities)
+}
+
+fn admit(ticket: &str, door: &str) -> Action {
+    Action::Admit { pass: Pass::Ticket(ticket.into()), gate: Gate::Door(door.into()) }
+}
+
+#[tokio::test]
+async fn only_staff_may_check_in_give_rewards_or_read_the_staff_feed() {
+    let s = start().await;
+    let kiosk = redeem(&s.store, "KIOSK", "screen-1");
+    let staff = redeem(&s.store, "STAFF", "tablet-1");
+    s.store.add_code("T-1001", Role::Attendee, true).expect("ticket");
+    for (who, token) in [("attendee", &s.token), ("kiosk", &kiosk)] {
+        let resp =
+            post(&s, token, vec![signal("x", 1, "2027-03-10T09:00:00+01:00", admit("T-1001", "poi-exit-main"))]).await;
+        assert_eq!(resp.status(), 403, "{who}");
+        let e: WireError = resp.json().await.expect("error body");
+        assert_eq!(e.code, WireErrorCode::Forbidden, "{who}: {}", e.message);
+        // A kiosk may push nothing at all; an attendee is told which signal is staff work.
+        assert!(
+            e.message.contains(if who == "kiosk" { "kiosk" } else { "admit" }),
+            "names what was refused: {}",
+            e.message
+        );
+        let give = post(
+            &s,
+            token,
+            vec![signal("x", 2, "2027-03-10T09:00:00+01:00", Action::RedeemReward { code: "K7Q2-MX4P".into() })],
+        )
+        .await;
+        assert_eq!(give.status(), 403, "{who}");
+        assert_eq!(staff_feed(&s, Some(token)).await.0, 403, "{who} reads no staff feed");
+    }
+    assert_eq!(staff_feed(&s, None).await.0, 401);
+    // Nothing of it was stored: the staff feed is still empty of check-ins.
+    let (status, entities) = staff_feed(&s, Some(&staff)).await;
+    assert_eq!(status, 200);
+    assert!(!entities.iter().any(|e| matches!(e, Entity::Admission(_))), "{entities:?}");
+    // An attendee batch with ordinary signals still works.
+    let vote = Action::Vote { poll_id: "poll-opening".into(), option_id: "o2".into() };
+    let ok = post(&s, &s.token, vec![signal("phone", 1, "2027-03-10T09:30:00+01:00", vote)]).await;
+    assert_eq!(ok.status(), 200);
+}
+
+#[tokio::test]
+async fn a_ticket_let_in_by_two_tablets_counts_once_and_is_a_conflict_for_both() {
+    let s = start().await;
+    let a = redeem(&s.store, "STAFF", "tablet-a");
+    let b = redeem(&s.store, "STAFF", "tablet-b");
+    s.store.add_code("T-1001", Role::Attendee, true).expect("ticket");
+    s.store.add_code("T-1002", Role::Attendee, true).expect("ticket");
+    // Both offline: each lets T-1001 in at the main entrance; tablet B syncs first, but A's
+    // scan was earlier.
+    let from_b =
+        decided(&s, &b, vec![signal("tablet-b", 1, "2027-03-10T09:05:00+01:00", admit("T-1001", "poi-exit-main"))])
+            .await;
+    assert!(
+        matches!(&from_b[0], Outcome::Accepted { effects } if matches!(&effects[..], [Effect::Admitted { conflict: false, .. }])),
+        "{from_b:?}"
+    );
+    let from_a = decided(
+        &s,
+        &a,
+        vec![
+            signal("tablet-a", 1, "2027-03-10T09:02:00+01:00", admit("T-1001", "poi-exit-main")),
+            signal("tablet-a", 2, "2027-03-10T09:03:00+01:00", admit("T-1002", "poi-exit-main")),
+            signal("tablet-a", 3, "2027-03-10T09:04:00+01:00", admit("T-404", "poi-exit-main")),
+            signal("tablet-a", 4, "2027-03-10T09:04:00+01:00", admit("T-1001", "poi-exit-harbour")),
+        ],
+    )
+    .await;
+    assert!(
+        matches!(&from_a[0], Outcome::Accepted { effects } if matches!(&effects[..], [Effect::Admitted { conflict: true, first_at: Some(_), .. }])),
+        "{from_a:?}"
+    );
+    assert!(
+        matches!(&from_a[1], Outcome::Accepted { effects } if matches!(&effects[..], [Effect::Admitted { conflict: false, .. }]))
+    );
+    assert!(
+        matches!(&from_a[2], Outcome::Rejected { reason: Reason::UnknownTarget, message } if message.contains("ticket")),
+        "a ticket this event never sold: {:?}",
+        from_a[2]
+    );
+    assert!(
+        matches!(&from_a[3], Outcome::Accepted { effects } if matches!(&effects[..], [Effect::Admitted { conflict: false, .. }])),
+        "another door is another check-in"
+    );
+    // A resend is the same decision, not a third scan.
+    let again =
+        decided(&s, &a, vec![signal("tablet-a", 1, "2027-03-10T09:02:00+01:00", admit("T-1001", "poi-exit-main"))])
+            .await;
+    assert!(matches!(&again[0], Outcome::Duplicate { .. }));
+    // Both tablets read the same feed: one person at the main entrance with two scans, A's first.
+    for token in [&a, &b] {
+        let (_, entities) = staff_feed(&s, Some(token)).await;
+        let at_main: Vec<_> = entities
+            .iter()
+            .filter_map(|e| match e {
+                Entity::Admission(x) if x.gate == Gate::Door("poi-exit-main".into()) => Some(x),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(at_main.len(), 2, "two people came in at the main entrance: {at_main:?}");
+        let twice = at_main.iter().find(|x| x.is_conflict()).expect("the conflict");
+        let devices: Vec<&str> = twice.scans.iter().map(|s| s.device.as_str()).collect();
+        assert_eq!(devices, ["tablet-a", "tablet-b"], "by the scans' own times");
+        assert_eq!(twice.pass_hint, "…1001");
+        assert!(
+            !serde_json::to_string(&entities).expect("json").contains("T-1001"),
+            "the feed holds no whole ticket code"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_reward_code_is_given_once_and_a_made_up_one_is_refused() {
+    let s = start().await;
+    let desk = redeem(&s.store, "STAFF", "desk-1");
+    let other_desk = redeem(&s.store, "STAFF", "desk-2");
+    let quest = crate::common::demo().quests.into_iter().find(|q| q.id == "quest-explorer").expect("quest");
+    // The attendee finds every checkpoint; the pin comes with a desk code.
+    let scans: Vec<Signal> = quest
+        .checkpoints
+        .iter()
+        .enumerate()
+        .map(|(i, cp)| {
+            let scan = Action::CheckpointScan { quest_id: quest.id.clone(), checkpoint_id: cp.id.clone(), proof: None };
+            signal("phone", i as u64 + 1, "2027-03-10T09:30:00+01:00", scan)
+        })
+        .collect();
+    let outcomes = decided(&s, &s.token, scans).await;
+    let code = outcomes
+        .iter()
+        .flat_map(|o| match o {
+            Outcome::Accepted { effects } => effects.clone(),
+            _ => Vec::new(),
+        })
+        .find_map(|e| match e {
+            Effect::RewardUnlocked { code, .. } => code,
+            _ => None,
+        })
+        .expect("a reward with a desk code");
+    // The desks know the code before anyone shows it (so they can check it offline).
+    let (_, entities) = staff_feed(&s, Some(&desk)).await;
+    assert!(entities
+        .iter()
+        .any(|e| matches!(e, Entity::RewardCode(c) if c.id == code && c.redeemed_at.is_none() && !c.name.is_empty())));
+    let give = |device: &str, typed: &str| {
+        signal(device, 1, "2027-03-10T11:00:00+01:00", Action::RedeemReward { code: typed.into() })
+    };
+    let given = decided(&s, &desk, vec![give("desk-1", &code.to_lowercase().replace('-', " "))]).await;
+    assert!(
+        matches!(&given[0], Outcome::Accepted { effects } if matches!(&effects[..], [Effect::RewardRedeemed { name, .. }] if !name.is_empty())),
+        "{given:?}"
+    );
+    let used = decided(&s, &other_desk, vec![give("desk-2", &code)]).await;
+    assert!(matches!(&used[0], Outcome::Rejected { reason: Reason::AlreadyDone, .. }), "{used:?}");
+    let forged = decided(
+        &s,
+        &other_desk,
+        vec![signal("desk-2", 2, "2027-03-10T11:00:00+01:00", Action::RedeemReward { code: "ZZZZ-ZZZZ".into() })],
+    )
+    .await;
+    assert!(matches!(&forged[0], Outcome::Rejected { reason: Reason::UnknownTarget, .. }), "{forged:?}");
+    let (_, entities) = staff_feed(&s, Some(&other_desk)).await;
+    assert!(
+        entities.iter().any(|e| matches!(e, Entity::RewardCode(c) if c.id == code && c.redeemed_at.is_some())),
+        "given, for every desk"
+    );
+}

@@ -1,0 +1,281 @@
+//! The staff Element: checking passes in at doors and sessions, and the reward desk. Both are
+//! signals like any other (decided here at once, in the outbox, sent when the network allows);
+//! what other tablets did arrives with the staff feed, so a pass two offline tablets let in
+//! shows as a conflict on both once they sync.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use elements_protocol::app::{
+    AdmitArgs, AdmitResult, ConflictScan, ConflictView, DeskScan, DeskScanState, GateView, RewardCodeArgs,
+    RewardRedemption, StaffDesk,
+};
+use elements_protocol::event::PoiKind;
+use elements_protocol::link::Link;
+use elements_protocol::signal::{Action, Effect};
+use elements_protocol::staff::{normalize_reward_code, Gate, Pass};
+
+use super::signals::{act, credential_for};
+use super::*;
+use crate::cache::{Decision, LoadedEvent};
+
+/// How many of this tablet's scans the desk lists.
+const RECENT: usize = 30;
+
+fn offset_of(event: &LoadedEvent) -> chrono::FixedOffset {
+    event.manifest.days.first().map(|d| *d.starts_at.offset()).unwrap_or(Utc.fix())
+}
+
+fn hhmm(event: &LoadedEvent, t: chrono::DateTime<chrono::FixedOffset>) -> String {
+    t.with_timezone(&offset_of(event)).format("%H:%M").to_string()
+}
+
+/// What a scanned or typed pass is: a join link with a code is a ticket, a badge link a badge;
+/// typed text may be either (ticket codes can look like badge codes), so the backend says.
+pub(super) fn pass_of(text: &str) -> Result<Pass, ApiError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(ApiError::new(ErrorCode::InvalidArgument, "scan a ticket or badge, or type its code"));
+    }
+    match Link::parse(text) {
+        Ok(Link::Join { code: Some(code), .. }) => Ok(Pass::Ticket(code)),
+        Ok(Link::Badge { code, .. }) => Ok(Pass::Badge(code)),
+        Ok(_) | Err(elements_protocol::link::LinkError::Missing { .. }) => Err(ApiError::new(
+            ErrorCode::InvalidArgument,
+            "this code is not a ticket or a badge (a join code without a ticket, a checkpoint, a place?)",
+        )),
+        Err(_) if text.starts_with("elements:") => {
+            Err(ApiError::new(ErrorCode::InvalidArgument, "this link is not one this app reads; scan the ticket again"))
+        }
+        Err(_) if text.chars().count() > elements_protocol::staff::MAX_PASS_CODE => {
+            Err(ApiError::new(ErrorCode::InvalidArgument, "this is too long for a ticket or badge code"))
+        }
+        Err(_) => Ok(Pass::Code(text.to_string())),
+    }
+}
+
+/// `act` answers "not found" for what is not part of the event; at the desk that is a refusal
+/// with its reason (a made-up code, a door that is not there), worded as such.
+fn not_ours(e: ApiError) -> ApiError {
+    if e.code == ErrorCode::NotFound {
+        return ApiError::refused(elements_protocol::signal::Reason::UnknownTarget, e.message);
+    }
+    e
+}
+
+/// Refuses staff work on a device without a staff token: the backend would refuse it too, and
+/// a tablet that counted people it cannot send is worse than one that says so now.
+fn require_staff(store: &Cache, event: &LoadedEvent) -> Result<(), ApiError> {
+    let role = credential_for(store, event, ElementKind::Staff)?.and_then(|c| c.role);
+    if role.as_deref() == Some("staff") {
+        return Ok(());
+    }
+    Err(ApiError::refused(
+        elements_protocol::signal::Reason::NotAllowed,
+        "This device is not a staff device: join the event with a staff code to check people in or give rewards.",
+    ))
+}
+
+fn gate_name(store: &Cache, gate: &Gate) -> Result<String, ApiError> {
+    Ok(match gate {
+        Gate::Door(id) => store.point_of_interest(id)?.map(|p| p.name).unwrap_or_else(|| id.clone()),
+        Gate::Session(id) => store.session(id)?.map(|s| s.title).unwrap_or_else(|| id.clone()),
+    })
+}
+
+pub(super) fn admit_pass(api: &AppApi, args: AdmitArgs) -> Result<AdmitResult, ApiError> {
+    let pass = pass_of(&args.pass)?;
+    {
+        let store = api.store()?;
+        let event = store.loaded_event()?.ok_or_else(no_event)?;
+        require_staff(&store, &event)?;
+    }
+    let hint = elements_protocol::staff::hint(pass.code());
+    let outcome = act(api, Action::Admit { pass, gate: args.gate.clone() }).map_err(not_ours)?;
+    let store = api.store()?;
+    let event = store.loaded_event()?.ok_or_else(no_event)?;
+    let (conflict, first_at) = match &outcome {
+        elements_protocol::signal::Outcome::Accepted { effects } => effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::Admitted { conflict, first_at, .. } => Some((*conflict, first_at.map(|t| hhmm(&event, t)))),
+                _ => None,
+            })
+            .unwrap_or((false, None)),
+        _ => (false, None),
+    };
+    Ok(AdmitResult { gate_name: gate_name(&store, &args.gate)?, pass_hint: hint, conflict, first_at })
+}
+
+pub(super) fn redeem_reward_code(api: &AppApi, args: RewardCodeArgs) -> Result<RewardRedemption, ApiError> {
+    let code = normalize_reward_code(&args.code).ok_or_else(|| {
+        ApiError::refused(
+            elements_protocol::signal::Reason::Malformed,
+            "a desk code is 8 letters and digits, like K7Q2-MX4P",
+        )
+    })?;
+    {
+        let store = api.store()?;
+        let event = store.loaded_event()?.ok_or_else(no_event)?;
+        require_staff(&store, &event)?;
+    }
+    let outcome = act(api, Action::RedeemReward { code: code.clone() }).map_err(not_ours)?;
+    let name = match outcome {
+        elements_protocol::signal::Outcome::Accepted { effects } => effects.into_iter().find_map(|e| match e {
+            Effect::RewardRedeemed { name, .. } => Some(name),
+            _ => None,
+        }),
+        _ => None,
+    }
+    .unwrap_or_default();
+    Ok(RewardRedemption { checked: !name.is_empty(), code, name })
+}
+
+pub(super) fn staff_desk(api: &AppApi) -> Result<StaffDesk, ApiError> {
+    let mut store = api.store()?;
+    let event = store.loaded_event()?.ok_or_else(no_event)?;
+    let is_staff = require_staff(&store, &event).is_ok();
+    let me = store.client_id()?;
+    let admissions = store.admissions()?;
+    let outbox = store.outbox(&event.manifest.id)?;
+    // Who came in where: the feed's check-ins, and this tablet's own not yet in it.
+    let mut seen: BTreeMap<(Gate, String), u32> = BTreeMap::new();
+    for a in &admissions {
+        seen.insert((a.gate.clone(), a.holder.clone()), a.scans.len() as u32);
+    }
+    let in_feed: BTreeSet<&str> =
+        admissions.iter().flat_map(|a| a.scans.iter().map(|s| s.signal_id.as_str())).collect();
+    for entry in outbox.iter().filter(|e| e.decision != Decision::Rejected && !in_feed.contains(e.signal.id.as_str())) {
+        for effect in entry.effects.iter().flatten() {
+            if let Effect::Admitted { gate, holder, .. } = effect {
+                *seen.entry((gate.clone(), holder.clone())).or_insert(0) += 1;
+            }
+        }
+    }
+    let mut per_gate: HashMap<Gate, (u32, u32)> = HashMap::new();
+    for ((gate, _), scans) in &seen {
+        let counts = per_gate.entry(gate.clone()).or_default();
+        counts.0 += 1;
+        if *scans > 1 {
+            counts.1 += 1;
+        }
+    }
+    let admitted_at_doors = per_gate.iter().filter(|(g, _)| matches!(g, Gate::Door(_))).map(|(_, c)| c.0).sum();
+
+    // Doors (the venue's entrances and exits), then the sessions of the day.
+    let mut gates = Vec::new();
+    let rooms: HashMap<String, elements_protocol::event::Room> =
+        store.rooms()?.into_iter().map(|r| (r.id.clone(), r)).collect();
+    for poi in store.points_of_interest()?.into_iter().filter(|p| p.kind == PoiKind::Exit) {
+        let gate = Gate::Door(poi.id.clone());
+        let (admitted, conflicts) = per_gate.get(&gate).copied().unwrap_or_default();
+        gates.push(GateView { gate, name: poi.name, detail: None, admitted, conflicts, capacity: None });
+    }
+    let now = api.clock.now();
+    let days = &event.manifest.days;
+    let day = elements_domain::day_of(days, &now.fixed_offset()).or_else(|| days.first().map(|d| d.index));
+    if let Some(day) = day {
+        for s in store.sessions_on_day(day)? {
+            if s.kind == elements_protocol::event::SessionKind::Break {
+                continue;
+            }
+            let gate = Gate::Session(s.id.clone());
+            let (admitted, conflicts) = per_gate.get(&gate).copied().unwrap_or_default();
+            let room = s.room_id.as_ref().and_then(|r| rooms.get(r));
+            let times = format!("{}–{}", hhmm(&event, s.starts_at), hhmm(&event, s.ends_at));
+            gates.push(GateView {
+                gate,
+                name: s.title,
+                detail: Some(match room {
+                    Some(r) => format!("{} · {times}", r.name),
+                    None => times,
+                }),
+                admitted,
+                conflicts,
+                capacity: room.and_then(|r| r.capacity),
+            });
+        }
+    }
+
+    let names: HashMap<Gate, String> = gates.iter().map(|g| (g.gate.clone(), g.name.clone())).collect();
+    let name_of = |store: &Cache, gate: &Gate| match names.get(gate) {
+        Some(n) => Ok(n.clone()),
+        None => gate_name(store, gate),
+    };
+    let mut conflicts = Vec::new();
+    let mut conflicted: Vec<&elements_protocol::staff::Admission> =
+        admissions.iter().filter(|a| a.is_conflict()).collect();
+    conflicted.sort_by(|a, b| b.scans.last().map(|s| s.at).cmp(&a.scans.last().map(|s| s.at)));
+    for a in conflicted {
+        conflicts.push(ConflictView {
+            gate_name: name_of(&store, &a.gate)?,
+            pass_hint: a.pass_hint.clone(),
+            scans: a
+                .scans
+                .iter()
+                .map(|s| ConflictScan {
+                    at: hhmm(&event, s.at),
+                    device: elements_protocol::staff::hint(&s.device),
+                    mine: s.device == me,
+                })
+                .collect(),
+        });
+    }
+
+    let mut recent = Vec::new();
+    for entry in outbox.iter().rev().filter(|e| e.signal.action.is_staff_action()).take(RECENT) {
+        let effects = entry.effects.as_deref().unwrap_or_default();
+        let decided = entry.decision == Decision::Accepted;
+        let (title, detail, state) = match &entry.signal.action {
+            Action::Admit { pass, gate } => {
+                let conflict = effects.iter().any(|e| matches!(e, Effect::Admitted { conflict: true, .. }));
+                let state = match (entry.decision, conflict) {
+                    (Decision::Rejected, _) => DeskScanState::Refused,
+                    (_, true) => DeskScanState::Conflict,
+                    (_, false) if decided => DeskScanState::Counted,
+                    _ => DeskScanState::Waiting,
+                };
+                (name_of(&store, gate)?, elements_protocol::staff::hint(pass.code()), state)
+            }
+            Action::RedeemReward { code } => {
+                let name = effects.iter().find_map(|e| match e {
+                    Effect::RewardRedeemed { name, .. } if !name.is_empty() => Some(name.clone()),
+                    _ => None,
+                });
+                let state = match entry.decision {
+                    Decision::Rejected => DeskScanState::Refused,
+                    Decision::Accepted => DeskScanState::Given,
+                    Decision::Pending => DeskScanState::Waiting,
+                };
+                (name.unwrap_or_else(|| code.clone()), code.clone(), state)
+            }
+            _ => continue,
+        };
+        recent.push(DeskScan {
+            signal_id: entry.signal.id.clone(),
+            reward: matches!(entry.signal.action, Action::RedeemReward { .. }),
+            title,
+            detail,
+            at: hhmm(&event, entry.signal.created_at),
+            state,
+            reason: entry.reason,
+        });
+    }
+    // Given at this desk and not yet in the feed as given.
+    let mut given_here_unconfirmed = 0;
+    for entry in outbox.iter().filter(|e| e.decision != Decision::Rejected) {
+        if let Action::RedeemReward { code } = &entry.signal.action {
+            if store.reward_code(code)?.is_none_or(|c| c.redeemed_at.is_none()) {
+                given_here_unconfirmed += 1;
+            }
+        }
+    }
+    Ok(StaffDesk {
+        gates,
+        admitted_at_doors,
+        conflicts,
+        recent,
+        rewards_given: store.rewards_given()? + given_here_unconfirmed,
+        knows_codes: store.has_staff_feed()?,
+        is_staff,
+    })
+}

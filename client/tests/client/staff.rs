@@ -1,0 +1,92 @@
+//! The staff Element through real apps' APIs and the reference backend on 127.0.0.1: two staff
+//! tablets, offline, let the same ticket in at the same door; once the network is back both show
+//! one person and the conflict. An attendee's app may do neither.
+
+use elements_backend::store::Store;
+use elements_client::api::{AppApi, Clock};
+use elements_protocol::app::{AdmitArgs, DeskScanState, ErrorCode, JoinArgs};
+use elements_protocol::auth::Role;
+use elements_protocol::event::ElementKind;
+use elements_protocol::signal::Reason;
+use elements_protocol::staff::Gate;
+
+use crate::common::{during_event, served_event, start_backend, CODE, TICKET};
+
+const STAFF: &str = "STAFF-DOOR";
+
+fn app(url: &str, code: &str) -> (AppApi, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("dir");
+    let api = AppApi::start(dir.path(), Clock::Fixed(during_event()), &mut |_| {}).expect("start").0;
+    api.join_event(JoinArgs { url: url.into(), code: Some(code.into()) }).expect("join");
+    (api, dir)
+}
+
+fn main_entrance() -> Gate {
+    Gate::Door("poi-exit-main".into())
+}
+
+#[test]
+fn two_offline_tablets_let_one_ticket_in_and_both_see_the_conflict_after_sync() {
+    let backend = start_backend(&served_event());
+    backend.store.add_code(STAFF, Role::Staff, false).expect("staff code");
+    let url = backend.url.clone();
+    let (a, _a_dir) = app(&url, STAFF);
+    let (b, _b_dir) = app(&url, STAFF);
+    for tablet in [&a, &b] {
+        let overview = tablet.event_overview().expect("overview");
+        assert_eq!(
+            overview.elements.first().map(|e| e.kind),
+            Some(ElementKind::Staff),
+            "a staff tablet opens on its desk"
+        );
+        let desk = tablet.staff_desk().expect("desk");
+        assert!(desk.is_staff && desk.knows_codes, "{desk:?}");
+        assert!(desk.gates.iter().any(|g| g.gate == main_entrance() && g.name == "Main entrance"));
+    }
+
+    // The venue's network goes down; both tablets keep working.
+    let store = backend.store.clone();
+    backend.server.stop();
+    let admit = |tablet: &AppApi| tablet.admit_pass(AdmitArgs { pass: TICKET.into(), gate: main_entrance() });
+    let at_a = admit(&a).expect("A lets the ticket in");
+    let at_b = admit(&b).expect("B lets the same ticket in");
+    assert!(!at_a.conflict && !at_b.conflict, "neither can know of the other yet");
+    // A second scan on the same tablet is flagged at once, with when it first came in.
+    let again = admit(&a).expect("recorded");
+    assert!(again.conflict && again.first_at.as_deref() == Some("09:30"), "{again:?}");
+    let count_at_main = |tablet: &AppApi| {
+        let desk = tablet.staff_desk().expect("desk");
+        let gate = desk.gates.into_iter().find(|g| g.gate == main_entrance()).expect("the door");
+        (gate.admitted, gate.conflicts, desk.conflicts.len())
+    };
+    assert_eq!(count_at_main(&b), (1, 0, 0));
+    assert!(b.staff_desk().expect("desk").recent.iter().all(|s| s.state == DeskScanState::Waiting));
+
+    // The network is back: each tablet syncs; A once more to hear of B's scan.
+    let _again = elements_backend::testing::Loopback::serve_again(&url, store.clone(), Default::default());
+    a.sync_now().expect("A syncs");
+    b.sync_now().expect("B syncs");
+    a.sync_now().expect("A syncs again");
+    for (name, tablet) in [("A", &a), ("B", &b)] {
+        let desk = tablet.staff_desk().expect("desk");
+        let gate = desk.gates.iter().find(|g| g.gate == main_entrance()).expect("the door");
+        assert_eq!(gate.admitted, 1, "{name}: one person came in, counted once: {desk:?}");
+        assert_eq!(gate.conflicts, 1, "{name}");
+        assert_eq!(desk.conflicts.len(), 1, "{name}: {:?}", desk.conflicts);
+        let conflict = &desk.conflicts[0];
+        assert_eq!(conflict.gate_name, "Main entrance");
+        assert_eq!(conflict.pass_hint, "…ET-7");
+        assert_eq!(conflict.scans.len(), 3, "{name}: every scan, both tablets: {conflict:?}");
+        assert!(conflict.scans.iter().any(|s| s.mine) && conflict.scans.iter().any(|s| !s.mine), "{name}");
+        assert!(desk.recent.iter().any(|s| s.state == DeskScanState::Conflict), "{name}: {:?}", desk.recent);
+        assert!(desk.recent.iter().all(|s| s.state != DeskScanState::Waiting), "{name}: all sent");
+    }
+
+    // An attendee's app: no desk in its navigation, and check-in is refused on the device.
+    let (phone, _phone_dir) = app(&url, CODE);
+    let overview = phone.event_overview().expect("overview");
+    assert!(overview.elements.iter().all(|e| e.kind != ElementKind::Staff), "{:?}", overview.elements);
+    let refused = phone.admit_pass(AdmitArgs { pass: TICKET.into(), gate: main_entrance() }).expect_err("not staff");
+    assert_eq!((refused.code, refused.reason), (ErrorCode::Refused, Some(Reason::NotAllowed)), "{refused:?}");
+    assert!(!phone.staff_desk().expect("desk").is_staff);
+}

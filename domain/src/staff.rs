@@ -1,0 +1,235 @@
+//! The staff Element's logic: whether a check-in counts or is a conflict, and whether a reward's
+//! desk code is valid, used or made up. A staff tablet decides with what its cache knows (the
+//! staff feed, its own scans); the backend decides again with everything, and its decision is
+//! final.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use elements_protocol::signal::{Action, Effect, Outcome, Reason};
+use elements_protocol::staff::{normalize_reward_code, Gate, Pass, MAX_PASS_CODE};
+use elements_protocol::sync::EntityKind;
+
+use crate::scenario::{EventFacts, ParticipantState};
+
+fn reject(reason: Reason, message: impl Into<String>) -> Outcome {
+    Outcome::Rejected { reason, message: message.into() }
+}
+
+/// The participant id a personal ticket code stands for: the one the backend gives whoever
+/// redeems it, so a ticket is the same person before and after its holder opens the app.
+pub fn ticket_holder(code: &str) -> String {
+    format!("p-{:016x}", crate::fingerprint(code))
+}
+
+/// Whose pass it is as a device can tell without the backend: a ticket is its holder's id; a
+/// badge is known by its code until the backend says whose it is.
+pub fn holder_on_device(pass: &Pass) -> Option<String> {
+    match pass {
+        Pass::Ticket(code) => Some(ticket_holder(code.trim())),
+        Pass::Badge(code) => elements_protocol::people::normalize_badge(code).map(|b| format!("badge:{b}")),
+        // A ticket or a badge: the backend will say whose. Two scans of one typed code are still
+        // one holder here.
+        Pass::Code(code) => Some(format!("code:{}", code.trim().to_uppercase())),
+    }
+}
+
+/// Decides a staff action. `now` is the decider's clock, written into the state as when a
+/// gate first let the holder in.
+pub fn decide(facts: &dyn EventFacts, state: &mut ParticipantState, action: &Action, now: DateTime<Utc>) -> Outcome {
+    match action {
+        Action::Admit { pass, gate } => {
+            let code = pass.code();
+            if code.trim().is_empty() || code.chars().count() > MAX_PASS_CODE {
+                return reject(Reason::Malformed, format!("a pass's code is 1 to {MAX_PASS_CODE} characters"));
+            }
+            let (kind, id, what) = match gate {
+                Gate::Door(id) => (EntityKind::PointOfInterest, id, "door"),
+                Gate::Session(id) => (EntityKind::Session, id, "session"),
+            };
+            if !facts.exists(kind, id) {
+                return reject(Reason::UnknownTarget, format!("there is no {what} \"{id}\" in this event"));
+            }
+            let Some(holder) = facts.pass_holder(pass) else {
+                let what = match pass {
+                    Pass::Ticket(_) => "ticket",
+                    Pass::Badge(_) => "badge",
+                    Pass::Code(_) => "ticket or badge",
+                };
+                return reject(Reason::UnknownTarget, format!("this is not a {what} of this event"));
+            };
+            let key = (gate.clone(), holder.clone());
+            let first_at = facts.admitted(gate, &holder).or_else(|| state.admitted.get(&key).copied());
+            state.admitted.entry(key).or_insert_with(|| now.fixed_offset());
+            Outcome::Accepted {
+                effects: vec![Effect::Admitted { gate: gate.clone(), holder, conflict: first_at.is_some(), first_at }],
+            }
+        }
+        Action::RedeemReward { code } => {
+            let Some(code) = normalize_reward_code(code) else {
+                return reject(Reason::Malformed, "a desk code is 8 letters and digits, like K7Q2-MX4P");
+            };
+            if state.redeemed.contains(&code) {
+                return reject(Reason::AlreadyDone, format!("{code} was given already, at this desk"));
+            }
+            let effect = match facts.reward_code(&code) {
+                // The desk does not know the event's codes yet (never synced): the backend will say.
+                None => {
+                    Effect::RewardRedeemed { quest_id: String::new(), reward_id: String::new(), name: String::new() }
+                }
+                Some(None) => {
+                    return reject(Reason::UnknownTarget, format!("{code} is not a reward code of this event"));
+                }
+                Some(Some(known)) => {
+                    if let Some(at) = known.redeemed_at {
+                        return reject(
+                            Reason::AlreadyDone,
+                            format!("{code} was given already, at {}", at.to_rfc3339()),
+                        );
+                    }
+                    Effect::RewardRedeemed { quest_id: known.quest_id, reward_id: known.reward_id, name: known.name }
+                }
+            };
+            state.redeemed.insert(code);
+            Outcome::Accepted { effects: vec![effect] }
+        }
+        _ => reject(Reason::NotAllowed, "not a staff action"),
+    }
+}
+
+/// Takes a decided staff action into `state` (rebuilding a device's or a desk's history).
+pub fn restore(state: &mut ParticipantState, action: &Action, at: DateTime<Utc>, effects: &[Effect]) {
+    match action {
+        Action::Admit { .. } => {
+            for effect in effects {
+                if let Effect::Admitted { gate, holder, .. } = effect {
+                    state.admitted.entry((gate.clone(), holder.clone())).or_insert_with(|| at.fixed_offset());
+                }
+            }
+        }
+        Action::RedeemReward { code } => {
+            if let Some(code) = normalize_reward_code(code) {
+                state.redeemed.insert(code);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// When `holder` was first let in at `gate`, among `admissions` (an event's check-ins).
+pub fn first_admitted<'a>(
+    admissions: impl IntoIterator<Item = &'a elements_protocol::staff::Admission>,
+    gate: &Gate,
+    holder: &str,
+) -> Option<DateTime<FixedOffset>> {
+    admissions.into_iter().find(|a| &a.gate == gate && a.holder == holder).and_then(|a| a.scans.first()).map(|s| s.at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use elements_protocol::event::{Poll, Quest};
+    use elements_protocol::staff::RewardCode;
+
+    struct Desk {
+        codes: Option<Vec<RewardCode>>,
+        admitted: Vec<(Gate, String, DateTime<FixedOffset>)>,
+    }
+
+    impl EventFacts for Desk {
+        fn poll(&self, _: &str) -> Option<Poll> {
+            None
+        }
+        fn quest(&self, _: &str) -> Option<Quest> {
+            None
+        }
+        fn exists(&self, kind: EntityKind, id: &str) -> bool {
+            (kind, id) == (EntityKind::PointOfInterest, "north") || (kind, id) == (EntityKind::Session, "s1")
+        }
+        fn rules(&self) -> std::borrow::Cow<'_, [elements_protocol::scenario::Scenario]> {
+            std::borrow::Cow::Owned(Vec::new())
+        }
+        fn admitted(&self, gate: &Gate, holder: &str) -> Option<DateTime<FixedOffset>> {
+            self.admitted.iter().find(|(g, h, _)| g == gate && h == holder).map(|(_, _, at)| *at)
+        }
+        fn reward_code(&self, code: &str) -> Option<Option<RewardCode>> {
+            self.codes.as_ref().map(|all| all.iter().find(|c| c.id == code).cloned())
+        }
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).expect("time").to_utc()
+    }
+
+    #[test]
+    fn a_pass_counts_once_per_gate_and_a_second_scan_is_a_conflict_naming_the_first() {
+        let earlier = DateTime::parse_from_rfc3339("2027-03-10T09:02:00+01:00").expect("time");
+        let desk = Desk { codes: None, admitted: vec![(Gate::Door("north".into()), ticket_holder("T-2"), earlier)] };
+        let mut state = ParticipantState::default();
+        let admit = |code: &str, gate: Gate| Action::Admit { pass: Pass::Ticket(code.into()), gate };
+        let now = at("2027-03-10T09:30:00+01:00");
+        let first = decide(&desk, &mut state, &admit("T-1", Gate::Door("north".into())), now);
+        assert!(
+            matches!(&first, Outcome::Accepted { effects } if matches!(&effects[..], [Effect::Admitted { conflict: false, .. }])),
+            "{first:?}"
+        );
+        // Again on this tablet: recorded, flagged, with when it was first.
+        let again = decide(&desk, &mut state, &admit("T-1", Gate::Door("north".into())), now);
+        let Outcome::Accepted { effects } = again else { panic!("{again:?}") };
+        assert!(
+            matches!(&effects[..], [Effect::Admitted { conflict: true, first_at: Some(t), .. }] if t.to_utc() == now)
+        );
+        // At another gate it is a first check-in again.
+        let session = decide(&desk, &mut state, &admit("T-1", Gate::Session("s1".into())), now);
+        assert!(
+            matches!(&session, Outcome::Accepted { effects } if matches!(&effects[..], [Effect::Admitted { conflict: false, .. }]))
+        );
+        // Let in by another tablet, as the feed says.
+        let other = decide(&desk, &mut state, &admit("T-2", Gate::Door("north".into())), now);
+        assert!(
+            matches!(&other, Outcome::Accepted { effects } if matches!(&effects[..], [Effect::Admitted { conflict: true, first_at: Some(t), .. }] if *t == earlier))
+        );
+        // Unknown gates and empty codes are named.
+        let nowhere = decide(&desk, &mut state, &admit("T-1", Gate::Door("attic".into())), now);
+        assert!(
+            matches!(&nowhere, Outcome::Rejected { reason: Reason::UnknownTarget, message } if message.contains("attic"))
+        );
+        let empty = decide(&desk, &mut state, &admit("  ", Gate::Door("north".into())), now);
+        assert!(matches!(empty, Outcome::Rejected { reason: Reason::Malformed, .. }));
+    }
+
+    #[test]
+    fn a_desk_code_is_valid_once_used_or_made_up() {
+        let code = |id: &str, redeemed: Option<&str>| RewardCode {
+            id: id.into(),
+            quest_id: "q".into(),
+            reward_id: "r".into(),
+            name: "Sticker".into(),
+            redeemed_at: redeemed.map(|t| DateTime::parse_from_rfc3339(t).expect("time")),
+        };
+        let desk = Desk {
+            codes: Some(vec![code("K7Q2-MX4P", None), code("AAAA-BBBB", Some("2027-03-10T10:00:00+01:00"))]),
+            admitted: Vec::new(),
+        };
+        let mut state = ParticipantState::default();
+        let now = at("2027-03-10T11:00:00+01:00");
+        let redeem = |c: &str| Action::RedeemReward { code: c.into() };
+        let valid = decide(&desk, &mut state, &redeem("k7q2mx4p"), now);
+        assert!(
+            matches!(&valid, Outcome::Accepted { effects } if matches!(&effects[..], [Effect::RewardRedeemed { name, .. }] if name == "Sticker")),
+            "{valid:?}"
+        );
+        let twice = decide(&desk, &mut state, &redeem("K7Q2-MX4P"), now);
+        assert!(matches!(twice, Outcome::Rejected { reason: Reason::AlreadyDone, .. }));
+        let used = decide(&desk, &mut state, &redeem("AAAA-BBBB"), now);
+        assert!(
+            matches!(&used, Outcome::Rejected { reason: Reason::AlreadyDone, message } if message.contains("10:00"))
+        );
+        let forged = decide(&desk, &mut state, &redeem("ZZZZ-ZZZZ"), now);
+        assert!(matches!(forged, Outcome::Rejected { reason: Reason::UnknownTarget, .. }));
+        let garbage = decide(&desk, &mut state, &redeem("hello"), now);
+        assert!(matches!(garbage, Outcome::Rejected { reason: Reason::Malformed, .. }));
+        // A desk that never synced the codes takes it, and the backend decides.
+        let blind = Desk { codes: None, admitted: Vec::new() };
+        let unsure = decide(&blind, &mut ParticipantState::default(), &redeem("ZZZZ-ZZZZ"), now);
+        assert!(matches!(unsure, Outcome::Accepted { .. }));
+    }
+}

@@ -1,0 +1,206 @@
+//! The staff desk in the real app against the reference backend on 127.0.0.1: two tablets,
+//! offline, let the same ticket in at the main entrance; when the network is back each shows
+//! one person in and the conflict. A reward's desk code is given once, then refused as used.
+//! Screenshots of the desk at tablet size, in English and Russian.
+
+use elements_backend::store::Store;
+use elements_e2e::*;
+use elements_protocol::auth::{RedeemRequest, Role};
+use elements_protocol::signal::{Action, Effect, Outcome, Signal};
+use fantoccini::{Client, Locator};
+
+const DURING: &str = "2027-03-10T09:30:00+01:00";
+const TICKET: &str = "T-E2E-1042";
+
+async fn fill(c: &Client, css: &str, text: &str) {
+    tap(c, css).await;
+    let field = c.find(Locator::Css(css)).await.expect(css);
+    field.clear().await.expect("clear");
+    field.send_keys(text).await.expect("type");
+}
+
+/// The desk's row for the main entrance: (people in, conflicts shown on the desk).
+async fn main_entrance(c: &Client) -> Option<(String, usize)> {
+    let admitted = attrs(c, "[data-testid=staff-gate-row][data-gate='door:poi-exit-main']", "data-admitted").await;
+    let conflicts = texts(c, "[data-testid=staff-conflict]").await;
+    Some((admitted.first()?.clone(), conflicts.len()))
+}
+
+async fn desk(c: &Client) {
+    // The first launch joins first (the attendee demo until the staff code is redeemed).
+    eventually("the staff desk", 2 * WAIT, || async { c.find(Locator::Css("[data-testid=element-staff]")).await.ok() })
+        .await;
+}
+
+async fn check_in(c: &Client, pass: &str) -> String {
+    choose(c, "[data-testid=staff-gate]", "door:poi-exit-main").await;
+    fill(c, "[data-testid=staff-pass]", pass).await;
+    tap(c, "[data-testid=staff-admit]").await;
+    eventually("the check-in's answer", WAIT, || async {
+        attrs(c, "[data-testid=staff-admit-result]", "data-status").await.pop()
+    })
+    .await
+}
+
+/// A desk code the way a participant gets one: they find every checkpoint of the explorer quest.
+fn a_reward_code(store: &elements_backend::store::SqliteStore) -> String {
+    store.add_code("T-E2E-QUEST", Role::Attendee, true).expect("ticket");
+    let token = match store
+        .redeem(&RedeemRequest {
+            code: "T-E2E-QUEST".into(),
+            client_id: "phone".into(),
+            display_name: None,
+            show_name: false,
+        })
+        .expect("redeem")
+    {
+        elements_backend::store::Redeemed::Token(t) => t.token,
+        other => panic!("{other:?}"),
+    };
+    let caller = store.authenticate(&token).expect("read").expect("a caller");
+    let quest = demo().quests.into_iter().find(|q| q.id == "quest-explorer").expect("quest");
+    let signals: Vec<Signal> = quest
+        .checkpoints
+        .iter()
+        .enumerate()
+        .map(|(i, cp)| Signal {
+            id: format!("phone-{i}"),
+            client_id: "phone".into(),
+            seq: i as u64 + 1,
+            schema_version: 1,
+            created_at: chrono_at(DURING),
+            action: Action::CheckpointScan { quest_id: quest.id.clone(), checkpoint_id: cp.id.clone(), proof: None },
+        })
+        .collect();
+    let report = store.push(&caller, &signals, chrono_at(DURING).to_utc()).expect("pushed");
+    report
+        .results
+        .into_iter()
+        .flat_map(|r| match r.outcome {
+            Outcome::Accepted { effects } => effects,
+            _ => Vec::new(),
+        })
+        .find_map(|e| match e {
+            Effect::RewardUnlocked { code, .. } => code,
+            _ => None,
+        })
+        .expect("a desk code")
+}
+
+#[tokio::test]
+async fn two_offline_tablets_see_the_same_ticket_as_a_conflict_and_a_reward_is_given_once() {
+    let mut served = demo();
+    served.manifest.id = "staff-summit".into();
+    served.manifest.name = "Staff Summit".into();
+    let (url, store, server, _backend_dir) = serve(&served, Some(DURING)).await;
+    store.add_code("STAFF-E2E", Role::Staff, false).expect("staff code");
+    store.add_code(TICKET, Role::Attendee, true).expect("ticket");
+    // The store's intake blocks on its own thread: called off this runtime.
+    let quest_store = store.clone();
+    let reward = tokio::task::spawn_blocking(move || a_reward_code(&quest_store)).await.expect("a reward code");
+    let link = format!("elements://join?url={url}&code=STAFF-E2E");
+    let (a_data, b_data) = (tempfile::tempdir().expect("a"), tempfile::tempdir().expect("b"));
+    let dir = env().screenshots;
+    let tablet = ["--clock", DURING, "--window-size", "1180x820"];
+    let joining: Vec<&str> = tablet.iter().copied().chain(["--join", link.as_str()]).collect();
+
+    // Both tablets join while the network is up: the desk opens first, with the doors.
+    for data in [a_data.path(), b_data.path()] {
+        with_app_at(data, &joining, |c| async move {
+            desk(&c).await;
+            eventually("the main entrance on the desk", WAIT, || async { main_entrance(&c).await }).await;
+        })
+        .await;
+    }
+
+    // The network goes; each tablet lets the same ticket in.
+    server.stop();
+    for data in [a_data.path(), b_data.path()] {
+        with_app_at(data, &tablet, |c| async move {
+            desk(&c).await;
+            assert_eq!(check_in(&c, TICKET).await, "counted", "offline, neither knows of the other");
+            eventually("one person in", WAIT, || async {
+                (main_entrance(&c).await? == ("1".to_string(), 0)).then_some(())
+            })
+            .await;
+        })
+        .await;
+    }
+
+    // The network is back. A sends its scan, B sends its own and hears of A's: B shows the
+    // conflict; A, opened again, too.
+    let _back = elements_backend::testing::Loopback::serve_again(&url, store.clone(), Default::default());
+    let sent = |c: Client| async move {
+        eventually("this tablet's scan sent", WAIT, || async {
+            let states = attrs(&c, "[data-testid=staff-recent-scan]", "data-state").await;
+            (!states.is_empty() && states.iter().all(|s| s != "waiting")).then_some(())
+        })
+        .await;
+    };
+    with_app_at(a_data.path(), &tablet, |c| async move { sent(c).await }).await;
+    let shots = dir.clone();
+    let code = reward.clone();
+    with_app_at(b_data.path(), &tablet, |c| async move {
+        sent(c.clone()).await;
+        eventually("B: one person in, one conflict", WAIT, || async {
+            (main_entrance(&c).await? == ("1".to_string(), 1)).then_some(())
+        })
+        .await;
+        // The reward desk: valid once, then used.
+        fill(&c, "[data-testid=staff-reward-code]", &code.to_lowercase()).await;
+        tap(&c, "[data-testid=staff-redeem]").await;
+        let first = eventually("the desk's answer", WAIT, || async {
+            attrs(&c, "[data-testid=staff-redeem-result]", "data-status").await.pop()
+        })
+        .await;
+        assert_eq!(first, "valid");
+        let given = text_of(&c, "[data-testid=staff-redeem-result]").await.unwrap_or_default();
+        assert!(given.contains("Lighthouse enamel pin"), "{given}");
+        fill(&c, "[data-testid=staff-reward-code]", &code).await;
+        tap(&c, "[data-testid=staff-redeem]").await;
+        eventually("refused as used", WAIT, || async {
+            let reason = attrs(&c, "[data-testid=staff-redeem-result]", "data-reason").await.pop()?;
+            (reason == "already_done").then_some(())
+        })
+        .await;
+        let used = text_of(&c, "[data-testid=staff-redeem-result]").await.unwrap_or_default();
+        assert!(used.contains("Already given"), "{used}");
+        // A made-up code is refused as one.
+        fill(&c, "[data-testid=staff-reward-code]", "ZZZZ-ZZZZ").await;
+        tap(&c, "[data-testid=staff-redeem]").await;
+        eventually("refused as made up", WAIT, || async {
+            let reason = attrs(&c, "[data-testid=staff-redeem-result]", "data-reason").await.pop()?;
+            (reason == "unknown_target").then_some(())
+        })
+        .await;
+        fill(&c, "[data-testid=staff-reward-code]", &code).await;
+        let (x, y, _, _) = c.get_window_rect().await.expect("window rect");
+        c.execute("window.scrollTo(0, 0)", vec![]).await.expect("scroll to the top");
+        after_paint(&c).await;
+        shoot(&shots, "staff-desk-tablet", (x, y, 1180, 820), None).await;
+    })
+    .await;
+    let shots = dir.clone();
+    with_app_at(a_data.path(), &tablet, |c| async move {
+        desk(&c).await;
+        eventually("A: one person in, one conflict", WAIT, || async {
+            (main_entrance(&c).await? == ("1".to_string(), 1)).then_some(())
+        })
+        .await;
+        let conflict = texts(&c, "[data-testid=staff-conflict]").await.join(" ");
+        assert!(conflict.contains("this tablet") && conflict.contains("tablet "), "{conflict}");
+        // In Russian, portrait.
+        resize(&c, 820, 1180).await;
+        open(&c, "me").await;
+        choose(&c, "[data-testid=language]", "ru").await;
+        open(&c, "staff").await;
+        eventually("the desk in Russian", WAIT, || async {
+            text_of(&c, "[data-testid=staff-check-in] h2").await.filter(|t| t == "Регистрация")
+        })
+        .await;
+        let (x, y, _, _) = c.get_window_rect().await.expect("window rect");
+        after_paint(&c).await;
+        shoot(&shots, "staff-desk-tablet-ru", (x, y, 820, 1180), None).await;
+    })
+    .await;
+}

@@ -1,0 +1,143 @@
+//! The staff Element: checking people in at doors and sessions, and redeeming rewards at the
+//! desk. Its feed goes to staff tokens only (`GET /v1/elements/staff/changes`); its signals
+//! ([`crate::signal::Action::Admit`], [`crate::signal::Action::RedeemReward`]) are refused to
+//! any other token with `403`.
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+/// What a person shows at the door: the code of their personal ticket, or their badge code, or
+/// a code typed that could be either (the backend looks for a ticket, then a badge).
+/// On the wire `{"ticket": "T-1042"}`, `{"badge": "K7Q2MX4P"}` or `{"code": "…"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pass {
+    Ticket(String),
+    Badge(String),
+    Code(String),
+}
+
+impl Pass {
+    /// The code as scanned or typed.
+    pub fn code(&self) -> &str {
+        match self {
+            Pass::Ticket(c) | Pass::Badge(c) | Pass::Code(c) => c,
+        }
+    }
+}
+
+/// Where a check-in happens: a door (a place on the venue map) or a session.
+/// On the wire `{"door": "entrance-north"}` or `{"session": "s-keynote"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gate {
+    Door(String),
+    Session(String),
+}
+
+impl Gate {
+    /// `door:<id>` or `session:<id>`: how an admission's id names its gate.
+    pub fn key(&self) -> String {
+        match self {
+            Gate::Door(id) => format!("door:{id}"),
+            Gate::Session(id) => format!("session:{id}"),
+        }
+    }
+}
+
+/// The longest ticket code a backend takes (codes are 1 to 200 characters to redeem).
+pub const MAX_PASS_CODE: usize = 200;
+
+/// One person checked in at one gate, with every scan that said so. More than one scan is a
+/// conflict: two tablets (offline, or one not yet synced) let the same pass in, or it was shown
+/// twice; it still counts once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Admission {
+    /// `<gate key>/<holder>` ([`Gate::key`]).
+    pub id: String,
+    pub gate: Gate,
+    /// Who it is, pseudonymously: the participant id the pass belongs to.
+    pub holder: String,
+    /// The pass as staff may see it: the last four characters of the code ("…X4P2").
+    pub pass_hint: String,
+    /// Every scan, first first.
+    pub scans: Vec<Scan>,
+}
+
+impl Admission {
+    pub fn is_conflict(&self) -> bool {
+        self.scans.len() > 1
+    }
+}
+
+/// One scan of a pass: which device, when (the device's clock), and the signal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scan {
+    pub device: String,
+    pub at: DateTime<FixedOffset>,
+    pub signal_id: String,
+}
+
+/// A reward's desk code as the desk checks it: known (valid), and whether it was given already.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RewardCode {
+    /// The code itself, "K7Q2-MX4P".
+    pub id: String,
+    pub quest_id: String,
+    pub reward_id: String,
+    /// The reward's name, as its quest names it.
+    pub name: String,
+    /// When the desk gave it, if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redeemed_at: Option<DateTime<FixedOffset>>,
+}
+
+/// A desk code as typed or scanned: upper case, the dash where it belongs, Crockford's
+/// look-alikes read as the digits they stand for (O → 0, I and L → 1). `None`: not 8 code
+/// characters.
+pub fn normalize_reward_code(typed: &str) -> Option<String> {
+    let mut chars = String::new();
+    for c in typed.chars().filter(|c| !c.is_whitespace() && *c != '-') {
+        let c = match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c if c.is_ascii_alphanumeric() && c != 'U' => c,
+            _ => return None,
+        };
+        chars.push(c);
+    }
+    (chars.len() == 8).then(|| format!("{}-{}", &chars[..4], &chars[4..]))
+}
+
+/// The last four characters of a code, for staff screens: enough to tell two apart, not
+/// enough to use.
+pub fn hint(code: &str) -> String {
+    let chars: Vec<char> = code.trim().chars().collect();
+    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+    format!("…{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passes_and_gates_read_as_documented() {
+        let pass: Pass = serde_json::from_str(r#"{"ticket":"T-1042"}"#).expect("a ticket");
+        assert_eq!(pass, Pass::Ticket("T-1042".into()));
+        assert_eq!(serde_json::to_string(&Gate::Door("north".into())).expect("json"), r#"{"door":"north"}"#);
+        assert_eq!(Gate::Session("s1".into()).key(), "session:s1");
+        assert!(serde_json::from_str::<Pass>(r#"{"passport":"x"}"#).is_err());
+    }
+
+    #[test]
+    fn desk_codes_are_read_leniently_and_hints_hide_the_code() {
+        assert_eq!(normalize_reward_code("k7q2 mx4p").as_deref(), Some("K7Q2-MX4P"));
+        assert_eq!(normalize_reward_code("K7Q2-MXOL").as_deref(), Some("K7Q2-MX01"));
+        assert_eq!(normalize_reward_code("K7Q2-MX4"), None);
+        assert_eq!(normalize_reward_code("K7Q2-MX4U"), None);
+        assert_eq!(normalize_reward_code("К7Q2-MX4P"), None, "a Cyrillic letter is not a code character");
+        assert_eq!(hint("T-000123"), "…0123");
+        assert_eq!(hint("ab"), "…ab");
+    }
+}
