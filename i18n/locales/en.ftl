@@ -499,3 +499,34 @@ staff-state-counted = counted
 staff-state-conflict = conflict
 staff-state-given = given
 staff-state-refused = refused
+
+## Venue screens (kiosk mode)
+kiosk-offline-since = Offline since { $time } · showing saved data
+kiosk-nothing = Nothing to show yet.
+kiosk-now-next = Now and next
+kiosk-now = Now
+kiosk-next = Next
+kiosk-full = { $n } of { $max } in
+kiosk-checked-in = { $n ->
+    [one] { $n } checked in
+   *[other] { $n } checked in
+}
+kiosk-poll-live = Live poll
+kiosk-final-result = Final result
+kiosk-results-hidden = The results are revealed at the end.
+kiosk-answers = { $n ->
+    [one] { $n } answer
+   *[other] { $n } answers
+}
+kiosk-vote-on-phone = Scan to answer on your phone
+kiosk-anonymous = Anonymous
+kiosk-upvotes = { $n ->
+    [one] { $n } upvote
+   *[other] { $n } upvotes
+}
+kiosk-leaderboard = Leaderboard
+kiosk-you-are-here = You are here
+kiosk-minutes = { $n } min
+kiosk-announcements = Announcements
+kiosk-join-title = Join { $title } on your phone
+kiosk-join-help = Scan the code with your phone's camera: the programme, the map and the polls, offline too.

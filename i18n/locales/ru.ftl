@@ -522,3 +522,37 @@ staff-state-counted = учтено
 staff-state-conflict = конфликт
 staff-state-given = выдано
 staff-state-refused = отклонено
+
+## Экраны на площадке (режим киоска)
+kiosk-offline-since = Нет связи с { $time } · показаны сохранённые данные
+kiosk-nothing = Пока нечего показать.
+kiosk-now-next = Сейчас и далее
+kiosk-now = Сейчас
+kiosk-next = Далее
+kiosk-full = { $n } из { $max } в зале
+kiosk-checked-in = { $n ->
+    [one] отмечен { $n }
+    [few] отмечено { $n }
+   *[many] отмечено { $n }
+}
+kiosk-poll-live = Опрос идёт
+kiosk-final-result = Итог
+kiosk-results-hidden = Результаты покажут в конце.
+kiosk-answers = { $n ->
+    [one] { $n } ответ
+    [few] { $n } ответа
+   *[many] { $n } ответов
+}
+kiosk-vote-on-phone = Отсканируйте, чтобы ответить с телефона
+kiosk-anonymous = Аноним
+kiosk-upvotes = { $n ->
+    [one] { $n } голос
+    [few] { $n } голоса
+   *[many] { $n } голосов
+}
+kiosk-leaderboard = Таблица лидеров
+kiosk-you-are-here = Вы здесь
+kiosk-minutes = { $n } мин
+kiosk-announcements = Объявления
+kiosk-join-title = { $title } на вашем телефоне
+kiosk-join-help = Наведите камеру телефона на код: программа, карта и опросы — даже без сети.

@@ -327,6 +327,7 @@ impl Builder {
             format_version: FORMAT_VERSION,
             manifest: Manifest {
                 qr_public_key: None,
+                kiosk: None,
                 id: self.id,
                 name: self.name,
                 tagline: String::new(),

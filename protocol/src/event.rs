@@ -56,6 +56,64 @@ pub struct Manifest {
     /// present, a checkpoint scan counts only with a valid signature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qr_public_key: Option<String>,
+    /// How the event's venue screens run, unless a screen is told otherwise on its command line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kiosk: Option<KioskSettings>,
+}
+
+/// A venue screen's loop: which panels, in what order, how long each.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct KioskSettings {
+    /// In order; empty or absent: every panel that has something to show.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub panels: Vec<KioskPanel>,
+    /// Seconds each panel stays (default 12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<u32>,
+}
+
+/// The panels a venue screen rotates through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KioskPanel {
+    /// What runs now and next in each room (or the screen's room), with how full it is.
+    NowNext,
+    /// The poll open now (the screen's room's first), its results as votes arrive.
+    Poll,
+    /// The Q&A question staff put on the screens.
+    Question,
+    /// A quest's leaderboard (names only of those who opted in).
+    Leaderboard,
+    /// "You are here" and the way to the main places.
+    WhereTo,
+    /// The latest announcements.
+    Announcements,
+    /// A big QR code to join the event from a phone.
+    Join,
+}
+
+impl KioskPanel {
+    pub const ALL: [KioskPanel; 7] = [
+        KioskPanel::NowNext,
+        KioskPanel::Poll,
+        KioskPanel::Question,
+        KioskPanel::Leaderboard,
+        KioskPanel::WhereTo,
+        KioskPanel::Announcements,
+        KioskPanel::Join,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KioskPanel::NowNext => "now_next",
+            KioskPanel::Poll => "poll",
+            KioskPanel::Question => "question",
+            KioskPanel::Leaderboard => "leaderboard",
+            KioskPanel::WhereTo => "where_to",
+            KioskPanel::Announcements => "announcements",
+            KioskPanel::Join => "join",
+        }
+    }
 }
 
 /// One programme day. A day may run past midnight, so sessions are assigned to the day whose

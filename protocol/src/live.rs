@@ -128,6 +128,15 @@ pub struct LeaderboardEntry {
     pub points: u64,
 }
 
+/// How many people staff checked in to a session (`id` is the session's): no one's details,
+/// only the count, for "how full is it" on screens and in the agenda.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Occupancy {
+    pub id: String,
+    pub checked_in: u32,
+    pub revision: u64,
+}
+
 /// A message from the organisers to everyone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Announcement {

@@ -144,6 +144,8 @@ entities! {
     Question(crate::live::Question) = "question", Voting, live;
     Leaderboard(Leaderboard) = "leaderboard", Quests, live;
     Announcement(Announcement) = "announcement", Agenda, live;
+    /// How many were checked in to a session (a count, no one's details).
+    Occupancy(crate::live::Occupancy) = "occupancy", Agenda, live;
     /// Someone the caller exchanged badges with; sent to that caller only.
     Contact(crate::people::Contact) = "contact", People, personal;
     /// A meeting; sent to its two people only.
@@ -162,6 +164,7 @@ impl Entity {
     pub fn revision(&self) -> Option<u64> {
         match self {
             Entity::PollResult(x) => Some(x.revision),
+            Entity::Occupancy(x) => Some(x.revision),
             Entity::Question(x) => Some(x.revision),
             Entity::Leaderboard(x) => Some(x.revision),
             Entity::Announcement(x) => Some(x.revision),
@@ -384,15 +387,15 @@ mod entity_kind_tests {
         for kind in EntityKind::ALL {
             assert_eq!(serde_json::to_value(kind).expect("encode"), kind.as_str(), "{kind:?}");
         }
-        assert_eq!(EntityKind::ALL.len(), 20);
+        assert_eq!(EntityKind::ALL.len(), 21);
         assert_eq!(EntityKind::ALL.iter().filter(|k| k.is_personal()).count(), 3, "contacts, meetings, messages");
         let staff: Vec<_> = EntityKind::ALL.into_iter().filter(|k| k.is_for_staff()).collect();
         assert_eq!(staff, [EntityKind::Admission, EntityKind::RewardCode]);
         assert!(staff.iter().all(|k| k.element() == ElementKind::Staff && !k.is_personal()));
         assert_eq!(
             EntityKind::ALL.iter().filter(|k| !k.is_published()).count(),
-            9,
-            "and four kinds of live state, and the two for staff"
+            10,
+            "and five kinds of live state, and the two for staff"
         );
     }
 }

@@ -86,6 +86,7 @@ adapters! {
     export_my_data: app::ExportMyData => |api, _| api.export_my_data();
     forget_me: app::ForgetMe => |api, _| api.forget_me();
     staff_desk: app::GetStaffDesk => |api, _| api.staff_desk();
+    venue_screen: app::GetVenueScreen => |api, _| api.venue_screen();
     admit_pass: app::AdmitPass => |api, args| api.admit_pass(args);
     redeem_reward_code: app::RedeemRewardCode => |api, args| api.redeem_reward_code(args);
     agenda_day: app::GetAgendaDay => |api, args| api.agenda_day(args);

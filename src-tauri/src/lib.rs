@@ -5,7 +5,9 @@
 //! `elements [--data-dir DIR] [--kiosk] [--here PLACE] [--window-size WxH] [--clock TIME] [LINK]`
 //! opens the app window; `LINK` is an `elements://` link (what the system passes when one is
 //! opened): a join link joins, a place link opens the map there. `--here` fixes "you are here"
-//! (a venue screen's spot). One app runs per data folder: a second launch hands its link to the running one
+//! (a venue screen's spot); `--room ROOM`, `--panels now_next,poll,…` and `--seconds N` set a
+//! venue screen's loop (else the event's `kiosk` settings); a venue screen covers its monitor
+//! unless `--window-size` is given. One app runs per data folder: a second launch hands its link to the running one
 //! (single-instance plugin; on Linux over the D-Bus session bus) and exits.
 //! `--clock` (or `ELEMENTS_CLOCK`) pins "now", to rehearse an event on another day;
 //! `--join URL` joins the event a backend serves (with `--prepare-cache`: joins, pushes and
@@ -31,6 +33,8 @@ struct Options {
     pause_mid_load: bool,
     kiosk: bool,
     here: Option<String>,
+    /// A venue screen's room, panels and seconds per panel.
+    venue_screen: elements_client::api::kiosk::KioskConfig,
     /// Where exported files go (the schedule as .ics); the downloads folder by default.
     export_dir: Option<PathBuf>,
     window_size: Option<(f64, f64)>,
@@ -40,7 +44,7 @@ struct Options {
     open_place: Option<String>,
 }
 
-const USAGE: &str = "usage: elements [--data-dir DIR] [--join EVENT-URL] [--kiosk] [--here PLACE-ID] [--export-dir DIR] [--window-size WIDTHxHEIGHT] [--clock RFC3339-TIME] [--prepare-cache] [elements://LINK]";
+const USAGE: &str = "usage: elements [--data-dir DIR] [--join EVENT-URL] [--kiosk] [--here PLACE-ID] [--room ROOM-ID] [--panels now_next,poll,question,leaderboard,where_to,announcements,join] [--seconds N] [--export-dir DIR] [--window-size WIDTHxHEIGHT] [--clock RFC3339-TIME] [--prepare-cache] [elements://LINK]";
 
 fn parse_args() -> Result<Options, String> {
     let mut o = Options::default();
@@ -58,6 +62,25 @@ fn parse_args() -> Result<Options, String> {
             }
             Some("--here") => {
                 o.here = Some(args.next().and_then(|v| v.into_string().ok()).ok_or("--here needs a place id")?);
+            }
+            Some("--room") => {
+                o.venue_screen.room =
+                    Some(args.next().and_then(|v| v.into_string().ok()).ok_or("--room needs a room id")?);
+            }
+            Some("--panels") => {
+                let v = args.next().and_then(|v| v.into_string().ok()).ok_or("--panels needs a list")?;
+                for name in v.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+                    let panel = elements_protocol::event::KioskPanel::ALL
+                        .into_iter()
+                        .find(|p| p.as_str() == name)
+                        .ok_or_else(|| format!("--panels: no panel {name:?}\n{USAGE}"))?;
+                    o.venue_screen.panels.push(panel);
+                }
+            }
+            Some("--seconds") => {
+                let v = args.next().and_then(|v| v.into_string().ok()).ok_or("--seconds needs a number")?;
+                let n = v.parse::<u32>().ok().filter(|n| (3..=600).contains(n));
+                o.venue_screen.seconds = Some(n.ok_or_else(|| format!("--seconds {v:?}: 3 to 600"))?);
             }
             Some("--window-size") => {
                 let v = args.next().and_then(|v| v.into_string().ok()).ok_or("--window-size needs WIDTHxHEIGHT")?;
@@ -168,6 +191,7 @@ fn start(options: Options, launched: std::time::Instant) -> ExitCode {
     let api = match api
         .launched_at(launched)
         .fixed_here(options.here.clone())
+        .venue_screen_config(options.venue_screen.clone())
         .export_dir(options.export_dir.clone())
         .kiosk_mode(options.kiosk)
     {
@@ -383,13 +407,17 @@ fn run_window(api: AppApi, window: Window) -> tauri::Result<()> {
                 }
                 if kiosk {
                     window.set_decorations(false)?;
-                    // Without a window manager (a bare X server on a venue screen) fullscreen is
-                    // only a request nobody grants: cover the monitor explicitly too.
-                    if let Some(monitor) = window.current_monitor()?.or(window.primary_monitor()?) {
-                        window.set_position(tauri::PhysicalPosition::new(0, 0))?;
-                        window.set_size(*monitor.size())?;
+                    window.set_position(tauri::PhysicalPosition::new(0, 0))?;
+                    // A size given on the command line is the screen's (a portrait one, a part of
+                    // a video wall); else cover the monitor. Without a window manager (a bare X
+                    // server on a venue screen) fullscreen is only a request nobody grants: cover
+                    // it explicitly too.
+                    if size.is_none() {
+                        if let Some(monitor) = window.current_monitor()?.or(window.primary_monitor()?) {
+                            window.set_size(*monitor.size())?;
+                        }
+                        window.set_fullscreen(true)?;
                     }
-                    window.set_fullscreen(true)?;
                 }
             }
             Ok(())

@@ -5,6 +5,7 @@ mod api;
 mod elements;
 mod i18n;
 mod icons;
+mod kiosk;
 mod shell;
 mod theme;
 

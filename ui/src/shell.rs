@@ -209,41 +209,48 @@ fn Frame(overview: EventOverview, shown: RwSignal<Option<ElementKind>>) -> impl 
                     {nav_items}
                 </nav>
             })}
-            <div class="main">
-                <header class="topbar">
-                    <div class="event-title">
-                        <h1 data-testid="event-name">{overview.name.clone()}</h1>
-                        <p class="event-meta">
-                            <span data-testid="event-dates">{move || i18n::date_range(&first_day, &last_day)}</span>
-                            {(!overview.venue.trim_matches([' ', ',']).is_empty()).then(|| view! {
-                                <span class="sep" aria-hidden="true">"·"</span>
-                                <span>{overview.venue.clone()}</span>
-                            })}
-                        </p>
+            {if kiosk {
+                // A venue screen: its own frame of large panels, nothing to navigate.
+                view! { <crate::kiosk::VenueScreenView event_name=overview.name.clone() /> }.into_any()
+            } else {
+                view! {
+                    <div class="main">
+                        <header class="topbar">
+                            <div class="event-title">
+                                <h1 data-testid="event-name">{overview.name.clone()}</h1>
+                                <p class="event-meta">
+                                    <span data-testid="event-dates">{move || i18n::date_range(&first_day, &last_day)}</span>
+                                    {(!overview.venue.trim_matches([' ', ',']).is_empty()).then(|| view! {
+                                        <span class="sep" aria-hidden="true">"·"</span>
+                                        <span>{overview.venue.clone()}</span>
+                                    })}
+                                </p>
+                            </div>
+                            <SyncBadge />
+                        </header>
+                        {move || notice.get().map(|text| view! {
+                            <div class="notice" role="status" data-testid="notice">
+                                <p>{text}</p>
+                                <button class="link" on:click=move |_| notice.set(None)>{t!("notice-dismiss")}</button>
+                            </div>
+                        })}
+                        <main class="content">
+                            {move || {
+                                let kind = active.get();
+                                match kind {
+                                    ElementKind::Agenda => view! { <Agenda overview=ov.get_value() /> }.into_any(),
+                                    ElementKind::Voting => view! { <Voting /> }.into_any(),
+                                    ElementKind::Quests => view! { <Quests /> }.into_any(),
+                                    ElementKind::Me => view! { <Me /> }.into_any(),
+                                    ElementKind::People => view! { <People /> }.into_any(),
+                                    ElementKind::Map => view! { <Map /> }.into_any(),
+                                    ElementKind::Staff => view! { <Staff /> }.into_any(),
+                                }
+                            }}
+                        </main>
                     </div>
-                    <SyncBadge />
-                </header>
-                {move || notice.get().map(|text| view! {
-                    <div class="notice" role="status" data-testid="notice">
-                        <p>{text}</p>
-                        <button class="link" on:click=move |_| notice.set(None)>{t!("notice-dismiss")}</button>
-                    </div>
-                })}
-                <main class="content">
-                    {move || {
-                        let kind = active.get();
-                        match kind {
-                            ElementKind::Agenda => view! { <Agenda overview=ov.get_value() /> }.into_any(),
-                            ElementKind::Voting => view! { <Voting /> }.into_any(),
-                            ElementKind::Quests => view! { <Quests /> }.into_any(),
-                            ElementKind::Me => view! { <Me /> }.into_any(),
-                            ElementKind::People => view! { <People /> }.into_any(),
-                            ElementKind::Map => view! { <Map /> }.into_any(),
-                            ElementKind::Staff => view! { <Staff /> }.into_any(),
-                        }
-                    }}
-                </main>
-            </div>
+                }.into_any()
+            }}
         </div>
     }
 }

@@ -205,7 +205,7 @@ fn end_to_end(tools: &setup::Tools, app: &std::path::Path, filter: Option<&str>)
 fn with_webdriver(tools: &setup::Tools, app: &std::path::Path, args: &[&str]) -> Result<PathBuf, String> {
     let screenshots = target_dir().join("screenshots");
     std::fs::create_dir_all(&screenshots).map_err(|e| format!("creating {}: {e}", screenshots.display()))?;
-    let xvfb = shell::Xvfb::start(97, "1920x1200x24")?;
+    let xvfb = shell::Xvfb::start(97, "1920x1920x24")?;
     let display = xvfb.display;
     let port = shell::free_port()?;
     let native_port = shell::free_port()?;

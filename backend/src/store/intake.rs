@@ -392,7 +392,7 @@ fn decide_one(
             super::people::apply(tx, &caller.participant_id, &signal.action, effects, now)?;
         }
         (Outcome::Accepted { effects }, ElementKind::Staff) => {
-            super::staff::apply(tx, &|id| facts.quest(id), signal, effects, now)?;
+            questions.extend(super::staff::apply(tx, &|id| facts.quest(id), signal, effects, now)?);
         }
         _ => {}
     }

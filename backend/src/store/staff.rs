@@ -106,14 +106,16 @@ pub fn log_reward_code(
 }
 
 /// Applies an accepted staff signal: the scan joins its admission (a second one makes it a
-/// conflict for every tablet to see), a desk code is marked given.
+/// conflict for every tablet to see), a desk code is marked given. Answers the live state it
+/// changed (a session's count of people in), for the live stream.
 pub fn apply(
     tx: &Transaction<'_>,
     quests: &dyn Fn(&str) -> Option<Quest>,
     signal: &Signal,
     effects: &[Effect],
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<Vec<Entity>, StoreError> {
+    let mut live = Vec::new();
     match &signal.action {
         Action::Admit { pass, .. } => {
             for effect in effects {
@@ -132,7 +134,23 @@ pub fn apply(
                 // First by the devices' clocks: the scan that let them in comes first, whichever
                 // tablet synced first.
                 entry.scans.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.signal_id.cmp(&b.signal_id)));
+                let first_scan = entry.scans.len() == 1;
                 log_upsert(tx, &Entity::Admission(entry))?;
+                if let (Gate::Session(session_id), true) = (gate, first_scan) {
+                    let prefix = format!("{}/", gate.key());
+                    let checked_in: u32 = tx
+                        .prepare_cached(
+                            "SELECT count(*) FROM entity WHERE kind = 'admission' AND substr(id, 1, length(?1)) = ?1",
+                        )?
+                        .query_row([&prefix], |r| r.get(0))?;
+                    let entity = Entity::Occupancy(elements_protocol::live::Occupancy {
+                        id: session_id.clone(),
+                        checked_in,
+                        revision: super::next_revision(tx)?,
+                    });
+                    log_upsert(tx, &entity)?;
+                    live.push(entity);
+                }
             }
         }
         Action::RedeemReward { code } => {
@@ -144,5 +162,5 @@ pub fn apply(
         }
         _ => {}
     }
-    Ok(())
+    Ok(live)
 }

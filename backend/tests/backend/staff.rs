@@ -147,6 +147,27 @@ async fn a_ticket_let_in_by_two_tablets_counts_once_and_is_a_conflict_for_both()
         matches!(&from_a[3], Outcome::Accepted { effects } if matches!(&effects[..], [Effect::Admitted { conflict: false, .. }])),
         "another door is another check-in"
     );
+    // At a session: the room's count (public, no one's details) goes up once per person.
+    let at_keynote = |ticket: &str| Action::Admit { pass: Pass::Ticket(ticket.into()), gate: Gate::Session("s1-001".into()) };
+    decided(&s, &a, vec![signal("tablet-a", 5, "2027-03-10T09:06:00+01:00", at_keynote("T-1001"))]).await;
+    decided(&s, &b, vec![signal("tablet-b", 2, "2027-03-10T09:07:00+01:00", at_keynote("T-1001"))]).await;
+    decided(&s, &b, vec![signal("tablet-b", 3, "2027-03-10T09:08:00+01:00", at_keynote("T-1002"))]).await;
+    let agenda: ChangesPage = reqwest::get(format!("{}/v1/elements/agenda/changes?limit=1000", s.base))
+        .await
+        .expect("GET agenda")
+        .json()
+        .await
+        .expect("a page");
+    let counts: Vec<u32> = agenda
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Upsert { entity: Entity::Occupancy(o) } if o.id == "s1-001" => Some(o.checked_in),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(counts, [2], "two people in the keynote, one of them scanned twice");
+    assert!(!serde_json::to_string(&agenda.changes).expect("json").contains("admission"), "check-ins stay in the staff feed");
     // A resend is the same decision, not a third scan.
     let again =
         decided(&s, &a, vec![signal("tablet-a", 1, "2027-03-10T09:02:00+01:00", admit("T-1001", "poi-exit-main"))])

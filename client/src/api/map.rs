@@ -246,6 +246,61 @@ pub(super) fn visit_booth(api: &AppApi, args: PlaceArgs) -> Result<PlaceDetail, 
     place(api, args)
 }
 
+/// The nearest place of each kind, walking from "you are here".
+pub(super) struct Way {
+    pub name: String,
+    pub kind: elements_protocol::event::PoiKind,
+    pub minutes: u32,
+    /// The place's floor, when it is not the floor one stands on.
+    pub other_floor: Option<String>,
+}
+
+/// From "you are here" (a venue screen's fixed spot, or the person's): where it is (its name,
+/// its floor's) and the nearest place of each of `kinds` by walking time, in `kinds`' order.
+/// `None` when this device does not know where it is or the event has no walk graph.
+pub(super) fn nearest_from_here(
+    api: &AppApi,
+    store: &Cache,
+    kinds: &[elements_protocol::event::PoiKind],
+) -> Result<Option<(String, String, Vec<Way>)>, ApiError> {
+    let Some(graph) = store.walk_graph()?.filter(|g| !g.is_empty()) else { return Ok(None) };
+    let floors = store.floors()?;
+    let places = store.points_of_interest()?;
+    let Some(here) = here_of(api, store, &places)? else { return Ok(None) };
+    let router = Router::new(&graph, &floors)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("the venue's walk graph is unusable: {}", e.0)))?;
+    let from = match &here.place {
+        Some(p) => point_of(&router, &graph, &p.id, &here.floor_id, here.x, here.y),
+        None => router.nearest(&here.floor_id, here.x, here.y).map(str::to_string),
+    };
+    let Some(from) = from else { return Ok(None) };
+    let floor_name = |id: &str| floors.iter().find(|f| f.id == id).map(|f| f.name.clone()).unwrap_or_default();
+    let mut ways = Vec::new();
+    for kind in kinds {
+        let mut best: Option<(f64, &PointOfInterest)> = None;
+        for p in places.iter().filter(|p| p.kind == *kind && here.place.as_ref().is_none_or(|h| h.id != p.id)) {
+            let Some(to) = point_of(&router, &graph, &p.id, &p.floor_id, f64::from(p.x), f64::from(p.y)) else {
+                continue;
+            };
+            if let Ok(route) = router.route(&from, &to, false) {
+                if best.is_none_or(|(s, _)| route.seconds < s) {
+                    best = Some((route.seconds, p));
+                }
+            }
+        }
+        if let Some((seconds, p)) = best {
+            ways.push(Way {
+                name: p.name.clone(),
+                kind: p.kind,
+                minutes: ((seconds / 60.0).ceil() as u32).max(1),
+                other_floor: (p.floor_id != here.floor_id).then(|| floor_name(&p.floor_id)),
+            });
+        }
+    }
+    let name = here.place.map(|p| p.name).unwrap_or_default();
+    Ok(Some((name, floor_name(&here.floor_id), ways)))
+}
+
 pub(super) fn route(api: &AppApi, args: RouteArgs) -> Result<RouteView, ApiError> {
     let store = api.store()?;
     let graph = store

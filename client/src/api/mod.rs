@@ -7,6 +7,7 @@
 //! [`signals`]. Start-up, the clock and errors live here.
 
 mod agenda;
+pub mod kiosk;
 mod map;
 mod me;
 mod people;
@@ -85,6 +86,8 @@ pub struct AppApi {
     kiosk: bool,
     /// A venue screen's place in the venue (`--here PLACE`): "you are here" on its map.
     fixed_here: Option<String>,
+    /// A venue screen's room, panels and pace from its command line.
+    kiosk_config: kiosk::KioskConfig,
     /// A link the app was opened with, for the window to follow (`place:<id>`).
     opened: Mutex<Option<String>>,
     /// Where exported files go (`export_schedule`); the downloads folder when `None`.
@@ -174,6 +177,7 @@ impl AppApi {
                 sync_config: EngineConfig::default(),
                 kiosk: false,
                 fixed_here: None,
+                kiosk_config: kiosk::KioskConfig::default(),
                 opened: Mutex::new(None),
                 export_dir: None,
                 reminder_wake: Arc::default(),
@@ -219,6 +223,13 @@ impl AppApi {
     /// Writes exported files (the schedule as iCalendar) to `dir` instead of the downloads folder.
     pub fn export_dir(mut self, dir: Option<std::path::PathBuf>) -> Self {
         self.export_dir = dir;
+        self
+    }
+
+    /// A venue screen's room, panels and seconds per panel (its command line); what is not
+    /// given comes from the event's `kiosk` settings.
+    pub fn venue_screen_config(mut self, config: kiosk::KioskConfig) -> Self {
+        self.kiosk_config = config;
         self
     }
 
@@ -570,6 +581,10 @@ impl AppApi {
 
     pub fn report_ready(&self, args: ReadyArgs) -> Result<u64, ApiError> {
         me::report_ready(self, args)
+    }
+
+    pub fn venue_screen(&self) -> Result<elements_protocol::app::VenueScreen, ApiError> {
+        kiosk::venue_screen(self)
     }
 
     pub fn staff_desk(&self) -> Result<elements_protocol::app::StaffDesk, ApiError> {

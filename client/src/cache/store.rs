@@ -102,6 +102,16 @@ impl Cache {
         self.bodies("question", "SELECT id, body FROM question", [])
     }
 
+    /// The announcements heard so far (newest revision of each).
+    pub fn announcements(&self) -> Result<Vec<elements_protocol::live::Announcement>, CacheError> {
+        self.bodies("announcement", "SELECT id, body FROM announcement", [])
+    }
+
+    /// How many were checked in to each session, as last heard.
+    pub fn occupancy(&self) -> Result<Vec<elements_protocol::live::Occupancy>, CacheError> {
+        self.bodies("occupancy", "SELECT id, body FROM occupancy", [])
+    }
+
     /// The newest known leaderboard of every quest that has one.
     pub fn leaderboards(&self) -> Result<Vec<elements_protocol::live::Leaderboard>, CacheError> {
         self.bodies("leaderboard", "SELECT id, body FROM leaderboard", [])

@@ -147,7 +147,11 @@ pub(crate) fn upsert_as(
             )?
             .execute(params![m.id, m.from.profile_id, m.to.profile_id, m.sent_at.timestamp(), body])?;
         }
-        Entity::PollResult(_) | Entity::Leaderboard(_) | Entity::Announcement(_) | Entity::Question(_) => {
+        Entity::PollResult(_)
+        | Entity::Leaderboard(_)
+        | Entity::Announcement(_)
+        | Entity::Question(_)
+        | Entity::Occupancy(_) => {
             // Live state arrives both from the feed and from the live stream, in any order:
             // the newest revision wins.
             let table = entity.kind().as_str();

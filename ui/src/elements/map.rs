@@ -1190,7 +1190,7 @@ pub fn kind_name(k: PoiKind) -> &'static str {
     }
 }
 
-fn kind_label(k: PoiKind) -> String {
+pub(crate) fn kind_label(k: PoiKind) -> String {
     match k {
         PoiKind::Room => t!("place-room"),
         PoiKind::Booth => t!("place-booth"),
@@ -1206,7 +1206,7 @@ fn kind_label(k: PoiKind) -> String {
 }
 
 /// A place kind's icon: strokes on a 24-unit grid.
-fn kind_icon(k: PoiKind) -> impl IntoView {
+pub(crate) fn kind_icon(k: PoiKind) -> impl IntoView {
     let d = match k {
         PoiKind::Room => "M4 20V5l8-2 8 2v15M9 20v-5h6v5M8 9h8",
         PoiKind::Booth => "M3 9l2-5h14l2 5M4 9v11h16V9M3 9h18M9 20v-6h6v6",

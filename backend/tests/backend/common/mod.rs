@@ -93,7 +93,11 @@ pub fn count(b: &EventBundle, kind: EntityKind) -> usize {
         EntityKind::Profile => b.people.len(),
         EntityKind::Scenario => b.scenarios.len(),
         EntityKind::WalkGraph => usize::from(!b.walk.is_empty()),
-        EntityKind::PollResult | EntityKind::Leaderboard | EntityKind::Announcement | EntityKind::Question => 0,
+        EntityKind::PollResult
+        | EntityKind::Leaderboard
+        | EntityKind::Announcement
+        | EntityKind::Question
+        | EntityKind::Occupancy => 0,
         EntityKind::Contact | EntityKind::Meeting | EntityKind::Message => 0,
         EntityKind::Admission | EntityKind::RewardCode => 0,
     }

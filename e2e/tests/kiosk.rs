@@ -1,0 +1,232 @@
+//! A venue screen in the real app against the reference backend on 127.0.0.1: every panel with
+//! the event's live data (screenshots at 1920×1080 and 1080×1920), a phone (the app's core, in
+//! this process) votes and the screen shows the new result over the live stream, and the
+//! screen keeps its data with an "offline since" mark when the backend goes away.
+//! `vote_to_kiosk_latency` measures a vote on the phone to the result painted on the screen.
+
+use std::sync::Arc;
+
+use elements_backend::store::{Redeemed, SqliteStore, Store};
+use elements_client::api::{AppApi, Clock};
+use elements_e2e::*;
+use elements_protocol::app::{JoinArgs, VoteArgs};
+use elements_protocol::auth::{RedeemRequest, Role};
+use elements_protocol::signal::{Action, Signal};
+use elements_protocol::staff::{Gate, Pass};
+use fantoccini::{Client, Locator};
+
+const DURING: &str = "2027-03-10T09:30:00+01:00";
+
+fn token(store: &SqliteStore, code: &str, device: &str, name: Option<&str>) -> String {
+    let request = RedeemRequest {
+        code: code.into(),
+        client_id: device.into(),
+        display_name: name.map(str::to_string),
+        show_name: name.is_some(),
+    };
+    match store.redeem(&request).expect("redeem") {
+        Redeemed::Token(t) => t.token,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn push(store: &SqliteStore, token: &str, actions: Vec<Action>) {
+    let caller = store.authenticate(token).expect("read").expect("a caller");
+    let signals: Vec<Signal> = actions
+        .into_iter()
+        .enumerate()
+        .map(|(i, action)| Signal {
+            id: format!("{token}-{i}"),
+            client_id: format!("device-{token}"),
+            seq: i as u64 + 1,
+            schema_version: 4,
+            created_at: chrono_at(DURING),
+            action,
+        })
+        .collect();
+    store.push(&caller, &signals, chrono_at(DURING).to_utc()).expect("pushed");
+}
+
+/// The event as it stands at 09:30 on the first morning: votes in the opening poll, a question
+/// in its Q&A, a leaderboard with one name shown, an announcement, people checked in to the
+/// keynote.
+fn a_lively_morning(store: &SqliteStore) {
+    for i in 0..6 {
+        let t = token(store, "JOIN-E2E", &format!("voter-{i}"), None);
+        let option = ["o1", "o2", "o2", "o3", "o2", "o4"][i];
+        push(store, &t, vec![Action::Vote { poll_id: "poll-opening".into(), option_id: option.into() }]);
+    }
+    let asker = token(store, "JOIN-E2E", "asker", Some("Dana"));
+    push(
+        store,
+        &asker,
+        vec![Action::Ask {
+            poll_id: "poll-opening-qa".into(),
+            question_id: "q-kiosk-1".into(),
+            text: "How do the venue screens keep working when the Wi-Fi drops?".into(),
+            anonymous: false,
+        }],
+    );
+    let quest = demo().quests.into_iter().find(|q| q.id == "quest-explorer").expect("quest");
+    for (name, found) in [("Aigerim", 3), ("Bauyrzhan", 2)] {
+        let t = token(store, "JOIN-E2E", name, Some(name));
+        let scans = quest.checkpoints.iter().take(found).map(|cp| Action::CheckpointScan {
+            quest_id: quest.id.clone(),
+            checkpoint_id: cp.id.clone(),
+            proof: None,
+        });
+        push(store, &t, scans.collect());
+    }
+    store
+        .announce("Coffee and pastries are served in the foyer until 10:00.", chrono_at(DURING).to_utc())
+        .expect("announce");
+    store.add_code("STAFF-K", Role::Staff, false).expect("staff code");
+    let staff = token(store, "STAFF-K", "door-tablet", None);
+    let mut admits = Vec::new();
+    for i in 0..37 {
+        let ticket = format!("T-KIOSK-{i:03}");
+        store.add_code(&ticket, Role::Attendee, true).expect("ticket");
+        admits.push(Action::Admit { pass: Pass::Ticket(ticket), gate: Gate::Session("s1-001".into()) });
+    }
+    push(store, &staff, admits);
+}
+
+async fn panel(c: &Client) -> Option<String> {
+    attrs(c, "[data-testid=venue-panel]", "data-panel").await.pop()
+}
+
+/// Taps the screen until `wanted` shows (a tap shows the next panel and holds the loop).
+async fn show(c: &Client, wanted: &str) {
+    for _ in 0..10 {
+        if panel(c).await.as_deref() == Some(wanted) {
+            return;
+        }
+        let before = panel(c).await;
+        c.find(Locator::Css("[data-testid=venue-screen]")).await.expect("the screen").click().await.expect("tap");
+        eventually("the next panel", WAIT, || async { (panel(c).await != before).then_some(()) }).await;
+    }
+    panic!("no {wanted} panel on this screen");
+}
+
+async fn backend() -> (String, Arc<SqliteStore>, elements_backend::testing::Loopback, tempfile::TempDir) {
+    let mut served = demo();
+    served.manifest.id = "screen-summit".into();
+    served.manifest.name = "Screen Summit".into();
+    let (url, store, server, dir) = serve(&served, Some(DURING)).await;
+    store.add_code("KIOSK-E2E", Role::Kiosk, false).expect("kiosk code");
+    let busy = store.clone();
+    tokio::task::spawn_blocking(move || a_lively_morning(&busy)).await.expect("the morning");
+    (url, store, server, dir)
+}
+
+fn phone(url: &str) -> (AppApi, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("phone dir");
+    let api = AppApi::start(dir.path(), Clock::Fixed(chrono_at(DURING).to_utc()), &mut |_| {}).expect("start").0;
+    api.join_event(JoinArgs { url: url.into(), code: Some("JOIN-E2E".into()) }).expect("the phone joins");
+    (api, dir)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_venue_screen_rotates_its_panels_and_shows_a_phones_vote_as_it_arrives() {
+    let (url, store, server, _backend_dir) = backend().await;
+    let link = format!("elements://join?url={url}&code=KIOSK-E2E");
+    let data = tempfile::tempdir().expect("kiosk data");
+    let dir = env().screenshots;
+    for (orientation, size, w, h) in [("landscape", "1920x1080", 1920, 1080), ("portrait", "1080x1920", 1080, 1920)] {
+        let args = [
+            "--kiosk",
+            "--clock",
+            DURING,
+            "--join",
+            link.as_str(),
+            "--here",
+            "poi-exit-main",
+            "--room",
+            "main-hall",
+            "--seconds",
+            "600",
+            "--window-size",
+            size,
+        ];
+        let shots = dir.clone();
+        with_app_at(data.path(), &args, |c| async move {
+            eventually("the venue screen", 2 * WAIT, || async {
+                c.find(Locator::Css("[data-testid=venue-screen]")).await.ok()
+            })
+            .await;
+            // Joined: the poll has the morning's six answers (the screen's data is the backend's).
+            show(&c, "poll").await;
+            eventually("the morning's votes", WAIT, || async {
+                let total = attrs(&c, "[data-testid=venue-poll-total]", "data-total").await.pop()?;
+                (total == "6").then_some(())
+            })
+            .await;
+            let room = text_of(&c, "[data-testid=venue-room]").await.unwrap_or_default();
+            assert_eq!(room, "Main Hall");
+            for wanted in ["now_next", "poll", "question", "leaderboard", "where_to", "announcements", "join"] {
+                show(&c, wanted).await;
+                let text = text_of(&c, "[data-testid=venue-panel]").await.unwrap_or_default();
+                match wanted {
+                    "now_next" => {
+                        assert!(text.contains("Opening Keynote"), "{text}");
+                        let fill = attrs(&c, "[data-testid=venue-fill]", "data-checked-in").await;
+                        assert_eq!(fill, ["37"], "staff's count of people in, no one's details");
+                    }
+                    "question" => assert!(text.contains("Wi-Fi drops") && text.contains("Dana"), "{text}"),
+                    "leaderboard" => {
+                        assert!(text.contains("Aigerim") && text.contains("Bauyrzhan"), "{text}");
+                    }
+                    "where_to" => assert!(text.contains("Main entrance") && text.contains("min"), "{text}"),
+                    "announcements" => assert!(text.contains("pastries"), "{text}"),
+                    "join" => {
+                        assert!(c.find(Locator::Css("[data-testid=venue-panel] .qr svg")).await.is_ok(), "a QR code");
+                    }
+                    _ => {}
+                }
+                after_paint(&c).await;
+                shoot(&shots, &format!("kiosk-{wanted}-{orientation}"), (0, 0, w, h), None).await;
+            }
+        })
+        .await;
+    }
+
+    // A phone votes; the screen, on the poll, shows it as it arrives.
+    let kiosk_args = ["--kiosk", "--clock", DURING, "--panels", "poll", "--window-size", "1920x1080"];
+    let url_for_phone = url.clone();
+    let (phone, _phone_dir) = tokio::task::spawn_blocking(move || phone(&url_for_phone)).await.expect("the phone");
+    let phone = Arc::new(phone);
+    let voter = phone.clone();
+    with_app_at(data.path(), &kiosk_args, |c| async move {
+        eventually("the poll with six answers", WAIT, || async {
+            let total = attrs(&c, "[data-testid=venue-poll-total]", "data-total").await.pop()?;
+            (total == "6").then_some(())
+        })
+        .await;
+        tokio::task::spawn_blocking(move || {
+            voter.cast_vote(VoteArgs { poll_id: "poll-opening".into(), option_id: "o1".into() }).expect("the vote")
+        })
+        .await
+        .expect("voted");
+        eventually("the phone's vote on the screen", WAIT, || async {
+            let total = attrs(&c, "[data-testid=venue-poll-total]", "data-total").await.pop()?;
+            (total == "7").then_some(())
+        })
+        .await;
+    })
+    .await;
+
+    // The backend goes away: the screen keeps its last data and says since when.
+    server.stop();
+    with_app_at(data.path(), &kiosk_args, |c| async move {
+        let since =
+            eventually("the offline mark", 2 * WAIT, || async { text_of(&c, "[data-testid=venue-offline]").await })
+                .await;
+        assert!(since.contains("Offline since"), "{since}");
+        let total = attrs(&c, "[data-testid=venue-poll-total]", "data-total").await.pop();
+        assert_eq!(total.as_deref(), Some("7"), "the last good data");
+        after_paint(&c).await;
+        shoot(&env().screenshots, "kiosk-offline-landscape", (0, 0, 1920, 1080), None).await;
+    })
+    .await;
+    drop(phone);
+}
