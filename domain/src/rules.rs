@@ -110,7 +110,9 @@ impl Occurrence {
             | Action::SendMessage { .. }
             | Action::ForgetMe {}
             | Action::Admit { .. }
-            | Action::RedeemReward { .. } => return None,
+            | Action::RedeemReward { .. }
+            | Action::ControlPoll { .. }
+            | Action::ModerateQuestion { .. } => return None,
         };
         Some(Occurrence { kind, about, item, at })
     }
@@ -811,6 +813,8 @@ pub fn restore_decided(
             | Effect::ContactMade { .. }
             | Effect::Admitted { .. }
             | Effect::RewardRedeemed { .. }
+            | Effect::PollControlled { .. }
+            | Effect::QuestionModerated { .. }
             | Effect::AnswerCounted { .. }
             | Effect::QuizAnswered { .. }
             | Effect::QuestionAsked { .. }

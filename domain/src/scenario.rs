@@ -182,6 +182,8 @@ pub fn check_envelope(signal: &Signal) -> Result<(), (Reason, String)> {
             }
             Action::SendMessage { message_id, to, .. } => f.extend([("message_id", message_id.as_str()), ("to", to)]),
             Action::TimePassed { .. } | Action::PublishProfile { .. } | Action::ForgetMe {} => {}
+            Action::ControlPoll { poll_id, .. } => f.push(("poll_id", poll_id)),
+            Action::ModerateQuestion { question_id, .. } => f.push(("question_id", question_id)),
             // Checked by `staff::decide`, which names what is wrong in a staff person's terms.
             Action::Admit { .. } | Action::RedeemReward { .. } => {}
         }
@@ -361,13 +363,22 @@ fn decide_checked(
         }
         // Staff work plays no participant's scenarios: a check-in at the door is not the
         // holder's own signal (their "I'm here" is `check_in`).
-        Action::Admit { .. } | Action::RedeemReward { .. } => crate::staff::decide(facts, state, action, now),
+        Action::Admit { .. }
+        | Action::RedeemReward { .. }
+        | Action::ControlPoll { .. }
+        | Action::ModerateQuestion { .. } => crate::staff::decide(facts, state, action, now),
         Action::TimePassed { until } => {
             // A device clock ahead of ours does not fire what is not due yet.
             let until = until.to_utc().min(now);
             Outcome::Accepted { effects: crate::rules::tick(rules, &Bridge(facts), &mut state.rules, until) }
         }
     }
+}
+
+/// Whether staff reset `poll_id` after an answer given at `at`: that answer no longer counts
+/// (not in the tally, not as this participant's answer), so they may answer again.
+fn reset_since(facts: &dyn EventFacts, poll_id: &str, at: DateTime<Utc>) -> bool {
+    facts.poll(poll_id).and_then(|p| p.reset_at).is_some_and(|reset| at < reset.to_utc())
 }
 
 /// What is due next for this participant's time triggers, after `now`: the moment the app
@@ -482,7 +493,9 @@ impl ParticipantState {
                     match action {
                         Action::Vote { .. } | Action::Answer { .. } => {
                             if let Some((poll_id, answer)) = crate::voting::answer_of(action) {
-                                state.votes.insert(poll_id.to_string(), answer);
+                                if !reset_since(facts, poll_id, at) {
+                                    state.votes.insert(poll_id.to_string(), answer);
+                                }
                             }
                         }
                         Action::Ask { question_id, .. } => {
@@ -503,7 +516,10 @@ impl ParticipantState {
                         Action::ScanBadge { badge } => {
                             state.badges.insert(badge.clone());
                         }
-                        Action::Admit { .. } | Action::RedeemReward { .. } => {
+                        Action::Admit { .. }
+                        | Action::RedeemReward { .. }
+                        | Action::ControlPoll { .. }
+                        | Action::ModerateQuestion { .. } => {
                             crate::staff::restore(&mut state, action, at, effects);
                         }
                         Action::CheckpointScan { .. }
@@ -519,7 +535,9 @@ impl ParticipantState {
                 // Accepted while the poll was open: not judged again by the poll's window.
                 (Action::Vote { .. } | Action::Answer { .. }, None) => {
                     if let Some((poll_id, answer)) = crate::voting::answer_of(action) {
-                        state.votes.insert(poll_id.to_string(), answer);
+                        if !reset_since(facts, poll_id, at) {
+                            state.votes.insert(poll_id.to_string(), answer);
+                        }
                     }
                     run_rules(facts, &rules, &mut state, action, at);
                 }

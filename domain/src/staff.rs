@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, FixedOffset, Utc};
 use elements_protocol::signal::{Action, Effect, Outcome, Reason};
-use elements_protocol::staff::{normalize_reward_code, Gate, Pass, MAX_PASS_CODE};
+use elements_protocol::staff::{normalize_reward_code, Gate, Pass, PollCommand, MAX_PASS_CODE};
 use elements_protocol::sync::EntityKind;
 
 use crate::scenario::{EventFacts, ParticipantState};
@@ -90,6 +90,34 @@ pub fn decide(facts: &dyn EventFacts, state: &mut ParticipantState, action: &Act
             };
             state.redeemed.insert(code);
             Outcome::Accepted { effects: vec![effect] }
+        }
+        Action::ControlPoll { poll_id, command } => {
+            let Some(poll) = facts.poll(poll_id) else {
+                return reject(Reason::UnknownTarget, format!("there is no poll \"{poll_id}\""));
+            };
+            let open = poll.opens_at.to_utc() <= now && now < poll.deadline().to_utc();
+            match command {
+                PollCommand::Open if open => {
+                    return reject(Reason::AlreadyDone, format!("\"{}\" is open already", poll.question));
+                }
+                PollCommand::Close if !open && poll.opens_at.to_utc() <= now => {
+                    return reject(Reason::AlreadyDone, format!("\"{}\" is closed already", poll.question));
+                }
+                PollCommand::Reveal if !poll.hide_results => {
+                    return reject(Reason::AlreadyDone, format!("\"{}\" shows its results anyway", poll.question));
+                }
+                _ => {}
+            }
+            Outcome::Accepted { effects: vec![Effect::PollControlled { poll_id: poll_id.clone(), command: *command }] }
+        }
+        Action::ModerateQuestion { question_id, command } => {
+            // A device knows only the questions it heard of; the backend knows them all.
+            if facts.question_poll(question_id) == Some(None) {
+                return reject(Reason::UnknownTarget, format!("there is no question \"{question_id}\""));
+            }
+            Outcome::Accepted {
+                effects: vec![Effect::QuestionModerated { question_id: question_id.clone(), command: *command }],
+            }
         }
         _ => reject(Reason::NotAllowed, "not a staff action"),
     }

@@ -230,3 +230,69 @@ async fn a_venue_screen_rotates_its_panels_and_shows_a_phones_vote_as_it_arrives
     .await;
     drop(phone);
 }
+
+/// Staff put a question on the screens from the tablet's poll desk; a venue screen then shows
+/// it instead of the most upvoted one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_staff_highlight_appears_on_the_venue_screen() {
+    let (url, store, _server, _backend_dir) = backend().await;
+    // A second question, more upvoted: what a screen shows while staff choose none.
+    let busy = store.clone();
+    tokio::task::spawn_blocking(move || {
+        let asker = token(&busy, "JOIN-E2E", "asker-2", None);
+        push(
+            &busy,
+            &asker,
+            vec![Action::Ask {
+                poll_id: "poll-opening-qa".into(),
+                question_id: "q-kiosk-2".into(),
+                text: "Will the slides be online?".into(),
+                anonymous: true,
+            }],
+        );
+        for i in 0..3 {
+            let t = token(&busy, "JOIN-E2E", &format!("upvoter-{i}"), None);
+            push(&busy, &t, vec![Action::Upvote { poll_id: "poll-opening-qa".into(), question_id: "q-kiosk-2".into() }]);
+        }
+    })
+    .await
+    .expect("the questions");
+    let screen = tempfile::tempdir().expect("kiosk data");
+    let kiosk = format!("elements://join?url={url}&code=KIOSK-E2E");
+    let kiosk_args = ["--kiosk", "--clock", DURING, "--panels", "question", "--window-size", "1920x1080", "--join", kiosk.as_str()];
+    let question = |c: Client| async move {
+        eventually("the question on the screen", WAIT, || async { text_of(&c, "[data-testid=venue-question]").await }).await
+    };
+    with_app_at(screen.path(), &kiosk_args, |c| async move {
+        assert!(question(c).await.contains("slides"), "the most upvoted while none is chosen");
+    })
+    .await;
+
+    let tablet = tempfile::tempdir().expect("tablet data");
+    let staff = format!("elements://join?url={url}&code=STAFF-K");
+    let staff_args = ["--clock", DURING, "--window-size", "1180x820", "--join", staff.as_str()];
+    with_app_at(tablet.path(), &staff_args, |c| async move {
+        eventually("the staff desk", 2 * WAIT, || async { c.find(Locator::Css("[data-testid=element-staff]")).await.ok() })
+            .await;
+        tap(&c, "[data-testid=staff-tab-polls]").await;
+        let row = "[data-testid=staff-question][data-question-id='q-kiosk-1']";
+        tap(&c, &format!("{row} [data-testid=staff-question-highlight]")).await;
+        eventually("on the screens, as the backend confirms", WAIT, || async {
+            (attrs(&c, row, "data-highlighted").await.pop()? == "true").then_some(())
+        })
+        .await;
+        let (x, y, _, _) = c.get_window_rect().await.expect("window rect");
+        after_paint(&c).await;
+        shoot(&env().screenshots, "staff-polls-tablet", (x, y, 1180, 820), None).await;
+    })
+    .await;
+
+    let kiosk_again = ["--kiosk", "--clock", DURING, "--panels", "question", "--window-size", "1920x1080"];
+    with_app_at(screen.path(), &kiosk_again, |c| async move {
+        eventually("the highlighted question", WAIT, || async {
+            text_of(&c, "[data-testid=venue-question]").await.filter(|t| t.contains("Wi-Fi drops"))
+        })
+        .await;
+    })
+    .await;
+}

@@ -230,6 +230,13 @@ commands! {
     AdmitPass = "admit_pass": AdmitArgs => AdmitResult;
     /// Gives the reward a desk code stands for: valid once; used and made-up codes are refused.
     RedeemRewardCode = "redeem_reward_code": RewardCodeArgs => RewardRedemption;
+    /// Staff's poll desk: today's polls with their state and answers, and the questions of the
+    /// Q&A polls to moderate.
+    GetStaffPolls = "staff_polls": NoArgs => StaffPolls;
+    /// Opens, closes, reveals or resets a poll (a staff signal, sent when the network allows).
+    ControlPoll = "control_poll": PollControlArgs => StaffPolls;
+    /// Approves, hides, marks answered or puts on the venue screens a Q&A question.
+    ModerateQuestion = "moderate_question": QuestionModerationArgs => StaffPolls;
     /// What a venue screen shows now: its panels with their data, how long each stays, and
     /// since when it has been showing saved data (the backend out of reach).
     GetVenueScreen = "venue_screen": NoArgs => VenueScreen;
@@ -1681,4 +1688,58 @@ pub struct JoinCode {
     pub link: String,
     /// The QR code as an SVG document.
     pub svg: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PollControlArgs {
+    pub poll_id: String,
+    pub command: crate::staff::PollCommand,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestionModerationArgs {
+    pub question_id: String,
+    pub command: crate::staff::QuestionCommand,
+}
+
+/// Staff's poll desk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffPolls {
+    /// Today's polls and any open now, in opening order.
+    pub polls: Vec<StaffPoll>,
+    /// Questions of today's Q&A polls: on the screens first, then by upvotes.
+    pub questions: Vec<StaffQuestion>,
+    pub is_staff: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffPoll {
+    pub id: String,
+    pub question: String,
+    pub kind: crate::event::PollKind,
+    pub state: PollState,
+    /// Venue-local "09:00–09:45".
+    pub window: String,
+    pub total: u64,
+    /// It hides its counts until revealed.
+    pub hides_results: bool,
+    /// Its counts are public (revealed, or never hidden).
+    pub results_shown: bool,
+    /// A command sent from this desk that the backend has not confirmed yet.
+    pub pending: Option<crate::staff::PollCommand>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffQuestion {
+    pub id: String,
+    /// The Q&A poll's own question ("Questions for the opening keynote").
+    pub poll: String,
+    pub text: String,
+    pub author: Option<String>,
+    pub upvotes: u64,
+    pub approved: bool,
+    pub answered: bool,
+    pub highlighted: bool,
+    /// A moderation sent from this desk, not confirmed yet.
+    pub pending: bool,
 }

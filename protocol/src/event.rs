@@ -390,6 +390,10 @@ pub struct Poll {
     /// `quiz`: answers count only this many seconds after the poll opens (a live quiz round).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timer_seconds: Option<u32>,
+    /// Staff reset the poll (a rehearsal's test votes) at this moment: answers given before it
+    /// no longer count, and everyone may answer again. Set by a backend, not an event file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reset_at: Option<DateTime<FixedOffset>>,
 }
 
 impl Poll {

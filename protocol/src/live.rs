@@ -100,6 +100,15 @@ pub struct Question {
     pub upvotes: u64,
     pub asked_at: DateTime<FixedOffset>,
     pub revision: u64,
+    /// Staff approved it (a moderated Q&A shows these first).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub approved: bool,
+    /// The speaker answered it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub answered: bool,
+    /// On the venue screens now (one question of the event at a time).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub highlighted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -147,6 +147,10 @@ pub enum Action {
     Admit { pass: crate::staff::Pass, gate: crate::staff::Gate },
     /// Staff gave the reward a desk code stands for (v4): valid once.
     RedeemReward { code: String },
+    /// Staff open, close, reveal or reset a poll (v4).
+    ControlPoll { poll_id: String, command: crate::staff::PollCommand },
+    /// Staff moderate a Q&A question (v4): approve, hide, mark answered, put on the screens.
+    ModerateQuestion { question_id: String, command: crate::staff::QuestionCommand },
 }
 
 impl Action {
@@ -168,7 +172,10 @@ impl Action {
             | Action::ForgetMe {} => ElementKind::People,
             // The scenarios' clock: quests are where their outcomes show.
             Action::TimePassed { .. } => ElementKind::Quests,
-            Action::Admit { .. } | Action::RedeemReward { .. } => ElementKind::Staff,
+            Action::Admit { .. }
+            | Action::RedeemReward { .. }
+            | Action::ControlPoll { .. }
+            | Action::ModerateQuestion { .. } => ElementKind::Staff,
         }
     }
 
@@ -187,7 +194,10 @@ impl Action {
             | Action::AnswerMeeting { .. }
             | Action::SendMessage { .. }
             | Action::ForgetMe {} => 3,
-            Action::Admit { .. } | Action::RedeemReward { .. } => 4,
+            Action::Admit { .. }
+            | Action::RedeemReward { .. }
+            | Action::ControlPoll { .. }
+            | Action::ModerateQuestion { .. } => 4,
             _ => 1,
         }
     }
@@ -361,6 +371,16 @@ pub enum Effect {
         conflict: bool,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         first_at: Option<DateTime<FixedOffset>>,
+    },
+    /// Staff changed a poll (its window, its results shown, its answers reset).
+    PollControlled {
+        poll_id: String,
+        command: crate::staff::PollCommand,
+    },
+    /// Staff moderated a question.
+    QuestionModerated {
+        question_id: String,
+        command: crate::staff::QuestionCommand,
     },
     /// The desk gave the reward a code stands for (staff).
     RewardRedeemed {

@@ -45,6 +45,35 @@ impl Gate {
     }
 }
 
+/// What staff do to a poll from the desk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PollCommand {
+    /// Opens it now (for an hour if its closing time has passed).
+    Open,
+    /// Closes it now.
+    Close,
+    /// Publishes the counts of a poll that hides them.
+    Reveal,
+    /// Forgets its answers (a rehearsal's test votes): everyone may answer again.
+    Reset,
+}
+
+/// What staff do to a question in a Q&A.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionCommand {
+    Approve,
+    /// Takes it off every device and screen.
+    Hide,
+    /// The speaker answered it.
+    Answered,
+    /// Puts it on the venue screens (and takes the one there off).
+    Highlight,
+    /// Takes it off the venue screens.
+    Unhighlight,
+}
+
 /// The longest ticket code a backend takes (codes are 1 to 200 characters to redeem).
 pub const MAX_PASS_CODE: usize = 200;
 

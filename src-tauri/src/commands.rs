@@ -87,6 +87,9 @@ adapters! {
     forget_me: app::ForgetMe => |api, _| api.forget_me();
     staff_desk: app::GetStaffDesk => |api, _| api.staff_desk();
     venue_screen: app::GetVenueScreen => |api, _| api.venue_screen();
+    staff_polls: app::GetStaffPolls => |api, _| api.staff_polls();
+    control_poll: app::ControlPoll => |api, args| api.control_poll(args);
+    moderate_question: app::ModerateQuestion => |api, args| api.moderate_question(args);
     admit_pass: app::AdmitPass => |api, args| api.admit_pass(args);
     redeem_reward_code: app::RedeemRewardCode => |api, args| api.redeem_reward_code(args);
     agenda_day: app::GetAgendaDay => |api, args| api.agenda_day(args);

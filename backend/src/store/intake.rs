@@ -161,10 +161,15 @@ pub fn run(
                 Err(_) => break,
             }
         }
-        let facts = facts.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let current = facts.read().unwrap_or_else(|p| p.into_inner()).clone();
         // A panic mid-batch rolled its transaction back; the connection is fine to reuse.
         let mut conn = conn.lock().unwrap_or_else(|p| p.into_inner());
-        push_batch(&mut conn, &facts, batch);
+        if push_batch(&mut conn, &current, batch) {
+            match Facts::load(&conn) {
+                Ok(fresh) => *facts.write().unwrap_or_else(|p| p.into_inner()) = std::sync::Arc::new(fresh),
+                Err(e) => eprintln!("elements-backend: the event's facts could not be read again: {e}"),
+            }
+        }
     }
 }
 
@@ -172,27 +177,32 @@ pub fn run(
 /// the commit, the tally rebuild and the change-log writes are paid once per batch, not once per
 /// request. Each job gets its own results; the live state changed goes to the first job's report
 /// (it is broadcast once).
-pub fn push_batch(conn: &mut Connection, facts: &Facts, jobs: Vec<Job>) {
+/// Answers whether the event's facts changed (staff moved a poll's window): the caller loads
+/// them again before the next batch is decided.
+pub fn push_batch(conn: &mut Connection, facts: &Facts, jobs: Vec<Job>) -> bool {
     match push_all(conn, facts, &jobs) {
-        Ok(reports) => {
+        Ok((reports, facts_changed)) => {
             for (job, report) in jobs.into_iter().zip(reports) {
                 let _ = job.reply.send(Ok(report));
             }
+            facts_changed
         }
         Err(e) => {
             for job in jobs {
                 let _ = job.reply.send(Err(e.to_string()));
             }
+            false
         }
     }
 }
 
-fn push_all(conn: &mut Connection, facts: &Facts, jobs: &[Job]) -> Result<Vec<PushReport>, StoreError> {
+fn push_all(conn: &mut Connection, facts: &Facts, jobs: &[Job]) -> Result<(Vec<PushReport>, bool), StoreError> {
     let tx = conn.transaction()?;
     let mut states: HashMap<String, ParticipantState> = HashMap::new();
     let mut polls = BTreeSet::new();
     let mut quests = BTreeSet::new();
     let mut questions: Vec<Entity> = Vec::new();
+    let mut facts_changed = false;
     let mut reports = Vec::with_capacity(jobs.len());
     for job in jobs {
         let caller = &job.caller;
@@ -225,7 +235,12 @@ fn push_all(conn: &mut Connection, facts: &Facts, jobs: &[Job]) -> Result<Vec<Pu
         let state = states.get_mut(&caller.participant_id).ok_or_else(|| damaged_state(&caller.participant_id))?;
         let mut results = Vec::with_capacity(job.signals.len());
         for signal in &job.signals {
-            let touched = Touched { polls: &mut polls, quests: &mut quests, questions: &mut questions };
+            let touched = Touched {
+                polls: &mut polls,
+                quests: &mut quests,
+                questions: &mut questions,
+                facts_changed: &mut facts_changed,
+            };
             let outcome = decide_one(&tx, facts, state, caller, signal, job.now, touched)?;
             results.push(SignalResult { id: signal.id.clone(), outcome });
         }
@@ -257,7 +272,7 @@ fn push_all(conn: &mut Connection, facts: &Facts, jobs: &[Job]) -> Result<Vec<Pu
     if let Some(first) = reports.first_mut() {
         first.live = live;
     }
-    Ok(reports)
+    Ok((reports, facts_changed))
 }
 
 fn damaged_state(participant: &str) -> StoreError {
@@ -270,6 +285,8 @@ struct Touched<'a> {
     polls: &'a mut BTreeSet<String>,
     quests: &'a mut BTreeSet<String>,
     questions: &'a mut Vec<Entity>,
+    /// Staff changed what the rules read (a poll's window): load the facts again after.
+    facts_changed: &'a mut bool,
 }
 
 /// The event's facts, and the questions asked so far (they live in the database, not the
@@ -348,7 +365,7 @@ fn decide_one(
     now: DateTime<Utc>,
     touched: Touched<'_>,
 ) -> Result<Outcome, StoreError> {
-    let Touched { polls, quests, questions } = touched;
+    let Touched { polls, quests, questions, facts_changed } = touched;
     // Idempotency is per participant: the same id from someone else is their own signal, so no
     // one can block another's signals by guessing its id.
     let seen: Option<String> = tx
@@ -392,7 +409,9 @@ fn decide_one(
             super::people::apply(tx, &caller.participant_id, &signal.action, effects, now)?;
         }
         (Outcome::Accepted { effects }, ElementKind::Staff) => {
-            questions.extend(super::staff::apply(tx, &|id| facts.quest(id), signal, effects, now)?);
+            let applied = super::staff::apply(tx, &|id| facts.quest(id), signal, effects, now)?;
+            questions.extend(applied.live);
+            *facts_changed |= applied.facts_changed;
         }
         _ => {}
     }
@@ -449,10 +468,15 @@ fn decide_one(
                     questions.push(question_entity(tx, question_id)?);
                 }
                 Effect::Upvoted { question_id, .. } => {
-                    tx.prepare_cached("UPDATE question SET upvotes = upvotes + 1 WHERE id = ?1")?
-                        .execute([question_id])?;
-                    questions.retain(|q| q.id() != question_id);
-                    questions.push(question_entity(tx, question_id)?);
+                    // Counted either way; a question staff hid stays off every feed.
+                    let shown = tx
+                        .prepare_cached("UPDATE question SET upvotes = upvotes + 1 WHERE id = ?1 AND hidden = 0")?
+                        .execute([question_id])?
+                        == 1;
+                    if shown {
+                        questions.retain(|q| q.id() != question_id);
+                        questions.push(question_entity(tx, question_id)?);
+                    }
                 }
                 Effect::Points { quest_id, total, .. } => match totals.iter_mut().find(|(q, _)| q == quest_id) {
                     Some(entry) => entry.1 = *total,
@@ -469,6 +493,8 @@ fn decide_one(
                 | Effect::ContactMade { .. }
                 | Effect::Admitted { .. }
                 | Effect::RewardRedeemed { .. }
+                | Effect::PollControlled { .. }
+                | Effect::QuestionModerated { .. }
                 | Effect::Unknown => {}
             }
         }
@@ -482,10 +508,13 @@ fn decide_one(
 }
 
 /// A question as everyone sees it now, with a fresh revision, logged in the voting feed.
-fn question_entity(tx: &rusqlite::Transaction<'_>, id: &str) -> Result<Entity, StoreError> {
-    let (poll_id, author, text, upvotes, asked_at): (String, Option<String>, String, i64, String) = tx
-        .prepare_cached("SELECT poll_id, author, text, upvotes, asked_at FROM question WHERE id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+pub(super) fn question_entity(tx: &rusqlite::Transaction<'_>, id: &str) -> Result<Entity, StoreError> {
+    type Row = (String, Option<String>, String, i64, String, [bool; 3]);
+    let (poll_id, author, text, upvotes, asked_at, [approved, answered, highlighted]): Row = tx
+        .prepare_cached(
+            "SELECT poll_id, author, text, upvotes, asked_at, approved, answered, highlighted FROM question WHERE id = ?1",
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, [r.get(5)?, r.get(6)?, r.get(7)?])))?;
     let asked_at = DateTime::parse_from_rfc3339(&asked_at)
         .map_err(|e| StoreError::Damaged { what: format!("question {id}"), detail: e.to_string() })?;
     let entity = Entity::Question(elements_protocol::live::Question {
@@ -496,6 +525,9 @@ fn question_entity(tx: &rusqlite::Transaction<'_>, id: &str) -> Result<Entity, S
         upvotes: upvotes.max(0) as u64,
         asked_at,
         revision: next_revision(tx)?,
+        approved,
+        answered,
+        highlighted,
     });
     log_upsert(tx, &entity)?;
     Ok(entity)

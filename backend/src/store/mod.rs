@@ -239,6 +239,15 @@ fn add_columns(conn: &Connection) -> Result<(), StoreError> {
     if !has("participant", "show_name")? {
         conn.execute_batch("ALTER TABLE participant ADD COLUMN show_name INTEGER NOT NULL DEFAULT 0")?;
     }
+    // Q&A moderation (staff): approved, answered, on the screens, hidden.
+    if !has("question", "highlighted")? {
+        conn.execute_batch(
+            "ALTER TABLE question ADD COLUMN approved INTEGER NOT NULL DEFAULT 0;
+             ALTER TABLE question ADD COLUMN answered INTEGER NOT NULL DEFAULT 0;
+             ALTER TABLE question ADD COLUMN highlighted INTEGER NOT NULL DEFAULT 0;
+             ALTER TABLE question ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;",
+        )?;
+    }
     if !has("access_code", "max_devices")? {
         conn.execute_batch("ALTER TABLE access_code ADD COLUMN max_devices INTEGER")?;
     }
@@ -643,6 +652,15 @@ fn log_upsert(tx: &rusqlite::Transaction<'_>, entity: &Entity) -> Result<(), Sto
     tx.prepare_cached("DELETE FROM change_log WHERE kind = ?1 AND id = ?2")?.execute(params![kind, entity.id()])?;
     tx.prepare_cached("INSERT INTO change_log (element, kind, id, op, body) VALUES (?1, ?2, ?3, 'upsert', ?4)")?
         .execute(params![element_name(entity.kind().element()), kind, entity.id(), body])?;
+    Ok(())
+}
+
+/// Removes an entity and tells every feed it is gone.
+fn log_delete(tx: &rusqlite::Transaction<'_>, kind: EntityKind, id: &str) -> Result<(), StoreError> {
+    tx.prepare_cached("DELETE FROM entity WHERE kind = ?1 AND id = ?2")?.execute(params![kind.as_str(), id])?;
+    tx.prepare_cached("DELETE FROM change_log WHERE kind = ?1 AND id = ?2")?.execute(params![kind.as_str(), id])?;
+    tx.prepare_cached("INSERT INTO change_log (element, kind, id, op, body) VALUES (?1, ?2, ?3, 'delete', NULL)")?
+        .execute(params![element_name(kind.element()), kind.as_str(), id])?;
     Ok(())
 }
 

@@ -5,7 +5,7 @@
 use chrono::{DateTime, FixedOffset, Utc};
 use elements_protocol::event::Quest;
 use elements_protocol::signal::{Action, Effect, Signal};
-use elements_protocol::staff::{Admission, Gate, Pass, RewardCode, Scan};
+use elements_protocol::staff::{Admission, Gate, Pass, PollCommand, QuestionCommand, RewardCode, Scan};
 use elements_protocol::sync::Entity;
 use rusqlite::{params, OptionalExtension, Transaction};
 
@@ -105,17 +105,26 @@ pub fn log_reward_code(
     Ok(())
 }
 
+/// What applying a staff signal changed: live state for the live stream, and whether the
+/// event's facts the rules read changed (a poll's window).
+#[derive(Default)]
+pub struct Applied {
+    pub live: Vec<Entity>,
+    pub facts_changed: bool,
+}
+
 /// Applies an accepted staff signal: the scan joins its admission (a second one makes it a
-/// conflict for every tablet to see), a desk code is marked given. Answers the live state it
-/// changed (a session's count of people in), for the live stream.
+/// conflict for every tablet to see), a desk code is marked given, a poll opens, closes,
+/// shows its results or forgets its answers, a question is moderated.
 pub fn apply(
     tx: &Transaction<'_>,
     quests: &dyn Fn(&str) -> Option<Quest>,
     signal: &Signal,
     effects: &[Effect],
     now: DateTime<Utc>,
-) -> Result<Vec<Entity>, StoreError> {
-    let mut live = Vec::new();
+) -> Result<Applied, StoreError> {
+    let mut applied = Applied::default();
+    let live = &mut applied.live;
     match &signal.action {
         Action::Admit { pass, .. } => {
             for effect in effects {
@@ -160,7 +169,90 @@ pub fn apply(
                 log_reward_code(tx, quests, &code)?;
             }
         }
+        Action::ControlPoll { poll_id, command } => {
+            let Some(mut poll) = stored_poll(tx, poll_id)? else { return Ok(applied) };
+            let now_here = now.with_timezone(poll.opens_at.offset());
+            match command {
+                PollCommand::Open => {
+                    poll.opens_at = now_here;
+                    if poll.closes_at <= now_here {
+                        poll.closes_at = now_here + chrono::Duration::hours(1);
+                    }
+                }
+                PollCommand::Close => {
+                    poll.closes_at = now_here;
+                    poll.opens_at = poll.opens_at.min(now_here);
+                }
+                PollCommand::Reveal => {
+                    tx.execute(
+                        "INSERT OR IGNORE INTO poll_reveal (poll_id, revealed_at) VALUES (?1, ?2)",
+                        params![poll_id, now.timestamp()],
+                    )?;
+                }
+                PollCommand::Reset => {
+                    poll.reset_at = Some(now_here);
+                    // The answers given so far stop counting, by order, not by clock: a
+                    // participant is rebuilt from their accepted signals, and these are no longer.
+                    tx.execute(
+                        "UPDATE signal SET accepted = 0
+                          WHERE accepted = 1 AND json_extract(action, '$.type') IN ('vote', 'answer')
+                            AND json_extract(action, '$.poll_id') = ?1",
+                        [poll_id],
+                    )?;
+                    tx.execute("DELETE FROM tally WHERE poll_id = ?1", [poll_id])?;
+                    tx.execute("DELETE FROM poll_answers WHERE poll_id = ?1", [poll_id])?;
+                }
+            }
+            log_upsert(tx, &Entity::Poll(poll.clone()))?;
+            let result = Entity::PollResult(super::intake::poll_result(tx, &poll)?);
+            log_upsert(tx, &result)?;
+            live.push(result);
+            applied.facts_changed = true;
+        }
+        Action::ModerateQuestion { question_id, command } => {
+            let column = match command {
+                QuestionCommand::Approve => "approved = 1",
+                QuestionCommand::Answered => "answered = 1",
+                QuestionCommand::Hide => "hidden = 1, highlighted = 0",
+                QuestionCommand::Highlight => "highlighted = 1",
+                QuestionCommand::Unhighlight => "highlighted = 0",
+            };
+            if *command == QuestionCommand::Highlight {
+                // One question on the screens at a time: the one there comes off.
+                let others: Vec<String> = tx
+                    .prepare_cached("SELECT id FROM question WHERE highlighted = 1 AND id <> ?1")?
+                    .query_map([question_id], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?;
+                for other in others {
+                    tx.execute("UPDATE question SET highlighted = 0 WHERE id = ?1", [&other])?;
+                    let entity = super::intake::question_entity(tx, &other)?;
+                    live.push(entity);
+                }
+            }
+            let changed =
+                tx.execute(&format!("UPDATE question SET {column} WHERE id = ?1 AND hidden = 0"), [question_id])?;
+            if changed == 1 {
+                if *command == QuestionCommand::Hide {
+                    super::log_delete(tx, elements_protocol::sync::EntityKind::Question, question_id)?;
+                } else {
+                    live.push(super::intake::question_entity(tx, question_id)?);
+                }
+            }
+        }
         _ => {}
     }
-    Ok(live)
+    Ok(applied)
+}
+
+fn stored_poll(tx: &Transaction<'_>, id: &str) -> Result<Option<elements_protocol::event::Poll>, StoreError> {
+    let body: Option<String> = tx
+        .prepare_cached("SELECT body FROM entity WHERE kind = 'poll' AND id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    match body.map(|b| serde_json::from_str::<Entity>(&b)) {
+        None => Ok(None),
+        Some(Ok(Entity::Poll(p))) => Ok(Some(p)),
+        Some(Ok(_)) => Err(damaged(format!("poll {id}"), "not a poll")),
+        Some(Err(e)) => Err(damaged(format!("poll {id}"), e)),
+    }
 }

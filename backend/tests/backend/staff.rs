@@ -148,7 +148,8 @@ async fn a_ticket_let_in_by_two_tablets_counts_once_and_is_a_conflict_for_both()
         "another door is another check-in"
     );
     // At a session: the room's count (public, no one's details) goes up once per person.
-    let at_keynote = |ticket: &str| Action::Admit { pass: Pass::Ticket(ticket.into()), gate: Gate::Session("s1-001".into()) };
+    let at_keynote =
+        |ticket: &str| Action::Admit { pass: Pass::Ticket(ticket.into()), gate: Gate::Session("s1-001".into()) };
     decided(&s, &a, vec![signal("tablet-a", 5, "2027-03-10T09:06:00+01:00", at_keynote("T-1001"))]).await;
     decided(&s, &b, vec![signal("tablet-b", 2, "2027-03-10T09:07:00+01:00", at_keynote("T-1001"))]).await;
     decided(&s, &b, vec![signal("tablet-b", 3, "2027-03-10T09:08:00+01:00", at_keynote("T-1002"))]).await;
@@ -167,7 +168,10 @@ async fn a_ticket_let_in_by_two_tablets_counts_once_and_is_a_conflict_for_both()
         })
         .collect();
     assert_eq!(counts, [2], "two people in the keynote, one of them scanned twice");
-    assert!(!serde_json::to_string(&agenda.changes).expect("json").contains("admission"), "check-ins stay in the staff feed");
+    assert!(
+        !serde_json::to_string(&agenda.changes).expect("json").contains("admission"),
+        "check-ins stay in the staff feed"
+    );
     // A resend is the same decision, not a third scan.
     let again =
         decided(&s, &a, vec![signal("tablet-a", 1, "2027-03-10T09:02:00+01:00", admit("T-1001", "poi-exit-main"))])
@@ -250,4 +254,104 @@ async fn a_reward_code_is_given_once_and_a_made_up_one_is_refused() {
         entities.iter().any(|e| matches!(e, Entity::RewardCode(c) if c.id == code && c.redeemed_at.is_some())),
         "given, for every desk"
     );
+}
+
+#[tokio::test]
+async fn staff_open_close_and_reset_a_poll_and_put_one_question_on_the_screens() {
+    use elements_protocol::staff::{PollCommand, QuestionCommand};
+    let s = start().await;
+    let staff = redeem(&s.store, "STAFF", "poll-desk");
+    let at = "2027-03-10T09:30:00+01:00";
+    let control = |seq: u64, poll: &str, command: PollCommand| {
+        signal("poll-desk", seq, at, Action::ControlPoll { poll_id: poll.into(), command })
+    };
+    let voting = |s: &Server| {
+        let url = format!("{}/v1/elements/voting/changes?limit=1000", s.base);
+        async move { reqwest::get(url).await.expect("GET voting").json::<ChangesPage>().await.expect("page") }
+    };
+    // "The best talk" opens on the third day: staff open it now, and a vote counts at once.
+    let opened = decided(&s, &staff, vec![control(1, "poll-best-talk", PollCommand::Open)]).await;
+    assert!(matches!(&opened[0], Outcome::Accepted { .. }), "{opened:?}");
+    let again = decided(&s, &staff, vec![control(2, "poll-best-talk", PollCommand::Open)]).await;
+    assert!(matches!(&again[0], Outcome::Rejected { reason: Reason::AlreadyDone, .. }), "{again:?}");
+    let vote = |seq: u64, option: &str| {
+        signal("phone", seq, at, Action::Vote { poll_id: "poll-best-talk".into(), option_id: option.into() })
+    };
+    let counted = decided(&s, &s.token, vec![vote(1, "cloud")]).await;
+    assert!(matches!(&counted[0], Outcome::Accepted { .. }), "the poll's new window holds: {counted:?}");
+    // Reset (a rehearsal): the count goes back to zero and the same person may vote again,
+    // even for the same option.
+    decided(&s, &staff, vec![control(3, "poll-best-talk", PollCommand::Reset)]).await;
+    let feed = voting(&s).await;
+    let result = feed.changes.iter().find_map(|c| match c {
+        Change::Upsert { entity: Entity::PollResult(r) } if r.id == "poll-best-talk" => Some(r.clone()),
+        _ => None,
+    });
+    assert_eq!(result.map(|r| r.total), Some(0));
+    let poll = feed.changes.iter().find_map(|c| match c {
+        Change::Upsert { entity: Entity::Poll(p) } if p.id == "poll-best-talk" => Some(p.clone()),
+        _ => None,
+    });
+    assert!(poll.is_some_and(|p| p.reset_at.is_some()), "devices learn of the reset from the poll");
+    // (The backend's clock is pinned: the vote, the reset and the vote again are all at 09:30.)
+    let voted_again = decided(&s, &s.token, vec![vote(2, "cloud")]).await;
+    assert!(matches!(&voted_again[0], Outcome::Accepted { .. }), "{voted_again:?}");
+    let total = voting(&s).await.changes.iter().find_map(|c| match c {
+        Change::Upsert { entity: Entity::PollResult(r) } if r.id == "poll-best-talk" => Some(r.total),
+        _ => None,
+    });
+    assert_eq!(total, Some(1), "counted once after the reset");
+    decided(&s, &staff, vec![control(4, "poll-best-talk", PollCommand::Close)]).await;
+    let closed = decided(&s, &s.token, vec![vote(3, "data")]).await;
+    assert!(matches!(&closed[0], Outcome::Rejected { reason: Reason::PollClosed, .. }), "{closed:?}");
+
+    // Q&A: two questions; staff put the second on the screens, then the first (one at a time),
+    // and hide the second from everyone.
+    let ask = |seq: u64, id: &str, text: &str| {
+        signal(
+            "phone",
+            10 + seq,
+            at,
+            Action::Ask {
+                poll_id: "poll-opening-qa".into(),
+                question_id: id.into(),
+                text: text.into(),
+                anonymous: true,
+            },
+        )
+    };
+    decided(&s, &s.token, vec![ask(1, "q-1", "First question?"), ask(2, "q-2", "Second question?")]).await;
+    let moderate = |seq: u64, id: &str, command: QuestionCommand| {
+        signal("poll-desk", 10 + seq, at, Action::ModerateQuestion { question_id: id.into(), command })
+    };
+    decided(&s, &staff, vec![moderate(1, "q-2", QuestionCommand::Highlight)]).await;
+    decided(&s, &staff, vec![moderate(2, "q-1", QuestionCommand::Highlight)]).await;
+    let unknown = decided(&s, &staff, vec![moderate(3, "q-404", QuestionCommand::Approve)]).await;
+    assert!(matches!(&unknown[0], Outcome::Rejected { reason: Reason::UnknownTarget, .. }));
+    let questions = |page: &ChangesPage| -> Vec<(String, bool)> {
+        page.changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Upsert { entity: Entity::Question(q) } => Some((q.id.clone(), q.highlighted)),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut shown = questions(&voting(&s).await);
+    shown.sort();
+    assert_eq!(shown, [("q-1".to_string(), true), ("q-2".to_string(), false)], "one question on the screens");
+    decided(&s, &staff, vec![moderate(4, "q-2", QuestionCommand::Hide)]).await;
+    let page = voting(&s).await;
+    assert_eq!(questions(&page), [("q-1".to_string(), true)]);
+    assert!(
+        page.changes.iter().any(|c| matches!(c, Change::Delete { id, .. } if id == "q-2")),
+        "a tombstone for devices"
+    );
+    // An upvote of the hidden question does not bring it back.
+    let up = signal("phone", 20, at, Action::Upvote { poll_id: "poll-opening-qa".into(), question_id: "q-2".into() });
+    decided(&s, &s.token, vec![up]).await;
+    assert_eq!(questions(&voting(&s).await), [("q-1".to_string(), true)]);
+    // An attendee may do none of it.
+    let resp = post(&s, &s.token, vec![control(1, "poll-opening", PollCommand::Close)]).await;
+    assert_eq!(resp.status(), 403);
 }

@@ -237,7 +237,8 @@ fn poll(
     }))
 }
 
-/// The question staff put on the screens; until they do, the most upvoted of an open Q&A.
+/// The question staff put on the screens; while none is, the most upvoted unanswered one of an
+/// open Q&A.
 fn question(store: &Cache, now: chrono::DateTime<chrono::Utc>) -> Result<Option<VenuePanel>, ApiError> {
     let polls = store.polls()?;
     let open: HashMap<&str, &str> = polls
@@ -245,13 +246,16 @@ fn question(store: &Cache, now: chrono::DateTime<chrono::Utc>) -> Result<Option<
         .filter(|p| p.kind == PollKind::Questions && p.opens_at.to_utc() <= now && now < p.deadline().to_utc())
         .map(|p| (p.id.as_str(), p.question.as_str()))
         .collect();
-    let best = store
-        .questions()?
-        .into_iter()
-        .filter(|q| open.contains_key(q.poll_id.as_str()))
-        .max_by(|a, b| a.upvotes.cmp(&b.upvotes).then_with(|| b.asked_at.cmp(&a.asked_at)));
+    let all = store.questions()?;
+    let highlighted = all.iter().find(|q| q.highlighted).cloned();
+    let best = highlighted.or_else(|| {
+        all.into_iter()
+            .filter(|q| open.contains_key(q.poll_id.as_str()) && !q.answered)
+            .max_by(|a, b| a.upvotes.cmp(&b.upvotes).then_with(|| b.asked_at.cmp(&a.asked_at)))
+    });
+    let poll_title = |id: &str| polls.iter().find(|p| p.id == id).map(|p| p.question.clone()).unwrap_or_default();
     Ok(best.map(|q| VenuePanel::Question {
-        poll: open.get(q.poll_id.as_str()).map(|s| s.to_string()).unwrap_or_default(),
+        poll: poll_title(&q.poll_id),
         text: q.text,
         author: q.author,
         upvotes: q.upvotes,

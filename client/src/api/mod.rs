@@ -583,6 +583,24 @@ impl AppApi {
         me::report_ready(self, args)
     }
 
+    pub fn staff_polls(&self) -> Result<elements_protocol::app::StaffPolls, ApiError> {
+        staff::staff_polls(self)
+    }
+
+    pub fn control_poll(
+        &self,
+        args: elements_protocol::app::PollControlArgs,
+    ) -> Result<elements_protocol::app::StaffPolls, ApiError> {
+        staff::control_poll(self, args)
+    }
+
+    pub fn moderate_question(
+        &self,
+        args: elements_protocol::app::QuestionModerationArgs,
+    ) -> Result<elements_protocol::app::StaffPolls, ApiError> {
+        staff::moderate_question(self, args)
+    }
+
     pub fn venue_screen(&self) -> Result<elements_protocol::app::VenueScreen, ApiError> {
         kiosk::venue_screen(self)
     }

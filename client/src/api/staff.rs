@@ -279,3 +279,107 @@ pub(super) fn staff_desk(api: &AppApi) -> Result<StaffDesk, ApiError> {
         is_staff,
     })
 }
+
+pub(super) fn staff_polls(api: &AppApi) -> Result<elements_protocol::app::StaffPolls, ApiError> {
+    use elements_protocol::app::{PollState, StaffPoll, StaffPolls, StaffQuestion};
+    use elements_protocol::event::PollKind;
+    let store = api.store()?;
+    let event = store.loaded_event()?.ok_or_else(no_event)?;
+    let is_staff = require_staff(&store, &event).is_ok();
+    let now = api.clock.now();
+    let offset = offset_of(&event);
+    let today = now.with_timezone(&offset).date_naive();
+    let results: HashMap<String, elements_protocol::live::PollResult> =
+        store.poll_results()?.into_iter().map(|r| (r.id.clone(), r)).collect();
+    // What this desk sent and the backend has not decided yet.
+    let outbox = store.outbox(&event.manifest.id)?;
+    let pending = |wanted: &dyn Fn(&Action) -> bool| {
+        outbox
+            .iter()
+            .rev()
+            .find(|e| e.decision == Decision::Pending && wanted(&e.signal.action))
+            .map(|e| e.signal.action.clone())
+    };
+    let mut polls: Vec<elements_protocol::event::Poll> = store
+        .polls()?
+        .into_iter()
+        .filter(|p| {
+            let open = p.opens_at.to_utc() <= now && now < p.deadline().to_utc();
+            open || p.opens_at.with_timezone(&offset).date_naive() == today
+        })
+        .collect();
+    polls.sort_by(|a, b| a.opens_at.cmp(&b.opens_at).then_with(|| a.id.cmp(&b.id)));
+    let mut questions = Vec::new();
+    let all_questions = store.questions()?;
+    let mut views = Vec::new();
+    for p in &polls {
+        let state = if now < p.opens_at.to_utc() {
+            PollState::Upcoming
+        } else if now < p.deadline().to_utc() {
+            PollState::Open
+        } else {
+            PollState::Closed
+        };
+        let result = results.get(&p.id);
+        if p.kind == PollKind::Questions {
+            for q in all_questions.iter().filter(|q| q.poll_id == p.id) {
+                let sent =
+                    pending(&|a| matches!(a, Action::ModerateQuestion { question_id, .. } if *question_id == q.id));
+                questions.push(StaffQuestion {
+                    id: q.id.clone(),
+                    poll: p.question.clone(),
+                    text: q.text.clone(),
+                    author: q.author.clone(),
+                    upvotes: q.upvotes,
+                    approved: q.approved,
+                    answered: q.answered,
+                    highlighted: q.highlighted,
+                    pending: sent.is_some(),
+                });
+            }
+        }
+        let sent = pending(&|a| matches!(a, Action::ControlPoll { poll_id, .. } if *poll_id == p.id));
+        views.push(StaffPoll {
+            id: p.id.clone(),
+            question: p.question.clone(),
+            kind: p.kind,
+            state,
+            window: format!("{}–{}", hhmm(&event, p.opens_at), hhmm(&event, p.deadline())),
+            total: result.map_or(0, |r| r.total),
+            hides_results: p.hide_results,
+            results_shown: result.is_some_and(|r| !r.hidden) || (result.is_none() && !p.hide_results),
+            pending: match sent {
+                Some(Action::ControlPoll { command, .. }) => Some(command),
+                _ => None,
+            },
+        });
+    }
+    questions.sort_by(|a, b| b.highlighted.cmp(&a.highlighted).then(b.upvotes.cmp(&a.upvotes)).then(a.id.cmp(&b.id)));
+    Ok(StaffPolls { polls: views, questions, is_staff })
+}
+
+pub(super) fn control_poll(
+    api: &AppApi,
+    args: elements_protocol::app::PollControlArgs,
+) -> Result<elements_protocol::app::StaffPolls, ApiError> {
+    {
+        let store = api.store()?;
+        let event = store.loaded_event()?.ok_or_else(no_event)?;
+        require_staff(&store, &event)?;
+    }
+    act(api, Action::ControlPoll { poll_id: args.poll_id, command: args.command }).map_err(not_ours)?;
+    staff_polls(api)
+}
+
+pub(super) fn moderate_question(
+    api: &AppApi,
+    args: elements_protocol::app::QuestionModerationArgs,
+) -> Result<elements_protocol::app::StaffPolls, ApiError> {
+    {
+        let store = api.store()?;
+        let event = store.loaded_event()?.ok_or_else(no_event)?;
+        require_staff(&store, &event)?;
+    }
+    act(api, Action::ModerateQuestion { question_id: args.question_id, command: args.command }).map_err(not_ours)?;
+    staff_polls(api)
+}
