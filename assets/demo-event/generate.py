@@ -600,6 +600,44 @@ for p in pois:
 link(doorsteps["poi-stairs-0"], doorsteps["poi-stairs-1"], "stairs")
 link(doorsteps["poi-lift-0"], doorsteps["poi-lift-1"], "lift")
 walk = {"id": "venue", "meters_per_unit": 0.1, "points": walk_points, "links": walk_links}
+GOALS = [
+    {
+        "id": "goal-partner-booths",
+        "name": "Half of the attendees visit three partner booths",
+        "measure": {
+            "signal": "booth_visit",
+            "at_least": 3,
+            "among": [
+                "poi-booth-northwind-rail",
+                "poi-booth-quayside-labs",
+                "poi-booth-blue-anchor-software",
+                "poi-booth-elbwerk-digital",
+                "poi-booth-tidewater-analytics",
+                "poi-booth-kestrel-security"
+            ]
+        },
+        "target_percent": 50
+    },
+    {
+        "id": "goal-vote-once",
+        "name": "40 % vote in at least one poll",
+        "measure": {
+            "signal": "vote",
+            "at_least": 1
+        },
+        "target_percent": 40
+    },
+    {
+        "id": "goal-explorers",
+        "name": "A quarter find three checkpoints of the quests",
+        "measure": {
+            "signal": "checkpoint_scan",
+            "at_least": 3
+        },
+        "target_percent": 25
+    }
+]
+
 
 bundle = {
     "format_version": 1,
@@ -614,6 +652,8 @@ bundle = {
         "languages": ["en", "de"],
         "branding": {"primary_color": "#0b4f6c", "accent_color": "#f59e0b"},
         "elements": [{"kind": k} for k in ["agenda", "map", "voting", "quests", "people", "me", "staff"]],
+        # The organizer's goals (the meanings layer), measured live on the staff dashboard.
+        "goals": GOALS,
     },
     "floors": FLOORS,
     "rooms": [{"id": r[0], "name": r[1], "floor_id": r[2], "capacity": r[3]} for r in ROOMS],

@@ -104,6 +104,8 @@ impl RateLimiter {
 pub struct AppState {
     pub store: Arc<dyn Store>,
     live: broadcast::Sender<Entity>,
+    /// Signals were accepted since the live picture was last computed.
+    picture_stale: Arc<std::sync::atomic::AtomicBool>,
     config: Config,
     pages: Arc<PageCache>,
     redeems: Arc<RateLimiter>,
@@ -183,6 +185,8 @@ pub fn router(store: Arc<dyn Store>) -> Router {
 pub fn router_with(store: Arc<dyn Store>, config: Config) -> Router {
     // A slow live listener that falls this far behind is told to resync from the feeds.
     let (live, _) = broadcast::channel(1024);
+    let picture_stale = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    keep_the_live_picture(store.clone(), live.clone(), picture_stale.clone(), config);
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/v1/manifest", get(manifest))
@@ -207,10 +211,46 @@ pub fn router_with(store: Arc<dyn Store>, config: Config) -> Router {
         .with_state(AppState {
             store,
             live,
+            picture_stale,
             config,
             pages: Arc::new(PageCache::default()),
             redeems: Arc::new(RateLimiter::default()),
         })
+}
+
+/// How often, at most, the organizer's live picture is computed again (when signals arrived).
+pub const LIVE_PICTURE_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Computes the live picture again at most every [`LIVE_PICTURE_EVERY`] while signals arrive,
+/// and sends it to staff listeners: the dashboards update live without every signal paying
+/// for the counting. Runs on the runtime the router is built on (none: nothing to keep).
+fn keep_the_live_picture(
+    store: Arc<dyn Store>,
+    live: broadcast::Sender<Entity>,
+    stale: Arc<std::sync::atomic::AtomicBool>,
+    config: Config,
+) {
+    use std::sync::atomic::Ordering;
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+    runtime.spawn(async move {
+        let mut every = tokio::time::interval(LIVE_PICTURE_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if !stale.swap(false, Ordering::AcqRel) || store.manifest().ok().flatten().is_none() {
+                continue;
+            }
+            let store = store.clone();
+            let now = config.clock.unwrap_or_else(Utc::now);
+            match tokio::task::spawn_blocking(move || store.publish_live_picture(now)).await {
+                Ok(Ok(picture)) => {
+                    let _ = live.send(picture);
+                }
+                Ok(Err(e)) => eprintln!("elements-backend: the live picture could not be computed: {e}"),
+                Err(e) => eprintln!("elements-backend: the live picture's task failed: {e}"),
+            }
+        }
+    });
 }
 
 /// The caller behind the request's bearer token, if its role may call `method path`.
@@ -446,6 +486,9 @@ async fn signals(State(state): State<AppState>, headers: HeaderMap, body: Body) 
         // Nobody listening is fine: the feeds carry the same state.
         let _ = state.live.send(entity);
     }
+    if report.results.iter().any(|r| matches!(r.outcome, elements_protocol::signal::Outcome::Accepted { .. })) {
+        state.picture_stale.store(true, std::sync::atomic::Ordering::Release);
+    }
     Json(SignalResults { results: report.results }).into_response()
 }
 
@@ -506,9 +549,10 @@ async fn reveal_poll(
 /// entity as JSON (the same shape as in the feeds); `resync` when this listener fell behind.
 async fn live_stream(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let roles = roles_of(&Method::GET, "/v1/live").unwrap_or(&[]);
-    if let Err(r) = authorize(&state, &headers, roles, "the live stream").await {
-        return r;
-    }
+    let staff = match authorize(&state, &headers, roles, "the live stream").await {
+        Ok(caller) => caller.role == Role::Staff,
+        Err(r) => return r,
+    };
     let rx = state.live.subscribe();
     let sse = |e: LiveEvent| Event::default().event(e.name()).data(e.data());
     // Sent first, so a client knows the stream is up (and can stop polling as eagerly).
@@ -517,10 +561,14 @@ async fn live_stream(State(state): State<AppState>, headers: HeaderMap) -> Respo
         if let Some(hello) = first {
             return Some((Ok::<_, Infallible>(hello), (None, rx)));
         }
-        let event = match rx.recv().await {
-            Ok(entity) => sse(LiveEvent::Changed(entity)),
-            Err(broadcast::error::RecvError::Lagged(_)) => sse(LiveEvent::Resync),
-            Err(broadcast::error::RecvError::Closed) => return None,
+        // What is for staff (the live picture) reaches staff listeners only.
+        let event = loop {
+            match rx.recv().await {
+                Ok(entity) if entity.kind().is_for_staff() && !staff => continue,
+                Ok(entity) => break sse(LiveEvent::Changed(entity)),
+                Err(broadcast::error::RecvError::Lagged(_)) => break sse(LiveEvent::Resync),
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
         };
         Some((Ok(event), (None, rx)))
     });

@@ -575,6 +575,7 @@ mod tests {
                 correct_option_id: None,
                 hide_results: false,
                 timer_seconds: None,
+                reset_at: None,
             })
         }
         fn quest(&self, id: &str) -> Option<Quest> {

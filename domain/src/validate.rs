@@ -189,6 +189,30 @@ pub fn validate(bundle: &EventBundle) -> Result<(), Vec<ValidationError>> {
             }
         }
     }
+    let mut goal_ids = HashSet::new();
+    for (i, g) in m.goals.iter().enumerate() {
+        let at = || format!("manifest.goals[{i}] ({})", g.id);
+        if g.id.trim().is_empty() || !goal_ids.insert(g.id.as_str()) {
+            err(at(), "needs an id of its own".into());
+        }
+        if g.target_percent == 0 || g.target_percent > 100 {
+            err(at(), format!("target_percent is {}: a share from 1 to 100", g.target_percent));
+        }
+        if g.measure.at_least == 0 {
+            err(at(), "at_least is 0: everyone would meet it; count from 1".into());
+        }
+        use elements_protocol::scenario::SignalKind as K;
+        let known = |id: &str| match g.measure.signal {
+            K::BoothVisit => pois.contains(id),
+            K::CheckIn => bundle.sessions.iter().any(|s| s.id == id),
+            K::Vote | K::Question | K::Upvote => bundle.polls.iter().any(|p| p.id == id),
+            K::CheckpointScan => bundle.quests.iter().any(|q| q.checkpoints.iter().any(|c| c.id == id)),
+            K::ContactExchange => true,
+        };
+        for id in g.measure.among.iter().filter(|id| !known(id)) {
+            err(at(), format!("\"{id}\" in `among` is not something this event has for that signal"));
+        }
+    }
     for (at, problem) in crate::rules::check(bundle) {
         err(at, problem);
     }

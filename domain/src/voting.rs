@@ -247,6 +247,7 @@ mod tests {
             correct_option_id: None,
             hide_results: false,
             timer_seconds: None,
+            reset_at: None,
         }
     }
 
@@ -319,6 +320,7 @@ mod properties {
                 correct_option_id: None,
                 hide_results: false,
                 timer_seconds: None,
+                reset_at: None,
             };
             let mut tally: std::collections::BTreeMap<String, i64> = Default::default();
             let mut previous: Option<Answer> = None;

@@ -252,16 +252,22 @@ async fn a_question_staff_highlight_appears_on_the_venue_screen() {
         );
         for i in 0..3 {
             let t = token(&busy, "JOIN-E2E", &format!("upvoter-{i}"), None);
-            push(&busy, &t, vec![Action::Upvote { poll_id: "poll-opening-qa".into(), question_id: "q-kiosk-2".into() }]);
+            push(
+                &busy,
+                &t,
+                vec![Action::Upvote { poll_id: "poll-opening-qa".into(), question_id: "q-kiosk-2".into() }],
+            );
         }
     })
     .await
     .expect("the questions");
     let screen = tempfile::tempdir().expect("kiosk data");
     let kiosk = format!("elements://join?url={url}&code=KIOSK-E2E");
-    let kiosk_args = ["--kiosk", "--clock", DURING, "--panels", "question", "--window-size", "1920x1080", "--join", kiosk.as_str()];
+    let kiosk_args =
+        ["--kiosk", "--clock", DURING, "--panels", "question", "--window-size", "1920x1080", "--join", kiosk.as_str()];
     let question = |c: Client| async move {
-        eventually("the question on the screen", WAIT, || async { text_of(&c, "[data-testid=venue-question]").await }).await
+        eventually("the question on the screen", WAIT, || async { text_of(&c, "[data-testid=venue-question]").await })
+            .await
     };
     with_app_at(screen.path(), &kiosk_args, |c| async move {
         assert!(question(c).await.contains("slides"), "the most upvoted while none is chosen");
@@ -272,8 +278,10 @@ async fn a_question_staff_highlight_appears_on_the_venue_screen() {
     let staff = format!("elements://join?url={url}&code=STAFF-K");
     let staff_args = ["--clock", DURING, "--window-size", "1180x820", "--join", staff.as_str()];
     with_app_at(tablet.path(), &staff_args, |c| async move {
-        eventually("the staff desk", 2 * WAIT, || async { c.find(Locator::Css("[data-testid=element-staff]")).await.ok() })
-            .await;
+        eventually("the staff desk", 2 * WAIT, || async {
+            c.find(Locator::Css("[data-testid=element-staff]")).await.ok()
+        })
+        .await;
         tap(&c, "[data-testid=staff-tab-polls]").await;
         let row = "[data-testid=staff-question][data-question-id='q-kiosk-1']";
         tap(&c, &format!("{row} [data-testid=staff-question-highlight]")).await;

@@ -129,7 +129,8 @@ async fn two_offline_tablets_see_the_same_ticket_as_a_conflict_and_a_reward_is_g
 
     // The network is back. A sends its scan, B sends its own and hears of A's: B shows the
     // conflict; A, opened again, too.
-    let _back = elements_backend::testing::Loopback::serve_again(&url, store.clone(), Default::default());
+    let config = elements_backend::http::Config { clock: Some(chrono_at(DURING).to_utc()), ..Default::default() };
+    let _back = elements_backend::testing::Loopback::serve_again(&url, store.clone(), config);
     let sent = |c: Client| async move {
         eventually("this tablet's scan sent", WAIT, || async {
             let states = attrs(&c, "[data-testid=staff-recent-scan]", "data-state").await;
@@ -178,6 +179,23 @@ async fn two_offline_tablets_see_the_same_ticket_as_a_conflict_and_a_reward_is_g
         c.execute("window.scrollTo(0, 0)", vec![]).await.expect("scroll to the top");
         after_paint(&c).await;
         shoot(&shots, "staff-desk-tablet", (x, y, 1180, 820), None).await;
+        // The live picture: the backend counted the check-in and the reward.
+        tap(&c, "[data-testid=staff-tab-live]").await;
+        eventually("the live picture with the reward given", WAIT, || async {
+            let known = attrs(&c, "[data-testid=live-picture]", "data-known").await.pop()?;
+            let text = text_of(&c, "[data-testid=live-picture]").await?;
+            (known == "true" && text.contains("1 given")).then_some(())
+        })
+        .await;
+        let goals = attrs(&c, "[data-testid=live-goal]", "data-goal-id").await;
+        assert_eq!(
+            goals,
+            ["goal-partner-booths", "goal-vote-once", "goal-explorers"],
+            "the event's goals, in its order"
+        );
+        c.execute("window.scrollTo(0, 0)", vec![]).await.expect("scroll to the top");
+        after_paint(&c).await;
+        shoot(&shots, "staff-live-tablet", (x, y, 1180, 820), None).await;
     })
     .await;
     let shots = dir.clone();

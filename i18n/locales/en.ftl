@@ -551,3 +551,33 @@ staff-question-do-unhighlight = Take off screens
 staff-question-do-approve = Approve
 staff-question-do-answered = Mark answered
 staff-question-do-hide = Hide
+staff-tab-live = Live picture
+live-computed = Counted at { $time } · { $n ->
+    [one] { $n } attendee
+   *[other] { $n } attendees
+}
+live-not-yet = The backend has not sent a picture yet: it comes with the first sync.
+live-goals = Goals
+live-goals-none = This event sets no goals.
+live-checkins = Check-ins at the doors
+live-rooms = Rooms now
+live-rooms-none = No session is running now.
+live-polls = Poll answers
+live-voters = { $n ->
+    [one] { $n } person voted
+   *[other] { $n } people voted
+}
+live-booths = Booth visitors
+live-quests = Quest funnel
+live-found = { $n ->
+    [one] found { $n }
+   *[other] found { $n }
+}
+live-rules = Scenarios fired
+live-rewards = Rewards: { $n } unlocked, { $done } given
+live-goal-met = { $total ->
+    [one] { $n } of { $total } attendee
+   *[other] { $n } of { $total } attendees
+}
+live-goal-reached = reached
+live-nothing-yet = Nothing yet.

@@ -577,3 +577,32 @@ staff-question-do-unhighlight = Убрать с экранов
 staff-question-do-approve = Одобрить
 staff-question-do-answered = Отметить отвеченным
 staff-question-do-hide = Скрыть
+staff-tab-live = Живая картина
+live-computed = Подсчитано в { $time } · { $n ->
+    [one] { $n } участник
+    [few] { $n } участника
+   *[many] { $n } участников
+}
+live-not-yet = Сервер ещё не прислал картину: она придёт с первой синхронизацией.
+live-goals = Цели
+live-goals-none = У мероприятия нет целей.
+live-checkins = Регистрация на входах
+live-rooms = Залы сейчас
+live-rooms-none = Сейчас ничего не идёт.
+live-polls = Ответы в опросах
+live-voters = { $n ->
+    [one] проголосовал { $n } человек
+    [few] проголосовали { $n } человека
+   *[many] проголосовали { $n } человек
+}
+live-booths = Посетители стендов
+live-quests = Воронка квестов
+live-found = найдено { $n }
+live-rules = Сработавшие сценарии
+live-rewards = Призы: открыто { $n }, выдано { $done }
+live-goal-met = { $total ->
+    [one] { $n } из { $total } участника
+   *[other] { $n } из { $total } участников
+}
+live-goal-reached = достигнута
+live-nothing-yet = Пока ничего.

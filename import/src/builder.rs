@@ -328,6 +328,7 @@ impl Builder {
             manifest: Manifest {
                 qr_public_key: None,
                 kiosk: None,
+                goals: Vec::new(),
                 id: self.id,
                 name: self.name,
                 tagline: String::new(),

@@ -237,6 +237,9 @@ commands! {
     ControlPoll = "control_poll": PollControlArgs => StaffPolls;
     /// Approves, hides, marks answered or puts on the venue screens a Q&A question.
     ModerateQuestion = "moderate_question": QuestionModerationArgs => StaffPolls;
+    /// The organizer's live picture (staff): check-ins over time, rooms now, polls, booths, the
+    /// quest funnel, scenarios fired, rewards, and the event's goals with their progress.
+    GetLivePicture = "live_picture": NoArgs => LivePictureView;
     /// What a venue screen shows now: its panels with their data, how long each stays, and
     /// since when it has been showing saved data (the backend out of reach).
     GetVenueScreen = "venue_screen": NoArgs => VenueScreen;
@@ -1742,4 +1745,64 @@ pub struct StaffQuestion {
     pub highlighted: bool,
     /// A moderation sent from this desk, not confirmed yet.
     pub pending: bool,
+}
+
+/// The live picture as a staff screen draws it: names resolved, shares worked out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LivePictureView {
+    /// Whether the backend sent one yet (else everything is empty, and the screen says so).
+    pub known: bool,
+    /// Venue-local "09:31": when the backend counted.
+    pub computed_at: Option<String>,
+    pub attendees: u32,
+    /// Check-ins at the doors per quarter hour ("09:15"), oldest first.
+    pub checkins: Vec<Bar>,
+    pub checked_in: u32,
+    /// Sessions running now: their room, people in, seats.
+    pub rooms: Vec<RoomFillView>,
+    /// Answers per poll (its question).
+    pub polls: Vec<Bar>,
+    pub voters: u32,
+    /// Visitors per booth, most first.
+    pub booths: Vec<Bar>,
+    pub quests: Vec<FunnelView>,
+    /// Times each scenario fired (its name), most first.
+    pub rules: Vec<Bar>,
+    pub rewards_unlocked: u32,
+    pub rewards_redeemed: u32,
+    pub goals: Vec<GoalView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bar {
+    pub label: String,
+    pub value: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoomFillView {
+    pub room: String,
+    pub title: String,
+    pub checked_in: u32,
+    pub capacity: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FunnelView {
+    pub title: String,
+    /// `steps[k]`: people who found at least `k + 1` checkpoints.
+    pub steps: Vec<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GoalView {
+    pub id: String,
+    pub name: String,
+    pub met: u32,
+    /// Attendees (what the share is of).
+    pub of: u32,
+    /// `met` as a share of `of`, in whole percent.
+    pub percent: u32,
+    pub target_percent: u32,
+    pub reached: bool,
 }

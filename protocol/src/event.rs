@@ -59,6 +59,37 @@ pub struct Manifest {
     /// How the event's venue screens run, unless a screen is told otherwise on its command line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kiosk: Option<KioskSettings>,
+    /// What the organizer wants the event to achieve, measured live from the signals (the
+    /// meanings layer): "half of the attendees visit three partner booths".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub goals: Vec<Goal>,
+}
+
+/// An organizer's goal: the share of attendees (`target_percent`) who do something at least
+/// so often.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Goal {
+    pub id: String,
+    /// In the event's language(s), as the organizer says it.
+    pub name: String,
+    pub measure: GoalMeasure,
+    pub target_percent: u32,
+}
+
+/// What counts towards a goal: an attendee's accepted signals of one kind, with distinct
+/// targets (three booths, not one booth three times), among the listed ones if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoalMeasure {
+    pub signal: crate::scenario::SignalKind,
+    #[serde(default = "one")]
+    pub at_least: u32,
+    /// The targets that count (booths, sessions, polls, checkpoints); empty: any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub among: Vec<String>,
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// A venue screen's loop: which panels, in what order, how long each.

@@ -74,6 +74,70 @@ pub enum QuestionCommand {
     Unhighlight,
 }
 
+/// The organizer's live picture, computed by the backend from every signal (staff only):
+/// counts, never anyone's details. `id` is `"now"`; a newer `revision` replaces it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LivePicture {
+    pub id: String,
+    pub revision: u64,
+    /// When it was computed.
+    pub at: DateTime<FixedOffset>,
+    /// Participants who joined as attendees: what shares are of.
+    pub attendees: u32,
+    /// People checked in at the doors, by quarter hour (the quarter's start), oldest first.
+    pub checkins: Vec<TimeCount>,
+    /// Sessions running now with how many came in, against their room's seats.
+    pub rooms: Vec<RoomFill>,
+    /// Answers per poll (participants whose answer counts).
+    pub polls: Vec<Count>,
+    /// Attendees who answered at least one poll.
+    pub voters: u32,
+    /// Visitors per booth (distinct people).
+    pub booths: Vec<Count>,
+    /// Per quest: how many found at least 1, 2, … checkpoints.
+    pub quests: Vec<QuestFunnel>,
+    /// How often each scenario fired.
+    pub rules: Vec<Count>,
+    pub rewards_unlocked: u32,
+    pub rewards_redeemed: u32,
+    /// Each goal of the event with how many attendees meet it.
+    pub goals: Vec<GoalProgress>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeCount {
+    pub at: DateTime<FixedOffset>,
+    pub count: u32,
+}
+
+/// How many of something: `id` is what (a poll, a booth, a scenario).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Count {
+    pub id: String,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomFill {
+    pub session_id: String,
+    pub checked_in: u32,
+    pub capacity: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestFunnel {
+    pub quest_id: String,
+    /// `found[k]`: participants who found at least `k + 1` checkpoints.
+    pub found: Vec<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoalProgress {
+    pub goal_id: String,
+    /// Attendees who meet it.
+    pub met: u32,
+}
+
 /// The longest ticket code a backend takes (codes are 1 to 200 characters to redeem).
 pub const MAX_PASS_CODE: usize = 200;
 

@@ -156,6 +156,8 @@ entities! {
     Admission(crate::staff::Admission) = "admission", Staff, staff;
     /// A reward's desk code and whether it was given; sent to staff only.
     RewardCode(crate::staff::RewardCode) = "reward_code", Staff, staff;
+    /// The organizer's live picture (counts and goals); sent to staff only.
+    LivePicture(crate::staff::LivePicture) = "live_picture", Staff, staff;
 }
 
 impl Entity {
@@ -165,6 +167,7 @@ impl Entity {
         match self {
             Entity::PollResult(x) => Some(x.revision),
             Entity::Occupancy(x) => Some(x.revision),
+            Entity::LivePicture(x) => Some(x.revision),
             Entity::Question(x) => Some(x.revision),
             Entity::Leaderboard(x) => Some(x.revision),
             Entity::Announcement(x) => Some(x.revision),
@@ -387,15 +390,15 @@ mod entity_kind_tests {
         for kind in EntityKind::ALL {
             assert_eq!(serde_json::to_value(kind).expect("encode"), kind.as_str(), "{kind:?}");
         }
-        assert_eq!(EntityKind::ALL.len(), 21);
+        assert_eq!(EntityKind::ALL.len(), 22);
         assert_eq!(EntityKind::ALL.iter().filter(|k| k.is_personal()).count(), 3, "contacts, meetings, messages");
         let staff: Vec<_> = EntityKind::ALL.into_iter().filter(|k| k.is_for_staff()).collect();
-        assert_eq!(staff, [EntityKind::Admission, EntityKind::RewardCode]);
+        assert_eq!(staff, [EntityKind::Admission, EntityKind::RewardCode, EntityKind::LivePicture]);
         assert!(staff.iter().all(|k| k.element() == ElementKind::Staff && !k.is_personal()));
         assert_eq!(
             EntityKind::ALL.iter().filter(|k| !k.is_published()).count(),
-            10,
-            "and five kinds of live state, and the two for staff"
+            11,
+            "and five kinds of live state, and the three for staff"
         );
     }
 }

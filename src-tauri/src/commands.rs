@@ -87,6 +87,7 @@ adapters! {
     forget_me: app::ForgetMe => |api, _| api.forget_me();
     staff_desk: app::GetStaffDesk => |api, _| api.staff_desk();
     venue_screen: app::GetVenueScreen => |api, _| api.venue_screen();
+    live_picture: app::GetLivePicture => |api, _| api.live_picture();
     staff_polls: app::GetStaffPolls => |api, _| api.staff_polls();
     control_poll: app::ControlPoll => |api, args| api.control_poll(args);
     moderate_question: app::ModerateQuestion => |api, args| api.moderate_question(args);

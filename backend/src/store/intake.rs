@@ -94,6 +94,15 @@ impl Facts {
     }
 }
 
+impl Facts {
+    /// The event's quests by id.
+    pub fn quests_in_order(&self) -> Vec<Quest> {
+        let mut all: Vec<Quest> = self.quests.values().cloned().collect();
+        all.sort_by(|a, b| a.id.cmp(&b.id));
+        all
+    }
+}
+
 impl EventFacts for Facts {
     fn poll(&self, id: &str) -> Option<Poll> {
         self.polls.get(id).cloned()

@@ -5,6 +5,7 @@
 mod access;
 mod intake;
 mod people;
+mod picture;
 mod staff;
 
 pub use access::{Caller, Redeemed};
@@ -112,6 +113,9 @@ pub trait Store: Send + Sync {
     fn plan(&self, floor_id: &str) -> Result<Option<FloorPlan>, StoreError>;
     /// A person's photo (revision and JPEG) if its owner shows it to `viewer` (a participant id).
     fn photo(&self, viewer: &str, profile_id: &str) -> Result<Option<(String, Vec<u8>)>, StoreError>;
+    /// Computes the organizer's live picture now, publishes it in the staff feed, and answers
+    /// it (for the live stream's staff listeners).
+    fn publish_live_picture(&self, now: DateTime<Utc>) -> Result<Entity, StoreError>;
     /// Staff reveal a poll's hidden results; `None` when there is no such poll.
     fn reveal_poll(
         &self,
@@ -573,6 +577,18 @@ impl Store for SqliteStore {
     ) -> Result<Option<elements_protocol::live::PollResult>, StoreError> {
         let facts = self.facts.read().unwrap_or_else(|p| p.into_inner()).clone();
         intake::reveal_poll(&mut self.lock(), &facts, poll_id, now)
+    }
+
+    fn publish_live_picture(&self, now: DateTime<Utc>) -> Result<Entity, StoreError> {
+        let facts = self.facts.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let mut picture = picture::compute(&tx, &facts.quests_in_order(), now)?;
+        picture.revision = next_revision(&tx)?;
+        let entity = Entity::LivePicture(picture);
+        log_upsert(&tx, &entity)?;
+        tx.commit()?;
+        Ok(entity)
     }
 }
 

@@ -355,3 +355,56 @@ async fn staff_open_close_and_reset_a_poll_and_put_one_question_on_the_screens()
     let resp = post(&s, &s.token, vec![control(1, "poll-opening", PollCommand::Close)]).await;
     assert_eq!(resp.status(), 403);
 }
+
+/// The live picture the staff feed carries equals a recount of what was sent, and the goals'
+/// progress follows their measures; attendees and kiosks never get it.
+#[tokio::test]
+async fn the_live_picture_counts_what_attendees_did_and_measures_the_goals() {
+    let s = start().await;
+    let staff = redeem(&s.store, "STAFF", "organizer");
+    let partner = [
+        "poi-booth-northwind-rail",
+        "poi-booth-quayside-labs",
+        "poi-booth-blue-anchor-software",
+        "poi-booth-elbwerk-digital",
+    ];
+    let mut visits_per_person = Vec::new();
+    for i in 0..10u64 {
+        let token = redeem(&s.store, "ATTEND", &format!("phone-{i}"));
+        let booths = (i % 5) as usize; // 0..4 partner booths
+        let mut actions: Vec<Action> =
+            partner.iter().take(booths).map(|b| Action::BoothVisit { poi_id: (*b).into() }).collect();
+        // A visit twice counts once (refused as already done).
+        if booths > 0 {
+            actions.push(Action::BoothVisit { poi_id: partner[0].into() });
+        }
+        if i % 2 == 0 {
+            actions.push(Action::Vote { poll_id: "poll-opening".into(), option_id: "o2".into() });
+        }
+        let signals = actions
+            .into_iter()
+            .enumerate()
+            .map(|(n, a)| signal(&format!("phone-{i}"), n as u64 + 1, "2027-03-10T09:30:00+01:00", a))
+            .collect();
+        decided(&s, &token, signals).await;
+        visits_per_person.push(booths);
+    }
+    let picture = s.store.publish_live_picture(crate::common::during_event()).expect("the picture");
+    let Entity::LivePicture(p) = &picture else { panic!("{picture:?}") };
+    // The recount, from what was sent.
+    let attendees = 11; // the ten phones and the test's own attendee
+    assert_eq!(p.attendees, attendees);
+    assert_eq!(p.voters, 5);
+    let visitors = |b: &str| p.booths.iter().find(|c| c.id == b).map_or(0, |c| c.count);
+    assert_eq!(visitors(partner[0]), visits_per_person.iter().filter(|n| **n >= 1).count() as u32);
+    assert_eq!(visitors(partner[3]), visits_per_person.iter().filter(|n| **n >= 4).count() as u32);
+    let met = |goal: &str| p.goals.iter().find(|g| g.goal_id == goal).map(|g| g.met);
+    assert_eq!(met("goal-partner-booths"), Some(visits_per_person.iter().filter(|n| **n >= 3).count() as u32));
+    assert_eq!(met("goal-vote-once"), Some(5));
+    assert_eq!(p.polls.iter().find(|c| c.id == "poll-opening").map(|c| c.count), Some(5));
+    assert!(p.rooms.iter().any(|r| r.session_id == "s1-001" && r.capacity == Some(1200)), "the keynote runs at 09:30");
+    // In the staff feed, for staff only.
+    let (_, entities) = staff_feed(&s, Some(&staff)).await;
+    assert!(entities.iter().any(|e| matches!(e, Entity::LivePicture(x) if x.revision == p.revision)));
+    assert_eq!(staff_feed(&s, Some(&s.token)).await.0, 403);
+}

@@ -601,6 +601,10 @@ impl AppApi {
         staff::moderate_question(self, args)
     }
 
+    pub fn live_picture(&self) -> Result<elements_protocol::app::LivePictureView, ApiError> {
+        staff::live_picture(self)
+    }
+
     pub fn venue_screen(&self) -> Result<elements_protocol::app::VenueScreen, ApiError> {
         kiosk::venue_screen(self)
     }

@@ -383,3 +383,99 @@ pub(super) fn moderate_question(
     act(api, Action::ModerateQuestion { question_id: args.question_id, command: args.command }).map_err(not_ours)?;
     staff_polls(api)
 }
+
+pub(super) fn live_picture(api: &AppApi) -> Result<elements_protocol::app::LivePictureView, ApiError> {
+    use elements_protocol::app::{Bar, FunnelView, GoalView, LivePictureView, RoomFillView};
+    let store = api.store()?;
+    let event = store.loaded_event()?.ok_or_else(no_event)?;
+    let picture = store.live_picture()?;
+    let goals_of_event = &event.manifest.goals;
+    let Some(p) = picture else {
+        let goals = goals_of_event
+            .iter()
+            .map(|g| GoalView {
+                id: g.id.clone(),
+                name: g.name.clone(),
+                met: 0,
+                of: 0,
+                percent: 0,
+                target_percent: g.target_percent,
+                reached: false,
+            })
+            .collect();
+        return Ok(LivePictureView {
+            known: false,
+            computed_at: None,
+            attendees: 0,
+            checkins: Vec::new(),
+            checked_in: 0,
+            rooms: Vec::new(),
+            polls: Vec::new(),
+            voters: 0,
+            booths: Vec::new(),
+            quests: Vec::new(),
+            rules: Vec::new(),
+            rewards_unlocked: 0,
+            rewards_redeemed: 0,
+            goals,
+        });
+    };
+    let polls: HashMap<String, String> = store.polls()?.into_iter().map(|p| (p.id, p.question)).collect();
+    let places: HashMap<String, String> = store.points_of_interest()?.into_iter().map(|p| (p.id, p.name)).collect();
+    let quests: HashMap<String, String> = store.quests()?.into_iter().map(|q| (q.id, q.title)).collect();
+    let rules: HashMap<String, String> = store.scenarios()?.into_iter().map(|r| (r.id, r.name)).collect();
+    let rooms: HashMap<String, String> = store.rooms()?.into_iter().map(|r| (r.id, r.name)).collect();
+    let name = |names: &HashMap<String, String>, id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_string());
+    let bars = |counts: &[elements_protocol::staff::Count], names: &HashMap<String, String>| {
+        let mut out: Vec<Bar> = counts.iter().map(|c| Bar { label: name(names, &c.id), value: c.count }).collect();
+        out.sort_by(|a, b| b.value.cmp(&a.value).then_with(|| a.label.cmp(&b.label)));
+        out
+    };
+    let mut room_views = Vec::new();
+    for r in &p.rooms {
+        let session = store.session(&r.session_id)?;
+        room_views.push(RoomFillView {
+            room: session.as_ref().and_then(|s| s.room_id.as_deref()).map(|id| name(&rooms, id)).unwrap_or_default(),
+            title: session.map(|s| s.title).unwrap_or_else(|| r.session_id.clone()),
+            checked_in: r.checked_in,
+            capacity: r.capacity,
+        });
+    }
+    let goals = goals_of_event
+        .iter()
+        .map(|g| {
+            let met = p.goals.iter().find(|x| x.goal_id == g.id).map_or(0, |x| x.met);
+            let percent = if p.attendees == 0 { 0 } else { (u64::from(met) * 100 / u64::from(p.attendees)) as u32 };
+            GoalView {
+                id: g.id.clone(),
+                name: g.name.clone(),
+                met,
+                of: p.attendees,
+                percent,
+                target_percent: g.target_percent,
+                reached: p.attendees > 0
+                    && u64::from(met) * 100 >= u64::from(g.target_percent) * u64::from(p.attendees),
+            }
+        })
+        .collect();
+    Ok(LivePictureView {
+        known: true,
+        computed_at: Some(hhmm(&event, p.at)),
+        attendees: p.attendees,
+        checked_in: p.checkins.iter().map(|c| c.count).sum(),
+        checkins: p.checkins.iter().map(|c| Bar { label: hhmm(&event, c.at), value: c.count }).collect(),
+        rooms: room_views,
+        polls: bars(&p.polls, &polls),
+        voters: p.voters,
+        booths: bars(&p.booths, &places),
+        quests: p
+            .quests
+            .iter()
+            .map(|q| FunnelView { title: name(&quests, &q.quest_id), steps: q.found.clone() })
+            .collect(),
+        rules: bars(&p.rules, &rules),
+        rewards_unlocked: p.rewards_unlocked,
+        rewards_redeemed: p.rewards_redeemed,
+        goals,
+    })
+}

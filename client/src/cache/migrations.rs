@@ -246,11 +246,13 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TABLE photo (profile_id TEXT PRIMARY KEY, rev TEXT NOT NULL, jpeg BLOB) STRICT;
     "#,
     // v17: the staff Element's feed (staff devices only): check-ins with their scans, and the
-    // reward desk's codes; and how many were checked in to each session (live state, public).
+    // reward desk's codes, the organizer's live picture; and how many were checked in to each
+    // session (live state, public).
     r#"
     CREATE TABLE admission (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
     CREATE TABLE reward_code (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
     CREATE TABLE occupancy (id TEXT PRIMARY KEY, revision INTEGER NOT NULL, body TEXT NOT NULL) STRICT;
+    CREATE TABLE live_picture (id TEXT PRIMARY KEY, revision INTEGER NOT NULL, body TEXT NOT NULL) STRICT;
     "#,
 ];
 

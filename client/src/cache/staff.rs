@@ -52,6 +52,16 @@ impl Cache {
         )?)
     }
 
+    /// The organizer's live picture, as last heard.
+    pub fn live_picture(&self) -> Result<Option<elements_protocol::staff::LivePicture>, CacheError> {
+        let body: Option<String> = self
+            .conn
+            .prepare_cached("SELECT body FROM live_picture WHERE id = 'now'")?
+            .query_row([], |r| r.get(0))
+            .optional()?;
+        body.map(|b| serde_json::from_str(&b).map_err(|e| damaged("live_picture", "now", e))).transpose()
+    }
+
     /// Whether the staff feed was pulled at least once (so the desk knows the event's codes).
     pub fn has_staff_feed(&self) -> Result<bool, CacheError> {
         Ok(self

@@ -151,7 +151,8 @@ pub(crate) fn upsert_as(
         | Entity::Leaderboard(_)
         | Entity::Announcement(_)
         | Entity::Question(_)
-        | Entity::Occupancy(_) => {
+        | Entity::Occupancy(_)
+        | Entity::LivePicture(_) => {
             // Live state arrives both from the feed and from the live stream, in any order:
             // the newest revision wins.
             let table = entity.kind().as_str();

@@ -99,7 +99,7 @@ pub fn count(b: &EventBundle, kind: EntityKind) -> usize {
         | EntityKind::Question
         | EntityKind::Occupancy => 0,
         EntityKind::Contact | EntityKind::Meeting | EntityKind::Message => 0,
-        EntityKind::Admission | EntityKind::RewardCode => 0,
+        EntityKind::Admission | EntityKind::RewardCode | EntityKind::LivePicture => 0,
     }
 }
 
