@@ -304,3 +304,84 @@ async fn a_question_staff_highlight_appears_on_the_venue_screen() {
     })
     .await;
 }
+
+/// Measures, prints, asserts nothing about speed: a vote on a phone (the app's core, in this
+/// process, syncing over HTTP on 127.0.0.1) to the new result painted on a venue screen (the
+/// real app, over the backend's live stream). The screen's page stamps each change of the
+/// counts at the animation frame after it; both clocks are this machine's wall clock.
+/// `ELEMENTS_KIOSK_VOTES` sets how many votes (default 200).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn vote_to_kiosk_latency() {
+    let votes: usize = std::env::var("ELEMENTS_KIOSK_VOTES").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
+    let (url, _store, _server, _backend_dir) = backend().await;
+    let link = format!("elements://join?url={url}&code=KIOSK-E2E");
+    let data = tempfile::tempdir().expect("kiosk data");
+    let url_for_phone = url.clone();
+    let (phone, _phone_dir) = tokio::task::spawn_blocking(move || phone(&url_for_phone)).await.expect("the phone");
+    let phone = Arc::new(phone);
+    let args = [
+        "--kiosk",
+        "--clock",
+        DURING,
+        "--panels",
+        "poll",
+        "--seconds",
+        "600",
+        "--window-size",
+        "1920x1080",
+        "--join",
+        link.as_str(),
+    ];
+    with_app_at(data.path(), &args, |c| async move {
+        // The first launch joins first.
+        eventually("the poll", 2 * WAIT, || async {
+            (attrs(&c, "[data-testid=venue-poll-total]", "data-total").await.pop()? == "6").then_some(())
+        })
+        .await;
+        // Each change of the counts, stamped at the frame that paints it.
+        c.execute(
+            r#"window.__paints = [];
+               const sig = () => Array.from(document.querySelectorAll('[data-testid=venue-count]')).map(e => e.dataset.votes).join(',');
+               let last = sig();
+               new MutationObserver(() => {
+                 const now = sig();
+                 if (now !== last) { last = now; requestAnimationFrame(() => window.__paints.push([now, Date.now()])); }
+               }).observe(document.body, {subtree: true, childList: true, attributes: true, attributeFilter: ['data-votes']});
+               return true;"#,
+            vec![],
+        )
+        .await
+        .expect("the observer");
+        let mut latencies = Vec::with_capacity(votes);
+        for n in 0..votes {
+            // The morning's counts are o1 1, o2 3, o3 1, o4 1; the phone's vote moves between o1 and o3.
+            let (option, expected) = if n % 2 == 0 { ("o1", "2,3,1,1") } else { ("o3", "1,3,2,1") };
+            let seen_before = c.execute("return window.__paints.length", vec![]).await.expect("count").as_u64().unwrap_or(0);
+            let sent_at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_millis() as f64;
+            let voter = phone.clone();
+            tokio::task::spawn_blocking(move || {
+                voter.cast_vote(VoteArgs { poll_id: "poll-opening".into(), option_id: option.into() }).expect("the vote")
+            })
+            .await
+            .expect("voted");
+            let painted = eventually("the vote painted on the screen", WAIT, || async {
+                let paints = c.execute("return window.__paints", vec![]).await.ok()?;
+                paints.as_array()?.iter().skip(seen_before as usize).find_map(|p| {
+                    (p[0].as_str()? == expected).then(|| p[1].as_f64()).flatten()
+                })
+            })
+            .await;
+            latencies.push(painted - sent_at);
+        }
+        latencies.sort_by(|a, b| a.total_cmp(b));
+        let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
+        println!(
+            "vote on a phone to the result painted on the venue screen, over loopback: {} votes, p50 {:.0} ms, p95 {:.0} ms, max {:.0} ms",
+            latencies.len(),
+            at(0.5),
+            at(0.95),
+            at(1.0)
+        );
+    })
+    .await;
+}

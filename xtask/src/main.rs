@@ -195,7 +195,8 @@ fn end_to_end(tools: &setup::Tools, app: &std::path::Path, filter: Option<&str>)
     step("end-to-end tests: the real app in WebKitGTK, driven by tauri-driver + WebKitWebDriver under Xvfb");
     let mut test_args = vec!["test", "--locked", "-p", "elements-e2e", "--"];
     test_args.extend(filter);
-    test_args.push("--test-threads=1");
+    // Passing tests' output too: the latency figures the measuring tests print.
+    test_args.extend(["--test-threads=1", "--show-output"]);
     with_webdriver(tools, app, &test_args)
 }
 
