@@ -10,12 +10,19 @@ use std::time::Duration;
 use crate::common::proxy::{Proxy, Rng};
 use crate::common::{during_event, fresh_cache, served_event, start_backend_with, Backend, CODE, TICKET};
 use elements_backend::http::Config;
+use elements_backend::store::Store;
 use elements_client::cache::{Cache, Decision};
 use elements_client::sync;
 use elements_domain::scenario::{self, EventFacts, ParticipantState};
+use elements_protocol::auth::Role;
 use elements_protocol::event::{ElementKind, EventBundle, Poll, Quest};
 use elements_protocol::signal::{Action, Outcome};
+use elements_protocol::staff::{Gate, Pass};
 use elements_protocol::sync::EntityKind;
+
+/// Staff tablets beside the attendees' devices, and the tickets they check in.
+const TABLETS: usize = 2;
+const TICKETS: usize = 6;
 
 /// The event's facts straight from a bundle, for the oracle.
 struct BundleFacts<'a>(&'a EventBundle);
@@ -183,9 +190,70 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
             (c.profile_id.expect("a profile id"), c.badge.expect("a badge"))
         })
         .collect();
+    // Two staff tablets at the doors and the keynote, checking in a few tickets (and a forged
+    // one), each going offline now and then: the same ticket let in by both is a conflict.
+    backend.store.add_code("SIM-STAFF", Role::Staff, false).expect("staff code");
+    for t in 0..TICKETS {
+        backend.store.add_code(&format!("SIM-T-{t}"), Role::Attendee, true).expect("ticket");
+    }
+    let mut tablets: Vec<Device> = (0..TABLETS)
+        .map(|_| {
+            let dir = tempfile::tempdir().expect("dir");
+            let cache = fresh_cache(&dir);
+            proxy.set_faults(false);
+            sync::join(&cache, &r).expect("join");
+            cache.lock().expect("lock").set_code(&proxy.url, "SIM-STAFF").expect("code");
+            sync::redeem(&cache, &r).expect("redeem");
+            proxy.set_faults(true);
+            Device { _dir: dir, cache, offline: false }
+        })
+        .collect();
+    let gates =
+        [Gate::Door("poi-exit-main".into()), Gate::Door("poi-exit-harbour".into()), Gate::Session("s1-001".into())];
     let mut recorded = 0usize;
+    let mut admits_recorded = 0usize;
     for _ in 0..steps {
-        let d = rng.below(devices as u64) as usize;
+        let pick = rng.below((devices + TABLETS) as u64) as usize;
+        if pick >= devices {
+            let tablet = &mut tablets[pick - devices];
+            match rng.below(10) {
+                0..=4 => {
+                    let t = rng.below(TICKETS as u64 + 1);
+                    let ticket = if t == TICKETS as u64 { "SIM-T-FORGED".to_string() } else { format!("SIM-T-{t}") };
+                    let gate = gates[rng.below(gates.len() as u64) as usize].clone();
+                    let action = Action::Admit { pass: Pass::Ticket(ticket), gate };
+                    let mut c = tablet.cache.lock().expect("lock");
+                    let outbox = c.outbox(&event.manifest.id).expect("outbox");
+                    let mut state = ParticipantState::restore(
+                        &facts,
+                        outbox.iter().filter(|e| e.decision != Decision::Rejected).map(|e| scenario::Decided {
+                            action: &e.signal.action,
+                            at: e.signal.created_at.to_utc(),
+                            effects: e.effects.as_deref(),
+                        }),
+                    );
+                    if let Outcome::Accepted { effects } = scenario::decide(&facts, &mut state, &action, during_event())
+                    {
+                        c.record_decided_signal(
+                            &event.manifest.id,
+                            action,
+                            during_event().fixed_offset(),
+                            Some(&effects),
+                        )
+                        .expect("record");
+                        admits_recorded += 1;
+                    }
+                }
+                5 => tablet.offline = !tablet.offline,
+                _ if tablet.offline => {}
+                _ => {
+                    let _ = sync::push(&tablet.cache, &r, &event.manifest.id, ElementKind::Staff);
+                    let _ = sync::pull(&tablet.cache, &r, ElementKind::Staff, 50);
+                }
+            }
+            continue;
+        }
+        let d = pick;
         let device = &mut fleet[d];
         match rng.below(10) {
             0..=4 => {
@@ -252,11 +320,24 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
             }
         }
     }
+    for tablet in &tablets {
+        for _ in 0..20 {
+            let _ = sync::push(&tablet.cache, &r, &event.manifest.id, ElementKind::Staff);
+            let waiting: u32 =
+                tablet.cache.lock().expect("lock").waiting_counts(&event.manifest.id).expect("w").values().sum();
+            if waiting == 0 {
+                break;
+            }
+        }
+    }
     // Pull once more everywhere: tallies changed by devices that synced after this one.
     for device in &fleet {
         for element in elements {
             sync::pull(&device.cache, &r, element, 200).expect("final pull");
         }
+    }
+    for tablet in &tablets {
+        sync::pull(&tablet.cache, &r, ElementKind::Staff, 200).expect("final staff pull");
     }
 
     // The oracle: the backend's own database.
@@ -273,7 +354,7 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
         }
     }
     let mut sent = 0;
-    for (i, device) in fleet.iter().enumerate() {
+    for (i, device) in fleet.iter().chain(&tablets).enumerate() {
         let c = device.cache.lock().expect("lock");
         for entry in c.outbox(&event.manifest.id).expect("outbox") {
             sent += 1;
@@ -287,8 +368,67 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
             assert_eq!(entry.decision, decided, "seed {seed}: device {i} disagrees about {}", entry.signal.id);
         }
     }
-    assert_eq!(sent, recorded);
-    assert_eq!(stored.len(), recorded, "seed {seed}: the backend holds exactly the signals the devices made");
+    assert_eq!(sent, recorded + admits_recorded);
+    assert_eq!(
+        stored.len(),
+        recorded + admits_recorded,
+        "seed {seed}: the backend holds exactly the signals the devices made"
+    );
+
+    // Check-ins: each (gate, ticket) is one admission holding every accepted scan of it, a
+    // conflict exactly when two or more; every tablet holds the backend's admissions.
+    let mut scans: BTreeMap<(String, String), usize> = BTreeMap::new();
+    {
+        let mut st = db.prepare("SELECT action FROM signal WHERE accepted = 1 ORDER BY rowid").expect("q");
+        let rows = st.query_map([], |r| r.get::<_, String>(0)).expect("rows");
+        for row in rows {
+            if let Action::Admit { pass: Pass::Ticket(ticket), gate } =
+                serde_json::from_str(&row.expect("row")).expect("action")
+            {
+                assert_ne!(ticket, "SIM-T-FORGED", "seed {seed}: a forged ticket was let in");
+                *scans.entry((gate.key(), elements_domain::staff::ticket_holder(&ticket))).or_default() += 1;
+            }
+        }
+    }
+    let admissions: BTreeMap<(String, String), elements_protocol::staff::Admission> = db
+        .prepare("SELECT body FROM entity WHERE kind = 'admission'")
+        .expect("q")
+        .query_map([], |r| r.get::<_, String>(0))
+        .expect("rows")
+        .map(|body| match serde_json::from_str(&body.expect("row")).expect("entity") {
+            elements_protocol::sync::Entity::Admission(a) => ((a.gate.key(), a.holder.clone()), a),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    let held: BTreeMap<(String, String), usize> = admissions.iter().map(|(k, a)| (k.clone(), a.scans.len())).collect();
+    assert_eq!(held, scans, "seed {seed}: each check-in once, with every scan of it");
+    for (i, tablet) in tablets.iter().enumerate() {
+        let mine: BTreeMap<(String, String), usize> = tablet
+            .cache
+            .lock()
+            .expect("lock")
+            .admissions()
+            .expect("admissions")
+            .into_iter()
+            .map(|a| ((a.gate.key(), a.holder.clone()), a.scans.len()))
+            .collect();
+        assert_eq!(mine, held, "seed {seed}: tablet {i} sees the backend's check-ins and conflicts");
+    }
+    // The dashboard equals a recount: people in at the doors, in the keynote, and voters.
+    let picture = match backend.store.publish_live_picture(during_event()).expect("picture") {
+        elements_protocol::sync::Entity::LivePicture(p) => p,
+        other => panic!("{other:?}"),
+    };
+    let at_doors = held.keys().filter(|(g, _)| g.starts_with("door:")).count() as u32;
+    assert_eq!(picture.checkins.iter().map(|c| c.count).sum::<u32>(), at_doors, "seed {seed}: door check-ins");
+    let in_keynote = held.keys().filter(|(g, _)| g == "session:s1-001").count() as u32;
+    let keynote = picture.rooms.iter().find(|r| r.session_id == "s1-001").map_or(0, |r| r.checked_in);
+    assert_eq!(keynote, in_keynote, "seed {seed}: people in the keynote");
+    let conflicts = held.values().filter(|n| **n > 1).count();
+    eprintln!(
+        "seed {seed}: {admits_recorded} check-in scans from {TABLETS} tablets, {} people-at-gates, {conflicts} conflicts",
+        held.len()
+    );
 
     // Every participant's last accepted answer per poll counted exactly once, earlier ones
     // taken out: the tallies equal a recount of those answers.
