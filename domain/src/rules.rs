@@ -112,7 +112,8 @@ impl Occurrence {
             | Action::Admit { .. }
             | Action::RedeemReward { .. }
             | Action::ControlPoll { .. }
-            | Action::ModerateQuestion { .. } => return None,
+            | Action::ModerateQuestion { .. }
+            | Action::CaptureLead { .. } => return None,
         };
         Some(Occurrence { kind, about, item, at })
     }
@@ -815,6 +816,7 @@ pub fn restore_decided(
             | Effect::RewardRedeemed { .. }
             | Effect::PollControlled { .. }
             | Effect::QuestionModerated { .. }
+            | Effect::LeadCaptured { .. }
             | Effect::AnswerCounted { .. }
             | Effect::QuizAnswered { .. }
             | Effect::QuestionAsked { .. }

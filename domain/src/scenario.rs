@@ -184,6 +184,7 @@ pub fn check_envelope(signal: &Signal) -> Result<(), (Reason, String)> {
             Action::TimePassed { .. } | Action::PublishProfile { .. } | Action::ForgetMe {} => {}
             Action::ControlPoll { poll_id, .. } => f.push(("poll_id", poll_id)),
             Action::ModerateQuestion { question_id, .. } => f.push(("question_id", question_id)),
+            Action::CaptureLead { badge, .. } => f.push(("badge", badge)),
             // Checked by `staff::decide`, which names what is wrong in a staff person's terms.
             Action::Admit { .. } | Action::RedeemReward { .. } => {}
         }
@@ -366,7 +367,8 @@ fn decide_checked(
         Action::Admit { .. }
         | Action::RedeemReward { .. }
         | Action::ControlPoll { .. }
-        | Action::ModerateQuestion { .. } => crate::staff::decide(facts, state, action, now),
+        | Action::ModerateQuestion { .. }
+        | Action::CaptureLead { .. } => crate::staff::decide(facts, state, action, now),
         Action::TimePassed { until } => {
             // A device clock ahead of ours does not fire what is not due yet.
             let until = until.to_utc().min(now);
@@ -519,7 +521,8 @@ impl ParticipantState {
                         Action::Admit { .. }
                         | Action::RedeemReward { .. }
                         | Action::ControlPoll { .. }
-                        | Action::ModerateQuestion { .. } => {
+                        | Action::ModerateQuestion { .. }
+                        | Action::CaptureLead { .. } => {
                             crate::staff::restore(&mut state, action, at, effects);
                         }
                         Action::CheckpointScan { .. }

@@ -5,7 +5,11 @@
 
 use chrono::{DateTime, FixedOffset, Utc};
 use elements_protocol::signal::{Action, Effect, Outcome, Reason};
-use elements_protocol::staff::{normalize_reward_code, Gate, Pass, PollCommand, MAX_PASS_CODE};
+use elements_protocol::staff::{
+    normalize_reward_code, Gate, Pass, PollCommand, MAX_LEAD_NOTE, MAX_LEAD_RATING, MAX_PASS_CODE,
+};
+
+use crate::people::BadgeOwner;
 use elements_protocol::sync::EntityKind;
 
 use crate::scenario::{EventFacts, ParticipantState};
@@ -118,6 +122,27 @@ pub fn decide(facts: &dyn EventFacts, state: &mut ParticipantState, action: &Act
             Outcome::Accepted {
                 effects: vec![Effect::QuestionModerated { question_id: question_id.clone(), command: *command }],
             }
+        }
+        Action::CaptureLead { badge, rating, note } => {
+            let Some(code) = elements_protocol::people::normalize_badge(badge) else {
+                return reject(Reason::Malformed, "a badge code is 8 letters and digits, like K7Q2-MX4P");
+            };
+            if *rating > MAX_LEAD_RATING {
+                return reject(Reason::Malformed, format!("a rating is 0 to {MAX_LEAD_RATING}"));
+            }
+            if note.chars().count() > MAX_LEAD_NOTE {
+                return reject(Reason::Malformed, format!("a note is at most {MAX_LEAD_NOTE} characters"));
+            }
+            let profile_id = match facts.badge(&code) {
+                Some(BadgeOwner::Unknown) => {
+                    return reject(Reason::UnknownTarget, format!("no one at this event has the badge {code}"));
+                }
+                Some(BadgeOwner::Own) => return reject(Reason::OwnBadge, "that is this device's own badge"),
+                Some(BadgeOwner::Contact(id) | BadgeOwner::New(id)) => id,
+                // A device does not know whose badge it is: the backend will say.
+                None => String::new(),
+            };
+            Outcome::Accepted { effects: vec![Effect::LeadCaptured { profile_id }] }
         }
         _ => reject(Reason::NotAllowed, "not a staff action"),
     }

@@ -581,3 +581,24 @@ live-goal-met = { $total ->
 }
 live-goal-reached = reached
 live-nothing-yet = Nothing yet.
+staff-tab-leads = Leads
+staff-leads-capture = Scan a visitor
+staff-leads-scan = Scan their badge
+staff-leads-badge = Badge code
+staff-leads-rating = How promising
+staff-leads-unrated = not rated
+staff-leads-note = Note
+staff-leads-save = Save lead
+staff-leads-title = { $n ->
+    [one] { $n } lead
+   *[other] { $n } leads
+}
+staff-leads-export = Export as CSV
+staff-leads-exported = Saved to { $path }
+staff-leads-none = No leads yet: scan a visitor's badge.
+staff-leads-rated = { $n ->
+    [one] rated { $n } of 5
+   *[other] rated { $n } of 5
+}
+staff-leads-unknown-badge = No one at this event has this badge.
+staff-leads-malformed = A badge code is 8 letters and digits, like K7Q2-MX4P.

@@ -606,3 +606,22 @@ live-goal-met = { $total ->
 }
 live-goal-reached = достигнута
 live-nothing-yet = Пока ничего.
+staff-tab-leads = Контакты стенда
+staff-leads-capture = Отсканировать посетителя
+staff-leads-scan = Сканировать бейдж
+staff-leads-badge = Код бейджа
+staff-leads-rating = Насколько перспективен
+staff-leads-unrated = без оценки
+staff-leads-note = Заметка
+staff-leads-save = Сохранить контакт
+staff-leads-title = { $n ->
+    [one] { $n } контакт
+    [few] { $n } контакта
+   *[many] { $n } контактов
+}
+staff-leads-export = Выгрузить в CSV
+staff-leads-exported = Сохранено в { $path }
+staff-leads-none = Контактов пока нет: отсканируйте бейдж посетителя.
+staff-leads-rated = оценка { $n } из 5
+staff-leads-unknown-badge = Ни у кого на мероприятии нет такого бейджа.
+staff-leads-malformed = Код бейджа — 8 букв и цифр, например K7Q2-MX4P.

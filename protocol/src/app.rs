@@ -237,6 +237,14 @@ commands! {
     ControlPoll = "control_poll": PollControlArgs => StaffPolls;
     /// Approves, hides, marks answered or puts on the venue screens a Q&A question.
     ModerateQuestion = "moderate_question": QuestionModerationArgs => StaffPolls;
+    /// An exhibitor's leads (staff with their own code): everyone whose badge they scanned at
+    /// the booth, with rating and note, newest first; and scans not confirmed yet.
+    GetLeads = "leads": NoArgs => LeadsView;
+    /// Scans a visitor's badge at the booth (a photo's link or the code typed), with a rating
+    /// and a note: a lead at once, their details after sync.
+    CaptureLead = "capture_lead": LeadArgs => LeadsView;
+    /// Writes the leads as a CSV file (for a spreadsheet or a CRM); answers where.
+    ExportLeads = "export_leads": NoArgs => ExportedFile;
     /// The organizer's live picture (staff): check-ins over time, rooms now, polls, booths, the
     /// quest funnel, scenarios fired, rewards, and the event's goals with their progress.
     GetLivePicture = "live_picture": NoArgs => LivePictureView;
@@ -1805,4 +1813,43 @@ pub struct GoalView {
     pub percent: u32,
     pub target_percent: u32,
     pub reached: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeadArgs {
+    /// The badge's link or its code typed.
+    pub badge: String,
+    pub rating: u32,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeadsView {
+    pub leads: Vec<LeadView>,
+    /// Badges scanned here that the backend has not confirmed yet (offline, or not synced).
+    pub waiting: Vec<WaitingLead>,
+    pub is_staff: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeadView {
+    pub profile_id: String,
+    pub name: String,
+    pub organization: Option<String>,
+    pub role: Option<String>,
+    pub links: Vec<String>,
+    /// Venue-local "2027-03-10T10:02".
+    pub captured_at: String,
+    pub rating: u32,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WaitingLead {
+    pub badge: String,
+    pub rating: u32,
+    pub note: String,
+    /// Refused by the backend (a badge no one has): why.
+    pub refused: Option<crate::signal::Reason>,
 }

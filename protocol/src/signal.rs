@@ -151,6 +151,15 @@ pub enum Action {
     ControlPoll { poll_id: String, command: crate::staff::PollCommand },
     /// Staff moderate a Q&A question (v4): approve, hide, mark answered, put on the screens.
     ModerateQuestion { question_id: String, command: crate::staff::QuestionCommand },
+    /// An exhibitor scanned a visitor's badge at the booth (v4), with a rating and a note; the
+    /// latest rating and note of a visitor count.
+    CaptureLead {
+        badge: String,
+        #[serde(deserialize_with = "whole_number")]
+        rating: u32,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        note: String,
+    },
 }
 
 impl Action {
@@ -175,7 +184,8 @@ impl Action {
             Action::Admit { .. }
             | Action::RedeemReward { .. }
             | Action::ControlPoll { .. }
-            | Action::ModerateQuestion { .. } => ElementKind::Staff,
+            | Action::ModerateQuestion { .. }
+            | Action::CaptureLead { .. } => ElementKind::Staff,
         }
     }
 
@@ -197,7 +207,8 @@ impl Action {
             Action::Admit { .. }
             | Action::RedeemReward { .. }
             | Action::ControlPoll { .. }
-            | Action::ModerateQuestion { .. } => 4,
+            | Action::ModerateQuestion { .. }
+            | Action::CaptureLead { .. } => 4,
             _ => 1,
         }
     }
@@ -381,6 +392,10 @@ pub enum Effect {
     QuestionModerated {
         question_id: String,
         command: crate::staff::QuestionCommand,
+    },
+    /// A lead captured: whose badge it was (decided by the backend, which knows).
+    LeadCaptured {
+        profile_id: String,
     },
     /// The desk gave the reward a code stands for (staff).
     RewardRedeemed {

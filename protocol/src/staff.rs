@@ -45,6 +45,24 @@ impl Gate {
     }
 }
 
+/// Someone whose badge an exhibitor scanned at the booth, with the exhibitor's rating and note:
+/// sent to that exhibitor only (their personal staff code: every device of it). `id` is the
+/// visitor's profile id; `profile` holds what the visitor shows their contacts (scanning a
+/// badge at a booth is exchanging contacts with it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lead {
+    pub id: String,
+    pub profile: crate::event::Profile,
+    pub captured_at: DateTime<FixedOffset>,
+    /// 0 (none) to [`MAX_LEAD_RATING`].
+    pub rating: u32,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+pub const MAX_LEAD_RATING: u32 = 5;
+pub const MAX_LEAD_NOTE: usize = 1000;
+
 /// What staff do to a poll from the desk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

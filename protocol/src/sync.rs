@@ -156,6 +156,8 @@ entities! {
     Admission(crate::staff::Admission) = "admission", Staff, staff;
     /// A reward's desk code and whether it was given; sent to staff only.
     RewardCode(crate::staff::RewardCode) = "reward_code", Staff, staff;
+    /// A visitor an exhibitor scanned at the booth; sent to that exhibitor only.
+    Lead(crate::staff::Lead) = "lead", People, personal;
     /// The organizer's live picture (counts and goals); sent to staff only.
     LivePicture(crate::staff::LivePicture) = "live_picture", Staff, staff;
 }
@@ -390,15 +392,19 @@ mod entity_kind_tests {
         for kind in EntityKind::ALL {
             assert_eq!(serde_json::to_value(kind).expect("encode"), kind.as_str(), "{kind:?}");
         }
-        assert_eq!(EntityKind::ALL.len(), 22);
-        assert_eq!(EntityKind::ALL.iter().filter(|k| k.is_personal()).count(), 3, "contacts, meetings, messages");
+        assert_eq!(EntityKind::ALL.len(), 23);
+        assert_eq!(
+            EntityKind::ALL.iter().filter(|k| k.is_personal()).count(),
+            4,
+            "contacts, meetings, messages, leads"
+        );
         let staff: Vec<_> = EntityKind::ALL.into_iter().filter(|k| k.is_for_staff()).collect();
         assert_eq!(staff, [EntityKind::Admission, EntityKind::RewardCode, EntityKind::LivePicture]);
         assert!(staff.iter().all(|k| k.element() == ElementKind::Staff && !k.is_personal()));
         assert_eq!(
             EntityKind::ALL.iter().filter(|k| !k.is_published()).count(),
-            11,
-            "and five kinds of live state, and the three for staff"
+            12,
+            "and five kinds of live state, the three for staff, and leads"
         );
     }
 }

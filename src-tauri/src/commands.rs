@@ -88,6 +88,9 @@ adapters! {
     staff_desk: app::GetStaffDesk => |api, _| api.staff_desk();
     venue_screen: app::GetVenueScreen => |api, _| api.venue_screen();
     live_picture: app::GetLivePicture => |api, _| api.live_picture();
+    leads: app::GetLeads => |api, _| api.leads();
+    capture_lead: app::CaptureLead => |api, args| api.capture_lead(args);
+    export_leads: app::ExportLeads => |api, _| api.export_leads();
     staff_polls: app::GetStaffPolls => |api, _| api.staff_polls();
     control_poll: app::ControlPoll => |api, args| api.control_poll(args);
     moderate_question: app::ModerateQuestion => |api, args| api.moderate_question(args);

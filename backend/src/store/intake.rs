@@ -418,7 +418,7 @@ fn decide_one(
             super::people::apply(tx, &caller.participant_id, &signal.action, effects, now)?;
         }
         (Outcome::Accepted { effects }, ElementKind::Staff) => {
-            let applied = super::staff::apply(tx, &|id| facts.quest(id), signal, effects, now)?;
+            let applied = super::staff::apply(tx, &|id| facts.quest(id), &caller.participant_id, signal, effects, now)?;
             questions.extend(applied.live);
             *facts_changed |= applied.facts_changed;
         }
@@ -504,6 +504,7 @@ fn decide_one(
                 | Effect::RewardRedeemed { .. }
                 | Effect::PollControlled { .. }
                 | Effect::QuestionModerated { .. }
+                | Effect::LeadCaptured { .. }
                 | Effect::Unknown => {}
             }
         }

@@ -36,6 +36,11 @@ CREATE TABLE IF NOT EXISTS message (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS message_by_sender ON message (sender);
 CREATE INDEX IF NOT EXISTS message_by_recipient ON message (recipient);
+CREATE TABLE IF NOT EXISTS lead (
+    owner TEXT NOT NULL, visitor TEXT NOT NULL, captured_at TEXT NOT NULL, rating INTEGER NOT NULL, note TEXT NOT NULL,
+    PRIMARY KEY (owner, visitor)
+) STRICT;
+CREATE INDEX IF NOT EXISTS lead_by_visitor ON lead (visitor);
 "#;
 
 /// Everyone (who may read the directory): the audience of listed profiles.
@@ -80,13 +85,13 @@ pub fn ensure_person(tx: &Transaction<'_>, participant: &str) -> Result<(String,
 }
 
 /// One participant as the people tables know them.
-struct Someone {
-    profile_id: String,
-    profile: MyProfile,
+pub(super) struct Someone {
+    pub(super) profile_id: String,
+    pub(super) profile: MyProfile,
 }
 
 /// A participant by id: their published profile, or only their name if they published none.
-fn someone(tx: &Transaction<'_>, participant: &str) -> Result<Option<Someone>, StoreError> {
+pub(super) fn someone(tx: &Transaction<'_>, participant: &str) -> Result<Option<Someone>, StoreError> {
     let row: Option<(String, Option<String>, String)> = tx
         .prepare_cached(
             "SELECT pe.profile_id, pe.profile, pa.display_name FROM person pe JOIN participant pa ON pa.id = pe.participant_id
@@ -102,7 +107,7 @@ fn someone(tx: &Transaction<'_>, participant: &str) -> Result<Option<Someone>, S
     Ok(Some(Someone { profile_id, profile }))
 }
 
-fn participant_of(tx: &Transaction<'_>, profile_id: &str) -> Result<Option<String>, StoreError> {
+pub(super) fn participant_of(tx: &Transaction<'_>, profile_id: &str) -> Result<Option<String>, StoreError> {
     Ok(tx
         .prepare_cached("SELECT participant_id FROM person WHERE profile_id = ?1")?
         .query_row([profile_id], |r| r.get(0))
@@ -132,7 +137,7 @@ pub fn badge_owner(tx: &Transaction<'_>, caller: &str, code: &str) -> Result<Bad
 }
 
 /// Writes `entity` into `audience`'s feed, replacing its earlier row there.
-fn log_for(tx: &Transaction<'_>, audience: &str, entity: &Entity) -> Result<(), StoreError> {
+pub(super) fn log_for(tx: &Transaction<'_>, audience: &str, entity: &Entity) -> Result<(), StoreError> {
     let kind = entity.kind().as_str();
     tx.prepare_cached("DELETE FROM change_log WHERE kind = ?1 AND id = ?2 AND audience = ?3")?.execute(params![
         kind,
@@ -431,6 +436,17 @@ fn forget(tx: &Transaction<'_>, caller: &str) -> Result<(), StoreError> {
         }
     }
     tx.prepare_cached("DELETE FROM contact WHERE owner = ?1 OR other = ?1")?.execute([caller])?;
+    // Leads: exhibitors lose this visitor; an exhibitor forgetting themselves loses their leads.
+    let leads: Vec<(String, String)> = tx
+        .prepare_cached("SELECT owner, visitor FROM lead WHERE visitor = ?1 OR owner = ?1")?
+        .query_map([caller], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (owner, visitor) in leads {
+        if let Some(v) = someone(tx, &visitor)? {
+            log_gone(tx, &owner, EntityKind::Lead, &v.profile_id)?;
+        }
+    }
+    tx.prepare_cached("DELETE FROM lead WHERE visitor = ?1 OR owner = ?1")?.execute([caller])?;
     forget_between(tx, caller, EntityKind::Meeting, "requester", "invitee")?;
     forget_between(tx, caller, EntityKind::Message, "sender", "recipient")?;
     tx.prepare_cached("UPDATE person SET profile = NULL, photo = NULL, photo_rev = NULL WHERE participant_id = ?1")?

@@ -119,6 +119,7 @@ pub struct Applied {
 pub fn apply(
     tx: &Transaction<'_>,
     quests: &dyn Fn(&str) -> Option<Quest>,
+    signal_owner: &str,
     signal: &Signal,
     effects: &[Effect],
     now: DateTime<Utc>,
@@ -167,6 +168,33 @@ pub fn apply(
                 tx.prepare_cached("UPDATE reward_code SET redeemed_at = ?2 WHERE code = ?1 AND redeemed_at IS NULL")?
                     .execute(params![code, now.timestamp()])?;
                 log_reward_code(tx, quests, &code)?;
+            }
+        }
+        Action::CaptureLead { rating, note, .. } => {
+            for effect in effects {
+                let Effect::LeadCaptured { profile_id } = effect else { continue };
+                let owner = &signal_owner;
+                let Some(visitor) = super::people::participant_of(tx, profile_id)? else { continue };
+                let Some(them) = super::people::someone(tx, &visitor)? else { continue };
+                let at = signal.created_at.to_rfc3339();
+                // The first scan's time stays; the latest rating and note count.
+                tx.prepare_cached(
+                    "INSERT INTO lead (owner, visitor, captured_at, rating, note) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (owner, visitor) DO UPDATE SET rating = excluded.rating, note = excluded.note",
+                )?
+                .execute(params![owner, visitor, at, rating, note.trim()])?;
+                let captured_at: String = tx
+                    .prepare_cached("SELECT captured_at FROM lead WHERE owner = ?1 AND visitor = ?2")?
+                    .query_row(params![owner, visitor], |r| r.get(0))?;
+                let lead = elements_protocol::staff::Lead {
+                    id: them.profile_id.clone(),
+                    profile: them.profile.view(&them.profile_id, true),
+                    captured_at: DateTime::parse_from_rfc3339(&captured_at)
+                        .map_err(|e| damaged(format!("lead of {owner}"), e))?,
+                    rating: *rating,
+                    note: note.trim().to_string(),
+                };
+                super::people::log_for(tx, owner, &Entity::Lead(lead))?;
             }
         }
         Action::ControlPoll { poll_id, command } => {

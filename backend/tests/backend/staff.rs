@@ -408,3 +408,97 @@ async fn the_live_picture_counts_what_attendees_did_and_measures_the_goals() {
     assert!(entities.iter().any(|e| matches!(e, Entity::LivePicture(x) if x.revision == p.revision)));
     assert_eq!(staff_feed(&s, Some(&s.token)).await.0, 403);
 }
+
+/// An exhibitor's leads reach that exhibitor only (every device of its code), with what the
+/// visitor shows contacts; the latest rating and note count; forgetting removes them.
+#[tokio::test]
+async fn an_exhibitor_sees_only_their_own_leads() {
+    let s = start().await;
+    s.store.add_code("EXH-NORTHWIND", Role::Staff, true).expect("exhibitor code");
+    s.store.add_code("EXH-QUAYSIDE", Role::Staff, true).expect("exhibitor code");
+    let northwind = redeem(&s.store, "EXH-NORTHWIND", "booth-tablet");
+    let northwind_phone = redeem(&s.store, "EXH-NORTHWIND", "booth-phone");
+    let quayside = redeem(&s.store, "EXH-QUAYSIDE", "booth-tablet");
+    let visitor = match s
+        .store
+        .redeem(&elements_protocol::auth::RedeemRequest {
+            code: "ATTEND".into(),
+            client_id: "visitor-phone".into(),
+            display_name: Some("Aigerim".into()),
+            show_name: false,
+        })
+        .expect("redeem")
+    {
+        elements_backend::store::Redeemed::Token(t) => t,
+        other => panic!("{other:?}"),
+    };
+    let badge = visitor.badge.clone().expect("a badge");
+    let lead = |seq: u64, rating: u32, note: &str| {
+        signal(
+            "booth-tablet",
+            seq,
+            "2027-03-10T10:00:00+01:00",
+            Action::CaptureLead { badge: badge.to_lowercase(), rating, note: note.into() },
+        )
+    };
+    let first = decided(&s, &northwind, vec![lead(1, 3, "asked about rail sensors")]).await;
+    assert!(
+        matches!(&first[0], Outcome::Accepted { effects } if matches!(&effects[..], [Effect::LeadCaptured { profile_id }] if Some(profile_id) == visitor.profile_id.as_ref())),
+        "{first:?}"
+    );
+    decided(&s, &northwind, vec![lead(2, 5, "wants a demo on Friday")]).await;
+    let unknown = decided(
+        &s,
+        &northwind,
+        vec![signal(
+            "booth-tablet",
+            3,
+            "2027-03-10T10:00:00+01:00",
+            Action::CaptureLead { badge: "ZZZZ-ZZZZ".into(), rating: 1, note: String::new() },
+        )],
+    )
+    .await;
+    assert!(matches!(&unknown[0], Outcome::Rejected { reason: Reason::UnknownTarget, .. }), "{unknown:?}");
+    let people = |token: &str| {
+        let url = format!("{}/v1/elements/people/changes?limit=1000", s.base);
+        let token = token.to_string();
+        async move {
+            let page: ChangesPage = reqwest::Client::new()
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("GET")
+                .json()
+                .await
+                .expect("page");
+            page.changes
+        }
+    };
+    let leads_of = |changes: &[Change]| -> Vec<elements_protocol::staff::Lead> {
+        changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Upsert { entity: Entity::Lead(l) } => Some(l.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    for token in [&northwind, &northwind_phone] {
+        let leads = leads_of(&people(token).await);
+        assert_eq!(leads.len(), 1, "one lead however often scanned: {leads:?}");
+        assert_eq!((leads[0].rating, leads[0].note.as_str()), (5, "wants a demo on Friday"));
+        assert_eq!(leads[0].profile.name, "Aigerim");
+    }
+    assert!(leads_of(&people(&quayside).await).is_empty(), "another exhibitor sees none of it");
+    assert!(leads_of(&people(&visitor.token).await).is_empty(), "nor does the visitor");
+    // The visitor forgets their data: the exhibitor's lead goes too.
+    decided(&s, &visitor.token, vec![signal("visitor-phone", 1, "2027-03-10T11:00:00+01:00", Action::ForgetMe {})])
+        .await;
+    let after = people(&northwind).await;
+    assert!(leads_of(&after).is_empty());
+    assert!(after.iter().any(|c| matches!(c, Change::Delete { kind: elements_protocol::sync::EntityKind::Lead, .. })));
+    // An attendee may capture no leads.
+    let resp = post(&s, &s.token, vec![lead(9, 1, "")]).await;
+    assert_eq!(resp.status(), 403);
+}

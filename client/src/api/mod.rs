@@ -601,6 +601,21 @@ impl AppApi {
         staff::moderate_question(self, args)
     }
 
+    pub fn leads(&self) -> Result<elements_protocol::app::LeadsView, ApiError> {
+        staff::leads(self)
+    }
+
+    pub fn capture_lead(
+        &self,
+        args: elements_protocol::app::LeadArgs,
+    ) -> Result<elements_protocol::app::LeadsView, ApiError> {
+        staff::capture_lead(self, args)
+    }
+
+    pub fn export_leads(&self) -> Result<elements_protocol::app::ExportedFile, ApiError> {
+        staff::export_leads(self)
+    }
+
     pub fn live_picture(&self) -> Result<elements_protocol::app::LivePictureView, ApiError> {
         staff::live_picture(self)
     }

@@ -479,3 +479,104 @@ pub(super) fn live_picture(api: &AppApi) -> Result<elements_protocol::app::LiveP
         goals,
     })
 }
+
+/// A badge as scanned (its link) or typed: the code.
+fn badge_code_of(text: &str) -> Result<String, ApiError> {
+    let text = text.trim();
+    let code = match Link::parse(text) {
+        Ok(Link::Badge { code, .. }) => code,
+        Ok(_) => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidArgument,
+                "this code is not a badge (a ticket, a checkpoint, a place?)",
+            ))
+        }
+        Err(_) => text.to_string(),
+    };
+    elements_protocol::people::normalize_badge(&code).ok_or_else(|| {
+        ApiError::refused(
+            elements_protocol::signal::Reason::Malformed,
+            "a badge code is 8 letters and digits, like K7Q2-MX4P",
+        )
+    })
+}
+
+pub(super) fn leads(api: &AppApi) -> Result<elements_protocol::app::LeadsView, ApiError> {
+    use elements_protocol::app::{LeadView, LeadsView, WaitingLead};
+    let store = api.store()?;
+    let event = store.loaded_event()?.ok_or_else(no_event)?;
+    let is_staff = require_staff(&store, &event).is_ok();
+    let mut leads: Vec<LeadView> = store
+        .leads()?
+        .into_iter()
+        .map(|l| LeadView {
+            profile_id: l.id.clone(),
+            name: l.profile.name.clone(),
+            organization: l.profile.organization.clone(),
+            role: l.profile.position.clone(),
+            links: l.profile.links.clone(),
+            captured_at: l.captured_at.with_timezone(&offset_of(&event)).format("%Y-%m-%dT%H:%M").to_string(),
+            rating: l.rating,
+            note: l.note,
+        })
+        .collect();
+    leads.sort_by(|a, b| b.captured_at.cmp(&a.captured_at).then_with(|| a.name.cmp(&b.name)));
+    let waiting = store
+        .outbox(&event.manifest.id)?
+        .into_iter()
+        .rev()
+        .filter(|e| e.decision != Decision::Accepted)
+        .filter_map(|e| match e.signal.action {
+            Action::CaptureLead { badge, rating, note } => Some(WaitingLead {
+                badge,
+                rating,
+                note,
+                refused: (e.decision == Decision::Rejected).then_some(e.reason).flatten(),
+            }),
+            _ => None,
+        })
+        .collect();
+    Ok(LeadsView { leads, waiting, is_staff })
+}
+
+pub(super) fn capture_lead(
+    api: &AppApi,
+    args: elements_protocol::app::LeadArgs,
+) -> Result<elements_protocol::app::LeadsView, ApiError> {
+    let badge = badge_code_of(&args.badge)?;
+    {
+        let store = api.store()?;
+        let event = store.loaded_event()?.ok_or_else(no_event)?;
+        require_staff(&store, &event)?;
+    }
+    act(api, Action::CaptureLead { badge, rating: args.rating, note: args.note.trim().to_string() })
+        .map_err(not_ours)?;
+    leads(api)
+}
+
+pub(super) fn export_leads(api: &AppApi) -> Result<elements_protocol::app::ExportedFile, ApiError> {
+    let view = leads(api)?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| ApiError::new(ErrorCode::Internal, format!("the CSV could not be written: {e}"));
+    out.write_record(["name", "organization", "role", "links", "captured_at", "rating", "note", "profile_id"])
+        .map_err(fail)?;
+    for l in &view.leads {
+        out.write_record([
+            l.name.as_str(),
+            l.organization.as_deref().unwrap_or_default(),
+            l.role.as_deref().unwrap_or_default(),
+            &l.links.join(" "),
+            &l.captured_at,
+            &l.rating.to_string(),
+            &l.note,
+            &l.profile_id,
+        ])
+        .map_err(fail)?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("the CSV could not be written: {e}")))?;
+    let event_id = api.store()?.loaded_event()?.ok_or_else(no_event)?.manifest.id;
+    let path = super::write_export(api, &format!("{event_id}-leads.csv"), &bytes)?;
+    Ok(elements_protocol::app::ExportedFile { path, items: view.leads.len() as u32 })
+}

@@ -253,6 +253,7 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TABLE reward_code (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
     CREATE TABLE occupancy (id TEXT PRIMARY KEY, revision INTEGER NOT NULL, body TEXT NOT NULL) STRICT;
     CREATE TABLE live_picture (id TEXT PRIMARY KEY, revision INTEGER NOT NULL, body TEXT NOT NULL) STRICT;
+    CREATE TABLE lead (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
     "#,
 ];
 

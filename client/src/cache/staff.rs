@@ -52,6 +52,18 @@ impl Cache {
         )?)
     }
 
+    /// The leads this exhibitor captured, as the people feed brought them.
+    pub fn leads(&self) -> Result<Vec<elements_protocol::staff::Lead>, CacheError> {
+        let mut st = self.conn.prepare_cached("SELECT id, body FROM lead ORDER BY id")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, body) = row?;
+            out.push(serde_json::from_str(&body).map_err(|e| damaged("lead", &id, e))?);
+        }
+        Ok(out)
+    }
+
     /// The organizer's live picture, as last heard.
     pub fn live_picture(&self) -> Result<Option<elements_protocol::staff::LivePicture>, CacheError> {
         let body: Option<String> = self

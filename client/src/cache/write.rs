@@ -169,7 +169,8 @@ pub(crate) fn upsert_as(
         | Entity::Scenario(_)
         | Entity::WalkGraph(_)
         | Entity::Admission(_)
-        | Entity::RewardCode(_) => {
+        | Entity::RewardCode(_)
+        | Entity::Lead(_) => {
             let table = entity.kind().as_str();
             tx.prepare_cached(&format!(
                 "INSERT INTO {table} (id, body) VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET body = excluded.body"

@@ -218,10 +218,22 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
             let tablet = &mut tablets[pick - devices];
             match rng.below(10) {
                 0..=4 => {
-                    let t = rng.below(TICKETS as u64 + 1);
-                    let ticket = if t == TICKETS as u64 { "SIM-T-FORGED".to_string() } else { format!("SIM-T-{t}") };
-                    let gate = gates[rng.below(gates.len() as u64) as usize].clone();
-                    let action = Action::Admit { pass: Pass::Ticket(ticket), gate };
+                    let action = if rng.below(3) == 0 {
+                        // A visitor at the booth: one of the attendees' badges, or one no one has.
+                        let v = rng.below(identities.len() as u64 + 1) as usize;
+                        let badge = identities.get(v).map_or("ZZZZ-ZZZZ".to_string(), |(_, b)| b.clone());
+                        Action::CaptureLead {
+                            badge,
+                            rating: rng.below(6) as u32,
+                            note: format!("note {}", rng.below(100)),
+                        }
+                    } else {
+                        let t = rng.below(TICKETS as u64 + 1);
+                        let ticket =
+                            if t == TICKETS as u64 { "SIM-T-FORGED".to_string() } else { format!("SIM-T-{t}") };
+                        let gate = gates[rng.below(gates.len() as u64) as usize].clone();
+                        Action::Admit { pass: Pass::Ticket(ticket), gate }
+                    };
                     let mut c = tablet.cache.lock().expect("lock");
                     let outbox = c.outbox(&event.manifest.id).expect("outbox");
                     let mut state = ParticipantState::restore(
@@ -323,6 +335,7 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
     for tablet in &tablets {
         for _ in 0..20 {
             let _ = sync::push(&tablet.cache, &r, &event.manifest.id, ElementKind::Staff);
+            let _ = sync::pull(&tablet.cache, &r, ElementKind::People, 200);
             let waiting: u32 =
                 tablet.cache.lock().expect("lock").waiting_counts(&event.manifest.id).expect("w").values().sum();
             if waiting == 0 {
@@ -338,6 +351,7 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
     }
     for tablet in &tablets {
         sync::pull(&tablet.cache, &r, ElementKind::Staff, 200).expect("final staff pull");
+        sync::pull(&tablet.cache, &r, ElementKind::People, 200).expect("final people pull");
     }
 
     // The oracle: the backend's own database.
@@ -424,9 +438,34 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
     let in_keynote = held.keys().filter(|(g, _)| g == "session:s1-001").count() as u32;
     let keynote = picture.rooms.iter().find(|r| r.session_id == "s1-001").map_or(0, |r| r.checked_in);
     assert_eq!(keynote, in_keynote, "seed {seed}: people in the keynote");
+    // Leads: each tablet (its own exhibitor here) holds one lead per visitor it scanned and the
+    // backend accepted, exactly the backend's rows for it, and no one else's.
+    let profile_of: HashMap<String, String> = identities.iter().map(|(p, b)| (b.clone(), p.clone())).collect();
+    let mut lead_rows = 0usize;
+    for (i, tablet) in tablets.iter().enumerate() {
+        let c = tablet.cache.lock().expect("lock");
+        let mut owner = None;
+        let mut expected = BTreeSet::new();
+        for e in c.outbox(&event.manifest.id).expect("outbox") {
+            if let (Action::CaptureLead { badge, .. }, Decision::Accepted) = (&e.signal.action, e.decision) {
+                expected.insert(profile_of.get(badge).cloned().expect("a known badge accepted"));
+                owner = stored.get(&e.signal.id).map(|(p, _)| p.clone());
+            }
+        }
+        let held: BTreeSet<String> = c.leads().expect("leads").into_iter().map(|l| l.id).collect();
+        assert_eq!(held, expected, "seed {seed}: tablet {i}'s leads");
+        if let Some(owner) = owner {
+            let rows: i64 =
+                db.query_row("SELECT count(*) FROM lead WHERE owner = ?1", [&owner], |r| r.get(0)).expect("leads");
+            assert_eq!(rows as usize, expected.len(), "seed {seed}: tablet {i}'s leads in the backend");
+            lead_rows += expected.len();
+        }
+    }
+    let all_leads: i64 = db.query_row("SELECT count(*) FROM lead", [], |r| r.get(0)).expect("leads");
+    assert_eq!(all_leads as usize, lead_rows, "seed {seed}: no lead of anyone else");
     let conflicts = held.values().filter(|n| **n > 1).count();
     eprintln!(
-        "seed {seed}: {admits_recorded} check-in scans from {TABLETS} tablets, {} people-at-gates, {conflicts} conflicts",
+        "seed {seed}: {admits_recorded} check-in and lead scans from {TABLETS} tablets, {} people-at-gates, {conflicts} conflicts, {lead_rows} leads",
         held.len()
     );
 

@@ -90,3 +90,48 @@ fn two_offline_tablets_let_one_ticket_in_and_both_see_the_conflict_after_sync() 
     assert_eq!((refused.code, refused.reason), (ErrorCode::Refused, Some(Reason::NotAllowed)), "{refused:?}");
     assert!(!phone.staff_desk().expect("desk").is_staff);
 }
+
+/// An exhibitor's tablet scans a visitor's badge offline: the lead is waiting, then after sync
+/// it holds the visitor's name, and the CSV export reads back with an independent CSV reader.
+#[test]
+fn an_exhibitor_captures_a_lead_offline_and_exports_it_as_csv() {
+    use elements_protocol::app::LeadArgs;
+    let backend = start_backend(&served_event());
+    backend.store.add_code("EXH-1", Role::Staff, true).expect("exhibitor code");
+    let url = backend.url.clone();
+    let (visitor, _visitor_dir) = app(&url, CODE);
+    let badge = visitor.my_profile().expect("profile").badge.expect("a badge once joined").code;
+    let (booth, booth_dir) = app(&url, "EXH-1");
+    let booth = booth.export_dir(Some(booth_dir.path().to_path_buf()));
+    let store = backend.store.clone();
+    backend.server.stop();
+    let view = booth
+        .capture_lead(LeadArgs {
+            badge: badge.to_lowercase(),
+            rating: 4,
+            note: "Wants a demo, \"Friday\", 10:00".into(),
+        })
+        .expect("captured offline");
+    assert!(view.leads.is_empty() && view.waiting.len() == 1, "{view:?}");
+    let refused =
+        booth.capture_lead(LeadArgs { badge: "hello".into(), rating: 1, note: String::new() }).expect_err("no badge");
+    assert_eq!(refused.reason, Some(Reason::Malformed));
+    let _back = elements_backend::testing::Loopback::serve_again(&url, store, Default::default());
+    booth.sync_now().expect("sync");
+    let view = booth.leads().expect("leads");
+    assert!(view.waiting.is_empty(), "{view:?}");
+    assert_eq!(view.leads.len(), 1);
+    assert_eq!((view.leads[0].rating, view.leads[0].note.as_str()), (4, "Wants a demo, \"Friday\", 10:00"));
+    let file = booth.export_leads().expect("export");
+    assert_eq!(file.items, 1);
+    let mut reader = csv::Reader::from_path(&file.path).expect("the CSV");
+    let headers = reader.headers().expect("headers").clone();
+    assert_eq!(&headers[0], "name");
+    let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().expect("rows");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(&rows[0][5], "4");
+    assert_eq!(&rows[0][6], "Wants a demo, \"Friday\", 10:00", "quotes and commas survive");
+    // The visitor's app holds no lead of anyone.
+    visitor.sync_now().expect("sync");
+    assert!(visitor.leads().expect("leads").leads.is_empty());
+}
