@@ -42,19 +42,20 @@ async fn check_in(c: &Client, pass: &str) -> String {
     .await
 }
 
-/// A desk code the way a participant gets one: they find every checkpoint of the explorer quest.
-fn a_reward_code(store: &elements_backend::store::SqliteStore) -> String {
+/// A desk code the way a participant gets one: they find every checkpoint of the explorer quest;
+/// and that participant's badge.
+fn a_reward_code(store: &elements_backend::store::SqliteStore) -> (String, String) {
     store.add_code("T-E2E-QUEST", Role::Attendee, true).expect("ticket");
-    let token = match store
+    let (token, badge) = match store
         .redeem(&RedeemRequest {
             code: "T-E2E-QUEST".into(),
             client_id: "phone".into(),
-            display_name: None,
+            display_name: Some("Aigerim Sadykova".into()),
             show_name: false,
         })
         .expect("redeem")
     {
-        elements_backend::store::Redeemed::Token(t) => t.token,
+        elements_backend::store::Redeemed::Token(t) => (t.token, t.badge.expect("a badge")),
         other => panic!("{other:?}"),
     };
     let caller = store.authenticate(&token).expect("read").expect("a caller");
@@ -73,7 +74,7 @@ fn a_reward_code(store: &elements_backend::store::SqliteStore) -> String {
         })
         .collect();
     let report = store.push(&caller, &signals, chrono_at(DURING).to_utc()).expect("pushed");
-    report
+    let code = report
         .results
         .into_iter()
         .flat_map(|r| match r.outcome {
@@ -84,7 +85,8 @@ fn a_reward_code(store: &elements_backend::store::SqliteStore) -> String {
             Effect::RewardUnlocked { code, .. } => code,
             _ => None,
         })
-        .expect("a desk code")
+        .expect("a desk code");
+    (code, badge)
 }
 
 #[tokio::test]
@@ -97,11 +99,14 @@ async fn two_offline_tablets_see_the_same_ticket_as_a_conflict_and_a_reward_is_g
     store.add_code(TICKET, Role::Attendee, true).expect("ticket");
     // The store's intake blocks on its own thread: called off this runtime.
     let quest_store = store.clone();
-    let reward = tokio::task::spawn_blocking(move || a_reward_code(&quest_store)).await.expect("a reward code");
+    let (reward, visitor_badge) =
+        tokio::task::spawn_blocking(move || a_reward_code(&quest_store)).await.expect("a reward code");
     let link = format!("elements://join?url={url}&code=STAFF-E2E");
     let (a_data, b_data) = (tempfile::tempdir().expect("a"), tempfile::tempdir().expect("b"));
     let dir = env().screenshots;
-    let tablet = ["--clock", DURING, "--window-size", "1180x820"];
+    let exports = tempfile::tempdir().expect("exports");
+    let export_dir = exports.path().display().to_string();
+    let tablet = ["--clock", DURING, "--window-size", "1180x820", "--export-dir", export_dir.as_str()];
     let joining: Vec<&str> = tablet.iter().copied().chain(["--join", link.as_str()]).collect();
 
     // Both tablets join while the network is up: the desk opens first, with the doors.
@@ -196,6 +201,26 @@ async fn two_offline_tablets_see_the_same_ticket_as_a_conflict_and_a_reward_is_g
         c.execute("window.scrollTo(0, 0)", vec![]).await.expect("scroll to the top");
         after_paint(&c).await;
         shoot(&shots, "staff-live-tablet", (x, y, 1180, 820), None).await;
+        // The booth: the visitor's badge, a rating and a note; then the CSV.
+        tap(&c, "[data-testid=staff-tab-leads]").await;
+        fill(&c, "[data-testid=staff-lead-badge]", &visitor_badge).await;
+        choose(&c, "[data-testid=staff-lead-rating]", "4").await;
+        fill(&c, "[data-testid=staff-lead-note]", "Wants a demo on Friday").await;
+        tap(&c, "[data-testid=staff-lead-capture]").await;
+        eventually("the lead with the visitor's name", WAIT, || async {
+            text_of(&c, "[data-testid=staff-lead]").await.filter(|t| t.contains("Aigerim Sadykova"))
+        })
+        .await;
+        tap(&c, "[data-testid=staff-leads-export]").await;
+        let path = eventually("the CSV written", WAIT, || async {
+            attrs(&c, "[data-testid=staff-leads-exported]", "data-path").await.pop()
+        })
+        .await;
+        let csv = std::fs::read_to_string(&path).expect("the CSV");
+        assert!(csv.contains("Aigerim Sadykova") && csv.contains("Wants a demo on Friday"), "{csv}");
+        c.execute("window.scrollTo(0, 0)", vec![]).await.expect("scroll to the top");
+        after_paint(&c).await;
+        shoot(&shots, "staff-leads-tablet", (x, y, 1180, 820), None).await;
     })
     .await;
     let shots = dir.clone();

@@ -184,14 +184,23 @@ impl Action {
             Action::Admit { .. }
             | Action::RedeemReward { .. }
             | Action::ControlPoll { .. }
-            | Action::ModerateQuestion { .. }
-            | Action::CaptureLead { .. } => ElementKind::Staff,
+            | Action::ModerateQuestion { .. } => ElementKind::Staff,
+            // Leads travel in the exhibitor's own people feed: pushed with it, so the round
+            // that sends one brings its lead back.
+            Action::CaptureLead { .. } => ElementKind::People,
         }
     }
 
     /// Whether only staff tokens may send it (a backend answers `403` to any other).
     pub fn is_staff_action(&self) -> bool {
-        self.element() == ElementKind::Staff
+        matches!(
+            self,
+            Action::Admit { .. }
+                | Action::RedeemReward { .. }
+                | Action::ControlPoll { .. }
+                | Action::ModerateQuestion { .. }
+                | Action::CaptureLead { .. }
+        )
     }
 
     /// The first signal schema version with this shape.

@@ -413,11 +413,11 @@ fn decide_one(
         accepted,
         now.timestamp()
     ])?;
-    match (&outcome, signal.action.element()) {
-        (Outcome::Accepted { effects }, ElementKind::People) => {
+    match (&outcome, signal.action.is_staff_action()) {
+        (Outcome::Accepted { effects }, false) if signal.action.element() == ElementKind::People => {
             super::people::apply(tx, &caller.participant_id, &signal.action, effects, now)?;
         }
-        (Outcome::Accepted { effects }, ElementKind::Staff) => {
+        (Outcome::Accepted { effects }, true) => {
             let applied = super::staff::apply(tx, &|id| facts.quest(id), &caller.participant_id, signal, effects, now)?;
             questions.extend(applied.live);
             *facts_changed |= applied.facts_changed;

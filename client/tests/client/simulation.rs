@@ -259,8 +259,11 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
                 5 => tablet.offline = !tablet.offline,
                 _ if tablet.offline => {}
                 _ => {
-                    let _ = sync::push(&tablet.cache, &r, &event.manifest.id, ElementKind::Staff);
-                    let _ = sync::pull(&tablet.cache, &r, ElementKind::Staff, 50);
+                    // Check-ins go with the staff feed, leads with the exhibitor's people feed.
+                    for element in [ElementKind::Staff, ElementKind::People] {
+                        let _ = sync::push(&tablet.cache, &r, &event.manifest.id, element);
+                        let _ = sync::pull(&tablet.cache, &r, element, 50);
+                    }
                 }
             }
             continue;
@@ -335,7 +338,7 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
     for tablet in &tablets {
         for _ in 0..20 {
             let _ = sync::push(&tablet.cache, &r, &event.manifest.id, ElementKind::Staff);
-            let _ = sync::pull(&tablet.cache, &r, ElementKind::People, 200);
+            let _ = sync::push(&tablet.cache, &r, &event.manifest.id, ElementKind::People);
             let waiting: u32 =
                 tablet.cache.lock().expect("lock").waiting_counts(&event.manifest.id).expect("w").values().sum();
             if waiting == 0 {
