@@ -103,7 +103,7 @@ impl RateLimiter {
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
-    live: broadcast::Sender<Entity>,
+    live: broadcast::Sender<LiveItem>,
     /// Signals were accepted since the live picture was last computed.
     picture_stale: Arc<std::sync::atomic::AtomicBool>,
     config: Config,
@@ -218,6 +218,20 @@ pub fn router_with(store: Arc<dyn Store>, config: Config) -> Router {
         })
 }
 
+/// What the live stream carries: an entity, for everyone who may listen or for some
+/// participants only (an announcement to one room).
+#[derive(Clone)]
+struct LiveItem {
+    entity: Entity,
+    only: Option<Arc<std::collections::HashSet<String>>>,
+}
+
+impl LiveItem {
+    fn all(entity: Entity) -> LiveItem {
+        LiveItem { entity, only: None }
+    }
+}
+
 /// How often, at most, the organizer's live picture is computed again (when signals arrived).
 pub const LIVE_PICTURE_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 
@@ -226,7 +240,7 @@ pub const LIVE_PICTURE_EVERY: std::time::Duration = std::time::Duration::from_se
 /// for the counting. Runs on the runtime the router is built on (none: nothing to keep).
 fn keep_the_live_picture(
     store: Arc<dyn Store>,
-    live: broadcast::Sender<Entity>,
+    live: broadcast::Sender<LiveItem>,
     stale: Arc<std::sync::atomic::AtomicBool>,
     config: Config,
 ) {
@@ -244,7 +258,7 @@ fn keep_the_live_picture(
             let now = config.clock.unwrap_or_else(Utc::now);
             match tokio::task::spawn_blocking(move || store.publish_live_picture(now)).await {
                 Ok(Ok(picture)) => {
-                    let _ = live.send(picture);
+                    let _ = live.send(LiveItem::all(picture));
                 }
                 Ok(Err(e)) => eprintln!("elements-backend: the live picture could not be computed: {e}"),
                 Err(e) => eprintln!("elements-backend: the live picture's task failed: {e}"),
@@ -484,7 +498,10 @@ async fn signals(State(state): State<AppState>, headers: HeaderMap, body: Body) 
     };
     for entity in report.live {
         // Nobody listening is fine: the feeds carry the same state.
-        let _ = state.live.send(entity);
+        let _ = state.live.send(LiveItem::all(entity));
+    }
+    for (entity, whom) in report.targeted {
+        let _ = state.live.send(LiveItem { entity, only: Some(Arc::new(whom.into_iter().collect())) });
     }
     if report.results.iter().any(|r| matches!(r.outcome, elements_protocol::signal::Outcome::Accepted { .. })) {
         state.picture_stale.store(true, std::sync::atomic::Ordering::Release);
@@ -510,7 +527,7 @@ async fn announce(State(state): State<AppState>, headers: HeaderMap, body: Body)
     let store = state.store.clone();
     match blocking(move || store.announce(&text, now)).await {
         Ok(a) => {
-            let _ = state.live.send(Entity::Announcement(a.clone()));
+            let _ = state.live.send(LiveItem::all(Entity::Announcement(a.clone())));
             (StatusCode::CREATED, Json(a)).into_response()
         }
         Err(r) => r,
@@ -533,7 +550,7 @@ async fn reveal_poll(
     let id = poll_id.clone();
     match blocking(move || store.reveal_poll(&id, now)).await {
         Ok(Some(result)) => {
-            let _ = state.live.send(Entity::PollResult(result.clone()));
+            let _ = state.live.send(LiveItem::all(Entity::PollResult(result.clone())));
             Json(result).into_response()
         }
         Ok(None) => error(
@@ -549,28 +566,34 @@ async fn reveal_poll(
 /// entity as JSON (the same shape as in the feeds); `resync` when this listener fell behind.
 async fn live_stream(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let roles = roles_of(&Method::GET, "/v1/live").unwrap_or(&[]);
-    let staff = match authorize(&state, &headers, roles, "the live stream").await {
-        Ok(caller) => caller.role == Role::Staff,
+    let (staff, me) = match authorize(&state, &headers, roles, "the live stream").await {
+        Ok(caller) => (caller.role == Role::Staff, caller.participant_id),
         Err(r) => return r,
     };
     let rx = state.live.subscribe();
     let sse = |e: LiveEvent| Event::default().event(e.name()).data(e.data());
     // Sent first, so a client knows the stream is up (and can stop polling as eagerly).
     let hello = sse(LiveEvent::Hello { protocol_version: PROTOCOL_VERSION });
-    let stream = futures_util::stream::unfold((Some(hello), rx), move |(first, mut rx)| async move {
-        if let Some(hello) = first {
-            return Some((Ok::<_, Infallible>(hello), (None, rx)));
-        }
-        // What is for staff (the live picture) reaches staff listeners only.
-        let event = loop {
-            match rx.recv().await {
-                Ok(entity) if entity.kind().is_for_staff() && !staff => continue,
-                Ok(entity) => break sse(LiveEvent::Changed(entity)),
-                Err(broadcast::error::RecvError::Lagged(_)) => break sse(LiveEvent::Resync),
-                Err(broadcast::error::RecvError::Closed) => return None,
+    let me: Arc<str> = Arc::from(me);
+    let stream = futures_util::stream::unfold((Some(hello), rx), move |(first, mut rx)| {
+        let me = me.clone();
+        async move {
+            if let Some(hello) = first {
+                return Some((Ok::<_, Infallible>(hello), (None, rx)));
             }
-        };
-        Some((Ok(event), (None, rx)))
+            // What is for staff (the live picture) reaches staff listeners only, and what is for
+            // some participants (an announcement to one room) reaches them only.
+            let event = loop {
+                match rx.recv().await {
+                    Ok(item) if item.entity.kind().is_for_staff() && !staff => continue,
+                    Ok(LiveItem { only: Some(whom), .. }) if !whom.contains(&*me) => continue,
+                    Ok(item) => break sse(LiveEvent::Changed(item.entity)),
+                    Err(broadcast::error::RecvError::Lagged(_)) => break sse(LiveEvent::Resync),
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                }
+            };
+            Some((Ok(event), (None, rx)))
+        }
     });
     Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
 }

@@ -113,6 +113,7 @@ impl Occurrence {
             | Action::RedeemReward { .. }
             | Action::ControlPoll { .. }
             | Action::ModerateQuestion { .. }
+            | Action::Announce { .. }
             | Action::CaptureLead { .. } => return None,
         };
         Some(Occurrence { kind, about, item, at })
@@ -817,6 +818,7 @@ pub fn restore_decided(
             | Effect::PollControlled { .. }
             | Effect::QuestionModerated { .. }
             | Effect::LeadCaptured { .. }
+            | Effect::Announced { .. }
             | Effect::AnswerCounted { .. }
             | Effect::QuizAnswered { .. }
             | Effect::QuestionAsked { .. }

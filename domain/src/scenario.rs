@@ -185,6 +185,7 @@ pub fn check_envelope(signal: &Signal) -> Result<(), (Reason, String)> {
             Action::ControlPoll { poll_id, .. } => f.push(("poll_id", poll_id)),
             Action::ModerateQuestion { question_id, .. } => f.push(("question_id", question_id)),
             Action::CaptureLead { badge, .. } => f.push(("badge", badge)),
+            Action::Announce { announcement_id, .. } => f.push(("announcement_id", announcement_id)),
             // Checked by `staff::decide`, which names what is wrong in a staff person's terms.
             Action::Admit { .. } | Action::RedeemReward { .. } => {}
         }
@@ -368,6 +369,7 @@ fn decide_checked(
         | Action::RedeemReward { .. }
         | Action::ControlPoll { .. }
         | Action::ModerateQuestion { .. }
+        | Action::Announce { .. }
         | Action::CaptureLead { .. } => crate::staff::decide(facts, state, action, now),
         Action::TimePassed { until } => {
             // A device clock ahead of ours does not fire what is not due yet.
@@ -522,6 +524,7 @@ impl ParticipantState {
                         | Action::RedeemReward { .. }
                         | Action::ControlPoll { .. }
                         | Action::ModerateQuestion { .. }
+                        | Action::Announce { .. }
                         | Action::CaptureLead { .. } => {
                             crate::staff::restore(&mut state, action, at, effects);
                         }

@@ -10,6 +10,7 @@ use elements_protocol::staff::{
 };
 
 use crate::people::BadgeOwner;
+use elements_protocol::live::Audience;
 use elements_protocol::sync::EntityKind;
 
 use crate::scenario::{EventFacts, ParticipantState};
@@ -143,6 +144,27 @@ pub fn decide(facts: &dyn EventFacts, state: &mut ParticipantState, action: &Act
                 None => String::new(),
             };
             Outcome::Accepted { effects: vec![Effect::LeadCaptured { profile_id }] }
+        }
+        Action::Announce { announcement_id, text, audience } => {
+            let length = text.trim().chars().count();
+            if length == 0 || length > elements_protocol::live::MAX_ANNOUNCEMENT {
+                return reject(
+                    Reason::Malformed,
+                    format!("an announcement is 1 to {} characters", elements_protocol::live::MAX_ANNOUNCEMENT),
+                );
+            }
+            match audience {
+                Audience::Room { room_id } if !facts.exists(EntityKind::Room, room_id) => {
+                    return reject(Reason::UnknownTarget, format!("there is no room \"{room_id}\" in this event"));
+                }
+                Audience::Tag { tag } if tag.trim().is_empty() || tag.chars().count() > 100 => {
+                    return reject(Reason::Malformed, "a tag is 1 to 100 characters");
+                }
+                _ => {}
+            }
+            Outcome::Accepted {
+                effects: vec![Effect::Announced { announcement_id: announcement_id.clone(), reached: None }],
+            }
         }
         _ => reject(Reason::NotAllowed, "not a staff action"),
     }

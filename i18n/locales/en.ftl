@@ -453,6 +453,8 @@ people-unread = { $n ->
 }
 reminder-asked = { $name } asks to meet
 reminder-message = Message from { $name }
+reminder-announcement = From the organizers
+reminder-announcement-room = From the organizers, to { $place }
 
 ## Staff desk (staff tablets)
 staff-not-staff = This device is not a staff device: join the event with a staff code to check people in or give rewards.
@@ -602,3 +604,12 @@ staff-leads-rated = { $n ->
 }
 staff-leads-unknown-badge = No one at this event has this badge.
 staff-leads-malformed = A badge code is 8 letters and digits, like K7Q2-MX4P.
+announcement-from-organizers = From the organizers
+announcement-to-room = From the organizers, to { $place }
+staff-announce-title = Announce
+staff-announce-to = To whom
+staff-announce-everyone = everyone
+staff-announce-room = everyone in { $place }
+staff-announce-tag = participants tagged “{ $name }”
+staff-announce-tagged = tagged
+staff-announce-send = Send

@@ -473,6 +473,8 @@ people-unread = { $n ->
 }
 reminder-asked = { $name } предлагает встретиться
 reminder-message = Сообщение: { $name }
+reminder-announcement = От организаторов
+reminder-announcement-room = От организаторов: { $place }
 
 ## Стойка персонала (планшеты персонала)
 staff-not-staff = Это устройство не для персонала: присоединитесь к мероприятию с кодом персонала, чтобы отмечать гостей и выдавать призы.
@@ -625,3 +627,12 @@ staff-leads-none = Контактов пока нет: отсканируйте 
 staff-leads-rated = оценка { $n } из 5
 staff-leads-unknown-badge = Ни у кого на мероприятии нет такого бейджа.
 staff-leads-malformed = Код бейджа — 8 букв и цифр, например K7Q2-MX4P.
+announcement-from-organizers = От организаторов
+announcement-to-room = От организаторов: { $place }
+staff-announce-title = Объявление
+staff-announce-to = Кому
+staff-announce-everyone = всем
+staff-announce-room = всем в зале { $place }
+staff-announce-tag = участникам с меткой «{ $name }»
+staff-announce-tagged = по метке
+staff-announce-send = Отправить

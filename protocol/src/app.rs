@@ -245,6 +245,11 @@ commands! {
     CaptureLead = "capture_lead": LeadArgs => LeadsView;
     /// Writes the leads as a CSV file (for a spreadsheet or a CRM); answers where.
     ExportLeads = "export_leads": NoArgs => ExportedFile;
+    /// Announcements for this person, newest first: to everyone, and those staff sent to a
+    /// room they were in or a tag they have.
+    GetAnnouncements = "announcements": NoArgs => Vec<AnnouncementView>;
+    /// Sends an announcement (staff): to everyone, one room's audience, or a scenario tag.
+    Announce = "announce": AnnounceArgs => Vec<AnnouncementView>;
     /// The organizer's live picture (staff): check-ins over time, rooms now, polls, booths, the
     /// quest funnel, scenarios fired, rewards, and the event's goals with their progress.
     GetLivePicture = "live_picture": NoArgs => LivePictureView;
@@ -676,6 +681,8 @@ pub enum ReminderWhat {
     MeetingAsked,
     /// A message from a contact (`title` is who, `text` what).
     Message,
+    /// An announcement from the organizers (`text`; `place` the room it was for, if one).
+    Announcement,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -1779,6 +1786,15 @@ pub struct LivePictureView {
     pub rewards_unlocked: u32,
     pub rewards_redeemed: u32,
     pub goals: Vec<GoalView>,
+    /// Whom an announcement can go to: everyone, each room, each tag the scenarios give.
+    pub announce_to: Vec<AnnounceTarget>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnnounceTarget {
+    pub audience: crate::live::Audience,
+    /// The room's name or the tag; empty for everyone (the UI words it).
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1852,4 +1868,24 @@ pub struct WaitingLead {
     pub note: String,
     /// Refused by the backend (a badge no one has): why.
     pub refused: Option<crate::signal::Reason>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnnouncementView {
+    pub id: String,
+    pub text: String,
+    /// Venue-local "14:02".
+    pub at: String,
+    /// Unix seconds, to tell new from seen.
+    pub posted: i64,
+    /// The room it was for (its name), when it went to one room's audience.
+    pub room: Option<String>,
+    /// It went to a scenario tag's participants.
+    pub tagged: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnnounceArgs {
+    pub text: String,
+    pub audience: crate::live::Audience,
 }

@@ -153,7 +153,29 @@ pub struct Announcement {
     pub text: String,
     pub posted_at: DateTime<FixedOffset>,
     pub revision: u64,
+    /// Whom staff sent it to, when not everyone (then it reaches them as a `notice`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<Audience>,
 }
+
+/// Whom an announcement is for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "to", rename_all = "snake_case")]
+pub enum Audience {
+    Everyone,
+    /// The people in one room: checked in to a session there today (by themselves or at the
+    /// door of the session).
+    Room {
+        room_id: String,
+    },
+    /// Participants the event's scenarios tagged so.
+    Tag {
+        tag: String,
+    },
+}
+
+/// The longest announcement, in characters.
+pub const MAX_ANNOUNCEMENT: usize = 500;
 
 #[cfg(all(test, feature = "json"))]
 mod tests {

@@ -151,6 +151,9 @@ pub enum Action {
     ControlPoll { poll_id: String, command: crate::staff::PollCommand },
     /// Staff moderate a Q&A question (v4): approve, hide, mark answered, put on the screens.
     ModerateQuestion { question_id: String, command: crate::staff::QuestionCommand },
+    /// Staff announce something (v4): to everyone, one room's audience, or a scenario tag.
+    /// `announcement_id` is made by the device (unique, like a signal id).
+    Announce { announcement_id: String, text: String, audience: crate::live::Audience },
     /// An exhibitor scanned a visitor's badge at the booth (v4), with a rating and a note; the
     /// latest rating and note of a visitor count.
     CaptureLead {
@@ -184,7 +187,8 @@ impl Action {
             Action::Admit { .. }
             | Action::RedeemReward { .. }
             | Action::ControlPoll { .. }
-            | Action::ModerateQuestion { .. } => ElementKind::Staff,
+            | Action::ModerateQuestion { .. }
+            | Action::Announce { .. } => ElementKind::Staff,
             // Leads travel in the exhibitor's own people feed: pushed with it, so the round
             // that sends one brings its lead back.
             Action::CaptureLead { .. } => ElementKind::People,
@@ -199,6 +203,7 @@ impl Action {
                 | Action::RedeemReward { .. }
                 | Action::ControlPoll { .. }
                 | Action::ModerateQuestion { .. }
+                | Action::Announce { .. }
                 | Action::CaptureLead { .. }
         )
     }
@@ -217,6 +222,7 @@ impl Action {
             | Action::RedeemReward { .. }
             | Action::ControlPoll { .. }
             | Action::ModerateQuestion { .. }
+            | Action::Announce { .. }
             | Action::CaptureLead { .. } => 4,
             _ => 1,
         }
@@ -401,6 +407,13 @@ pub enum Effect {
     QuestionModerated {
         question_id: String,
         command: crate::staff::QuestionCommand,
+    },
+    /// An announcement went out; `reached`: how many participants it was for (everyone: none
+    /// counted), as the backend decided.
+    Announced {
+        announcement_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reached: Option<u32>,
     },
     /// A lead captured: whose badge it was (decided by the backend, which knows).
     LeadCaptured {

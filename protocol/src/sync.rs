@@ -156,6 +156,9 @@ entities! {
     Admission(crate::staff::Admission) = "admission", Staff, staff;
     /// A reward's desk code and whether it was given; sent to staff only.
     RewardCode(crate::staff::RewardCode) = "reward_code", Staff, staff;
+    /// An announcement staff sent to some (one room's audience, a scenario tag); sent to them
+    /// only. Live state, like `announcement`.
+    Notice(Announcement) = "notice", People, personal;
     /// A visitor an exhibitor scanned at the booth; sent to that exhibitor only.
     Lead(crate::staff::Lead) = "lead", People, personal;
     /// The organizer's live picture (counts and goals); sent to staff only.
@@ -169,6 +172,7 @@ impl Entity {
         match self {
             Entity::PollResult(x) => Some(x.revision),
             Entity::Occupancy(x) => Some(x.revision),
+            Entity::Notice(x) => Some(x.revision),
             Entity::LivePicture(x) => Some(x.revision),
             Entity::Question(x) => Some(x.revision),
             Entity::Leaderboard(x) => Some(x.revision),
@@ -392,19 +396,19 @@ mod entity_kind_tests {
         for kind in EntityKind::ALL {
             assert_eq!(serde_json::to_value(kind).expect("encode"), kind.as_str(), "{kind:?}");
         }
-        assert_eq!(EntityKind::ALL.len(), 23);
+        assert_eq!(EntityKind::ALL.len(), 24);
         assert_eq!(
             EntityKind::ALL.iter().filter(|k| k.is_personal()).count(),
-            4,
-            "contacts, meetings, messages, leads"
+            5,
+            "contacts, meetings, messages, notices, leads"
         );
         let staff: Vec<_> = EntityKind::ALL.into_iter().filter(|k| k.is_for_staff()).collect();
         assert_eq!(staff, [EntityKind::Admission, EntityKind::RewardCode, EntityKind::LivePicture]);
         assert!(staff.iter().all(|k| k.element() == ElementKind::Staff && !k.is_personal()));
         assert_eq!(
             EntityKind::ALL.iter().filter(|k| !k.is_published()).count(),
-            12,
-            "and five kinds of live state, the three for staff, and leads"
+            13,
+            "and five kinds of live state, the three for staff, notices and leads"
         );
     }
 }

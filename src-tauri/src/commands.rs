@@ -89,6 +89,8 @@ adapters! {
     venue_screen: app::GetVenueScreen => |api, _| api.venue_screen();
     live_picture: app::GetLivePicture => |api, _| api.live_picture();
     leads: app::GetLeads => |api, _| api.leads();
+    announcements: app::GetAnnouncements => |api, _| api.announcements();
+    announce: app::Announce => |api, args| api.announce(args);
     capture_lead: app::CaptureLead => |api, args| api.capture_lead(args);
     export_leads: app::ExportLeads => |api, _| api.export_leads();
     staff_polls: app::GetStaffPolls => |api, _| api.staff_polls();

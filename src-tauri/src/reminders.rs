@@ -40,6 +40,13 @@ pub fn words(lang: Lang, r: &Reminder) -> (String, String) {
         ReminderWhat::Message => {
             (t!("reminder-message" in c, lang, name = r.title.clone()), r.text.clone().unwrap_or_default())
         }
+        ReminderWhat::Announcement => {
+            let title = match &r.place {
+                Some(room) => t!("reminder-announcement-room" in c, lang, place = room.clone()),
+                None => t!("reminder-announcement" in c, lang),
+            };
+            (title, r.text.clone().unwrap_or_default())
+        }
     }
 }
 

@@ -228,6 +228,7 @@ fn Frame(overview: EventOverview, shown: RwSignal<Option<ElementKind>>) -> impl 
                             </div>
                             <SyncBadge />
                         </header>
+                        <AnnouncementBanner />
                         {move || notice.get().map(|text| view! {
                             <div class="notice" role="status" data-testid="notice">
                                 <p>{text}</p>
@@ -252,6 +253,38 @@ fn Frame(overview: EventOverview, shown: RwSignal<Option<ElementKind>>) -> impl 
                 }.into_any()
             }}
         </div>
+    }
+}
+
+/// The organizers' newest announcement (to everyone, or to a room or tag this person is in),
+/// until dismissed; a new one shows again.
+#[component]
+fn AnnouncementBanner() -> impl IntoView {
+    let news = crate::api::load::<elements_protocol::app::GetAnnouncements>(|| NoArgs {})
+        .refresh_on(Changed::Element(ElementKind::Agenda))
+        .refresh_on(Changed::Element(ElementKind::People));
+    let dismissed = RwSignal::new(None::<String>);
+    move || {
+        let newest = news.state.get().and_then(Result::ok).and_then(|all| all.into_iter().next())?;
+        (dismissed.get().as_ref() != Some(&newest.id)).then(|| {
+            let id = newest.id.clone();
+            view! {
+                <div class="notice announcement" role="status" data-testid="announcement" data-id=newest.id.clone()>
+                    <p>
+                        <strong>{match &newest.room {
+                            Some(room) => t!("announcement-to-room", place = room.clone()),
+                            None => t!("announcement-from-organizers"),
+                        }}</strong>
+                        " · " <span class="muted">{newest.at.clone()}</span>
+                        <br />
+                        {newest.text.clone()}
+                    </p>
+                    <button class="link" data-testid="announcement-dismiss" on:click=move |_| dismissed.set(Some(id.clone()))>
+                        {t!("notice-dismiss")}
+                    </button>
+                </div>
+            }
+        })
     }
 }
 

@@ -39,7 +39,7 @@ impl Facts {
             facts.qr_key = m.qr_public_key.map(|key| (m.id, key));
         }
         let mut st = conn.prepare(
-            "SELECT kind, id, body FROM entity WHERE kind IN ('poll', 'quest', 'session', 'point_of_interest', 'profile', 'scenario')",
+            "SELECT kind, id, body FROM entity WHERE kind IN ('poll', 'quest', 'session', 'point_of_interest', 'profile', 'scenario', 'room')",
         )?;
         let rows =
             st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
@@ -140,6 +140,8 @@ impl EventFacts for Facts {
 pub struct PushReport {
     pub results: Vec<SignalResult>,
     pub live: Vec<Entity>,
+    /// Live state for some participants only (an announcement to one room): with whom.
+    pub targeted: Vec<(Entity, Vec<String>)>,
 }
 
 fn damaged(what: &str, e: serde_json::Error) -> StoreError {
@@ -212,6 +214,7 @@ fn push_all(conn: &mut Connection, facts: &Facts, jobs: &[Job]) -> Result<(Vec<P
     let mut quests = BTreeSet::new();
     let mut questions: Vec<Entity> = Vec::new();
     let mut facts_changed = false;
+    let mut targeted: Vec<(Entity, Vec<String>)> = Vec::new();
     let mut reports = Vec::with_capacity(jobs.len());
     for job in jobs {
         let caller = &job.caller;
@@ -248,12 +251,13 @@ fn push_all(conn: &mut Connection, facts: &Facts, jobs: &[Job]) -> Result<(Vec<P
                 polls: &mut polls,
                 quests: &mut quests,
                 questions: &mut questions,
+                targeted: &mut targeted,
                 facts_changed: &mut facts_changed,
             };
             let outcome = decide_one(&tx, facts, state, caller, signal, job.now, touched)?;
             results.push(SignalResult { id: signal.id.clone(), outcome });
         }
-        reports.push(PushReport { results, live: Vec::new() });
+        reports.push(PushReport { results, live: Vec::new(), targeted: Vec::new() });
     }
     let mut live = std::mem::take(&mut questions);
     for poll_id in polls {
@@ -280,6 +284,7 @@ fn push_all(conn: &mut Connection, facts: &Facts, jobs: &[Job]) -> Result<(Vec<P
     tx.commit()?;
     if let Some(first) = reports.first_mut() {
         first.live = live;
+        first.targeted = targeted;
     }
     Ok((reports, facts_changed))
 }
@@ -294,6 +299,7 @@ struct Touched<'a> {
     polls: &'a mut BTreeSet<String>,
     quests: &'a mut BTreeSet<String>,
     questions: &'a mut Vec<Entity>,
+    targeted: &'a mut Vec<(Entity, Vec<String>)>,
     /// Staff changed what the rules read (a poll's window): load the facts again after.
     facts_changed: &'a mut bool,
 }
@@ -374,7 +380,7 @@ fn decide_one(
     now: DateTime<Utc>,
     touched: Touched<'_>,
 ) -> Result<Outcome, StoreError> {
-    let Touched { polls, quests, questions, facts_changed } = touched;
+    let Touched { polls, quests, questions, targeted, facts_changed } = touched;
     // Idempotency is per participant: the same id from someone else is their own signal, so no
     // one can block another's signals by guessing its id.
     let seen: Option<String> = tx
@@ -420,6 +426,7 @@ fn decide_one(
         (Outcome::Accepted { effects }, true) => {
             let applied = super::staff::apply(tx, &|id| facts.quest(id), &caller.participant_id, signal, effects, now)?;
             questions.extend(applied.live);
+            targeted.extend(applied.targeted);
             *facts_changed |= applied.facts_changed;
         }
         _ => {}
@@ -505,6 +512,7 @@ fn decide_one(
                 | Effect::PollControlled { .. }
                 | Effect::QuestionModerated { .. }
                 | Effect::LeadCaptured { .. }
+                | Effect::Announced { .. }
                 | Effect::Unknown => {}
             }
         }
@@ -666,8 +674,13 @@ fn give_reward_codes(
 pub fn announce(conn: &mut Connection, text: &str, now: DateTime<Utc>) -> Result<Announcement, StoreError> {
     let tx = conn.transaction()?;
     let revision = next_revision(&tx)?;
-    let announcement =
-        Announcement { id: format!("a-{revision}"), text: text.to_string(), posted_at: now.fixed_offset(), revision };
+    let announcement = Announcement {
+        id: format!("a-{revision}"),
+        text: text.to_string(),
+        posted_at: now.fixed_offset(),
+        revision,
+        audience: None,
+    };
     log_upsert(&tx, &Entity::Announcement(announcement.clone()))?;
     tx.commit()?;
     Ok(announcement)

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, FixedOffset, Utc};
 use elements_protocol::event::Quest;
+use elements_protocol::live::Audience;
 use elements_protocol::signal::{Action, Effect, Signal};
 use elements_protocol::staff::{Admission, Gate, Pass, PollCommand, QuestionCommand, RewardCode, Scan};
 use elements_protocol::sync::Entity;
@@ -110,6 +111,8 @@ pub fn log_reward_code(
 #[derive(Default)]
 pub struct Applied {
     pub live: Vec<Entity>,
+    /// Live state for some participants only, with whom.
+    pub targeted: Vec<(Entity, Vec<String>)>,
     pub facts_changed: bool,
 }
 
@@ -197,6 +200,43 @@ pub fn apply(
                 super::people::log_for(tx, owner, &Entity::Lead(lead))?;
             }
         }
+        Action::Announce { announcement_id, text, audience } => {
+            let revision = super::next_revision(tx)?;
+            let announcement = elements_protocol::live::Announcement {
+                id: announcement_id.clone(),
+                text: text.trim().to_string(),
+                posted_at: now.fixed_offset(),
+                revision,
+                audience: (*audience != Audience::Everyone).then(|| audience.clone()),
+            };
+            let whom = match audience {
+                Audience::Everyone => None,
+                Audience::Room { room_id } => Some(room_audience(tx, room_id, now)?),
+                Audience::Tag { tag } => Some(
+                    tx.prepare_cached(
+                        "SELECT DISTINCT s.participant_id FROM signal s, json_each(s.outcome, '$.effects') e
+                          WHERE s.accepted = 1 AND json_extract(e.value, '$.effect') = 'tagged'
+                            AND json_extract(e.value, '$.tag') = ?1",
+                    )?
+                    .query_map([tag], |r| r.get::<_, String>(0))?
+                    .collect::<Result<Vec<_>, _>>()?,
+                ),
+            };
+            match whom {
+                None => {
+                    let entity = Entity::Announcement(announcement);
+                    log_upsert(tx, &entity)?;
+                    applied.live.push(entity);
+                }
+                Some(whom) => {
+                    let entity = Entity::Notice(announcement);
+                    for participant in &whom {
+                        super::people::log_for(tx, participant, &entity)?;
+                    }
+                    applied.targeted.push((entity, whom));
+                }
+            }
+        }
         Action::ControlPoll { poll_id, command } => {
             let Some(mut poll) = stored_poll(tx, poll_id)? else { return Ok(applied) };
             let now_here = now.with_timezone(poll.opens_at.offset());
@@ -270,6 +310,52 @@ pub fn apply(
         _ => {}
     }
     Ok(applied)
+}
+
+/// One room's audience now: who checked in to a session in that room (themselves, or at the
+/// session's door) that started in the last twelve hours or starts within the hour.
+fn room_audience(tx: &Transaction<'_>, room_id: &str, now: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
+    let (from, to) = ((now - chrono::Duration::hours(12)).timestamp(), (now + chrono::Duration::hours(1)).timestamp());
+    let sessions: Vec<String> = entities_of(tx, "session")?
+        .into_iter()
+        .filter_map(|e| match e {
+            Entity::Session(s)
+                if s.room_id.as_deref() == Some(room_id) && (from..=to).contains(&s.starts_at.timestamp()) =>
+            {
+                Some(s.id)
+            }
+            _ => None,
+        })
+        .collect();
+    let mut whom: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut checked_in = tx.prepare_cached(
+        "SELECT DISTINCT participant_id FROM signal
+          WHERE accepted = 1 AND json_extract(action, '$.type') = 'check_in' AND json_extract(action, '$.session_id') = ?1",
+    )?;
+    for session in &sessions {
+        for who in checked_in.query_map([session], |r| r.get::<_, String>(0))? {
+            whom.insert(who?);
+        }
+    }
+    for entity in entities_of(tx, "admission")? {
+        if let Entity::Admission(a) = entity {
+            if matches!(&a.gate, Gate::Session(s) if sessions.contains(s)) {
+                whom.insert(a.holder);
+            }
+        }
+    }
+    Ok(whom.into_iter().collect())
+}
+
+fn entities_of(tx: &Transaction<'_>, kind: &str) -> Result<Vec<Entity>, StoreError> {
+    let mut st = tx.prepare_cached("SELECT id, body FROM entity WHERE kind = ?1")?;
+    let rows = st.query_map([kind], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, body) = row?;
+        out.push(serde_json::from_str(&body).map_err(|e| damaged(format!("{kind} {id}"), e))?);
+    }
+    Ok(out)
 }
 
 fn stored_poll(tx: &Transaction<'_>, id: &str) -> Result<Option<elements_protocol::event::Poll>, StoreError> {

@@ -502,3 +502,87 @@ async fn an_exhibitor_sees_only_their_own_leads() {
     let resp = post(&s, &s.token, vec![lead(9, 1, "")]).await;
     assert_eq!(resp.status(), 403);
 }
+
+/// Announcements: to everyone in the public feed; to one room's audience and to a scenario tag
+/// only in those participants' own feeds (and live stream), no one else's.
+#[tokio::test]
+async fn an_announcement_reaches_everyone_one_rooms_audience_or_a_tag() {
+    use elements_protocol::live::Audience;
+    let s = start().await;
+    let staff = redeem(&s.store, "STAFF", "organizer");
+    let in_keynote = redeem(&s.store, "ATTEND", "in-keynote");
+    let at_booths = redeem(&s.store, "ATTEND", "at-booths");
+    let elsewhere = redeem(&s.store, "ATTEND", "elsewhere");
+    let at = "2027-03-10T09:30:00+01:00";
+    decided(&s, &in_keynote, vec![signal("in-keynote", 1, at, Action::CheckIn { session_id: "s1-001".into() })]).await;
+    // Three booths: the demo's booth trail tags them "expo-explorer".
+    let booths = ["poi-booth-northwind-rail", "poi-booth-quayside-labs", "poi-booth-blue-anchor-software"];
+    let visits = booths
+        .iter()
+        .enumerate()
+        .map(|(i, b)| signal("at-booths", i as u64 + 1, at, Action::BoothVisit { poi_id: (*b).into() }))
+        .collect();
+    let outcomes = decided(&s, &at_booths, visits).await;
+    assert!(format!("{outcomes:?}").contains("expo-explorer"), "{outcomes:?}");
+    let announce = |seq: u64, id: &str, text: &str, audience: Audience| {
+        signal("organizer", seq, at, Action::Announce { announcement_id: id.into(), text: text.into(), audience })
+    };
+    let sent = decided(
+        &s,
+        &staff,
+        vec![
+            announce(1, "a-all", "Doors close at 18:00", Audience::Everyone),
+            announce(2, "a-room", "The keynote runs 10 minutes late", Audience::Room { room_id: "main-hall".into() }),
+            announce(3, "a-tag", "Explorers: your coffee is ready", Audience::Tag { tag: "expo-explorer".into() }),
+            announce(4, "a-nowhere", "?", Audience::Room { room_id: "the-roof".into() }),
+            announce(5, "a-empty", "   ", Audience::Everyone),
+        ],
+    )
+    .await;
+    assert!(sent[..3].iter().all(|o| matches!(o, Outcome::Accepted { .. })), "{sent:?}");
+    assert!(matches!(&sent[3], Outcome::Rejected { reason: Reason::UnknownTarget, .. }));
+    assert!(matches!(&sent[4], Outcome::Rejected { reason: Reason::Malformed, .. }));
+    let agenda: ChangesPage = reqwest::get(format!("{}/v1/elements/agenda/changes?limit=1000", s.base))
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("page");
+    let public: Vec<String> = agenda
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Upsert { entity: Entity::Announcement(a) } => Some(a.id.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(public, ["a-all"], "only the announcement to everyone is public");
+    let notices = |token: &str| {
+        let url = format!("{}/v1/elements/people/changes?limit=1000", s.base);
+        let token = token.to_string();
+        async move {
+            let page: ChangesPage = reqwest::Client::new()
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("GET")
+                .json()
+                .await
+                .expect("page");
+            page.changes
+                .into_iter()
+                .filter_map(|c| match c {
+                    Change::Upsert { entity: Entity::Notice(a) } => Some(a.id),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(notices(&in_keynote).await, ["a-room"]);
+    assert_eq!(notices(&at_booths).await, ["a-tag"]);
+    assert!(notices(&elsewhere).await.is_empty());
+    // Only staff may announce.
+    let resp = post(&s, &s.token, vec![announce(9, "a-x", "hi", Audience::Everyone)]).await;
+    assert_eq!(resp.status(), 403);
+}

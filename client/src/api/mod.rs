@@ -601,6 +601,17 @@ impl AppApi {
         staff::moderate_question(self, args)
     }
 
+    pub fn announcements(&self) -> Result<Vec<elements_protocol::app::AnnouncementView>, ApiError> {
+        staff::announcements(self)
+    }
+
+    pub fn announce(
+        &self,
+        args: elements_protocol::app::AnnounceArgs,
+    ) -> Result<Vec<elements_protocol::app::AnnouncementView>, ApiError> {
+        staff::announce(self, args)
+    }
+
     pub fn leads(&self) -> Result<elements_protocol::app::LeadsView, ApiError> {
         staff::leads(self)
     }

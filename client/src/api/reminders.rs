@@ -127,6 +127,18 @@ fn people_news(store: &Cache, event: &crate::cache::LoadedEvent) -> Result<Vec<R
             text: Some(m.text.chars().take(200).collect()),
         });
     }
+    // Announcements: to everyone, and those sent to this person (a room they were in, a tag).
+    for a in super::staff::announcements_of(store, event)? {
+        news.push(Reminder {
+            key: format!("announcement:{}", a.id),
+            what: ReminderWhat::Announcement,
+            title: String::new(),
+            starts: a.at.clone(),
+            place: a.room.clone(),
+            minutes: 0,
+            text: Some(a.text.chars().take(200).collect()),
+        });
+    }
     Ok(news)
 }
 

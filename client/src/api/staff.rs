@@ -404,6 +404,7 @@ pub(super) fn live_picture(api: &AppApi) -> Result<elements_protocol::app::LiveP
             })
             .collect();
         return Ok(LivePictureView {
+            announce_to: announce_to(&store)?,
             known: false,
             computed_at: None,
             attendees: 0,
@@ -459,6 +460,7 @@ pub(super) fn live_picture(api: &AppApi) -> Result<elements_protocol::app::LiveP
         })
         .collect();
     Ok(LivePictureView {
+        announce_to: announce_to(&store)?,
         known: true,
         computed_at: Some(hhmm(&event, p.at)),
         attendees: p.attendees,
@@ -579,4 +581,74 @@ pub(super) fn export_leads(api: &AppApi) -> Result<elements_protocol::app::Expor
     let event_id = api.store()?.loaded_event()?.ok_or_else(no_event)?.manifest.id;
     let path = super::write_export(api, &format!("{event_id}-leads.csv"), &bytes)?;
     Ok(elements_protocol::app::ExportedFile { path, items: view.leads.len() as u32 })
+}
+
+pub(super) fn announcements(api: &AppApi) -> Result<Vec<elements_protocol::app::AnnouncementView>, ApiError> {
+    let store = api.store()?;
+    let event = store.loaded_event()?.ok_or_else(no_event)?;
+    announcements_of(&store, &event)
+}
+
+/// [`announcements`] for a caller that holds the cache (the reminder clock).
+pub(super) fn announcements_of(
+    store: &Cache,
+    event: &LoadedEvent,
+) -> Result<Vec<elements_protocol::app::AnnouncementView>, ApiError> {
+    use elements_protocol::live::Audience;
+    let rooms: HashMap<String, String> = store.rooms()?.into_iter().map(|r| (r.id, r.name)).collect();
+    let mut all: Vec<elements_protocol::live::Announcement> = store.announcements()?;
+    all.extend(store.notices()?);
+    all.sort_by(|a, b| b.posted_at.cmp(&a.posted_at).then_with(|| a.id.cmp(&b.id)));
+    Ok(all
+        .into_iter()
+        .map(|a| elements_protocol::app::AnnouncementView {
+            at: hhmm(event, a.posted_at),
+            posted: a.posted_at.timestamp(),
+            room: match &a.audience {
+                Some(Audience::Room { room_id }) => {
+                    Some(rooms.get(room_id).cloned().unwrap_or_else(|| room_id.clone()))
+                }
+                _ => None,
+            },
+            tagged: matches!(a.audience, Some(Audience::Tag { .. })),
+            id: a.id,
+            text: a.text,
+        })
+        .collect())
+}
+
+pub(super) fn announce(
+    api: &AppApi,
+    args: elements_protocol::app::AnnounceArgs,
+) -> Result<Vec<elements_protocol::app::AnnouncementView>, ApiError> {
+    let announcement_id = {
+        let mut store = api.store()?;
+        let event = store.loaded_event()?.ok_or_else(no_event)?;
+        require_staff(&store, &event)?;
+        // Unique like a signal id: this device's id and the time.
+        format!("a-{}-{}", store.client_id()?, api.clock.now().timestamp_millis())
+    };
+    act(api, Action::Announce { announcement_id, text: args.text.trim().to_string(), audience: args.audience })
+        .map_err(not_ours)?;
+    announcements(api)
+}
+
+/// Whom staff can announce to: everyone, each room, each tag the event's scenarios give.
+fn announce_to(store: &Cache) -> Result<Vec<elements_protocol::app::AnnounceTarget>, ApiError> {
+    use elements_protocol::app::AnnounceTarget;
+    use elements_protocol::live::Audience;
+    let mut out = vec![AnnounceTarget { audience: Audience::Everyone, name: String::new() }];
+    for r in store.rooms()? {
+        out.push(AnnounceTarget { audience: Audience::Room { room_id: r.id }, name: r.name });
+    }
+    let mut tags = std::collections::BTreeSet::new();
+    for rule in store.scenarios()? {
+        for then in &rule.then {
+            if let elements_protocol::scenario::Consequence::Tag { tag } = then {
+                tags.insert(tag.clone());
+            }
+        }
+    }
+    out.extend(tags.into_iter().map(|tag| AnnounceTarget { audience: Audience::Tag { tag: tag.clone() }, name: tag }));
+    Ok(out)
 }

@@ -254,6 +254,7 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TABLE occupancy (id TEXT PRIMARY KEY, revision INTEGER NOT NULL, body TEXT NOT NULL) STRICT;
     CREATE TABLE live_picture (id TEXT PRIMARY KEY, revision INTEGER NOT NULL, body TEXT NOT NULL) STRICT;
     CREATE TABLE lead (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+    CREATE TABLE notice (id TEXT PRIMARY KEY, revision INTEGER NOT NULL, body TEXT NOT NULL) STRICT;
     "#,
 ];
 

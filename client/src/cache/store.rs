@@ -107,6 +107,11 @@ impl Cache {
         self.bodies("announcement", "SELECT id, body FROM announcement", [])
     }
 
+    /// Announcements staff sent to this participant only (to a room they were in, to a tag).
+    pub fn notices(&self) -> Result<Vec<elements_protocol::live::Announcement>, CacheError> {
+        self.bodies("notice", "SELECT id, body FROM notice", [])
+    }
+
     /// How many were checked in to each session, as last heard.
     pub fn occupancy(&self) -> Result<Vec<elements_protocol::live::Occupancy>, CacheError> {
         self.bodies("occupancy", "SELECT id, body FROM occupancy", [])

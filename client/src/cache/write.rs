@@ -152,6 +152,7 @@ pub(crate) fn upsert_as(
         | Entity::Announcement(_)
         | Entity::Question(_)
         | Entity::Occupancy(_)
+        | Entity::Notice(_)
         | Entity::LivePicture(_) => {
             // Live state arrives both from the feed and from the live stream, in any order:
             // the newest revision wins.

@@ -4,7 +4,7 @@
 
 use elements_backend::store::Store;
 use elements_client::api::{AppApi, Clock};
-use elements_protocol::app::{AdmitArgs, DeskScanState, ErrorCode, JoinArgs};
+use elements_protocol::app::{AdmitArgs, AnnounceArgs, DeskScanState, ErrorCode, JoinArgs, ReminderWhat};
 use elements_protocol::auth::Role;
 use elements_protocol::event::ElementKind;
 use elements_protocol::signal::Reason;
@@ -89,6 +89,25 @@ fn two_offline_tablets_let_one_ticket_in_and_both_see_the_conflict_after_sync() 
     let refused = phone.admit_pass(AdmitArgs { pass: TICKET.into(), gate: main_entrance() }).expect_err("not staff");
     assert_eq!((refused.code, refused.reason), (ErrorCode::Refused, Some(Reason::NotAllowed)), "{refused:?}");
     assert!(!phone.staff_desk().expect("desk").is_staff);
+
+    // An announcement from the desk: on the phone's list and, once, as a notification.
+    assert!(phone.take_due_reminders().expect("the first look").is_empty());
+    let audience = elements_protocol::live::Audience::Everyone;
+    a.announce(AnnounceArgs { text: "Doors close at 18:00".into(), audience }).expect("announced");
+    a.sync_now().expect("sent");
+    phone.sync_now().expect("heard");
+    let news = phone.announcements().expect("announcements");
+    assert_eq!(news.first().map(|n| n.text.as_str()), Some("Doors close at 18:00"));
+    let told = phone.take_due_reminders().expect("reminders");
+    assert!(
+        told.iter().any(|r| r.what == ReminderWhat::Announcement && r.text.as_deref() == Some("Doors close at 18:00")),
+        "{told:?}"
+    );
+    assert!(phone.take_due_reminders().expect("again").is_empty(), "once");
+    let refused = phone
+        .announce(AnnounceArgs { text: "hi".into(), audience: elements_protocol::live::Audience::Everyone })
+        .expect_err("not staff");
+    assert_eq!(refused.reason, Some(Reason::NotAllowed));
 }
 
 /// An exhibitor's tablet scans a visitor's badge offline: the lead is waiting, then after sync

@@ -3,12 +3,14 @@
 //! where, the conflicts (a pass let in twice) and this tablet's last scans.
 
 use elements_protocol::app::{
-    AdmitArgs, AdmitPass, AdmitResult, ApiError, Bar, CaptureLead, Changed, ControlPoll, DeskScanState, ErrorCode,
-    ExportLeads, GetLeads, GetLivePicture, GetStaffDesk, GetStaffPolls, GoalView, LeadArgs, LeadsView, LivePictureView,
-    ModerateQuestion, NoArgs, PollControlArgs, PollState, QuestionModerationArgs, RedeemRewardCode, RewardCodeArgs,
-    RewardRedemption, StaffDesk, StaffPoll, StaffPolls, StaffQuestion,
+    AdmitArgs, AdmitPass, AdmitResult, Announce, AnnounceArgs, AnnounceTarget, ApiError, Bar, CaptureLead, Changed,
+    ControlPoll, DeskScanState, ErrorCode, ExportLeads, GetAnnouncements, GetLeads, GetLivePicture, GetStaffDesk,
+    GetStaffPolls, GoalView, LeadArgs, LeadsView, LivePictureView, ModerateQuestion, NoArgs, PollControlArgs,
+    PollState, QuestionModerationArgs, RedeemRewardCode, RewardCodeArgs, RewardRedemption, StaffDesk, StaffPoll,
+    StaffPolls, StaffQuestion,
 };
 use elements_protocol::event::{ElementKind, PollKind};
+use elements_protocol::live::Audience;
 use elements_protocol::signal::Reason;
 use elements_protocol::staff::{Gate, PollCommand, QuestionCommand};
 use leptos::prelude::*;
@@ -359,6 +361,7 @@ fn LivePane() -> impl IntoView {
                         }}
                     </p>
                     <div class="live-grid">
+                        <AnnouncePanel targets=p.announce_to.clone() />
                         <section class="panel live-goals">
                             <h2>{t!("live-goals")}</h2>
                             {if p.goals.is_empty() {
@@ -421,6 +424,78 @@ fn LivePane() -> impl IntoView {
             }
             .into_any()
         })
+    }
+}
+
+/// Sending an announcement: the text and whom it is for; the last ones sent below.
+#[component]
+fn AnnouncePanel(targets: Vec<AnnounceTarget>) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let to = RwSignal::new(0usize);
+    let busy = RwSignal::new(false);
+    let refused = RwSignal::new(None::<ApiError>);
+    let sent = load::<GetAnnouncements>(|| NoArgs {})
+        .refresh_on(Changed::Element(ElementKind::Agenda))
+        .refresh_on(Changed::Element(ElementKind::Staff));
+    let targets = StoredValue::new(targets);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(audience) = targets.with_value(|t| t.get(to.get_untracked()).map(|t| t.audience.clone())) else {
+            return;
+        };
+        busy.set(true);
+        refused.set(None);
+        let args = AnnounceArgs { text: text.get_untracked(), audience };
+        spawn_local(async move {
+            match invoke::<Announce>(&args).await {
+                Ok(v) => {
+                    sent.state.set(Some(Ok(v)));
+                    text.set(String::new());
+                }
+                Err(e) => refused.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    let label = |t: &AnnounceTarget| match &t.audience {
+        Audience::Everyone => t!("staff-announce-everyone"),
+        Audience::Room { .. } => t!("staff-announce-room", place = t.name.clone()),
+        Audience::Tag { .. } => t!("staff-announce-tag", name = t.name.clone()),
+    };
+    view! {
+        <form class="panel scan-panel live-announce" data-testid="staff-announce" on:submit=submit>
+            <h2>{t!("staff-announce-title")}</h2>
+            <textarea data-testid="staff-announce-text" rows="2" maxlength="500" aria-label=move || t!("staff-announce-title")
+                prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+            <div class="scan-row">
+                <select data-testid="staff-announce-to" aria-label=move || t!("staff-announce-to")
+                    on:change=move |ev| to.set(event_target_value(&ev).parse().unwrap_or(0))>
+                    {targets.with_value(|all| all.iter().enumerate().map(|(i, t)| view! {
+                        <option value=i.to_string()>{label(t)}</option>
+                    }).collect_view())}
+                </select>
+                <button class="primary" type="submit" data-testid="staff-announce-send"
+                    disabled=move || busy.get() || text.get().trim().is_empty()>{t!("staff-announce-send")}</button>
+            </div>
+            {move || refused.get().map(|e| view! {
+                <p class="refusal" role="alert">{error_sentence(e.code.as_str(), e.reason)}</p>
+            })}
+            {move || sent.state.get().and_then(Result::ok).map(|all| view! {
+                <ul class="recent-list" data-testid="staff-announcements">
+                    {all.into_iter().take(3).map(|a| view! {
+                        <li>
+                            <span class="muted">{a.at}</span>
+                            <span>{a.text}</span>
+                            <span class="state">{match (a.room, a.tagged) {
+                                (Some(room), _) => room,
+                                (None, true) => t!("staff-announce-tagged"),
+                                (None, false) => t!("staff-announce-everyone"),
+                            }}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </form>
     }
 }
 

@@ -98,7 +98,7 @@ pub fn count(b: &EventBundle, kind: EntityKind) -> usize {
         | EntityKind::Announcement
         | EntityKind::Question
         | EntityKind::Occupancy => 0,
-        EntityKind::Contact | EntityKind::Meeting | EntityKind::Message | EntityKind::Lead => 0,
+        EntityKind::Contact | EntityKind::Meeting | EntityKind::Message | EntityKind::Lead | EntityKind::Notice => 0,
         EntityKind::Admission | EntityKind::RewardCode | EntityKind::LivePicture => 0,
     }
 }
