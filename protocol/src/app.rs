@@ -1629,6 +1629,9 @@ pub enum VenuePanel {
         here: String,
         floor: String,
         places: Vec<VenueWay>,
+        /// The floor's plan to draw (a path of the app's `plan` scheme, an SVG), its size, and
+        /// where "you are here" is on it; `None` when the floor has no SVG plan.
+        map: Option<VenueMap>,
     },
     Announcements {
         items: Vec<VenueAnnouncement>,
@@ -1692,6 +1695,16 @@ pub struct VenueWay {
     pub minutes: u32,
     /// The floor's name, when it is not the screen's floor.
     pub other_floor: Option<String>,
+    /// Where it is on the screen's floor plan (floor coordinates), when on that floor.
+    pub at: Option<(f64, f64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VenueMap {
+    pub plan: String,
+    pub width: f64,
+    pub height: f64,
+    pub here: (f64, f64),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

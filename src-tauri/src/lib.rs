@@ -405,6 +405,10 @@ fn run_window(api: AppApi, window: Window) -> tauri::Result<()> {
                 if let Some((w, h)) = size {
                     window.set_size(tauri::LogicalSize::new(w, h))?;
                 }
+                // Take the keyboard: without a window manager (a venue screen's bare X server,
+                // the test display) nothing else gives a new window focus, and keys and focus
+                // rings go nowhere. Where the platform decides focus itself this is a request.
+                let _ = window.set_focus();
                 if kiosk {
                     window.set_decorations(false)?;
                     window.set_position(tauri::PhysicalPosition::new(0, 0))?;

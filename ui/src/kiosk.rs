@@ -185,12 +185,34 @@ fn panel_view(p: VenuePanel) -> AnyView {
             </ol>
         }
         .into_any(),
-        VenuePanel::WhereTo { here, floor, places } => view! {
+        VenuePanel::WhereTo { here, floor, places, map } => view! {
             <p class="venue-kicker">{t!("kiosk-you-are-here")}</p>
             <h2 class="venue-title">{here} " " <span class="venue-sub">{floor}</span></h2>
+            <div class="venue-where">
+            {map.map(|m| {
+                let (w, h) = (m.width.max(1.0), m.height.max(1.0));
+                let r = w.max(h) / 60.0;
+                let marks = places.iter().enumerate().filter_map(|(i, p)| p.at.map(|(x, y)| view! {
+                    <g>
+                        <circle cx=x cy=y r=r class="venue-map-place" />
+                        <text x=x y=y dy=r * 0.38 text-anchor="middle" class="venue-map-num" font-size=r * 1.1>{i + 1}</text>
+                    </g>
+                })).collect_view();
+                view! {
+                    <div class="venue-map" data-testid="venue-map" style=format!("aspect-ratio: {w} / {h}")>
+                        <img src=crate::elements::map::plan_url(&m.plan) alt="" />
+                        <svg viewBox=format!("0 0 {w} {h}") preserveAspectRatio="none" aria-hidden="true">
+                            {marks}
+                            <circle cx=m.here.0 cy=m.here.1 r=r * 1.6 class="venue-map-halo" />
+                            <circle cx=m.here.0 cy=m.here.1 r=r * 0.8 class="venue-map-here" />
+                        </svg>
+                    </div>
+                }
+            })}
             <ul class="venue-ways">
-                {places.into_iter().map(|w| view! {
+                {places.into_iter().enumerate().map(|(i, w)| view! {
                     <li>
+                        <span class="venue-way-num">{(w.at.is_some()).then(|| (i + 1).to_string())}</span>
                         <svg viewBox="0 0 24 24" class="venue-way-icon" aria-hidden="true">{kind_icon(w.kind)}</svg>
                         <span class="venue-way-name">{kind_label(w.kind)} <span class="venue-sub">{w.name}</span></span>
                         <span class="venue-way-time">
@@ -200,6 +222,7 @@ fn panel_view(p: VenuePanel) -> AnyView {
                     </li>
                 }).collect_view()}
             </ul>
+            </div>
         }
         .into_any(),
         VenuePanel::Announcements { items } => view! {

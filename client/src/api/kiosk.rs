@@ -285,9 +285,10 @@ fn where_to(api: &AppApi, store: &Cache) -> Result<Option<VenuePanel>, ApiError>
     let Some((here, floor, ways)) = super::map::nearest_from_here(api, store, &MAIN)? else { return Ok(None) };
     let places: Vec<VenueWay> = ways
         .into_iter()
-        .map(|w| VenueWay { name: w.name, kind: w.kind, minutes: w.minutes, other_floor: w.other_floor })
+        .map(|w| VenueWay { name: w.name, kind: w.kind, minutes: w.minutes, other_floor: w.other_floor, at: w.at })
         .collect();
-    Ok((!places.is_empty()).then_some(VenuePanel::WhereTo { here, floor, places }))
+    let map = super::map::here_on_plan(api, store)?;
+    Ok((!places.is_empty()).then_some(VenuePanel::WhereTo { here, floor, places, map }))
 }
 
 fn announcements(store: &Cache, offset: chrono::FixedOffset) -> Result<Option<VenuePanel>, ApiError> {

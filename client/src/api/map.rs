@@ -253,6 +253,26 @@ pub(super) struct Way {
     pub minutes: u32,
     /// The place's floor, when it is not the floor one stands on.
     pub other_floor: Option<String>,
+    /// Where it is, when on the floor one stands on.
+    pub at: Option<(f64, f64)>,
+}
+
+/// "You are here" with its floor's SVG plan, for a venue screen's map: the plan's path in the
+/// `plan` scheme, the floor's size, and the spot. `None` without an SVG plan for that floor.
+pub(super) fn here_on_plan(
+    api: &AppApi,
+    store: &Cache,
+) -> Result<Option<elements_protocol::app::VenueMap>, ApiError> {
+    let places = store.points_of_interest()?;
+    let Some(here) = here_of(api, store, &places)? else { return Ok(None) };
+    let Some(floor) = store.floors()?.into_iter().find(|f| f.id == here.floor_id) else { return Ok(None) };
+    let plan = store.stored_plans()?.into_iter().find(|p| p.floor_id == floor.id && p.format == PlanFormat::Svg);
+    Ok(plan.map(|p| elements_protocol::app::VenueMap {
+        plan: format!("{}/{}/plan.svg", encode(&floor.id), encode(&p.rev)),
+        width: f64::from(floor.width),
+        height: f64::from(floor.height),
+        here: (here.x, here.y),
+    }))
 }
 
 /// From "you are here" (a venue screen's fixed spot, or the person's): where it is (its name,
@@ -294,6 +314,7 @@ pub(super) fn nearest_from_here(
                 kind: p.kind,
                 minutes: ((seconds / 60.0).ceil() as u32).max(1),
                 other_floor: (p.floor_id != here.floor_id).then(|| floor_name(&p.floor_id)),
+                at: (p.floor_id == here.floor_id).then(|| (f64::from(p.x), f64::from(p.y))),
             });
         }
     }

@@ -769,7 +769,7 @@ impl TilePyramid {
 }
 
 /// Where the app serves floor plans: its `plan` scheme, spelled as the platform's webview wants.
-fn plan_url(path: &str) -> String {
+pub(crate) fn plan_url(path: &str) -> String {
     let web_origin =
         web_sys::window().and_then(|w| w.location().protocol().ok()).is_some_and(|p| p == "http:" || p == "https:");
     if web_origin {
