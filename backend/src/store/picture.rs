@@ -20,7 +20,7 @@ fn damaged(what: impl Into<String>, e: impl ToString) -> StoreError {
 }
 
 /// Every stored entity of `kind`.
-fn entities(tx: &Transaction<'_>, kind: &str) -> Result<Vec<Entity>, StoreError> {
+pub(super) fn entities(tx: &Transaction<'_>, kind: &str) -> Result<Vec<Entity>, StoreError> {
     let mut st = tx.prepare_cached("SELECT id, body FROM entity WHERE kind = ?1")?;
     let rows = st.query_map([kind], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     let mut out = Vec::new();

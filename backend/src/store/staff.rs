@@ -316,7 +316,7 @@ pub fn apply(
 /// session's door) that started in the last twelve hours or starts within the hour.
 fn room_audience(tx: &Transaction<'_>, room_id: &str, now: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
     let (from, to) = ((now - chrono::Duration::hours(12)).timestamp(), (now + chrono::Duration::hours(1)).timestamp());
-    let sessions: Vec<String> = entities_of(tx, "session")?
+    let sessions: Vec<String> = super::picture::entities(tx, "session")?
         .into_iter()
         .filter_map(|e| match e {
             Entity::Session(s)
@@ -337,7 +337,7 @@ fn room_audience(tx: &Transaction<'_>, room_id: &str, now: DateTime<Utc>) -> Res
             whom.insert(who?);
         }
     }
-    for entity in entities_of(tx, "admission")? {
+    for entity in super::picture::entities(tx, "admission")? {
         if let Entity::Admission(a) = entity {
             if matches!(&a.gate, Gate::Session(s) if sessions.contains(s)) {
                 whom.insert(a.holder);
@@ -345,17 +345,6 @@ fn room_audience(tx: &Transaction<'_>, room_id: &str, now: DateTime<Utc>) -> Res
         }
     }
     Ok(whom.into_iter().collect())
-}
-
-fn entities_of(tx: &Transaction<'_>, kind: &str) -> Result<Vec<Entity>, StoreError> {
-    let mut st = tx.prepare_cached("SELECT id, body FROM entity WHERE kind = ?1")?;
-    let rows = st.query_map([kind], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, body) = row?;
-        out.push(serde_json::from_str(&body).map_err(|e| damaged(format!("{kind} {id}"), e))?);
-    }
-    Ok(out)
 }
 
 fn stored_poll(tx: &Transaction<'_>, id: &str) -> Result<Option<elements_protocol::event::Poll>, StoreError> {

@@ -62,6 +62,20 @@ async fn staff_feed(s: &Server, token: Option<&str>) -> (u16, Vec<Entity>) {
     (status, entities)
 }
 
+/// The people feed as `token` gets it (one page of everything).
+async fn people_feed(s: &Server, token: &str) -> Vec<Change> {
+    let page: ChangesPage = reqwest::Client::new()
+        .get(format!("{}/v1/elements/people/changes?limit=1000", s.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("GET people")
+        .json()
+        .await
+        .expect("a page");
+    page.changes
+}
+
 fn admit(ticket: &str, door: &str) -> Action {
     Action::Admit { pass: Pass::Ticket(ticket.into()), gate: Gate::Door(door.into()) }
 }
@@ -459,22 +473,6 @@ async fn an_exhibitor_sees_only_their_own_leads() {
     )
     .await;
     assert!(matches!(&unknown[0], Outcome::Rejected { reason: Reason::UnknownTarget, .. }), "{unknown:?}");
-    let people = |token: &str| {
-        let url = format!("{}/v1/elements/people/changes?limit=1000", s.base);
-        let token = token.to_string();
-        async move {
-            let page: ChangesPage = reqwest::Client::new()
-                .get(url)
-                .bearer_auth(token)
-                .send()
-                .await
-                .expect("GET")
-                .json()
-                .await
-                .expect("page");
-            page.changes
-        }
-    };
     let leads_of = |changes: &[Change]| -> Vec<elements_protocol::staff::Lead> {
         changes
             .iter()
@@ -485,17 +483,17 @@ async fn an_exhibitor_sees_only_their_own_leads() {
             .collect()
     };
     for token in [&northwind, &northwind_phone] {
-        let leads = leads_of(&people(token).await);
+        let leads = leads_of(&people_feed(&s, token).await);
         assert_eq!(leads.len(), 1, "one lead however often scanned: {leads:?}");
         assert_eq!((leads[0].rating, leads[0].note.as_str()), (5, "wants a demo on Friday"));
         assert_eq!(leads[0].profile.name, "Aigerim");
     }
-    assert!(leads_of(&people(&quayside).await).is_empty(), "another exhibitor sees none of it");
-    assert!(leads_of(&people(&visitor.token).await).is_empty(), "nor does the visitor");
+    assert!(leads_of(&people_feed(&s, &quayside).await).is_empty(), "another exhibitor sees none of it");
+    assert!(leads_of(&people_feed(&s, &visitor.token).await).is_empty(), "nor does the visitor");
     // The visitor forgets their data: the exhibitor's lead goes too.
     decided(&s, &visitor.token, vec![signal("visitor-phone", 1, "2027-03-10T11:00:00+01:00", Action::ForgetMe {})])
         .await;
-    let after = people(&northwind).await;
+    let after = people_feed(&s, &northwind).await;
     assert!(leads_of(&after).is_empty());
     assert!(after.iter().any(|c| matches!(c, Change::Delete { kind: elements_protocol::sync::EntityKind::Lead, .. })));
     // An attendee may capture no leads.
@@ -558,19 +556,10 @@ async fn an_announcement_reaches_everyone_one_rooms_audience_or_a_tag() {
         .collect();
     assert_eq!(public, ["a-all"], "only the announcement to everyone is public");
     let notices = |token: &str| {
-        let url = format!("{}/v1/elements/people/changes?limit=1000", s.base);
-        let token = token.to_string();
+        let (s, token) = (&s, token.to_string());
         async move {
-            let page: ChangesPage = reqwest::Client::new()
-                .get(url)
-                .bearer_auth(token)
-                .send()
+            people_feed(s, &token)
                 .await
-                .expect("GET")
-                .json()
-                .await
-                .expect("page");
-            page.changes
                 .into_iter()
                 .filter_map(|c| match c {
                     Change::Upsert { entity: Entity::Notice(a) } => Some(a.id),

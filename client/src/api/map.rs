@@ -259,10 +259,7 @@ pub(super) struct Way {
 
 /// "You are here" with its floor's SVG plan, for a venue screen's map: the plan's path in the
 /// `plan` scheme, the floor's size, and the spot. `None` without an SVG plan for that floor.
-pub(super) fn here_on_plan(
-    api: &AppApi,
-    store: &Cache,
-) -> Result<Option<elements_protocol::app::VenueMap>, ApiError> {
+pub(super) fn here_on_plan(api: &AppApi, store: &Cache) -> Result<Option<elements_protocol::app::VenueMap>, ApiError> {
     let places = store.points_of_interest()?;
     let Some(here) = here_of(api, store, &places)? else { return Ok(None) };
     let Some(floor) = store.floors()?.into_iter().find(|f| f.id == here.floor_id) else { return Ok(None) };

@@ -158,6 +158,27 @@ fn random_action(rng: &mut Rng, event: &EventBundle, questions: &[String], peopl
 /// One seeded run: `devices` devices (two of them share a ticket, so they are one participant
 /// and can contradict each other), random actions, offline periods and proxy faults; then the
 /// network heals and everything must agree with the backend's database.
+/// Decides `action` as the device would (its own history, the event's rules) and records it in
+/// its outbox if accepted; answers whether it was.
+fn decide_and_record(c: &mut Cache, facts: &BundleFacts<'_>, event_id: &str, action: Action) -> bool {
+    let outbox = c.outbox(event_id).expect("outbox");
+    let mut state = ParticipantState::restore(
+        facts,
+        outbox.iter().filter(|e| e.decision != Decision::Rejected).map(|e| scenario::Decided {
+            action: &e.signal.action,
+            at: e.signal.created_at.to_utc(),
+            effects: e.effects.as_deref(),
+        }),
+    );
+    match scenario::decide(facts, &mut state, &action, during_event()) {
+        Outcome::Accepted { effects } => {
+            c.record_decided_signal(event_id, action, during_event().fixed_offset(), Some(&effects)).expect("record");
+            true
+        }
+        _ => false,
+    }
+}
+
 fn simulate(seed: u64, devices: usize, steps: usize) {
     let mut event = served_event();
     // Both the opening poll and a second one are open at the simulated time.
@@ -235,24 +256,7 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
                         Action::Admit { pass: Pass::Ticket(ticket), gate }
                     };
                     let mut c = tablet.cache.lock().expect("lock");
-                    let outbox = c.outbox(&event.manifest.id).expect("outbox");
-                    let mut state = ParticipantState::restore(
-                        &facts,
-                        outbox.iter().filter(|e| e.decision != Decision::Rejected).map(|e| scenario::Decided {
-                            action: &e.signal.action,
-                            at: e.signal.created_at.to_utc(),
-                            effects: e.effects.as_deref(),
-                        }),
-                    );
-                    if let Outcome::Accepted { effects } = scenario::decide(&facts, &mut state, &action, during_event())
-                    {
-                        c.record_decided_signal(
-                            &event.manifest.id,
-                            action,
-                            during_event().fixed_offset(),
-                            Some(&effects),
-                        )
-                        .expect("record");
+                    if decide_and_record(&mut c, &facts, &event.manifest.id, action) {
                         admits_recorded += 1;
                     }
                 }
@@ -287,18 +291,7 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
                     meetings: c.meetings().expect("meetings").into_iter().map(|m| m.id).collect(),
                 };
                 let action = random_action(&mut rng, &event, &questions, &people);
-                let outbox = c.outbox(&event.manifest.id).expect("outbox");
-                let mut state = ParticipantState::restore(
-                    &facts,
-                    outbox.iter().filter(|e| e.decision != Decision::Rejected).map(|e| scenario::Decided {
-                        action: &e.signal.action,
-                        at: e.signal.created_at.to_utc(),
-                        effects: e.effects.as_deref(),
-                    }),
-                );
-                if let Outcome::Accepted { effects } = scenario::decide(&facts, &mut state, &action, during_event()) {
-                    c.record_decided_signal(&event.manifest.id, action, during_event().fixed_offset(), Some(&effects))
-                        .expect("record");
+                if decide_and_record(&mut c, &facts, &event.manifest.id, action) {
                     recorded += 1;
                 }
             }

@@ -225,19 +225,7 @@ fn LeadsPane() -> impl IntoView {
         capture(badge.get_untracked());
     };
     let photo = move |ev: leptos::ev::Event| {
-        let Some(scanning) = crate::api::scan_picked_photo(&ev) else { return };
-        busy.set(true);
-        spawn_local(async move {
-            match scanning.await {
-                Ok(scanned) => capture(scanned.text),
-                Err(e) => {
-                    refused.set(Some(
-                        e.unwrap_or_else(|| ApiError::new(ErrorCode::InvalidArgument, t!("scan-unreadable"))),
-                    ));
-                    busy.set(false);
-                }
-            }
-        });
+        read_photo(&ev, busy, capture, move |e| refused.set(Some(e)));
     };
     let export = move |_| {
         spawn_local(async move {
@@ -650,6 +638,27 @@ fn question_row(
     }
 }
 
+/// Reads the QR code in the photo a file input picked, busy meanwhile: its text goes to `then`
+/// (which clears `busy` when done), a photo without a readable code to `failed`.
+fn read_photo(
+    ev: &leptos::ev::Event,
+    busy: RwSignal<bool>,
+    then: impl Fn(String) + 'static,
+    failed: impl Fn(ApiError) + 'static,
+) {
+    let Some(scanning) = crate::api::scan_picked_photo(ev) else { return };
+    busy.set(true);
+    spawn_local(async move {
+        match scanning.await {
+            Ok(scanned) => then(scanned.text),
+            Err(e) => {
+                failed(e.unwrap_or_else(|| ApiError::new(ErrorCode::InvalidArgument, t!("scan-unreadable"))));
+                busy.set(false);
+            }
+        }
+    });
+}
+
 fn gate_value(g: &Gate) -> String {
     g.key()
 }
@@ -678,18 +687,9 @@ fn check_in_panel(d: StaffDesk, gate: RwSignal<Option<Gate>>, form: Form<AdmitRe
         admit(pass.get_untracked());
     };
     let photo = move |ev: leptos::ev::Event| {
-        let Some(scanning) = crate::api::scan_picked_photo(&ev) else { return };
-        busy.set(true);
-        spawn_local(async move {
-            match scanning.await {
-                Ok(scanned) => admit(scanned.text),
-                Err(e) => {
-                    let e = e.unwrap_or_else(|| ApiError::new(ErrorCode::InvalidArgument, t!("scan-unreadable")));
-                    answer.set(Some(Answer::Refused(e)));
-                    answers.update(|n| *n += 1);
-                    busy.set(false);
-                }
-            }
+        read_photo(&ev, busy, admit, move |e| {
+            answer.set(Some(Answer::Refused(e)));
+            answers.update(|n| *n += 1);
         });
     };
     let choose = move |ev: leptos::ev::Event| {
