@@ -81,7 +81,13 @@ where
             .connect(&env.webdriver),
     )
     .await
-    .expect("the app opened its window within 120 s")
+    .unwrap_or_else(|_| {
+        // What tauri-driver and the app said last: the next person's first clue.
+        let log = env.screenshots.with_file_name("logs").join("tauri-driver.log");
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let tail: Vec<&str> = text.lines().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect();
+        panic!("the app did not open its window within 120 s; {} ends:\n{}", log.display(), tail.join("\n"))
+    })
     .expect("a WebDriver session with the app (is tauri-driver running?)");
     let outcome = std::panic::AssertUnwindSafe(body(client.clone())).catch_unwind().await;
     let _ = client.close().await;
