@@ -349,7 +349,6 @@ fn LivePane() -> impl IntoView {
                         }}
                     </p>
                     <div class="live-grid">
-                        <AnnouncePanel targets=p.announce_to.clone() />
                         <section class="panel live-goals">
                             <h2>{t!("live-goals")}</h2>
                             {if p.goals.is_empty() {
@@ -358,6 +357,7 @@ fn LivePane() -> impl IntoView {
                                 view! { <ul class="goal-list">{p.goals.iter().cloned().map(goal_row).collect_view()}</ul> }.into_any()
                             }}
                         </section>
+                        <AnnouncePanel targets=p.announce_to.clone() />
                         <section class="panel">
                             <h2>{t!("live-checkins")} <span class="muted">{t!("staff-people-in", n = p.checked_in)}</span></h2>
                             {columns(&p.checkins, "live-checkins-chart")}
@@ -373,7 +373,7 @@ fn LivePane() -> impl IntoView {
                                             let pct = r.capacity.filter(|c| *c > 0).map_or(0.0, |c| (r.checked_in as f64 / c as f64 * 100.0).min(100.0));
                                             view! {
                                                 <li>
-                                                    <span class="live-bar-label">{r.room.clone()} <span class="muted">{r.title.clone()}</span></span>
+                                                    <span class="live-bar-label">{r.room.clone()} " " <span class="muted">{r.title.clone()}</span></span>
                                                     <span class="fill"><span class="fill-bar" style=format!("width: {pct:.0}%")></span></span>
                                                     <span class="live-bar-value">{match r.capacity {
                                                         Some(c) => format!("{} / {c}", r.checked_in),
