@@ -128,7 +128,7 @@ fn phone(url: &str) -> (AppApi, tempfile::TempDir) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_venue_screen_rotates_its_panels_and_shows_a_phones_vote_as_it_arrives() {
-    let (url, store, server, _backend_dir) = backend().await;
+    let (url, _store, server, _backend_dir) = backend().await;
     let link = format!("elements://join?url={url}&code=KIOSK-E2E");
     let data = tempfile::tempdir().expect("kiosk data");
     let dir = env().screenshots;
