@@ -21,10 +21,20 @@ fn damaged(what: impl Into<String>, e: impl ToString) -> StoreError {
 /// `None`: not a pass of this event.
 pub fn pass_holder(tx: &Transaction<'_>, pass: &Pass) -> Result<Option<String>, StoreError> {
     Ok(match pass {
-        Pass::Code(code) => match pass_holder(tx, &Pass::Ticket(code.clone()))? {
-            Some(holder) => Some(holder),
-            None => pass_holder(tx, &Pass::Badge(code.clone()))?,
-        },
+        Pass::Code(code) => {
+            // Typed at the door: a ticket's code in any case ("t-1042" is T-1042), else a badge.
+            let ticket: Option<String> = tx
+                .prepare_cached(
+                    "SELECT code FROM access_code WHERE code = ?1 COLLATE NOCASE AND role = 'attendee' AND personal = 1
+                      ORDER BY code = ?1 DESC LIMIT 1",
+                )?
+                .query_row([code.trim()], |r| r.get(0))
+                .optional()?;
+            match ticket {
+                Some(ticket) => Some(elements_domain::staff::ticket_holder(&ticket)),
+                None => pass_holder(tx, &Pass::Badge(code.clone()))?,
+            }
+        }
         Pass::Ticket(code) => {
             let code = code.trim();
             let personal: Option<bool> = tx

@@ -161,6 +161,22 @@ async fn a_ticket_let_in_by_two_tablets_counts_once_and_is_a_conflict_for_both()
         matches!(&from_a[3], Outcome::Accepted { effects } if matches!(&effects[..], [Effect::Admitted { conflict: false, .. }])),
         "another door is another check-in"
     );
+    // Typed at the door in lower case: the same ticket, so a conflict at the main entrance.
+    let typed = decided(
+        &s,
+        &a,
+        vec![signal(
+            "tablet-a",
+            6,
+            "2027-03-10T09:10:00+01:00",
+            Action::Admit { pass: Pass::Code("t-1002".into()), gate: Gate::Door("poi-exit-main".into()) },
+        )],
+    )
+    .await;
+    assert!(
+        matches!(&typed[0], Outcome::Accepted { effects } if matches!(&effects[..], [Effect::Admitted { conflict: true, .. }])),
+        "{typed:?}"
+    );
     // At a session: the room's count (public, no one's details) goes up once per person.
     let at_keynote =
         |ticket: &str| Action::Admit { pass: Pass::Ticket(ticket.into()), gate: Gate::Session("s1-001".into()) };
@@ -202,7 +218,8 @@ async fn a_ticket_let_in_by_two_tablets_counts_once_and_is_a_conflict_for_both()
             })
             .collect();
         assert_eq!(at_main.len(), 2, "two people came in at the main entrance: {at_main:?}");
-        let twice = at_main.iter().find(|x| x.is_conflict()).expect("the conflict");
+        let twice = at_main.iter().find(|x| x.pass_hint == "…1001").expect("T-1001 at the main entrance");
+        assert!(twice.is_conflict(), "let in by both tablets");
         let devices: Vec<&str> = twice.scans.iter().map(|s| s.device.as_str()).collect();
         assert_eq!(devices, ["tablet-a", "tablet-b"], "by the scans' own times");
         assert_eq!(twice.pass_hint, "…1001");
