@@ -592,3 +592,86 @@ async fn an_announcement_reaches_everyone_one_rooms_audience_or_a_tag() {
     let resp = post(&s, &s.token, vec![announce(9, "a-x", "hi", Audience::Everyone)]).await;
     assert_eq!(resp.status(), 403);
 }
+
+/// Server-sent events read until one whose data holds `marker` (bounded: 10 s), as
+/// (event name, data) pairs, the marker's included.
+async fn events_until(resp: &mut reqwest::Response, buffer: &mut String, marker: &str) -> Vec<(String, String)> {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut seen = Vec::new();
+    loop {
+        while let Some(end) = buffer.find("\n\n") {
+            let block: String = buffer.drain(..end + 2).collect();
+            let (mut name, mut data) = (String::from("message"), String::new());
+            for line in block.lines() {
+                if let Some(n) = line.strip_prefix("event:") {
+                    name = n.trim().to_string();
+                } else if let Some(d) = line.strip_prefix("data:") {
+                    data.push_str(d.trim_start());
+                }
+            }
+            let done = data.contains(marker);
+            seen.push((name, data));
+            if done {
+                return seen;
+            }
+        }
+        let chunk = tokio::time::timeout_at(deadline, resp.chunk()).await.expect("an event within 10 s");
+        let bytes = chunk.expect("stream read").expect("stream still open");
+        buffer.push_str(&String::from_utf8_lossy(&bytes));
+    }
+}
+
+/// The live stream holds no item for a listener it is not for: a notice to one room reaches
+/// that room's people only, the live picture staff only; kiosks and others get neither.
+#[tokio::test]
+async fn the_live_stream_gives_each_listener_only_what_is_for_them() {
+    use elements_protocol::live::Audience;
+    let s = start().await;
+    let staff = redeem(&s.store, "STAFF", "organizer");
+    let kiosk = redeem(&s.store, "KIOSK", "screen");
+    let in_keynote = redeem(&s.store, "ATTEND", "in-keynote");
+    let elsewhere = redeem(&s.store, "ATTEND", "elsewhere");
+    let at = "2027-03-10T09:30:00+01:00";
+    decided(&s, &in_keynote, vec![signal("in-keynote", 1, at, Action::CheckIn { session_id: "s1-001".into() })]).await;
+    let listen = |token: &str| {
+        let url = format!("{}/v1/live", s.base);
+        let token = token.to_string();
+        async move {
+            let resp = reqwest::Client::new().get(url).bearer_auth(token).send().await.expect("GET /v1/live");
+            assert_eq!(resp.status(), 200);
+            resp
+        }
+    };
+    let mut streams = Vec::new();
+    for token in [&staff, &kiosk, &in_keynote, &elsewhere] {
+        let mut resp = listen(token).await;
+        let mut buffer = String::new();
+        events_until(&mut resp, &mut buffer, "protocol_version").await;
+        streams.push((resp, buffer));
+    }
+    let announce = |seq: u64, id: &str, audience: Audience| {
+        signal(
+            "organizer",
+            seq,
+            at,
+            Action::Announce { announcement_id: id.into(), text: format!("text of {id}"), audience },
+        )
+    };
+    decided(&s, &staff, vec![announce(1, "a-room", Audience::Room { room_id: "main-hall".into() })]).await;
+    // The picture follows within the backend's interval; staff hear it first.
+    let (resp, buffer) = &mut streams[0];
+    events_until(resp, buffer, "\"attendees\"").await;
+    decided(&s, &staff, vec![announce(2, "a-all", Audience::Everyone)]).await;
+    let mut heard = Vec::new();
+    for (resp, buffer) in &mut streams {
+        heard.push(events_until(resp, buffer, "a-all").await);
+    }
+    let names = |events: &[(String, String)]| events.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert!(names(&heard[1]).iter().all(|n| n != "notice" && n != "live_picture"), "kiosk: {:?}", names(&heard[1]));
+    assert!(heard[2].iter().any(|(n, d)| n == "notice" && d.contains("a-room")), "in the room: {:?}", names(&heard[2]));
+    assert!(names(&heard[2]).iter().all(|n| n != "live_picture"));
+    assert!(names(&heard[3]).iter().all(|n| n != "notice" && n != "live_picture"), "elsewhere: {:?}", names(&heard[3]));
+    for events in &heard[1..] {
+        assert_eq!(events.last().map(|(n, _)| n.as_str()), Some("announcement"), "everyone hears the public one");
+    }
+}
