@@ -252,6 +252,29 @@ pub fn picked_file(ev: &leptos::ev::Event) -> Option<impl std::future::Future<Ou
     })
 }
 
+/// Reads the QR code in the photo a file input picked, busy meanwhile: its text goes to `then`
+/// (which clears `busy` when done), a photo without a readable code to `failed`. The one way
+/// every scanner (checkpoints, passes, badges at a booth) takes a photo.
+pub fn read_photo(
+    ev: &leptos::ev::Event,
+    busy: leptos::prelude::RwSignal<bool>,
+    then: impl Fn(String) + 'static,
+    failed: impl Fn(ApiError) + 'static,
+) {
+    use leptos::prelude::Set;
+    let Some(scanning) = scan_picked_photo(ev) else { return };
+    busy.set(true);
+    leptos::task::spawn_local(async move {
+        match scanning.await {
+            Ok(scanned) => then(scanned.text),
+            Err(e) => {
+                failed(e.unwrap_or_else(|| ApiError::new(ErrorCode::InvalidArgument, crate::t!("scan-unreadable"))));
+                busy.set(false);
+            }
+        }
+    });
+}
+
 /// The photo picked in a file input (on phones the picker offers the camera first), read and
 /// passed to the app's QR reader. `None` when nothing was picked; `Err(None)` when the file
 /// could not be read at all.

@@ -29,24 +29,12 @@ const MOST_ROOMS: usize = 8;
 /// A closed poll's final result stays on the screens this long.
 const CLOSED_POLL_MINUTES: i64 = 15;
 
-fn offset_of(event: &LoadedEvent) -> chrono::FixedOffset {
-    event.manifest.days.first().map(|d| *d.starts_at.offset()).unwrap_or(Utc.fix())
-}
-
 fn hhmm(offset: chrono::FixedOffset, t: chrono::DateTime<chrono::Utc>) -> String {
     t.with_timezone(&offset).format("%H:%M").to_string()
 }
 
 fn qr(link: &str) -> Result<JoinCode, ApiError> {
-    let code = qrcode::QrCode::new(link.as_bytes())
-        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("the join QR code could not be made: {e}")))?;
-    let svg = code
-        .render::<qrcode::render::svg::Color>()
-        .quiet_zone(true)
-        .dark_color(qrcode::render::svg::Color("#000000"))
-        .light_color(qrcode::render::svg::Color("#ffffff"))
-        .build();
-    Ok(JoinCode { link: link.to_string(), svg })
+    Ok(JoinCode { link: link.to_string(), svg: qr_svg(link, "join")? })
 }
 
 pub(super) fn venue_screen(api: &AppApi) -> Result<VenueScreen, ApiError> {

@@ -733,6 +733,24 @@ fn write_export(api: &AppApi, name: &str, bytes: &[u8]) -> Result<String, ApiErr
     Ok(path.display().to_string())
 }
 
+/// The venue's UTC offset (its first day's): times shown and signals stamped in it.
+fn offset_of(event: &crate::cache::LoadedEvent) -> chrono::FixedOffset {
+    event.manifest.days.first().map(|d| *d.starts_at.offset()).unwrap_or(Utc.fix())
+}
+
+/// `text` as a QR code in an SVG document, black on white with its quiet zone (badges, join
+/// codes on venue screens); `what` names it in the error.
+fn qr_svg(text: &str, what: &str) -> Result<String, ApiError> {
+    let code = qrcode::QrCode::new(text.as_bytes())
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("the {what} QR code could not be made: {e}")))?;
+    Ok(code
+        .render::<qrcode::render::svg::Color>()
+        .quiet_zone(true)
+        .dark_color(qrcode::render::svg::Color("#000000"))
+        .light_color(qrcode::render::svg::Color("#ffffff"))
+        .build())
+}
+
 fn no_event() -> ApiError {
     ApiError::new(ErrorCode::CacheUnavailable, "no event is loaded yet; restart the app to load the bundled demo event")
 }

@@ -107,14 +107,7 @@ fn forgot_key(event_id: &str) -> String {
 fn badge_view(event_id: &str, code: &str, name: &str) -> Result<BadgeView, ApiError> {
     let name = Some(name.trim().to_string()).filter(|n| !n.is_empty());
     let link = Link::Badge { event: event_id.to_string(), code: code.to_string(), name }.to_string();
-    let qr = qrcode::QrCode::new(link.as_bytes())
-        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("the badge QR code could not be made: {e}")))?;
-    let svg = qr
-        .render::<qrcode::render::svg::Color>()
-        .quiet_zone(true)
-        .dark_color(qrcode::render::svg::Color("#000000"))
-        .light_color(qrcode::render::svg::Color("#ffffff"))
-        .build();
+    let svg = qr_svg(&link, "badge")?;
     Ok(BadgeView { code: code.to_string(), link, svg })
 }
 
@@ -267,10 +260,6 @@ fn profile_of(store: &Cache, id: &str) -> Result<Option<(Profile, MetAt)>, ApiEr
         return Ok(Some((c.profile, Some(c.met_at))));
     }
     Ok(store.profile(id)?.map(|p| (p, None)))
-}
-
-fn offset_of(event: &LoadedEvent) -> chrono::FixedOffset {
-    event.manifest.days.first().map(|d| *d.starts_at.offset()).unwrap_or(Utc.fix())
 }
 
 fn local(event: &LoadedEvent, t: chrono::DateTime<chrono::FixedOffset>) -> chrono::DateTime<chrono::FixedOffset> {

@@ -71,8 +71,7 @@ fn venue_time(
     event: &crate::cache::LoadedEvent,
     now: chrono::DateTime<chrono::Utc>,
 ) -> chrono::DateTime<chrono::FixedOffset> {
-    let offset = event.manifest.days.first().map(|d| *d.starts_at.offset()).unwrap_or(chrono::Utc.fix());
-    now.with_timezone(&offset)
+    now.with_timezone(&offset_of(event))
 }
 
 /// Fires the event's time triggers that are due for this participant (a session they attended

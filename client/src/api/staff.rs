@@ -21,10 +21,6 @@ use crate::cache::{Decision, LoadedEvent};
 /// How many of this tablet's scans the desk lists.
 const RECENT: usize = 30;
 
-fn offset_of(event: &LoadedEvent) -> chrono::FixedOffset {
-    event.manifest.days.first().map(|d| *d.starts_at.offset()).unwrap_or(Utc.fix())
-}
-
 fn hhmm(event: &LoadedEvent, t: chrono::DateTime<chrono::FixedOffset>) -> String {
     t.with_timezone(&offset_of(event)).format("%H:%M").to_string()
 }
@@ -62,6 +58,13 @@ fn not_ours(e: ApiError) -> ApiError {
     e
 }
 
+/// [`require_staff`] for a command that has not read the cache yet.
+fn staff_device(api: &AppApi) -> Result<(), ApiError> {
+    let store = api.store()?;
+    let event = store.loaded_event()?.ok_or_else(no_event)?;
+    require_staff(&store, &event)
+}
+
 /// Refuses staff work on a device without a staff token: the backend would refuse it too, and
 /// a tablet that counted people it cannot send is worse than one that says so now.
 fn require_staff(store: &Cache, event: &LoadedEvent) -> Result<(), ApiError> {
@@ -84,11 +87,7 @@ fn gate_name(store: &Cache, gate: &Gate) -> Result<String, ApiError> {
 
 pub(super) fn admit_pass(api: &AppApi, args: AdmitArgs) -> Result<AdmitResult, ApiError> {
     let pass = pass_of(&args.pass)?;
-    {
-        let store = api.store()?;
-        let event = store.loaded_event()?.ok_or_else(no_event)?;
-        require_staff(&store, &event)?;
-    }
+    staff_device(api)?;
     let hint = elements_protocol::staff::hint(pass.code());
     let outcome = act(api, Action::Admit { pass, gate: args.gate.clone() }).map_err(not_ours)?;
     let store = api.store()?;
@@ -113,11 +112,7 @@ pub(super) fn redeem_reward_code(api: &AppApi, args: RewardCodeArgs) -> Result<R
             "a desk code is 8 letters and digits, like K7Q2-MX4P",
         )
     })?;
-    {
-        let store = api.store()?;
-        let event = store.loaded_event()?.ok_or_else(no_event)?;
-        require_staff(&store, &event)?;
-    }
+    staff_device(api)?;
     let outcome = act(api, Action::RedeemReward { code: code.clone() }).map_err(not_ours)?;
     let name = match outcome {
         elements_protocol::signal::Outcome::Accepted { effects } => effects.into_iter().find_map(|e| match e {
@@ -362,11 +357,7 @@ pub(super) fn control_poll(
     api: &AppApi,
     args: elements_protocol::app::PollControlArgs,
 ) -> Result<elements_protocol::app::StaffPolls, ApiError> {
-    {
-        let store = api.store()?;
-        let event = store.loaded_event()?.ok_or_else(no_event)?;
-        require_staff(&store, &event)?;
-    }
+    staff_device(api)?;
     act(api, Action::ControlPoll { poll_id: args.poll_id, command: args.command }).map_err(not_ours)?;
     staff_polls(api)
 }
@@ -375,11 +366,7 @@ pub(super) fn moderate_question(
     api: &AppApi,
     args: elements_protocol::app::QuestionModerationArgs,
 ) -> Result<elements_protocol::app::StaffPolls, ApiError> {
-    {
-        let store = api.store()?;
-        let event = store.loaded_event()?.ok_or_else(no_event)?;
-        require_staff(&store, &event)?;
-    }
+    staff_device(api)?;
     act(api, Action::ModerateQuestion { question_id: args.question_id, command: args.command }).map_err(not_ours)?;
     staff_polls(api)
 }
@@ -546,11 +533,7 @@ pub(super) fn capture_lead(
     args: elements_protocol::app::LeadArgs,
 ) -> Result<elements_protocol::app::LeadsView, ApiError> {
     let badge = badge_code_of(&args.badge)?;
-    {
-        let store = api.store()?;
-        let event = store.loaded_event()?.ok_or_else(no_event)?;
-        require_staff(&store, &event)?;
-    }
+    staff_device(api)?;
     act(api, Action::CaptureLead { badge, rating: args.rating, note: args.note.trim().to_string() })
         .map_err(not_ours)?;
     leads(api)

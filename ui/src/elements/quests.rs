@@ -3,8 +3,8 @@
 //! checkpoints, rewards and leaderboard.
 
 use elements_protocol::app::{
-    ApiError, CardArgs, Changed, CheckpointArgs, CheckpointHow, DismissCard, ErrorCode, GetQuests, NoArgs, QuestView,
-    QuestsView, ScanCheckpoint, ScenarioCard,
+    ApiError, CardArgs, Changed, CheckpointArgs, CheckpointHow, DismissCard, GetQuests, NoArgs, QuestView, QuestsView,
+    ScanCheckpoint, ScenarioCard,
 };
 use elements_protocol::event::ElementKind;
 use leptos::prelude::*;
@@ -57,19 +57,10 @@ pub fn Quests() -> impl IntoView {
     };
     // A photo of the checkpoint's QR code (on phones the picker offers the camera first).
     let photo = move |ev: leptos::ev::Event| {
-        let Some(scanning) = crate::api::scan_picked_photo(&ev) else { return };
-        busy.set(true);
         result.set(None);
-        spawn_local(async move {
-            match scanning.await {
-                Ok(scanned) => check(scanned.text),
-                Err(e) => {
-                    let e = e.unwrap_or_else(|| ApiError::new(ErrorCode::InvalidArgument, t!("scan-unreadable")));
-                    result.set(Some(ScanResult::Refused(e)));
-                    answers.update(|n| *n += 1);
-                    busy.set(false);
-                }
-            }
+        crate::api::read_photo(&ev, busy, check, move |e| {
+            result.set(Some(ScanResult::Refused(e)));
+            answers.update(|n| *n += 1);
         });
     };
     let dismiss = move |id: String| {

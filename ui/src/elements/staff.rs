@@ -4,10 +4,10 @@
 
 use elements_protocol::app::{
     AdmitArgs, AdmitPass, AdmitResult, Announce, AnnounceArgs, AnnounceTarget, ApiError, Bar, CaptureLead, Changed,
-    ControlPoll, DeskScanState, ErrorCode, ExportLeads, GetAnnouncements, GetLeads, GetLivePicture, GetStaffDesk,
-    GetStaffPolls, GoalView, LeadArgs, LeadsView, LivePictureView, ModerateQuestion, NoArgs, PollControlArgs,
-    PollState, QuestionModerationArgs, RedeemRewardCode, RewardCodeArgs, RewardRedemption, StaffDesk, StaffPoll,
-    StaffPolls, StaffQuestion,
+    ControlPoll, DeskScanState, ExportLeads, GetAnnouncements, GetLeads, GetLivePicture, GetStaffDesk, GetStaffPolls,
+    GoalView, LeadArgs, LeadsView, LivePictureView, ModerateQuestion, NoArgs, PollControlArgs, PollState,
+    QuestionModerationArgs, RedeemRewardCode, RewardCodeArgs, RewardRedemption, StaffDesk, StaffPoll, StaffPolls,
+    StaffQuestion,
 };
 use elements_protocol::event::{ElementKind, PollKind};
 use elements_protocol::live::Audience;
@@ -225,7 +225,7 @@ fn LeadsPane() -> impl IntoView {
         capture(badge.get_untracked());
     };
     let photo = move |ev: leptos::ev::Event| {
-        read_photo(&ev, busy, capture, move |e| refused.set(Some(e)));
+        crate::api::read_photo(&ev, busy, capture, move |e| refused.set(Some(e)));
     };
     let export = move |_| {
         spawn_local(async move {
@@ -638,27 +638,6 @@ fn question_row(
     }
 }
 
-/// Reads the QR code in the photo a file input picked, busy meanwhile: its text goes to `then`
-/// (which clears `busy` when done), a photo without a readable code to `failed`.
-fn read_photo(
-    ev: &leptos::ev::Event,
-    busy: RwSignal<bool>,
-    then: impl Fn(String) + 'static,
-    failed: impl Fn(ApiError) + 'static,
-) {
-    let Some(scanning) = crate::api::scan_picked_photo(ev) else { return };
-    busy.set(true);
-    spawn_local(async move {
-        match scanning.await {
-            Ok(scanned) => then(scanned.text),
-            Err(e) => {
-                failed(e.unwrap_or_else(|| ApiError::new(ErrorCode::InvalidArgument, t!("scan-unreadable"))));
-                busy.set(false);
-            }
-        }
-    });
-}
-
 fn gate_value(g: &Gate) -> String {
     g.key()
 }
@@ -687,7 +666,7 @@ fn check_in_panel(d: StaffDesk, gate: RwSignal<Option<Gate>>, form: Form<AdmitRe
         admit(pass.get_untracked());
     };
     let photo = move |ev: leptos::ev::Event| {
-        read_photo(&ev, busy, admit, move |e| {
+        crate::api::read_photo(&ev, busy, admit, move |e| {
             answer.set(Some(Answer::Refused(e)));
             answers.update(|n| *n += 1);
         });
