@@ -190,6 +190,48 @@ async fn a_venue_screen_rotates_its_panels_and_shows_a_phones_vote_as_it_arrives
         .await;
     }
 
+    // In Russian: the screen's language is the device's setting, chosen before it became a
+    // venue screen (a kiosk has no settings screen).
+    let russian = tempfile::tempdir().expect("russian kiosk data");
+    with_app_at(russian.path(), &["--window-size", "1280x820"], |c| async move {
+        open(&c, "me").await;
+        choose(&c, "[data-testid=language]", "ru").await;
+        eventually("Russian", WAIT, || async { (language_and_theme(&c).await.0 == "ru").then_some(()) }).await;
+    })
+    .await;
+    let shots = dir.clone();
+    let ru_args = [
+        "--kiosk",
+        "--clock",
+        DURING,
+        "--join",
+        link.as_str(),
+        "--here",
+        "poi-exit-main",
+        "--room",
+        "main-hall",
+        "--seconds",
+        "600",
+        "--window-size",
+        "1920x1080",
+    ];
+    with_app_at(russian.path(), &ru_args, |c| async move {
+        for wanted in ["now_next", "poll", "where_to"] {
+            eventually("the joined event on the Russian venue screen", 2 * WAIT, || async {
+                text_of(&c, ".venue-event").await.filter(|t| t == "Screen Summit")
+            })
+            .await;
+            show(&c, wanted).await;
+            if wanted == "now_next" {
+                let title = text_of(&c, ".venue-title").await.unwrap_or_default();
+                assert_eq!(title, "Сейчас и далее");
+            }
+            after_paint(&c).await;
+            shoot(&shots, &format!("kiosk-{wanted}-landscape-ru"), (0, 0, 1920, 1080), None).await;
+        }
+    })
+    .await;
+
     // A phone votes; the screen, on the poll, shows it as it arrives.
     let kiosk_args = ["--kiosk", "--clock", DURING, "--panels", "poll", "--window-size", "1920x1080"];
     let url_for_phone = url.clone();

@@ -244,6 +244,11 @@ async fn two_offline_tablets_see_the_same_ticket_as_a_conflict_and_a_reward_is_g
         let (x, y, _, _) = c.get_window_rect().await.expect("window rect");
         after_paint(&c).await;
         shoot(&shots, "staff-desk-tablet-ru", (x, y, 820, 1180), None).await;
+        // On a phone (a steward at a side door): one column, the check-in first.
+        resize(&c, 390, 844).await;
+        c.execute("window.scrollTo(0, 0)", vec![]).await.expect("scroll to the top");
+        after_paint(&c).await;
+        shoot(&shots, "staff-desk-phone-ru", (x, y, 390, 844), None).await;
     })
     .await;
 }
