@@ -415,16 +415,26 @@ pub async fn resize(c: &Client, w: u32, h: u32) {
 }
 
 /// Clicks the element `css` finds (scrolled into view first: on a phone much is below the fold).
+/// A screen that reloads between finding and clicking (live updates arrive at any time) replaces
+/// the element: it is found again, until it holds still (bounded by [`WAIT`]); any other error
+/// fails the test.
 pub async fn tap(c: &Client, css: &str) {
-    let element =
-        eventually(&format!("{css} on screen"), WAIT, || async { c.find(Locator::Css(css)).await.ok() }).await;
-    c.execute(
-        "arguments[0].scrollIntoView({block: 'center'});",
-        vec![serde_json::to_value(&element).expect("element")],
-    )
-    .await
-    .expect("scroll");
-    element.click().await.expect(css);
+    let stale = |e: &fantoccini::error::CmdError| matches!(e, fantoccini::error::CmdError::Standard(w) if w.error == fantoccini::error::ErrorStatus::StaleElementReference);
+    eventually(&format!("{css} on screen and tapped"), WAIT, || async {
+        let element = c.find(Locator::Css(css)).await.ok()?;
+        let scrolled = c
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'});",
+                vec![serde_json::to_value(&element).expect("element")],
+            )
+            .await;
+        match scrolled.and(element.click().await) {
+            Ok(_) => Some(()),
+            Err(e) if stale(&e) => None,
+            Err(e) => panic!("{css}: {e}"),
+        }
+    })
+    .await;
 }
 
 /// Opens an Element from the navigation and waits for its screen.
