@@ -103,9 +103,12 @@ impl Xvfb {
                 !Path::new(&format!("/tmp/.X{n}-lock")).exists() && !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
             })
             .ok_or("no free X display number")?;
+        // `-noreset`: an X server resets when its last client leaves, and a window opened during
+        // the reset fails ("Failed to initialize GTK"); between two app launches it often is the
+        // last client.
         let server = Background::spawn(
             &format!("xvfb-{display}"),
-            Command::new("Xvfb").args([&format!(":{display}"), "-screen", "0", screen, "-nolisten", "tcp"]),
+            Command::new("Xvfb").args([&format!(":{display}"), "-screen", "0", screen, "-nolisten", "tcp", "-noreset"]),
         )?;
         let socket = PathBuf::from(format!("/tmp/.X11-unix/X{display}"));
         let deadline = Instant::now() + Duration::from_secs(20);
