@@ -90,10 +90,66 @@ where
     })
     .expect("a WebDriver session with the app (is tauri-driver running?)");
     let outcome = std::panic::AssertUnwindSafe(body(client.clone())).catch_unwind().await;
+    let kept = match &outcome {
+        Err(_) => keep_evidence(&client, &env.screenshots).await,
+        Ok(()) => String::new(),
+    };
     let _ = client.close().await;
     if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
+        if kept.is_empty() {
+            std::panic::resume_unwind(panic);
+        }
+        panic!("{}\n{kept}", panic_text(panic.as_ref()));
     }
+}
+
+/// The text a panic carried (an assertion's message, `eventually`'s "timed out …").
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "the test panicked".into())
+}
+
+/// After a failure, while the app still shows it: the window's picture (PNG) and the page's
+/// HTML, saved under `target/e2e-failures/` (beside the screenshots folder), so a failure that
+/// happens one run in many explains itself. Answers a line naming both, or an empty string
+/// when nothing could be kept (the app gone).
+async fn keep_evidence(c: &Client, screenshots: &std::path::Path) -> String {
+    let dir = screenshots.with_file_name("e2e-failures");
+    if std::fs::create_dir_all(&dir).is_err() {
+        return String::new();
+    }
+    // libtest names the test's thread after the test.
+    let test = std::thread::current().name().unwrap_or("e2e").rsplit("::").next().unwrap_or("e2e").to_string();
+    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+    let base = dir.join(format!("{test}-{stamp}"));
+    let mut kept = Vec::new();
+    // Bounded: a hung webview must not turn one failure into a hang.
+    if let Ok(Ok(html)) = tokio::time::timeout(Duration::from_secs(10), c.source()).await {
+        let path = base.with_extension("html");
+        if std::fs::write(&path, html).is_ok() {
+            kept.push(path.display().to_string());
+        }
+    }
+    if let Ok(Ok((x, y, w, h))) = tokio::time::timeout(Duration::from_secs(10), c.get_window_rect()).await {
+        let path = base.with_extension("png");
+        let geometry = format!("{w}x{h}+{x}+{y}");
+        let shot = std::process::Command::new("import")
+            .args(["-window", "root", "-crop", &geometry, "+repage"])
+            .arg(&path)
+            .status();
+        if shot.is_ok_and(|s| s.success()) {
+            kept.push(path.display().to_string());
+        }
+    }
+    if kept.is_empty() {
+        return String::new();
+    }
+    let line = format!("what the app showed when it failed: {}", kept.join(" and "));
+    eprintln!("{line}");
+    line
 }
 
 /// Waits (bounded: 30 s) until no process runs with `data` as its data folder: closing a
@@ -422,12 +478,10 @@ pub async fn tap(c: &Client, css: &str) {
     let stale = |e: &fantoccini::error::CmdError| matches!(e, fantoccini::error::CmdError::Standard(w) if w.error == fantoccini::error::ErrorStatus::StaleElementReference);
     eventually(&format!("{css} on screen and tapped"), WAIT, || async {
         let element = c.find(Locator::Css(css)).await.ok()?;
-        let scrolled = c
-            .execute(
-                "arguments[0].scrollIntoView({block: 'center'});",
-                vec![serde_json::to_value(&element).expect("element")],
-            )
-            .await;
+        // Aims (scrolls it to the middle) and listens for where the click lands: WebDriver clicks
+        // at a point computed before the click, so a page that moves in between sends the tap
+        // to whatever is there then. Such a tap must fail here, naming both, not 30 s later.
+        let scrolled = c.execute(AIM, vec![serde_json::to_value(&element).expect("element"), json!(css)]).await;
         match scrolled.and(element.click().await) {
             Ok(_) => Some(()),
             Err(e) if stale(&e) => None,
@@ -435,7 +489,25 @@ pub async fn tap(c: &Client, css: &str) {
         }
     })
     .await;
+    let landed = c.execute("return window.__e2eTap && window.__e2eTap.landed;", vec![]).await.ok();
+    if let Some(elsewhere) = landed.as_ref().and_then(|v| v.as_str()).filter(|l| *l != "aimed") {
+        panic!("the tap meant for {css} landed on {elsewhere}: the page moved between aiming and clicking");
+    }
 }
+
+/// Scrolls `arguments[0]` to the middle and records where the next click lands: "aimed" when on
+/// something `arguments[1]` selects (the element, or one that replaced it), else a description.
+const AIM: &str = r#"
+const [el, css] = arguments;
+el.scrollIntoView({block: 'center'});
+const tap = { landed: null };
+window.__e2eTap = tap;
+document.addEventListener('click', (e) => {
+  if (window.__e2eTap !== tap || tap.landed !== null) return;
+  const t = e.target instanceof Element ? e.target : e.target.parentElement;
+  const hit = t && t.closest(css);
+  tap.landed = hit ? 'aimed' : (t ? t.tagName.toLowerCase() + '[data-testid=' + (t.closest('[data-testid]') || t).getAttribute('data-testid') + '] "' + (t.textContent || '').trim().slice(0, 40) + '"' : 'nothing');
+}, { capture: true, once: true });"#;
 
 /// Opens an Element from the navigation and waits for its screen.
 pub async fn open(c: &Client, kind: &str) {
