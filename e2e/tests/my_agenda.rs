@@ -163,3 +163,51 @@ async fn a_starred_session_about_to_start_is_a_system_notification() {
     })
     .await;
 }
+
+/// Closing a session puts the focus back on its card in the same task as the tap, so the list
+/// never moves afterwards, under a tap already aimed. It did, a frame later: a person who tapped
+/// "back" and then "Mine" at once had the second tap land on the card the focus scrolled to,
+/// the session opened again and "Mine" never showed (issue 25, one full run in four). Here the
+/// second gesture is a scroll to the top, in the same task as "back": the page must stay there.
+#[tokio::test]
+async fn closing_a_session_never_moves_the_list_under_the_next_tap() {
+    let b = demo();
+    with_app(&["--clock", "2027-03-10T10:05:00+01:00", "--window-size", "390x844"], |c| async move {
+        // The whole day: its last card is far down the list.
+        let ids = wait_for_day(&c, &b, b.manifest.days[0].index).await;
+        let last = ids.last().cloned().expect("sessions on the first day");
+        tap(&c, &format!("[data-testid=session-card][data-session-id='{last}']")).await;
+        eventually("the session opened", WAIT, || async {
+            (attrs(&c, "[data-testid=session-detail]", "data-session-id").await.first()? == &last).then_some(())
+        })
+        .await;
+        after_paint(&c).await;
+        let after = c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 document.querySelector('[data-testid=detail-back]').click();
+                 window.scrollTo(0, 0);
+                 const at = window.scrollY;
+                 requestAnimationFrame(() => requestAnimationFrame(() => done([at, window.scrollY,
+                     document.activeElement ? document.activeElement.getAttribute('data-session-id') : null])));",
+                vec![],
+            )
+            .await
+            .expect("back, then scroll to the top");
+        assert_eq!(after[0], after[1], "the list moved after the tap on back (scrollY before, after): {after}");
+        assert_eq!(after[2].as_str(), Some(last.as_str()), "the focus is back on the card: {after}");
+        // And "Mine", tapped right after "back", shows "Mine".
+        tap(&c, &format!("[data-testid=session-card][data-session-id='{last}']")).await;
+        eventually("the session opened again", WAIT, || async {
+            c.find(Locator::Css("[data-testid=detail-back]")).await.ok()
+        })
+        .await;
+        tap(&c, "[data-testid=detail-back]").await;
+        tap(&c, "[data-testid=group-mine]").await;
+        eventually("my (empty) schedule", WAIT, || async {
+            c.find(Locator::Css("[data-testid=mine-empty]")).await.ok()
+        })
+        .await;
+    })
+    .await;
+}

@@ -272,3 +272,143 @@ fn reminders_come_once_before_a_starred_session_and_follow_it_when_it_moves() {
     api.set_preferences(Preferences { reminder_minutes: Some(0), ..prefs }).expect("off");
     assert_eq!(api.next_reminder_at().expect("next"), None);
 }
+
+/// What every view of the agenda says is starred: the day's list, now/next, the detail of
+/// `open` (if any), and "Mine". Each must hold exactly `expected`.
+fn every_view_agrees(api: &AppApi, open: Option<&str>, expected: &std::collections::BTreeSet<String>, step: &str) {
+    use elements_protocol::app::AgendaDayArgs;
+    let mine: std::collections::BTreeSet<String> = api
+        .my_schedule()
+        .expect("mine")
+        .days
+        .into_iter()
+        .flat_map(|d| d.sessions.into_iter().map(|s| s.card.id))
+        .collect();
+    assert_eq!(&mine, expected, "Mine after {step}");
+    let day = api.agenda_day(AgendaDayArgs { day: 1 }).expect("day 1");
+    let listed: std::collections::BTreeSet<String> =
+        day.sessions.iter().filter(|c| c.starred).map(|c| c.id.clone()).collect();
+    assert_eq!(&listed, expected, "the list's stars after {step}");
+    let nn = api.now_next().expect("now/next");
+    for card in nn.now.iter().chain(&nn.next) {
+        assert_eq!(card.starred, expected.contains(&card.id), "now/next star of {} after {step}", card.id);
+    }
+    if let Some(id) = open {
+        let detail = api.session_detail(SessionDetailArgs { id: id.into() }).expect("detail");
+        assert_eq!(detail.card.starred, expected.contains(id), "the detail's star after {step}");
+    }
+}
+
+/// Issue 25: two stars, one from the list and one from a session's page, then "Mine". The UI
+/// calls these in any order, and Tauri runs commands side by side on its blocking pool; in every
+/// order, and with the calls racing, a star the core answered as on is in "Mine" and on every
+/// card, and each change the core announces is told after the change can be read.
+#[test]
+fn two_stars_from_the_list_and_the_detail_are_in_mine_in_every_interleaving() {
+    use std::collections::BTreeSet;
+    use std::sync::{Arc, Mutex, OnceLock};
+    let b = demo();
+    let at = chrono::DateTime::parse_from_rfc3339("2027-03-10T11:00:00+01:00").expect("time");
+    let parallel: Vec<String> = b
+        .sessions
+        .iter()
+        .filter(|s| s.starts_at == at && s.kind != SessionKind::Break)
+        .take(2)
+        .map(|s| s.id.clone())
+        .collect();
+    let (from_list, from_detail) = (parallel[0].clone(), parallel[1].clone());
+    // The UI's steps: star from the list; open the other session's page; star it there.
+    #[derive(Clone, Copy, Debug)]
+    enum Step {
+        StarFromList,
+        OpenDetail,
+        StarFromDetail,
+    }
+    let orders = [
+        [Step::StarFromList, Step::OpenDetail, Step::StarFromDetail],
+        [Step::OpenDetail, Step::StarFromList, Step::StarFromDetail],
+        [Step::OpenDetail, Step::StarFromDetail, Step::StarFromList],
+    ];
+    for order in orders {
+        let dir = tempfile::tempdir().expect("dir");
+        // What "Mine" held each time the core said the agenda changed, read inside the listener
+        // as the UI reads it when the change event arrives (a listener called with the cache
+        // locked would hang here).
+        let api_slot: Arc<OnceLock<Arc<AppApi>>> = Arc::default();
+        let told: Arc<Mutex<Vec<BTreeSet<String>>>> = Arc::default();
+        let (slot, log) = (api_slot.clone(), told.clone());
+        let api = Arc::new(app(&dir).on_change(move |what| {
+            if what == elements_protocol::app::Changed::Element(elements_protocol::event::ElementKind::Agenda) {
+                if let Some(api) = slot.get() {
+                    let mine = api.my_schedule().expect("mine, read on the change");
+                    let ids = mine.days.into_iter().flat_map(|d| d.sessions.into_iter().map(|s| s.card.id)).collect();
+                    log.lock().expect("log").push(ids);
+                }
+            }
+        }));
+        api_slot.set(api.clone()).ok().expect("once");
+        let mut expected = BTreeSet::new();
+        let mut open = None;
+        every_view_agrees(&api, open.as_deref(), &expected, "launch");
+        for step in order {
+            match step {
+                Step::StarFromList => {
+                    let card = api.star_session(StarArgs { id: from_list.clone(), starred: true }).expect("star");
+                    assert!(card.starred);
+                    expected.insert(from_list.clone());
+                }
+                Step::OpenDetail => {
+                    let d = api.session_detail(SessionDetailArgs { id: from_detail.clone() }).expect("detail");
+                    assert!(!d.card.starred, "not starred yet");
+                    open = Some(from_detail.clone());
+                }
+                Step::StarFromDetail => {
+                    let card = api.star_session(StarArgs { id: from_detail.clone(), starred: true }).expect("star");
+                    assert!(card.starred);
+                    expected.insert(from_detail.clone());
+                    // The page's own answer after the star: what the detail shows.
+                    let d = api.session_detail(SessionDetailArgs { id: from_detail.clone() }).expect("detail");
+                    assert!(d.card.starred);
+                }
+            }
+            every_view_agrees(&api, open.as_deref(), &expected, &format!("{step:?} in {order:?}"));
+            if matches!(step, Step::StarFromList | Step::StarFromDetail) {
+                let last = told.lock().expect("log").last().cloned();
+                assert_eq!(
+                    last.as_ref(),
+                    Some(&expected),
+                    "Mine as read on the change told after {step:?} in {order:?}"
+                );
+            }
+        }
+    }
+
+    // Racing, as the blocking pool runs them: two threads star (from the list, from the detail)
+    // while a third reads "Mine"; each starring thread reads its own star back at once.
+    let dir = tempfile::tempdir().expect("dir");
+    let api = Arc::new(app(&dir));
+    for round in 0..50 {
+        let on = round % 2 == 0;
+        std::thread::scope(|s| {
+            for id in [&from_list, &from_detail] {
+                let api = api.clone();
+                s.spawn(move || {
+                    let card = api.star_session(StarArgs { id: id.clone(), starred: on }).expect("star");
+                    assert_eq!(card.starred, on);
+                    let mine = api.my_schedule().expect("mine");
+                    let held = mine.days.iter().flat_map(|d| &d.sessions).any(|m| &m.card.id == id);
+                    assert_eq!(held, on, "round {round}: {id} read back from Mine right after its star answered");
+                });
+            }
+            let api = api.clone();
+            s.spawn(move || {
+                for _ in 0..5 {
+                    api.my_schedule().expect("Mine, read while stars are written");
+                }
+            });
+        });
+        let expected: BTreeSet<String> =
+            if on { [from_list.clone(), from_detail.clone()].into_iter().collect() } else { BTreeSet::new() };
+        every_view_agrees(&api, Some(&from_detail), &expected, &format!("racing round {round}"));
+    }
+}

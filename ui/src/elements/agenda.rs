@@ -127,7 +127,11 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
         if let (Some(id), Some(Ok(_))) = (selected.get(), detail.state.get()) {
             if opened_from.get_value().as_deref() != Some(id.as_str()) {
                 opened_from.set_value(Some(id));
-                request_animation_frame(|| focus("[data-testid=session-detail]"));
+                // After the detail's first paint; without scrolling, so nothing moves under
+                // the finger (the detail is an overlay or sticky: it is in view already).
+                request_animation_frame(|| {
+                    focus("[data-testid=session-detail]", Scroll::No);
+                });
             }
         }
     });
@@ -135,7 +139,14 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
         if let Some(id) = selected.get_untracked() {
             selected.set(None);
             opened_from.set_value(None);
-            request_animation_frame(move || focus(&format!("[data-testid=session-card][data-session-id=\"{id}\"]")));
+            // At once, in the tap's (or key's) own task, never a frame later: a focus that
+            // scrolled the list after the next tap had been aimed sent that tap to this card,
+            // which opened again ("Mine" tapped, a session opened instead: issue 25). The card is
+            // where the person left it, so this scrolls only for a keyboard user whose list moved.
+            let card = format!("[data-session-id=\"{id}\"].session-card");
+            if !focus(&format!("[data-testid=session-list] {card}"), Scroll::IfNeeded) {
+                focus(&card, Scroll::IfNeeded);
+            }
         }
     };
     let escape = window_event_listener(leptos::ev::keydown, move |e| {
@@ -600,12 +611,22 @@ fn language_name(tag: &str) -> String {
     chars.next().map(|f| f.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
-/// Moves the keyboard focus to the first element matching `css`, if it is on the page.
-fn focus(css: &str) {
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scroll {
+    /// The element is in view by construction: the page must not move.
+    No,
+    /// Scrolled into view if it is not (the browser's default).
+    IfNeeded,
+}
+
+/// Moves the keyboard focus to the first element matching `css`; answers whether one was there.
+fn focus(css: &str, scroll: Scroll) -> bool {
     let found = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(css).ok().flatten());
-    if let Some(el) = found.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-        let _ = el.focus();
-    }
+    let Some(el) = found.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) else { return false };
+    let options = web_sys::FocusOptions::new();
+    options.set_prevent_scroll(scroll == Scroll::No);
+    let _ = el.focus_with_options(&options);
+    true
 }
 
 /// The person's own agenda: the starred sessions by day, overlaps flagged, and the way to the
