@@ -54,11 +54,13 @@ impl Occurrence {
     pub fn of(facts: &dyn RuleFacts, action: &Action, at: DateTime<Utc>) -> Option<Occurrence> {
         let mut about = SignalFilter::default();
         let mut item = None;
-        let kind = match action {
+        // What the rules count it as comes from the protocol's table of actions; the clock, staff
+        // work and private people signals are nothing to them.
+        let kind = action.kind().counted_as()?;
+        match action {
             Action::Vote { poll_id, option_id } => {
                 about.poll_id = Some(poll_id.clone());
                 about.option_id = Some(option_id.clone());
-                SignalKind::Vote
             }
             // Any answer is a vote to the rules; a single choice names its option.
             Action::Answer { poll_id, answer } => {
@@ -66,56 +68,37 @@ impl Occurrence {
                 if let elements_protocol::signal::Answer::Choice { option_id } = answer {
                     about.option_id = Some(option_id.clone());
                 }
-                SignalKind::Vote
             }
             Action::Ask { poll_id, question_id, .. } => {
                 about.poll_id = Some(poll_id.clone());
                 item = Some(question_id.clone());
-                SignalKind::Question
             }
             Action::Upvote { poll_id, question_id } => {
                 about.poll_id = Some(poll_id.clone());
                 item = Some(question_id.clone());
-                SignalKind::Upvote
             }
             Action::CheckpointScan { quest_id, checkpoint_id, .. } => {
                 about.quest_id = Some(quest_id.clone());
                 about.checkpoint_id = Some(checkpoint_id.clone());
-                SignalKind::CheckpointScan
             }
             Action::CheckIn { session_id } => {
                 about.track_id = facts.session_track(session_id);
                 about.session_id = Some(session_id.clone());
-                SignalKind::CheckIn
             }
             Action::BoothVisit { poi_id } => {
                 about.poi_kind = facts.poi_kind(poi_id);
                 about.poi_id = Some(poi_id.clone());
-                SignalKind::BoothVisit
             }
             Action::ContactExchange { profile_id } => {
                 about.profile_id = Some(profile_id.clone());
-                SignalKind::ContactExchange
             }
             // Rules see a badge scan as the contact exchange it is; whose badge it was only the
             // backend knows, so the badge code is what tells two exchanges apart.
             Action::ScanBadge { badge } => {
                 item = Some(badge.clone());
-                SignalKind::ContactExchange
             }
-            Action::TimePassed { .. }
-            | Action::PublishProfile { .. }
-            | Action::RequestMeeting { .. }
-            | Action::AnswerMeeting { .. }
-            | Action::SendMessage { .. }
-            | Action::ForgetMe {}
-            | Action::Admit { .. }
-            | Action::RedeemReward { .. }
-            | Action::ControlPoll { .. }
-            | Action::ModerateQuestion { .. }
-            | Action::Announce { .. }
-            | Action::CaptureLead { .. } => return None,
-        };
+            _ => {}
+        }
         Some(Occurrence { kind, about, item, at })
     }
 

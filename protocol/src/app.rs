@@ -46,220 +46,199 @@ impl std::fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    /// The thing asked for does not exist in this event.
-    NotFound,
-    /// The arguments were malformed (the UI's bug, or a bad deep link).
-    InvalidArgument,
-    /// The local cache could not be read or written.
-    CacheUnavailable,
-    /// The UI and the app disagree about the command set (a stale UI build).
-    UnknownCommand,
-    /// A backend could not be reached or answered with an error.
-    Unreachable,
-    /// The event's rules refuse the action (the poll closed, you already voted); the message
-    /// says which rule.
-    Refused,
-    /// Anything else; the message carries the detail.
-    Internal,
-}
-
-impl ErrorCode {
-    pub const ALL: [ErrorCode; 7] = [
-        ErrorCode::NotFound,
-        ErrorCode::InvalidArgument,
-        ErrorCode::CacheUnavailable,
-        ErrorCode::UnknownCommand,
-        ErrorCode::Unreachable,
-        ErrorCode::Refused,
-        ErrorCode::Internal,
-    ];
-
-    /// Fails to compile when a variant is added, pointing here: add it to [`ErrorCode::ALL`] too.
-    #[allow(dead_code)]
-    const EVERY_VARIANT_IS_IN_ALL: fn(ErrorCode) = |c| match c {
-        ErrorCode::NotFound
-        | ErrorCode::InvalidArgument
-        | ErrorCode::CacheUnavailable
-        | ErrorCode::UnknownCommand
-        | ErrorCode::Unreachable
-        | ErrorCode::Refused
-        | ErrorCode::Internal => {}
-    };
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::InvalidArgument => "invalid_argument",
-            ErrorCode::CacheUnavailable => "cache_unavailable",
-            ErrorCode::UnknownCommand => "unknown_command",
-            ErrorCode::Unreachable => "unreachable",
-            ErrorCode::Refused => "refused",
-            ErrorCode::Internal => "internal",
-        }
+wire_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum ErrorCode {
+        /// The thing asked for does not exist in this event.
+        NotFound = "not_found",
+        /// The arguments were malformed (the UI's bug, or a bad deep link).
+        InvalidArgument = "invalid_argument",
+        /// The local cache could not be read or written.
+        CacheUnavailable = "cache_unavailable",
+        /// The UI and the app disagree about the command set (a stale UI build).
+        UnknownCommand = "unknown_command",
+        /// A backend could not be reached or answered with an error.
+        Unreachable = "unreachable",
+        /// The event's rules refuse the action (the poll closed, you already voted); the message
+        /// says which rule.
+        Refused = "refused",
+        /// Anything else; the message carries the detail.
+        Internal = "internal",
     }
 }
 
-macro_rules! commands {
-    ($( $(#[$doc:meta])* $ty:ident = $name:literal : $args:ty => $out:ty; )*) => {
+/// Defines each command's type: its name is the method's (`Command::NAME`), its arguments and
+/// answer the row's.
+macro_rules! define_commands {
+    ($( $(#[$doc:meta])* $ty:ident = $name:ident in $element:ident : $args:ident => $out:ty; )*) => {
         $(
             $(#[$doc])*
             pub struct $ty;
             impl Command for $ty {
-                const NAME: &'static str = $name;
+                const NAME: &'static str = stringify!($name);
                 type Args = $args;
                 type Output = $out;
             }
         )*
         /// Every command name, for adapters that must register them all (checked by a test).
-        pub const COMMAND_NAMES: &[&str] = &[$($name),*];
+        pub const COMMAND_NAMES: &[&str] = &[$(stringify!($name)),*];
     };
 }
 
-commands! {
-    /// The event's name, branding, enabled Elements, days and filters: everything the shell needs.
-    GetEventOverview = "event_overview": NoArgs => EventOverview;
-    /// All sessions of one programme day, in start order.
-    GetAgendaDay = "agenda_day": AgendaDayArgs => AgendaDay;
-    /// What runs now and what starts next, relative to the app's clock.
-    GetNowNext = "now_next": NoArgs => NowNext;
-    /// One session with its speakers.
-    GetSessionDetail = "session_detail": SessionDetailArgs => SessionDetail;
-    /// Full-text search over titles, abstracts and speaker names.
-    SearchSessions = "search_sessions": SearchArgs => Vec<SessionCard>;
-    /// Joins the event a backend serves (by URL, or from a join QR code's link) and starts syncing.
-    JoinEvent = "join_event": JoinArgs => EventOverview;
-    /// Where the event comes from and how each Element's sync is doing.
-    GetSyncStatus = "sync_status": NoArgs => SyncStatus;
-    /// The event's polls with their results and this person's vote.
-    GetVoting = "voting": NoArgs => VotingView;
-    /// Votes: decided on the device at once, written to the outbox, sent when the network allows.
-    /// Voting again in an open poll changes the vote (the last one counts).
-    CastVote = "cast_vote": VoteArgs => VotingView;
-    /// An answer to a poll of any kind (several choices, a rating, text, a ranking), like a vote.
-    AnswerPoll = "answer_poll": AnswerArgs => VotingView;
-    /// A question for a Q&A poll, anonymous if the person chooses.
-    AskQuestion = "ask_question": AskArgs => VotingView;
-    /// An upvote for a question in a Q&A poll.
-    UpvoteQuestion = "upvote_question": UpvoteArgs => VotingView;
-    /// Reads the QR code in a photo (PNG or JPEG): the camera's picture of a join code.
-    ScanCode = "scan_code": ScanArgs => ScannedCode;
-    /// The person's language and theme on this device.
-    GetPreferences = "preferences": NoArgs => Preferences;
-    /// Changes them (remembered across restarts); answers what is stored now.
-    SetPreferences = "set_preferences": Preferences => Preferences;
-    /// The quests with this person's progress, rewards and the leaderboards, and the cards the
-    /// event's scenarios left for them.
-    GetQuests = "quests": NoArgs => QuestsView;
-    /// A checkpoint's code, scanned from its QR code or typed: checked (signature, order, time)
-    /// on the device at once, written to the outbox, sent when the network allows.
-    ScanCheckpoint = "scan_checkpoint": CheckpointArgs => QuestsView;
-    /// Puts a scenario's card away, for good (it stays away after a restart).
-    DismissCard = "dismiss_card": CardArgs => QuestsView;
-    /// The person is at this session ("I'm here"): a check-in, which quests and scenarios count.
-    CheckIn = "check_in": SessionDetailArgs => SessionDetail;
-    /// Stars or unstars a session: this person's own agenda, kept on the device.
-    StarSession = "star_session": StarArgs => SessionCard;
-    /// The starred sessions by day, those that overlap flagged, and the next one to go to.
-    GetMySchedule = "my_schedule": NoArgs => MySchedule;
-    /// Puts a schedule notice away (it does not come back).
-    DismissScheduleNotice = "dismiss_schedule_notice": NoticeArgs => MySchedule;
-    /// Writes the starred sessions as an iCalendar file (for a calendar app), answers where.
-    ExportSchedule = "export_schedule": NoArgs => ExportedFile;
-    /// The venue's floors, places and where this person is (the map Element).
-    GetMap = "map": NoArgs => MapView;
-    /// Places by name, exhibitor or description, and the rooms of sessions by the session's title.
-    SearchPlaces = "search_places": SearchArgs => Vec<PlaceHit>;
-    /// One place: what it is and what happens there now and next.
-    GetPlace = "place": PlaceArgs => PlaceDetail;
-    /// The quickest way from a place (or from "you are here") to a place, step-free if asked.
-    GetRoute = "route": RouteArgs => RouteView;
-    /// "I visited this booth": a `booth_visit` signal (once per booth), decided on the device at
-    /// once and sent when the network allows.
-    VisitBooth = "visit_booth": PlaceArgs => PlaceDetail;
-    /// Sets "you are here": a place, a spot tapped on a floor, or nothing.
-    SetHere = "set_here": HereArgs => MapView;
-    /// The link the app was last opened with (a place link), once: later calls answer none.
-    TakeOpenLink = "take_open_link": NoArgs => Option<String>;
-    /// A location code posted in the venue (its text, or a photo of it): checked, then "you are here".
-    ScanLocation = "scan_location": LocationArgs => MapView;
-    /// My profile as I edit it (every field, with who sees it), my badge, and whether it is
-    /// published yet.
-    GetMyProfile = "my_profile": NoArgs => MyProfileView;
-    /// Saves my profile on the device and publishes what I share (a `publish_profile` signal).
-    SaveMyProfile = "save_my_profile": MyProfile => MyProfileView;
-    /// A photo for my profile (any PNG or JPEG): made small and square on the device first.
-    SetMyPhoto = "set_my_photo": ScanArgs => MyProfileView;
-    /// The directory: people by name, organization or interest (full text, in the cache),
-    /// filtered by one interest, with the most common interests for the filter.
-    SearchPeople = "search_people": PeopleSearchArgs => Directory;
-    /// One person: what they show me, my note and tags if a contact, our meetings and
-    /// messages, and free times to meet.
-    GetPerson = "person": PersonArgs => PersonView;
-    /// Someone's badge (a photo of its QR code, its link, or the short code typed): they become
-    /// a contact at once, and both have each other after sync.
-    ExchangeBadge = "exchange_badge": BadgeArgs => ContactsView;
-    /// My contacts (searchable by name, organization, my notes and tags), newest first, and
-    /// badges scanned that the backend has not confirmed yet.
-    GetContacts = "contacts": SearchArgs => ContactsView;
-    /// My note and tags on a contact (kept on this device).
-    SaveContactNote = "save_contact_note": ContactNoteArgs => PersonView;
-    /// Writes my contacts as a vCard file (for the phone's address book); answers where.
-    ExportContacts = "export_contacts": NoArgs => ExportedFile;
-    /// People to meet, computed here from the directory: shared interests, what one offers and
-    /// the other looks for, the same sessions starred; each with why.
-    GetSuggestions = "suggestions": NoArgs => Vec<SuggestionCard>;
-    /// Asks someone to meet at a time and place (refused if it clashes with my own agenda).
-    RequestMeeting = "request_meeting": MeetingRequestArgs => PersonView;
-    /// Accepts, declines, cancels or moves a meeting.
-    AnswerMeeting = "answer_meeting": MeetingAnswerArgs => PersonView;
-    /// A short message to a contact, sent when the network allows, delivered once.
-    SendMessage = "send_message": MessageArgs => PersonView;
-    /// Every piece of my data on this device (profile, contacts and notes, meetings, messages,
-    /// votes and scans, points, starred sessions) as one JSON file; answers where.
-    ExportMyData = "export_my_data": NoArgs => ExportedFile;
-    /// Deletes my data from this device and asks the backend to delete its copy.
-    ForgetMe = "forget_me": NoArgs => MyProfileView;
-    /// The staff desk (staff devices): doors and today's sessions with how many came in, the
-    /// conflicts (a pass let in twice), this tablet's recent scans and the reward desk's count.
-    GetStaffDesk = "staff_desk": NoArgs => StaffDesk;
-    /// Checks a pass in at a gate (a ticket's or badge's link, or its code typed): counted at
-    /// once on this tablet, or flagged as a conflict when it came in there before.
-    AdmitPass = "admit_pass": AdmitArgs => AdmitResult;
-    /// Gives the reward a desk code stands for: valid once; used and made-up codes are refused.
-    RedeemRewardCode = "redeem_reward_code": RewardCodeArgs => RewardRedemption;
-    /// Staff's poll desk: today's polls with their state and answers, and the questions of the
-    /// Q&A polls to moderate.
-    GetStaffPolls = "staff_polls": NoArgs => StaffPolls;
-    /// Opens, closes, reveals or resets a poll (a staff signal, sent when the network allows).
-    ControlPoll = "control_poll": PollControlArgs => StaffPolls;
-    /// Approves, hides, marks answered or puts on the venue screens a Q&A question.
-    ModerateQuestion = "moderate_question": QuestionModerationArgs => StaffPolls;
-    /// An exhibitor's leads (staff with their own code): everyone whose badge they scanned at
-    /// the booth, with rating and note, newest first; and scans not confirmed yet.
-    GetLeads = "leads": NoArgs => LeadsView;
-    /// Scans a visitor's badge at the booth (a photo's link or the code typed), with a rating
-    /// and a note: a lead at once, their details after sync.
-    CaptureLead = "capture_lead": LeadArgs => LeadsView;
-    /// Writes the leads as a CSV file (for a spreadsheet or a CRM); answers where.
-    ExportLeads = "export_leads": NoArgs => ExportedFile;
-    /// Announcements for this person, newest first: to everyone, and those staff sent to a
-    /// room they were in or a tag they have.
-    GetAnnouncements = "announcements": NoArgs => Vec<AnnouncementView>;
-    /// Sends an announcement (staff): to everyone, one room's audience, or a scenario tag.
-    Announce = "announce": AnnounceArgs => Vec<AnnouncementView>;
-    /// The organizer's live picture (staff): check-ins over time, rooms now, polls, booths, the
-    /// quest funnel, scenarios fired, rewards, and the event's goals with their progress.
-    GetLivePicture = "live_picture": NoArgs => LivePictureView;
-    /// What a venue screen shows now: its panels with their data, how long each stays, and
-    /// since when it has been showing saved data (the backend out of reach).
-    GetVenueScreen = "venue_screen": NoArgs => VenueScreen;
-    /// The UI reports that a screen is showing real content; answers milliseconds since launch.
-    /// This is how start-up time is measured, in tests and in the field.
-    ReportReady = "report_ready": ReadyArgs => u64;
+/// The app's commands, each declared once, in one row: its type, its name (the Tauri command,
+/// the `AppApi` method and the handler's name in the Element's module `in …`), its arguments and
+/// its answer. Everything else is made from this table by a macro given to it: the types here
+/// (`define_commands!`), the `AppApi` facade in `elements-client` and the Tauri adapters in
+/// `src-tauri`. A new command is one row here and its handler in the Element's module.
+#[macro_export]
+macro_rules! for_each_command {
+    ($callback:ident) => {
+        $callback! {
+            /// The event's name, branding, enabled Elements, days and filters: everything the shell needs.
+            GetEventOverview = event_overview in agenda: NoArgs => EventOverview;
+            /// All sessions of one programme day, in start order.
+            GetAgendaDay = agenda_day in agenda: AgendaDayArgs => AgendaDay;
+            /// What runs now and what starts next, relative to the app's clock.
+            GetNowNext = now_next in agenda: NoArgs => NowNext;
+            /// One session with its speakers.
+            GetSessionDetail = session_detail in agenda: SessionDetailArgs => SessionDetail;
+            /// Full-text search over titles, abstracts and speaker names.
+            SearchSessions = search_sessions in agenda: SearchArgs => Vec<SessionCard>;
+            /// Joins the event a backend serves (by URL, or from a join QR code's link) and starts syncing.
+            JoinEvent = join_event in me: JoinArgs => EventOverview;
+            /// Where the event comes from and how each Element's sync is doing.
+            GetSyncStatus = sync_status in me: NoArgs => SyncStatus;
+            /// The event's polls with their results and this person's vote.
+            GetVoting = voting in voting: NoArgs => VotingView;
+            /// Votes: decided on the device at once, written to the outbox, sent when the network allows.
+            /// Voting again in an open poll changes the vote (the last one counts).
+            CastVote = cast_vote in voting: VoteArgs => VotingView;
+            /// An answer to a poll of any kind (several choices, a rating, text, a ranking), like a vote.
+            AnswerPoll = answer_poll in voting: AnswerArgs => VotingView;
+            /// A question for a Q&A poll, anonymous if the person chooses.
+            AskQuestion = ask_question in voting: AskArgs => VotingView;
+            /// An upvote for a question in a Q&A poll.
+            UpvoteQuestion = upvote_question in voting: UpvoteArgs => VotingView;
+            /// Reads the QR code in a photo (PNG or JPEG): the camera's picture of a join code.
+            ScanCode = scan_code in me: ScanArgs => ScannedCode;
+            /// The person's language and theme on this device.
+            GetPreferences = preferences in me: NoArgs => Preferences;
+            /// Changes them (remembered across restarts); answers what is stored now.
+            SetPreferences = set_preferences in me: Preferences => Preferences;
+            /// The quests with this person's progress, rewards and the leaderboards, and the cards the
+            /// event's scenarios left for them.
+            GetQuests = quests in quests: NoArgs => QuestsView;
+            /// A checkpoint's code, scanned from its QR code or typed: checked (signature, order, time)
+            /// on the device at once, written to the outbox, sent when the network allows.
+            ScanCheckpoint = scan_checkpoint in quests: CheckpointArgs => QuestsView;
+            /// Puts a scenario's card away, for good (it stays away after a restart).
+            DismissCard = dismiss_card in quests: CardArgs => QuestsView;
+            /// The person is at this session ("I'm here"): a check-in, which quests and scenarios count.
+            CheckIn = check_in in agenda: SessionDetailArgs => SessionDetail;
+            /// Stars or unstars a session: this person's own agenda, kept on the device.
+            StarSession = star_session in agenda: StarArgs => SessionCard;
+            /// The starred sessions by day, those that overlap flagged, and the next one to go to.
+            GetMySchedule = my_schedule in agenda: NoArgs => MySchedule;
+            /// Puts a schedule notice away (it does not come back).
+            DismissScheduleNotice = dismiss_schedule_notice in agenda: NoticeArgs => MySchedule;
+            /// Writes the starred sessions as an iCalendar file (for a calendar app), answers where.
+            ExportSchedule = export_schedule in agenda: NoArgs => ExportedFile;
+            /// The venue's floors, places and where this person is (the map Element).
+            GetMap = map in map: NoArgs => MapView;
+            /// Places by name, exhibitor or description, and the rooms of sessions by the session's title.
+            SearchPlaces = search_places in map: SearchArgs => Vec<PlaceHit>;
+            /// One place: what it is and what happens there now and next.
+            GetPlace = place in map: PlaceArgs => PlaceDetail;
+            /// The quickest way from a place (or from "you are here") to a place, step-free if asked.
+            GetRoute = route in map: RouteArgs => RouteView;
+            /// "I visited this booth": a `booth_visit` signal (once per booth), decided on the device at
+            /// once and sent when the network allows.
+            VisitBooth = visit_booth in map: PlaceArgs => PlaceDetail;
+            /// Sets "you are here": a place, a spot tapped on a floor, or nothing.
+            SetHere = set_here in map: HereArgs => MapView;
+            /// The link the app was last opened with (a place link), once: later calls answer none.
+            TakeOpenLink = take_open_link in me: NoArgs => Option<String>;
+            /// A location code posted in the venue (its text, or a photo of it): checked, then "you are here".
+            ScanLocation = scan_location in map: LocationArgs => MapView;
+            /// My profile as I edit it (every field, with who sees it), my badge, and whether it is
+            /// published yet.
+            GetMyProfile = my_profile in people: NoArgs => MyProfileView;
+            /// Saves my profile on the device and publishes what I share (a `publish_profile` signal).
+            SaveMyProfile = save_my_profile in people: MyProfile => MyProfileView;
+            /// A photo for my profile (any PNG or JPEG): made small and square on the device first.
+            SetMyPhoto = set_my_photo in people: ScanArgs => MyProfileView;
+            /// The directory: people by name, organization or interest (full text, in the cache),
+            /// filtered by one interest, with the most common interests for the filter.
+            SearchPeople = search_people in people: PeopleSearchArgs => Directory;
+            /// One person: what they show me, my note and tags if a contact, our meetings and
+            /// messages, and free times to meet.
+            GetPerson = person in people: PersonArgs => PersonView;
+            /// Someone's badge (a photo of its QR code, its link, or the short code typed): they become
+            /// a contact at once, and both have each other after sync.
+            ExchangeBadge = exchange_badge in people: BadgeArgs => ContactsView;
+            /// My contacts (searchable by name, organization, my notes and tags), newest first, and
+            /// badges scanned that the backend has not confirmed yet.
+            GetContacts = contacts in people: SearchArgs => ContactsView;
+            /// My note and tags on a contact (kept on this device).
+            SaveContactNote = save_contact_note in people: ContactNoteArgs => PersonView;
+            /// Writes my contacts as a vCard file (for the phone's address book); answers where.
+            ExportContacts = export_contacts in people: NoArgs => ExportedFile;
+            /// People to meet, computed here from the directory: shared interests, what one offers and
+            /// the other looks for, the same sessions starred; each with why.
+            GetSuggestions = suggestions in people: NoArgs => Vec<SuggestionCard>;
+            /// Asks someone to meet at a time and place (refused if it clashes with my own agenda).
+            RequestMeeting = request_meeting in people: MeetingRequestArgs => PersonView;
+            /// Accepts, declines, cancels or moves a meeting.
+            AnswerMeeting = answer_meeting in people: MeetingAnswerArgs => PersonView;
+            /// A short message to a contact, sent when the network allows, delivered once.
+            SendMessage = send_message in people: MessageArgs => PersonView;
+            /// Every piece of my data on this device (profile, contacts and notes, meetings, messages,
+            /// votes and scans, points, starred sessions) as one JSON file; answers where.
+            ExportMyData = export_my_data in people: NoArgs => ExportedFile;
+            /// Deletes my data from this device and asks the backend to delete its copy.
+            ForgetMe = forget_me in people: NoArgs => MyProfileView;
+            /// The staff desk (staff devices): doors and today's sessions with how many came in, the
+            /// conflicts (a pass let in twice), this tablet's recent scans and the reward desk's count.
+            GetStaffDesk = staff_desk in staff: NoArgs => StaffDesk;
+            /// Checks a pass in at a gate (a ticket's or badge's link, or its code typed): counted at
+            /// once on this tablet, or flagged as a conflict when it came in there before.
+            AdmitPass = admit_pass in staff: AdmitArgs => AdmitResult;
+            /// Gives the reward a desk code stands for: valid once; used and made-up codes are refused.
+            RedeemRewardCode = redeem_reward_code in staff: RewardCodeArgs => RewardRedemption;
+            /// Staff's poll desk: today's polls with their state and answers, and the questions of the
+            /// Q&A polls to moderate.
+            GetStaffPolls = staff_polls in staff: NoArgs => StaffPolls;
+            /// Opens, closes, reveals or resets a poll (a staff signal, sent when the network allows).
+            ControlPoll = control_poll in staff: PollControlArgs => StaffPolls;
+            /// Approves, hides, marks answered or puts on the venue screens a Q&A question.
+            ModerateQuestion = moderate_question in staff: QuestionModerationArgs => StaffPolls;
+            /// An exhibitor's leads (staff with their own code): everyone whose badge they scanned at
+            /// the booth, with rating and note, newest first; and scans not confirmed yet.
+            GetLeads = leads in staff: NoArgs => LeadsView;
+            /// Scans a visitor's badge at the booth (a photo's link or the code typed), with a rating
+            /// and a note: a lead at once, their details after sync.
+            CaptureLead = capture_lead in staff: LeadArgs => LeadsView;
+            /// Writes the leads as a CSV file (for a spreadsheet or a CRM); answers where.
+            ExportLeads = export_leads in staff: NoArgs => ExportedFile;
+            /// Announcements for this person, newest first: to everyone, and those staff sent to a
+            /// room they were in or a tag they have.
+            GetAnnouncements = announcements in staff: NoArgs => Vec<AnnouncementView>;
+            /// Sends an announcement (staff): to everyone, one room's audience, or a scenario tag.
+            Announce = announce in staff: AnnounceArgs => Vec<AnnouncementView>;
+            /// The organizer's live picture (staff): check-ins over time, rooms now, polls, booths, the
+            /// quest funnel, scenarios fired, rewards, and the event's goals with their progress.
+            GetLivePicture = live_picture in staff: NoArgs => LivePictureView;
+            /// What a venue screen shows now: its panels with their data, how long each stays, and
+            /// since when it has been showing saved data (the backend out of reach).
+            GetVenueScreen = venue_screen in kiosk: NoArgs => VenueScreen;
+            /// The UI reports that a screen is showing real content; answers milliseconds since launch.
+            /// This is how start-up time is measured, in tests and in the field.
+            ReportReady = report_ready in me: ReadyArgs => u64;
+        }
+    };
 }
+
+for_each_command!(define_commands);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JoinArgs {
@@ -685,27 +664,20 @@ pub enum ReminderWhat {
     Announcement,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Theme {
-    /// Light or dark as the system is.
-    #[default]
-    System,
-    Light,
-    Dark,
+wire_enum! {
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum Theme {
+        /// Light or dark as the system is.
+        #[default]
+        System = "system",
+        Light = "light",
+        Dark = "dark",
+    }
 }
 
 impl Theme {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Theme::System => "system",
-            Theme::Light => "light",
-            Theme::Dark => "dark",
-        }
-    }
-
     pub fn parse(s: &str) -> Option<Theme> {
-        [Theme::System, Theme::Light, Theme::Dark].into_iter().find(|t| t.as_str() == s)
+        Theme::ALL.into_iter().find(|t| t.as_str() == s)
     }
 }
 

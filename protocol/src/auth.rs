@@ -3,24 +3,15 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// A participant: pushes their own signals, reads everything public.
-    Attendee,
-    /// Event staff: what attendees may, plus posting announcements.
-    Staff,
-    /// A venue screen: reads and listens, never pushes signals.
-    Kiosk,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Attendee => "attendee",
-            Role::Staff => "staff",
-            Role::Kiosk => "kiosk",
-        }
+wire_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum Role {
+        /// A participant: pushes their own signals, reads everything public.
+        Attendee = "attendee",
+        /// Event staff: what attendees may, plus posting announcements.
+        Staff = "staff",
+        /// A venue screen: reads and listens, never pushes signals.
+        Kiosk = "kiosk",
     }
 }
 

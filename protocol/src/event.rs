@@ -103,47 +103,24 @@ pub struct KioskSettings {
     pub seconds: Option<u32>,
 }
 
-/// The panels a venue screen rotates through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum KioskPanel {
-    /// What runs now and next in each room (or the screen's room), with how full it is.
-    NowNext,
-    /// The poll open now (the screen's room's first), its results as votes arrive.
-    Poll,
-    /// The Q&A question staff put on the screens.
-    Question,
-    /// A quest's leaderboard (names only of those who opted in).
-    Leaderboard,
-    /// "You are here" and the way to the main places.
-    WhereTo,
-    /// The latest announcements.
-    Announcements,
-    /// A big QR code to join the event from a phone.
-    Join,
-}
-
-impl KioskPanel {
-    pub const ALL: [KioskPanel; 7] = [
-        KioskPanel::NowNext,
-        KioskPanel::Poll,
-        KioskPanel::Question,
-        KioskPanel::Leaderboard,
-        KioskPanel::WhereTo,
-        KioskPanel::Announcements,
-        KioskPanel::Join,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            KioskPanel::NowNext => "now_next",
-            KioskPanel::Poll => "poll",
-            KioskPanel::Question => "question",
-            KioskPanel::Leaderboard => "leaderboard",
-            KioskPanel::WhereTo => "where_to",
-            KioskPanel::Announcements => "announcements",
-            KioskPanel::Join => "join",
-        }
+wire_enum! {
+    /// The panels a venue screen rotates through.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum KioskPanel {
+        /// What runs now and next in each room (or the screen's room), with how full it is.
+        NowNext = "now_next",
+        /// The poll open now (the screen's room's first), its results as votes arrive.
+        Poll = "poll",
+        /// The Q&A question staff put on the screens.
+        Question = "question",
+        /// A quest's leaderboard (names only of those who opted in).
+        Leaderboard = "leaderboard",
+        /// "You are here" and the way to the main places.
+        WhereTo = "where_to",
+        /// The latest announcements.
+        Announcements = "announcements",
+        /// A big QR code to join the event from a phone.
+        Join = "join",
     }
 }
 
@@ -172,32 +149,23 @@ pub struct Branding {
     pub accent_color: String,
 }
 
-/// The Elements the app knows. Each is independent: an event switches them on one at a time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ElementKind {
-    Agenda,
-    Map,
-    Voting,
-    Quests,
-    People,
-    Me,
-    /// Staff tools: check-in at doors and sessions, the reward desk. Shown on staff devices
-    /// only; its feed is for staff tokens.
-    Staff,
+wire_enum! {
+    /// The Elements the app knows. Each is independent: an event switches them on one at a time.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    pub enum ElementKind {
+        Agenda = "agenda",
+        Map = "map",
+        Voting = "voting",
+        Quests = "quests",
+        People = "people",
+        Me = "me",
+        /// Staff tools: check-in at doors and sessions, the reward desk. Shown on staff devices
+        /// only; its feed is for staff tokens.
+        Staff = "staff",
+    }
 }
 
 impl ElementKind {
-    pub const ALL: [ElementKind; 7] = [
-        ElementKind::Agenda,
-        ElementKind::Map,
-        ElementKind::Voting,
-        ElementKind::Quests,
-        ElementKind::People,
-        ElementKind::Me,
-        ElementKind::Staff,
-    ];
-
     /// Whether the Element has a changes feed. `me` is the device's own view and has none.
     pub fn has_feed(self) -> bool {
         self != ElementKind::Me
@@ -212,18 +180,6 @@ impl ElementKind {
     /// Whether the Element is for staff devices only (its feed, its signals, its screen).
     pub fn is_staff_only(self) -> bool {
         self == ElementKind::Staff
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ElementKind::Agenda => "agenda",
-            ElementKind::Map => "map",
-            ElementKind::Voting => "voting",
-            ElementKind::Quests => "quests",
-            ElementKind::People => "people",
-            ElementKind::Me => "me",
-            ElementKind::Staff => "staff",
-        }
     }
 }
 
@@ -437,48 +393,27 @@ impl Poll {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PollKind {
-    #[default]
-    SingleChoice,
-    MultipleChoice,
-    Rating,
-    /// Free text, shown as a word cloud.
-    OpenText,
-    /// Options put in order; counted as Borda points (first of n gets n − 1).
-    Ranking,
-    /// Single choice with a right answer; points through scenarios (`option_id` filter).
-    Quiz,
-    /// Q&A: attendees ask, upvote, and the questions sort live.
-    Questions,
+wire_enum! {
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum PollKind {
+        #[default]
+        SingleChoice = "single_choice",
+        MultipleChoice = "multiple_choice",
+        Rating = "rating",
+        /// Free text, shown as a word cloud.
+        OpenText = "open_text",
+        /// Options put in order; counted as Borda points (first of n gets n − 1).
+        Ranking = "ranking",
+        /// Single choice with a right answer; points through scenarios (`option_id` filter).
+        Quiz = "quiz",
+        /// Q&A: attendees ask, upvote, and the questions sort live.
+        Questions = "questions",
+    }
 }
 
 impl PollKind {
-    pub const ALL: [PollKind; 7] = [
-        PollKind::SingleChoice,
-        PollKind::MultipleChoice,
-        PollKind::Rating,
-        PollKind::OpenText,
-        PollKind::Ranking,
-        PollKind::Quiz,
-        PollKind::Questions,
-    ];
-
     fn is_default(&self) -> bool {
         *self == PollKind::SingleChoice
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PollKind::SingleChoice => "single_choice",
-            PollKind::MultipleChoice => "multiple_choice",
-            PollKind::Rating => "rating",
-            PollKind::OpenText => "open_text",
-            PollKind::Ranking => "ranking",
-            PollKind::Quiz => "quiz",
-            PollKind::Questions => "questions",
-        }
     }
 
     /// Whether a person answers by picking among the poll's options.

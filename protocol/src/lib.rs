@@ -15,6 +15,34 @@
 //! * [`staff`] — the staff Element: passes and gates for check-in, admissions, reward codes.
 //! * [`link`] — the `elements://` links QR codes carry, with their one parser and printer.
 
+/// A fieldless enum of the wire declared once: each variant with its name on the wire, from
+/// which serde's names, `ALL` (every variant, in order) and `as_str` are made.
+macro_rules! wire_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        pub enum $name {
+            $( $(#[$vmeta])* #[serde(rename = $wire)] $variant, )*
+        }
+
+        impl $name {
+            /// Every variant, in the order declared.
+            pub const ALL: [$name; [$($wire),*].len()] = [$($name::$variant),*];
+
+            /// Its name on the wire.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( $name::$variant => $wire, )*
+                }
+            }
+        }
+    };
+}
+
 pub mod app;
 pub mod auth;
 pub mod event;

@@ -13,30 +13,21 @@ use serde::{Deserialize, Serialize};
 
 use crate::event::Profile;
 
-/// Who may see one field of a profile.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Visibility {
-    /// Anyone at the event who may read the directory (when the profile is listed).
-    Everyone,
-    /// People I exchanged badges with.
-    Contacts,
-    /// Only me: the field stays on my device.
-    #[default]
-    Nobody,
+wire_enum! {
+    /// Who may see one field of a profile.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    pub enum Visibility {
+        /// Anyone at the event who may read the directory (when the profile is listed).
+        Everyone = "everyone",
+        /// People I exchanged badges with.
+        Contacts = "contacts",
+        /// Only me: the field stays on my device.
+        #[default]
+        Nobody = "nobody",
+    }
 }
 
 impl Visibility {
-    pub const ALL: [Visibility; 3] = [Visibility::Everyone, Visibility::Contacts, Visibility::Nobody];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Visibility::Everyone => "everyone",
-            Visibility::Contacts => "contacts",
-            Visibility::Nobody => "nobody",
-        }
-    }
-
     /// Whether a viewer sees a field of this visibility: `contact` when the viewer and the
     /// owner exchanged badges.
     pub fn shows_to(self, contact: bool) -> bool {

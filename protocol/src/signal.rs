@@ -75,12 +75,117 @@ where
     T::try_from(n).map_err(|_| serde::de::Error::custom(format!("{n} is too large")))
 }
 
-/// What was done, tagged by `type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Action {
+/// Every kind of signal, each declared once, in one row: the variant (with its fields), its
+/// `type` on the wire, the Element whose backend it is pushed to, the first signal schema version
+/// with its shape, who may send it (a backend answers `403` to anyone else), which part of the
+/// rules decides it, and what a scenario counts it as. [`Action`] and [`ActionKind`] with all
+/// their facts are made from this table: a new signal is one row here and its decision.
+macro_rules! actions {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident { $($fields:tt)* }
+        => $name:literal for $element:ident, since schema $version:literal, sent by $sender:ident,
+           decided by $family:ident, counted as $counted:ident;
+    )*) => {
+        /// What was done, tagged by `type`.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(tag = "type")]
+        pub enum Action {
+            $(
+                $(#[$doc])*
+                #[serde(rename = $name)]
+                $variant { $($fields)* },
+            )*
+        }
+
+        /// The kind of an [`Action`], without its fields.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum ActionKind {
+            $($variant,)*
+        }
+
+        impl ActionKind {
+            pub const ALL: &'static [ActionKind] = &[$(ActionKind::$variant),*];
+
+            /// Its `type` on the wire.
+            pub fn as_str(self) -> &'static str {
+                match self { $(ActionKind::$variant => $name,)* }
+            }
+
+            /// The Element a signal belongs to (whose backend it is pushed to).
+            pub fn element(self) -> ElementKind {
+                match self { $(ActionKind::$variant => ElementKind::$element,)* }
+            }
+
+            /// The first signal schema version with this shape.
+            pub fn schema_version(self) -> u32 {
+                match self { $(ActionKind::$variant => $version,)* }
+            }
+
+            /// Who may send it.
+            pub fn sender(self) -> Sender {
+                match self { $(ActionKind::$variant => Sender::$sender,)* }
+            }
+
+            /// Which part of the event's rules decides it.
+            pub fn family(self) -> Family {
+                match self { $(ActionKind::$variant => Family::$family,)* }
+            }
+
+            /// What a scenario's condition or trigger counts it as; `None` for what scenarios do
+            /// not see (the clock, staff work, private people signals).
+            pub fn counted_as(self) -> Option<crate::scenario::SignalKind> {
+                match self { $(ActionKind::$variant => counted!($counted),)* }
+            }
+        }
+
+        impl Action {
+            pub fn kind(&self) -> ActionKind {
+                match self { $(Action::$variant { .. } => ActionKind::$variant,)* }
+            }
+        }
+    };
+}
+
+macro_rules! counted {
+    (nothing) => {
+        None
+    };
+    ($kind:ident) => {
+        Some(crate::scenario::SignalKind::$kind)
+    };
+}
+
+/// Who may send a kind of signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Sender {
+    /// Any participant's token (staff too: staff vote and scan like anyone).
+    Participant,
+    /// Staff tokens only.
+    Staff,
+}
+
+/// Which part of the event's rules decides a kind of signal (`elements_domain` dispatches on it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Family {
+    /// Votes, answers, questions and upvotes: the poll's window and kind decide.
+    Voting,
+    /// Checkpoint scans: the quest's order, time and the code's signature decide.
+    Quests,
+    /// Being somewhere or meeting someone once: a session, a place, a directory profile.
+    Presence,
+    /// Profiles, badges, meetings, messages, forgetting: the people Element decides.
+    People,
+    /// Staff work: check-in, rewards, polls and Q&A, announcements, leads.
+    Staff,
+    /// Time passing on the device: the event's time triggers.
+    Clock,
+}
+
+actions! {
     /// A vote in a poll. One vote per participant and poll.
-    Vote { poll_id: String, option_id: String },
+    Vote { poll_id: String, option_id: String }
+    => "vote" for Voting, since schema 1, sent by Participant, decided by Voting, counted as Vote;
     /// A quest checkpoint's QR code was scanned. `proof` is the code's signature (see
     /// [`checkpoint_message`]), required when the event publishes a QR key.
     CheckpointScan {
@@ -88,16 +193,21 @@ pub enum Action {
         checkpoint_id: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         proof: Option<String>,
-    },
+    }
+    => "checkpoint_scan" for Quests, since schema 1, sent by Participant, decided by Quests, counted as CheckpointScan;
     /// The participant checked in to a session.
-    CheckIn { session_id: String },
+    CheckIn { session_id: String }
+    => "check_in" for Agenda, since schema 1, sent by Participant, decided by Presence, counted as CheckIn;
     /// The participant visited a booth or place.
-    BoothVisit { poi_id: String },
+    BoothVisit { poi_id: String }
+    => "booth_visit" for Map, since schema 1, sent by Participant, decided by Presence, counted as BoothVisit;
     /// The participant exchanged contacts with a directory profile.
-    ContactExchange { profile_id: String },
+    ContactExchange { profile_id: String }
+    => "contact_exchange" for People, since schema 1, sent by Participant, decided by Presence, counted as ContactExchange;
     /// An answer to a poll of any kind (v2); `vote` is the v1 spelling of a `choice`. The last
     /// answer before the poll closes counts, once.
-    Answer { poll_id: String, answer: Answer },
+    Answer { poll_id: String, answer: Answer }
+    => "answer" for Voting, since schema 2, sent by Participant, decided by Voting, counted as Vote;
     /// A question asked in a Q&A poll (v2). `question_id` is made by the device (unique, like a
     /// signal id); `anonymous` hides the asker's name from everyone.
     Ask {
@@ -106,19 +216,24 @@ pub enum Action {
         text: String,
         #[serde(default)]
         anonymous: bool,
-    },
+    }
+    => "ask" for Voting, since schema 2, sent by Participant, decided by Voting, counted as Question;
     /// An upvote of a question in a Q&A poll (v2), once per participant and question.
-    Upvote { poll_id: String, question_id: String },
+    Upvote { poll_id: String, question_id: String }
+    => "upvote" for Voting, since schema 2, sent by Participant, decided by Voting, counted as Upvote;
     /// Time passed up to `until` on the participant's device, and the event's time triggers
     /// due by then fired there (a session they attended ended, a poll opened). The backend
     /// fires the same ones, up to `until` or its own clock whichever is earlier, once per
     /// participant however many devices say so. Sent only when something fired.
-    TimePassed { until: DateTime<FixedOffset> },
+    TimePassed { until: DateTime<FixedOffset> }
+    => "time_passed" for Quests, since schema 2, sent by Participant, decided by Clock, counted as nothing;
     /// My profile as I now want it shown (v3), fields shown to nobody already emptied
     /// ([`crate::people::MyProfile::shareable`]). The newest one counts.
-    PublishProfile { profile: crate::people::MyProfile },
+    PublishProfile { profile: crate::people::MyProfile }
+    => "publish_profile" for People, since schema 3, sent by Participant, decided by People, counted as nothing;
     /// I scanned (or typed) someone's badge code (v3): we become each other's contacts.
-    ScanBadge { badge: String },
+    ScanBadge { badge: String }
+    => "scan_badge" for People, since schema 3, sent by Participant, decided by People, counted as ContactExchange;
     /// I ask someone to meet (v3): a directory profile or a contact, at a place on the map.
     /// `meeting_id` is made by the device (unique, like a signal id).
     RequestMeeting {
@@ -130,30 +245,39 @@ pub enum Action {
         place_id: String,
         #[serde(default, skip_serializing_if = "String::is_empty")]
         note: String,
-    },
+    }
+    => "request_meeting" for People, since schema 3, sent by Participant, decided by People, counted as nothing;
     /// I answer a meeting I am in (v3): accept, decline, cancel, or propose another time.
     AnswerMeeting {
         meeting_id: String,
         #[serde(flatten)]
         answer: crate::people::MeetingAnswer,
-    },
+    }
+    => "answer_meeting" for People, since schema 3, sent by Participant, decided by People, counted as nothing;
     /// A short message to a contact (v3); `message_id` is made by the device.
-    SendMessage { message_id: String, to: String, text: String },
+    SendMessage { message_id: String, to: String, text: String }
+    => "send_message" for People, since schema 3, sent by Participant, decided by People, counted as nothing;
     /// Delete what the backend holds about me (v3): profile, contacts, meetings, messages, my
     /// name on leaderboards. Accepted means done.
-    ForgetMe {},
+    ForgetMe {}
+    => "forget_me" for People, since schema 3, sent by Participant, decided by People, counted as nothing;
     /// Staff let a pass in at a door or a session (v4). Counted once per person and gate; a
     /// later scan of the same pass there is recorded as a conflict, not counted again.
-    Admit { pass: crate::staff::Pass, gate: crate::staff::Gate },
+    Admit { pass: crate::staff::Pass, gate: crate::staff::Gate }
+    => "admit" for Staff, since schema 4, sent by Staff, decided by Staff, counted as nothing;
     /// Staff gave the reward a desk code stands for (v4): valid once.
-    RedeemReward { code: String },
+    RedeemReward { code: String }
+    => "redeem_reward" for Staff, since schema 4, sent by Staff, decided by Staff, counted as nothing;
     /// Staff open, close, reveal or reset a poll (v4).
-    ControlPoll { poll_id: String, command: crate::staff::PollCommand },
+    ControlPoll { poll_id: String, command: crate::staff::PollCommand }
+    => "control_poll" for Staff, since schema 4, sent by Staff, decided by Staff, counted as nothing;
     /// Staff moderate a Q&A question (v4): approve, hide, mark answered, put on the screens.
-    ModerateQuestion { question_id: String, command: crate::staff::QuestionCommand },
+    ModerateQuestion { question_id: String, command: crate::staff::QuestionCommand }
+    => "moderate_question" for Staff, since schema 4, sent by Staff, decided by Staff, counted as nothing;
     /// Staff announce something (v4): to everyone, one room's audience, or a scenario tag.
     /// `announcement_id` is made by the device (unique, like a signal id).
-    Announce { announcement_id: String, text: String, audience: crate::live::Audience },
+    Announce { announcement_id: String, text: String, audience: crate::live::Audience }
+    => "announce" for Staff, since schema 4, sent by Staff, decided by Staff, counted as nothing;
     /// An exhibitor scanned a visitor's badge at the booth (v4), with a rating and a note; the
     /// latest rating and note of a visitor count.
     CaptureLead {
@@ -162,70 +286,24 @@ pub enum Action {
         rating: u32,
         #[serde(default, skip_serializing_if = "String::is_empty")]
         note: String,
-    },
+    }
+    => "capture_lead" for People, since schema 4, sent by Staff, decided by Staff, counted as nothing;
 }
 
 impl Action {
     /// The Element a signal belongs to (whose backend it is pushed to).
     pub fn element(&self) -> ElementKind {
-        match self {
-            Action::Vote { .. } | Action::Answer { .. } | Action::Ask { .. } | Action::Upvote { .. } => {
-                ElementKind::Voting
-            }
-            Action::CheckpointScan { .. } => ElementKind::Quests,
-            Action::CheckIn { .. } => ElementKind::Agenda,
-            Action::BoothVisit { .. } => ElementKind::Map,
-            Action::ContactExchange { .. }
-            | Action::PublishProfile { .. }
-            | Action::ScanBadge { .. }
-            | Action::RequestMeeting { .. }
-            | Action::AnswerMeeting { .. }
-            | Action::SendMessage { .. }
-            | Action::ForgetMe {} => ElementKind::People,
-            // The scenarios' clock: quests are where their outcomes show.
-            Action::TimePassed { .. } => ElementKind::Quests,
-            Action::Admit { .. }
-            | Action::RedeemReward { .. }
-            | Action::ControlPoll { .. }
-            | Action::ModerateQuestion { .. }
-            | Action::Announce { .. } => ElementKind::Staff,
-            // Leads travel in the exhibitor's own people feed: pushed with it, so the round
-            // that sends one brings its lead back.
-            Action::CaptureLead { .. } => ElementKind::People,
-        }
+        self.kind().element()
     }
 
     /// Whether only staff tokens may send it (a backend answers `403` to any other).
     pub fn is_staff_action(&self) -> bool {
-        matches!(
-            self,
-            Action::Admit { .. }
-                | Action::RedeemReward { .. }
-                | Action::ControlPoll { .. }
-                | Action::ModerateQuestion { .. }
-                | Action::Announce { .. }
-                | Action::CaptureLead { .. }
-        )
+        self.kind().sender() == Sender::Staff
     }
 
     /// The first signal schema version with this shape.
     pub fn schema_version(&self) -> u32 {
-        match self {
-            Action::TimePassed { .. } | Action::Answer { .. } | Action::Ask { .. } | Action::Upvote { .. } => 2,
-            Action::PublishProfile { .. }
-            | Action::ScanBadge { .. }
-            | Action::RequestMeeting { .. }
-            | Action::AnswerMeeting { .. }
-            | Action::SendMessage { .. }
-            | Action::ForgetMe {} => 3,
-            Action::Admit { .. }
-            | Action::RedeemReward { .. }
-            | Action::ControlPoll { .. }
-            | Action::ModerateQuestion { .. }
-            | Action::Announce { .. }
-            | Action::CaptureLead { .. } => 4,
-            _ => 1,
-        }
+        self.kind().schema_version()
     }
 }
 
@@ -438,106 +516,44 @@ impl Effect {
     }
 }
 
-/// Why a signal was refused, for good. Stable codes: clients switch on them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Reason {
-    /// The poll has not opened yet.
-    PollNotOpen,
-    /// The poll closed before the vote arrived.
-    PollClosed,
-    /// This participant already voted in this poll.
-    AlreadyVoted,
-    /// This participant already did this (checkpoint scanned, checked in, visited, exchanged).
-    AlreadyDone,
-    /// The poll, option, quest, checkpoint, session, place or profile does not exist.
-    UnknownTarget,
-    /// This caller may not send this kind of signal.
-    NotAllowed,
-    /// `schema_version` is newer than this backend understands.
-    UnsupportedSchema,
-    /// A field is missing, empty or too long; the message names it.
-    Malformed,
-    /// A checkpoint scan without a valid signature from the event's QR key.
-    BadSignature,
-    /// The poll counts only votes from personal tickets, and this participant joined with a
-    /// shared join code.
-    TicketRequired,
-    /// The quest is ordered and an earlier checkpoint is not found yet.
-    OutOfOrder,
-    /// The quest's scans do not count yet.
-    QuestNotOpen,
-    /// The quest's scans no longer count.
-    QuestClosed,
-    /// The answer does not fit the poll: the wrong kind, an option twice, too many choices, a
-    /// rating off the scale, text empty or too long. The message says which.
-    BadAnswer,
-    /// A message to someone who is not a contact (exchange badges first).
-    NotAContact,
-    /// One's own badge was scanned.
-    OwnBadge,
-}
-
-impl Reason {
-    pub const ALL: [Reason; 16] = [
-        Reason::PollNotOpen,
-        Reason::PollClosed,
-        Reason::AlreadyVoted,
-        Reason::AlreadyDone,
-        Reason::UnknownTarget,
-        Reason::NotAllowed,
-        Reason::UnsupportedSchema,
-        Reason::Malformed,
-        Reason::BadSignature,
-        Reason::TicketRequired,
-        Reason::OutOfOrder,
-        Reason::QuestNotOpen,
-        Reason::QuestClosed,
-        Reason::BadAnswer,
-        Reason::NotAContact,
-        Reason::OwnBadge,
-    ];
-
-    /// Fails to compile when a variant is added, pointing here: add it to [`Reason::ALL`] too.
-    #[allow(dead_code)]
-    const EVERY_VARIANT_IS_IN_ALL: fn(Reason) = |r| match r {
-        Reason::PollNotOpen
-        | Reason::PollClosed
-        | Reason::AlreadyVoted
-        | Reason::AlreadyDone
-        | Reason::UnknownTarget
-        | Reason::NotAllowed
-        | Reason::UnsupportedSchema
-        | Reason::Malformed
-        | Reason::BadSignature
-        | Reason::TicketRequired
-        | Reason::OutOfOrder
-        | Reason::QuestNotOpen
-        | Reason::QuestClosed
-        | Reason::BadAnswer
-        | Reason::NotAContact
-        | Reason::OwnBadge => {}
-    };
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::PollNotOpen => "poll_not_open",
-            Reason::PollClosed => "poll_closed",
-            Reason::AlreadyVoted => "already_voted",
-            Reason::AlreadyDone => "already_done",
-            Reason::UnknownTarget => "unknown_target",
-            Reason::NotAllowed => "not_allowed",
-            Reason::UnsupportedSchema => "unsupported_schema",
-            Reason::Malformed => "malformed",
-            Reason::BadSignature => "bad_signature",
-            Reason::TicketRequired => "ticket_required",
-            Reason::OutOfOrder => "out_of_order",
-            Reason::QuestNotOpen => "quest_not_open",
-            Reason::QuestClosed => "quest_closed",
-            Reason::BadAnswer => "bad_answer",
-            Reason::NotAContact => "not_a_contact",
-            Reason::OwnBadge => "own_badge",
-        }
+wire_enum! {
+    /// Why a signal was refused, for good. Stable codes: clients switch on them.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum Reason {
+        /// The poll has not opened yet.
+        PollNotOpen = "poll_not_open",
+        /// The poll closed before the vote arrived.
+        PollClosed = "poll_closed",
+        /// This participant already voted in this poll.
+        AlreadyVoted = "already_voted",
+        /// This participant already did this (checkpoint scanned, checked in, visited, exchanged).
+        AlreadyDone = "already_done",
+        /// The poll, option, quest, checkpoint, session, place or profile does not exist.
+        UnknownTarget = "unknown_target",
+        /// This caller may not send this kind of signal.
+        NotAllowed = "not_allowed",
+        /// `schema_version` is newer than this backend understands.
+        UnsupportedSchema = "unsupported_schema",
+        /// A field is missing, empty or too long; the message names it.
+        Malformed = "malformed",
+        /// A checkpoint scan without a valid signature from the event's QR key.
+        BadSignature = "bad_signature",
+        /// The poll counts only votes from personal tickets, and this participant joined with a
+        /// shared join code.
+        TicketRequired = "ticket_required",
+        /// The quest is ordered and an earlier checkpoint is not found yet.
+        OutOfOrder = "out_of_order",
+        /// The quest's scans do not count yet.
+        QuestNotOpen = "quest_not_open",
+        /// The quest's scans no longer count.
+        QuestClosed = "quest_closed",
+        /// The answer does not fit the poll: the wrong kind, an option twice, too many choices, a
+        /// rating off the scale, text empty or too long. The message says which.
+        BadAnswer = "bad_answer",
+        /// A message to someone who is not a contact (exchange badges first).
+        NotAContact = "not_a_contact",
+        /// One's own badge was scanned.
+        OwnBadge = "own_badge",
     }
 }
 
@@ -570,5 +586,62 @@ mod whole_number_tests {
             let err = serde_json::from_str::<Signal>(&json(bad)).expect_err(bad).to_string();
             assert!(err.contains("whole number") || err.contains("negative"), "{bad}: {err}");
         }
+    }
+}
+
+#[cfg(test)]
+mod action_table_tests {
+    use super::*;
+
+    /// The table's wire names are the ones the open protocol documents: every `type` in
+    /// `docs/openapi.json`'s signal shapes is a row, and every row is documented.
+    #[test]
+    fn every_action_in_the_table_is_documented_and_every_documented_one_is_in_the_table() {
+        let doc: serde_json::Value =
+            serde_json::from_str(include_str!("../../docs/openapi.json")).expect("docs/openapi.json parses");
+        let mut documented = std::collections::BTreeSet::new();
+        // The signal's shapes, following `$ref`s into the other schemas (the staff actions).
+        fn walk(doc: &serde_json::Value, v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+            match v {
+                serde_json::Value::Object(map) => {
+                    if let Some(serde_json::Value::String(c)) = map.get("type").and_then(|t| t.get("const")) {
+                        out.insert(c.clone());
+                    }
+                    if let Some(name) = map.get("$ref").and_then(|r| r.as_str()).and_then(|r| r.rsplit('/').next()) {
+                        walk(doc, &doc["components"]["schemas"][name], out);
+                    }
+                    map.iter().filter(|(k, _)| *k != "$ref").for_each(|(_, x)| walk(doc, x, out));
+                }
+                serde_json::Value::Array(items) => items.iter().for_each(|x| walk(doc, x, out)),
+                _ => {}
+            }
+        }
+        // A participant's shapes, and the ones only staff may send.
+        for schema in ["Signal", "StaffAction"] {
+            walk(&doc, &doc["components"]["schemas"][schema], &mut documented);
+        }
+        let table: std::collections::BTreeSet<String> =
+            ActionKind::ALL.iter().map(|k| k.as_str().to_string()).collect();
+        assert_eq!(table, documented);
+    }
+
+    /// The wire name serde writes is the table's, and reads back to the same kind.
+    #[test]
+    fn an_action_is_written_with_its_tables_type() {
+        let samples = [
+            Action::Vote { poll_id: "p".into(), option_id: "o".into() },
+            Action::ForgetMe {},
+            Action::RedeemReward { code: "K7Q2".into() },
+            Action::CaptureLead { badge: "b".into(), rating: 3, note: String::new() },
+        ];
+        for a in samples {
+            let json = serde_json::to_value(&a).expect("write");
+            assert_eq!(json["type"], a.kind().as_str(), "{json}");
+            let back: Action = serde_json::from_value(json).expect("read back");
+            assert_eq!(back.kind(), a.kind());
+        }
+        let names: std::collections::BTreeSet<&str> = ActionKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(names.len(), ActionKind::ALL.len(), "wire names are unique");
+        assert!(ActionKind::ALL.iter().all(|k| k.schema_version() <= SIGNAL_SCHEMA_VERSION));
     }
 }

@@ -277,82 +277,41 @@ impl AppApi {
     }
 }
 
-/// The commands, one line each: the work is in the Element's module.
+/// The commands: one method each, made from the protocol's table of commands
+/// (`elements_protocol::for_each_command!`), each calling the handler of the same name in its
+/// Element's module: `fn name(api: &AppApi, args: Args) -> Result<Output, ApiError>`, or
+/// `fn name(api: &AppApi)` for a command without arguments.
+macro_rules! facade {
+    ($( $(#[$doc:meta])* $ty:ident = $name:ident in $element:ident : $args:ident => $out:ty; )*) => {
+        impl AppApi {
+            $( facade!(@method $(#[$doc])* $ty $name $element $args); )*
+        }
+    };
+    (@method $(#[$doc:meta])* $ty:ident $name:ident $element:ident NoArgs) => {
+        $(#[$doc])*
+        pub fn $name(&self) -> Result<<elements_protocol::app::$ty as elements_protocol::app::Command>::Output, ApiError> {
+            $element::$name(self)
+        }
+    };
+    (@method $(#[$doc:meta])* $ty:ident $name:ident $element:ident $args:ident) => {
+        $(#[$doc])*
+        pub fn $name(
+            &self,
+            args: <elements_protocol::app::$ty as elements_protocol::app::Command>::Args,
+        ) -> Result<<elements_protocol::app::$ty as elements_protocol::app::Command>::Output, ApiError> {
+            $element::$name(self, args)
+        }
+    };
+}
+
+elements_protocol::for_each_command!(facade);
+
+/// What the app does besides the UI's commands: sync, links, plans, reminders, scenarios' clock.
 impl AppApi {
-    pub fn event_overview(&self) -> Result<EventOverview, ApiError> {
-        agenda::event_overview(self)
-    }
-
-    pub fn agenda_day(&self, args: AgendaDayArgs) -> Result<AgendaDay, ApiError> {
-        agenda::agenda_day(self, args)
-    }
-
-    pub fn now_next(&self) -> Result<NowNext, ApiError> {
-        agenda::now_next(self)
-    }
-
-    pub fn session_detail(&self, args: SessionDetailArgs) -> Result<SessionDetail, ApiError> {
-        agenda::session_detail(self, args)
-    }
-
-    pub fn star_session(&self, args: elements_protocol::app::StarArgs) -> Result<SessionCard, ApiError> {
-        agenda::star_session(self, args)
-    }
-
-    pub fn my_schedule(&self) -> Result<elements_protocol::app::MySchedule, ApiError> {
-        agenda::my_schedule(self)
-    }
-
-    pub fn dismiss_schedule_notice(
-        &self,
-        args: elements_protocol::app::NoticeArgs,
-    ) -> Result<elements_protocol::app::MySchedule, ApiError> {
-        agenda::dismiss_schedule_notice(self, args)
-    }
-
-    pub fn export_schedule(&self) -> Result<elements_protocol::app::ExportedFile, ApiError> {
-        agenda::export_schedule(self)
-    }
-
-    pub fn search_sessions(&self, args: SearchArgs) -> Result<Vec<SessionCard>, ApiError> {
-        agenda::search_sessions(self, args)
-    }
-
-    /// The polls, their last known results, and this person's vote with where it stands.
-    pub fn voting(&self) -> Result<VotingView, ApiError> {
-        voting::voting(self)
-    }
-
-    /// Decides the vote on the device (the event's own rules), writes it to the outbox and wakes
-    /// the sync engine. A vote the rules refuse is not written; the person is told why.
-    pub fn cast_vote(&self, args: VoteArgs) -> Result<VotingView, ApiError> {
-        voting::cast_vote(self, args)
-    }
-
-    /// An answer to a poll of any kind; a new answer in an open poll replaces the last one.
-    pub fn answer_poll(&self, args: elements_protocol::app::AnswerArgs) -> Result<VotingView, ApiError> {
-        voting::answer_poll(self, args)
-    }
-
-    /// A question for a Q&A poll.
-    pub fn ask_question(&self, args: elements_protocol::app::AskArgs) -> Result<VotingView, ApiError> {
-        voting::ask_question(self, args)
-    }
-
-    pub fn upvote_question(&self, args: elements_protocol::app::UpvoteArgs) -> Result<VotingView, ApiError> {
-        voting::upvote_question(self, args)
-    }
-
     /// Starts syncing in the background if the cached event came from a backend: the app shows
     /// what it has at once and catches up when the network allows.
     pub fn resume_sync(&self) -> Result<(), ApiError> {
         me::resume_sync(self)
-    }
-
-    /// Joins the event served at `args.url`: stores its manifest, pulls every Element once (an
-    /// Element whose backend is down is retried in the background), then keeps syncing.
-    pub fn join_event(&self, args: JoinArgs) -> Result<EventOverview, ApiError> {
-        me::join_event(self, args)
     }
 
     /// One round for every Element of a joined event, on this thread: push its outbox, then
@@ -362,103 +321,10 @@ impl AppApi {
         me::sync_now(self)
     }
 
-    pub fn sync_status(&self) -> Result<SyncStatus, ApiError> {
-        me::sync_status(self)
-    }
-
-    /// Reads the QR code in a photo; the UI passes a join code's text on to `join_event`.
-    pub fn scan_code(
-        &self,
-        args: elements_protocol::app::ScanArgs,
-    ) -> Result<elements_protocol::app::ScannedCode, ApiError> {
-        me::scan_code(args)
-    }
-
-    pub fn preferences(&self) -> Result<Preferences, ApiError> {
-        me::preferences(self)
-    }
-
-    /// Stores the person's language and theme; a language the app does not speak is refused.
-    pub fn set_preferences(&self, args: Preferences) -> Result<Preferences, ApiError> {
-        me::set_preferences(self, args)
-    }
-
-    /// The quests with this person's progress, rewards and leaderboards, and the scenario
-    /// cards not put away.
-    pub fn quests(&self) -> Result<elements_protocol::app::QuestsView, ApiError> {
-        quests::quests(self)
-    }
-
-    /// A checkpoint's code, scanned or typed: checked on the device at once (a forged or
-    /// edited code is refused here, offline too), then sent like every signal.
-    pub fn scan_checkpoint(
-        &self,
-        args: elements_protocol::app::CheckpointArgs,
-    ) -> Result<elements_protocol::app::QuestsView, ApiError> {
-        quests::scan_checkpoint(self, args)
-    }
-
-    /// Puts a scenario card away for good.
-    pub fn dismiss_card(
-        &self,
-        args: elements_protocol::app::CardArgs,
-    ) -> Result<elements_protocol::app::QuestsView, ApiError> {
-        quests::dismiss_card(self, args)
-    }
-
-    /// "I'm here": checks the person in to a session.
-    pub fn check_in(&self, args: SessionDetailArgs) -> Result<SessionDetail, ApiError> {
-        agenda::check_in(self, args)
-    }
-
     /// Fires the event's time triggers due for this participant now (a session they attended
     /// ended, a poll opened); returns when the next one is due.
     pub fn tick_scenarios(&self) -> Result<Option<DateTime<Utc>>, ApiError> {
         signals::tick_scenarios(self)
-    }
-
-    /// Milliseconds from launch until the UI reported `args.screen` showing.
-    pub fn map(&self) -> Result<elements_protocol::app::MapView, ApiError> {
-        map::map(self)
-    }
-
-    pub fn search_places(&self, args: SearchArgs) -> Result<Vec<elements_protocol::app::PlaceHit>, ApiError> {
-        map::search_places(self, args)
-    }
-
-    pub fn place(
-        &self,
-        args: elements_protocol::app::PlaceArgs,
-    ) -> Result<elements_protocol::app::PlaceDetail, ApiError> {
-        map::place(self, args)
-    }
-
-    pub fn visit_booth(
-        &self,
-        args: elements_protocol::app::PlaceArgs,
-    ) -> Result<elements_protocol::app::PlaceDetail, ApiError> {
-        map::visit_booth(self, args)
-    }
-
-    pub fn route(
-        &self,
-        args: elements_protocol::app::RouteArgs,
-    ) -> Result<elements_protocol::app::RouteView, ApiError> {
-        map::route(self, args)
-    }
-
-    pub fn set_here(
-        &self,
-        args: elements_protocol::app::HereArgs,
-    ) -> Result<elements_protocol::app::MapView, ApiError> {
-        map::set_here(self, args)
-    }
-
-    pub fn scan_location(
-        &self,
-        args: elements_protocol::app::LocationArgs,
-    ) -> Result<elements_protocol::app::MapView, ApiError> {
-        map::scan_location(self, args)
     }
 
     /// Keeps a link the app was opened with (`elements://place?…`) for the window, and tells it.
@@ -473,100 +339,9 @@ impl AppApi {
         Ok(())
     }
 
-    pub fn take_open_link(&self) -> Option<String> {
-        self.opened.lock().unwrap_or_else(|p| p.into_inner()).take()
-    }
-
     /// A file of the map's `plan` scheme (a floor's SVG plan or one tile): its type and bytes.
     pub fn plan_file(&self, path: &str) -> Result<Option<(&'static str, Vec<u8>)>, ApiError> {
         map::plan_file(self, path)
-    }
-
-    pub fn my_profile(&self) -> Result<elements_protocol::app::MyProfileView, ApiError> {
-        people::my_profile(self)
-    }
-
-    pub fn save_my_profile(
-        &self,
-        args: elements_protocol::people::MyProfile,
-    ) -> Result<elements_protocol::app::MyProfileView, ApiError> {
-        people::save_my_profile(self, args)
-    }
-
-    pub fn set_my_photo(
-        &self,
-        args: elements_protocol::app::ScanArgs,
-    ) -> Result<elements_protocol::app::MyProfileView, ApiError> {
-        people::set_my_photo(self, args)
-    }
-
-    pub fn search_people(
-        &self,
-        args: elements_protocol::app::PeopleSearchArgs,
-    ) -> Result<elements_protocol::app::Directory, ApiError> {
-        people::search_people(self, args)
-    }
-
-    pub fn person(
-        &self,
-        args: elements_protocol::app::PersonArgs,
-    ) -> Result<elements_protocol::app::PersonView, ApiError> {
-        people::person(self, args)
-    }
-
-    pub fn exchange_badge(
-        &self,
-        args: elements_protocol::app::BadgeArgs,
-    ) -> Result<elements_protocol::app::ContactsView, ApiError> {
-        people::exchange_badge(self, args)
-    }
-
-    pub fn contacts(&self, args: SearchArgs) -> Result<elements_protocol::app::ContactsView, ApiError> {
-        people::contacts(self, args)
-    }
-
-    pub fn save_contact_note(
-        &self,
-        args: elements_protocol::app::ContactNoteArgs,
-    ) -> Result<elements_protocol::app::PersonView, ApiError> {
-        people::save_contact_note(self, args)
-    }
-
-    pub fn export_contacts(&self) -> Result<elements_protocol::app::ExportedFile, ApiError> {
-        people::export_contacts(self)
-    }
-
-    pub fn suggestions(&self) -> Result<Vec<elements_protocol::app::SuggestionCard>, ApiError> {
-        people::suggestions(self)
-    }
-
-    pub fn request_meeting(
-        &self,
-        args: elements_protocol::app::MeetingRequestArgs,
-    ) -> Result<elements_protocol::app::PersonView, ApiError> {
-        people::request_meeting(self, args)
-    }
-
-    pub fn answer_meeting(
-        &self,
-        args: elements_protocol::app::MeetingAnswerArgs,
-    ) -> Result<elements_protocol::app::PersonView, ApiError> {
-        people::answer_meeting(self, args)
-    }
-
-    pub fn send_message(
-        &self,
-        args: elements_protocol::app::MessageArgs,
-    ) -> Result<elements_protocol::app::PersonView, ApiError> {
-        people::send_message(self, args)
-    }
-
-    pub fn export_my_data(&self) -> Result<elements_protocol::app::ExportedFile, ApiError> {
-        people::export_my_data(self)
-    }
-
-    pub fn forget_me(&self) -> Result<elements_protocol::app::MyProfileView, ApiError> {
-        people::forget_me(self)
     }
 
     /// Reminders due now (each once): for the shell to show as notifications.
@@ -577,80 +352,6 @@ impl AppApi {
     /// When the next reminder falls due, for the shell's timer.
     pub fn next_reminder_at(&self) -> Result<Option<DateTime<Utc>>, ApiError> {
         reminders::next_reminder_at(self)
-    }
-
-    pub fn report_ready(&self, args: ReadyArgs) -> Result<u64, ApiError> {
-        me::report_ready(self, args)
-    }
-
-    pub fn staff_polls(&self) -> Result<elements_protocol::app::StaffPolls, ApiError> {
-        staff::staff_polls(self)
-    }
-
-    pub fn control_poll(
-        &self,
-        args: elements_protocol::app::PollControlArgs,
-    ) -> Result<elements_protocol::app::StaffPolls, ApiError> {
-        staff::control_poll(self, args)
-    }
-
-    pub fn moderate_question(
-        &self,
-        args: elements_protocol::app::QuestionModerationArgs,
-    ) -> Result<elements_protocol::app::StaffPolls, ApiError> {
-        staff::moderate_question(self, args)
-    }
-
-    pub fn announcements(&self) -> Result<Vec<elements_protocol::app::AnnouncementView>, ApiError> {
-        staff::announcements(self)
-    }
-
-    pub fn announce(
-        &self,
-        args: elements_protocol::app::AnnounceArgs,
-    ) -> Result<Vec<elements_protocol::app::AnnouncementView>, ApiError> {
-        staff::announce(self, args)
-    }
-
-    pub fn leads(&self) -> Result<elements_protocol::app::LeadsView, ApiError> {
-        staff::leads(self)
-    }
-
-    pub fn capture_lead(
-        &self,
-        args: elements_protocol::app::LeadArgs,
-    ) -> Result<elements_protocol::app::LeadsView, ApiError> {
-        staff::capture_lead(self, args)
-    }
-
-    pub fn export_leads(&self) -> Result<elements_protocol::app::ExportedFile, ApiError> {
-        staff::export_leads(self)
-    }
-
-    pub fn live_picture(&self) -> Result<elements_protocol::app::LivePictureView, ApiError> {
-        staff::live_picture(self)
-    }
-
-    pub fn venue_screen(&self) -> Result<elements_protocol::app::VenueScreen, ApiError> {
-        kiosk::venue_screen(self)
-    }
-
-    pub fn staff_desk(&self) -> Result<elements_protocol::app::StaffDesk, ApiError> {
-        staff::staff_desk(self)
-    }
-
-    pub fn admit_pass(
-        &self,
-        args: elements_protocol::app::AdmitArgs,
-    ) -> Result<elements_protocol::app::AdmitResult, ApiError> {
-        staff::admit_pass(self, args)
-    }
-
-    pub fn redeem_reward_code(
-        &self,
-        args: elements_protocol::app::RewardCodeArgs,
-    ) -> Result<elements_protocol::app::RewardRedemption, ApiError> {
-        staff::redeem_reward_code(self, args)
     }
 }
 
