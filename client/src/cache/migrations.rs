@@ -1,6 +1,7 @@
 //! Versioned schema migrations. `PRAGMA user_version` holds the version; each migration runs in
 //! its own transaction together with the version bump, so a crash leaves the previous version
-//! intact. Migrations are append-only: never edit one that has shipped.
+//! intact. Migrations are append-only: never edit one that has shipped ([`SHIPPED`] pins each
+//! by its fingerprint, and a test fails on an edit).
 
 use rusqlite::Connection;
 
@@ -256,7 +257,49 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TABLE lead (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
     CREATE TABLE notice (id TEXT PRIMARY KEY, revision INTEGER NOT NULL, body TEXT NOT NULL) STRICT;
     "#,
+    // v18: repairs caches made while v16 and v17 were still being edited (before migrations were
+    // pinned by hash): a cache at v16 or v17 may lack what those versions gained later. Each
+    // exactly as its version defines it, if missing.
+    r#"
+    CREATE INDEX IF NOT EXISTS profile_by_name ON profile (name COLLATE NOCASE);
+    CREATE TABLE IF NOT EXISTS reminded (event_id TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (event_id, key)) STRICT;
+    CREATE TABLE IF NOT EXISTS photo (profile_id TEXT PRIMARY KEY, rev TEXT NOT NULL, jpeg BLOB) STRICT;
+    CREATE TABLE IF NOT EXISTS occupancy (id TEXT PRIMARY KEY, revision INTEGER NOT NULL, body TEXT NOT NULL) STRICT;
+    CREATE TABLE IF NOT EXISTS live_picture (id TEXT PRIMARY KEY, revision INTEGER NOT NULL, body TEXT NOT NULL) STRICT;
+    CREATE TABLE IF NOT EXISTS lead (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+    CREATE TABLE IF NOT EXISTS notice (id TEXT PRIMARY KEY, revision INTEGER NOT NULL, body TEXT NOT NULL) STRICT;
+    "#,
 ];
+
+/// A fingerprint of each shipped migration's SQL (FNV-1a, 64 bits), in order. A shipped
+/// migration never changes: `PRAGMA user_version` cannot notice an edit, so a cache made before
+/// it would never get what the edit added (v18 repairs the two that were). A test compares;
+/// a new migration appends its fingerprint here (the test prints it).
+pub const SHIPPED: &[u64] = &[
+    0x85733f2c03eebb77, // v1
+    0x7de06d46a9947a49, // v2
+    0x3565e18b884d395a, // v3
+    0xb71f0b640178b8a7, // v4
+    0x52d22278a56f539c, // v5
+    0x4c82fdc98dad4457, // v6
+    0x344f89f7277015e8, // v7
+    0xddf812f46cce42ad, // v8
+    0xea12a94341ef5189, // v9
+    0x808084d1a454c7a3, // v10
+    0x5e3d4d5aa92ca9d9, // v11
+    0x1d248e3a503fc480, // v12
+    0x91b4dc4bd75dd307, // v13
+    0x50bc901922e24694, // v14
+    0x6374baf11d6aef6d, // v15
+    0x2476c14319f9289d, // v16
+    0xf6f19c4c24387b48, // v17
+    0x7016dc7e42d5a154, // v18
+];
+
+/// FNV-1a over the SQL's bytes: stable across Rust versions and platforms, no dependency.
+pub fn fingerprint(sql: &str) -> u64 {
+    sql.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;
 

@@ -340,3 +340,106 @@ fn an_unreadable_event_record_is_moved_aside_and_rebuilt_keeping_what_the_person
         assert!(aside >= 1, "the damaged file was kept aside, not deleted");
     }
 }
+
+/// A shipped migration never changes: `PRAGMA user_version` cannot notice an edit, so a cache
+/// made before it never gets what the edit added (as happened to v16 and v17, repaired by v18).
+#[test]
+fn shipped_migrations_are_never_edited() {
+    use elements_client::cache::migrations::{fingerprint, MIGRATIONS, SHIPPED};
+    for (i, sql) in MIGRATIONS.iter().enumerate() {
+        let now = fingerprint(sql);
+        match SHIPPED.get(i) {
+            Some(pinned) => assert_eq!(
+                now,
+                *pinned,
+                "migration v{} changed after it shipped: add a new migration instead of editing it",
+                i + 1
+            ),
+            None => panic!("migration v{} is new: append 0x{now:016x} to migrations::SHIPPED", i + 1),
+        }
+    }
+    assert_eq!(SHIPPED.len(), MIGRATIONS.len(), "a fingerprint for a migration that is not there");
+}
+
+/// Every table, index and trigger with its SQL (white space folded; `IF NOT EXISTS` is how a
+/// repairing migration says it, not a difference).
+fn schema(path: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(path).expect("open");
+    let mut stmt = conn
+        .prepare("SELECT type, name, coalesce(sql, '') FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+        .expect("schema");
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(format!("{} {}: {}", r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        })
+        .expect("rows");
+    rows.map(|r| r.expect("row").replace("IF NOT EXISTS ", "").split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// A cache made at any earlier schema version opens with the same schema as a new cache.
+#[test]
+fn a_cache_made_at_any_earlier_version_upgrades_to_the_schema_of_a_new_one() {
+    use elements_client::cache::migrations::{migrate_to, LATEST_VERSION};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fresh = dir.path().join("fresh.sqlite3");
+    drop(Cache::open(&fresh).expect("a new cache"));
+    let expected = schema(&fresh);
+    for version in 1..LATEST_VERSION {
+        let path = dir.path().join(format!("v{version}.sqlite3"));
+        {
+            let mut conn = rusqlite::Connection::open(&path).expect("open");
+            migrate_to(&mut conn, version).expect("an old schema");
+        }
+        let opened = Cache::open(&path).expect("upgrade");
+        assert!(opened.recovery.is_none(), "v{version} is upgraded, not thrown away");
+        assert_eq!(opened.cache.schema_version().expect("version"), LATEST_VERSION);
+        drop(opened);
+        assert_eq!(schema(&path), expected, "a cache made at v{version}, upgraded");
+    }
+}
+
+/// Caches made while v16 and v17 were still being edited say "v16" or "v17" but lack what those
+/// versions gained later; opening one repairs it (v18) without losing what it holds.
+#[test]
+fn caches_made_while_v16_and_v17_were_edited_are_repaired() {
+    use elements_client::cache::migrations::{migrate_to, MIGRATIONS};
+    // What v16 and v17 were when first committed: the shipped text without the lines added after.
+    let first = |version: usize, added_later: &[&str]| -> String {
+        MIGRATIONS[version - 1]
+            .lines()
+            .filter(|l| !added_later.iter().any(|name| l.contains(name)))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let v16 = first(16, &["INDEX profile_by_name", "TABLE reminded", "TABLE photo"]);
+    let v17 = first(17, &["TABLE occupancy", "TABLE live_picture", "TABLE lead", "TABLE notice"]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fresh = dir.path().join("fresh.sqlite3");
+    drop(Cache::open(&fresh).expect("a new cache"));
+    for (name, upto) in [("early-v16", 16), ("early-v17", 17)] {
+        let path = dir.path().join(format!("{name}.sqlite3"));
+        {
+            let mut conn = rusqlite::Connection::open(&path).expect("open");
+            migrate_to(&mut conn, 15).expect("v15");
+            conn.execute_batch(&v16).expect("v16 as first shipped");
+            if upto == 17 {
+                conn.execute_batch(&v17).expect("v17 as first shipped");
+            }
+            conn.execute_batch(&format!("PRAGMA user_version = {upto}")).expect("version");
+            conn.execute("INSERT INTO starred (event_id, session_id, starred_at) VALUES ('e', 's', 1)", [])
+                .expect("a star");
+            let missing: i64 = conn
+                .query_row("SELECT count(*) FROM sqlite_master WHERE name IN ('photo', 'reminded')", [], |r| r.get(0))
+                .expect("query");
+            assert_eq!(missing, 0, "{name} lacks what v16 gained later");
+        }
+        let opened = Cache::open(&path).expect("repair");
+        assert!(opened.recovery.is_none(), "{name} is repaired, not thrown away");
+        drop(opened);
+        assert_eq!(schema(&path), schema(&fresh), "{name}, repaired");
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        let kept: i64 = conn.query_row("SELECT count(*) FROM starred", [], |r| r.get(0)).expect("stars");
+        assert_eq!(kept, 1, "{name} keeps its stars");
+    }
+}
