@@ -5,6 +5,7 @@
 //! instant answers; a backend can run the very same code as the authority.
 
 pub mod agenda;
+pub mod facts;
 pub mod people;
 pub mod qr;
 pub mod routing;

@@ -12,7 +12,7 @@ use elements_protocol::people::{
 use elements_protocol::signal::{Action, Effect, Outcome, Reason};
 use elements_protocol::sync::EntityKind;
 
-use crate::scenario::{EventFacts, ParticipantState};
+use crate::facts::{EventFacts, ParticipantState};
 
 /// Whose badge a code is, as the one deciding knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,7 +13,7 @@ use crate::people::BadgeOwner;
 use elements_protocol::live::Audience;
 use elements_protocol::sync::EntityKind;
 
-use crate::scenario::{EventFacts, ParticipantState};
+use crate::facts::{EventFacts, ParticipantState};
 
 fn reject(reason: Reason, message: impl Into<String>) -> Outcome {
     Outcome::Rejected { reason, message: message.into() }

@@ -296,9 +296,9 @@ pub const SHIPPED: &[u64] = &[
     0x7016dc7e42d5a154, // v18
 ];
 
-/// FNV-1a over the SQL's bytes: stable across Rust versions and platforms, no dependency.
+/// The fingerprint [`SHIPPED`] holds: [`elements_domain::fingerprint`] of the SQL.
 pub fn fingerprint(sql: &str) -> u64 {
-    sql.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    elements_domain::fingerprint(sql)
 }
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;
