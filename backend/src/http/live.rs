@@ -1,0 +1,102 @@
+//! The live stream (server-sent events), what each listener may hear on it, and the organizer's
+//! live picture computed at most every [`LIVE_PICTURE_EVERY`] while signals arrive.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use elements_protocol::auth::Role;
+use elements_protocol::live::LiveEvent;
+use elements_protocol::sync::{Entity, PROTOCOL_VERSION};
+use tokio::sync::broadcast;
+
+use super::auth::{Authed, LiveListeners};
+use super::{AppState, Config};
+use crate::store::Store;
+
+/// What the live stream carries: an entity, for everyone who may listen or for some
+/// participants only (an announcement to one room).
+#[derive(Clone)]
+pub(super) struct LiveItem {
+    pub(super) entity: Entity,
+    pub(super) only: Option<Arc<std::collections::HashSet<String>>>,
+}
+
+impl LiveItem {
+    pub(super) fn all(entity: Entity) -> LiveItem {
+        LiveItem { entity, only: None }
+    }
+}
+
+/// How often, at most, the organizer's live picture is computed again (when signals arrived).
+pub const LIVE_PICTURE_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Computes the live picture again at most every [`LIVE_PICTURE_EVERY`] while signals arrive,
+/// and sends it to staff listeners: the dashboards update live without every signal paying
+/// for the counting. Runs on the runtime the router is built on (none: nothing to keep).
+pub(super) fn keep_the_live_picture(
+    store: Arc<dyn Store>,
+    live: broadcast::Sender<LiveItem>,
+    stale: Arc<std::sync::atomic::AtomicBool>,
+    config: Config,
+) {
+    use std::sync::atomic::Ordering;
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+    runtime.spawn(async move {
+        let mut every = tokio::time::interval(LIVE_PICTURE_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if !stale.swap(false, Ordering::AcqRel) || store.manifest().ok().flatten().is_none() {
+                continue;
+            }
+            let store = store.clone();
+            let now = config.clock.unwrap_or_else(Utc::now);
+            match tokio::task::spawn_blocking(move || store.publish_live_picture(now)).await {
+                Ok(Ok(picture)) => {
+                    let _ = live.send(LiveItem::all(picture));
+                }
+                Ok(Err(e)) => eprintln!("elements-backend: the live picture could not be computed: {e}"),
+                Err(e) => eprintln!("elements-backend: the live picture's task failed: {e}"),
+            }
+        }
+    });
+}
+
+/// Server-sent events: `poll_result`, `leaderboard` and `announcement`, each carrying the
+/// entity as JSON (the same shape as in the feeds); `resync` when this listener fell behind.
+pub(super) async fn live_stream(
+    State(state): State<AppState>,
+    Authed { caller, .. }: Authed<LiveListeners>,
+) -> Response {
+    let (staff, me) = (caller.role == Role::Staff, caller.participant_id);
+    let rx = state.live.subscribe();
+    let sse = |e: LiveEvent| Event::default().event(e.name()).data(e.data());
+    // Sent first, so a client knows the stream is up (and can stop polling as eagerly).
+    let hello = sse(LiveEvent::Hello { protocol_version: PROTOCOL_VERSION });
+    let me: Arc<str> = Arc::from(me);
+    let stream = futures_util::stream::unfold((Some(hello), rx), move |(first, mut rx)| {
+        let me = me.clone();
+        async move {
+            if let Some(hello) = first {
+                return Some((Ok::<_, Infallible>(hello), (None, rx)));
+            }
+            // What is for staff (the live picture) reaches staff listeners only, and what is for
+            // some participants (an announcement to one room) reaches them only.
+            let event = loop {
+                match rx.recv().await {
+                    Ok(item) if item.entity.kind().is_for_staff() && !staff => continue,
+                    Ok(LiveItem { only: Some(whom), .. }) if !whom.contains(&*me) => continue,
+                    Ok(item) => break sse(LiveEvent::Changed(item.entity)),
+                    Err(broadcast::error::RecvError::Lagged(_)) => break sse(LiveEvent::Resync),
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                }
+            };
+            Some((Ok(event), (None, rx)))
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
+}
