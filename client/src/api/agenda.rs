@@ -115,7 +115,7 @@ pub(super) fn now_next(api: &AppApi) -> Result<NowNext, ApiError> {
                 .and_then(|d| manifest.days.iter().find(|x| x.index == d))
                 .map(|d| d.label.clone())
                 .unwrap_or_default();
-            Headline::Running { day, time: local.format("%H:%M").to_string() }
+            Headline::Running { day, time: elements_domain::format_hhmm(&local) }
         }
         elements_domain::Phase::After => Headline::Ended,
     };

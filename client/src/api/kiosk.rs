@@ -30,7 +30,7 @@ const MOST_ROOMS: usize = 8;
 const CLOSED_POLL_MINUTES: i64 = 15;
 
 fn hhmm(offset: chrono::FixedOffset, t: chrono::DateTime<chrono::Utc>) -> String {
-    t.with_timezone(&offset).format("%H:%M").to_string()
+    elements_domain::format_hhmm(&t.with_timezone(&offset))
 }
 
 fn qr(link: &str) -> Result<JoinCode, ApiError> {

@@ -22,7 +22,7 @@ use crate::cache::{Decision, LoadedEvent};
 const RECENT: usize = 30;
 
 fn hhmm(event: &LoadedEvent, t: chrono::DateTime<chrono::FixedOffset>) -> String {
-    t.with_timezone(&offset_of(event)).format("%H:%M").to_string()
+    elements_domain::format_hhmm(&t.with_timezone(&offset_of(event)))
 }
 
 /// What a scanned or typed pass is: a join link with a code is a ticket, a badge link a badge;
@@ -469,27 +469,6 @@ pub(super) fn live_picture(api: &AppApi) -> Result<elements_protocol::app::LiveP
     })
 }
 
-/// A badge as scanned (its link) or typed: the code.
-fn badge_code_of(text: &str) -> Result<String, ApiError> {
-    let text = text.trim();
-    let code = match Link::parse(text) {
-        Ok(Link::Badge { code, .. }) => code,
-        Ok(_) => {
-            return Err(ApiError::new(
-                ErrorCode::InvalidArgument,
-                "this code is not a badge (a ticket, a checkpoint, a place?)",
-            ))
-        }
-        Err(_) => text.to_string(),
-    };
-    elements_protocol::people::normalize_badge(&code).ok_or_else(|| {
-        ApiError::refused(
-            elements_protocol::signal::Reason::Malformed,
-            "a badge code is 8 letters and digits, like K7Q2-MX4P",
-        )
-    })
-}
-
 pub(super) fn leads(api: &AppApi) -> Result<elements_protocol::app::LeadsView, ApiError> {
     use elements_protocol::app::{LeadView, LeadsView, WaitingLead};
     let store = api.store()?;
@@ -532,7 +511,11 @@ pub(super) fn capture_lead(
     api: &AppApi,
     args: elements_protocol::app::LeadArgs,
 ) -> Result<elements_protocol::app::LeadsView, ApiError> {
-    let badge = badge_code_of(&args.badge)?;
+    let event_id = api.store()?.loaded_event()?.ok_or_else(no_event)?.manifest.id;
+    // The one badge reader (a badge of another event is no lead here); refused with the reason
+    // the lead screen words.
+    let (badge, _) = super::people::badge_in(&event_id, &args.badge)
+        .map_err(|e| ApiError::refused(elements_protocol::signal::Reason::Malformed, e.message))?;
     staff_device(api)?;
     act(api, Action::CaptureLead { badge, rating: args.rating, note: args.note.trim().to_string() })
         .map_err(not_ours)?;

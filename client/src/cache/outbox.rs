@@ -22,6 +22,17 @@ pub enum Decision {
     Rejected,
 }
 
+impl Decision {
+    /// Its name in the export of my data (a versioned format: never a `Debug` spelling).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Pending => "pending",
+            Decision::Accepted => "accepted",
+            Decision::Rejected => "rejected",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutboxEntry {
     pub signal: Signal,

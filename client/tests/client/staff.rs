@@ -135,6 +135,11 @@ fn an_exhibitor_captures_a_lead_offline_and_exports_it_as_csv() {
     let refused =
         booth.capture_lead(LeadArgs { badge: "hello".into(), rating: 1, note: String::new() }).expect_err("no badge");
     assert_eq!(refused.reason, Some(Reason::Malformed));
+    // The one badge reader: a badge of another event is no lead here.
+    let foreign = format!("elements://badge?event=another-event&code={badge}");
+    let refused =
+        booth.capture_lead(LeadArgs { badge: foreign, rating: 3, note: String::new() }).expect_err("another event's");
+    assert!(refused.message.contains("another event"), "{}", refused.message);
     let _back = elements_backend::testing::Loopback::serve_again(&url, store, Default::default());
     booth.sync_now().expect("sync");
     let view = booth.leads().expect("leads");
