@@ -153,6 +153,10 @@ fn cmd_test() -> Result<(), String> {
         "--exclude",
         "elements-e2e",
     ]))?;
+    // The UI's logic with no browser in it (the map's geometry, the agenda's grouping), on the
+    // host: quicker to run and to read than through the webview.
+    step("the UI's own tests, on the host");
+    run(Cmd::new("cargo").args(["test", "--locked", "-p", "elements-ui"]))?;
     api_fuzz(&tools)?;
     // The app's own integration tests (the crash tests) built the binary just now; building it
     // again with `cargo build` would recompile much of Tauri under another feature set.

@@ -3,8 +3,7 @@
 
 use elements_protocol::app::{
     AgendaDayArgs, ApiError, Changed, CheckIn, DeviceMode, EventOverview, EventPhase, GetAgendaDay, GetNowNext,
-    GetSessionDetail, Headline, NoArgs, NowNext, SearchArgs, SearchSessions, SessionCard, SessionDetail,
-    SessionDetailArgs,
+    GetSessionDetail, Headline, NoArgs, NowNext, SearchArgs, SearchSessions, SessionCard, SessionDetailArgs,
 };
 use elements_protocol::event::{ElementKind, SessionKind};
 use leptos::prelude::*;
@@ -13,9 +12,15 @@ use wasm_bindgen::JsCast;
 
 use crate::api::{invoke, load, load_later};
 use crate::i18n::{self, text};
-use crate::icons::{back_icon, pin_icon, search_icon};
+use crate::icons::{pin_icon, search_icon};
 use crate::shell::{show_loading, ErrorPanel};
 use crate::t;
+
+mod detail;
+mod mine;
+
+use detail::detail_view;
+use mine::{my_schedule_view, schedule_notices};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Grouping {
@@ -492,125 +497,6 @@ fn now_next_view(selected: RwSignal<Option<String>>) -> impl Fn(NowNext) -> AnyV
     }
 }
 
-fn initials(name: &str) -> String {
-    name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect()
-}
-
-fn detail_view(
-    d: SessionDetail,
-    close: impl Fn() + Copy + 'static,
-    check_in: impl Fn(String) + Copy + 'static,
-    refused: RwSignal<Option<ApiError>>,
-    poll_answered: impl Fn(elements_protocol::app::VotingView) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let can_vote = d.can_vote;
-    let polls = d.polls.clone();
-    let c = d.card;
-    let color = c.track.as_ref().map(|t| t.color.clone()).unwrap_or_else(|| "var(--brand)".into());
-    let language = language_name(&d.language);
-    view! {
-        <article
-            class="detail"
-            data-testid="session-detail"
-            data-session-id=c.id.clone()
-            style=format!("--track: {color}")
-            tabindex="-1"
-            aria-labelledby="detail-title"
-        >
-            <button class="back" data-testid="detail-back" on:click=move |_| close()>
-                {back_icon()} <span>{t!("element-agenda")}</span>
-            </button>
-            <p class="detail-kind">{kind_label(c.kind)} {c.track.clone().map(|t| format!(" · {}", t.name))}</p>
-            <div class="detail-title-row">
-                <h2 class="detail-title" id="detail-title" data-testid="detail-title">{c.title.clone()}</h2>
-                {(c.kind != SessionKind::Break).then(|| star_button(c.id.clone(), c.starred, "detail-star"))}
-            </div>
-            <dl class="detail-facts">
-                <div><dt>{t!("detail-when")}</dt><dd>{if d.date.is_empty() { d.day_label.clone() } else { i18n::short_date(&d.date) }} ", " {c.starts.clone()} "–" {c.ends.clone()}
-                    <span class="muted">" (" {t!("minutes", n = c.duration_minutes)} ")"</span></dd></div>
-                <div><dt>{t!("detail-where")}</dt><dd>{room_label(c.room.as_ref())}</dd></div>
-                <div><dt>{t!("detail-language")}</dt><dd>{language}</dd></div>
-            </dl>
-            {c.room.as_ref().and_then(|r| r.place_id.clone()).zip(use_context::<crate::shell::Navigate>()).map(|(place, nav)| {
-                let place2 = place.clone();
-                view! {
-                    <div class="detail-map-actions">
-                        <button class="secondary" data-testid="show-on-map" on:click=move |_| nav.show_place(&place, false)>
-                            {pin_icon()} {t!("map-show")}
-                        </button>
-                        <button class="secondary" data-testid="take-me-there" on:click=move |_| nav.show_place(&place2, true)>
-                            {t!("map-take-me")}
-                        </button>
-                    </div>
-                }
-            })}
-            {d.checked_in.then(|| view! {
-                <p class="checked-in" data-testid="checked-in">{t!("check-in-done")}</p>
-            })}
-            {d.can_check_in.then(|| {
-                let id = c.id.clone();
-                view! {
-                    <button class="primary check-in" data-testid="check-in" on:click=move |_| check_in(id.clone())>
-                        {t!("check-in")}
-                    </button>
-                }
-            })}
-            {move || refused.get().map(|e| view! {
-                <p class="refusal" role="alert" title=e.message.clone()>{crate::shell::error_sentence(e.code.as_str(), e.reason)}</p>
-            })}
-            {(!d.summary.is_empty()).then(|| view! { <p class="detail-summary">{d.summary.clone()}</p> })}
-            {(!d.tags.is_empty()).then(|| view! {
-                <ul class="tags">{d.tags.iter().map(|t| view! { <li>{t.clone()}</li> }).collect_view()}</ul>
-            })}
-            {(!polls.is_empty()).then(|| view! {
-                <h3 class="detail-subtitle">{t!("detail-polls")}</h3>
-                <div class="detail-polls" data-testid="session-polls">
-                    {polls.into_iter().map(|p| view! {
-                        <crate::elements::voting::PollCard poll=p device_can_vote=can_vote ticketed=None on_answered=poll_answered />
-                    }).collect_view()}
-                </div>
-            })}
-            {(!d.speakers.is_empty()).then(|| view! {
-                <h3 class="detail-subtitle">{t!("detail-speakers", n = d.speakers.len())}</h3>
-                <ul class="speakers" data-testid="speakers">
-                    {d.speakers.iter().map(|s| view! {
-                        <li class="speaker">
-                            <span class="avatar" aria-hidden="true">{initials(&s.name)}</span>
-                            <div>
-                                <p class="speaker-name">{s.name.clone()}</p>
-                                <p class="speaker-affiliation">{s.affiliation.clone()}</p>
-                                <p class="speaker-bio">{s.bio.clone()}</p>
-                            </div>
-                        </li>
-                    }).collect_view()}
-                </ul>
-            })}
-        </article>
-    }
-}
-
-/// A session's language ("en", "de-AT") in the person's language, by the webview's `Intl`.
-fn language_name(tag: &str) -> String {
-    let locales = js_sys::Array::of1(&i18n::lang().tag().into());
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"type".into(), &"language".into());
-    let names = js_sys::Reflect::get(&js_sys::global(), &"Intl".into())
-        .and_then(|intl| js_sys::Reflect::get(&intl, &"DisplayNames".into()))
-        .ok()
-        .and_then(|c| c.dyn_into::<js_sys::Function>().ok())
-        .and_then(|c| js_sys::Reflect::construct(&c, &js_sys::Array::of2(&locales, &options)).ok());
-    let name = names
-        .and_then(|n| {
-            let of = js_sys::Reflect::get(&n, &"of".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
-            of.call1(&n, &tag.into()).ok()?.as_string()
-        })
-        .filter(|n| !n.is_empty());
-    // Capitalised: it stands alone in the detail ("русский" → "Русский").
-    let name = name.unwrap_or_else(|| tag.to_string());
-    let mut chars = name.chars();
-    chars.next().map(|f| f.to_uppercase().chain(chars).collect()).unwrap_or_default()
-}
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Scroll {
     /// The element is in view by construction: the page must not move.
@@ -629,125 +515,45 @@ fn focus(css: &str, scroll: Scroll) -> bool {
     true
 }
 
-/// The person's own agenda: the starred sessions by day, overlaps flagged, and the way to the
-/// next one.
-fn my_schedule_view(m: elements_protocol::app::MySchedule, selected: RwSignal<Option<String>>) -> AnyView {
-    if m.days.is_empty() && m.meetings.is_empty() {
-        return view! { <p class="empty" data-testid="mine-empty">{t!("mine-empty")}</p> }.into_any();
-    }
-    let nav = use_context::<crate::shell::Navigate>();
-    let next = m.next.clone().and_then(|c| Some((c.room.clone()?.place_id?, c.title)));
-    let exported = RwSignal::new(None::<Result<elements_protocol::app::ExportedFile, ApiError>>);
-    let export = move |_| {
-        spawn_local(async move {
-            exported.set(Some(invoke::<elements_protocol::app::ExportSchedule>(&NoArgs {}).await));
-        });
-    };
-    view! {
-        <div class="my-schedule" data-testid="my-schedule">
-            <div class="mine-actions">
-                <button class="secondary" data-testid="export-ics" on:click=export>{t!("mine-export")}</button>
-                {move || exported.get().map(|r| match r {
-                    Ok(f) => view! { <p class="muted exported" data-testid="exported" data-path=f.path.clone()>{t!("mine-exported", n = f.items, path = f.path.clone())}</p> }.into_any(),
-                    Err(e) => view! { <p class="refusal" role="alert">{crate::shell::error_sentence(e.code.as_str(), e.reason)}" "<span class="muted">{e.message}</span></p> }.into_any(),
-                })}
-            </div>
-            {next.zip(nav).map(|((place, title), nav)| view! {
-                <button class="primary take-me" data-testid="take-me-next" on:click=move |_| nav.show_place(&place, true)>
-                    <span>{t!("mine-take-me")}</span>
-                    <span class="take-me-title">{title.clone()}</span>
-                </button>
-            })}
-            {(!m.meetings.is_empty()).then(|| view! {
-                <section class="slot my-meetings" data-testid="my-meetings">
-                    <h3 class="slot-heading">{t!("mine-meetings")}</h3>
-                    <ul class="meetings">
-                        {m.meetings.iter().map(|x| {
-                            let status = if x.status == elements_protocol::app::MeetingStatus::Accepted {
-                                t!("mine-meeting-accepted")
-                            } else {
-                                t!("mine-meeting-asked")
-                            };
-                            view! {
-                                <li class="meeting" data-testid="my-meeting" data-status=format!("{:?}", x.status).to_lowercase()>
-                                    <p class="meeting-when"><strong>{i18n::short_date(&x.date)}" · "{x.start.clone()}"–"{x.end.clone()}</strong></p>
-                                    <p>{t!("mine-meeting-with", name = x.with.clone(), place = x.place.clone())}</p>
-                                    <p class="meeting-status">{status}</p>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                </section>
-            })}
-            {m.days.into_iter().map(|d| {
-                let label = if d.date.is_empty() { d.label.clone() } else { i18n::short_date(&d.date) };
-                view! {
-                    <section class="slot">
-                        <h3 class="slot-heading">{label}</h3>
-                        <div class="slot-cards">
-                            {d.sessions.into_iter().map(|s| {
-                                let clash = !s.overlaps.is_empty();
-                                let overlap = clash.then(|| view! {
-                                    <p class="overlap" data-testid="overlap" role="note">
-                                        {t!("mine-overlap", titles = s.overlaps.join(", "))}
-                                    </p>
-                                });
-                                view! {
-                                    <div class="mine-item" class:clash=clash>
-                                        {card_view(s.card, selected, "mine-card", true)}
-                                        {overlap}
-                                    </div>
-                                }
-                            }).collect_view()}
-                        </div>
-                    </section>
-                }
-            }).collect_view()}
-        </div>
-    }
-    .into_any()
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// What a sync changed in the person's schedule: moved, re-roomed, cancelled, until put away.
-fn schedule_notices(
-    notices: Vec<elements_protocol::app::ScheduleNotice>,
-    mine: crate::api::Load<elements_protocol::app::GetMySchedule>,
-) -> Option<AnyView> {
-    if notices.is_empty() {
-        return None;
+    fn card(id: &str, starts: &str, room: &str) -> SessionCard {
+        SessionCard {
+            id: id.into(),
+            starts: starts.into(),
+            room: Some(elements_protocol::app::RoomTag {
+                id: room.into(),
+                name: room.to_uppercase(),
+                floor: String::new(),
+                place_id: None,
+            }),
+            title: format!("Session {id}"),
+            kind: SessionKind::Talk,
+            day: 1,
+            ends: String::new(),
+            duration_minutes: 45,
+            track: None,
+            speakers: String::new(),
+            starred: false,
+        }
     }
-    let when = |w: &elements_protocol::app::SessionWhen| {
-        let mut text = format!("{} {}", i18n::short_date(&w.date), w.starts);
-        if let Some(room) = &w.room {
-            text.push_str(&format!(", {room}"));
-        }
-        text
-    };
-    Some(
-        view! {
-            <div class="schedule-notices" role="status" data-testid="schedule-notices">
-                {notices.into_iter().map(|n| {
-                    let id = n.id;
-                    let text = match &n.now {
-                        Some(now) => t!("notice-moved", title = n.title.clone(), before = when(&n.before), now = when(now)),
-                        None => t!("notice-cancelled", title = n.title.clone(), before = when(&n.before)),
-                    };
-                    view! {
-                        <div class="notice schedule-notice" data-testid="schedule-notice" data-session-id=n.session_id.clone()
-                            data-kind=if n.now.is_some() { "moved" } else { "cancelled" }>
-                            <p>{text}</p>
-                            <button class="link" on:click=move |_| {
-                                spawn_local(async move {
-                                    if let Ok(m) = invoke::<elements_protocol::app::DismissScheduleNotice>(&elements_protocol::app::NoticeArgs { id }).await {
-                                        mine.state.set(Some(Ok(m)));
-                                    }
-                                });
-                            }>{t!("notice-dismiss")}</button>
-                        </div>
-                    }
-                }).collect_view()}
-            </div>
-        }
-        .into_any(),
-    )
+
+    #[test]
+    fn sessions_group_by_slot_or_room_in_first_seen_order() {
+        let cards = vec![card("a", "09:00", "x"), card("b", "10:00", "y"), card("c", "09:00", "y")];
+        let by_time = group_by(cards.clone(), |c| c.starts.clone(), |c| c.starts.clone());
+        let summary: Vec<(String, Vec<String>)> =
+            by_time.iter().map(|(k, _, cs)| (k.clone(), cs.iter().map(|c| c.id.clone()).collect())).collect();
+        assert_eq!(
+            summary,
+            [("09:00".to_string(), vec!["a".to_string(), "c".to_string()]), ("10:00".into(), vec!["b".into()])]
+        );
+        let by_room =
+            group_by(cards, |c| c.room.as_ref().map(|r| r.id.clone()).unwrap_or_default(), |c| c.starts.clone());
+        let rooms: Vec<&str> = by_room.iter().map(|(k, _, _)| k.as_str()).collect();
+        assert_eq!(rooms, ["x", "y"]);
+        assert_eq!(by_room[1].2.len(), 2);
+    }
 }

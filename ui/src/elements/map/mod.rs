@@ -23,6 +23,17 @@ use crate::icons::search_icon;
 use crate::shell::{error_sentence, show_loading, Navigate};
 use crate::t;
 
+mod layout;
+mod panels;
+
+use layout::{TilePyramid, Viewport};
+use panels::{source_name, Filters, SearchBox, Sheet};
+
+/// CSS pixels to device pixels on this display.
+fn device_pixel_ratio() -> f64 {
+    web_sys::window().map_or(1.0, |w| w.device_pixel_ratio())
+}
+
 /// Every kind of place, in the order the filter lists them.
 const KINDS: [PoiKind; 10] = [
     PoiKind::Room,
@@ -36,37 +47,6 @@ const KINDS: [PoiKind; 10] = [
     PoiKind::Exit,
     PoiKind::FirstAid,
 ];
-
-/// Plan units to screen pixels: `screen = plan * s + t`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Viewport {
-    tx: f64,
-    ty: f64,
-    s: f64,
-}
-
-impl Viewport {
-    /// The whole floor, centred, with a margin.
-    fn fit(size: (f64, f64), w: f64, h: f64) -> Viewport {
-        let s = (size.0 / w).min(size.1 / h) * 0.94;
-        Viewport { tx: (size.0 - w * s) / 2.0, ty: (size.1 - h * s) / 2.0, s }
-    }
-
-    /// Zoomed by `factor` about the screen point `(px, py)`, within `[min, max]`.
-    fn zoom(self, factor: f64, px: f64, py: f64, min: f64, max: f64) -> Viewport {
-        let s = (self.s * factor).clamp(min, max);
-        let k = s / self.s;
-        Viewport { tx: px - (px - self.tx) * k, ty: py - (py - self.ty) * k, s }
-    }
-
-    fn to_screen(self, x: f64, y: f64) -> (f64, f64) {
-        (x * self.s + self.tx, y * self.s + self.ty)
-    }
-
-    fn to_plan(self, x: f64, y: f64) -> (f64, f64) {
-        ((x - self.tx) / self.s, (y - self.ty) / self.s)
-    }
-}
 
 /// Everything the map remembers, across refreshes of its data and visits to other tabs (the
 /// shell keeps it: a route stays while the person checks the agenda).
@@ -264,47 +244,8 @@ fn MapScreen(map: MapView, st: MapState) -> impl IntoView {
         })
     });
     let labelled = Memo::new(move |_| {
-        let v = viewport.get();
         let selected = st.selected.get();
-        let size = st.size.get();
-        let mut order: Vec<PlaceView> = markers.get();
-        order.sort_by_key(|p| (Some(&p.id) != selected.as_ref(), label_rank(p.kind)));
-        let mut boxes: Vec<(f64, f64, f64, f64)> = Vec::new();
-        // Place id → the label goes left of the marker.
-        let mut shown: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
-        for p in &order {
-            let (x, y) = v.to_screen(p.x, p.y);
-            if x < -50.0 || y < -20.0 || x > size.0 + 50.0 || y > size.1 + 20.0 {
-                continue;
-            }
-            let w = 7.4 * p.name.chars().count() as f64 + 8.0;
-            let free = |b: &(f64, f64, f64, f64)| {
-                !boxes.iter().any(|o| b.0 < o.2 && o.0 < b.2 && b.1 < o.3 && o.1 < b.3)
-                    // A label must not cover another place's marker either.
-                    && !order.iter().any(|q| {
-                        let (qx, qy) = v.to_screen(q.x, q.y);
-                        q.id != p.id && qx + 11.0 > b.0 && qx - 11.0 < b.2 && qy + 11.0 > b.1 && qy - 11.0 < b.3
-                    })
-            };
-            let right = (x + 14.0, y - 10.0, x + 18.0 + w, y + 10.0);
-            let left = (x - 18.0 - w, y - 10.0, x - 14.0, y + 10.0);
-            // The right unless it runs under the floor switch and zoom buttons, or off the view.
-            let right_fits = right.2 < size.0 - 62.0;
-            let choice = if right_fits && free(&right) {
-                Some((right, false))
-            } else if left.0 > 4.0 && left.2 < size.0 - 62.0 && free(&left) {
-                Some((left, true))
-            } else if Some(&p.id) == selected.as_ref() {
-                Some(if right_fits { (right, false) } else { (left, true) })
-            } else {
-                None
-            };
-            if let Some((b, on_left)) = choice {
-                boxes.push(b);
-                shown.insert(p.id.clone(), on_left);
-            }
-        }
-        shown
+        markers.with(|m| layout::place_labels(m, viewport.get(), st.size.get(), selected.as_deref()))
     });
 
     // Pointers down on the plan: one drags, two pinch. A short press that hardly moved is a tap.
@@ -429,7 +370,7 @@ fn MapScreen(map: MapView, st: MapState) -> impl IntoView {
             PlanView::Tiles { template, levels, tile_size, width, height } => {
                 let tiles = TilePyramid { template, levels, tile: tile_size, width, height, plan_w: f.width };
                 let whole = tiles.clone();
-                let visible = move || tiles.visible(viewport.get(), st.size.get());
+                let visible = move || tiles.visible(viewport.get(), st.size.get(), device_pixel_ratio());
                 view! {
                     <g class="map-tiles" data-testid="map-tiles" data-levels=levels>
                         // The whole plan at the smallest level first: never a blank floor while tiles load.
@@ -688,61 +629,7 @@ fn set_here(st: MapState, args: HereArgs) {
     });
 }
 
-/// The smallest level whose pixels are at least as fine as the screen's, and the tiles of it in
-/// view.
-#[derive(Clone)]
-struct TilePyramid {
-    template: String,
-    levels: u32,
-    tile: u32,
-    width: u32,
-    height: u32,
-    /// The floor's width in plan units (the pixels' scale).
-    plan_w: u32,
-}
-
 impl TilePyramid {
-    /// Plan units per pixel of level `z`.
-    fn units_per_pixel(&self, z: u32) -> f64 {
-        let k = f64::from(self.plan_w) / f64::from(self.width.max(1));
-        k * f64::from(1u32 << (self.levels - 1 - z).min(30))
-    }
-
-    fn level_size(&self, z: u32) -> (u32, u32) {
-        let d = 1u32 << (self.levels - 1 - z).min(30);
-        (self.width.div_ceil(d), self.height.div_ceil(d))
-    }
-
-    fn visible(&self, v: Viewport, size: (f64, f64)) -> Vec<(u32, u32, u32)> {
-        let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
-        // Screen pixels per plan unit, times the display's density: the level to load.
-        let need = v.s * ratio;
-        let z = (0..self.levels).find(|&z| 1.0 / self.units_per_pixel(z) >= need * 0.9).unwrap_or(self.levels - 1);
-        if z == 0 {
-            return Vec::new(); // the backdrop is level 0 already
-        }
-        let (x0, y0) = v.to_plan(0.0, 0.0);
-        let (x1, y1) = v.to_plan(size.0, size.1);
-        let span = f64::from(self.tile) * self.units_per_pixel(z);
-        let (cols, rows) = {
-            let (w, h) = self.level_size(z);
-            (w.div_ceil(self.tile), h.div_ceil(self.tile))
-        };
-        let range = |a: f64, b: f64, n: u32| {
-            let lo = (a / span).floor().max(0.0) as u32;
-            let hi = ((b / span).floor().max(0.0) as u32).min(n.saturating_sub(1));
-            lo..=hi
-        };
-        let (xs, ys) = (range(x0, x1, cols), range(y0, y1, rows));
-        let mut out = Vec::new();
-        for y in ys {
-            for x in xs.clone() {
-                out.push((z, x, y));
-            }
-        }
-        out
-    }
-
     fn tile_view(&self, z: u32, x: u32, y: u32, painted: Option<RwSignal<bool>>) -> impl IntoView {
         let u = self.units_per_pixel(z);
         let (lw, lh) = self.level_size(z);
@@ -779,399 +666,12 @@ pub(crate) fn plan_url(path: &str) -> String {
     }
 }
 
-#[component]
-fn SearchBox(st: MapState) -> impl IntoView {
-    let results = load_later::<SearchPlaces>(move || SearchArgs { query: st.query.get_untracked() });
-    Effect::new(move |_| {
-        if st.query.get().trim().is_empty() {
-            results.clear();
-        } else {
-            results.refresh();
-        }
-    });
-    let pick = move |hit: PlaceHit| {
-        st.query.set(String::new());
-        focus_place(st, &hit.place);
-    };
-    view! {
-        <div class="map-search">
-            <label class="search-field">
-                {search_icon()}
-                <input type="search" data-testid="map-search"
-                    placeholder=move || t!("map-search")
-                    aria-label=move || t!("map-search")
-                    prop:value=move || st.query.get()
-                    on:input=move |ev| st.query.set(event_target_value(&ev)) />
-            </label>
-            {move || {
-                let q = st.query.get();
-                if q.trim().is_empty() {
-                    return None;
-                }
-                Some(match results.state.get() {
-                    None => view! { <div class="map-results" /> }.into_any(),
-                    Some(Err(e)) => view! { <div class="map-results"><p class="refusal">{e.message}</p></div> }.into_any(),
-                    Some(Ok(hits)) if hits.is_empty() => view! {
-                        <div class="map-results" data-testid="map-results"><p class="muted">{t!("map-search-none", query = q.clone())}</p></div>
-                    }.into_any(),
-                    Some(Ok(hits)) => view! {
-                        <ul class="map-results" data-testid="map-results" role="listbox">
-                            {hits.into_iter().map(|hit| {
-                                let h = hit.clone();
-                                view! {
-                                    <li>
-                                        <button class="map-hit" data-testid="map-hit" data-place=hit.place.id.clone()
-                                            on:click=move |_| pick(h.clone())>
-                                            <span class=format!("hit-icon kind-{}", kind_name(hit.place.kind))>
-                                                <svg viewBox="0 0 24 24" aria-hidden="true">{kind_icon(hit.place.kind)}</svg>
-                                            </span>
-                                            <span class="hit-text">
-                                                <strong>{hit.place.name.clone()}</strong>
-                                                <span class="muted">
-                                                    {hit.floor.clone()}
-                                                    {hit.because.clone().map(|b| format!(" · {b}"))}
-                                                </span>
-                                            </span>
-                                        </button>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                })
-            }}
-        </div>
-    }
-}
-
-#[component]
-fn Filters(st: MapState) -> impl IntoView {
-    view! {
-        <div class="map-filters" role="group" aria-label=move || t!("map-filter")>
-            {KINDS.iter().map(|&k| view! {
-                <button class=format!("filter-chip kind-{}", kind_name(k))
-                    class:off=move || st.hidden.get().contains(&k)
-                    aria-pressed=move || (!st.hidden.get().contains(&k)).to_string()
-                    data-testid=format!("filter-{}", kind_name(k))
-                    on:click=move |_| st.hidden.update(|h| if !h.remove(&k) { h.insert(k); })>
-                    <svg viewBox="0 0 24 24" aria-hidden="true">{kind_icon(k)}</svg>
-                    {move || kind_label(k)}
-                </button>
-            }).collect_view()}
-        </div>
-    }
-}
-
-/// The panel beside (tablet, venue screen) or below (phone) the plan: the route, else the place
-/// picked, else where the person is.
-#[component]
-fn Sheet(
-    st: MapState,
-    map: StoredValue<MapView>,
-    here: Option<elements_protocol::app::HereView>,
-    can_route: bool,
-) -> impl IntoView {
-    let place = load_later::<GetPlace>(move || PlaceArgs { id: st.selected.get_untracked().unwrap_or_default() })
-        .refresh_on(Changed::Element(ElementKind::Quests));
-    Effect::new(move |_| match st.selected.get() {
-        Some(_) => place.reload(),
-        None => place.clear(),
-    });
-    let has_here = here.is_some();
-    move || {
-        if st.route_to.get().is_some() {
-            return view! { <RoutePanel st=st map=map has_here=has_here /> }.into_any();
-        }
-        if st.selected.get().is_some() {
-            return show_loading(place.state.get(), move |d| {
-                view! { <PlacePanel d=d st=st can_route=can_route has_here=has_here /> }.into_any()
-            });
-        }
-        view! { <HerePanel st=st here=here.clone() /> }.into_any()
-    }
-}
-
-#[component]
-fn PlacePanel(d: PlaceDetail, st: MapState, can_route: bool, has_here: bool) -> impl IntoView {
-    let nav = use_context::<Navigate>();
-    let id = d.place.id.clone();
-    let id_for_here = id.clone();
-    let session_link = move |card: elements_protocol::app::SessionCard, label: String| {
-        let sid = card.id.clone();
-        view! {
-            <button class="place-session" data-testid="place-session" on:click=move |_| {
-                if let Some(n) = nav {
-                    n.follow(&format!("session:{sid}"));
-                }
-            }>
-                <span class="place-when">{label}" · "{card.starts.clone()}"–"{card.ends.clone()}</span>
-                <strong>{card.title.clone()}</strong>
-                {(!card.speakers.is_empty()).then(|| view! { <span class="muted">{card.speakers.clone()}</span> })}
-            </button>
-        }
-    };
-    view! {
-        <div class="place-panel" data-testid="place-detail" data-place=d.place.id.clone()>
-            <div class="place-head">
-                <span class=format!("hit-icon kind-{}", kind_name(d.place.kind))>
-                    <svg viewBox="0 0 24 24" aria-hidden="true">{kind_icon(d.place.kind)}</svg>
-                </span>
-                <div>
-                    <h2 data-testid="place-name">{d.place.name.clone()}</h2>
-                    <p class="muted">{kind_label(d.place.kind)}" · "{d.floor.clone()}</p>
-                </div>
-                <button class="link close" aria-label=move || t!("map-close") on:click=move |_| st.selected.set(None)>"✕"</button>
-            </div>
-            {d.exhibitor.clone().map(|e| view! { <p class="place-exhibitor"><span class="muted">{t!("map-place-exhibitor")}</span>" "<strong>{e}</strong></p> })}
-            {(!d.description.is_empty()).then(|| view! { <p>{d.description.clone()}</p> })}
-            {d.now.clone().map(|c| session_link(c, t!("map-place-now")))}
-            {d.next.clone().map(|c| session_link(c, t!("map-place-next")))}
-            {d.visited.then(|| view! { <p class="checked-in" data-testid="booth-visited">{t!("map-booth-visited")}</p> })}
-            {d.can_visit.then(|| {
-                let id = d.place.id.clone();
-                let refused = RwSignal::new(None::<ApiError>);
-                view! {
-                    <button class="secondary" data-testid="visit-booth" on:click=move |_| {
-                        let args = PlaceArgs { id: id.clone() };
-                        spawn_local(async move {
-                            match invoke::<VisitBooth>(&args).await {
-                                // The quests (a booth trail) and this panel catch up.
-                                Ok(_) => crate::api::notify(Changed::Element(ElementKind::Quests)),
-                                Err(e) => refused.set(Some(e)),
-                            }
-                        });
-                    }>{t!("map-booth-visit")}</button>
-                    {move || refused.get().map(|e| view! {
-                        <p class="refusal" role="alert">{error_sentence(e.code.as_str(), e.reason)}" "<span class="muted">{e.message}</span></p>
-                    })}
-                }
-            })}
-            {(!d.checkpoints.is_empty()).then(|| view! {
-                <ul class="place-checkpoints">
-                    {d.checkpoints.iter().map(|c| view! {
-                        <li class:done=c.done>
-                            {if c.done { "✓ " } else { "◦ " }}
-                            {t!("map-place-checkpoint", quest = c.quest.clone(), checkpoint = c.checkpoint.clone())}
-                        </li>
-                    }).collect_view()}
-                </ul>
-            })}
-            <div class="place-actions">
-                {can_route.then(|| {
-                    let id = id.clone();
-                    view! {
-                        <button class="primary" data-testid="route-here" on:click=move |_| {
-                            st.route_to.set(Some(id.clone()));
-                            st.route_from.set(None);
-                            if has_here {
-                                ask_route(st);
-                            } else {
-                                st.route.set(None);
-                            }
-                        }>{t!("map-place-route")}</button>
-                    }
-                })}
-                <button class="secondary" data-testid="place-set-here" on:click=move |_| {
-                    set_here(st, HereArgs::Place { id: id_for_here.clone() });
-                }>{t!("map-place-here")}</button>
-            </div>
-            <p class="place-link muted" data-testid="place-link" title=d.link.clone()>{t!("map-place-link")}" "<code>{d.link.clone()}</code></p>
-        </div>
-    }
-}
-
-#[component]
-fn RoutePanel(st: MapState, map: StoredValue<MapView>, has_here: bool) -> impl IntoView {
-    let places = map.with_value(|m| m.places.clone());
-    let name_of = move |id: &str| places.iter().find(|p| p.id == id).map(|p| p.name.clone()).unwrap_or_default();
-    let to_name = name_of(&st.route_to.get_untracked().unwrap_or_default());
-    let close = move |_| {
-        st.route_to.set(None);
-        st.route.set(None);
-    };
-    view! {
-        <div class="route-panel" data-testid="route-panel">
-            <div class="place-head">
-                <div>
-                    <h2>{t!("map-route-title", place = to_name.clone())}</h2>
-                    <p class="muted">{move || match st.route_from.get() {
-                        None => t!("map-route-from-here"),
-                        Some(id) => t!("map-route-from", place = name_of(&id)),
-                    }}</p>
-                </div>
-                <button class="link close" data-testid="route-close" aria-label=move || t!("map-close") on:click=close>"✕"</button>
-            </div>
-            <label class="toggle" data-testid="step-free">
-                <input type="checkbox" data-testid="step-free-toggle" prop:checked=move || st.step_free.get()
-                    on:change=move |ev| {
-                        st.step_free.set(event_target_checked(&ev));
-                        ask_route(st);
-                    } />
-                <span>{t!("map-step-free")}</span>
-            </label>
-            {move || if st.route_from.get().is_none() && !has_here {
-                view! { <p class="map-note" data-testid="route-needs-here">{t!("map-here-none")}</p> }.into_any()
-            } else {
-                match st.route.get() {
-                    None => view! { <p class="loading">{t!("loading")}</p> }.into_any(),
-                    Some(Err(e)) => view! { <p class="refusal" role="alert">{error_sentence(e.code.as_str(), e.reason)}" "<span class="muted">{e.message}</span></p> }.into_any(),
-                    Some(Ok(r)) => route_view(r, to_name.clone()).into_any(),
-                }
-            }}
-        </div>
-    }
-}
-
-fn route_view(r: RouteView, to: String) -> impl IntoView {
-    if let Some(problem) = r.problem {
-        let text = match problem {
-            RouteProblem::NotStepFree => t!("map-route-not-step-free"),
-            RouteProblem::NoWay => t!("map-route-no-way"),
-        };
-        return view! { <p class="refusal" role="alert" data-testid="route-problem" data-problem=format!("{problem:?}")>{text}</p> }.into_any();
-    }
-    view! {
-        <p class="route-total" data-testid="route-total" data-meters=r.meters data-minutes=r.minutes>
-            {t!("map-route-total", m = r.meters, min = r.minutes)}
-        </p>
-        <ol class="route-steps" data-testid="route-steps">
-            {r.steps.iter().map(|s| view! {
-                <li data-how=format!("{:?}", s.how).to_lowercase()><span class="step-icon" aria-hidden="true">{step_glyph(s)}</span>{step_text(s)}</li>
-            }).collect_view()}
-            <li data-how="arrive"><span class="step-icon" aria-hidden="true">"◎"</span>{t!("map-step-arrive", place = to)}</li>
-        </ol>
-    }
-    .into_any()
-}
-
-fn step_glyph(s: &RouteStep) -> &'static str {
-    match s.how {
-        StepHow::Walk => "→",
-        StepHow::Lift => "⇅",
-        StepHow::Stairs | StepHow::Escalator | StepHow::Ramp if s.up => "↗",
-        _ => "↘",
-    }
-}
-
-fn step_text(s: &RouteStep) -> String {
-    let floor = s.floor.clone();
-    let base = match (s.how, s.up) {
-        (StepHow::Walk, _) => t!("map-step-walk", m = s.meters),
-        (StepHow::Lift, true) => t!("map-step-lift-up", floor = floor),
-        (StepHow::Lift, false) => t!("map-step-lift-down", floor = floor),
-        (StepHow::Stairs, true) => t!("map-step-stairs-up", floor = floor),
-        (StepHow::Stairs, false) => t!("map-step-stairs-down", floor = floor),
-        (StepHow::Escalator, true) => t!("map-step-escalator-up", floor = floor),
-        (StepHow::Escalator, false) => t!("map-step-escalator-down", floor = floor),
-        (StepHow::Ramp, true) => t!("map-step-ramp-up", floor = floor),
-        (StepHow::Ramp, false) => t!("map-step-ramp-down", floor = floor),
-    };
-    match s.then {
-        None => base,
-        Some(TurnHow::Left) => t!("map-then-left", step = base),
-        Some(TurnHow::Right) => t!("map-then-right", step = base),
-        Some(TurnHow::Back) => t!("map-then-back", step = base),
-    }
-}
-
-/// Where the person is, and the ways to say so: a location code (photo or typed), or a tap.
-#[component]
-fn HerePanel(st: MapState, here: Option<elements_protocol::app::HereView>) -> impl IntoView {
-    let scan = move |args: LocationArgs| {
-        spawn_local(async move {
-            let answer = invoke::<ScanLocation>(&args).await;
-            if answer.is_ok() {
-                st.here_code.set(String::new());
-            }
-            st.here_result.set(Some(answer.map(|_| ())));
-            st.here_answers.update(|n| *n += 1);
-        });
-    };
-    let photo = move |ev: leptos::ev::Event| {
-        let Some(file) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .and_then(|input| input.files())
-            .and_then(|files| files.get(0))
-        else {
-            return;
-        };
-        spawn_local(async move {
-            let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await else { return };
-            scan(LocationArgs { text: None, image: Some(js_sys::Uint8Array::new(&buffer).to_vec()) });
-        });
-    };
-    let fixed = here.as_ref().is_some_and(|h| h.source == HereSource::Fixed);
-    view! {
-        <div class="here-panel" data-testid="here-panel">
-            {match &here {
-                Some(h) => view! {
-                    <p class="here-now" data-testid="here-now" data-source=source_name(h.source)>
-                        <span class="here-dot-inline" aria-hidden="true"></span>
-                        {match &h.place {
-                            Some(p) => t!("map-here-at", place = p.name.clone()),
-                            None => t!("map-here"),
-                        }}
-                    </p>
-                }.into_any(),
-                None => view! { <p class="map-note" data-testid="here-none">{t!("map-here-none")}</p> }.into_any(),
-            }}
-            {(!fixed).then(|| view! {
-                <div class="here-actions">
-                    <label class="scan-button">
-                        <input type="file" accept="image/*" capture="environment" data-testid="location-photo" on:change=photo />
-                        <span>{t!("map-here-scan")}</span>
-                    </label>
-                    <button class="secondary" data-testid="pick-here" on:click=move |_| st.picking_here.set(true)>{t!("map-here-pick")}</button>
-                </div>
-                <form class="scan-row" on:submit=move |ev: leptos::ev::SubmitEvent| {
-                    ev.prevent_default();
-                    scan(LocationArgs { text: Some(st.here_code.get_untracked()), image: None });
-                }>
-                    <input type="text" data-testid="location-code" autocomplete="off" spellcheck="false"
-                        placeholder=move || t!("map-here-code") aria-label=move || t!("map-here-code")
-                        prop:value=move || st.here_code.get() on:input=move |ev| st.here_code.set(event_target_value(&ev)) />
-                    <button class="secondary" type="submit" disabled=move || st.here_code.get().trim().is_empty()>{t!("map-here-check")}</button>
-                </form>
-            })}
-            {move || st.here_result.get().map(|r| match r {
-                Ok(()) => view! { <p class="scan-found" role="status" data-testid="here-result" data-status="set" data-answer=st.here_answers.get_untracked()>{t!("map-here-set")}</p> }.into_any(),
-                Err(e) => view! {
-                    <p class="refusal" role="alert" data-testid="here-result" data-status="refused" data-answer=st.here_answers.get_untracked()
-                        data-reason=e.reason.map(|r| r.as_str()).unwrap_or(e.code.as_str())>
-                        {error_sentence(e.code.as_str(), e.reason)}" "<span class="muted">{e.message}</span>
-                    </p>
-                }.into_any(),
-            })}
-            <p class="muted map-help">{t!("map-help")}</p>
-        </div>
-    }
-}
-
-fn source_name(s: HereSource) -> &'static str {
-    match s {
-        HereSource::Code => "code",
-        HereSource::Chosen => "chosen",
-        HereSource::Fixed => "fixed",
-    }
-}
-
 /// The floor's short name for the switcher: its level ("0", "1", "−1").
 fn floor_short(_name: &str, level: i32) -> String {
     if level < 0 {
         format!("−{}", -level)
     } else {
         level.to_string()
-    }
-}
-
-fn label_rank(k: PoiKind) -> u8 {
-    match k {
-        PoiKind::Room => 0,
-        PoiKind::Info | PoiKind::Exit | PoiKind::Lift => 1,
-        PoiKind::Food | PoiKind::Toilet | PoiKind::FirstAid => 2,
-        PoiKind::Booth => 3,
-        PoiKind::MeetingPoint | PoiKind::Stairs => 4,
     }
 }
 
