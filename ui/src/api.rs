@@ -223,21 +223,6 @@ where
     }
 }
 
-/// The one way to show a [`Loaded`] value: `loading` while nothing arrived, the error panel on
-/// an error, else `ready(answer)`.
-pub fn show<T>(
-    loaded: Loaded<T>,
-    loading: String,
-    ready: impl FnOnce(T) -> leptos::prelude::AnyView,
-) -> leptos::prelude::AnyView {
-    use leptos::prelude::*;
-    match loaded {
-        None => view! { <div class="loading" aria-busy="true">{loading}</div> }.into_any(),
-        Some(Err(e)) => view! { <crate::shell::ErrorPanel error=e /> }.into_any(),
-        Some(Ok(answer)) => ready(answer),
-    }
-}
-
 /// The bytes of the file picked in a file input (`None` when none was picked or it could not be
 /// read).
 pub fn picked_file(ev: &leptos::ev::Event) -> Option<impl std::future::Future<Output = Option<Vec<u8>>>> {

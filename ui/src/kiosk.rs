@@ -11,8 +11,8 @@ use leptos::prelude::*;
 
 use crate::api::load;
 use crate::elements::map::{kind_icon, kind_label};
-use crate::shell::show_loading;
 use crate::t;
+use crate::widgets::show_loading;
 
 /// A touch holds the loop this long.
 const HOLD: Duration = Duration::from_secs(30);

@@ -6,8 +6,10 @@ mod elements;
 mod i18n;
 mod icons;
 mod kiosk;
+mod nav;
 mod shell;
 mod theme;
+mod widgets;
 
 fn main() {
     // A panic stops the UI: say why in the console and on the page (`data-panic`, which the

@@ -3,16 +3,18 @@
 //! tablet width up (CSS decides; the markup is the same).
 
 use elements_protocol::app::{
-    ApiError, Changed, DeviceMode, EventOverview, GetEventOverview, GetPreferences, GetSyncStatus, NoArgs, SyncState,
+    Changed, DeviceMode, EventOverview, GetEventOverview, GetPreferences, GetSyncStatus, NoArgs, SyncState,
 };
 use elements_protocol::event::ElementKind;
 use leptos::prelude::*;
 
-use crate::api::{load, show};
+use crate::api::load;
 use crate::elements::{agenda::Agenda, map::Map, me::Me, people::People, quests::Quests, staff::Staff, voting::Voting};
-use crate::i18n::{self, text};
+use crate::i18n;
 use crate::icons::element_icon;
+use crate::nav::Navigate;
 use crate::t;
+use crate::widgets::{element_title, ErrorPanel};
 
 #[component]
 pub fn Shell() -> impl IntoView {
@@ -56,35 +58,6 @@ fn Splash() -> impl IntoView {
             <p>{move || t!("splash-opening")}</p>
         </div>
     }
-}
-
-/// An error from the core, in the person's language: what happened by its stable code (and,
-/// for a refusal, the rule), with the core's own words beneath for whoever reports it.
-#[component]
-pub fn ErrorPanel(error: ApiError) -> impl IntoView {
-    let code = error.code.as_str();
-    let reason = error.reason;
-    let message = error.message.clone();
-    view! {
-        <div class="error-panel" role="alert" data-testid="error" data-code=code>
-            <h2>{move || t!("error-title")}</h2>
-            <p>{move || error_sentence(code, reason)}</p>
-            <p class="muted error-detail">{message}</p>
-        </div>
-    }
-}
-
-/// The sentence for an error code (or the refusing rule).
-pub fn error_sentence(code: &str, reason: Option<elements_protocol::signal::Reason>) -> String {
-    match reason {
-        Some(r) => text(&format!("reason-{}", r.as_str()), &[]),
-        None => text(&format!("error-{code}"), &[]),
-    }
-}
-
-/// An Element's name: the organizer's, else ours in the person's language.
-pub fn element_title(kind: ElementKind, own: Option<&str>) -> String {
-    own.map(str::to_string).unwrap_or_else(|| text(&format!("element-{}", kind.as_str()), &[]))
 }
 
 /// Where the data comes from and whether it is fresh: "Synced just now", "Offline · saved data".
@@ -286,54 +259,4 @@ fn AnnouncementBanner() -> impl IntoView {
             }
         })
     }
-}
-
-/// Moving between Elements from inside one (a scenario card's link, "show the session").
-#[derive(Clone, Copy)]
-pub struct Navigate {
-    pub active: RwSignal<ElementKind>,
-    /// A session for the agenda to open when it shows next.
-    pub session: RwSignal<Option<String>>,
-    /// A place for the map to show (and route to) when it shows next.
-    pub place: RwSignal<Option<PlaceRequest>>,
-}
-
-/// "Show on map" (`route: false`) or "take me there" (`route: true`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct PlaceRequest {
-    pub id: String,
-    pub route: bool,
-}
-
-impl Navigate {
-    /// Follows a scenario's link: `session:<id>`, `poll:<id>`, `quest:<id>`, `place:<id>`
-    /// (docs/scenarios.md). Returns false for a link this app does not follow.
-    pub fn follow(&self, link: &str) -> bool {
-        let Some((kind, id)) = link.split_once(':') else { return false };
-        match kind {
-            "session" => {
-                self.session.set(Some(id.to_string()));
-                self.active.set(ElementKind::Agenda);
-            }
-            "poll" => self.active.set(ElementKind::Voting),
-            "quest" => self.active.set(ElementKind::Quests),
-            "place" => self.show_place(id, false),
-            _ => return false,
-        }
-        true
-    }
-}
-
-impl Navigate {
-    /// Opens the map at a place, with the route there from "you are here" if `route`.
-    pub fn show_place(&self, id: &str, route: bool) {
-        self.place.set(Some(PlaceRequest { id: id.to_string(), route }));
-        self.active.set(ElementKind::Map);
-    }
-}
-
-/// Shows `loaded` the one way (see [`crate::api::show`]) with the loading text in the person's
-/// language.
-pub fn show_loading<T>(loaded: crate::api::Loaded<T>, ready: impl FnOnce(T) -> AnyView) -> AnyView {
-    show(loaded, t!("loading"), ready)
 }

@@ -11,8 +11,8 @@ use leptos::task::spawn_local;
 
 use crate::api::{invoke, load};
 use crate::i18n;
-use crate::shell::{element_title, error_sentence};
 use crate::t;
+use crate::widgets::{element_title, error_sentence};
 
 #[component]
 pub fn Me() -> impl IntoView {

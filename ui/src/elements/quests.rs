@@ -13,8 +13,9 @@ use leptos::task::spawn_local;
 use crate::api::{invoke, load};
 use crate::i18n;
 use crate::icons::mark_icon;
-use crate::shell::{error_sentence, show_loading, Navigate};
+use crate::nav::Navigate;
 use crate::t;
+use crate::widgets::{error_sentence, show_loading};
 
 /// Rows of a leaderboard shown on a quest: the top of it, not the whole list.
 const LEADERBOARD_ROWS: usize = 5;

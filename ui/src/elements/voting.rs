@@ -15,8 +15,8 @@ use leptos::task::spawn_local;
 
 use crate::api::{invoke, load};
 use crate::i18n;
-use crate::shell::{error_sentence, show_loading};
 use crate::t;
+use crate::widgets::{error_sentence, show_loading};
 
 #[component]
 pub fn Voting() -> impl IntoView {

@@ -49,7 +49,7 @@ pub(super) fn detail_view(
                 <div><dt>{t!("detail-where")}</dt><dd>{room_label(c.room.as_ref())}</dd></div>
                 <div><dt>{t!("detail-language")}</dt><dd>{language}</dd></div>
             </dl>
-            {c.room.as_ref().and_then(|r| r.place_id.clone()).zip(use_context::<crate::shell::Navigate>()).map(|(place, nav)| {
+            {c.room.as_ref().and_then(|r| r.place_id.clone()).zip(use_context::<crate::nav::Navigate>()).map(|(place, nav)| {
                 let place2 = place.clone();
                 view! {
                     <div class="detail-map-actions">
@@ -74,7 +74,7 @@ pub(super) fn detail_view(
                 }
             })}
             {move || refused.get().map(|e| view! {
-                <p class="refusal" role="alert" title=e.message.clone()>{crate::shell::error_sentence(e.code.as_str(), e.reason)}</p>
+                <p class="refusal" role="alert" title=e.message.clone()>{crate::widgets::error_sentence(e.code.as_str(), e.reason)}</p>
             })}
             {(!d.summary.is_empty()).then(|| view! { <p class="detail-summary">{d.summary.clone()}</p> })}
             {(!d.tags.is_empty()).then(|| view! {

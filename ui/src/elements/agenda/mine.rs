@@ -16,7 +16,7 @@ pub(super) fn my_schedule_view(m: elements_protocol::app::MySchedule, selected: 
     if m.days.is_empty() && m.meetings.is_empty() {
         return view! { <p class="empty" data-testid="mine-empty">{t!("mine-empty")}</p> }.into_any();
     }
-    let nav = use_context::<crate::shell::Navigate>();
+    let nav = use_context::<crate::nav::Navigate>();
     let next = m.next.clone().and_then(|c| Some((c.room.clone()?.place_id?, c.title)));
     let exported = RwSignal::new(None::<Result<elements_protocol::app::ExportedFile, ApiError>>);
     let export = move |_| {
@@ -30,7 +30,7 @@ pub(super) fn my_schedule_view(m: elements_protocol::app::MySchedule, selected: 
                 <button class="secondary" data-testid="export-ics" on:click=export>{t!("mine-export")}</button>
                 {move || exported.get().map(|r| match r {
                     Ok(f) => view! { <p class="muted exported" data-testid="exported" data-path=f.path.clone()>{t!("mine-exported", n = f.items, path = f.path.clone())}</p> }.into_any(),
-                    Err(e) => view! { <p class="refusal" role="alert">{crate::shell::error_sentence(e.code.as_str(), e.reason)}" "<span class="muted">{e.message}</span></p> }.into_any(),
+                    Err(e) => view! { <p class="refusal" role="alert">{crate::widgets::error_sentence(e.code.as_str(), e.reason)}" "<span class="muted">{e.message}</span></p> }.into_any(),
                 })}
             </div>
             {next.zip(nav).map(|((place, title), nav)| view! {

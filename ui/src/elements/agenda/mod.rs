@@ -13,8 +13,8 @@ use wasm_bindgen::JsCast;
 use crate::api::{invoke, load, load_later};
 use crate::i18n::{self, text};
 use crate::icons::{pin_icon, search_icon};
-use crate::shell::{show_loading, ErrorPanel};
 use crate::t;
+use crate::widgets::{show_loading, ErrorPanel};
 
 mod detail;
 mod mine;
@@ -104,7 +104,7 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
         None => detail.clear(),
     });
     // Another Element asked to show a session (a scenario card's link).
-    if let Some(nav) = use_context::<crate::shell::Navigate>() {
+    if let Some(nav) = use_context::<crate::nav::Navigate>() {
         Effect::new(move |_| {
             if let Some(id) = nav.session.get() {
                 nav.session.set(None);

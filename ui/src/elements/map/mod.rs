@@ -20,8 +20,9 @@ use wasm_bindgen::JsCast;
 
 use crate::api::{invoke, load, load_later};
 use crate::icons::search_icon;
-use crate::shell::{error_sentence, show_loading, Navigate};
+use crate::nav::Navigate;
 use crate::t;
+use crate::widgets::{error_sentence, show_loading};
 
 mod layout;
 mod panels;
