@@ -389,14 +389,34 @@ pub async fn focused(c: &Client) -> String {
     v.as_str().unwrap_or_default().to_string()
 }
 
-/// Sets a `<select>`'s value as a person picking an option does (the change event included).
+/// Sets a `<select>`'s value as a person picking an option does (the change event included),
+/// once the select is there and offers it: a form can come after the screen it is on (the desk
+/// opened, its doors still loading; a fresh CI run lost a check-in to that).
 pub async fn choose(c: &Client, css: &str, value: &str) {
-    c.execute(
-        "const s = document.querySelector(arguments[0]); s.value = arguments[1]; s.dispatchEvent(new Event('change', { bubbles: true })); return s.value;",
-        vec![json!(css), json!(value)],
-    )
-    .await
-    .expect("choose an option");
+    const PICK: &str = "const s = document.querySelector(arguments[0]);
+        if (!s || ![...s.options].some(o => o.value === arguments[1])) return false;
+        s.value = arguments[1]; s.dispatchEvent(new Event('change', { bubbles: true })); return true;";
+    eventually(&format!("{css} offering {value}"), WAIT, || async {
+        let picked = c.execute(PICK, vec![json!(css), json!(value)]).await.expect("choose an option");
+        (picked.as_bool() == Some(true)).then_some(())
+    })
+    .await;
+}
+
+/// Types `text` into the field `css` finds, as a person does (tapped first, emptied, then typed;
+/// an empty `text` still tells the page the field changed).
+pub async fn fill(c: &Client, css: &str, text: &str) {
+    tap(c, css).await;
+    let field = c.find(Locator::Css(css)).await.expect(css);
+    field.clear().await.expect("clear");
+    if text.is_empty() {
+        let element = serde_json::to_value(&field).expect("element");
+        c.execute("arguments[0].dispatchEvent(new Event('input', {bubbles: true}));", vec![element])
+            .await
+            .expect("input");
+    } else {
+        field.send_keys(text).await.expect("type");
+    }
 }
 
 /// The page's `lang` and `data-theme`.

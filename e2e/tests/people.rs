@@ -9,21 +9,6 @@ use fantoccini::{Client, Locator};
 
 const DURING: &str = "2027-03-10T09:30:00+01:00";
 
-/// Types `text` into the field (an empty `text` empties it, as a person deleting it would).
-async fn fill(c: &Client, css: &str, text: &str) {
-    tap(c, css).await;
-    let field = c.find(Locator::Css(css)).await.expect(css);
-    field.clear().await.expect("clear");
-    if text.is_empty() {
-        let element = serde_json::to_value(&field).expect("element");
-        c.execute("arguments[0].dispatchEvent(new Event('input', {bubbles: true}));", vec![element])
-            .await
-            .expect("input");
-    } else {
-        field.send_keys(text).await.expect("type");
-    }
-}
-
 async fn people_tab(c: &Client, pane: &str) {
     open(c, "people").await;
     tap(c, &format!("[data-testid=people-tab-{pane}]")).await;

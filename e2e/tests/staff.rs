@@ -12,13 +12,6 @@ use fantoccini::{Client, Locator};
 const DURING: &str = "2027-03-10T09:30:00+01:00";
 const TICKET: &str = "T-E2E-1042";
 
-async fn fill(c: &Client, css: &str, text: &str) {
-    tap(c, css).await;
-    let field = c.find(Locator::Css(css)).await.expect(css);
-    field.clear().await.expect("clear");
-    field.send_keys(text).await.expect("type");
-}
-
 /// The desk's row for the main entrance: (people in, conflicts shown on the desk).
 async fn main_entrance(c: &Client) -> Option<(String, usize)> {
     let admitted = attrs(c, "[data-testid=staff-gate-row][data-gate='door:poi-exit-main']", "data-admitted").await;
