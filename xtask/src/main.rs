@@ -336,3 +336,43 @@ pub fn tempdir(tag: &str) -> Result<PathBuf, String> {
     std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
     Ok(dir)
 }
+
+#[cfg(test)]
+mod architecture_tests {
+    /// Every path `ARCHITECTURE.md` names exists: a path in backticks with a `/` in it, from the
+    /// repository's root, or from the crate of its section when it starts with `src/`, `tests/`,
+    /// `benches/` or `examples/` (the crate is the first path in the section's heading). What the
+    /// build makes (`target/`) is not in a fresh clone and is not checked.
+    #[test]
+    fn every_path_the_architecture_names_exists() {
+        let root = super::root();
+        let text = std::fs::read_to_string(root.join("ARCHITECTURE.md")).expect("ARCHITECTURE.md");
+        let mut crate_dir = String::new();
+        let mut checked = 0;
+        let mut missing = Vec::new();
+        for line in text.lines() {
+            let spans: Vec<&str> = line.split('`').skip(1).step_by(2).collect();
+            if line.starts_with("### ") {
+                crate_dir = spans.first().map(|s| s.to_string()).unwrap_or_default();
+            }
+            for span in spans {
+                let looks_like_path = span.contains('/')
+                    && !span.contains(' ')
+                    && !span.contains("::")
+                    && !span.contains("://")
+                    && !span.starts_with("target/");
+                if !looks_like_path {
+                    continue;
+                }
+                let relative = ["src/", "tests/", "benches/", "examples/"].iter().any(|p| span.starts_with(p));
+                let path = if relative { root.join(&crate_dir).join(span) } else { root.join(span) };
+                checked += 1;
+                if !path.exists() {
+                    missing.push(format!("{span} (as {})", path.display()));
+                }
+            }
+        }
+        assert!(checked > 40, "only {checked} paths found: is the scan right?");
+        assert!(missing.is_empty(), "ARCHITECTURE.md names paths that do not exist:\n{}", missing.join("\n"));
+    }
+}

@@ -2,138 +2,19 @@
 //! (`elements_domain::scenario`, the same code the app runs), stored with its outcome so a
 //! resend is answered `duplicate`, and folded into the live state (tallies, leaderboards).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use elements_domain::scenario::{self, Decided, EventFacts, ParticipantState};
 use elements_protocol::event::{ElementKind, Poll, Quest};
-use elements_protocol::live::{Announcement, Leaderboard, LeaderboardEntry, OptionCount, PollResult, LEADERBOARD_SIZE};
+use elements_protocol::live::{Announcement, Leaderboard, LeaderboardEntry, LEADERBOARD_SIZE};
 use elements_protocol::signal::{Action, Effect, Outcome, Signal, SignalResult};
 use elements_protocol::sync::{Entity, EntityKind};
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::facts::Facts;
+use super::results::{poll_result, question_entity};
 use super::{encode, log_upsert, next_revision, Caller, StoreError};
-
-/// The event's facts the rules need, held in memory between imports.
-#[derive(Debug, Default)]
-pub struct Facts {
-    /// The event's id and the public key its checkpoint codes are signed with, if any.
-    qr_key: Option<(String, String)>,
-    polls: HashMap<String, Poll>,
-    quests: HashMap<String, Quest>,
-    ids: HashSet<(EntityKind, String)>,
-    /// The scenarios the event plays by, worked out once per load (not per signal).
-    rules: Vec<elements_protocol::scenario::Scenario>,
-    /// What rules filter on: a session's track, a place's kind.
-    session_tracks: HashMap<String, String>,
-    poi_kinds: HashMap<String, String>,
-    /// When sessions end, for `session_ended` triggers.
-    session_ends: HashMap<String, DateTime<Utc>>,
-}
-
-impl Facts {
-    pub fn load(conn: &Connection) -> Result<Facts, StoreError> {
-        let mut facts = Facts::default();
-        let mut scenarios = Vec::new();
-        if let Some(m) = super::stored_manifest(conn)? {
-            facts.qr_key = m.qr_public_key.map(|key| (m.id, key));
-        }
-        let mut st = conn.prepare(
-            "SELECT kind, id, body FROM entity WHERE kind IN ('poll', 'quest', 'session', 'point_of_interest', 'profile', 'scenario', 'room')",
-        )?;
-        let rows =
-            st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
-        for row in rows {
-            let (kind, id, body) = row?;
-            let damaged =
-                |e: serde_json::Error| StoreError::Damaged { what: format!("{kind} {id}"), detail: e.to_string() };
-            match kind.as_str() {
-                "poll" => {
-                    if let Entity::Poll(p) = serde_json::from_str(&body).map_err(damaged)? {
-                        facts.polls.insert(id, p);
-                    }
-                }
-                "quest" => {
-                    if let Entity::Quest(q) = serde_json::from_str(&body).map_err(damaged)? {
-                        facts.quests.insert(id, q);
-                    }
-                }
-                "scenario" => {
-                    if let Entity::Scenario(rule) = serde_json::from_str(&body).map_err(damaged)? {
-                        scenarios.push(rule);
-                    }
-                }
-                "session" => {
-                    if let Entity::Session(session) = serde_json::from_str(&body).map_err(damaged)? {
-                        facts.session_ends.insert(id.clone(), session.ends_at.to_utc());
-                        if let Some(track) = session.track_id {
-                            facts.session_tracks.insert(id.clone(), track);
-                        }
-                    }
-                    facts.ids.insert((EntityKind::Session, id));
-                }
-                "point_of_interest" => {
-                    if let Entity::PointOfInterest(poi) = serde_json::from_str(&body).map_err(damaged)? {
-                        if let Some(kind) = elements_domain::scenario::poi_kind_name(&poi.kind) {
-                            facts.poi_kinds.insert(id.clone(), kind);
-                        }
-                    }
-                    facts.ids.insert((EntityKind::PointOfInterest, id));
-                }
-                other => {
-                    let kind = super::kind_from(other)?;
-                    facts.ids.insert((kind, id));
-                }
-            }
-        }
-        let quests: Vec<Quest> = facts.quests.values().cloned().collect();
-        // By id, as every device orders them: the rules run in the same order everywhere.
-        scenarios.sort_by(|a, b| a.id.cmp(&b.id));
-        facts.rules = elements_domain::rules::event_rules(&quests, &scenarios);
-        Ok(facts)
-    }
-}
-
-impl Facts {
-    /// The event's quests by id.
-    pub fn quests_in_order(&self) -> Vec<Quest> {
-        let mut all: Vec<Quest> = self.quests.values().cloned().collect();
-        all.sort_by(|a, b| a.id.cmp(&b.id));
-        all
-    }
-}
-
-impl EventFacts for Facts {
-    fn poll(&self, id: &str) -> Option<Poll> {
-        self.polls.get(id).cloned()
-    }
-    fn quest(&self, id: &str) -> Option<Quest> {
-        self.quests.get(id).cloned()
-    }
-    fn exists(&self, kind: EntityKind, id: &str) -> bool {
-        self.ids.contains(&(kind, id.to_string()))
-    }
-    fn qr_key(&self) -> Option<(String, String)> {
-        self.qr_key.clone()
-    }
-    fn rules(&self) -> std::borrow::Cow<'_, [elements_protocol::scenario::Scenario]> {
-        std::borrow::Cow::Borrowed(&self.rules)
-    }
-    fn session_track(&self, session_id: &str) -> Option<String> {
-        self.session_tracks.get(session_id).cloned()
-    }
-    fn poi_kind(&self, poi_id: &str) -> Option<String> {
-        self.poi_kinds.get(poi_id).cloned()
-    }
-    fn session_end(&self, session_id: &str) -> Option<DateTime<Utc>> {
-        self.session_ends.get(session_id).copied()
-    }
-    fn poll_openings(&self) -> Vec<(String, DateTime<Utc>)> {
-        let mut all: Vec<_> = self.polls.values().map(|p| (p.id.clone(), p.opens_at.to_utc())).collect();
-        all.sort();
-        all
-    }
-}
 
 /// What a push decided, and the live state it changed (for the live stream).
 #[derive(Debug, Clone, Default)]
@@ -261,7 +142,7 @@ fn push_all(conn: &mut Connection, facts: &Facts, jobs: &[Job]) -> Result<(Vec<P
     }
     let mut live = std::mem::take(&mut questions);
     for poll_id in polls {
-        let Some(poll) = facts.polls.get(&poll_id) else { continue };
+        let Some(poll) = facts.poll_named(&poll_id) else { continue };
         let entity = Entity::PollResult(poll_result(&tx, poll)?);
         log_upsert(&tx, &entity)?;
         live.push(entity);
@@ -438,7 +319,7 @@ fn decide_one(
         for effect in effects {
             match effect {
                 Effect::VoteCounted { poll_id, .. } | Effect::AnswerCounted { poll_id, .. } => {
-                    let Some(poll) = facts.polls.get(poll_id) else { continue };
+                    let Some(poll) = facts.poll_named(poll_id) else { continue };
                     let Some((_, answer)) = elements_domain::voting::answer_of(&signal.action) else { continue };
                     for (key, delta) in elements_domain::voting::tally_change(poll, previous.as_ref(), &answer) {
                         tx.prepare_cached(
@@ -523,97 +404,6 @@ fn decide_one(
         }
     }
     Ok(outcome)
-}
-
-/// A question as everyone sees it now, with a fresh revision, logged in the voting feed.
-pub(super) fn question_entity(tx: &rusqlite::Transaction<'_>, id: &str) -> Result<Entity, StoreError> {
-    type Row = (String, Option<String>, String, i64, String, [bool; 3]);
-    let (poll_id, author, text, upvotes, asked_at, [approved, answered, highlighted]): Row = tx
-        .prepare_cached(
-            "SELECT poll_id, author, text, upvotes, asked_at, approved, answered, highlighted FROM question WHERE id = ?1",
-        )?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, [r.get(5)?, r.get(6)?, r.get(7)?])))?;
-    let asked_at = DateTime::parse_from_rfc3339(&asked_at)
-        .map_err(|e| StoreError::Damaged { what: format!("question {id}"), detail: e.to_string() })?;
-    let entity = Entity::Question(elements_protocol::live::Question {
-        id: id.to_string(),
-        poll_id,
-        text,
-        author,
-        upvotes: upvotes.max(0) as u64,
-        asked_at,
-        revision: next_revision(tx)?,
-        approved,
-        answered,
-        highlighted,
-    });
-    log_upsert(tx, &entity)?;
-    Ok(entity)
-}
-
-/// A poll's result as published: counts by the poll's kind (see `PollResult::counts`), none
-/// while the poll hides them and staff have not revealed them.
-pub(super) fn poll_result(tx: &rusqlite::Transaction<'_>, poll: &Poll) -> Result<PollResult, StoreError> {
-    use elements_protocol::event::PollKind;
-    let counted: HashMap<String, u64> = tx
-        .prepare_cached("SELECT option_id, votes FROM tally WHERE poll_id = ?1")?
-        .query_map([&poll.id], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0) as u64)))?
-        .collect::<Result<_, _>>()?;
-    let answers: Option<i64> = tx
-        .prepare_cached("SELECT answers FROM poll_answers WHERE poll_id = ?1")?
-        .query_row([&poll.id], |r| r.get(0))
-        .optional()?;
-    let of = |key: &str| OptionCount { option_id: key.to_string(), votes: counted.get(key).copied().unwrap_or(0) };
-    let mut counts: Vec<OptionCount> = match poll.kind {
-        PollKind::Rating => elements_domain::voting::scale_keys(poll.scale).iter().map(|k| of(k)).collect(),
-        PollKind::OpenText => {
-            let mut words: Vec<OptionCount> = counted
-                .iter()
-                .filter(|(_, n)| **n > 0)
-                .map(|(w, n)| OptionCount { option_id: w.clone(), votes: *n })
-                .collect();
-            words.sort_by(|a, b| b.votes.cmp(&a.votes).then_with(|| a.option_id.cmp(&b.option_id)));
-            words.truncate(elements_protocol::live::WORD_CLOUD_SIZE);
-            words
-        }
-        _ => poll.options.iter().map(|o| of(&o.id)).collect(),
-    };
-    // Single-choice polls counted before answers were counted apart: their votes are the answers.
-    let total = match (answers, poll.kind) {
-        (Some(n), _) => n.max(0) as u64,
-        (None, PollKind::SingleChoice | PollKind::Quiz) => counts.iter().map(|c| c.votes).sum(),
-        (None, _) => 0,
-    };
-    let revealed: bool = tx
-        .prepare_cached("SELECT 1 FROM poll_reveal WHERE poll_id = ?1")?
-        .query_row([&poll.id], |_| Ok(()))
-        .optional()?
-        .is_some();
-    let hidden = poll.hide_results && !revealed;
-    if hidden {
-        counts.clear();
-    }
-    Ok(PollResult { id: poll.id.clone(), counts, total, revision: next_revision(tx)?, hidden })
-}
-
-/// Staff reveal a poll's hidden results: published at once, and from now on with every vote.
-/// `None`: there is no such poll.
-pub fn reveal_poll(
-    conn: &mut Connection,
-    facts: &Facts,
-    poll_id: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<PollResult>, StoreError> {
-    let Some(poll) = facts.polls.get(poll_id) else { return Ok(None) };
-    let tx = conn.transaction()?;
-    tx.execute(
-        "INSERT OR IGNORE INTO poll_reveal (poll_id, revealed_at) VALUES (?1, ?2)",
-        params![poll_id, now.timestamp()],
-    )?;
-    let result = poll_result(&tx, poll)?;
-    log_upsert(&tx, &Entity::PollResult(result.clone()))?;
-    tx.commit()?;
-    Ok(Some(result))
 }
 
 /// Crockford's base 32: no I, L, O or U, so a code read aloud or off a small screen is not

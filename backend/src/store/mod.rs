@@ -3,9 +3,11 @@
 //! ([`access`]); the signals participants pushed and the live state they drive ([`intake`]).
 
 mod access;
+mod facts;
 mod intake;
 mod people;
 mod picture;
+mod results;
 mod staff;
 
 pub use access::{Caller, Redeemed};
@@ -139,7 +141,7 @@ pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
     epoch: String,
     /// The event's polls, quests and ids, for the scenario rules; rebuilt on every import.
-    facts: Arc<RwLock<Arc<intake::Facts>>>,
+    facts: Arc<RwLock<Arc<facts::Facts>>>,
     /// To the intake thread, which decides whatever is queued in one transaction (group commit).
     intake: std::sync::mpsc::Sender<intake::Job>,
     /// Tokens already checked. Tokens are never revoked in protocol v1, so this only grows with
@@ -313,7 +315,7 @@ impl SqliteStore {
                 e
             }
         };
-        let facts = Arc::new(RwLock::new(Arc::new(intake::Facts::load(&conn)?)));
+        let facts = Arc::new(RwLock::new(Arc::new(facts::Facts::load(&conn)?)));
         let conn = Arc::new(Mutex::new(conn));
         let (intake, jobs) = std::sync::mpsc::channel();
         let (c, f) = (conn.clone(), facts.clone());
@@ -395,7 +397,7 @@ impl Store for SqliteStore {
                 summary.deletes += 1;
             }
         }
-        let facts = intake::Facts::load(&tx)?;
+        let facts = facts::Facts::load(&tx)?;
         tx.commit()?;
         *self.facts.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(facts);
         Ok(summary)
@@ -438,7 +440,7 @@ impl Store for SqliteStore {
             [elements_domain::qr::secret_to_hex(&secret)],
         )?;
         // The rules now check signatures.
-        let facts = intake::Facts::load(&conn)?;
+        let facts = facts::Facts::load(&conn)?;
         *self.facts.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(facts);
         Ok(secret)
     }
@@ -576,7 +578,7 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<Option<elements_protocol::live::PollResult>, StoreError> {
         let facts = self.facts.read().unwrap_or_else(|p| p.into_inner()).clone();
-        intake::reveal_poll(&mut self.lock(), &facts, poll_id, now)
+        results::reveal_poll(&mut self.lock(), &facts, poll_id, now)
     }
 
     fn publish_live_picture(&self, now: DateTime<Utc>) -> Result<Entity, StoreError> {

@@ -282,7 +282,7 @@ pub fn apply(
                 }
             }
             log_upsert(tx, &Entity::Poll(poll.clone()))?;
-            let result = Entity::PollResult(super::intake::poll_result(tx, &poll)?);
+            let result = Entity::PollResult(super::results::poll_result(tx, &poll)?);
             log_upsert(tx, &result)?;
             live.push(result);
             applied.facts_changed = true;
@@ -303,7 +303,7 @@ pub fn apply(
                     .collect::<Result<_, _>>()?;
                 for other in others {
                     tx.execute("UPDATE question SET highlighted = 0 WHERE id = ?1", [&other])?;
-                    let entity = super::intake::question_entity(tx, &other)?;
+                    let entity = super::results::question_entity(tx, &other)?;
                     live.push(entity);
                 }
             }
@@ -313,7 +313,7 @@ pub fn apply(
                 if *command == QuestionCommand::Hide {
                     super::log_delete(tx, elements_protocol::sync::EntityKind::Question, question_id)?;
                 } else {
-                    live.push(super::intake::question_entity(tx, question_id)?);
+                    live.push(super::results::question_entity(tx, question_id)?);
                 }
             }
         }

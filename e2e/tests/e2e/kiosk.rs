@@ -427,3 +427,66 @@ async fn vote_to_kiosk_latency() {
     })
     .await;
 }
+
+/// A venue screen: `--kiosk` covers the whole monitor, and with the clock on the second
+/// afternoon, its now/next panel shows what runs in each room.
+#[tokio::test]
+async fn kiosk_mode_covers_the_screen_and_follows_the_clock() {
+    let b = demo();
+    let dir = env().screenshots;
+    let data = tempfile::tempdir().expect("temp dir");
+    let args = ["--kiosk", "--clock", "2027-03-11T14:40:00+01:00", "--panels", "now_next"];
+    with_app_at(data.path(), &args, |c| async move {
+        let (w, h) = eventually("the window to cover the screen", WAIT, || async {
+            let v = c
+                .execute("return [window.innerWidth, window.innerHeight, screen.width, screen.height]", vec![])
+                .await
+                .ok()?;
+            let (iw, ih, sw, sh) = (v[0].as_u64()?, v[1].as_u64()?, v[2].as_u64()?, v[3].as_u64()?);
+            (iw == sw && ih == sh).then_some((iw as u32, ih as u32))
+        })
+        .await;
+        let cards = eventually("the rooms now and next", WAIT, || async {
+            let t = texts(&c, "[data-testid=venue-room-card]").await;
+            (!t.is_empty()).then_some(t.join("\n"))
+        })
+        .await;
+        let clock = text_of(&c, ".venue-clock").await.unwrap_or_default();
+        assert_eq!(clock, "14:40");
+        let at = chrono_at("2027-03-11T14:40:00+01:00");
+        let running: Vec<_> = b
+            .sessions
+            .iter()
+            .filter(|s| s.starts_at <= at && at < s.ends_at && s.kind != elements_protocol::event::SessionKind::Break)
+            .collect();
+        assert!(!running.is_empty());
+        for s in running.iter().take(8) {
+            assert!(cards.contains(&s.title), "{} runs at 14:40 and is shown as on now:\n{cards}", s.title);
+        }
+        // Locked down: no navigation, nothing to type into, no context menu, no reload or zoom.
+        assert!(c.find_all(Locator::Css("nav")).await.expect("query").is_empty(), "no navigation on a venue screen");
+        assert!(c.find_all(Locator::Css("input, textarea")).await.expect("query").is_empty(), "no text input");
+        let mode = c.find(Locator::Css(".app")).await.expect("app").attr("data-mode").await.expect("attr");
+        assert_eq!(mode.as_deref(), Some("kiosk"));
+        for (what, event) in [
+            ("the context menu", "new MouseEvent('contextmenu', {bubbles: true, cancelable: true})"),
+            ("Ctrl+R", "new KeyboardEvent('keydown', {key: 'r', ctrlKey: true, bubbles: true, cancelable: true})"),
+            ("Ctrl+=", "new KeyboardEvent('keydown', {key: '=', ctrlKey: true, bubbles: true, cancelable: true})"),
+            ("F12", "new KeyboardEvent('keydown', {key: 'F12', bubbles: true, cancelable: true})"),
+        ] {
+            let script = format!("const e = {event}; document.body.dispatchEvent(e); return e.defaultPrevented;");
+            let prevented = c.execute(&script, vec![]).await.expect("dispatch");
+            assert_eq!(prevented, serde_json::Value::Bool(true), "{what} is blocked on a venue screen");
+        }
+        after_paint(&c).await;
+        shoot(&dir, "kiosk-venue-screen", (0, 0, w, h), None).await;
+    })
+    .await;
+    // And it keeps no attendee's data: the bundled event's directory was dropped.
+    let cache = rusqlite::Connection::open(data.path().join("cache.sqlite3")).expect("the kiosk's cache");
+    let profiles: i64 = cache.query_row("SELECT count(*) FROM profile", [], |r| r.get(0)).expect("count");
+    assert_eq!(profiles, 0, "a venue screen stores no attendee profile");
+    let tokens: i64 =
+        cache.query_row("SELECT count(*) FROM credential WHERE token IS NOT NULL", [], |r| r.get(0)).expect("count");
+    assert_eq!(tokens, 0, "nor anyone's token");
+}
