@@ -3,13 +3,13 @@
 //! from their [`Decided`] signals). Voting, people, staff and the scenarios all use these;
 //! nothing here uses them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, FixedOffset, Utc};
-use elements_protocol::event::{Poll, Quest};
+use elements_protocol::event::{EventBundle, Manifest, Poll, Quest};
 use elements_protocol::scenario::Scenario;
 use elements_protocol::signal::{Action, Answer, Effect};
-use elements_protocol::sync::EntityKind;
+use elements_protocol::sync::{Entity, EntityKind};
 
 /// What the rules need to know about the event.
 pub trait EventFacts {
@@ -111,4 +111,140 @@ pub struct Decided<'a> {
     pub action: &'a Action,
     pub at: DateTime<Utc>,
     pub effects: Option<&'a [Effect]>,
+}
+
+/// The event's facts as the rules read them, indexed once from its entities: what an app's
+/// tests, a simulation's oracle and the backend's intake all decide with (none writes its own
+/// [`EventFacts`] over an event). Built from a bundle ([`EventIndex::from_bundle`]) or entity by
+/// entity ([`EventIndex::add`], then [`EventIndex::finish`]).
+#[derive(Debug, Default)]
+pub struct EventIndex {
+    /// The event's id and the public key its checkpoint codes are signed with, if any.
+    qr_key: Option<(String, String)>,
+    polls: HashMap<String, Poll>,
+    quests: HashMap<String, Quest>,
+    ids: HashSet<(EntityKind, String)>,
+    scenarios: Vec<Scenario>,
+    /// The scenarios the event plays by, worked out once (not per signal).
+    rules: Vec<Scenario>,
+    /// What rules filter on: a session's track, a place's kind.
+    session_tracks: HashMap<String, String>,
+    poi_kinds: HashMap<String, String>,
+    /// When sessions end, for `session_ended` triggers.
+    session_ends: HashMap<String, DateTime<Utc>>,
+}
+
+impl EventIndex {
+    /// An index of a whole event bundle.
+    pub fn from_bundle(b: &EventBundle) -> EventIndex {
+        let mut index = EventIndex::default();
+        index.set_manifest(&b.manifest);
+        let entities = b
+            .polls
+            .iter()
+            .cloned()
+            .map(Entity::Poll)
+            .chain(b.quests.iter().cloned().map(Entity::Quest))
+            .chain(b.sessions.iter().cloned().map(Entity::Session))
+            .chain(b.points_of_interest.iter().cloned().map(Entity::PointOfInterest))
+            .chain(b.people.iter().cloned().map(Entity::Profile))
+            .chain(b.rooms.iter().cloned().map(Entity::Room))
+            .chain(b.scenarios.iter().cloned().map(Entity::Scenario));
+        for entity in entities {
+            index.add(entity);
+        }
+        index.finish()
+    }
+
+    /// The event's signing key for checkpoint codes, from its manifest.
+    pub fn set_manifest(&mut self, m: &Manifest) {
+        self.qr_key = m.qr_public_key.clone().map(|key| (m.id.clone(), key));
+    }
+
+    /// Takes in one entity of the event.
+    pub fn add(&mut self, entity: Entity) {
+        match entity {
+            Entity::Poll(p) => {
+                self.polls.insert(p.id.clone(), p);
+            }
+            Entity::Quest(q) => {
+                self.quests.insert(q.id.clone(), q);
+            }
+            Entity::Scenario(rule) => self.scenarios.push(rule),
+            Entity::Session(session) => {
+                self.session_ends.insert(session.id.clone(), session.ends_at.to_utc());
+                if let Some(track) = session.track_id {
+                    self.session_tracks.insert(session.id.clone(), track);
+                }
+                self.ids.insert((EntityKind::Session, session.id));
+            }
+            Entity::PointOfInterest(poi) => {
+                if let Some(kind) = poi_kind_name(&poi.kind) {
+                    self.poi_kinds.insert(poi.id.clone(), kind);
+                }
+                self.ids.insert((EntityKind::PointOfInterest, poi.id));
+            }
+            other => {
+                self.ids.insert((other.kind(), other.id().to_string()));
+            }
+        }
+    }
+
+    /// Notes that an entity of `kind` with this id exists, without reading it (a backend with
+    /// thousands of profiles need not decode them to know they are there).
+    pub fn add_id(&mut self, kind: EntityKind, id: String) {
+        self.ids.insert((kind, id));
+    }
+
+    /// Works out the rules the event plays by, once everything is in.
+    pub fn finish(mut self) -> EventIndex {
+        // By id, as every device orders them: the rules run in the same order everywhere.
+        self.scenarios.sort_by(|a, b| a.id.cmp(&b.id));
+        self.rules = crate::rules::event_rules(&self.quests_in_order(), &self.scenarios);
+        self
+    }
+
+    /// The poll of this id, if the event has one.
+    pub fn poll_named(&self, id: &str) -> Option<&Poll> {
+        self.polls.get(id)
+    }
+
+    /// The event's quests by id.
+    pub fn quests_in_order(&self) -> Vec<Quest> {
+        let mut all: Vec<Quest> = self.quests.values().cloned().collect();
+        all.sort_by(|a, b| a.id.cmp(&b.id));
+        all
+    }
+}
+
+impl EventFacts for EventIndex {
+    fn poll(&self, id: &str) -> Option<Poll> {
+        self.polls.get(id).cloned()
+    }
+    fn quest(&self, id: &str) -> Option<Quest> {
+        self.quests.get(id).cloned()
+    }
+    fn exists(&self, kind: EntityKind, id: &str) -> bool {
+        self.ids.contains(&(kind, id.to_string()))
+    }
+    fn qr_key(&self) -> Option<(String, String)> {
+        self.qr_key.clone()
+    }
+    fn rules(&self) -> std::borrow::Cow<'_, [Scenario]> {
+        std::borrow::Cow::Borrowed(&self.rules)
+    }
+    fn session_track(&self, session_id: &str) -> Option<String> {
+        self.session_tracks.get(session_id).cloned()
+    }
+    fn poi_kind(&self, poi_id: &str) -> Option<String> {
+        self.poi_kinds.get(poi_id).cloned()
+    }
+    fn session_end(&self, session_id: &str) -> Option<DateTime<Utc>> {
+        self.session_ends.get(session_id).copied()
+    }
+    fn poll_openings(&self) -> Vec<(String, DateTime<Utc>)> {
+        let mut all: Vec<_> = self.polls.values().map(|p| (p.id.clone(), p.opens_at.to_utc())).collect();
+        all.sort();
+        all
+    }
 }

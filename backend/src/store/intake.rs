@@ -57,7 +57,7 @@ pub fn run(
         // A panic mid-batch rolled its transaction back; the connection is fine to reuse.
         let mut conn = conn.lock().unwrap_or_else(|p| p.into_inner());
         if push_batch(&mut conn, &current, batch) {
-            match Facts::load(&conn) {
+            match super::facts::load(&conn) {
                 Ok(fresh) => *facts.write().unwrap_or_else(|p| p.into_inner()) = std::sync::Arc::new(fresh),
                 Err(e) => eprintln!("elements-backend: the event's facts could not be read again: {e}"),
             }

@@ -315,7 +315,7 @@ impl SqliteStore {
                 e
             }
         };
-        let facts = Arc::new(RwLock::new(Arc::new(facts::Facts::load(&conn)?)));
+        let facts = Arc::new(RwLock::new(Arc::new(facts::load(&conn)?)));
         let conn = Arc::new(Mutex::new(conn));
         let (intake, jobs) = std::sync::mpsc::channel();
         let (c, f) = (conn.clone(), facts.clone());
@@ -397,7 +397,7 @@ impl Store for SqliteStore {
                 summary.deletes += 1;
             }
         }
-        let facts = facts::Facts::load(&tx)?;
+        let facts = facts::load(&tx)?;
         tx.commit()?;
         *self.facts.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(facts);
         Ok(summary)
@@ -440,7 +440,7 @@ impl Store for SqliteStore {
             [elements_domain::qr::secret_to_hex(&secret)],
         )?;
         // The rules now check signatures.
-        let facts = facts::Facts::load(&conn)?;
+        let facts = facts::load(&conn)?;
         *self.facts.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(facts);
         Ok(secret)
     }

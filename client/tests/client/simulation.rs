@@ -13,9 +13,10 @@ use elements_backend::http::Config;
 use elements_backend::store::Store;
 use elements_client::cache::{Cache, Decision};
 use elements_client::sync;
-use elements_domain::scenario::{self, EventFacts, ParticipantState};
+use elements_domain::facts::EventIndex;
+use elements_domain::scenario::{self, ParticipantState};
 use elements_protocol::auth::Role;
-use elements_protocol::event::{ElementKind, EventBundle, Poll, Quest};
+use elements_protocol::event::{ElementKind, EventBundle};
 use elements_protocol::signal::{Action, Outcome};
 use elements_protocol::staff::{Gate, Pass};
 use elements_protocol::sync::EntityKind;
@@ -23,35 +24,6 @@ use elements_protocol::sync::EntityKind;
 /// Staff tablets beside the attendees' devices, and the tickets they check in.
 const TABLETS: usize = 2;
 const TICKETS: usize = 6;
-
-/// The event's facts straight from a bundle, for the oracle.
-struct BundleFacts<'a>(&'a EventBundle);
-
-impl EventFacts for BundleFacts<'_> {
-    fn poll(&self, id: &str) -> Option<Poll> {
-        self.0.polls.iter().find(|p| p.id == id).cloned()
-    }
-    fn quest(&self, id: &str) -> Option<Quest> {
-        self.0.quests.iter().find(|q| q.id == id).cloned()
-    }
-    fn exists(&self, kind: EntityKind, id: &str) -> bool {
-        match kind {
-            EntityKind::Session => self.0.sessions.iter().any(|s| s.id == id),
-            EntityKind::PointOfInterest => self.0.points_of_interest.iter().any(|p| p.id == id),
-            EntityKind::Profile => self.0.people.iter().any(|p| p.id == id),
-            _ => false,
-        }
-    }
-    fn rules(&self) -> std::borrow::Cow<'_, [elements_protocol::scenario::Scenario]> {
-        std::borrow::Cow::Owned(elements_domain::rules::event_rules(&self.0.quests, &self.0.scenarios))
-    }
-    fn session_track(&self, session_id: &str) -> Option<String> {
-        self.0.sessions.iter().find(|s| s.id == session_id)?.track_id.clone()
-    }
-    fn poi_kind(&self, poi_id: &str) -> Option<String> {
-        scenario::poi_kind_name(&self.0.points_of_interest.iter().find(|p| p.id == poi_id)?.kind)
-    }
-}
 
 struct Device {
     _dir: tempfile::TempDir,
@@ -160,7 +132,7 @@ fn random_action(rng: &mut Rng, event: &EventBundle, questions: &[String], peopl
 /// network heals and everything must agree with the backend's database.
 /// Decides `action` as the device would (its own history, the event's rules) and records it in
 /// its outbox if accepted; answers whether it was.
-fn decide_and_record(c: &mut Cache, facts: &BundleFacts<'_>, event_id: &str, action: Action) -> bool {
+fn decide_and_record(c: &mut Cache, facts: &EventIndex, event_id: &str, action: Action) -> bool {
     let outbox = c.outbox(event_id).expect("outbox");
     let mut state = ParticipantState::restore(
         facts,
@@ -188,7 +160,7 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
     let proxy = Proxy::start(&backend.url, seed, 35);
     let r = sync::Remote::new(&proxy.url, Duration::from_secs(2)).expect("remote");
     let mut rng = Rng::new(seed ^ 0xdead_beef);
-    let facts = BundleFacts(&event);
+    let facts = EventIndex::from_bundle(&event);
     let mut fleet: Vec<Device> = (0..devices)
         .map(|i| {
             let dir = tempfile::tempdir().expect("dir");
