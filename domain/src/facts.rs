@@ -50,14 +50,14 @@ pub trait EventFacts {
     }
     /// Whose badge a code is, as seen by the participant deciding: the backend knows; a device
     /// knows only its own badge (and answers `None` for the rest, leaving it to the backend).
-    fn badge(&self, _code: &str) -> Option<crate::people::BadgeOwner> {
+    fn badge(&self, _code: &str) -> Option<BadgeOwner> {
         None
     }
     /// Whose pass it is (a participant id), `None` when it is no pass of this event. The backend
     /// knows the tickets and badges; a device knows a ticket's holder from its code and a
-    /// badge by its code ([`crate::staff::holder_on_device`]).
+    /// badge by its code ([`holder_on_device`]).
     fn pass_holder(&self, pass: &elements_protocol::staff::Pass) -> Option<String> {
-        crate::staff::holder_on_device(pass)
+        holder_on_device(pass)
     }
     /// When `holder` was first let in at `gate`, if they were (by anyone, as far as the decider
     /// knows).
@@ -68,6 +68,40 @@ pub trait EventFacts {
     /// `None` when the decider cannot tell (a desk that never synced the staff feed).
     fn reward_code(&self, _code: &str) -> Option<Option<elements_protocol::staff::RewardCode>> {
         None
+    }
+}
+
+/// Whose badge a code is, as the one deciding knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BadgeOwner {
+    /// No one at this event has it.
+    Unknown,
+    /// The scanner's own.
+    Own,
+    /// Someone already among the scanner's contacts (they scanned first, or another device of
+    /// the scanner did).
+    Contact(String),
+    /// Someone new: their profile id.
+    New(String),
+}
+
+/// The participant id a personal ticket code stands for: the one the backend gives whoever
+/// redeems it, so a ticket is the same person before and after its holder opens the app.
+pub fn ticket_holder(code: &str) -> String {
+    format!("p-{:016x}", crate::fingerprint(code))
+}
+
+/// Whose pass it is as a device can tell without the backend: a ticket is its holder's id; a
+/// badge is known by its code until the backend says whose it is.
+pub fn holder_on_device(pass: &elements_protocol::staff::Pass) -> Option<String> {
+    match pass {
+        elements_protocol::staff::Pass::Ticket(code) => Some(ticket_holder(code.trim())),
+        elements_protocol::staff::Pass::Badge(code) => {
+            elements_protocol::people::normalize_badge(code).map(|b| format!("badge:{b}"))
+        }
+        // A ticket or a badge: the backend will say whose. Two scans of one typed code are still
+        // one holder here.
+        elements_protocol::staff::Pass::Code(code) => Some(format!("code:{}", code.trim().to_uppercase())),
     }
 }
 

@@ -14,19 +14,7 @@ use elements_protocol::sync::EntityKind;
 
 use crate::facts::{EventFacts, ParticipantState};
 
-/// Whose badge a code is, as the one deciding knows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BadgeOwner {
-    /// No one at this event has it.
-    Unknown,
-    /// The scanner's own.
-    Own,
-    /// Someone already among the scanner's contacts (they scanned first, or another device of
-    /// the scanner did).
-    Contact(String),
-    /// Someone new: their profile id.
-    New(String),
-}
+pub use crate::facts::BadgeOwner;
 
 fn reject(reason: Reason, message: impl Into<String>) -> Outcome {
     Outcome::Rejected { reason, message: message.into() }

@@ -19,23 +19,7 @@ fn reject(reason: Reason, message: impl Into<String>) -> Outcome {
     Outcome::Rejected { reason, message: message.into() }
 }
 
-/// The participant id a personal ticket code stands for: the one the backend gives whoever
-/// redeems it, so a ticket is the same person before and after its holder opens the app.
-pub fn ticket_holder(code: &str) -> String {
-    format!("p-{:016x}", crate::fingerprint(code))
-}
-
-/// Whose pass it is as a device can tell without the backend: a ticket is its holder's id; a
-/// badge is known by its code until the backend says whose it is.
-pub fn holder_on_device(pass: &Pass) -> Option<String> {
-    match pass {
-        Pass::Ticket(code) => Some(ticket_holder(code.trim())),
-        Pass::Badge(code) => elements_protocol::people::normalize_badge(code).map(|b| format!("badge:{b}")),
-        // A ticket or a badge: the backend will say whose. Two scans of one typed code are still
-        // one holder here.
-        Pass::Code(code) => Some(format!("code:{}", code.trim().to_uppercase())),
-    }
-}
+pub use crate::facts::{holder_on_device, ticket_holder};
 
 /// Decides a staff action. `now` is the decider's clock, written into the state as when a
 /// gate first let the holder in.

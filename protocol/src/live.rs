@@ -7,68 +7,6 @@
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-#[cfg(feature = "json")]
-use crate::sync::Entity;
-
-/// One event of the live stream (`GET /v1/live`, server-sent events): its `event:` name and its
-/// `data:` body, written by the backend and read by the app from this one definition.
-#[cfg(feature = "json")]
-#[derive(Debug, Clone, PartialEq)]
-// One event at a time passes through; boxing the entity would buy nothing.
-#[allow(clippy::large_enum_variant)]
-pub enum LiveEvent {
-    /// First on every stream: it is up, in this protocol version.
-    Hello { protocol_version: u32 },
-    /// A poll result, leaderboard or announcement: the entity as in the feeds.
-    Changed(Entity),
-    /// This listener fell behind and missed events: pull the feeds.
-    Resync,
-}
-
-#[cfg(feature = "json")]
-#[derive(Serialize, Deserialize)]
-struct HelloBody {
-    protocol_version: u32,
-}
-
-#[cfg(feature = "json")]
-impl LiveEvent {
-    /// The SSE `event:` name.
-    pub fn name(&self) -> &'static str {
-        match self {
-            LiveEvent::Hello { .. } => "hello",
-            LiveEvent::Changed(entity) => entity.kind().as_str(),
-            LiveEvent::Resync => "resync",
-        }
-    }
-
-    /// The SSE `data:` body (one line of JSON).
-    pub fn data(&self) -> String {
-        match self {
-            LiveEvent::Hello { protocol_version } => {
-                serde_json::to_string(&HelloBody { protocol_version: *protocol_version }).unwrap_or_default()
-            }
-            LiveEvent::Changed(entity) => serde_json::to_string(entity).unwrap_or_default(),
-            LiveEvent::Resync => "{}".into(),
-        }
-    }
-
-    /// Reads one event from its name and body. `None` for names this app does not know (a newer
-    /// backend's) and for bodies that do not decode: a listener skips those, the feeds catch up.
-    pub fn parse(name: &str, data: &str) -> Option<LiveEvent> {
-        match name {
-            "hello" => serde_json::from_str::<HelloBody>(data)
-                .ok()
-                .map(|h| LiveEvent::Hello { protocol_version: h.protocol_version }),
-            "resync" => Some(LiveEvent::Resync),
-            "poll_result" | "leaderboard" | "announcement" | "question" => {
-                serde_json::from_str::<Entity>(data).ok().filter(|e| e.kind().as_str() == name).map(LiveEvent::Changed)
-            }
-            _ => None,
-        }
-    }
-}
-
 /// The running tally of a poll. `id` is the poll's id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PollResult {
@@ -176,20 +114,3 @@ pub enum Audience {
 
 /// The longest announcement, in characters.
 pub const MAX_ANNOUNCEMENT: usize = 500;
-
-#[cfg(all(test, feature = "json"))]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_live_event_reads_back_as_written_and_strangers_are_skipped() {
-        let board = Entity::Leaderboard(Leaderboard { id: "q".into(), entries: Vec::new(), revision: 3 });
-        for event in [LiveEvent::Hello { protocol_version: 1 }, LiveEvent::Resync, LiveEvent::Changed(board)] {
-            assert_eq!(LiveEvent::parse(event.name(), &event.data()), Some(event.clone()), "{}", event.name());
-        }
-        assert_eq!(LiveEvent::parse("livestream_started", "{}"), None);
-        assert_eq!(LiveEvent::parse("leaderboard", "{not json"), None);
-        let announcement = r#"{"kind":"announcement","body":{"id":"a","text":"t","posted_at":"2027-03-10T09:00:00+01:00","revision":1}}"#;
-        assert_eq!(LiveEvent::parse("leaderboard", announcement), None, "the name and the body agree or it is skipped");
-    }
-}

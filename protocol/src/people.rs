@@ -295,7 +295,7 @@ pub enum MeetingAnswer {
     /// Either proposes another time or place; the other then answers.
     Move {
         starts_at: DateTime<FixedOffset>,
-        #[serde(deserialize_with = "crate::signal::whole_number")]
+        #[serde(deserialize_with = "crate::whole_number")]
         minutes: u32,
         place_id: String,
     },

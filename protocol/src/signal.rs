@@ -43,37 +43,7 @@ pub struct Signal {
     pub action: Action,
 }
 
-/// An integer as JSON Schema counts them: `574` and also `574.0` (a number whose fraction is
-/// zero), which some JSON writers emit; anything else is an error naming the value.
-pub(crate) fn whole_number<'de, D, T>(de: D) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: TryFrom<u64>,
-{
-    struct Whole;
-    impl serde::de::Visitor<'_> for Whole {
-        type Value = u64;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a non-negative whole number")
-        }
-        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<u64, E> {
-            Ok(v)
-        }
-        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<u64, E> {
-            u64::try_from(v).map_err(|_| E::custom(format!("{v} is negative")))
-        }
-        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<u64, E> {
-            // 2^64 is the first float past u64::MAX.
-            if v.fract() == 0.0 && (0.0..18_446_744_073_709_551_616.0).contains(&v) {
-                Ok(v as u64)
-            } else {
-                Err(E::custom(format!("{v} is not a whole number in range")))
-            }
-        }
-    }
-    let n = de.deserialize_any(Whole)?;
-    T::try_from(n).map_err(|_| serde::de::Error::custom(format!("{n} is too large")))
-}
+use crate::whole_number;
 
 /// Every kind of signal, each declared once, in one row: the variant (with its fields), its
 /// `type` on the wire, the Element whose backend it is pushed to, the first signal schema version

@@ -9,7 +9,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use elements_protocol::auth::Role;
-use elements_protocol::live::LiveEvent;
+use elements_protocol::stream::LiveEvent;
 use elements_protocol::sync::{Entity, PROTOCOL_VERSION};
 use tokio::sync::broadcast;
 

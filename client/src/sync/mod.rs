@@ -20,10 +20,10 @@ use std::time::Duration;
 
 use elements_protocol::auth::{RedeemRequest, RedeemResponse};
 use elements_protocol::event::{ElementKind, Manifest};
-use elements_protocol::live::LiveEvent;
 use elements_protocol::signal::{
     Outcome, Reason, SignalBatch, SignalResult, SignalResults, MAX_BATCH, MAX_BATCH_BYTES,
 };
+use elements_protocol::stream::LiveEvent;
 use elements_protocol::sync::stored::StoredPage;
 use elements_protocol::sync::{ManifestResponse, WireError, WireErrorCode, PROTOCOL_VERSION};
 
