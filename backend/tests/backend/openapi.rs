@@ -172,7 +172,7 @@ fn conforms(spec: &Value, schema: &str, value: &Value) -> Result<(), String> {
 #[test]
 fn the_redeem_request_the_app_sends_matches_the_document() {
     let spec = spec();
-    // As the app's sync engine builds it (client/src/sync.rs): no name chosen, not shown.
+    // As the app's sync engine builds it (client/src/sync/): no name chosen, not shown.
     for display_name in [None, Some("Ada".to_string())] {
         let request = RedeemRequest {
             code: "DEMO-ATTENDEE".into(),
