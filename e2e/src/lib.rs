@@ -492,10 +492,16 @@ pub async fn resize(c: &Client, w: u32, h: u32) {
 
 /// Clicks the element `css` finds (scrolled into view first: on a phone much is below the fold).
 /// A screen that reloads between finding and clicking (live updates arrive at any time) replaces
-/// the element: it is found again, until it holds still (bounded by [`WAIT`]); any other error
-/// fails the test.
+/// the element, and content arriving above it (now/next above a just-opened agenda) can cover its
+/// point: WebDriver then delivers no click and says so (stale, intercepted, not interactable), and
+/// the element is found and aimed at again, until it holds still (bounded by [`WAIT`]). Any other
+/// error fails the test, with its WebDriver status.
 pub async fn tap(c: &Client, css: &str) {
-    let stale = |e: &fantoccini::error::CmdError| matches!(e, fantoccini::error::CmdError::Standard(w) if w.error == fantoccini::error::ErrorStatus::StaleElementReference);
+    use fantoccini::error::{CmdError, ErrorStatus};
+    let stale = |e: &CmdError| {
+        matches!(e, CmdError::Standard(w) if matches!(w.error,
+            ErrorStatus::StaleElementReference | ErrorStatus::ElementClickIntercepted | ErrorStatus::ElementNotInteractable))
+    };
     eventually(&format!("{css} on screen and tapped"), WAIT, || async {
         let element = c.find(Locator::Css(css)).await.ok()?;
         // Aims (scrolls it to the middle) and listens for where the click lands: WebDriver clicks
@@ -505,7 +511,7 @@ pub async fn tap(c: &Client, css: &str) {
         match scrolled.and(element.click().await) {
             Ok(_) => Some(()),
             Err(e) if stale(&e) => None,
-            Err(e) => panic!("{css}: {e}"),
+            Err(e) => panic!("{css}: {e} ({e:?})"),
         }
     })
     .await;
