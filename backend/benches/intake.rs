@@ -157,7 +157,7 @@ async fn intake(ev: &EventBundle) -> Figures {
         },
     );
     tokio::spawn(async move {
-        elements_backend::server::serve(listener, router, Default::default(), std::future::pending()).await
+        elements_backend::server::serve(listener, router, Default::default(), None, std::future::pending()).await
     });
 
     // Participants (not timed): one token each.

@@ -103,7 +103,10 @@ impl Kit {
     }
 
     fn send(&self, req: RequestBuilder) -> Result<Response, String> {
-        req.send().map_err(|e| format!("no answer: {e}"))
+        req.send().map_err(|e| {
+            let host = e.url().and_then(|u| u.host_str()).unwrap_or("the backend").to_string();
+            format!("no answer: {}", elements_tls::explain(&e, &host).unwrap_or_else(|| elements_tls::chain(&e)))
+        })
     }
 
     fn check(&mut self, name: impl Into<String>, f: impl FnOnce(&Kit) -> Check) {
@@ -188,14 +191,25 @@ fn signal(id: &str, seq: u64, action: Action) -> Signal {
     }
 }
 
-/// Runs every check against the backend at `base` and reports each.
-pub fn run(base: &str, codes: &Codes) -> Report {
-    let http = Client::builder()
+/// Runs every check against the backend at `base` and reports each, believing the HTTPS
+/// certificates `trust` believes.
+pub fn run(base: &str, codes: &Codes, trust: &elements_tls::Trust) -> Report {
+    let mut report = Report::default();
+    let http = match Client::builder()
+        .tls_backend_preconfigured(trust.client_config())
         .timeout(Duration::from_secs(20))
         .user_agent("elements-conformance-kit")
         .build()
-        .unwrap_or_else(|_| Client::new());
-    let mut kit = Kit { http, base: base.trim_end_matches('/').to_string(), report: Report::default() };
+    {
+        Ok(http) => http,
+        Err(e) => {
+            report
+                .findings
+                .push(Finding { check: "an HTTP client for the kit".into(), deviation: Some(e.to_string()) });
+            return report;
+        }
+    };
+    let mut kit = Kit { http, base: base.trim_end_matches('/').to_string(), report };
     // A run of its own, so its signal ids never meet an earlier run's.
     let run_id = format!("{:x}", chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0));
 

@@ -1,34 +1,186 @@
-//! The reference backend's command line (the whole list is `USAGE` below):
+//! The reference backend's command line (`elements-backend --help`; each subcommand has its own):
 //! - `serve` serves the event (the bundled demo event, with demo access codes, when the database
-//!   is empty), with the limits of `server.rs`;
-//! - `import SCHEDULE [--timezone AREA/CITY] [--venue IMDF-FOLDER]` loads a published schedule
-//!   (frab or Pentabarf XML, schedule JSON, iCalendar) or an Elements event file (its floor plans
-//!   from beside it); `--venue` takes the floors, places, walk graph and plans from an IMDF archive;
-//! - `code CODE --role ROLE [--personal] [--max-devices N]` adds an access code;
-//! - `qr-codes --out DIR` writes the join and checkpoint QR codes, and each place's location code
-//!   ("you are here", signed) and map link, as SVG;
-//! - `conformance URL --code CODE` checks any backend against the protocol.
+//!   is empty), in HTTPS with `--tls-cert`/`--tls-key`, with the limits of `server.rs`;
+//! - `import SCHEDULE` loads a published schedule or an Elements event file;
+//! - `code CODE --role ROLE` adds an access code; `qr-codes --out DIR` writes the event's codes;
+//! - `backup FILE` and `restore FILE` copy the database while it is served, and back;
+//! - `conformance URL --code CODE` checks any backend against the protocol;
+//! - `completions SHELL` prints shell completions.
+//!
+//! Every `serve` setting comes from, in order: its flag, its `ELEMENTS_*` variable, the TOML file
+//! `--config` names (`backend/elements-backend.toml` is the annotated example), the default.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use elements_backend::store::{SqliteStore, Store};
 use elements_protocol::auth::Role;
-
-const USAGE: &str =
-    "usage: elements-backend serve [--db FILE] [--listen 127.0.0.1:8480] [--clock RFC3339-TIME] [--max-connections N]
-       elements-backend import SCHEDULE-FILE [--timezone AREA/CITY] [--venue IMDF-FOLDER] [--db FILE]
-       elements-backend code CODE --role attendee|staff|kiosk [--personal] [--max-devices N] [--db FILE]
-       elements-backend qr-codes --out DIR [--url BASE-URL] [--code JOIN-CODE] [--db FILE]
-       elements-backend conformance BASE-URL --code ATTENDEE-CODE [--staff-code CODE] [--kiosk-code CODE]";
 
 /// Access codes a fresh demo backend accepts, so the demo can be joined without setup.
 const DEMO_CODES: &[(&str, Role, bool)] =
     &[("DEMO-ATTENDEE", Role::Attendee, false), ("DEMO-STAFF", Role::Staff, true), ("DEMO-KIOSK", Role::Kiosk, false)];
 
+const DEFAULT_DB: &str = "elements-backend.sqlite3";
+const DEFAULT_LISTEN: &str = "127.0.0.1:8480";
+
+/// The reference Element backend: serves one event over the Element HTTP protocol (v1).
+#[derive(Parser)]
+#[command(name = "elements-backend", version, propagate_version = true)]
+struct Cli {
+    /// A TOML configuration file; flags and ELEMENTS_* variables override what it says.
+    #[arg(long, global = true, env = "ELEMENTS_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// The SQLite database [default: elements-backend.sqlite3].
+    #[arg(long, global = true, env = "ELEMENTS_DB", value_name = "FILE")]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the event (the bundled demo event, with demo codes, when the database is empty).
+    Serve(ServeArgs),
+    /// Load a published schedule (frab/Pentabarf XML, schedule JSON, iCalendar) or an Elements
+    /// event file (its floor plans from beside it).
+    Import(ImportArgs),
+    /// Add an access code.
+    Code(CodeArgs),
+    /// Write the join, checkpoint and location QR codes as SVG files.
+    QrCodes(QrCodesArgs),
+    /// Copy the database to FILE with SQLite's online backup, while it is being served.
+    Backup {
+        /// Where the copy goes (replaced if it exists).
+        file: PathBuf,
+    },
+    /// Replace the database with a backup made by `backup` (stop `serve` first).
+    Restore {
+        /// A file written by `elements-backend backup`.
+        file: PathBuf,
+    },
+    /// Check any backend against protocol v1.
+    Conformance(ConformanceArgs),
+    /// Print shell completions for this command.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Args, Default)]
+struct ServeArgs {
+    /// The address to listen on [default: 127.0.0.1:8480].
+    #[arg(long, env = "ELEMENTS_LISTEN", value_name = "ADDRESS")]
+    listen: Option<String>,
+    /// Pins the backend's clock (rehearsals, tests), an RFC 3339 time.
+    #[arg(long, env = "ELEMENTS_CLOCK", value_name = "TIME", value_parser = parse_time)]
+    clock: Option<chrono::DateTime<chrono::Utc>>,
+    /// Client connections served at once [default: 90% of the file descriptor limit].
+    #[arg(long, env = "ELEMENTS_MAX_CONNECTIONS", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: Option<u32>,
+    /// Serve HTTPS with this certificate chain (PEM); read again when the file changes.
+    #[arg(long, env = "ELEMENTS_TLS_CERT", value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM).
+    #[arg(long, env = "ELEMENTS_TLS_KEY", value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// The address apps use, when it is not the listening one (behind a reverse proxy), for the
+    /// join link: e.g. https://events.example.org.
+    #[arg(long, env = "ELEMENTS_PUBLIC_URL", value_name = "URL")]
+    public_url: Option<String>,
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// The schedule or event file.
+    schedule: PathBuf,
+    /// The IANA time zone of a schedule whose times carry none (e.g. Europe/Brussels).
+    #[arg(long, value_name = "AREA/CITY")]
+    timezone: Option<String>,
+    /// Take floors, places and walkways from an IMDF archive's folder.
+    #[arg(long, value_name = "IMDF-FOLDER")]
+    venue: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct CodeArgs {
+    /// The code people type or scan.
+    code: String,
+    /// Who the code makes its holder.
+    #[arg(long, value_parser = parse_role)]
+    role: Role,
+    /// One participant for every device that redeems it (a personal ticket).
+    #[arg(long)]
+    personal: bool,
+    /// At most this many devices may redeem a shared code.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), conflicts_with = "personal")]
+    max_devices: Option<u32>,
+}
+
+#[derive(Args)]
+struct QrCodesArgs {
+    /// The folder the SVG files go into.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// The backend's public address, for the join code [default: http://127.0.0.1:8480].
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// The join code the join QR carries.
+    #[arg(long, value_name = "CODE", default_value = "DEMO-ATTENDEE")]
+    code: String,
+}
+
+#[derive(Args)]
+struct ConformanceArgs {
+    /// The backend's base address.
+    url: String,
+    /// An attendee code the backend accepts.
+    #[arg(long, value_name = "CODE")]
+    code: String,
+    /// A staff code, for the staff checks.
+    #[arg(long, value_name = "CODE")]
+    staff_code: Option<String>,
+    /// A kiosk code, for the venue screen checks.
+    #[arg(long, value_name = "CODE")]
+    kiosk_code: Option<String>,
+    /// Also trust this CA (PEM) for the backend's HTTPS certificate.
+    #[arg(long, value_name = "FILE")]
+    ca_file: Option<PathBuf>,
+}
+
+/// The configuration file: what `serve`'s flags say, and the database.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    db: Option<PathBuf>,
+    listen: Option<String>,
+    clock: Option<String>,
+    max_connections: Option<u32>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
+    public_url: Option<String>,
+}
+
+impl FileConfig {
+    fn read(path: &Path) -> Result<FileConfig, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+fn parse_role(name: &str) -> Result<Role, String> {
+    let all = [Role::Attendee, Role::Staff, Role::Kiosk];
+    all.into_iter().find(|r| r.as_str() == name).ok_or_else(|| {
+        let names: Vec<&str> = all.iter().map(|r| r.as_str()).collect();
+        format!("expected one of {}", names.join(", "))
+    })
+}
+
 fn main() -> ExitCode {
-    match run() {
+    let cli = Cli::parse();
+    match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("elements-backend: {e}");
@@ -37,109 +189,68 @@ fn main() -> ExitCode {
     }
 }
 
-fn run() -> Result<(), String> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut db = PathBuf::from("elements-backend.sqlite3");
-    let mut listen = "127.0.0.1:8480".to_string();
-    let mut config = elements_backend::http::Config::default();
-    let mut role = None;
-    let mut personal = false;
-    let mut max_devices = None;
-    let mut out = None;
-    let mut url = None;
-    let mut join_code = None;
-    let mut staff_code = None;
-    let mut kiosk_code = None;
-    let mut import_options = elements_import::Options::default();
-    let mut venue = None;
-    let mut limits = elements_backend::server::Limits::default();
-    let mut positional = Vec::new();
-    if let Ok(t) = std::env::var("ELEMENTS_CLOCK") {
-        if !t.trim().is_empty() {
-            config.clock = Some(parse_time(&t)?);
-        }
-    }
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--db" => db = it.next().map(PathBuf::from).ok_or("--db needs a file")?,
-            "--listen" => listen = it.next().cloned().ok_or("--listen needs an address like 127.0.0.1:8480")?,
-            "--clock" => config.clock = Some(parse_time(it.next().ok_or("--clock needs an RFC 3339 time")?)?),
-            "--role" => {
-                let r = it.next().ok_or("--role needs attendee, staff or kiosk")?;
-                role = Some(
-                    [Role::Attendee, Role::Staff, Role::Kiosk]
-                        .into_iter()
-                        .find(|x| x.as_str() == r)
-                        .ok_or_else(|| format!("--role {r}: expected attendee, staff or kiosk"))?,
-                );
-            }
-            "--personal" => personal = true,
-            "--max-devices" => {
-                let n = it.next().ok_or("--max-devices needs a number")?;
-                max_devices = Some(
-                    n.parse::<u32>()
-                        .ok()
-                        .filter(|n| *n > 0)
-                        .ok_or_else(|| format!("--max-devices {n}: not a positive number"))?,
-                );
-            }
-            "--out" => out = Some(it.next().map(PathBuf::from).ok_or("--out needs a folder")?),
-            "--url" => url = Some(it.next().cloned().ok_or("--url needs the backend's public address")?),
-            "--max-connections" => {
-                let n = it.next().ok_or("--max-connections needs a number")?;
-                limits.max_connections = n
-                    .parse()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| format!("--max-connections {n}: not a positive number"))?;
-            }
-            "--venue" => venue = Some(PathBuf::from(it.next().ok_or("--venue needs the folder of an IMDF archive")?)),
-            "--timezone" => {
-                let name = it.next().ok_or("--timezone needs an IANA zone name like Europe/Brussels")?;
-                import_options = elements_import::Options::with_timezone(name)?;
-            }
-            "--staff-code" => staff_code = Some(it.next().cloned().ok_or("--staff-code needs a staff code")?),
-            "--kiosk-code" => kiosk_code = Some(it.next().cloned().ok_or("--kiosk-code needs a kiosk code")?),
-            "--code" => join_code = Some(it.next().cloned().ok_or("--code needs a join code")?),
-            "-h" | "--help" => return Err(USAGE.into()),
-            _ => positional.push(a.clone()),
-        }
-    }
-    // The conformance kit is a client of some backend: it opens no database of its own.
-    if let ["conformance", url] = positional.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        let code = join_code.ok_or("conformance needs --code with an attendee code the backend accepts")?;
-        let codes = elements_backend::conformance::Codes { attendee: code, staff: staff_code, kiosk: kiosk_code };
-        let report = elements_backend::conformance::run(url, &codes);
-        print!("{}", report.render());
-        return if report.failed() == 0 {
-            Ok(())
-        } else {
-            Err(format!("{url} deviates from protocol v1 in {} check(s)", report.failed()))
-        };
-    }
-    let store = SqliteStore::open(&db).map_err(|e| format!("{}: {e}", db.display()))?;
-    match positional.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        ["serve"] => serve(Arc::new(store), &listen, config, limits),
-        ["import", file] => import(&store, file, &import_options, venue.as_deref()),
-        ["qr-codes"] => qr_codes(
-            &store,
-            &out.ok_or("qr-codes needs --out DIR")?,
-            url.as_deref().unwrap_or("http://127.0.0.1:8480"),
-            join_code.as_deref().unwrap_or("DEMO-ATTENDEE"),
-        ),
-        ["code", code] => {
-            let role = role.ok_or("code needs --role attendee|staff|kiosk")?;
-            if personal && max_devices.is_some() {
-                return Err("--max-devices caps a shared code; a personal code is one participant already".into());
-            }
-            store.add_code(code, role, personal).map_err(|e| e.to_string())?;
-            store.cap_code(code, max_devices).map_err(|e| e.to_string())?;
-            let cap = max_devices.map(|n| format!(", at most {n} devices")).unwrap_or_default();
-            println!("added {} code {code}{}{cap}", role.as_str(), if personal { " (personal)" } else { "" });
+fn run(cli: Cli) -> Result<(), String> {
+    let file = match &cli.config {
+        Some(path) => FileConfig::read(path)?,
+        None => FileConfig::default(),
+    };
+    let db = cli.db.or(file.db.clone()).unwrap_or_else(|| PathBuf::from(DEFAULT_DB));
+    let open = || SqliteStore::open(&db).map_err(|e| format!("{}: {e}", db.display()));
+    match cli.command {
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "elements-backend", &mut std::io::stdout());
             Ok(())
         }
-        _ => Err(USAGE.into()),
+        // The conformance kit is a client of some backend: it opens no database of its own.
+        Command::Conformance(args) => {
+            let trust = match &args.ca_file {
+                Some(file) => elements_tls::Trust::with_ca_file(file),
+                None => elements_tls::Trust::platform(),
+            }
+            .map_err(|e| e.to_string())?;
+            let codes = elements_backend::conformance::Codes {
+                attendee: args.code,
+                staff: args.staff_code,
+                kiosk: args.kiosk_code,
+            };
+            let report = elements_backend::conformance::run(&args.url, &codes, &trust);
+            print!("{}", report.render());
+            if report.failed() == 0 {
+                Ok(())
+            } else {
+                Err(format!("{} deviates from protocol v1 in {} check(s)", args.url, report.failed()))
+            }
+        }
+        Command::Serve(args) => serve(open()?, args, file),
+        Command::Import(args) => {
+            let options = match &args.timezone {
+                Some(zone) => elements_import::Options::with_timezone(zone)?,
+                None => elements_import::Options::default(),
+            };
+            import(&open()?, &args.schedule.to_string_lossy(), &options, args.venue.as_deref())
+        }
+        Command::QrCodes(args) => {
+            qr_codes(&open()?, &args.out, args.url.as_deref().unwrap_or("http://127.0.0.1:8480"), &args.code)
+        }
+        Command::Code(args) => {
+            let store = open()?;
+            store.add_code(&args.code, args.role, args.personal).map_err(|e| e.to_string())?;
+            store.cap_code(&args.code, args.max_devices).map_err(|e| e.to_string())?;
+            let cap = args.max_devices.map(|n| format!(", at most {n} devices")).unwrap_or_default();
+            let personal = if args.personal { " (personal)" } else { "" };
+            println!("added {} code {}{personal}{cap}", args.role.as_str(), args.code);
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let pages = open()?.backup_to(&file).map_err(|e| e.to_string())?;
+            println!("backed up {} to {} ({pages} pages)", db.display(), file.display());
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let summary = SqliteStore::restore(&file, &db).map_err(|e| e.to_string())?;
+            println!("restored {} from {}: {summary}", db.display(), file.display());
+            Ok(())
+        }
     }
 }
 
@@ -347,12 +458,24 @@ fn parse_time(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
         .map_err(|e| format!("{text:?} is not an RFC 3339 time like 2027-03-10T10:15:00+01:00 ({e})"))
 }
 
-fn serve(
-    store: Arc<SqliteStore>,
-    listen: &str,
-    config: elements_backend::http::Config,
-    limits: elements_backend::server::Limits,
-) -> Result<(), String> {
+fn serve(store: SqliteStore, args: ServeArgs, file: FileConfig) -> Result<(), String> {
+    let store = Arc::new(store);
+    let mut config = elements_backend::http::Config::default();
+    config.clock = match (args.clock, &file.clock) {
+        (Some(t), _) => Some(t),
+        (None, Some(text)) => Some(parse_time(text).map_err(|e| format!("clock in the configuration file: {e}"))?),
+        (None, None) => None,
+    };
+    let mut limits = elements_backend::server::Limits::default();
+    if let Some(n) = args.max_connections.or(file.max_connections) {
+        limits.max_connections = n.max(1) as usize;
+    }
+    let listen = args.listen.or(file.listen).unwrap_or_else(|| DEFAULT_LISTEN.to_string());
+    let tls = match (args.tls_cert.or(file.tls_cert), args.tls_key.or(file.tls_key)) {
+        (Some(cert), Some(key)) => Some(elements_tls::ServerCert::load(&cert, &key).map_err(|e| e.to_string())?),
+        (None, None) => None,
+        _ => return Err("HTTPS needs both tls_cert and tls_key (one is set in the configuration file)".into()),
+    };
     if store.manifest().map_err(|e| e.to_string())?.is_none() {
         let mut bundle = elements_domain::parse_event(elements_backend::DEMO_EVENT_JSON)
             .map_err(|e| format!("bundled demo event: {e}"))?;
@@ -377,16 +500,28 @@ fn serve(
     let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("tokio: {e}"))?;
     runtime.block_on(async move {
         let listener =
-            tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+            tokio::net::TcpListener::bind(&listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
-        println!("elements-backend: serving protocol v1 on http://{addr}");
-        let join =
-            elements_protocol::link::Link::Join { url: format!("http://{addr}"), code: Some("DEMO-ATTENDEE".into()) };
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        println!("elements-backend: serving protocol v1 on {scheme}://{addr}");
+        // The join link carries the address apps use: the public one when given, with its scheme.
+        let public = args.public_url.or(file.public_url).unwrap_or_else(|| format!("{scheme}://{addr}"));
+        let join = elements_protocol::link::Link::Join {
+            url: public.trim_end_matches('/').to_string(),
+            code: Some("DEMO-ATTENDEE".into()),
+        };
         println!("elements-backend: join link: {join}");
         let router = elements_backend::http::router_with(store, config);
         let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
+            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
+            }
+            eprintln!("elements-backend: stopping: finishing requests in flight, closing live streams");
         };
-        elements_backend::server::serve(listener, router, limits, shutdown).await.map_err(|e| format!("server: {e}"))
+        elements_backend::server::serve(listener, router, limits, tls, shutdown)
+            .await
+            .map_err(|e| format!("server: {e}"))
     })
 }

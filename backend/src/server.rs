@@ -1,4 +1,5 @@
-//! The accept loop: HTTP/1.1 on hyper with the limits a server facing hostile clients needs.
+//! The accept loop: HTTP/1.1 and HTTP/2 on hyper, in TLS or not, with the limits a server facing
+//! hostile clients needs, and a drain on shutdown.
 //!
 //! - At most `max_connections` at once; beyond that, new connections wait in the kernel's
 //!   backlog instead of taking file descriptors the process needs (SQLite, the live stream).
@@ -18,7 +19,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
@@ -63,20 +64,48 @@ fn default_max_connections() -> usize {
     soft.saturating_sub((soft / 10).max(64)).max(16)
 }
 
-/// Serves `router` on `listener` until `shutdown` completes.
+/// Whether the server is draining (shutting down): each request can see it (the live stream ends
+/// itself with a retry hint instead of being cut).
+#[derive(Debug, Clone)]
+pub struct Draining(pub tokio::sync::watch::Receiver<bool>);
+
+impl Draining {
+    /// Completes when the server starts draining (at once if it already is).
+    pub async fn started(mut self) {
+        let _ = self.0.wait_for(|draining| *draining).await;
+    }
+}
+
+/// How long accepted requests may take to finish once the server is told to stop; after that the
+/// connections still open are dropped.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves `router` on `listener` until `shutdown` completes, in HTTPS when `tls` is given
+/// (HTTP/2 or HTTP/1.1 by ALPN) and in plain HTTP otherwise (HTTP/1.1, or HTTP/2 with prior
+/// knowledge). On shutdown it stops accepting, lets each connection finish the requests it has
+/// (a signal batch being stored is stored and answered), tells live listeners to come back
+/// later, and returns when every connection is closed or [`DRAIN_TIMEOUT`] has passed.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     limits: Limits,
+    tls: Option<Arc<elements_tls::ServerCert>>,
     shutdown: impl Future<Output = ()> + Send,
 ) -> io::Result<()> {
-    let router = router.layer(axum::middleware::from_fn_with_state(limits, crate::http::guard));
+    let (drain_tx, drain_rx) = tokio::sync::watch::channel(false);
+    let router = router
+        .layer(axum::middleware::from_fn_with_state(limits, crate::http::guard))
+        .layer(axum::Extension(Draining(drain_rx.clone())));
+    let acceptor = tls.map(|cert| tokio_rustls::TlsAcceptor::from(cert.server_config()));
     let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
+    let mut connections = tokio::task::JoinSet::new();
     tokio::pin!(shutdown);
     loop {
+        // Finished connections are reaped as we go, so the set holds only open ones.
+        while connections.try_join_next().is_some() {}
         let permit = tokio::select! {
-            p = permits.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => return Ok(()) },
-            () = &mut shutdown => return Ok(()),
+            p = permits.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
+            () = &mut shutdown => break,
         };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -88,35 +117,74 @@ pub async fn serve(
                     continue;
                 }
             },
-            () = &mut shutdown => return Ok(()),
+            () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
         // Each request learns its client's address (for per-address limits).
         let service = TowerToHyperService::new(router.clone().layer(axum::Extension(crate::http::PeerAddr(peer.ip()))));
-        tokio::spawn(async move {
+        let acceptor = acceptor.clone();
+        let draining = drain_rx.clone();
+        connections.spawn(async move {
             let _permit = permit;
             let started = Instant::now();
             let last = Arc::new(AtomicU64::new(0));
-            let io = TokioIo::new(ProtocolErrors::new(Watched { inner: stream, started, last: last.clone() }));
-            let conn = hyper::server::conn::http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(limits.header_read_timeout)
-                .serve_connection(io, service)
-                .with_upgrades();
-            tokio::pin!(conn);
-            loop {
-                let idle_since = started + Duration::from_millis(last.load(Ordering::Relaxed));
-                tokio::select! {
-                    _ = &mut conn => break,
-                    () = tokio::time::sleep_until((idle_since + limits.idle_timeout).into()) => {
-                        let now_idle = started + Duration::from_millis(last.load(Ordering::Relaxed));
-                        if now_idle == idle_since {
-                            break; // nothing moved for the whole idle timeout: drop the connection
-                        }
-                    }
+            let watched = Watched { inner: stream, started, last: last.clone() };
+            match acceptor {
+                Some(acceptor) => {
+                    // The handshake is bounded like a request head: a client that opens a
+                    // connection and says nothing holds it for no longer.
+                    let Ok(Ok(tls)) = tokio::time::timeout(limits.header_read_timeout, acceptor.accept(watched)).await
+                    else {
+                        return;
+                    };
+                    drive(ProtocolErrors::new(tls), service, limits, started, last, draining).await;
                 }
+                None => drive(ProtocolErrors::new(watched), service, limits, started, last, draining).await,
             }
         });
+    }
+    let _ = drain_tx.send(true);
+    drop(listener);
+    let _ = tokio::time::timeout(DRAIN_TIMEOUT, async { while connections.join_next().await.is_some() {} }).await;
+    Ok(())
+}
+
+/// One connection, HTTP/1.1 or HTTP/2, until it closes, idles out or has drained.
+async fn drive<S>(
+    stream: S,
+    service: TowerToHyperService<Router>,
+    limits: Limits,
+    started: Instant,
+    last: Arc<AtomicU64>,
+    mut draining: tokio::sync::watch::Receiver<bool>,
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
+    builder.http2().timer(TokioTimer::new()).max_concurrent_streams(250);
+    let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+    tokio::pin!(conn);
+    let mut told = false;
+    loop {
+        let idle_since = started + Duration::from_millis(last.load(Ordering::Relaxed));
+        tokio::select! {
+            _ = &mut conn => break,
+            changed = draining.wait_for(|d| *d), if !told => {
+                // Finish what was asked, take nothing new (HTTP/2 sends GOAWAY; HTTP/1.1 closes
+                // after the response in flight).
+                told = true;
+                if changed.is_ok() {
+                    conn.as_mut().graceful_shutdown();
+                }
+            }
+            () = tokio::time::sleep_until((idle_since + limits.idle_timeout).into()) => {
+                let now_idle = started + Duration::from_millis(last.load(Ordering::Relaxed));
+                if now_idle == idle_since {
+                    break; // nothing moved for the whole idle timeout: drop the connection
+                }
+            }
+        }
     }
 }
 

@@ -24,7 +24,13 @@ impl Loopback {
     pub fn serve_with(store: Arc<dyn Store>, config: Config, limits: Limits) -> Loopback {
         // Bound here, before the thread starts, so the URL is known and the port is taken.
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1 for a test backend");
-        Loopback::serve_on(listener, store, config, limits)
+        Loopback::serve_on(listener, store, config, limits, None)
+    }
+
+    /// Serves over HTTPS with `cert` (which must name 127.0.0.1); `url` is `https://…`.
+    pub fn serve_tls(store: Arc<dyn Store>, config: Config, cert: Arc<elements_tls::ServerCert>) -> Loopback {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1 for a test backend");
+        Loopback::serve_on(listener, store, config, Limits::default(), Some(cert))
     }
 
     /// Serves again at the address of a backend that was stopped (`url` from it): devices that
@@ -32,11 +38,20 @@ impl Loopback {
     pub fn serve_again(url: &str, store: Arc<dyn Store>, config: Config) -> Loopback {
         let addr = url.trim_start_matches("http://");
         let listener = std::net::TcpListener::bind(addr).expect("binding the stopped backend's address again");
-        Loopback::serve_on(listener, store, config, Limits::default())
+        Loopback::serve_on(listener, store, config, Limits::default(), None)
     }
 
-    fn serve_on(listener: std::net::TcpListener, store: Arc<dyn Store>, config: Config, limits: Limits) -> Loopback {
-        let url = format!("http://{}", listener.local_addr().expect("a bound address"));
+    fn serve_on(
+        listener: std::net::TcpListener,
+        store: Arc<dyn Store>,
+        config: Config,
+        limits: Limits,
+        tls: Option<Arc<elements_tls::ServerCert>>,
+    ) -> Loopback {
+        // Plain `reqwest::Client::new()`s in tests need a TLS provider even for http://.
+        elements_tls::install_default_provider();
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let url = format!("{scheme}://{}", listener.local_addr().expect("a bound address"));
         listener.set_nonblocking(true).expect("a non-blocking listener");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
@@ -50,7 +65,7 @@ impl Loopback {
                 runtime.block_on(async move {
                     let listener = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
                     let router = crate::http::router_with(store, config);
-                    let _ = crate::server::serve(listener, router, limits, async {
+                    let _ = crate::server::serve(listener, router, limits, tls, async {
                         let _ = stopped.await;
                     })
                     .await;

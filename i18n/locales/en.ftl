@@ -128,6 +128,7 @@ me-never-synced = not synced yet
 me-waiting = { $n } waiting to send
 me-retrying = retrying
 me-needs-newer-app = needs a newer app
+me-unencrypted = This event's address starts with http://, not https://: what this app sends (your code, profile and messages) can be read by anyone on the network. Ask the organizer for the https:// address.
 join-title = Join an event
 join-intro = Scan the event's join QR code, or paste its address. Your ticket or join code lets you vote and scan.
 join-scan = Scan the join QR code

@@ -68,9 +68,13 @@ pub(super) fn keep_the_live_picture(
 
 /// Server-sent events: `poll_result`, `leaderboard` and `announcement`, each carrying the
 /// entity as JSON (the same shape as in the feeds); `resync` when this listener fell behind.
+/// How long a live listener is told to wait before reconnecting when the server restarts.
+pub const RECONNECT_AFTER_RESTART: std::time::Duration = std::time::Duration::from_secs(5);
+
 pub(super) async fn live_stream(
     State(state): State<AppState>,
     Authed { caller, .. }: Authed<LiveListeners>,
+    draining: Option<axum::Extension<crate::server::Draining>>,
 ) -> Response {
     let (staff, me) = (caller.role == Role::Staff, caller.participant_id);
     let rx = state.live.subscribe();
@@ -78,25 +82,50 @@ pub(super) async fn live_stream(
     // Sent first, so a client knows the stream is up (and can stop polling as eagerly).
     let hello = sse(LiveEvent::Hello { protocol_version: PROTOCOL_VERSION });
     let me: Arc<str> = Arc::from(me);
-    let stream = futures_util::stream::unfold((Some(hello), rx), move |(first, mut rx)| {
-        let me = me.clone();
-        async move {
-            if let Some(hello) = first {
-                return Some((Ok::<_, Infallible>(hello), (None, rx)));
-            }
-            // What is for staff (the live picture) reaches staff listeners only, and what is for
-            // some participants (an announcement to one room) reaches them only.
-            let event = loop {
-                match rx.recv().await {
-                    Ok(item) if item.entity.kind().is_for_staff() && !staff => continue,
-                    Ok(LiveItem { only: Some(whom), .. }) if !whom.contains(&*me) => continue,
-                    Ok(item) => break sse(LiveEvent::Changed(item.entity)),
-                    Err(broadcast::error::RecvError::Lagged(_)) => break sse(LiveEvent::Resync),
-                    Err(broadcast::error::RecvError::Closed) => return None,
+    // Until the server drains: then a last word with a retry hint, and the stream ends (instead
+    // of being cut mid-event when the process exits).
+    let draining = draining.map(|axum::Extension(d)| d);
+    let stream =
+        futures_util::stream::unfold((Some(hello), rx, draining, false), move |(first, mut rx, draining, done)| {
+            let me = me.clone();
+            async move {
+                if done {
+                    return None;
                 }
-            };
-            Some((Ok(event), (None, rx)))
-        }
-    });
+                if let Some(hello) = first {
+                    return Some((Ok::<_, Infallible>(hello), (None, rx, draining, false)));
+                }
+                let until_drained = {
+                    let d = draining.clone();
+                    async move {
+                        match d {
+                            Some(d) => d.started().await,
+                            None => std::future::pending().await,
+                        }
+                    }
+                };
+                tokio::pin!(until_drained);
+                // What is for staff (the live picture) reaches staff listeners only, and what is for
+                // some participants (an announcement to one room) reaches them only.
+                let event = loop {
+                    tokio::select! {
+                        received = rx.recv() => match received {
+                            Ok(item) if item.entity.kind().is_for_staff() && !staff => continue,
+                            Ok(LiveItem { only: Some(whom), .. }) if !whom.contains(&*me) => continue,
+                            Ok(item) => break sse(LiveEvent::Changed(item.entity)),
+                            Err(broadcast::error::RecvError::Lagged(_)) => break sse(LiveEvent::Resync),
+                            Err(broadcast::error::RecvError::Closed) => return None,
+                        },
+                        () = &mut until_drained => {
+                            let bye = Event::default()
+                                .retry(RECONNECT_AFTER_RESTART)
+                                .comment("the server is restarting: reconnect and resync");
+                            return Some((Ok(bye), (None, rx, draining, true)));
+                        }
+                    }
+                };
+                Some((Ok(event), (None, rx, draining, false)))
+            }
+        });
     Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
 }

@@ -3,6 +3,7 @@
 //! ([`access`]); the signals participants pushed and the live state they drive ([`intake`]).
 
 mod access;
+mod backup;
 mod facts;
 mod intake;
 mod people;

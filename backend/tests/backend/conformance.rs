@@ -20,7 +20,10 @@ async fn the_reference_backend_passes_the_conformance_kit() {
     }
     elements_backend::store::Store::replace_event(&*s.store, &event).expect("the event with its plans");
     let base = s.base.clone();
-    let report = tokio::task::spawn_blocking(move || run(&base, &codes())).await.expect("kit ran");
+    let report =
+        tokio::task::spawn_blocking(move || run(&base, &codes(), &elements_tls::Trust::platform().expect("trust")))
+            .await
+            .expect("kit ran");
     println!("{}", report.render());
     assert!(report.render().contains("floor plans"), "{}", report.render());
     assert_eq!(report.failed(), 0, "{}", report.render());
@@ -46,7 +49,10 @@ async fn the_kit_names_what_a_sloppy_backend_gets_wrong() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     tokio::spawn(async move { axum::serve(listener, sloppy).await });
-    let report = tokio::task::spawn_blocking(move || run(&base, &codes())).await.expect("kit ran");
+    let report =
+        tokio::task::spawn_blocking(move || run(&base, &codes(), &elements_tls::Trust::platform().expect("trust")))
+            .await
+            .expect("kit ran");
     let text = report.render();
     let failed = |check: &str| report.findings.iter().any(|f| f.check.contains(check) && f.deviation.is_some());
     assert!(failed("gets 304"), "{text}");

@@ -8,6 +8,7 @@ mod cli;
 mod conformance;
 mod hostile;
 mod http;
+mod https;
 mod openapi;
 mod people;
 mod signals;

@@ -42,7 +42,7 @@ pub(super) fn join_event(api: &AppApi, args: JoinArgs) -> Result<EventOverview, 
     let (url, code) = parse_join(&args)?;
     // Stop syncing the old event before its data is replaced.
     drop(api.engine.lock().unwrap_or_else(|p| p.into_inner()).take());
-    let remote = sync::Remote::new(&url, api.sync_config.timeout)
+    let remote = sync::Remote::configured(&url, &api.sync_config)
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     let manifest = sync::join(&api.store, &remote).map_err(|e| {
         ApiError::new(
@@ -58,7 +58,7 @@ pub(super) fn join_event(api: &AppApi, args: JoinArgs) -> Result<EventOverview, 
         // The staff feed is for staff tokens: learn what this code is before asking for it.
         let role_unknown = api.store()?.credential(&base)?.is_some_and(|c| c.role.is_none());
         if element.kind.is_staff_only() && role_unknown {
-            if let Ok(remote) = sync::Remote::new(&base, api.sync_config.timeout) {
+            if let Ok(remote) = sync::Remote::configured(&base, &api.sync_config) {
                 let _ = sync::redeem(&api.store, &remote);
             }
         }
@@ -67,8 +67,7 @@ pub(super) fn join_event(api: &AppApi, args: JoinArgs) -> Result<EventOverview, 
             continue;
         }
         // Signals made before joining (or before a restart) go out first.
-        let outcome = sync::Remote::new(&base, api.sync_config.timeout).and_then(|r| {
-            let r = r.traced(api.sync_config.trace);
+        let outcome = sync::Remote::configured(&base, &api.sync_config).and_then(|r| {
             sync::round(&api.store, &r, &manifest.id, element.kind, api.sync_config.page_size, &api.sync_config.changes)
         });
         if let Err(e) = outcome {
@@ -89,7 +88,7 @@ pub(super) fn sync_now(api: &AppApi) -> Result<(), ApiError> {
         return Ok(());
     };
     // The manifest first: what it enables now is what this round syncs.
-    let manifest_remote = sync::Remote::new(&base, api.sync_config.timeout)
+    let manifest_remote = sync::Remote::configured(&base, &api.sync_config)
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     if let Err(e) = sync::refresh_manifest(&api.store, &manifest_remote) {
         eprintln!("elements: the manifest could not be read again: {e}");
@@ -98,8 +97,7 @@ pub(super) fn sync_now(api: &AppApi) -> Result<(), ApiError> {
     let mode = api.mode()?;
     for element in event.manifest.elements.iter().filter(|e| syncs(e) && pulls(mode, e.kind)) {
         let url = element.base_url.clone().unwrap_or_else(|| base.clone());
-        let outcome = sync::Remote::new(&url, api.sync_config.timeout).and_then(|r| {
-            let r = r.traced(api.sync_config.trace);
+        let outcome = sync::Remote::configured(&url, &api.sync_config).and_then(|r| {
             sync::round(
                 &api.store,
                 &r,
@@ -121,7 +119,12 @@ pub(super) fn sync_status(api: &AppApi) -> Result<SyncStatus, ApiError> {
     let event = store.loaded_event()?;
     let mode = api.mode_of(&store, event.as_ref())?;
     let Some(backend) = event.as_ref().and_then(|e| e.source.strip_prefix(BACKEND_SOURCE)).map(str::to_string) else {
-        return Ok(SyncStatus { backend: None, elements: Vec::new(), unknown_elements: Vec::new() });
+        return Ok(SyncStatus {
+            backend: None,
+            elements: Vec::new(),
+            unknown_elements: Vec::new(),
+            unencrypted: false,
+        });
     };
     let rows = store.sync_status()?;
     let event_id = event.as_ref().map(|e| e.manifest.id.clone()).unwrap_or_default();
@@ -163,7 +166,34 @@ pub(super) fn sync_status(api: &AppApi) -> Result<SyncStatus, ApiError> {
         })
         .collect();
     let unknown_elements = store.unknown_elements()?;
-    Ok(SyncStatus { backend: Some(backend), elements, unknown_elements })
+    let unencrypted = plain_http_beyond_the_lan(&backend);
+    Ok(SyncStatus { backend: Some(backend), elements, unknown_elements, unencrypted })
+}
+
+/// An `http://` address whose host is neither this device nor a private network's (loopback,
+/// RFC 1918 and link-local addresses, IPv6 unique-local, `.local`/`.lan`/`.internal`/`.home.arpa`
+/// names, single-label names): what it carries crosses networks readable by anyone.
+pub fn plain_http_beyond_the_lan(url: &str) -> bool {
+    let Ok(parsed) = reqwest::Url::parse(url) else { return false };
+    if parsed.scheme() != "http" {
+        return false;
+    }
+    match parsed.host() {
+        Some(url::Host::Ipv4(ip)) => !(ip.is_loopback() || ip.is_private() || ip.is_link_local()),
+        Some(url::Host::Ipv6(ip)) => {
+            let unique_local = (ip.segments()[0] & 0xfe00) == 0xfc00;
+            let link_local = (ip.segments()[0] & 0xffc0) == 0xfe80;
+            !(ip.is_loopback() || unique_local || link_local)
+        }
+        Some(url::Host::Domain(name)) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            let lan = name == "localhost"
+                || !name.contains('.')
+                || [".localhost", ".local", ".lan", ".internal", ".home.arpa"].iter().any(|s| name.ends_with(s));
+            !lan
+        }
+        None => false,
+    }
 }
 
 /// Reads the QR code in a photo; the UI passes a join code's text on to `join_event`.

@@ -17,6 +17,8 @@ mod signals;
 mod staff;
 mod voting;
 
+pub use me::plain_http_beyond_the_lan;
+
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -72,6 +72,8 @@ pub struct EngineConfig {
     pub trace: bool,
     /// Told after a round stored something, after a live update, when the manifest changed.
     pub changes: Changes,
+    /// Whose HTTPS certificates to believe: the platform's roots and `SSL_CERT_FILE` when `None`.
+    pub trust: Option<elements_tls::Trust>,
 }
 
 impl Default for EngineConfig {
@@ -86,6 +88,7 @@ impl Default for EngineConfig {
             breaker_cooldown: Duration::from_secs(300),
             trace: std::env::var_os("ELEMENTS_SYNC_TRACE").is_some(),
             changes: Changes::default(),
+            trust: None,
         }
     }
 }
@@ -136,7 +139,7 @@ impl SyncEngine {
     pub fn watch_manifest(&self, cache: Arc<Mutex<Cache>>, base_url: String, config: EngineConfig) {
         let stop = self.stop.clone();
         let _ = std::thread::Builder::new().name("sync-manifest".into()).spawn(move || {
-            let Ok(remote) = Remote::new(&base_url, config.timeout) else { return };
+            let Ok(remote) = Remote::configured(&base_url, &config) else { return };
             let seed = time_seed(11);
             let mut backoff = Backoff::new(
                 config.backoff_base,
@@ -249,7 +252,7 @@ pub(super) fn element_loop(
             continue;
         };
         if remote.as_ref().is_none_or(|(base, _)| *base != base_url) {
-            remote = Some((base_url.clone(), Remote::new(&base_url, config.timeout).map(|r| r.traced(config.trace))));
+            remote = Some((base_url.clone(), Remote::configured(&base_url, config)));
         }
         let outcome = match remote.as_ref().map(|(_, r)| r) {
             Some(Ok(remote)) => {

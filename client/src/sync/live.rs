@@ -14,7 +14,7 @@ pub(super) fn live_loop(
     let mut backoff =
         Backoff::new(config.backoff_base, config.backoff_max, config.breaker_after, config.breaker_cooldown, seed);
     // Reads block until an event or the server's keep-alive (every 15 s); three missed means dead.
-    let Ok(remote) = Remote::new(base_url, Duration::from_secs(45)) else { return };
+    let Ok(remote) = Remote::trusting(base_url, Duration::from_secs(45), config.trust.as_ref()) else { return };
     while !stopped(stop) {
         let wait = match listen_once(cache, &remote, stop, &config.changes) {
             Ok(()) => {
@@ -46,12 +46,7 @@ pub(super) fn listen_once(
                 message: "no code for this backend".into(),
             });
         };
-        let resp = remote
-            .http
-            .get(&url)
-            .bearer_auth(token)
-            .send()
-            .map_err(|e| SyncError::Unreachable { url: url.clone(), detail: e.to_string() })?;
+        let resp = remote.http.get(&url).bearer_auth(token).send().map_err(|e| unreachable(&url, &e))?;
         let status = resp.status().as_u16();
         if status != 200 {
             return Err(SyncError::Rejected {
@@ -69,9 +64,7 @@ pub(super) fn listen_once(
     let mut line = String::new();
     loop {
         line.clear();
-        let n = reader
-            .read_line(&mut line)
-            .map_err(|e| SyncError::Unreachable { url: url.clone(), detail: e.to_string() })?;
+        let n = reader.read_line(&mut line).map_err(|e| unreachable(&url, &e))?;
         if n == 0 || stopped(stop) {
             return Ok(());
         }

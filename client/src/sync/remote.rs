@@ -16,13 +16,30 @@ pub(super) enum Fetched<T> {
 }
 
 impl Remote {
+    /// A backend spoken to with the platform's trust (and `SSL_CERT_FILE`'s CA).
     pub fn new(base: &str, timeout: Duration) -> Result<Remote, SyncError> {
+        Remote::trusting(base, timeout, None)
+    }
+
+    /// A backend spoken to as the engine's configuration says (timeout, trust, tracing).
+    pub fn configured(base: &str, config: &EngineConfig) -> Result<Remote, SyncError> {
+        Ok(Remote::trusting(base, config.timeout, config.trust.as_ref())?.traced(config.trace))
+    }
+
+    /// A backend whose HTTPS certificate is checked against `trust` (the platform's when `None`).
+    pub fn trusting(base: &str, timeout: Duration, trust: Option<&elements_tls::Trust>) -> Result<Remote, SyncError> {
+        let setup = |detail: String| SyncError::Unreachable { url: base.into(), detail };
+        let trust = match trust {
+            Some(t) => t.clone(),
+            None => elements_tls::Trust::platform().map_err(|e| setup(e.to_string()))?,
+        };
         let http = reqwest::blocking::Client::builder()
+            .tls_backend_preconfigured(trust.client_config())
             .timeout(timeout)
             .connect_timeout(timeout)
             .user_agent(concat!("elements-app/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| SyncError::Unreachable { url: base.into(), detail: e.to_string() })?;
+            .map_err(|e| setup(e.to_string()))?;
         Ok(Remote { http, base: base.trim_end_matches('/').to_string(), trace: false })
     }
 
@@ -51,7 +68,7 @@ impl Remote {
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
-        let resp = req.send().map_err(|e| SyncError::Unreachable { url: shown.clone(), detail: e.to_string() })?;
+        let resp = req.send().map_err(|e| unreachable(&shown, &e))?;
         let status = resp.status().as_u16();
         if status == 404 {
             return Ok(None);
@@ -62,7 +79,7 @@ impl Remote {
         }
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut std::io::Read::take(resp, MOST + 1), &mut bytes)
-            .map_err(|e| SyncError::Unreachable { url: shown.clone(), detail: e.to_string() })?;
+            .map_err(|e| unreachable(&shown, &e))?;
         if bytes.len() as u64 > MOST {
             return Err(garbled(format!("{shown}: a photo larger than {MOST} bytes")));
         }
@@ -78,11 +95,7 @@ impl Remote {
             .pop_if_empty()
             .extend(["v1", "floors", floor_id, "plan"]);
         let shown = url.to_string();
-        let resp = self
-            .http
-            .get(url)
-            .send()
-            .map_err(|e| SyncError::Unreachable { url: shown.clone(), detail: e.to_string() })?;
+        let resp = self.http.get(url).send().map_err(|e| unreachable(&shown, &e))?;
         let status = resp.status().as_u16();
         if !(200..300).contains(&status) {
             let message: String = resp.text().unwrap_or_default().chars().take(200).collect();
@@ -93,7 +106,7 @@ impl Remote {
         }
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut std::io::Read::take(resp, crate::plans::MAX_PLAN_BYTES as u64 + 1), &mut bytes)
-            .map_err(|e| SyncError::Unreachable { url: shown.clone(), detail: e.to_string() })?;
+            .map_err(|e| unreachable(&shown, &e))?;
         if bytes.len() > crate::plans::MAX_PLAN_BYTES {
             return Err(garbled(format!("{shown}: the plan is larger than {} bytes", crate::plans::MAX_PLAN_BYTES)));
         }
@@ -140,14 +153,14 @@ impl Remote {
         req: reqwest::blocking::RequestBuilder,
         url: String,
     ) -> Result<Fetched<T>, SyncError> {
-        let resp = req.send().map_err(|e| SyncError::Unreachable { url: url.clone(), detail: e.to_string() })?;
+        let resp = req.send().map_err(|e| unreachable(&url, &e))?;
         let status = resp.status().as_u16();
         if status == 304 {
             return Ok(Fetched::NotModified);
         }
         let new_etag = resp.headers().get(reqwest::header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_string);
         // A body cut short by a reset shows up here, as a read error.
-        let bytes = resp.bytes().map_err(|e| SyncError::Unreachable { url: url.clone(), detail: e.to_string() })?;
+        let bytes = resp.bytes().map_err(|e| unreachable(&url, &e))?;
         if !(200..300).contains(&status) {
             let (code, message) = match serde_json::from_slice::<WireError>(&bytes) {
                 Ok(w) => (Some(w.code), w.message),
@@ -203,3 +216,11 @@ impl Remote {
 
 /// A manifest as read: the manifest, its ETag, and the Element kinds this app does not know.
 pub(super) type FetchedManifest = (Manifest, Option<String>, Vec<String>);
+
+/// Why `url` could not be reached, in words: a refused certificate as a sentence (another name,
+/// expired, an authority this device does not trust), otherwise the error and its causes.
+pub(super) fn unreachable(url: &str, error: &(dyn std::error::Error + 'static)) -> SyncError {
+    let host = reqwest::Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+    let detail = elements_tls::explain(error, &host).unwrap_or_else(|| elements_tls::chain(error));
+    SyncError::Unreachable { url: url.into(), detail }
+}

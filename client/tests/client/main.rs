@@ -5,6 +5,7 @@ mod common;
 
 mod api;
 mod cache;
+mod https;
 mod map;
 mod my_agenda;
 mod people;

@@ -28,6 +28,7 @@ fn quick() -> EngineConfig {
         breaker_cooldown: Duration::from_secs(1),
         trace: false,
         changes: Default::default(),
+        trust: None,
     }
 }
 

@@ -34,6 +34,7 @@ fn quick_engine() -> EngineConfig {
         breaker_cooldown: Duration::from_secs(1),
         trace: false,
         changes: Default::default(),
+        trust: None,
     }
 }
 

@@ -66,6 +66,10 @@ pub struct SyncStatus {
     /// name the manifest gives them: not synced, "needs a newer app".
     #[serde(default)]
     pub unknown_elements: Vec<String>,
+    /// The backend is spoken to in plain `http://` across the internet (not on this device or a
+    /// private network): anyone on the way can read what the app sends.
+    #[serde(default)]
+    pub unencrypted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

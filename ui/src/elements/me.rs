@@ -80,6 +80,9 @@ pub fn Me() -> impl IntoView {
                     Some(b) => view! {
                         <div>
                             <p data-testid="event-source">{t!("me-synced-from")} " " <strong>{b}</strong></p>
+                            {s.unencrypted.then(|| view! {
+                                <p class="warning" role="alert" data-testid="unencrypted">{t!("me-unencrypted")}</p>
+                            })}
                             <ul class="sync-list">
                                 {s.elements.into_iter().map(|e| {
                                     let problem = match e.state {
