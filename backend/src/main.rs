@@ -90,6 +90,10 @@ struct ServeArgs {
     /// join link: e.g. https://events.example.org.
     #[arg(long, env = "ELEMENTS_PUBLIC_URL", value_name = "URL")]
     public_url: Option<String>,
+    /// Answer /metrics to this bearer token (from anywhere) instead of to loopback and
+    /// private-network addresses only.
+    #[arg(long, env = "ELEMENTS_METRICS_TOKEN", value_name = "TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
 }
 
 #[derive(Args)]
@@ -161,6 +165,7 @@ struct FileConfig {
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
     public_url: Option<String>,
+    metrics_token: Option<String>,
 }
 
 impl FileConfig {
@@ -458,7 +463,29 @@ fn parse_time(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
         .map_err(|e| format!("{text:?} is not an RFC 3339 time like 2027-03-10T10:15:00+01:00 ({e})"))
 }
 
+/// Logs to stderr: JSON lines when stderr is not a terminal (journald, a container's log
+/// collector), compact text on one; the level from `ELEMENTS_LOG` (error, warn, info, debug,
+/// trace; info by default; debug logs every request).
+fn init_logs() -> Result<(), String> {
+    use std::io::IsTerminal;
+    let level = match std::env::var("ELEMENTS_LOG") {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<tracing::Level>()
+            .map_err(|_| format!("ELEMENTS_LOG={v:?}: expected error, warn, info, debug or trace"))?,
+        _ => tracing::Level::INFO,
+    };
+    let logs = tracing_subscriber::fmt().with_writer(std::io::stderr).with_max_level(level);
+    if std::io::stderr().is_terminal() {
+        logs.compact().init();
+    } else {
+        logs.json().flatten_event(true).with_current_span(false).init();
+    }
+    Ok(())
+}
+
 fn serve(store: SqliteStore, args: ServeArgs, file: FileConfig) -> Result<(), String> {
+    init_logs()?;
     let store = Arc::new(store);
     let mut config = elements_backend::http::Config::default();
     config.clock = match (args.clock, &file.clock) {
@@ -466,6 +493,7 @@ fn serve(store: SqliteStore, args: ServeArgs, file: FileConfig) -> Result<(), St
         (None, Some(text)) => Some(parse_time(text).map_err(|e| format!("clock in the configuration file: {e}"))?),
         (None, None) => None,
     };
+    config.metrics_token = args.metrics_token.or(file.metrics_token).filter(|t| !t.trim().is_empty());
     let mut limits = elements_backend::server::Limits::default();
     if let Some(n) = args.max_connections.or(file.max_connections) {
         limits.max_connections = n.max(1) as usize;
@@ -495,7 +523,7 @@ fn serve(store: SqliteStore, args: ServeArgs, file: FileConfig) -> Result<(), St
         // The demo's checkpoint codes are signed: `qr-codes` prints them.
         store.qr_secret().map_err(|e| e.to_string())?;
         let codes: Vec<String> = DEMO_CODES.iter().map(|(c, r, _)| format!("{c} ({})", r.as_str())).collect();
-        eprintln!("elements-backend: empty database: loaded the bundled demo event; access codes {}", codes.join(", "));
+        tracing::info!(codes = %codes.join(", "), "empty database: loaded the bundled demo event");
     }
     let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("tokio: {e}"))?;
     runtime.block_on(async move {
@@ -504,6 +532,7 @@ fn serve(store: SqliteStore, args: ServeArgs, file: FileConfig) -> Result<(), St
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let scheme = if tls.is_some() { "https" } else { "http" };
         println!("elements-backend: serving protocol v1 on {scheme}://{addr}");
+        tracing::info!(address = %addr, %scheme, "serving protocol v1");
         // The join link carries the address apps use: the public one when given, with its scheme.
         let public = args.public_url.or(file.public_url).unwrap_or_else(|| format!("{scheme}://{addr}"));
         let join = elements_protocol::link::Link::Join {
@@ -518,10 +547,35 @@ fn serve(store: SqliteStore, args: ServeArgs, file: FileConfig) -> Result<(), St
                 _ = tokio::signal::ctrl_c() => {}
                 _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
             }
-            eprintln!("elements-backend: stopping: finishing requests in flight, closing live streams");
+            tracing::info!("stopping: finishing requests in flight, closing live streams");
         };
         elements_backend::server::serve(listener, router, limits, tls, shutdown)
             .await
             .map_err(|e| format!("server: {e}"))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The annotated example the .deb installs under /etc parses, with every commented setting
+    /// switched on too (a renamed setting would otherwise linger in the example unnoticed).
+    #[test]
+    fn the_example_configuration_names_only_settings_that_exist() {
+        let example = include_str!("../packaging/elements-backend.toml");
+        let parsed: FileConfig = toml::from_str(example).expect("the example parses");
+        assert!(parsed.db.is_some() && parsed.listen.is_some());
+        let all_on: String = example
+            .lines()
+            .map(|l| match l.strip_prefix("# ") {
+                Some(setting) if setting.split_once(" = ").is_some_and(|(k, _)| !k.contains(' ')) => setting,
+                _ => l,
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let parsed: FileConfig = toml::from_str(&all_on).unwrap_or_else(|e| panic!("{e}\n{all_on}"));
+        assert!(parsed.tls_cert.is_some() && parsed.metrics_token.is_some() && parsed.clock.is_some());
+        assert!(parse_time(parsed.clock.as_deref().unwrap_or_default()).is_ok());
+    }
 }

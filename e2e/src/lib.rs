@@ -309,6 +309,23 @@ pub async fn serve(
     (server.url.clone(), store, server, dir)
 }
 
+/// [`serve`] over HTTPS, with a certificate for 127.0.0.1 from a CA made for the test; the CA's
+/// PEM file (for the app's `--ca-file`) is `ca.pem` in the returned folder.
+pub async fn serve_https(served: &EventBundle) -> (String, elements_backend::testing::Loopback, tempfile::TempDir) {
+    use elements_backend::store::{SqliteStore, Store};
+    use elements_tls::testing::{TestCa, Validity};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = std::sync::Arc::new(SqliteStore::open(&dir.path().join("backend.sqlite3")).expect("store"));
+    store.replace_event(served).expect("load");
+    store.add_code("JOIN-E2E", elements_protocol::auth::Role::Attendee, false).expect("code");
+    let ca = TestCa::new("E2E venue CA");
+    std::fs::write(dir.path().join("ca.pem"), ca.pem()).expect("write the CA");
+    let (cert, key) = ca.issue(&["127.0.0.1"], Validity::Current).write_to(dir.path());
+    let cert = elements_tls::ServerCert::load(&cert, &key).expect("certificate");
+    let server = elements_backend::testing::Loopback::serve_tls(store, Default::default(), cert);
+    (server.url.clone(), server, dir)
+}
+
 /// Text on the page whose contrast with what is behind it is below WCAG AA (4.5:1, or 3:1 for
 /// large text: 24 px, or 18.66 px bold), as "text: ratio" lines. Computed in the webview from
 /// the real computed colours: text alpha blended over the backgrounds stacked behind it, the

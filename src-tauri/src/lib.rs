@@ -42,9 +42,11 @@ struct Options {
     join: Option<String>,
     /// A place link to open the map at.
     open_place: Option<String>,
+    /// A venue's own CA to trust for HTTPS, besides the platform's roots (and `SSL_CERT_FILE`).
+    ca_file: Option<PathBuf>,
 }
 
-const USAGE: &str = "usage: elements [--data-dir DIR] [--join EVENT-URL] [--kiosk] [--here PLACE-ID] [--room ROOM-ID] [--panels now_next,poll,question,leaderboard,where_to,announcements,join] [--seconds N] [--export-dir DIR] [--window-size WIDTHxHEIGHT] [--clock RFC3339-TIME] [--prepare-cache] [elements://LINK]";
+const USAGE: &str = "usage: elements [--data-dir DIR] [--join EVENT-URL] [--kiosk] [--here PLACE-ID] [--room ROOM-ID] [--panels now_next,poll,question,leaderboard,where_to,announcements,join] [--seconds N] [--export-dir DIR] [--window-size WIDTHxHEIGHT] [--clock RFC3339-TIME] [--ca-file PEM-FILE] [--prepare-cache] [elements://LINK]";
 
 fn parse_args() -> Result<Options, String> {
     let mut o = Options::default();
@@ -97,6 +99,10 @@ fn parse_args() -> Result<Options, String> {
                         .and_then(|v| v.into_string().ok())
                         .ok_or("--join needs the event's URL or join link")?,
                 );
+            }
+            Some("--ca-file") => {
+                o.ca_file =
+                    Some(args.next().map(PathBuf::from).ok_or("--ca-file needs a PEM file of CA certificates")?);
             }
             Some("-h" | "--help") => return Err(USAGE.into()),
             // A link the system opened with the app (the `elements` scheme is registered).
@@ -169,6 +175,18 @@ fn start(options: Options, launched: std::time::Instant) -> ExitCode {
             eprintln!("elements: {e}");
             return ExitCode::FAILURE;
         }
+    };
+    let api = match &options.ca_file {
+        Some(file) => match elements_tls::Trust::with_ca_file(file) {
+            Ok(trust) => {
+                api.with_sync_config(elements_client::sync::EngineConfig { trust: Some(trust), ..Default::default() })
+            }
+            Err(e) => {
+                eprintln!("elements: --ca-file {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => api,
     };
     if let Some(msg) = &report.recovered {
         eprintln!("elements: {msg}");

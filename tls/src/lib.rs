@@ -281,11 +281,11 @@ impl ServerCert {
                 if let Ok(mut current) = self.current.write() {
                     *current = (Arc::new(key), now_stamp);
                 }
-                eprintln!("elements-tls: serving the renewed certificate from {}", self.cert.display());
+                tracing::info!(cert = %self.cert.display(), "serving the renewed certificate");
             }
             Err(e) => {
                 // Not stamped: the next look tries again (the second file may still be on its way).
-                eprintln!("elements-tls: kept the previous certificate: {e}");
+                tracing::warn!(error = %e, "kept the previous certificate");
             }
         }
     }

@@ -32,7 +32,7 @@ fn main() -> ExitCode {
         Some("ui") => setup::ensure(&setup::Needs { test_tools: false }).and_then(|t| build_ui(&t)),
         Some("measure") => cmd_measure(args.iter().any(|a| a == "--release")),
         Some("package") => package::cmd_package(&args[1..]),
-        _ => Err("usage: cargo xtask <run [-- app args] | test | e2e [filter] | setup [--test] | ui | measure [--release] | package [--debug] [--check]>".into()),
+        _ => Err("usage: cargo xtask <run [-- app args] | test | e2e [filter] | setup [--test] | ui | measure [--release] | package [--debug] [--check] [--backend]>".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -170,6 +170,9 @@ fn cmd_test() -> Result<(), String> {
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         let deb = package::build(&app, false)?;
         package::check(&deb)?;
+        let backend = target_dir().join("debug/elements-backend");
+        let backend_deb = package::build_backend(&backend, false)?;
+        package::check_backend(&backend_deb)?;
     } else {
         step("the .deb install-and-launch check runs in CI (CI=true) or by `cargo xtask package --check`");
     }

@@ -1,5 +1,6 @@
-//! `cargo xtask package [--debug] [--check]`: the installable Debian package, and the check that
-//! it installs and launches on this machine.
+//! `cargo xtask package [--debug] [--check] [--backend]`: the installable Debian packages (the
+//! app's, and the reference backend's with its systemd unit; `--backend` for that one only), and
+//! the checks that they install, start and answer on this machine.
 //!
 //! The package is laid out by hand and built with `dpkg-deb` (no `tauri-cli`: building it would
 //! cost minutes of compiling on two cores for what is a few files): the binary, a desktop entry
@@ -19,12 +20,29 @@ const DEPENDS: &str = "libwebkit2gtk-4.1-0 (>= 2.40), libgtk-3-0, libsoup-3.0-0,
 
 pub fn cmd_package(args: &[String]) -> Result<(), String> {
     let release = !args.iter().any(|a| a == "--debug");
-    let tools = crate::setup::ensure(&crate::setup::Needs { test_tools: args.iter().any(|a| a == "--check") })?;
-    crate::build_ui(&tools)?;
-    let binary = crate::build_app_profile(release)?;
-    let deb = build(&binary, release)?;
-    if args.iter().any(|a| a == "--check") {
-        check(&deb)?;
+    let check_them = args.iter().any(|a| a == "--check");
+    let deb = if args.iter().any(|a| a == "--backend") {
+        None
+    } else {
+        let tools = crate::setup::ensure(&crate::setup::Needs { test_tools: check_them })?;
+        crate::build_ui(&tools)?;
+        let binary = crate::build_app_profile(release)?;
+        Some(build(&binary, release)?)
+    };
+    step("building the reference backend");
+    let mut cargo = Cmd::new("cargo");
+    cargo.args(["build", "--locked", "-p", BACKEND]);
+    if release {
+        cargo.arg("--release");
+    }
+    run(&mut cargo)?;
+    let backend = target_dir().join(if release { "release" } else { "debug" }).join(BACKEND);
+    let backend_deb = build_backend(&backend, release)?;
+    if check_them {
+        if let Some(deb) = &deb {
+            check(deb)?;
+        }
+        check_backend(&backend_deb)?;
     }
     Ok(())
 }
@@ -181,4 +199,228 @@ fn launch_installed() -> Result<(), String> {
     let line = result?;
     eprintln!("    installed app: {line}");
     Ok(())
+}
+
+const BACKEND: &str = "elements-backend";
+
+/// The reference backend's package: the binary, a systemd unit running it as its own system user
+/// with its data in `/var/lib/elements-backend`, and the annotated configuration under `/etc`
+/// (a conffile: an upgrade keeps the organizer's edits).
+pub fn build_backend(binary: &Path, release: bool) -> Result<PathBuf, String> {
+    step("packaging the reference backend for Debian (.deb, with a systemd unit)");
+    let (version, arch) = (version()?, architecture()?);
+    let out = target_dir().join("deb");
+    let stage = out.join(format!("{BACKEND}_{version}_{arch}"));
+    let _ = std::fs::remove_dir_all(&stage);
+    let bin = stage.join("usr/bin").join(BACKEND);
+    std::fs::create_dir_all(bin.parent().unwrap_or(&stage)).map_err(|e| format!("creating usr/bin: {e}"))?;
+    std::fs::copy(binary, &bin).map_err(|e| format!("copying {}: {e}", binary.display()))?;
+    if release {
+        run(Cmd::new("strip").arg(&bin))?;
+    }
+    let packaging = root().join("backend/packaging");
+    let read = |name: &str| {
+        std::fs::read_to_string(packaging.join(name)).map_err(|e| format!("reading backend/packaging/{name}: {e}"))
+    };
+    write(&stage.join(format!("lib/systemd/system/{BACKEND}.service")), &read("elements-backend.service")?)?;
+    write(&stage.join(format!("etc/{BACKEND}/{BACKEND}.toml")), &read("elements-backend.toml")?)?;
+    write(&stage.join("DEBIAN/conffiles"), &format!("/etc/{BACKEND}/{BACKEND}.toml\n"))?;
+    let script = |body: &str| format!("#!/bin/sh\nset -e\n{body}\nexit 0\n");
+    write(
+        &stage.join("DEBIAN/postinst"),
+        &script(
+            "if [ \"$1\" = configure ]; then\n\
+             \tif ! getent passwd elements-backend >/dev/null; then\n\
+             \t\tuseradd --system --user-group --home-dir /var/lib/elements-backend --no-create-home \\\n\
+             \t\t\t--shell /usr/sbin/nologin --comment 'Elements backend' elements-backend\n\
+             \tfi\n\
+             \tinstall -d -o elements-backend -g elements-backend -m 0750 /var/lib/elements-backend\n\
+             \tchown root:elements-backend /etc/elements-backend/elements-backend.toml\n\
+             \tchmod 0640 /etc/elements-backend/elements-backend.toml\n\
+             \tif [ -d /run/systemd/system ]; then\n\
+             \t\tsystemctl daemon-reload\n\
+             \t\tsystemctl enable elements-backend.service >/dev/null\n\
+             \t\tsystemctl restart elements-backend.service\n\
+             \tfi\n\
+             fi",
+        ),
+    )?;
+    write(
+        &stage.join("DEBIAN/prerm"),
+        &script(
+            "if [ -d /run/systemd/system ] && [ \"$1\" = remove ]; then\n\
+             \tsystemctl stop elements-backend.service || true\n\
+             \tsystemctl disable elements-backend.service >/dev/null || true\n\
+             fi",
+        ),
+    )?;
+    write(
+        &stage.join("DEBIAN/postrm"),
+        &script(
+            "if [ \"$1\" = purge ]; then\n\
+             \trm -rf /var/lib/elements-backend\n\
+             \tif getent passwd elements-backend >/dev/null; then userdel elements-backend || true; fi\n\
+             fi\n\
+             if [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi",
+        ),
+    )?;
+    for name in ["postinst", "prerm", "postrm"] {
+        set_executable(&stage.join("DEBIAN").join(name))?;
+    }
+    let size_kib = std::fs::metadata(&bin).map(|m| m.len() / 1024).unwrap_or(0);
+    write(
+        &stage.join("DEBIAN/control"),
+        &format!(
+            "Package: {BACKEND}\nVersion: {version}\nArchitecture: {arch}\nMaintainer: Elements <elements@example.org>\n\
+             Installed-Size: {size_kib}\nDepends: libc6, passwd\nSection: net\nPriority: optional\n\
+             Homepage: https://github.com/elements-app/elements\n\
+             Description: reference backend of the Elements event app\n \
+             Serves one event over the open Element protocol (v1): schedule, venue, polls, quests,\n \
+             people and live updates, over HTTPS, from one SQLite file, as a systemd service.\n"
+        ),
+    )?;
+    let deb = out.join(format!("{BACKEND}_{version}_{arch}.deb"));
+    let mut dpkg = Cmd::new("dpkg-deb");
+    dpkg.args(["--build", "--root-owner-group"]);
+    if !release {
+        dpkg.args(["-Zgzip", "-z1"]);
+    }
+    run(dpkg.arg(&stage).arg(&deb))?;
+    let mib = std::fs::metadata(&deb).map(|m| m.len() as f64 / 1_048_576.0).unwrap_or(0.0);
+    eprintln!("    {} ({mib:.1} MiB, {} binary)", deb.display(), if release { "release" } else { "debug" });
+    Ok(deb)
+}
+
+fn set_executable(path: &Path) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+        .map_err(|e| format!("chmod {}: {e}", path.display()))
+}
+
+/// Installs the backend's package, starts the service as its unit says (through systemd where
+/// systemd runs; otherwise the unit's `ExecStart` as its `User`, which is what systemd would do),
+/// probes `/readyz`, `/healthz` and `/metrics`, stops it with SIGTERM, and purges the package.
+pub fn check_backend(deb: &Path) -> Result<(), String> {
+    step("checking the backend's package installs, starts as a service, answers and is removed");
+    let root_user = std::process::Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
+    let sudo = |args: &[&str]| {
+        let mut c = if root_user { Cmd::new(args[0]) } else { Cmd::new("sudo") };
+        if !root_user {
+            c.arg(args[0]);
+        }
+        c.args(&args[1..]);
+        c
+    };
+    let deb_path = deb.display().to_string();
+    run(sudo(&["dpkg", "-i", &deb_path]))?;
+    let outcome = probe_installed_backend(root_user);
+    let purged = run(sudo(&["dpkg", "--purge", BACKEND]));
+    outcome?;
+    purged?;
+    if Path::new("/var/lib/elements-backend").exists() {
+        return Err("purging the backend's package left /var/lib/elements-backend behind".into());
+    }
+    eprintln!("    installed, started as the elements-backend user, answered, stopped and purged");
+    Ok(())
+}
+
+fn probe_installed_backend(root_user: bool) -> Result<(), String> {
+    let unit = std::fs::read_to_string(format!("/lib/systemd/system/{BACKEND}.service"))
+        .map_err(|e| format!("the unit is not installed: {e}"))?;
+    let value =
+        |key: &str| unit.lines().find_map(|l| l.strip_prefix(key).and_then(|v| v.strip_prefix('='))).map(str::trim);
+    let exec = value("ExecStart").ok_or("the unit has no ExecStart")?;
+    let user = value("User").ok_or("the unit names no User")?;
+    let mut words: Vec<&str> = exec.split_whitespace().collect();
+    if words.is_empty() {
+        return Err("an empty ExecStart".into());
+    }
+    let systemd = Path::new("/run/systemd/system").exists();
+    // The unit as systemd reads it (directives, paths, the user), where systemd's tools are.
+    match std::process::Command::new("systemd-analyze")
+        .args(["verify", &format!("/lib/systemd/system/{BACKEND}.service")])
+        .output()
+    {
+        Ok(out) if !out.status.success() => {
+            return Err(format!("systemd-analyze verify refuses the unit:\n{}", String::from_utf8_lossy(&out.stderr)))
+        }
+        Ok(_) => eprintln!("    systemd-analyze verify: the unit is valid"),
+        Err(_) => eprintln!("    (no systemd-analyze here: the unit's syntax is not checked)"),
+    }
+    // Listening where the installed configuration says: its loopback port.
+    let config = std::fs::read_to_string(format!("/etc/{BACKEND}/{BACKEND}.toml")).map_err(|e| e.to_string())?;
+    let listen = config
+        .lines()
+        .find_map(|l| l.strip_prefix("listen = \"").and_then(|v| v.strip_suffix('"')))
+        .ok_or("the installed configuration has no listen line")?
+        .to_string();
+    let mut child = None;
+    if !systemd {
+        // No systemd here (a container): run the unit's command as its user, as systemd would.
+        if !root_user {
+            return Err("without systemd the check runs the service as its user, which needs root".into());
+        }
+        let mut cmd = std::process::Command::new("setpriv");
+        cmd.args(["--reuid", user, "--regid", user, "--init-groups", "--"]);
+        cmd.args(words.drain(..));
+        cmd.env("ELEMENTS_LOG", "info").stderr(std::process::Stdio::piped()).stdout(std::process::Stdio::null());
+        child = Some(cmd.spawn().map_err(|e| format!("starting {exec} as {user}: {e}"))?);
+    }
+    let probe = (|| -> Result<(), String> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            match http_get(&listen, "/readyz") {
+                Ok((200, body)) if body == "ready" => break,
+                other if Instant::now() > deadline => {
+                    return Err(format!("the service was not ready within 30 s: {other:?}"))
+                }
+                _ => std::thread::sleep(Duration::from_millis(200)),
+            }
+        }
+        let (status, body) = http_get(&listen, "/healthz")?;
+        if status != 200 || body != "ok" {
+            return Err(format!("/healthz answered {status} {body:?}"));
+        }
+        let (status, body) = http_get(&listen, "/metrics")?;
+        if status != 200 || !body.contains("elements_database_bytes") {
+            return Err(format!("/metrics answered {status} without elements_database_bytes"));
+        }
+        let data = std::fs::metadata("/var/lib/elements-backend/event.sqlite3")
+            .map_err(|e| format!("the service keeps no database in its data folder: {e}"))?;
+        use std::os::unix::fs::MetadataExt;
+        let owner = std::process::Command::new("id").args(["-u", user]).output().map_err(|e| e.to_string())?;
+        if String::from_utf8_lossy(&owner.stdout).trim() != data.uid().to_string() {
+            return Err("the database is not owned by the service's user".into());
+        }
+        Ok(())
+    })();
+    if let Some(mut child) = child {
+        let pid = child.id() as i32;
+        let _ = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status();
+        let status = child.wait().map_err(|e| e.to_string())?;
+        let mut log = String::new();
+        if let Some(mut err) = child.stderr.take() {
+            let _ = std::io::Read::read_to_string(&mut err, &mut log);
+        }
+        probe.map_err(|e| format!("{e}\n    the service said:\n{log}"))?;
+        if !status.success() {
+            return Err(format!("the service did not stop cleanly on SIGTERM ({status}):\n{log}"));
+        }
+        eprintln!("    (no systemd here: ran the unit's ExecStart as {user})");
+        return Ok(());
+    }
+    probe
+}
+
+/// A GET over plain HTTP/1.1 to a loopback address (the check needs no client library).
+fn http_get(addr: &str, path: &str) -> Result<(u16, String), String> {
+    use std::io::{Read, Write};
+    let mut tcp = std::net::TcpStream::connect(addr).map_err(|e| format!("{addr}: {e}"))?;
+    tcp.set_read_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
+    write!(tcp, "GET {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n").map_err(|e| e.to_string())?;
+    let mut answer = String::new();
+    tcp.read_to_string(&mut answer).map_err(|e| e.to_string())?;
+    let status = answer.get(9..12).and_then(|s| s.parse().ok()).ok_or_else(|| format!("not HTTP: {answer:?}"))?;
+    let body = answer.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    Ok((status, body))
 }

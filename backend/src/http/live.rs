@@ -59,8 +59,8 @@ pub(super) fn keep_the_live_picture(
                 Ok(Ok(picture)) => {
                     let _ = live.send(LiveItem::all(picture));
                 }
-                Ok(Err(e)) => eprintln!("elements-backend: the live picture could not be computed: {e}"),
-                Err(e) => eprintln!("elements-backend: the live picture's task failed: {e}"),
+                Ok(Err(e)) => tracing::error!(error = %e, "the live picture could not be computed"),
+                Err(e) => tracing::error!(error = %e, "the live picture's task failed"),
             }
         }
     });
@@ -85,9 +85,13 @@ pub(super) async fn live_stream(
     // Until the server drains: then a last word with a retry hint, and the stream ends (instead
     // of being cut mid-event when the process exits).
     let draining = draining.map(|axum::Extension(d)| d);
+    // Counted while the stream lives (dropped with it when the listener goes).
+    let listening = Arc::new(super::ops::Listening::start());
     let stream =
         futures_util::stream::unfold((Some(hello), rx, draining, false), move |(first, mut rx, draining, done)| {
             let me = me.clone();
+            // The closure owns the listener's count: it ends when the stream is dropped.
+            let _counted = &listening;
             async move {
                 if done {
                     return None;

@@ -23,6 +23,7 @@ mod body;
 mod feeds;
 mod live;
 mod media;
+pub mod ops;
 mod pages;
 mod rate;
 mod signals;
@@ -52,7 +53,7 @@ pub const ROUTES: &[(Method, &str, Option<&[Role]>)] = &[
     (Method::GET, "/v1/people/{profile_id}/photo", Some(PhotoViewers::ROLES)),
 ];
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Config {
     /// Pins the backend's clock (rehearsals and tests); the system clock when `None`.
     pub clock: Option<DateTime<Utc>>,
@@ -62,11 +63,19 @@ pub struct Config {
     /// Redeems allowed per code per minute: bounds how fast one shared code or ticket can be
     /// turned into new participants or tokens.
     pub redeems_per_code_per_minute: u32,
+    /// When set, `/metrics` is answered to this bearer token only; when not, to loopback and
+    /// private-network addresses only.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Config {
     fn default() -> Config {
-        Config { clock: None, redeems_per_address_per_minute: 300, redeems_per_code_per_minute: 600 }
+        Config {
+            clock: None,
+            redeems_per_address_per_minute: 300,
+            redeems_per_code_per_minute: 600,
+            metrics_token: None,
+        }
     }
 }
 
@@ -99,9 +108,9 @@ pub fn router_with(store: Arc<dyn Store>, config: Config) -> Router {
     // A slow live listener that falls this far behind is told to resync from the feeds.
     let (live, _) = broadcast::channel(1024);
     let picture_stale = Arc::new(std::sync::atomic::AtomicBool::new(true));
-    live::keep_the_live_picture(store.clone(), live.clone(), picture_stale.clone(), config);
+    live::keep_the_live_picture(store.clone(), live.clone(), picture_stale.clone(), config.clone());
+    ops::install();
     Router::new()
-        .route("/healthz", get(|| async { "ok" }))
         .route("/v1/manifest", get(feeds::manifest))
         .route("/v1/floors/{floor_id}/plan", get(media::floor_plan))
         .route("/v1/elements/{element}/changes", get(feeds::changes))
@@ -111,6 +120,12 @@ pub fn router_with(store: Arc<dyn Store>, config: Config) -> Router {
         .route("/v1/polls/{poll_id}/reveal", post(staff::reveal_poll))
         .route("/v1/live", get(live::live_stream))
         .route("/v1/people/{profile_id}/photo", get(media::person_photo))
+        // For the operator, not the protocol: liveness, readiness, Prometheus metrics.
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        // Counted by the route matched (a layer on the routes, where the match is known).
+        .route_layer(axum::middleware::from_fn(ops::count_requests))
         .fallback(|| async { error(StatusCode::NOT_FOUND, WireErrorCode::NotFound, "no such route in protocol v1") })
         .method_not_allowed_fallback(|method: Method| async move {
             let allowed: Vec<String> = ROUTES.iter().map(|(m, p, _)| format!("{m} {p}")).collect();

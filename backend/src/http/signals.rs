@@ -57,6 +57,7 @@ pub(super) async fn signals(
     for (entity, whom) in report.targeted {
         let _ = state.live.send(LiveItem { entity, only: Some(Arc::new(whom.into_iter().collect())) });
     }
+    super::ops::count_signals(&report.results);
     if report.results.iter().any(|r| matches!(r.outcome, elements_protocol::signal::Outcome::Accepted { .. })) {
         state.picture_stale.store(true, std::sync::atomic::Ordering::Release);
     }

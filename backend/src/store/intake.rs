@@ -43,6 +43,7 @@ pub fn run(
     conn: &std::sync::Mutex<Connection>,
     facts: &std::sync::RwLock<std::sync::Arc<Facts>>,
     jobs: &std::sync::mpsc::Receiver<Job>,
+    queued: &std::sync::atomic::AtomicUsize,
 ) {
     const MOST_PER_TRANSACTION: usize = 512;
     while let Ok(first) = jobs.recv() {
@@ -53,13 +54,14 @@ pub fn run(
                 Err(_) => break,
             }
         }
+        queued.fetch_sub(batch.len(), std::sync::atomic::Ordering::Relaxed);
         let current = facts.read().unwrap_or_else(|p| p.into_inner()).clone();
         // A panic mid-batch rolled its transaction back; the connection is fine to reuse.
         let mut conn = conn.lock().unwrap_or_else(|p| p.into_inner());
         if push_batch(&mut conn, &current, batch) {
             match super::facts::load(&conn) {
                 Ok(fresh) => *facts.write().unwrap_or_else(|p| p.into_inner()) = std::sync::Arc::new(fresh),
-                Err(e) => eprintln!("elements-backend: the event's facts could not be read again: {e}"),
+                Err(e) => tracing::error!(error = %e, "the event's facts could not be read again"),
             }
         }
     }

@@ -60,7 +60,20 @@ pub struct FeedPageJson {
     pub more: bool,
 }
 
+/// What an operator's metrics read from the store.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoreHealth {
+    /// Signal batches waiting for the intake.
+    pub intake_queue: usize,
+    /// The database's size on disk.
+    pub database_bytes: u64,
+}
+
 pub trait Store: Send + Sync {
+    /// Queue depth and database size, for `/metrics`.
+    fn health(&self) -> Result<StoreHealth, StoreError> {
+        Ok(StoreHealth::default())
+    }
     /// Replaces the event with `bundle` in one transaction, logging only what differs.
     fn replace_event(&self, bundle: &EventBundle) -> Result<ImportSummary, StoreError>;
     /// The event's manifest, with the public key of this backend's QR key when it has one and
@@ -145,6 +158,8 @@ pub struct SqliteStore {
     facts: Arc<RwLock<Arc<facts::Facts>>>,
     /// To the intake thread, which decides whatever is queued in one transaction (group commit).
     intake: std::sync::mpsc::Sender<intake::Job>,
+    /// Batches sent to the intake and not yet taken by it.
+    queued: Arc<std::sync::atomic::AtomicUsize>,
     /// Tokens already checked. Tokens are never revoked in protocol v1, so this only grows with
     /// the number of devices.
     callers: RwLock<HashMap<String, Caller>>,
@@ -319,13 +334,14 @@ impl SqliteStore {
         let facts = Arc::new(RwLock::new(Arc::new(facts::load(&conn)?)));
         let conn = Arc::new(Mutex::new(conn));
         let (intake, jobs) = std::sync::mpsc::channel();
-        let (c, f) = (conn.clone(), facts.clone());
+        let queued = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (c, f, q) = (conn.clone(), facts.clone(), queued.clone());
         // Ends when the store (the only sender) is dropped.
         std::thread::Builder::new()
             .name("signal-intake".into())
-            .spawn(move || intake::run(&c, &f, &jobs))
+            .spawn(move || intake::run(&c, &f, &jobs, &q))
             .map_err(|e| StoreError::Damaged { what: "intake thread".into(), detail: e.to_string() })?;
-        Ok(SqliteStore { conn, epoch, facts, intake, callers: RwLock::new(HashMap::new()) })
+        Ok(SqliteStore { conn, epoch, facts, intake, queued, callers: RwLock::new(HashMap::new()) })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -559,8 +575,21 @@ impl Store for SqliteStore {
         let (reply, answer) = tokio::sync::oneshot::channel();
         // If the intake thread is gone the job (and its reply sender) is dropped: the receiver
         // then reports the failure.
-        let _ = self.intake.send(intake::Job { caller, signals, now, reply });
+        self.queued.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if self.intake.send(intake::Job { caller, signals, now, reply }).is_err() {
+            self.queued.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+        }
         answer
+    }
+
+    fn health(&self) -> Result<StoreHealth, StoreError> {
+        let conn = self.lock();
+        let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        let size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        Ok(StoreHealth {
+            intake_queue: self.queued.load(std::sync::atomic::Ordering::Relaxed),
+            database_bytes: u64::try_from(pages.saturating_mul(size)).unwrap_or(0),
+        })
     }
 
     fn announce(&self, text: &str, now: DateTime<Utc>) -> Result<Announcement, StoreError> {

@@ -10,6 +10,7 @@ mod hostile;
 mod http;
 mod https;
 mod openapi;
+mod ops;
 mod people;
 mod signals;
 mod staff;

@@ -32,6 +32,41 @@ async fn joining_a_backend_shows_its_event_and_sync_state() {
     server.stop();
 }
 
+/// Over HTTPS: the app given the venue's CA (`--ca-file`) joins a backend whose certificate that
+/// CA signed, syncs every Element in TLS, and the Me screen raises no plain-http warning.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn joining_over_https_with_the_venues_ca_syncs_the_event() {
+    let mut served = demo();
+    served.manifest.id = "secure-summit".into();
+    served.manifest.name = "Secure Summit".into();
+    let (url, server, dir) = serve_https(&served).await;
+    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+    let ca = dir.path().join("ca.pem").display().to_string();
+    let link = format!("elements://join?url={url}&code=JOIN-E2E");
+    with_app(&["--ca-file", &ca, "--join", &link], |c| async move {
+        let name = eventually("the event joined over https", WAIT, || async {
+            let name = text_of(&c, "[data-testid=event-name]").await?;
+            (name == "Secure Summit").then_some(name)
+        })
+        .await;
+        assert_eq!(name, "Secure Summit");
+        let state = eventually("the sync badge settled", WAIT, || async {
+            let s = c.find(Locator::Css("[data-testid=sync-badge]")).await.ok()?.attr("data-state").await.ok()??;
+            (s == "synced").then_some(s)
+        })
+        .await;
+        assert_eq!(state, "synced");
+        tap(&c, "[data-testid=nav-me]").await;
+        let source =
+            eventually("the Me screen names the https backend", WAIT, || text_of(&c, "[data-testid=event-source]"))
+                .await;
+        assert!(source.contains("https://127.0.0.1:"), "{source}");
+        assert!(c.find(Locator::Css("[data-testid=unencrypted]")).await.is_err(), "https is not flagged");
+    })
+    .await;
+    server.stop();
+}
+
 /// Joining by the event's join QR code: the person picks a photo of it (on a phone, the camera)
 /// on the Me screen; the app reads the code, joins and redeems it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
