@@ -569,7 +569,14 @@ mod tests {
         let all_on: String = example
             .lines()
             .map(|l| match l.strip_prefix("# ") {
-                Some(setting) if setting.split_once(" = ").is_some_and(|(k, _)| !k.contains(' ')) => setting,
+                // `# key = "value"` or `# key = 123`: a setting switched off, not prose.
+                Some(setting)
+                    if setting
+                        .split_once(" = ")
+                        .is_some_and(|(k, v)| !k.contains(' ') && (v.starts_with('"') || v.parse::<u64>().is_ok())) =>
+                {
+                    setting
+                }
                 _ => l,
             })
             .collect::<Vec<_>>()
