@@ -220,6 +220,7 @@ fn per_second(f: &Figures) -> f64 {
 }
 
 fn main() {
+    elements_tls::install_default_provider();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     runtime.block_on(async {
         let mut defaults = event();

@@ -45,6 +45,7 @@ fn signals(device: &str, actions: Vec<Action>) -> Vec<Signal> {
 }
 
 fn main() {
+    elements_tls::install_default_provider();
     let dir = tempfile::tempdir().expect("dir");
     let store = std::sync::Arc::new(SqliteStore::open(&dir.path().join("b.sqlite3")).expect("store"));
     let mut bundle: EventBundle = serde_json::from_str(elements_backend::DEMO_EVENT_JSON).expect("demo");

@@ -7,6 +7,7 @@
 //! The binary (`src/main.rs`) adds the command line: `serve` and `import`.
 
 pub mod conformance;
+pub mod follow;
 pub mod http;
 pub mod server;
 pub mod store;

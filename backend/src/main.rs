@@ -46,6 +46,10 @@ enum Command {
     /// Load a published schedule (frab/Pentabarf XML, schedule JSON, iCalendar) or an Elements
     /// event file (its floor plans from beside it).
     Import(ImportArgs),
+    /// Keep a published schedule (pretalx, frab, c3voc JSON, iCalendar) in step with the event:
+    /// looked at every interval with If-None-Match, imported (updating the schedule's parts)
+    /// when it changed.
+    Follow(FollowArgs),
     /// Add an access code.
     Code(CodeArgs),
     /// Write the join, checkpoint and location QR codes as SVG files.
@@ -106,6 +110,28 @@ struct ImportArgs {
     /// Take floors, places and walkways from an IMDF archive's folder.
     #[arg(long, value_name = "IMDF-FOLDER")]
     venue: Option<PathBuf>,
+    /// Replace the whole event with the schedule's (its polls, quests, venue, scenarios and
+    /// settings are dropped), instead of updating the schedule's parts of the event loaded.
+    #[arg(long)]
+    replace: bool,
+}
+
+#[derive(Args)]
+struct FollowArgs {
+    /// The schedule's address, e.g. https://pretalx.example.org/conf/schedule/export/schedule.json
+    url: String,
+    /// How often to look: 30s, 5m, 1h.
+    #[arg(long, value_name = "INTERVAL", default_value = "5m", value_parser = elements_backend::follow::parse_every)]
+    every: std::time::Duration,
+    /// The IANA time zone of a schedule whose times carry none.
+    #[arg(long, value_name = "AREA/CITY")]
+    timezone: Option<String>,
+    /// Also trust this CA (PEM) for the schedule's HTTPS certificate.
+    #[arg(long, value_name = "FILE")]
+    ca_file: Option<PathBuf>,
+    /// Look once, import if changed, and exit.
+    #[arg(long)]
+    once: bool,
 }
 
 #[derive(Args)]
@@ -232,8 +258,9 @@ fn run(cli: Cli) -> Result<(), String> {
                 Some(zone) => elements_import::Options::with_timezone(zone)?,
                 None => elements_import::Options::default(),
             };
-            import(&open()?, &args.schedule.to_string_lossy(), &options, args.venue.as_deref())
+            import(&open()?, &args.schedule.to_string_lossy(), &options, args.venue.as_deref(), args.replace)
         }
+        Command::Follow(args) => follow(&open()?, args),
         Command::QrCodes(args) => {
             qr_codes(&open()?, &args.out, args.url.as_deref().unwrap_or("http://127.0.0.1:8480"), &args.code)
         }
@@ -259,13 +286,73 @@ fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
+/// `follow`: looks at the schedule every interval (bounded per look by the HTTP timeout) and
+/// imports it when it changed; a failed look is reported and retried at the next interval.
+fn follow(store: &SqliteStore, args: FollowArgs) -> Result<(), String> {
+    let trust = match &args.ca_file {
+        Some(file) => elements_tls::Trust::with_ca_file(file),
+        None => elements_tls::Trust::platform(),
+    }
+    .map_err(|e| e.to_string())?;
+    let options = match &args.timezone {
+        Some(zone) => elements_import::Options::with_timezone(zone)?,
+        None => elements_import::Options::default(),
+    };
+    let mut follower = elements_backend::follow::Follower::new(&args.url, &trust)?;
+    let mut last: Option<u64> = None;
+    loop {
+        match follower.fetch() {
+            Ok(elements_backend::follow::Fetched::Changed(bytes)) => {
+                // A server without ETags sends the whole file each time: import only what differs.
+                let print = elements_domain::fingerprint_bytes(&bytes);
+                if last != Some(print) {
+                    match import_bytes(store, &bytes, &args.url, &options, None, false) {
+                        Ok(()) => {
+                            last = Some(print);
+                            follower.imported();
+                        }
+                        Err(e) if args.once => return Err(e),
+                        Err(e) => eprintln!("elements-backend: {e}"),
+                    }
+                } else {
+                    follower.imported();
+                    eprintln!("elements-backend: {} is unchanged", args.url);
+                }
+            }
+            Ok(elements_backend::follow::Fetched::Unchanged) => {
+                eprintln!("elements-backend: {} is unchanged (304)", args.url);
+            }
+            Err(e) if args.once => return Err(e),
+            Err(e) => eprintln!("elements-backend: {e}; trying again in {:?}", args.every),
+        }
+        if args.once {
+            return Ok(());
+        }
+        std::thread::sleep(args.every);
+    }
+}
+
 fn import(
     store: &SqliteStore,
     file: &str,
     options: &elements_import::Options,
     venue: Option<&std::path::Path>,
+    replace: bool,
 ) -> Result<(), String> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    import_bytes(store, &bytes, file, options, venue, replace)
+}
+
+/// Imports `bytes` read from `file` (a path or a URL, for messages and for the plans beside an
+/// event file).
+fn import_bytes(
+    store: &SqliteStore,
+    bytes: &[u8],
+    file: &str,
+    options: &elements_import::Options,
+    venue: Option<&std::path::Path>,
+    replace: bool,
+) -> Result<(), String> {
     // An Elements event file first; anything else goes through the published-format importers.
     let is_bundle =
         serde_json::from_slice::<serde_json::Value>(&bytes).is_ok_and(|v| v.get("format_version").is_some());
@@ -282,7 +369,23 @@ fn import(
             eprintln!("elements-backend: warning: {w}");
         }
         eprintln!("elements-backend: read {file} as {}", imported.format.name());
-        imported.bundle
+        // An updated schedule updates the schedule's parts of the event loaded and keeps what
+        // the organizer built; a first import (or the bundled demo, or --replace) replaces it.
+        let demo_id = elements_domain::parse_event(elements_backend::DEMO_EVENT_JSON).map(|d| d.manifest.id).ok();
+        match store.event_bundle().map_err(|e| e.to_string())? {
+            Some(current) if !replace && Some(&current.manifest.id) != demo_id.as_ref() => {
+                let merged = elements_import::merge::schedule_into(&current, imported.bundle);
+                for w in &merged.warnings {
+                    eprintln!("elements-backend: warning: {w}");
+                }
+                eprintln!(
+                    "elements-backend: updated the schedule of \"{}\"; its polls, quests, venue, scenarios and settings are kept (--replace replaces them)",
+                    current.manifest.name
+                );
+                merged.bundle
+            }
+            _ => imported.bundle,
+        }
     };
     let mut bundle = bundle;
     if let Some(folder) = venue {
@@ -531,7 +634,10 @@ fn serve(store: SqliteStore, args: ServeArgs, file: FileConfig) -> Result<(), St
             tokio::net::TcpListener::bind(&listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let scheme = if tls.is_some() { "https" } else { "http" };
-        println!("elements-backend: serving protocol v1 on {scheme}://{addr}");
+        // Not println!: a closed stdout (`| head`, a test that read the address) must not take
+        // the server down.
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout(), "elements-backend: serving protocol v1 on {scheme}://{addr}");
         tracing::info!(address = %addr, %scheme, "serving protocol v1");
         // The join link carries the address apps use: the public one when given, with its scheme.
         let public = args.public_url.or(file.public_url).unwrap_or_else(|| format!("{scheme}://{addr}"));
@@ -539,7 +645,7 @@ fn serve(store: SqliteStore, args: ServeArgs, file: FileConfig) -> Result<(), St
             url: public.trim_end_matches('/').to_string(),
             code: Some("DEMO-ATTENDEE".into()),
         };
-        println!("elements-backend: join link: {join}");
+        let _ = writeln!(std::io::stdout(), "elements-backend: join link: {join}");
         let router = elements_backend::http::router_with(store, config);
         let shutdown = async {
             let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();

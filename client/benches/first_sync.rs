@@ -94,6 +94,7 @@ fn raw_rusqlite_rate(bundle: &EventBundle) -> (usize, Duration) {
 }
 
 fn main() {
+    elements_tls::install_default_provider();
     let bundle = large_event();
     let rows = Entity::all_of(&bundle).len();
     let dir = tempfile::tempdir().expect("temp dir");

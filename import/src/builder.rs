@@ -218,7 +218,13 @@ impl Builder {
                 speaker_ids.push(id);
             }
         }
-        let mut id = format!("s-{}", slug(&d.source_id));
+        // No guid and no id: the title and start name it (stable across re-imports).
+        let source = if d.source_id.trim().is_empty() {
+            format!("{title} {}", d.starts_at.format("%Y%m%dT%H%M"))
+        } else {
+            d.source_id.clone()
+        };
+        let mut id = format!("s-{}", slug(&source));
         if let Some(first) = self.sessions.iter().find(|s| s.id == id) {
             if first.starts_at == d.starts_at && first.room_id == room_id {
                 self.warnings.push(format!(

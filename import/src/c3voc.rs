@@ -83,8 +83,46 @@ struct ConferenceV1 {
     days: Vec<DayV1>,
 }
 
+/// A whole number written as a number or as a string of digits: exports differ (a 2025 congress
+/// wrote three event ids as `"12345"` among thousands of `12345`), and no session may be
+/// dropped for the shape of one field.
+fn whole<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    match WholeOrText::deserialize(d)? {
+        WholeOrText::Whole(n) => u32::try_from(n).map_err(|_| serde::de::Error::custom(format!("{n} is too large"))),
+        WholeOrText::Text(t) => {
+            t.trim().parse().map_err(|_| serde::de::Error::custom(format!("{t:?} is not a whole number")))
+        }
+    }
+}
+
+fn whole_or_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    match Option::<WholeOrText>::deserialize(d)? {
+        None => Ok(None),
+        Some(WholeOrText::Whole(n)) => Ok(u32::try_from(n).ok()),
+        // A capacity written as "" or "unknown" is simply not known.
+        Some(WholeOrText::Text(t)) => Ok(t.trim().parse().ok()),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum WholeOrText {
+    Whole(u64),
+    Text(String),
+}
+
+impl std::fmt::Display for WholeOrText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WholeOrText::Whole(n) => write!(f, "{n}"),
+            WholeOrText::Text(t) => f.write_str(t.trim()),
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct DayV1 {
+    #[serde(deserialize_with = "whole")]
     index: u32,
     date: String,
     day_start: String,
@@ -94,8 +132,10 @@ struct DayV1 {
 
 #[derive(Deserialize)]
 struct EventV1 {
-    /// An integer in the schema; a string here is the classic export bug.
-    id: u64,
+    /// An integer in the schema; written as a string of digits by some exports, and left out by
+    /// others where the guid names the event.
+    #[serde(default)]
+    id: Option<WholeOrText>,
     guid: Option<String>,
     date: String,
     duration: String,
@@ -193,7 +233,12 @@ pub fn read_v1(text: &str, options: &Options) -> Result<Builder, ImportError> {
                     }
                 };
                 b.session(Draft {
-                    source_id: e.guid.clone().unwrap_or_else(|| e.id.to_string()),
+                    source_id: e
+                        .guid
+                        .clone()
+                        .filter(|g| !g.trim().is_empty())
+                        .or_else(|| e.id.as_ref().map(|id| id.to_string()))
+                        .unwrap_or_default(),
                     title: e.title.clone(),
                     subtitle: e.subtitle.clone().unwrap_or_default(),
                     summary: summary(e.abstract_.as_deref(), e.description.as_deref()),
@@ -254,11 +299,13 @@ struct Colors {
 #[derive(Deserialize)]
 struct RoomV2 {
     name: String,
+    #[serde(default, deserialize_with = "whole_or_none")]
     capacity: Option<u32>,
 }
 
 #[derive(Deserialize)]
 struct DayV2 {
+    #[serde(deserialize_with = "whole")]
     index: u32,
     date: String,
     start: String,

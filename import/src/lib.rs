@@ -21,6 +21,7 @@ mod c3voc;
 mod frab_xml;
 mod ical;
 pub mod imdf;
+pub mod merge;
 mod time;
 
 use elements_protocol::event::EventBundle;

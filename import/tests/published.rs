@@ -175,3 +175,208 @@ fn unknown_and_broken_inputs_get_clear_errors() {
     let err = import(&[0xff, 0xfe, 0x00]).expect_err("binary");
     assert!(err.to_string().contains("UTF-8"), "{err}");
 }
+
+/// The classic export bug, on a real file: the same schedule JSON with some event ids written
+/// as strings of digits, some left out (the guid names the event) and room capacities as text
+/// imports exactly the same sessions as the file as published.
+#[test]
+fn an_id_written_as_a_string_or_left_out_never_drops_a_session() {
+    let Some((bytes, published)) = imported("frab-camp2019.json") else { return };
+    let mut json: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+    let mut changed = 0;
+    for day in json["schedule"]["conference"]["days"].as_array_mut().expect("days") {
+        day["index"] = serde_json::Value::String(day["index"].to_string());
+        for (_, events) in day["rooms"].as_object_mut().expect("rooms") {
+            for (n, event) in events.as_array_mut().expect("events").iter_mut().enumerate() {
+                let id = event["id"].clone();
+                match n % 3 {
+                    0 => event["id"] = serde_json::Value::String(id.to_string()),
+                    1 if event["guid"].is_string() => {
+                        event.as_object_mut().expect("event").remove("id");
+                    }
+                    _ => continue,
+                }
+                changed += 1;
+            }
+        }
+    }
+    assert!(changed > 20, "the test must change many ids: {changed}");
+    let reshaped = import(json.to_string().as_bytes()).expect("imports");
+    assert_eq!(reshaped.warnings, published.warnings);
+    let key = |i: &Imported| -> Vec<(String, String, String)> {
+        let mut k: Vec<_> =
+            i.bundle.sessions.iter().map(|s| (s.id.clone(), s.title.clone(), s.starts_at.to_rfc3339())).collect();
+        k.sort();
+        k
+    };
+    assert_eq!(key(&reshaped), key(&published));
+    assert_eq!(reshaped.bundle.sessions.len(), 79);
+}
+
+/// What frab writes into `schedule.xml`, read independently of the importer (quick-xml's serde),
+/// to write the same schedule as frab writes `schedule.json`: the two exports of one schedule.
+mod frab_pair {
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    pub struct Schedule {
+        pub conference: Conference,
+        #[serde(rename = "day", default)]
+        pub days: Vec<Day>,
+    }
+    #[derive(Deserialize)]
+    pub struct Conference {
+        pub acronym: String,
+        pub title: String,
+    }
+    #[derive(Deserialize)]
+    pub struct Day {
+        #[serde(rename = "@index")]
+        pub index: u32,
+        #[serde(rename = "@date")]
+        pub date: String,
+        #[serde(rename = "@start")]
+        pub start: String,
+        #[serde(rename = "@end")]
+        pub end: String,
+        #[serde(rename = "room", default)]
+        pub rooms: Vec<Room>,
+    }
+    #[derive(Deserialize)]
+    pub struct Room {
+        #[serde(rename = "@name")]
+        pub name: String,
+        #[serde(rename = "event", default)]
+        pub events: Vec<Event>,
+    }
+    #[derive(Deserialize)]
+    pub struct Event {
+        #[serde(rename = "@id")]
+        pub id: String,
+        #[serde(rename = "@guid")]
+        pub guid: String,
+        pub date: String,
+        pub duration: String,
+        pub room: String,
+        pub title: String,
+        #[serde(default)]
+        pub subtitle: Option<String>,
+        #[serde(default)]
+        pub track: Option<String>,
+        #[serde(rename = "type", default)]
+        pub kind: Option<String>,
+        #[serde(default)]
+        pub language: Option<String>,
+        #[serde(rename = "abstract", default)]
+        pub abstract_: Option<String>,
+        #[serde(default)]
+        pub description: Option<String>,
+        #[serde(default)]
+        pub persons: Option<Persons>,
+    }
+    #[derive(Deserialize)]
+    pub struct Persons {
+        #[serde(rename = "person", default)]
+        pub person: Vec<Person>,
+    }
+    #[derive(Deserialize)]
+    pub struct Person {
+        #[serde(rename = "@id")]
+        pub id: String,
+        #[serde(rename = "$text", default)]
+        pub name: String,
+    }
+
+    /// The JSON frab exports for the same schedule, with every fifth id written as a string of
+    /// digits (as a 2025 congress's export did).
+    pub fn as_schedule_json(xml: &str) -> serde_json::Value {
+        let s: Schedule = quick_xml::de::from_str(xml).expect("frab XML");
+        let days: Vec<serde_json::Value> = s
+            .days
+            .iter()
+            .map(|d| {
+                let rooms: serde_json::Map<String, serde_json::Value> = d
+                    .rooms
+                    .iter()
+                    .map(|r| {
+                        let events: Vec<serde_json::Value> = r
+                            .events
+                            .iter()
+                            .enumerate()
+                            .map(|(n, e)| {
+                                let id: serde_json::Value = match e.id.parse::<u64>() {
+                                    Ok(id) if n % 5 != 0 => id.into(),
+                                    _ => e.id.clone().into(),
+                                };
+                                let persons: Vec<serde_json::Value> = e
+                                    .persons
+                                    .iter()
+                                    .flat_map(|p| &p.person)
+                                    .map(|p| serde_json::json!({"id": p.id.parse::<u64>().ok(), "public_name": p.name}))
+                                    .collect();
+                                serde_json::json!({
+                                    "id": id, "guid": e.guid, "date": e.date, "duration": e.duration,
+                                    "room": e.room, "title": e.title, "subtitle": e.subtitle, "track": e.track,
+                                    "type": e.kind, "language": e.language, "abstract": e.abstract_,
+                                    "description": e.description, "persons": persons,
+                                })
+                            })
+                            .collect();
+                        (r.name.clone(), serde_json::Value::Array(events))
+                    })
+                    .collect();
+                serde_json::json!({"index": d.index, "date": d.date, "day_start": d.start, "day_end": d.end, "rooms": rooms})
+            })
+            .collect();
+        serde_json::json!({"schedule": {"version": "pair", "conference": {
+            "acronym": s.conference.acronym, "title": s.conference.title, "days": days,
+        }}})
+    }
+}
+
+/// The XML and the JSON export of one schedule import the same sessions: same ids, titles,
+/// times, rooms, tracks and speakers (31C3, written both ways).
+#[test]
+fn the_xml_and_the_json_export_of_one_schedule_import_the_same_sessions() {
+    let Some((bytes, from_xml)) = imported("31c3-frab.xml") else { return };
+    let json = frab_pair::as_schedule_json(&String::from_utf8_lossy(&bytes));
+    let from_json = import(json.to_string().as_bytes()).expect("the JSON export imports");
+    assert_eq!(from_json.format, Format::ScheduleJson);
+    let sessions = |i: &Imported| -> Vec<String> {
+        let name = |id: &Option<String>, all: &[(String, String)]| {
+            id.as_ref().and_then(|id| all.iter().find(|(i, _)| i == id)).map(|(_, n)| n.clone()).unwrap_or_default()
+        };
+        let rooms: Vec<(String, String)> = i.bundle.rooms.iter().map(|r| (r.id.clone(), r.name.clone())).collect();
+        let tracks: Vec<(String, String)> = i.bundle.tracks.iter().map(|t| (t.id.clone(), t.name.clone())).collect();
+        let mut all: Vec<String> = i
+            .bundle
+            .sessions
+            .iter()
+            .map(|s| {
+                let speakers: Vec<&str> = s
+                    .speaker_ids
+                    .iter()
+                    .filter_map(|id| i.bundle.speakers.iter().find(|p| &p.id == id).map(|p| p.name.as_str()))
+                    .collect();
+                format!(
+                    "{} | {} | {} – {} | {} | {} | {}",
+                    s.id,
+                    s.title,
+                    s.starts_at.to_rfc3339(),
+                    s.ends_at.to_rfc3339(),
+                    name(&s.room_id, &rooms),
+                    name(&s.track_id, &tracks),
+                    speakers.join(", ")
+                )
+            })
+            .collect();
+        all.sort();
+        all
+    };
+    let (xml, json) = (sessions(&from_xml), sessions(&from_json));
+    assert_eq!(xml.len(), 138);
+    let only_xml: Vec<&String> = xml.iter().filter(|s| !json.contains(s)).collect();
+    let only_json: Vec<&String> = json.iter().filter(|s| !xml.contains(s)).collect();
+    assert!(only_xml.is_empty() && only_json.is_empty(), "only in XML: {only_xml:#?}\nonly in JSON: {only_json:#?}");
+    assert_eq!(from_xml.bundle.manifest.days, from_json.bundle.manifest.days);
+}

@@ -34,6 +34,27 @@ pub struct EventBundle {
     pub walk: crate::venue::WalkGraph,
 }
 
+impl EventBundle {
+    /// An event with this manifest and nothing in it yet.
+    pub fn empty(manifest: Manifest) -> EventBundle {
+        EventBundle {
+            format_version: FORMAT_VERSION,
+            manifest,
+            floors: Vec::new(),
+            rooms: Vec::new(),
+            tracks: Vec::new(),
+            speakers: Vec::new(),
+            sessions: Vec::new(),
+            points_of_interest: Vec::new(),
+            polls: Vec::new(),
+            quests: Vec::new(),
+            people: Vec::new(),
+            scenarios: Vec::new(),
+            walk: Default::default(),
+        }
+    }
+}
+
 /// What an event is and which Elements it switches on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {

@@ -202,6 +202,27 @@ impl Entity {
         }
         out
     }
+
+    /// Puts an entity back where [`Entity::all_of`] took it from (the inverse; a test holds the
+    /// two together); `Err` gives back live state, personal and staff records, which no event
+    /// file holds.
+    pub fn put_into(self, b: &mut crate::event::EventBundle) -> Result<(), Entity> {
+        match self {
+            Entity::Floor(x) => b.floors.push(x),
+            Entity::Room(x) => b.rooms.push(x),
+            Entity::Track(x) => b.tracks.push(x),
+            Entity::Speaker(x) => b.speakers.push(x),
+            Entity::Session(x) => b.sessions.push(x),
+            Entity::PointOfInterest(x) => b.points_of_interest.push(x),
+            Entity::Poll(x) => b.polls.push(x),
+            Entity::Quest(x) => b.quests.push(x),
+            Entity::Profile(x) => b.people.push(x),
+            Entity::Scenario(x) => b.scenarios.push(x),
+            Entity::WalkGraph(x) => b.walk = x,
+            other => return Err(other),
+        }
+        Ok(())
+    }
 }
 
 /// One entry of a changes feed.
@@ -410,5 +431,22 @@ mod entity_kind_tests {
             13,
             "and five kinds of live state, the three for staff, notices and leads"
         );
+    }
+    /// Every published kind goes back into a bundle where it came from: a bundle taken apart
+    /// into entities and put together again is the same bundle.
+    #[test]
+    fn a_bundle_taken_apart_and_put_together_is_the_same() {
+        let demo: crate::event::EventBundle =
+            serde_json::from_str(include_str!("../../assets/demo-event/event.json")).expect("demo");
+        let mut again = crate::event::EventBundle::empty(demo.manifest.clone());
+        for entity in Entity::all_of(&demo) {
+            let kind = entity.kind();
+            assert!(kind.is_published());
+            entity.put_into(&mut again).unwrap_or_else(|e| panic!("{:?} has no place in a bundle", e.kind()));
+        }
+        assert_eq!(again, demo);
+        for kind in EntityKind::ALL.into_iter().filter(|k| k.is_published()) {
+            assert!(Entity::all_of(&demo).iter().any(|e| e.kind() == kind), "the demo has no {kind:?}");
+        }
     }
 }

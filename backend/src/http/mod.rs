@@ -110,6 +110,7 @@ pub fn router_with(store: Arc<dyn Store>, config: Config) -> Router {
     let picture_stale = Arc::new(std::sync::atomic::AtomicBool::new(true));
     live::keep_the_live_picture(store.clone(), live.clone(), picture_stale.clone(), config.clone());
     ops::install();
+    ops::keep_up_with_imports(store.clone());
     Router::new()
         .route("/v1/manifest", get(feeds::manifest))
         .route("/v1/floors/{floor_id}/plan", get(media::floor_plan))

@@ -129,6 +129,32 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// How often the server looks for an `import` (or a new code) committed to its database by
+/// another process.
+pub const OUTSIDE_CHANGES_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// An import into the served database takes effect within [`OUTSIDE_CHANGES_EVERY`]: the
+/// feeds read the database anyway; the rules' facts in memory are read again here.
+pub(super) fn keep_up_with_imports(store: std::sync::Arc<dyn crate::store::Store>) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+    runtime.spawn(async move {
+        let mut every = tokio::time::interval(OUTSIDE_CHANGES_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            let store = store.clone();
+            match tokio::task::spawn_blocking(move || store.notice_outside_changes()).await {
+                Ok(Ok(true)) => {
+                    tracing::info!("the database changed from outside (an import?): the event's rules follow")
+                }
+                Ok(Ok(false)) => {}
+                Ok(Err(e)) => tracing::error!(error = %e, "could not read the database's changes from outside"),
+                Err(e) => tracing::error!(error = %e, "the task reading outside changes failed"),
+            }
+        }
+    });
+}
+
 /// Counts a decided batch's outcomes.
 pub(super) fn count_signals(results: &[elements_protocol::signal::SignalResult]) {
     use elements_protocol::signal::Outcome;

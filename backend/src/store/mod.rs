@@ -74,11 +74,20 @@ pub trait Store: Send + Sync {
     fn health(&self) -> Result<StoreHealth, StoreError> {
         Ok(StoreHealth::default())
     }
+    /// Takes in what another process committed to the database since the last call (an
+    /// `import`, a `code` added): the event's facts the rules decide with are read again.
+    /// Answers whether anything was committed from outside.
+    fn notice_outside_changes(&self) -> Result<bool, StoreError> {
+        Ok(false)
+    }
     /// Replaces the event with `bundle` in one transaction, logging only what differs.
     fn replace_event(&self, bundle: &EventBundle) -> Result<ImportSummary, StoreError>;
     /// The event's manifest, with the public key of this backend's QR key when it has one and
     /// the event file named none.
     fn manifest(&self) -> Result<Option<Manifest>, StoreError>;
+    /// The event as an event file would give it (manifest and published entities), to merge an
+    /// updated schedule into.
+    fn event_bundle(&self) -> Result<Option<EventBundle>, StoreError>;
     /// The secret that signs the event's checkpoint QR codes, made on first use (Ed25519).
     fn qr_secret(&self) -> Result<[u8; 32], StoreError>;
     /// Identifies this database: cursors from another epoch mean "start over".
@@ -160,6 +169,9 @@ pub struct SqliteStore {
     intake: std::sync::mpsc::Sender<intake::Job>,
     /// Batches sent to the intake and not yet taken by it.
     queued: Arc<std::sync::atomic::AtomicUsize>,
+    /// SQLite's `data_version` when last looked at: it changes when another connection (another
+    /// process: `import`, `code`) commits.
+    data_version: std::sync::atomic::AtomicI64,
     /// Tokens already checked. Tokens are never revoked in protocol v1, so this only grows with
     /// the number of devices.
     callers: RwLock<HashMap<String, Caller>>,
@@ -341,7 +353,11 @@ impl SqliteStore {
             .name("signal-intake".into())
             .spawn(move || intake::run(&c, &f, &jobs, &q))
             .map_err(|e| StoreError::Damaged { what: "intake thread".into(), detail: e.to_string() })?;
-        Ok(SqliteStore { conn, epoch, facts, intake, queued, callers: RwLock::new(HashMap::new()) })
+        let data_version = {
+            let c = conn.lock().unwrap_or_else(|p| p.into_inner());
+            std::sync::atomic::AtomicI64::new(c.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+        };
+        Ok(SqliteStore { conn, epoch, facts, intake, queued, data_version, callers: RwLock::new(HashMap::new()) })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -422,6 +438,30 @@ impl Store for SqliteStore {
 
     fn manifest(&self) -> Result<Option<Manifest>, StoreError> {
         stored_manifest(&self.lock())
+    }
+
+    fn event_bundle(&self) -> Result<Option<EventBundle>, StoreError> {
+        let conn = self.lock();
+        let text: Option<String> =
+            conn.query_row("SELECT value FROM meta WHERE key = 'manifest'", [], |r| r.get(0)).optional()?;
+        let Some(text) = text else { return Ok(None) };
+        let manifest: Manifest = serde_json::from_str(&text)
+            .map_err(|e| StoreError::Damaged { what: "manifest".into(), detail: e.to_string() })?;
+        let mut bundle = EventBundle::empty(manifest);
+        let mut st = conn.prepare("SELECT kind, id, body FROM entity ORDER BY rowid")?;
+        let rows =
+            st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        for row in rows {
+            let (kind, id, body) = row?;
+            if !kind_from(&kind)?.is_published() {
+                continue;
+            }
+            let entity: Entity = serde_json::from_str(&body)
+                .map_err(|e| StoreError::Damaged { what: format!("{kind} {id}"), detail: e.to_string() })?;
+            // Published kinds always have a place in a bundle.
+            let _ = entity.put_into(&mut bundle);
+        }
+        Ok(Some(bundle))
     }
 
     fn put_plan(&self, floor_id: &str, content_type: &str, bytes: &[u8]) -> Result<String, StoreError> {
@@ -580,6 +620,18 @@ impl Store for SqliteStore {
             self.queued.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
         }
         answer
+    }
+
+    fn notice_outside_changes(&self) -> Result<bool, StoreError> {
+        use std::sync::atomic::Ordering;
+        let conn = self.lock();
+        let now: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        if self.data_version.swap(now, Ordering::AcqRel) == now {
+            return Ok(false);
+        }
+        let fresh = facts::load(&conn)?;
+        *self.facts.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(fresh);
+        Ok(true)
     }
 
     fn health(&self) -> Result<StoreHealth, StoreError> {

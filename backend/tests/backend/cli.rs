@@ -147,3 +147,181 @@ fn import_takes_the_venue_from_an_imdf_archive() {
         .expect("run");
     assert!(!missing.status.success() && String::from_utf8_lossy(&missing.stderr).contains("level.geojson is missing"));
 }
+
+/// An organizer built an event (polls, quests, venue) and then imports an updated schedule
+/// export while `serve` runs: the schedule's parts change, the authored parts stay (what they
+/// lost is named), and the running server decides with what the database now holds — after
+/// `import --replace` drops the polls, a vote on one is refused as unknown within seconds.
+#[test]
+fn a_schedule_update_keeps_what_the_organizer_built_and_the_running_server_follows_imports() {
+    use elements_backend::store::{SqliteStore, Store};
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("backend.sqlite3");
+    let assets = format!("{}/../assets/demo-event", env!("CARGO_MANIFEST_DIR"));
+    let mut event: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{assets}/event.json")).expect("read")).expect("json");
+    event["manifest"]["id"] = "my-summit".into();
+    std::fs::write(dir.path().join("event.json"), event.to_string()).expect("write");
+    for plan in ["floor-0.svg", "floor-1.svg"] {
+        std::fs::copy(format!("{assets}/{plan}"), dir.path().join(plan)).expect("plan");
+    }
+    let backend = |args: &[&str]| {
+        let out = Command::new(BACKEND).args(args).arg("--db").arg(&db).output().expect("run");
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "{args:?}: {text}");
+        text
+    };
+    backend(&["import", &dir.path().join("event.json").display().to_string()]);
+    backend(&["code", "ATTEND", "--role", "attendee"]);
+    let polls_before = SqliteStore::open(&db).expect("store").event_bundle().expect("read").expect("event").polls;
+
+    let mut server = Command::new(BACKEND)
+        .args(["serve", "--listen", "127.0.0.1:0", "--clock", "2027-03-10T09:30:00+01:00", "--db"])
+        .arg(&db)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("serve");
+    let mut line = String::new();
+    std::io::BufReader::new(server.stdout.take().expect("stdout")).read_line(&mut line).expect("line");
+    let base = line.trim().rsplit(' ').next().expect("address").to_string();
+    let http = reqwest::blocking::Client::new();
+    let token = http
+        .post(format!("{base}/v1/auth/redeem"))
+        .json(&serde_json::json!({"code": "ATTEND", "client_id": "follow"}))
+        .send()
+        .expect("redeem")
+        .json::<elements_protocol::auth::RedeemResponse>()
+        .expect("token")
+        .token;
+    let mut n = 0;
+    let mut vote = || -> serde_json::Value {
+        n += 1;
+        let batch = serde_json::json!({"signals": [{
+            "id": format!("v-{n}"), "client_id": "follow", "seq": n, "schema_version": 1,
+            "created_at": "2027-03-10T09:31:00+01:00", "type": "vote", "poll_id": "poll-opening", "option_id": "o1"
+        }]});
+        let answer: serde_json::Value = http
+            .post(format!("{base}/v1/signals"))
+            .bearer_auth(&token)
+            .json(&batch)
+            .send()
+            .expect("vote")
+            .json()
+            .expect("json");
+        answer["results"][0].clone()
+    };
+
+    // The updated export: another programme altogether, so every poll's session is gone.
+    let said = backend(&["import", &fixture("merged-frab.xml")]);
+    assert!(
+        said.contains("warning: poll \"poll-opening\" refers to session \"s1-001\"") && said.contains("kept"),
+        "{said}"
+    );
+    let after = SqliteStore::open(&db).expect("store").event_bundle().expect("read").expect("event");
+    assert_eq!(after.manifest.id, "my-summit", "the event stays the organizer's");
+    assert_eq!(after.polls, polls_before, "every poll kept");
+    assert!(!after.quests.is_empty() && !after.points_of_interest.is_empty() && !after.floors.is_empty());
+    assert!(after.sessions.iter().any(|s| s.title == "Opening"), "the new programme is in");
+    assert!(!after.sessions.iter().any(|s| s.id == "s1-001"), "the old programme is out");
+    assert_eq!(vote()["outcome"], "accepted", "the kept poll still takes votes");
+
+    // --replace: the schedule alone. The running server notices and refuses the gone poll.
+    backend(&["import", &fixture("merged-frab.xml"), "--replace"]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let refused = loop {
+        // Until the server knows: "already voted" (the old poll, still in its memory).
+        let result = vote();
+        if result["reason"] == "unknown_target" {
+            break result;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the running server still takes votes on a deleted poll: {result}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    assert_eq!(refused["outcome"], "rejected", "{refused}");
+    assert!(refused["message"].as_str().unwrap_or_default().contains("poll-opening"), "{refused}");
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
+/// `follow URL --every 1s` against a schedule served on 127.0.0.1 with ETags: the schedule is
+/// imported, an unchanged one costs a `304`, and a moved talk arrives in the event.
+#[test]
+fn follow_keeps_a_published_schedule_in_step_with_conditional_requests() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("backend.sqlite3");
+    let original = std::fs::read_to_string(fixture("merged-frab.xml")).expect("fixture");
+    let published = Arc::new(Mutex::new(original.clone()));
+    let (asked, not_modified) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let url = runtime.block_on({
+        let (published, asked, not_modified) = (published.clone(), asked.clone(), not_modified.clone());
+        async move {
+            let app = axum::Router::new().route(
+                "/schedule.xml",
+                axum::routing::get(move |headers: axum::http::HeaderMap| {
+                    let (published, asked, not_modified) = (published.clone(), asked.clone(), not_modified.clone());
+                    async move {
+                        asked.fetch_add(1, Ordering::SeqCst);
+                        let body = published.lock().expect("lock").clone();
+                        let tag = format!("\"{:x}\"", elements_domain::fingerprint_bytes(body.as_bytes()));
+                        if headers.get("if-none-match").and_then(|v| v.to_str().ok()) == Some(tag.as_str()) {
+                            not_modified.fetch_add(1, Ordering::SeqCst);
+                            return (axum::http::StatusCode::NOT_MODIFIED, [("etag", tag)], String::new());
+                        }
+                        (axum::http::StatusCode::OK, [("etag", tag)], body)
+                    }
+                }),
+            );
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            let url = format!("http://{}/schedule.xml", listener.local_addr().expect("addr"));
+            tokio::spawn(async move { axum::serve(listener, app).await });
+            url
+        }
+    });
+    let mut follower = Command::new(BACKEND)
+        .args(["follow", &url, "--every", "1s", "--db"])
+        .arg(&db)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(dir.path().join("follow.log")).expect("log"))
+        .spawn()
+        .expect("follow");
+    // Read-only, as a reporting tool would: the follower is the only writer.
+    let opening_at = |db: &std::path::Path| -> Option<String> {
+        let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+        let mut st = conn.prepare("SELECT body FROM entity WHERE kind = 'session'").ok()?;
+        let bodies: Vec<String> = st.query_map([], |r| r.get(0)).ok()?.filter_map(Result::ok).collect();
+        bodies.iter().find_map(|b| {
+            let v: serde_json::Value = serde_json::from_str(b).ok()?;
+            let s = &v["body"];
+            (s["title"] == "Opening").then(|| s["starts_at"].as_str().map(str::to_string)).flatten()
+        })
+    };
+    let wait_for = |what: &str, check: &dyn Fn() -> bool| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !check() {
+            let log = std::fs::read_to_string(dir.path().join("follow.log")).unwrap_or_default();
+            assert!(std::time::Instant::now() < deadline, "follow: {what} within 20 s; it said:\n{log}");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    };
+    wait_for("the schedule imported", &|| opening_at(&db).as_deref() == Some("2025-12-27T11:00:00+01:00"));
+    wait_for("an unchanged schedule answered 304", &|| not_modified.load(Ordering::SeqCst) >= 1);
+    // The organizer moves the opening by half an hour.
+    *published.lock().expect("lock") = original.replacen(
+        "<date>2025-12-27T11:00:00+01:00</date>\n        <start>11:00</start>",
+        "<date>2025-12-27T11:30:00+01:00</date>\n        <start>11:30</start>",
+        1,
+    );
+    assert_ne!(*published.lock().expect("lock"), original, "the fixture has the opening at 11:00");
+    wait_for("the moved talk imported", &|| opening_at(&db).as_deref() == Some("2025-12-27T11:30:00+01:00"));
+    let _ = follower.kill();
+    let _ = follower.wait();
+    assert!(asked.load(Ordering::SeqCst) >= 3);
+}
