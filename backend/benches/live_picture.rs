@@ -56,7 +56,7 @@ fn main() {
     }
     store.replace_event(&bundle).expect("event");
     store.add_code("ATTEND", Role::Attendee, false).expect("code");
-    store.add_code("STAFF", Role::Staff, false).expect("code");
+    store.add_code("STAFF", Role::Organizer, false).expect("code");
     let booths: Vec<String> = bundle
         .points_of_interest
         .iter()

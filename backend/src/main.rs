@@ -19,8 +19,11 @@ use elements_backend::store::{SqliteStore, Store};
 use elements_protocol::auth::Role;
 
 /// Access codes a fresh demo backend accepts, so the demo can be joined without setup.
-const DEMO_CODES: &[(&str, Role, bool)] =
-    &[("DEMO-ATTENDEE", Role::Attendee, false), ("DEMO-STAFF", Role::Staff, true), ("DEMO-KIOSK", Role::Kiosk, false)];
+const DEMO_CODES: &[(&str, Role, bool)] = &[
+    ("DEMO-ATTENDEE", Role::Attendee, false),
+    ("DEMO-STAFF", Role::Organizer, true),
+    ("DEMO-KIOSK", Role::Kiosk, false),
+];
 
 const DEFAULT_DB: &str = "elements-backend.sqlite3";
 const DEFAULT_LISTEN: &str = "127.0.0.1:8480";
@@ -202,10 +205,9 @@ impl FileConfig {
 }
 
 fn parse_role(name: &str) -> Result<Role, String> {
-    let all = [Role::Attendee, Role::Staff, Role::Kiosk];
-    all.into_iter().find(|r| r.as_str() == name).ok_or_else(|| {
-        let names: Vec<&str> = all.iter().map(|r| r.as_str()).collect();
-        format!("expected one of {}", names.join(", "))
+    Role::parse(name).ok_or_else(|| {
+        let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        format!("expected one of {} (staff is read as organizer)", names.join(", "))
     })
 }
 

@@ -6,12 +6,53 @@ use serde::{Deserialize, Serialize};
 wire_enum! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
     pub enum Role {
+        /// Runs the event: every staff task, announcements and the live picture. What backends
+        /// before roles were split called `staff` (read as organizer).
+        #[serde(alias = "staff")]
+        Organizer = "organizer",
+        /// Polls and Q&A: opens, closes, reveals and resets polls, moderates questions.
+        Moderator = "moderator",
+        /// Checks people in at the doors and at sessions.
+        Door = "door",
+        /// The reward desk: hands out what desk codes stand for.
+        Desk = "desk",
+        /// An exhibitor: captures leads at the booth and sees their own leads only.
+        Exhibitor = "exhibitor",
         /// A participant: pushes their own signals, reads everything public.
         Attendee = "attendee",
-        /// Event staff: what attendees may, plus posting announcements.
-        Staff = "staff",
         /// A venue screen: reads and listens, never pushes signals.
         Kiosk = "kiosk",
+    }
+}
+
+impl Role {
+    /// Every staff role: the app opens on the staff desk, and the staff feed is read (each role
+    /// gets the records its work needs, [`Role::reads`]).
+    pub const STAFF: &'static [Role] = &[Role::Organizer, Role::Moderator, Role::Door, Role::Desk, Role::Exhibitor];
+
+    /// Staff of some kind (not an attendee, not a venue screen).
+    pub fn is_staff(self) -> bool {
+        Role::STAFF.contains(&self)
+    }
+
+    /// The role a name gives; `staff` (codes made before roles were split) is an organizer.
+    pub fn parse(name: &str) -> Option<Role> {
+        match name.trim() {
+            "staff" => Some(Role::Organizer),
+            other => Role::ALL.into_iter().find(|r| r.as_str() == other),
+        }
+    }
+
+    /// Whether this role may read records of `kind` (the staff feed's and the live stream's
+    /// staff records; every other kind is public or the caller's own).
+    pub fn reads(self, kind: crate::sync::EntityKind) -> bool {
+        use crate::sync::EntityKind as K;
+        match kind {
+            K::Admission => matches!(self, Role::Organizer | Role::Door),
+            K::RewardCode => matches!(self, Role::Organizer | Role::Desk),
+            K::LivePicture => self == Role::Organizer,
+            other => !other.is_for_staff(),
+        }
     }
 }
 

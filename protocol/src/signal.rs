@@ -126,13 +126,41 @@ macro_rules! counted {
     };
 }
 
-/// Who may send a kind of signal.
+/// Who may send a kind of signal (a backend answers `403` to any other role).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Sender {
-    /// Any participant's token (staff too: staff vote and scan like anyone).
+    /// Any participant's token (staff too: staff vote and scan like anyone); never a venue
+    /// screen.
     Participant,
-    /// Staff tokens only.
-    Staff,
+    /// Organizers only.
+    Organizer,
+    /// Polls and Q&A: moderators and organizers.
+    Moderator,
+    /// Check-in: door staff and organizers.
+    Door,
+    /// The reward desk: desk staff and organizers.
+    Desk,
+    /// Leads: exhibitors and organizers.
+    Exhibitor,
+}
+
+impl Sender {
+    /// The roles that may send it.
+    pub fn roles(self) -> &'static [crate::auth::Role] {
+        use crate::auth::Role as R;
+        match self {
+            Sender::Participant => &[R::Organizer, R::Moderator, R::Door, R::Desk, R::Exhibitor, R::Attendee],
+            Sender::Organizer => &[R::Organizer],
+            Sender::Moderator => &[R::Organizer, R::Moderator],
+            Sender::Door => &[R::Organizer, R::Door],
+            Sender::Desk => &[R::Organizer, R::Desk],
+            Sender::Exhibitor => &[R::Organizer, R::Exhibitor],
+        }
+    }
+
+    pub fn admits(self, role: crate::auth::Role) -> bool {
+        self.roles().contains(&role)
+    }
 }
 
 /// Which part of the event's rules decides a kind of signal (`elements_domain` dispatches on it).
@@ -234,20 +262,20 @@ actions! {
     /// Staff let a pass in at a door or a session (v4). Counted once per person and gate; a
     /// later scan of the same pass there is recorded as a conflict, not counted again.
     Admit { pass: crate::staff::Pass, gate: crate::staff::Gate }
-    => "admit" for Staff, since schema 4, sent by Staff, decided by Staff, counted as nothing;
+    => "admit" for Staff, since schema 4, sent by Door, decided by Staff, counted as nothing;
     /// Staff gave the reward a desk code stands for (v4): valid once.
     RedeemReward { code: String }
-    => "redeem_reward" for Staff, since schema 4, sent by Staff, decided by Staff, counted as nothing;
+    => "redeem_reward" for Staff, since schema 4, sent by Desk, decided by Staff, counted as nothing;
     /// Staff open, close, reveal or reset a poll (v4).
     ControlPoll { poll_id: String, command: crate::staff::PollCommand }
-    => "control_poll" for Staff, since schema 4, sent by Staff, decided by Staff, counted as nothing;
+    => "control_poll" for Staff, since schema 4, sent by Moderator, decided by Staff, counted as nothing;
     /// Staff moderate a Q&A question (v4): approve, hide, mark answered, put on the screens.
     ModerateQuestion { question_id: String, command: crate::staff::QuestionCommand }
-    => "moderate_question" for Staff, since schema 4, sent by Staff, decided by Staff, counted as nothing;
+    => "moderate_question" for Staff, since schema 4, sent by Moderator, decided by Staff, counted as nothing;
     /// Staff announce something (v4): to everyone, one room's audience, or a scenario tag.
     /// `announcement_id` is made by the device (unique, like a signal id).
     Announce { announcement_id: String, text: String, audience: crate::live::Audience }
-    => "announce" for Staff, since schema 4, sent by Staff, decided by Staff, counted as nothing;
+    => "announce" for Staff, since schema 4, sent by Organizer, decided by Staff, counted as nothing;
     /// An exhibitor scanned a visitor's badge at the booth (v4), with a rating and a note; the
     /// latest rating and note of a visitor count.
     CaptureLead {
@@ -257,7 +285,7 @@ actions! {
         #[serde(default, skip_serializing_if = "String::is_empty")]
         note: String,
     }
-    => "capture_lead" for People, since schema 4, sent by Staff, decided by Staff, counted as nothing;
+    => "capture_lead" for People, since schema 4, sent by Exhibitor, decided by Staff, counted as nothing;
 }
 
 impl Action {
@@ -268,7 +296,12 @@ impl Action {
 
     /// Whether only staff tokens may send it (a backend answers `403` to any other).
     pub fn is_staff_action(&self) -> bool {
-        self.kind().sender() == Sender::Staff
+        self.kind().sender() != Sender::Participant
+    }
+
+    /// Whether a token of `role` may send it.
+    pub fn allowed_for(&self, role: crate::auth::Role) -> bool {
+        self.kind().sender().admits(role)
     }
 
     /// The first signal schema version with this shape.

@@ -38,22 +38,23 @@ macro_rules! who {
 }
 
 who! {
-    /// `POST /v1/signals` (staff work is refused to any other token, per signal).
-    SignalSenders = [Attendee, Staff] for "pushing signals";
+    /// `POST /v1/signals`: every participant, staff included; each signal then by the role its
+    /// kind admits (the actions table, `Sender::roles`).
+    SignalSenders = [Organizer, Moderator, Door, Desk, Exhibitor, Attendee] for "pushing signals";
     /// `POST /v1/announcements`.
-    Announcers = [Staff] for "posting announcements";
+    Announcers = [Organizer] for "posting announcements";
     /// `POST /v1/polls/{poll_id}/reveal`.
-    Revealers = [Staff] for "revealing poll results";
-    /// `GET /v1/live`.
-    LiveListeners = [Attendee, Staff, Kiosk] for "the live stream";
+    Revealers = [Organizer, Moderator] for "revealing poll results";
+    /// `GET /v1/live` (staff records in it by role, `Role::reads`).
+    LiveListeners = [Organizer, Moderator, Door, Desk, Exhibitor, Attendee, Kiosk] for "the live stream";
     /// `GET /v1/people/{profile_id}/photo`.
-    PhotoViewers = [Attendee, Staff] for "a person's photo";
+    PhotoViewers = [Organizer, Moderator, Door, Desk, Exhibitor, Attendee] for "a person's photo";
     /// The people feed: each caller's own; venue screens get none.
-    PeopleReaders = [Attendee, Staff] for "the people directory";
-    /// The staff feed.
-    StaffReaders = [Staff] for "the staff feed";
+    PeopleReaders = [Organizer, Moderator, Door, Desk, Exhibitor, Attendee] for "the people directory";
+    /// The staff feed: each staff role the records its work needs (`Role::reads`).
+    StaffReaders = [Organizer, Moderator, Door, Desk, Exhibitor] for "the staff feed";
     /// Leaderboard names in the quests feed (without a token they are left out, not refused).
-    NameReaders = [Attendee, Staff, Kiosk] for "names";
+    NameReaders = [Organizer, Moderator, Door, Desk, Exhibitor, Attendee, Kiosk] for "names";
 }
 
 /// The caller of a request whose token's role `R` admits; otherwise the request is answered
@@ -105,7 +106,7 @@ pub(super) async fn authorize<R: Allowed>(state: &AppState, headers: &HeaderMap)
         return Err(error(
             StatusCode::FORBIDDEN,
             WireErrorCode::Forbidden,
-            format!("{what} is for {} tokens; this one is {}", names.join(" and "), caller.role.as_str()),
+            format!("{what} is for {} tokens; this one is {}", names.join(", "), caller.role.as_str()),
         ));
     }
     Ok(caller)

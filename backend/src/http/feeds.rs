@@ -8,7 +8,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use elements_protocol::event::ElementKind;
-use elements_protocol::sync::{ManifestResponse, WireErrorCode, PROTOCOL_VERSION};
+use elements_protocol::sync::{EntityKind, ManifestResponse, WireErrorCode, PROTOCOL_VERSION};
 use serde::Deserialize;
 
 use super::auth::{authorize, NameReaders, PeopleReaders, StaffReaders};
@@ -90,9 +90,15 @@ pub(super) async fn changes(
             Ok(caller) => Some(caller.participant_id),
             Err(r) => return r,
         },
-        // The same for every staff token (so its pages are cached like a public feed's).
+        ElementKind::Staff => None,
+        _ => None,
+    };
+    // The staff feed: the same for every token of a role (so its pages are cached per role),
+    // each role the records its work needs (admissions for doors, desk codes for desks, the
+    // live picture for organizers).
+    let staff_role = match element {
         ElementKind::Staff => match authorize::<StaffReaders>(&state, &headers).await {
-            Ok(_) => None,
+            Ok(caller) => Some(caller.role),
             Err(r) => return r,
         },
         _ => None,
@@ -150,7 +156,7 @@ pub(super) async fn changes(
     let whose = match &reader {
         Some(p) => format!("-{:016x}", elements_domain::fingerprint(p)),
         None if redacted => "-anonymous".to_string(),
-        None => String::new(),
+        None => staff_role.map(|r| format!("-{}", r.as_str())).unwrap_or_default(),
     };
     let at_head = format!("\"c-{epoch}-{head}-{limit}{whose}\"");
     if after == head {
@@ -158,7 +164,7 @@ pub(super) async fn changes(
             return r;
         }
     }
-    let key = PageKey { element, redacted, after, limit, head };
+    let key = PageKey { element, redacted, role: staff_role, after, limit, head };
     // Pages of the people feed are per caller: never shared through the page cache.
     let cached = if reader.is_some() { None } else { state.pages.get(&key) };
     let page = match cached {
@@ -173,6 +179,9 @@ pub(super) async fn changes(
                 };
                 if redacted {
                     page.changes = without_leaderboard_names(&page.changes)?;
+                }
+                if let Some(role) = staff_role {
+                    page.changes = only_what_the_role_reads(&page.changes, role)?;
                 }
                 // A ChangesPage, field for field, with the stored entities spliced in as they
                 // are: a first sync of a large event would otherwise decode and re-encode every
@@ -220,6 +229,22 @@ pub(super) async fn changes(
 }
 
 /// The changes (a JSON array) with `display_name` removed from every leaderboard entry.
+/// The staff feed's changes a role may read ([`Role::reads`]); the cursor still moves past the
+/// others, so paging is unchanged.
+fn only_what_the_role_reads(changes: &str, role: elements_protocol::auth::Role) -> Result<String, StoreError> {
+    let damaged =
+        |e: serde_json::Error| StoreError::Damaged { what: "stored staff feed".into(), detail: e.to_string() };
+    let list: Vec<serde_json::Value> = serde_json::from_str(changes).map_err(damaged)?;
+    let kept: Vec<serde_json::Value> = list
+        .into_iter()
+        .filter(|change| {
+            let kind = change["entity"]["kind"].as_str().or_else(|| change["kind"].as_str()).unwrap_or_default();
+            EntityKind::ALL.into_iter().find(|k| k.as_str() == kind).is_some_and(|k| role.reads(k))
+        })
+        .collect();
+    serde_json::to_string(&kept).map_err(damaged)
+}
+
 pub(super) fn without_leaderboard_names(changes: &str) -> Result<String, StoreError> {
     let damaged =
         |e: serde_json::Error| StoreError::Damaged { what: "stored quests feed".into(), detail: e.to_string() };

@@ -8,7 +8,6 @@ use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use elements_protocol::auth::Role;
 use elements_protocol::stream::LiveEvent;
 use elements_protocol::sync::{Entity, PROTOCOL_VERSION};
 use tokio::sync::broadcast;
@@ -76,7 +75,7 @@ pub(super) async fn live_stream(
     Authed { caller, .. }: Authed<LiveListeners>,
     draining: Option<axum::Extension<crate::server::Draining>>,
 ) -> Response {
-    let (staff, me) = (caller.role == Role::Staff, caller.participant_id);
+    let (role, me) = (caller.role, caller.participant_id);
     let rx = state.live.subscribe();
     let sse = |e: LiveEvent| Event::default().event(e.name()).data(e.data());
     // Sent first, so a client knows the stream is up (and can stop polling as eagerly).
@@ -114,7 +113,7 @@ pub(super) async fn live_stream(
                 let event = loop {
                     tokio::select! {
                         received = rx.recv() => match received {
-                            Ok(item) if item.entity.kind().is_for_staff() && !staff => continue,
+                            Ok(item) if !role.reads(item.entity.kind()) => continue,
                             Ok(LiveItem { only: Some(whom), .. }) if !whom.contains(&*me) => continue,
                             Ok(item) => break sse(LiveEvent::Changed(item.entity)),
                             Err(broadcast::error::RecvError::Lagged(_)) => break sse(LiveEvent::Resync),

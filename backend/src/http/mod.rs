@@ -13,6 +13,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use elements_protocol::auth::Role;
+use elements_protocol::event::ElementKind;
 use elements_protocol::sync::{WireError, WireErrorCode};
 use tokio::sync::broadcast;
 
@@ -52,6 +53,11 @@ pub const ROUTES: &[(Method, &str, Option<&[Role]>)] = &[
     (Method::GET, "/v1/live", Some(LiveListeners::ROLES)),
     (Method::GET, "/v1/people/{profile_id}/photo", Some(PhotoViewers::ROLES)),
 ];
+
+/// Who may read the feeds that are not public (`GET /v1/elements/{element}/changes`): the
+/// people feed (each caller's own) and the staff feed (each role what `Role::reads` gives it).
+pub const FEED_READERS: &[(ElementKind, &[Role])] =
+    &[(ElementKind::People, auth::PeopleReaders::ROLES), (ElementKind::Staff, auth::StaffReaders::ROLES)];
 
 #[derive(Debug, Clone)]
 pub struct Config {

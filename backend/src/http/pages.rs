@@ -20,6 +20,8 @@ pub(super) struct PageKey {
     pub(super) element: ElementKind,
     /// Leaderboard names left out: the page as an anonymous caller gets it.
     pub(super) redacted: bool,
+    /// The staff feed is cut to what each role reads.
+    pub(super) role: Option<elements_protocol::auth::Role>,
     pub(super) after: i64,
     pub(super) limit: u32,
     pub(super) head: i64,

@@ -6,7 +6,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use elements_protocol::auth::Role;
 use elements_protocol::signal::{SignalBatch, SignalResults, MAX_BATCH};
 use elements_protocol::sync::WireErrorCode;
 
@@ -31,17 +30,23 @@ pub(super) async fn signals(
             format!("{} signals in one batch; send at most {MAX_BATCH}", batch.signals.len()),
         );
     }
-    // Staff work (check-ins, the reward desk) is refused to every other token as a whole
-    // request, before anything is decided: not hidden in an app, refused here.
-    if caller.role != Role::Staff {
-        if let Some(staff) = batch.signals.iter().find(|s| s.action.is_staff_action()) {
-            let kind = staff.action.kind().as_str();
-            return error(
-                StatusCode::FORBIDDEN,
-                WireErrorCode::Forbidden,
-                format!("{kind} is for staff tokens; this one is {} (signal {})", caller.role.as_str(), staff.id),
-            );
-        }
+    // Work a role may not do (check-in for a moderator, announcements for an exhibitor, any
+    // staff work for an attendee) is refused as a whole request, before anything is decided:
+    // not hidden in an app, refused here. Who may send what is the actions table's word.
+    if let Some(refused) = batch.signals.iter().find(|s| !s.action.allowed_for(caller.role)) {
+        let kind = refused.action.kind();
+        let roles: Vec<&str> = kind.sender().roles().iter().map(|r| r.as_str()).collect();
+        return error(
+            StatusCode::FORBIDDEN,
+            WireErrorCode::Forbidden,
+            format!(
+                "{} is for {} tokens; this one is {} (signal {})",
+                kind.as_str(),
+                roles.join(", "),
+                caller.role.as_str(),
+                refused.id
+            ),
+        );
     }
     let report = match state.store.submit(caller, batch.signals, state.now()).await {
         Ok(Ok(r)) => r,

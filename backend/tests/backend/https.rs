@@ -33,7 +33,7 @@ fn serve_tls() -> TlsServer {
     store.replace_event(&event).expect("event");
     for (code, role) in [
         ("ATTEND", elements_protocol::auth::Role::Attendee),
-        ("STAFF", elements_protocol::auth::Role::Staff),
+        ("STAFF", elements_protocol::auth::Role::Organizer),
         ("KIOSK", elements_protocol::auth::Role::Kiosk),
     ] {
         store.add_code(code, role, false).expect("code");

@@ -19,5 +19,6 @@ mod https;
 mod openapi;
 mod ops;
 mod people;
+mod roles;
 mod signals;
 mod staff;

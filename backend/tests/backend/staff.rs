@@ -445,8 +445,8 @@ async fn the_live_picture_counts_what_attendees_did_and_measures_the_goals() {
 #[tokio::test]
 async fn an_exhibitor_sees_only_their_own_leads() {
     let s = start().await;
-    s.store.add_code("EXH-NORTHWIND", Role::Staff, true).expect("exhibitor code");
-    s.store.add_code("EXH-QUAYSIDE", Role::Staff, true).expect("exhibitor code");
+    s.store.add_code("EXH-NORTHWIND", Role::Exhibitor, true).expect("exhibitor code");
+    s.store.add_code("EXH-QUAYSIDE", Role::Exhibitor, true).expect("exhibitor code");
     let northwind = redeem(&s.store, "EXH-NORTHWIND", "booth-tablet");
     let northwind_phone = redeem(&s.store, "EXH-NORTHWIND", "booth-phone");
     let quayside = redeem(&s.store, "EXH-QUAYSIDE", "booth-tablet");

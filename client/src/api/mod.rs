@@ -260,9 +260,10 @@ impl AppApi {
         let Some(source) = event.and_then(|e| e.source.strip_prefix(BACKEND_SOURCE)) else {
             return Ok(DeviceMode::Attendee);
         };
-        Ok(match store.credential(source)?.and_then(|c| c.role).as_deref() {
-            Some("kiosk") => DeviceMode::Kiosk,
-            Some("staff") => DeviceMode::Staff,
+        let role = store.credential(source)?.and_then(|c| c.role);
+        Ok(match role.as_deref().and_then(elements_protocol::auth::Role::parse) {
+            Some(elements_protocol::auth::Role::Kiosk) => DeviceMode::Kiosk,
+            Some(r) if r.is_staff() => DeviceMode::Staff,
             _ => DeviceMode::Attendee,
         })
     }

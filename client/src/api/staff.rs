@@ -9,9 +9,10 @@ use elements_protocol::app::{
     AdmitArgs, AdmitResult, ConflictScan, ConflictView, DeskScan, DeskScanState, GateView, RewardCodeArgs,
     RewardRedemption, StaffDesk,
 };
+use elements_protocol::auth::Role;
 use elements_protocol::event::PoiKind;
 use elements_protocol::link::Link;
-use elements_protocol::signal::{Action, Effect};
+use elements_protocol::signal::{Action, ActionKind, Effect};
 use elements_protocol::staff::{normalize_reward_code, Gate, Pass};
 
 use super::signals::{act, credential_for};
@@ -58,24 +59,55 @@ fn not_ours(e: ApiError) -> ApiError {
     e
 }
 
-/// [`require_staff`] for a command that has not read the cache yet.
-fn staff_device(api: &AppApi) -> Result<(), ApiError> {
+/// [`require_staff`] for a command that has not read the cache yet, for work of `kind`.
+fn staff_device(api: &AppApi, kind: ActionKind) -> Result<(), ApiError> {
     let store = api.store()?;
     let event = store.loaded_event()?.ok_or_else(no_event)?;
-    require_staff(&store, &event)
+    require_role(&store, &event, kind)
+}
+
+/// The staff role of this device's token for the staff Element, if it has one.
+fn staff_role(store: &Cache, event: &LoadedEvent) -> Result<Option<Role>, ApiError> {
+    let role = credential_for(store, event, ElementKind::Staff)?.and_then(|c| c.role);
+    Ok(role.as_deref().and_then(Role::parse).filter(|r| r.is_staff()))
 }
 
 /// Refuses staff work on a device without a staff token: the backend would refuse it too, and
 /// a tablet that counted people it cannot send is worse than one that says so now.
-fn require_staff(store: &Cache, event: &LoadedEvent) -> Result<(), ApiError> {
-    let role = credential_for(store, event, ElementKind::Staff)?.and_then(|c| c.role);
-    if role.as_deref() == Some("staff") {
+fn require_staff(store: &Cache, event: &LoadedEvent) -> Result<Role, ApiError> {
+    staff_role(store, event)?.ok_or_else(|| {
+        ApiError::refused(
+            elements_protocol::signal::Reason::NotAllowed,
+            "This device is not a staff device: join the event with a staff code to check people in or give rewards.",
+        )
+    })
+}
+
+/// [`require_staff`], and the role may do work of `kind` (the actions table says who may).
+fn require_role(store: &Cache, event: &LoadedEvent, kind: ActionKind) -> Result<(), ApiError> {
+    let role = require_staff(store, event)?;
+    if kind.sender().admits(role) {
         return Ok(());
     }
+    let roles: Vec<&str> = kind.sender().roles().iter().map(|r| r.as_str()).collect();
     Err(ApiError::refused(
         elements_protocol::signal::Reason::NotAllowed,
-        "This device is not a staff device: join the event with a staff code to check people in or give rewards.",
+        format!("This device's code is for {} work; {} is for {}.", role.as_str(), kind.as_str(), roles.join(", ")),
     ))
+}
+
+/// What a staff role may do at the desk: the panes it shows.
+fn abilities(role: Option<Role>) -> elements_protocol::app::StaffAbilities {
+    use elements_protocol::signal::Sender;
+    let can = |sender: Sender| role.is_some_and(|r| sender.admits(r));
+    elements_protocol::app::StaffAbilities {
+        role,
+        check_in: can(Sender::Door),
+        rewards: can(Sender::Desk),
+        leads: can(Sender::Exhibitor),
+        polls: can(Sender::Moderator),
+        live: can(Sender::Organizer),
+    }
 }
 
 fn gate_name(store: &Cache, gate: &Gate) -> Result<String, ApiError> {
@@ -87,7 +119,7 @@ fn gate_name(store: &Cache, gate: &Gate) -> Result<String, ApiError> {
 
 pub(super) fn admit_pass(api: &AppApi, args: AdmitArgs) -> Result<AdmitResult, ApiError> {
     let pass = pass_of(&args.pass)?;
-    staff_device(api)?;
+    staff_device(api, ActionKind::Admit)?;
     let hint = elements_protocol::staff::hint(pass.code());
     let outcome = act(api, Action::Admit { pass, gate: args.gate.clone() }).map_err(not_ours)?;
     let store = api.store()?;
@@ -112,7 +144,7 @@ pub(super) fn redeem_reward_code(api: &AppApi, args: RewardCodeArgs) -> Result<R
             "a desk code is 8 letters and digits, like K7Q2-MX4P",
         )
     })?;
-    staff_device(api)?;
+    staff_device(api, ActionKind::RedeemReward)?;
     let outcome = act(api, Action::RedeemReward { code: code.clone() }).map_err(not_ours)?;
     let name = match outcome {
         elements_protocol::signal::Outcome::Accepted { effects } => effects.into_iter().find_map(|e| match e {
@@ -128,7 +160,8 @@ pub(super) fn redeem_reward_code(api: &AppApi, args: RewardCodeArgs) -> Result<R
 pub(super) fn staff_desk(api: &AppApi) -> Result<StaffDesk, ApiError> {
     let mut store = api.store()?;
     let event = store.loaded_event()?.ok_or_else(no_event)?;
-    let is_staff = require_staff(&store, &event).is_ok();
+    let role = staff_role(&store, &event)?;
+    let is_staff = role.is_some();
     let me = store.client_id()?;
     let admissions = store.admissions()?;
     let outbox = store.outbox(&event.manifest.id)?;
@@ -272,6 +305,7 @@ pub(super) fn staff_desk(api: &AppApi) -> Result<StaffDesk, ApiError> {
         rewards_given: store.rewards_given()? + given_here_unconfirmed,
         knows_codes: store.has_staff_feed()?,
         is_staff,
+        can: abilities(role),
     })
 }
 
@@ -357,7 +391,7 @@ pub(super) fn control_poll(
     api: &AppApi,
     args: elements_protocol::app::PollControlArgs,
 ) -> Result<elements_protocol::app::StaffPolls, ApiError> {
-    staff_device(api)?;
+    staff_device(api, ActionKind::ControlPoll)?;
     act(api, Action::ControlPoll { poll_id: args.poll_id, command: args.command }).map_err(not_ours)?;
     staff_polls(api)
 }
@@ -366,7 +400,7 @@ pub(super) fn moderate_question(
     api: &AppApi,
     args: elements_protocol::app::QuestionModerationArgs,
 ) -> Result<elements_protocol::app::StaffPolls, ApiError> {
-    staff_device(api)?;
+    staff_device(api, ActionKind::ModerateQuestion)?;
     act(api, Action::ModerateQuestion { question_id: args.question_id, command: args.command }).map_err(not_ours)?;
     staff_polls(api)
 }
@@ -516,7 +550,7 @@ pub(super) fn capture_lead(
     // the lead screen words.
     let (badge, _) = super::people::badge_in(&event_id, &args.badge)
         .map_err(|e| ApiError::refused(elements_protocol::signal::Reason::Malformed, e.message))?;
-    staff_device(api)?;
+    staff_device(api, ActionKind::CaptureLead)?;
     act(api, Action::CaptureLead { badge, rating: args.rating, note: args.note.trim().to_string() })
         .map_err(not_ours)?;
     leads(api)
@@ -590,7 +624,7 @@ pub(super) fn announce(
     let announcement_id = {
         let mut store = api.store()?;
         let event = store.loaded_event()?.ok_or_else(no_event)?;
-        require_staff(&store, &event)?;
+        require_role(&store, &event, ActionKind::Announce)?;
         // Unique like a signal id: this device's id and the time.
         format!("a-{}-{}", store.client_id()?, api.clock.now().timestamp_millis())
     };

@@ -37,7 +37,7 @@ fn the_app_joins_syncs_votes_and_listens_over_https_and_refuses_a_certificate_it
     let store = Arc::new(SqliteStore::open(&dir.path().join("backend.sqlite3")).expect("store"));
     store.replace_event(&served_event()).expect("event");
     store.add_code(CODE, Role::Attendee, false).expect("code");
-    store.add_code("STAFF", Role::Staff, false).expect("staff code");
+    store.add_code("STAFF", Role::Organizer, false).expect("staff code");
     let config = Config { clock: Some(during_event()), ..Default::default() };
     let backend = elements_backend::testing::Loopback::serve_tls(
         store.clone(),

@@ -141,7 +141,7 @@ fn without_a_code_signals_stay_in_the_outbox_and_nothing_is_lost() {
 #[test]
 fn the_live_stream_delivers_an_announcement_without_waiting_for_a_pull() {
     let backend = start_backend_with(&served_event(), Config { clock: Some(during_event()), ..Default::default() });
-    backend.store.add_code("STAFF", elements_protocol::auth::Role::Staff, true).expect("staff code");
+    backend.store.add_code("STAFF", elements_protocol::auth::Role::Organizer, true).expect("staff code");
     let dir = tempfile::tempdir().expect("dir");
     let (api, _) = AppApi::start(dir.path(), Clock::Fixed(during_event()), &mut |_| {}).expect("start");
     // Pulls only once an hour: whatever arrives sooner came over the stream.

@@ -185,7 +185,7 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
         .collect();
     // Two staff tablets at the doors and the keynote, checking in a few tickets (and a forged
     // one), each going offline now and then: the same ticket let in by both is a conflict.
-    backend.store.add_code("SIM-STAFF", Role::Staff, false).expect("staff code");
+    backend.store.add_code("SIM-STAFF", Role::Organizer, false).expect("staff code");
     for t in 0..TICKETS {
         backend.store.add_code(&format!("SIM-T-{t}"), Role::Attendee, true).expect("ticket");
     }

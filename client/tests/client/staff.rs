@@ -28,7 +28,7 @@ fn main_entrance() -> Gate {
 #[test]
 fn two_offline_tablets_let_one_ticket_in_and_both_see_the_conflict_after_sync() {
     let backend = start_backend(&served_event());
-    backend.store.add_code(STAFF, Role::Staff, false).expect("staff code");
+    backend.store.add_code(STAFF, Role::Organizer, false).expect("staff code");
     let url = backend.url.clone();
     let (a, _a_dir) = app(&url, STAFF);
     let (b, _b_dir) = app(&url, STAFF);
@@ -116,7 +116,7 @@ fn two_offline_tablets_let_one_ticket_in_and_both_see_the_conflict_after_sync() 
 fn an_exhibitor_captures_a_lead_offline_and_exports_it_as_csv() {
     use elements_protocol::app::LeadArgs;
     let backend = start_backend(&served_event());
-    backend.store.add_code("EXH-1", Role::Staff, true).expect("exhibitor code");
+    backend.store.add_code("EXH-1", Role::Exhibitor, true).expect("exhibitor code");
     let url = backend.url.clone();
     let (visitor, _visitor_dir) = app(&url, CODE);
     let badge = visitor.my_profile().expect("profile").badge.expect("a badge once joined").code;
@@ -158,4 +158,44 @@ fn an_exhibitor_captures_a_lead_offline_and_exports_it_as_csv() {
     // The visitor's app holds no lead of anyone.
     visitor.sync_now().expect("sync");
     assert!(visitor.leads().expect("leads").leads.is_empty());
+}
+
+/// Least privilege on the device: each staff role's desk shows its job only, and work of another
+/// role is refused on the device (before anything is counted), in words naming both; the job
+/// itself works.
+#[test]
+fn each_staff_role_gets_the_desk_of_its_job_and_the_app_refuses_the_rest() {
+    let backend = start_backend(&served_event());
+    let url = backend.url.clone();
+    let roles = [Role::Organizer, Role::Moderator, Role::Door, Role::Desk, Role::Exhibitor];
+    for role in roles {
+        let code = format!("JOB-{}", role.as_str().to_uppercase());
+        backend.store.add_code(&code, role, role == Role::Exhibitor).expect("code");
+        let (api, _dir) = app(&url, &code);
+        let desk = api.staff_desk().expect("desk");
+        let can = desk.can;
+        assert_eq!(can.role, Some(role));
+        assert_eq!(
+            (can.check_in, can.rewards, can.leads, can.polls, can.live),
+            match role {
+                Role::Organizer => (true, true, true, true, true),
+                Role::Moderator => (false, false, false, true, false),
+                Role::Door => (true, false, false, false, false),
+                Role::Desk => (false, true, false, false, false),
+                _ => (false, false, true, false, false),
+            },
+            "{role:?}"
+        );
+        let admitted = api.admit_pass(AdmitArgs { pass: TICKET.into(), gate: main_entrance() });
+        let announced = api.announce(AnnounceArgs {
+            text: "Doors close at 18:00".into(),
+            audience: elements_protocol::live::Audience::Everyone,
+        });
+        assert_eq!(admitted.is_ok(), can.check_in, "{role:?}: {admitted:?}");
+        assert_eq!(announced.is_ok(), can.live, "{role:?}: {announced:?}");
+        if let Err(e) = admitted {
+            assert_eq!(e.reason, Some(Reason::NotAllowed));
+            assert!(e.message.contains(role.as_str()) && e.message.contains("admit"), "{}", e.message);
+        }
+    }
 }

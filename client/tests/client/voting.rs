@@ -137,7 +137,7 @@ fn every_kind_of_poll_is_answered_changed_and_counted_exactly_once() {
     assert!(qa.iter().all(|q| q.asked == "2027-03-10T09:30"), "in the venue's time, as asked: {qa:?}");
 
     // Staff reveal the ranking; everyone's next sync has its points.
-    backend.store.add_code("STAFF-1", Role::Staff, false).expect("staff code");
+    backend.store.add_code("STAFF-1", Role::Organizer, false).expect("staff code");
     let http = reqwest::blocking::Client::new();
     let staff: elements_protocol::auth::RedeemResponse = http
         .post(format!("{}/v1/auth/redeem", backend.url))

@@ -80,7 +80,7 @@ fn a_lively_morning(store: &SqliteStore) {
     store
         .announce("Coffee and pastries are served in the foyer until 10:00.", chrono_at(DURING).to_utc())
         .expect("announce");
-    store.add_code("STAFF-K", Role::Staff, false).expect("staff code");
+    store.add_code("STAFF-K", Role::Organizer, false).expect("staff code");
     let staff = token(store, "STAFF-K", "door-tablet", None);
     let mut admits = Vec::new();
     for i in 0..37 {

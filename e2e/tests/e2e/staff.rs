@@ -88,7 +88,7 @@ async fn two_offline_tablets_see_the_same_ticket_as_a_conflict_and_a_reward_is_g
     served.manifest.id = "staff-summit".into();
     served.manifest.name = "Staff Summit".into();
     let (url, store, server, _backend_dir) = serve(&served, Some(DURING)).await;
-    store.add_code("STAFF-E2E", Role::Staff, false).expect("staff code");
+    store.add_code("STAFF-E2E", Role::Organizer, false).expect("staff code");
     store.add_code(TICKET, Role::Attendee, true).expect("ticket");
     // The store's intake blocks on its own thread: called off this runtime.
     let quest_store = store.clone();

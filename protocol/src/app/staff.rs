@@ -57,6 +57,26 @@ pub struct StaffDesk {
     pub knows_codes: bool,
     /// Whether this device holds a staff token (else the desk is read-only and explains why).
     pub is_staff: bool,
+    /// What this device's staff role may do: the desk shows those panes only.
+    #[serde(default)]
+    pub can: StaffAbilities,
+}
+
+/// The staff work a device's role may do (organizers: all of it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffAbilities {
+    /// `None` on a device without a staff token.
+    pub role: Option<crate::auth::Role>,
+    /// Check-in at doors and sessions (door staff).
+    pub check_in: bool,
+    /// The reward desk (desk staff).
+    pub rewards: bool,
+    /// Leads at a booth (exhibitors).
+    pub leads: bool,
+    /// Polls and Q&A moderation (moderators).
+    pub polls: bool,
+    /// The live picture and announcements (organizers).
+    pub live: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -72,7 +72,7 @@ pub async fn start_configured(limits: elements_backend::server::Limits, config: 
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Arc::new(SqliteStore::open(&dir.path().join("backend.sqlite3")).expect("store"));
     store.replace_event(event).expect("load event");
-    for (code, role) in [("ATTEND", Role::Attendee), ("STAFF", Role::Staff), ("KIOSK", Role::Kiosk)] {
+    for (code, role) in [("ATTEND", Role::Attendee), ("STAFF", Role::Organizer), ("KIOSK", Role::Kiosk)] {
         store.add_code(code, role, false).expect("code");
     }
     let token = redeem(&store, "ATTEND", "test-client");

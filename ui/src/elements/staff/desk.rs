@@ -22,8 +22,8 @@ pub(super) fn DeskPane() -> impl IntoView {
                     })}
                     <div class="staff-panes">
                         <div class="staff-pane">
-                            {check_in_panel(d.clone(), gate, admit_form)}
-                            {reward_panel(d.clone(), reward_form)}
+                            {(d.can.check_in || !d.is_staff).then(|| check_in_panel(d.clone(), gate, admit_form))}
+                            {(d.can.rewards || !d.is_staff).then(|| reward_panel(d.clone(), reward_form))}
                         </div>
                         <div class="staff-pane">{counts_panel(d)}</div>
                     </div>

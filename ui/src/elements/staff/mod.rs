@@ -6,9 +6,10 @@ use elements_protocol::app::{
     AdmitArgs, AdmitPass, AdmitResult, Announce, AnnounceArgs, AnnounceTarget, ApiError, Bar, CaptureLead, Changed,
     ControlPoll, DeskScanState, ExportLeads, GetAnnouncements, GetLeads, GetLivePicture, GetStaffDesk, GetStaffPolls,
     GoalView, LeadArgs, LeadsView, LivePictureView, ModerateQuestion, NoArgs, PollControlArgs, PollState,
-    QuestionModerationArgs, RedeemRewardCode, RewardCodeArgs, RewardRedemption, StaffDesk, StaffPoll, StaffPolls,
-    StaffQuestion,
+    QuestionModerationArgs, RedeemRewardCode, RewardCodeArgs, RewardRedemption, StaffAbilities, StaffDesk, StaffPoll,
+    StaffPolls, StaffQuestion,
 };
+use elements_protocol::auth::Role;
 use elements_protocol::event::{ElementKind, PollKind};
 use elements_protocol::live::Audience;
 use elements_protocol::signal::Reason;
@@ -72,9 +73,53 @@ enum Pane {
     Live,
 }
 
+/// The panes a role may use, in the order the tabs show them. A device without a staff token
+/// sees them all, read-only, each explaining why.
+fn panes_for(can: &StaffAbilities) -> Vec<Pane> {
+    if can.role.is_none() {
+        return vec![Pane::Desk, Pane::Leads, Pane::Polls, Pane::Live];
+    }
+    let mut panes = Vec::new();
+    if can.check_in || can.rewards {
+        panes.push(Pane::Desk);
+    }
+    if can.leads {
+        panes.push(Pane::Leads);
+    }
+    if can.polls {
+        panes.push(Pane::Polls);
+    }
+    if can.live {
+        panes.push(Pane::Live);
+    }
+    panes
+}
+
+fn role_name(role: Role) -> String {
+    match role {
+        Role::Organizer => t!("staff-role-organizer"),
+        Role::Moderator => t!("staff-role-moderator"),
+        Role::Door => t!("staff-role-door"),
+        Role::Desk => t!("staff-role-desk"),
+        Role::Exhibitor => t!("staff-role-exhibitor"),
+        Role::Attendee | Role::Kiosk => String::new(),
+    }
+}
+
 #[component]
 pub fn Staff() -> impl IntoView {
     let pane = RwSignal::new(Pane::Desk);
+    // What this device's role may do: the tabs shown (the backend refuses the rest anyway).
+    let desk = load::<GetStaffDesk>(|| NoArgs {}).refresh_on(Changed::Sync);
+    let can = Memo::new(move |_| desk.state.get().and_then(Result::ok).map(|d| d.can).unwrap_or_default());
+    Effect::new(move |_| {
+        let panes = panes_for(&can.get());
+        if !panes.contains(&pane.get_untracked()) {
+            if let Some(first) = panes.first() {
+                pane.set(*first);
+            }
+        }
+    });
     let tab = move |p: Pane, testid: &'static str, label: fn() -> String| {
         view! {
             <button role="tab" class:active=move || pane.get() == p aria-selected=move || (pane.get() == p).to_string()
@@ -83,13 +128,24 @@ pub fn Staff() -> impl IntoView {
             </button>
         }
     };
+    let tabs = move || {
+        panes_for(&can.get())
+            .into_iter()
+            .map(|p| match p {
+                Pane::Desk => tab(Pane::Desk, "staff-tab-desk", || t!("staff-tab-desk")),
+                Pane::Leads => tab(Pane::Leads, "staff-tab-leads", || t!("staff-tab-leads")),
+                Pane::Polls => tab(Pane::Polls, "staff-tab-polls", || t!("staff-tab-polls")),
+                Pane::Live => tab(Pane::Live, "staff-tab-live", || t!("staff-tab-live")),
+            })
+            .collect_view()
+    };
     view! {
         <section class="staff" data-testid="element-staff">
+            {move || can.get().role.map(|r| view! {
+                <p class="staff-role" data-testid="staff-role" data-role=r.as_str()>{role_name(r)}</p>
+            })}
             <div class="segmented staff-tabs" role="tablist">
-                {tab(Pane::Desk, "staff-tab-desk", || t!("staff-tab-desk"))}
-                {tab(Pane::Leads, "staff-tab-leads", || t!("staff-tab-leads"))}
-                {tab(Pane::Polls, "staff-tab-polls", || t!("staff-tab-polls"))}
-                {tab(Pane::Live, "staff-tab-live", || t!("staff-tab-live"))}
+                {tabs}
             </div>
             {move || match pane.get() {
                 Pane::Desk => view! { <DeskPane /> }.into_any(),
