@@ -55,6 +55,9 @@ enum Command {
     Follow(FollowArgs),
     /// Add an access code.
     Code(CodeArgs),
+    /// Issue personal tickets signed with the event's key: door tablets refuse a forged or
+    /// edited one offline. Prints (or writes) each ticket's id, code and join link as CSV.
+    Tickets(TicketsArgs),
     /// Write the join, checkpoint and location QR codes as SVG files.
     QrCodes(QrCodesArgs),
     /// Copy the database to FILE with SQLite's online backup, while it is being served.
@@ -135,6 +138,25 @@ struct FollowArgs {
     /// Look once, import if changed, and exit.
     #[arg(long)]
     once: bool,
+}
+
+#[derive(Args)]
+struct TicketsArgs {
+    /// How many tickets.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    count: u32,
+    /// What each ticket's id starts with (`T-8K2PQX7M`).
+    #[arg(long, default_value = "T")]
+    prefix: String,
+    /// Write the CSV here instead of to standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// The backend's public address, for the join links [default: http://127.0.0.1:8480].
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// From now on every personal ticket must be signed: devices refuse unsigned ones offline.
+    #[arg(long)]
+    only_signed: bool,
 }
 
 #[derive(Args)]
@@ -263,6 +285,7 @@ fn run(cli: Cli) -> Result<(), String> {
             import(&open()?, &args.schedule.to_string_lossy(), &options, args.venue.as_deref(), args.replace)
         }
         Command::Follow(args) => follow(&open()?, args),
+        Command::Tickets(args) => tickets(&open()?, args),
         Command::QrCodes(args) => {
             qr_codes(&open()?, &args.out, args.url.as_deref().unwrap_or("http://127.0.0.1:8480"), &args.code)
         }
@@ -286,6 +309,36 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+fn tickets(store: &SqliteStore, args: TicketsArgs) -> Result<(), String> {
+    use std::io::Write;
+    let prefix = args.prefix.trim();
+    if prefix.is_empty() || prefix.len() > 16 || !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(format!("--prefix {prefix:?}: 1 to 16 letters, digits or dashes"));
+    }
+    let issued = store.issue_tickets(args.count, prefix).map_err(|e| e.to_string())?;
+    if args.only_signed {
+        store.require_signed_tickets().map_err(|e| e.to_string())?;
+    }
+    let base = args.url.as_deref().unwrap_or("http://127.0.0.1:8480").trim_end_matches('/').to_string();
+    let mut csv = String::from("ticket_id,code,join_link\n");
+    for t in &issued {
+        let link = elements_protocol::link::Link::Join { url: base.clone(), code: Some(t.code.clone()) };
+        csv.push_str(&format!("{},{},{link}\n", t.id, t.code));
+    }
+    match &args.out {
+        Some(path) => std::fs::write(path, csv).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        None => {
+            let _ = std::io::stdout().write_all(csv.as_bytes());
+        }
+    }
+    eprintln!(
+        "elements-backend: issued {} signed ticket(s){}",
+        issued.len(),
+        if args.only_signed { "; unsigned tickets are refused from now on" } else { "" }
+    );
+    Ok(())
 }
 
 /// `follow`: looks at the schedule every interval (bounded per look by the HTTP timeout) and

@@ -22,6 +22,11 @@ pub trait EventFacts {
     fn qr_key(&self) -> Option<(String, String)> {
         None
     }
+    /// Whether the event's personal tickets are all signed (`manifest.signed_tickets`): then an
+    /// unsigned ticket is no ticket of this event.
+    fn tickets_signed(&self) -> bool {
+        false
+    }
     /// The rules the event plays by: the defaults its quests imply, then its own scenarios
     /// ([`crate::rules::event_rules`]). A backend computes them once per event version.
     fn rules(&self) -> std::borrow::Cow<'_, [Scenario]>;
@@ -155,6 +160,7 @@ pub struct Decided<'a> {
 pub struct EventIndex {
     /// The event's id and the public key its checkpoint codes are signed with, if any.
     qr_key: Option<(String, String)>,
+    tickets_signed: bool,
     polls: HashMap<String, Poll>,
     quests: HashMap<String, Quest>,
     ids: HashSet<(EntityKind, String)>,
@@ -193,6 +199,7 @@ impl EventIndex {
     /// The event's signing key for checkpoint codes, from its manifest.
     pub fn set_manifest(&mut self, m: &Manifest) {
         self.qr_key = m.qr_public_key.clone().map(|key| (m.id.clone(), key));
+        self.tickets_signed = m.signed_tickets;
     }
 
     /// Takes in one entity of the event.
@@ -260,6 +267,9 @@ impl EventFacts for EventIndex {
     }
     fn exists(&self, kind: EntityKind, id: &str) -> bool {
         self.ids.contains(&(kind, id.to_string()))
+    }
+    fn tickets_signed(&self) -> bool {
+        self.tickets_signed
     }
     fn qr_key(&self) -> Option<(String, String)> {
         self.qr_key.clone()

@@ -37,6 +37,9 @@ pub fn decide(facts: &dyn EventFacts, state: &mut ParticipantState, action: &Act
             if !facts.exists(kind, id) {
                 return reject(Reason::UnknownTarget, format!("there is no {what} \"{id}\" in this event"));
             }
+            if let Some(refused) = not_signed_by_the_event(facts, pass) {
+                return refused;
+            }
             let Some(holder) = facts.pass_holder(pass) else {
                 let what = match pass {
                     Pass::Ticket(_) => "ticket",
@@ -151,6 +154,39 @@ pub fn decide(facts: &dyn EventFacts, state: &mut ParticipantState, action: &Act
             }
         }
         _ => reject(Reason::NotAllowed, "not a staff action"),
+    }
+}
+
+/// A ticket the event's key did not sign, refused where it is scanned, offline too: a signature
+/// that does not verify (a forged or edited ticket), or no signature where the event signs all
+/// its tickets. A signed ticket on a device that has no key yet is left to the backend.
+fn not_signed_by_the_event(facts: &dyn EventFacts, pass: &Pass) -> Option<Outcome> {
+    let code = match pass {
+        Pass::Ticket(code) | Pass::Code(code) => code.trim(),
+        Pass::Badge(_) => return None,
+    };
+    match (elements_protocol::signal::signed_ticket(code), facts.qr_key()) {
+        (Some((id, sig)), Some((event, key))) => {
+            let genuine = crate::qr::verify(&key, &elements_protocol::signal::ticket_message(&event, id), sig);
+            (!genuine).then(|| {
+                reject(Reason::UnknownTarget, "this ticket's signature is not this event's: it was forged or edited")
+            })
+        }
+        // Typed at the door, a code that could be a badge is left to the badge check.
+        (None, _)
+            if facts.tickets_signed()
+                && match pass {
+                    Pass::Ticket(_) => true,
+                    Pass::Code(code) => elements_protocol::people::normalize_badge(code).is_none(),
+                    Pass::Badge(_) => false,
+                } =>
+        {
+            Some(reject(
+                Reason::UnknownTarget,
+                "this event's tickets are signed and this one is not: it is not a ticket of this event",
+            ))
+        }
+        _ => None,
     }
 }
 
@@ -290,5 +326,75 @@ mod tests {
         let blind = Desk { codes: None, admitted: Vec::new() };
         let unsure = decide(&blind, &mut ParticipantState::default(), &redeem("ZZZZ-ZZZZ"), now);
         assert!(matches!(unsure, Outcome::Accepted { .. }));
+    }
+
+    /// A door tablet with the event's key, offline: what it lets in and what it refuses.
+    struct SigningDoor {
+        key: Option<(String, String)>,
+        signed_only: bool,
+    }
+
+    impl EventFacts for SigningDoor {
+        fn poll(&self, _: &str) -> Option<Poll> {
+            None
+        }
+        fn quest(&self, _: &str) -> Option<Quest> {
+            None
+        }
+        fn exists(&self, kind: EntityKind, id: &str) -> bool {
+            (kind, id) == (EntityKind::PointOfInterest, "north")
+        }
+        fn rules(&self) -> std::borrow::Cow<'_, [elements_protocol::scenario::Scenario]> {
+            std::borrow::Cow::Owned(Vec::new())
+        }
+        fn qr_key(&self) -> Option<(String, String)> {
+            self.key.clone()
+        }
+        fn tickets_signed(&self) -> bool {
+            self.signed_only
+        }
+    }
+
+    #[test]
+    fn a_signed_ticket_is_checked_offline_and_a_forged_or_edited_one_is_refused() {
+        let secret = [7u8; 32];
+        let key = Some(("summit".to_string(), crate::qr::public_key_hex(&secret)));
+        let ticket = |id: &str| {
+            let sig = crate::qr::sign(&secret, &elements_protocol::signal::ticket_message("summit", id));
+            format!("{id}.{sig}")
+        };
+        let now = at("2027-03-10T09:30:00+01:00");
+        let admit = |door: &SigningDoor, pass: Pass| {
+            decide(
+                door,
+                &mut ParticipantState::default(),
+                &Action::Admit { pass, gate: Gate::Door("north".into()) },
+                now,
+            )
+        };
+        let refused = |o: &Outcome, says: &str| matches!(o, Outcome::Rejected { reason: Reason::UnknownTarget, message } if message.contains(says));
+        let door = SigningDoor { key: key.clone(), signed_only: true };
+        let genuine = ticket("T-8K2PQX7M");
+        assert!(matches!(admit(&door, Pass::Ticket(genuine.clone())), Outcome::Accepted { .. }));
+        // Typed in full, the same.
+        assert!(matches!(admit(&door, Pass::Code(genuine.clone())), Outcome::Accepted { .. }));
+        // Edited: another id under the genuine signature.
+        let edited = genuine.replacen("T-8K2PQX7M", "T-8K2PQX7N", 1);
+        assert!(refused(&admit(&door, Pass::Ticket(edited)), "forged or edited"));
+        // Forged: a signature by another key.
+        let other = crate::qr::sign(&[9u8; 32], &elements_protocol::signal::ticket_message("summit", "T-FAKE0001"));
+        assert!(refused(&admit(&door, Pass::Ticket(format!("T-FAKE0001.{other}"))), "forged or edited"));
+        // Another event's genuine ticket.
+        let elsewhere = crate::qr::sign(&secret, &elements_protocol::signal::ticket_message("another", "T-1"));
+        assert!(refused(&admit(&door, Pass::Ticket(format!("T-1.{elsewhere}"))), "forged or edited"));
+        // Unsigned, where the event signs every ticket: scanned, or typed.
+        assert!(refused(&admit(&door, Pass::Ticket("T-1042".into())), "not a ticket of this event"));
+        assert!(refused(&admit(&door, Pass::Code("T-1042".into())), "not a ticket of this event"));
+        // Where the organizer keeps unsigned codes, they still work (the backend checks them).
+        let lenient = SigningDoor { key: key.clone(), signed_only: false };
+        assert!(matches!(admit(&lenient, Pass::Ticket("T-1042".into())), Outcome::Accepted { .. }));
+        // A device that has no key yet leaves a signed ticket to the backend.
+        let keyless = SigningDoor { key: None, signed_only: false };
+        assert!(matches!(admit(&keyless, Pass::Ticket(genuine)), Outcome::Accepted { .. }));
     }
 }

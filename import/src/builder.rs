@@ -335,6 +335,7 @@ impl Builder {
                 qr_public_key: None,
                 kiosk: None,
                 goals: Vec::new(),
+                signed_tickets: false,
                 id: self.id,
                 name: self.name,
                 tagline: String::new(),

@@ -84,6 +84,11 @@ pub struct Manifest {
     /// meanings layer): "half of the attendees visit three partner booths".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub goals: Vec<Goal>,
+    /// The event's personal tickets are signed with its key (`qr_public_key`): a door tablet
+    /// refuses, offline, a ticket that carries no signature or a wrong one. Off: tickets are
+    /// checked by the backend only (shared codes, tickets made before signing).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub signed_tickets: bool,
 }
 
 /// An organizer's goal: the share of attendees (`target_percent`) who do something at least

@@ -338,6 +338,21 @@ pub fn checkpoint_message(event_id: &str, quest_id: &str, checkpoint_id: &str) -
     format!("elements/checkpoint/v1\n{event_id}\n{quest_id}\n{checkpoint_id}")
 }
 
+/// What a personal ticket's signature signs: the event and the ticket's id, so a ticket cannot
+/// be edited into another or carried to another event.
+pub fn ticket_message(event_id: &str, ticket_id: &str) -> String {
+    format!("elements/ticket/v1\n{event_id}\n{ticket_id}")
+}
+
+/// A signed ticket's code: `<ticket id>.<signature>` (128 hex digits, Ed25519). The id and the
+/// signature, or `None` for a code that carries no signature (a shared join code, an unsigned
+/// ticket).
+pub fn signed_ticket(code: &str) -> Option<(&str, &str)> {
+    let (id, sig) = code.trim().rsplit_once('.')?;
+    let well_formed = !id.is_empty() && sig.len() == 128 && sig.bytes().all(|b| b.is_ascii_hexdigit());
+    well_formed.then_some((id, sig))
+}
+
 /// What a location code's signature signs: "you are here" only from codes the event printed.
 pub fn location_message(event_id: &str, place_id: &str) -> String {
     format!("elements/location/v1\n{event_id}\n{place_id}")

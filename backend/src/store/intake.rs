@@ -209,6 +209,9 @@ impl EventFacts for TxFacts<'_> {
     fn qr_key(&self) -> Option<(String, String)> {
         self.facts.qr_key()
     }
+    fn tickets_signed(&self) -> bool {
+        self.facts.tickets_signed()
+    }
     fn rules(&self) -> std::borrow::Cow<'_, [elements_protocol::scenario::Scenario]> {
         self.facts.rules()
     }

@@ -10,6 +10,8 @@ mod people;
 mod picture;
 mod results;
 mod staff;
+mod tickets;
+pub use tickets::Ticket;
 
 pub use access::{Caller, Redeemed};
 pub use intake::PushReport;

@@ -325,3 +325,57 @@ fn follow_keeps_a_published_schedule_in_step_with_conditional_requests() {
     let _ = follower.wait();
     assert!(asked.load(Ordering::SeqCst) >= 3);
 }
+
+/// `tickets` issues personal tickets signed with the event's key, as CSV with join links; each
+/// verifies against the key the manifest publishes, and `--only-signed` says so in the manifest.
+#[test]
+fn tickets_are_issued_signed_with_the_events_key() {
+    use elements_backend::store::{SqliteStore, Store};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("backend.sqlite3");
+    let refused = Command::new(BACKEND).args(["tickets", "--db"]).arg(&db).output().expect("run");
+    assert!(!refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("import one"));
+    let event = format!("{}/../assets/demo-event/event.json", env!("CARGO_MANIFEST_DIR"));
+    assert!(Command::new(BACKEND).args(["import", &event, "--db"]).arg(&db).status().expect("import").success());
+    let csv = dir.path().join("tickets.csv");
+    let out = Command::new(BACKEND)
+        .args([
+            "tickets",
+            "--count",
+            "3",
+            "--prefix",
+            "HTS",
+            "--only-signed",
+            "--url",
+            "https://events.example.org",
+            "--out",
+        ])
+        .arg(&csv)
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&csv).expect("csv");
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows[0], "ticket_id,code,join_link");
+    assert_eq!(rows.len(), 4, "{text}");
+    let manifest = SqliteStore::open(&db).expect("store").manifest().expect("read").expect("manifest");
+    assert!(manifest.signed_tickets);
+    let key = manifest.qr_public_key.expect("the manifest publishes the key");
+    for row in &rows[1..] {
+        let cols: Vec<&str> = row.split(',').collect();
+        let (id, code, link) = (cols[0], cols[1], cols[2]);
+        assert!(id.starts_with("HTS-") && id.len() == 12, "{id}");
+        let (signed_id, sig) = elements_protocol::signal::signed_ticket(code).expect("a signed code");
+        assert_eq!(signed_id, id);
+        let message = elements_protocol::signal::ticket_message(&manifest.id, id);
+        assert!(elements_domain::qr::verify(&key, &message, sig), "{code}");
+        match elements_protocol::link::Link::parse(link) {
+            Ok(elements_protocol::link::Link::Join { url, code: Some(c) }) => {
+                assert_eq!((url.as_str(), c.as_str()), ("https://events.example.org", code));
+            }
+            other => panic!("{link}: {other:?}"),
+        }
+    }
+}

@@ -203,6 +203,9 @@ impl EventFacts for CacheFacts<'_> {
         let manifest = self.read(self.cache.loaded_event())??.manifest;
         manifest.qr_public_key.map(|key| (manifest.id, key))
     }
+    fn tickets_signed(&self) -> bool {
+        self.read(self.cache.loaded_event()).flatten().is_some_and(|e| e.manifest.signed_tickets)
+    }
     fn rules(&self) -> std::borrow::Cow<'_, [elements_protocol::scenario::Scenario]> {
         let quests = self.read(self.cache.quests()).unwrap_or_default();
         let scenarios = self.read(self.cache.scenarios()).unwrap_or_default();

@@ -199,3 +199,45 @@ fn each_staff_role_gets_the_desk_of_its_job_and_the_app_refuses_the_rest() {
         }
     }
 }
+
+/// Tickets signed with the event's key, at a door with no network: two door tablets let the
+/// genuine ticket in (one copy each), and refuse on the spot an edited one and an unsigned one
+/// (the event signs all its tickets); back online, the copied ticket is one conflict on both.
+#[test]
+fn door_tablets_offline_refuse_forged_and_unsigned_tickets_and_a_copied_one_is_a_conflict_after_sync() {
+    let backend = start_backend(&served_event());
+    let tickets = backend.store.issue_tickets(2, "T").expect("tickets");
+    backend.store.require_signed_tickets().expect("signed only");
+    backend.store.add_code("DOOR-1", Role::Door, false).expect("door code");
+    let url = backend.url.clone();
+    let (a, _a_dir) = app(&url, "DOOR-1");
+    let (b, _b_dir) = app(&url, "DOOR-1");
+    let store = backend.store.clone();
+    backend.server.stop();
+
+    let admit = |tablet: &AppApi, pass: &str| tablet.admit_pass(AdmitArgs { pass: pass.into(), gate: main_entrance() });
+    let genuine = &tickets[0].code;
+    assert!(!admit(&a, genuine).expect("A lets the genuine ticket in").conflict);
+    assert!(!admit(&b, genuine).expect("B lets its copy in").conflict, "B cannot know of A yet");
+    let edited = genuine.replacen(&tickets[0].id, &tickets[1].id, 1);
+    let refused = admit(&a, &edited).expect_err("an edited ticket");
+    assert_eq!(refused.reason, Some(Reason::UnknownTarget), "{refused:?}");
+    assert!(refused.message.contains("forged or edited"), "{}", refused.message);
+    let unsigned = admit(&a, TICKET).expect_err("an unsigned ticket where all are signed");
+    assert!(unsigned.message.contains("not a ticket of this event"), "{}", unsigned.message);
+    // Refused means not counted, not sent.
+    let desk = a.staff_desk().expect("desk");
+    let gate = desk.gates.iter().find(|g| g.gate == main_entrance()).expect("the door");
+    assert_eq!(gate.admitted, 1);
+
+    let _again = elements_backend::testing::Loopback::serve_again(&url, store, Default::default());
+    a.sync_now().expect("A syncs");
+    b.sync_now().expect("B syncs");
+    a.sync_now().expect("A syncs again");
+    for (name, tablet) in [("A", &a), ("B", &b)] {
+        let desk = tablet.staff_desk().expect("desk");
+        let gate = desk.gates.iter().find(|g| g.gate == main_entrance()).expect("the door");
+        assert_eq!((gate.admitted, gate.conflicts), (1, 1), "{name}: {desk:?}");
+        assert!(desk.recent.iter().all(|s| s.state != DeskScanState::Waiting), "{name}: all sent");
+    }
+}
