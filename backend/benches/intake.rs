@@ -5,6 +5,9 @@
 //! SQLite (WAL). Side by side, the same load generator against an axum hello-world on the same
 //! machine: the ceiling that HTTP and the generator alone impose. Both share the machine's
 //! cores with the generator, so absolute figures are pessimistic; the ratio is the point.
+//! The default rules run twice, over plain HTTP and over HTTPS (a CA and certificate made for the
+//! run, rustls on both sides, connections kept alive as phones keep them), and `/metrics` is
+//! scraped while the HTTPS run is under way.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -38,6 +41,8 @@ struct Figures {
     requests: usize,
     elapsed: Duration,
     latencies: Vec<Duration>,
+    /// `/metrics` as scraped when half the requests were answered, if asked for.
+    scraped: Option<String>,
 }
 
 impl Figures {
@@ -57,14 +62,27 @@ impl Figures {
     }
 }
 
+/// A client as the load generator uses it, trusting `ca` when the target speaks HTTPS.
+fn client(ca: Option<&elements_tls::testing::TestCa>) -> reqwest::Client {
+    let mut builder = reqwest::Client::builder().pool_max_idle_per_host(CLIENTS);
+    if let Some(ca) = ca {
+        let trust = elements_tls::Trust::with_ca_pem(ca.pem().as_bytes()).expect("trust");
+        builder = builder.tls_backend_preconfigured(trust.client_config());
+    }
+    builder.build().expect("client")
+}
+
 /// Runs `jobs` through `CLIENTS` concurrent workers; each job is one POST of `body` with `token`.
-async fn load(url: String, jobs: Vec<(String, Vec<u8>)>) -> Figures {
-    let http = reqwest::Client::builder().pool_max_idle_per_host(CLIENTS).build().expect("client");
+async fn load(http: reqwest::Client, url: String, jobs: Vec<(String, Vec<u8>)>, metrics: Option<String>) -> Figures {
+    let half = jobs.len() / 2;
+    let answered = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let scraped: Arc<std::sync::Mutex<Option<tokio::task::JoinHandle<Option<String>>>>> = Default::default();
     let jobs = Arc::new(std::sync::Mutex::new(jobs));
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..CLIENTS {
         let (http, url, jobs) = (http.clone(), url.clone(), jobs.clone());
+        let (answered, scraped, metrics) = (answered.clone(), scraped.clone(), metrics.clone());
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             loop {
@@ -81,6 +99,14 @@ async fn load(url: String, jobs: Vec<(String, Vec<u8>)>) -> Figures {
                 assert!(resp.status().is_success(), "{}", resp.status());
                 resp.bytes().await.expect("body");
                 latencies.push(t.elapsed());
+                // Half-way: what an operator's Prometheus would scrape now.
+                if answered.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1 == half {
+                    if let Some(metrics) = metrics.clone() {
+                        let http = http.clone();
+                        *scraped.lock().expect("scrape") =
+                            Some(tokio::spawn(async move { http.get(metrics).send().await.ok()?.text().await.ok() }));
+                    }
+                }
             }
         }));
     }
@@ -88,7 +114,13 @@ async fn load(url: String, jobs: Vec<(String, Vec<u8>)>) -> Figures {
     for w in workers {
         latencies.extend(w.await.expect("worker"));
     }
-    Figures { requests: latencies.len(), elapsed: started.elapsed(), latencies }
+    let elapsed = started.elapsed();
+    let scrape = scraped.lock().expect("scrape").take();
+    let scraped = match scrape {
+        Some(task) => task.await.ok().flatten(),
+        None => None,
+    };
+    Figures { requests: latencies.len(), elapsed, latencies, scraped }
 }
 
 /// 200 rules: the defaults the demo's quests imply, its own scenarios, and the rest rules an
@@ -139,8 +171,9 @@ fn with_200_rules(mut b: EventBundle) -> EventBundle {
     b
 }
 
-/// The reference backend on disk serving `ev`, `PARTICIPANTS` devices each pushing one vote.
-async fn intake(ev: &EventBundle) -> Figures {
+/// The reference backend on disk serving `ev`, `PARTICIPANTS` devices each pushing one vote; in
+/// HTTPS when `tls`, printing a `/metrics` scrape taken while the votes arrive.
+async fn intake(ev: &EventBundle, tls: bool) -> Figures {
     let dir = tempfile::tempdir().expect("dir");
     let store = Arc::new(SqliteStore::open(&dir.path().join("backend.sqlite3")).expect("store"));
     store.replace_event(ev).expect("load");
@@ -154,18 +187,25 @@ async fn intake(ev: &EventBundle) -> Figures {
             // 6,000 devices join from this one machine: the redeem limits are for the real world.
             redeems_per_address_per_minute: u32::MAX,
             redeems_per_code_per_minute: u32::MAX,
+            ..Default::default()
         },
     );
-    tokio::spawn(async move {
-        elements_backend::server::serve(listener, router, Default::default(), None, std::future::pending()).await
+    let ca = tls.then(|| elements_tls::testing::TestCa::new("Bench CA"));
+    let cert = ca.as_ref().map(|ca| {
+        let (cert, key) = ca.issue(&["127.0.0.1"], elements_tls::testing::Validity::Current).write_to(dir.path());
+        elements_tls::ServerCert::load(&cert, &key).expect("certificate")
     });
+    tokio::spawn(async move {
+        elements_backend::server::serve(listener, router, Default::default(), cert, std::future::pending()).await
+    });
+    let base = format!("{}://{addr}", if tls { "https" } else { "http" });
 
     // Participants (not timed): one token each.
-    let http = reqwest::Client::new();
+    let http = client(ca.as_ref());
     let mut tokens = Vec::new();
     for i in 0..PARTICIPANTS {
         let answer: RedeemResponse = http
-            .post(format!("http://{addr}/v1/auth/redeem"))
+            .post(format!("{base}/v1/auth/redeem"))
             .json(&RedeemRequest {
                 code: "BENCH".into(),
                 client_id: format!("device-{i}"),
@@ -198,7 +238,15 @@ async fn intake(ev: &EventBundle) -> Figures {
         };
         jobs.push((token.clone(), serde_json::to_vec(&SignalBatch { signals: vec![signal] }).expect("json")));
     }
-    let figures = load(format!("http://{addr}/v1/signals"), jobs).await;
+    // A scrape while the votes arrive (the metrics an operator's Prometheus would see then).
+    let metrics = tls.then(|| format!("{base}/metrics"));
+    let figures = load(client(ca.as_ref()), format!("{base}/v1/signals"), jobs, metrics).await;
+    if let Some(text) = &figures.scraped {
+        println!("/metrics scraped half-way through the HTTPS run (counters are this process's: the HTTP run's too; buckets left out):");
+        for line in text.lines().filter(|l| l.starts_with("elements_") && !l.contains("_bucket{")) {
+            println!("    {line}");
+        }
+    }
     let counted: u64 = store
         .changes(elements_protocol::event::ElementKind::Voting, 0, 100)
         .expect("feed")
@@ -225,10 +273,12 @@ fn main() {
     runtime.block_on(async {
         let mut defaults = event();
         defaults.scenarios.clear();
-        let plain = intake(&defaults).await;
+        let plain = intake(&defaults, false).await;
         plain.print("signal intake, default rules (1 vote per request, SQLite WAL, tally + change log updated)");
+        let secure = intake(&defaults, true).await;
+        secure.print("signal intake over HTTPS (TLS 1.3, rustls/ring both sides, keep-alive), default rules");
         let heavy_event = with_200_rules(event());
-        let heavy = intake(&heavy_event).await;
+        let heavy = intake(&heavy_event, false).await;
         heavy.print(&format!(
             "signal intake, {} rules",
             elements_domain::rules::event_rules(&heavy_event.quests, &heavy_event.scenarios).len()
@@ -240,9 +290,10 @@ fn main() {
         let hello = axum::Router::new().route("/hello", post(|| async { "ok" }));
         tokio::spawn(async move { axum::serve(listener, hello).await });
         let jobs = (0..PARTICIPANTS).map(|_| ("x".to_string(), b"{}".to_vec())).collect();
-        let baseline = load(format!("http://{hello_addr}/hello"), jobs).await;
+        let baseline = load(client(None), format!("http://{hello_addr}/hello"), jobs, None).await;
         baseline.print("axum hello-world (same generator)");
         println!("intake / hello-world throughput: {:.2}", per_second(&plain) / per_second(&baseline));
+        println!("intake over HTTPS / over HTTP: {:.2}", per_second(&secure) / per_second(&plain));
         println!("intake with 200 rules / hello-world: {:.2}", per_second(&heavy) / per_second(&baseline));
         println!("intake with 200 rules / with the default rules: {:.2}", per_second(&heavy) / per_second(&plain));
     });

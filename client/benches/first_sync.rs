@@ -199,4 +199,57 @@ fn main() {
         t.elapsed().as_secs_f64() * 1e3,
         decode.as_secs_f64() * 1e3
     );
+
+    https_cost(&store, &bundle, &url);
+}
+
+/// What HTTPS adds: a new connection's request (TCP + TLS 1.3 handshake + one small answer) over
+/// HTTPS against plain HTTP to the same backend, and a whole first sync over HTTPS (pages from the
+/// page cache by now, as for the second device on, compared with plain HTTP).
+fn https_cost(store: &Arc<SqliteStore>, bundle: &EventBundle, plain_url: &str) {
+    use elements_tls::testing::{TestCa, Validity};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ca = TestCa::new("Bench CA");
+    let (cert, key) = ca.issue(&["127.0.0.1"], Validity::Current).write_to(dir.path());
+    let cert = elements_tls::ServerCert::load(&cert, &key).expect("certificate");
+    let secure = elements_backend::testing::Loopback::serve_tls(store.clone(), Default::default(), cert);
+    let trust = elements_tls::Trust::with_ca_pem(ca.pem().as_bytes()).expect("trust");
+    let median = |url: &str, trust: Option<&elements_tls::Trust>| {
+        let mut times: Vec<f64> = (0..30)
+            .map(|_| {
+                // A new client each time: a new connection, a full handshake.
+                let remote = Remote::trusting(url, Duration::from_secs(30), trust).expect("client");
+                let t = Instant::now();
+                remote.manifest().expect("manifest");
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        times[times.len() / 2]
+    };
+    let (plain, tls) = (median(plain_url, None), median(&secure.url, Some(&trust)));
+    println!(
+        "a new connection's first request (the manifest), median of 30: HTTP {plain:.2} ms, HTTPS {tls:.2} ms: the TLS handshake costs {:.2} ms",
+        tls - plain
+    );
+    let sync = |url: &str, trust: Option<&elements_tls::Trust>| {
+        let cache_dir = tempfile::tempdir().expect("temp dir");
+        let cache = Mutex::new(Cache::open(&cache_dir.path().join("cache.sqlite3")).expect("cache").cache);
+        let remote = Remote::trusting(url, Duration::from_secs(30), trust).expect("client");
+        let t = Instant::now();
+        sync::join(&cache, &remote).expect("join");
+        cache.lock().expect("lock").set_code(url, "BENCH").expect("code");
+        for e in [ElementKind::Agenda, ElementKind::Map, ElementKind::Voting, ElementKind::Quests, ElementKind::People]
+        {
+            sync::pull(&cache, &remote, e, 2000).expect("pull");
+        }
+        t.elapsed().as_secs_f64() * 1e3
+    };
+    let rows = Entity::all_of(bundle).len();
+    let (plain_sync, tls_sync) = (sync(plain_url, None), sync(&secure.url, Some(&trust)));
+    println!(
+        "first sync of {rows} entities (pages cached): HTTP {plain_sync:.0} ms, HTTPS {tls_sync:.0} ms: HTTPS adds {:.0} ms ({:+.1} %)",
+        tls_sync - plain_sync,
+        (tls_sync / plain_sync - 1.0) * 100.0
+    );
 }

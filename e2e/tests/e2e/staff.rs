@@ -245,3 +245,36 @@ async fn two_offline_tablets_see_the_same_ticket_as_a_conflict_and_a_reward_is_g
     })
     .await;
 }
+
+/// Least privilege on a door tablet: its code is a door code, so the desk shows check-in and
+/// nothing else (no reward desk, no leads, polls or live picture tabs), says so at the top, and
+/// checks a ticket in. Screenshot at tablet size.
+#[tokio::test]
+async fn a_door_tablet_shows_check_in_only() {
+    let mut served = demo();
+    served.manifest.id = "door-summit".into();
+    served.manifest.name = "Door Summit".into();
+    let (url, store, server, _backend_dir) = serve(&served, Some(DURING)).await;
+    store.add_code("DOOR-E2E", Role::Door, false).expect("door code");
+    store.add_code(TICKET, Role::Attendee, true).expect("ticket");
+    let link = format!("elements://join?url={url}&code=DOOR-E2E");
+    with_app(&["--clock", DURING, "--window-size", "1180x820", "--join", &link], |c| async move {
+        desk(&c).await;
+        let role = eventually("the role on the desk", WAIT, || async {
+            c.find(Locator::Css("[data-testid=staff-role]")).await.ok()?.attr("data-role").await.ok()?
+        })
+        .await;
+        assert_eq!(role, "door");
+        let tabs = texts(&c, "[data-testid^=staff-tab-]").await;
+        assert!(tabs.is_empty(), "one pane for a door, no tabs to choose: {tabs:?}");
+        eventually("the check-in form", WAIT, || async { c.find(Locator::Css("[data-testid=staff-pass]")).await.ok() })
+            .await;
+        assert!(c.find(Locator::Css("[data-testid=staff-reward-code]")).await.is_err(), "no reward desk at a door");
+        assert_eq!(check_in(&c, TICKET).await, "counted");
+        after_paint(&c).await;
+        let (x, y, w, h) = c.get_window_rect().await.expect("rect");
+        shoot(&env().screenshots, "staff-door-tablet", (x, y, w as u32, h as u32), None).await;
+    })
+    .await;
+    server.stop();
+}

@@ -144,9 +144,12 @@ pub fn Staff() -> impl IntoView {
             {move || can.get().role.map(|r| view! {
                 <p class="staff-role" data-testid="staff-role" data-role=r.as_str()>{role_name(r)}</p>
             })}
-            <div class="segmented staff-tabs" role="tablist">
-                {tabs}
-            </div>
+            // One pane (a door, a desk, an exhibitor): no tabs to choose between.
+            {move || (panes_for(&can.get()).len() > 1).then(|| view! {
+                <div class="segmented staff-tabs" role="tablist">
+                    {tabs}
+                </div>
+            })}
             {move || match pane.get() {
                 Pane::Desk => view! { <DeskPane /> }.into_any(),
                 Pane::Leads => view! { <LeadsPane /> }.into_any(),
