@@ -61,19 +61,30 @@ impl std::fmt::Debug for Trust {
 
 impl Trust {
     /// The platform's roots, plus the CA file `SSL_CERT_FILE` names (the variable OpenSSL,
-    /// curl and rustls' native-certs all read), read once per process.
+    /// curl and rustls' native-certs all read), read once per process. A device with no
+    /// authority to trust (no CA store, an unreadable `SSL_CERT_FILE`) still speaks plain HTTP:
+    /// its HTTPS connections are refused with that reason.
     pub fn platform() -> Result<Trust, TlsError> {
-        static PLATFORM: OnceLock<Result<Trust, String>> = OnceLock::new();
-        PLATFORM
+        static PLATFORM: OnceLock<Trust> = OnceLock::new();
+        Ok(PLATFORM
             .get_or_init(|| {
                 let extra = match std::env::var_os("SSL_CERT_FILE").filter(|v| !v.is_empty()) {
-                    Some(file) => read_certificates(Path::new(&file)).map_err(|e| format!("SSL_CERT_FILE: {e}"))?,
+                    Some(file) => match read_certificates(Path::new(&file)) {
+                        Ok(certs) => certs,
+                        Err(e) => return Trust::refusing(format!("SSL_CERT_FILE: {e}")),
+                    },
                     None => Vec::new(),
                 };
-                Trust::with_roots(extra).map_err(|e| e.to_string())
+                Trust::with_roots(extra).unwrap_or_else(|e| Trust::refusing(e.to_string()))
             })
-            .clone()
-            .map_err(TlsError::Setup)
+            .clone())
+    }
+
+    /// Trusts no server, saying why (`reason`): what a device without any authority gets.
+    fn refusing(reason: String) -> Trust {
+        install_default_provider();
+        tracing::warn!(%reason, "HTTPS servers cannot be verified on this device");
+        Trust { verifier: Arc::new(RefuseAll { reason, schemes: provider().signature_verification_algorithms }) }
     }
 
     /// The platform's roots plus every CA certificate in a PEM file (a venue's own CA).
@@ -110,6 +121,46 @@ impl Trust {
             .with_no_client_auth();
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
         config
+    }
+}
+
+/// The verifier of a device with no authority to trust: every certificate is refused, with the
+/// reason.
+#[derive(Debug)]
+struct RefuseAll {
+    reason: String,
+    schemes: rustls::crypto::WebPkiSupportedAlgorithms,
+}
+
+impl ServerCertVerifier for RefuseAll {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &rustls::pki_types::ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Err(rustls::Error::General(format!("no certificate authority to trust on this device ({})", self.reason)))
+    }
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.schemes)
+    }
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.schemes)
+    }
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.schemes.supported_schemes()
     }
 }
 
