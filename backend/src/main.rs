@@ -151,7 +151,8 @@ struct TicketsArgs {
     /// Write the CSV here instead of to standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
-    /// The backend's public address, for the join links [default: http://127.0.0.1:8480].
+    /// The backend's public address, for the join links [default: the configuration's
+    /// public_url, else http://127.0.0.1:8480].
     #[arg(long, value_name = "URL")]
     url: Option<String>,
     /// From now on every personal ticket must be signed: devices refuse unsigned ones offline.
@@ -179,7 +180,8 @@ struct QrCodesArgs {
     /// The folder the SVG files go into.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// The backend's public address, for the join code [default: http://127.0.0.1:8480].
+    /// The backend's public address, for the join code [default: the configuration's
+    /// public_url, else http://127.0.0.1:8480].
     #[arg(long, value_name = "URL")]
     url: Option<String>,
     /// The join code the join QR carries.
@@ -285,9 +287,13 @@ fn run(cli: Cli) -> Result<(), String> {
             import(&open()?, &args.schedule.to_string_lossy(), &options, args.venue.as_deref(), args.replace)
         }
         Command::Follow(args) => follow(&open()?, args),
-        Command::Tickets(args) => tickets(&open()?, args),
+        Command::Tickets(mut args) => {
+            args.url = args.url.or(file.public_url.clone());
+            tickets(&open()?, args)
+        }
         Command::QrCodes(args) => {
-            qr_codes(&open()?, &args.out, args.url.as_deref().unwrap_or("http://127.0.0.1:8480"), &args.code)
+            let url = args.url.or(file.public_url.clone()).unwrap_or_else(|| "http://127.0.0.1:8480".into());
+            qr_codes(&open()?, &args.out, &url, &args.code)
         }
         Command::Code(args) => {
             let store = open()?;
