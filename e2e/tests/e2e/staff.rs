@@ -153,7 +153,9 @@ async fn two_offline_tablets_see_the_same_ticket_as_a_conflict_and_a_reward_is_g
         })
         .await;
         assert_eq!(first, "valid");
-        let given = text_of(&c, "[data-testid=staff-redeem-result]").await.unwrap_or_default();
+        // The answer is the same element while the desk reloads around it (a sync lands).
+        let answer = c.find(Locator::Css("[data-testid=staff-redeem-result]")).await.expect("the answer");
+        let given = answer.text().await.expect("the answer stays on screen through reloads");
         assert!(given.contains("Lighthouse enamel pin"), "{given}");
         fill(&c, "[data-testid=staff-reward-code]", &code).await;
         tap(&c, "[data-testid=staff-redeem]").await;

@@ -10,22 +10,36 @@ pub(super) fn DeskPane() -> impl IntoView {
     let gate = RwSignal::new(None::<Gate>);
     let admit_form = Form::<AdmitResult>::new();
     let reward_form = Form::<RewardRedemption>::new();
-    move || {
-        show_loading(desk.state.get(), move |d: StaffDesk| {
+    // The desk reloads on every sync. Only what changes is drawn again (the counts, the gates'
+    // list); the forms are made once per loaded state of the desk, so a code half typed at the
+    // door keeps its focus, and an answer on screen stays the same element.
+    let latest = Memo::new(move |_| desk.state.get().and_then(Result::ok));
+    let shape = Memo::new(move |_| match desk.state.get() {
+        None => None,
+        Some(Err(e)) => Some(Err(e)),
+        Some(Ok(d)) => Some(Ok((d.is_staff, d.can))),
+    });
+    Effect::new(move |_| {
+        latest.with(|d| {
+            let Some(d) = d else { return };
             if gate.get_untracked().is_none_or(|g| !d.gates.iter().any(|x| x.gate == g)) {
                 gate.set(d.gates.first().map(|g| g.gate.clone()));
             }
+        })
+    });
+    move || {
+        show_loading(shape.get(), move |(is_staff, can): (bool, StaffAbilities)| {
             view! {
                 <div class="staff-desk">
-                    {(!d.is_staff).then(|| view! {
+                    {(!is_staff).then(|| view! {
                         <p class="voting-note" data-testid="staff-not-staff">{t!("staff-not-staff")}</p>
                     })}
                     <div class="staff-panes">
                         <div class="staff-pane">
-                            {(d.can.check_in || !d.is_staff).then(|| check_in_panel(d.clone(), gate, admit_form))}
-                            {(d.can.rewards || !d.is_staff).then(|| reward_panel(d.clone(), reward_form))}
+                            {(can.check_in || !is_staff).then(|| check_in_panel(latest, gate, admit_form))}
+                            {(can.rewards || !is_staff).then(|| reward_panel(latest, reward_form))}
                         </div>
-                        <div class="staff-pane">{counts_panel(d)}</div>
+                        <div class="staff-pane">{move || latest.get().map(counts_panel)}</div>
                     </div>
                 </div>
             }
@@ -34,13 +48,21 @@ pub(super) fn DeskPane() -> impl IntoView {
     }
 }
 
+/// Whether the desk, as last loaded, holds a staff token.
+fn staff_token(d: Memo<Option<StaffDesk>>) -> bool {
+    d.with(|d| d.as_ref().is_some_and(|d| d.is_staff))
+}
+
 pub(super) fn gate_value(g: &Gate) -> String {
     g.key()
 }
 
-pub(super) fn check_in_panel(d: StaffDesk, gate: RwSignal<Option<Gate>>, form: Form<AdmitResult>) -> impl IntoView {
+pub(super) fn check_in_panel(
+    d: Memo<Option<StaffDesk>>,
+    gate: RwSignal<Option<Gate>>,
+    form: Form<AdmitResult>,
+) -> impl IntoView {
     let Form { text: pass, busy, answer, answers } = form;
-    let gates = StoredValue::new(d.gates.clone());
     let admit = move |text: String| {
         let Some(at) = gate.get_untracked() else { return };
         busy.set(true);
@@ -69,21 +91,27 @@ pub(super) fn check_in_panel(d: StaffDesk, gate: RwSignal<Option<Gate>>, form: F
     };
     let choose = move |ev: leptos::ev::Event| {
         let key = event_target_value(&ev);
-        gate.set(gates.with_value(|all| all.iter().find(|g| gate_value(&g.gate) == key).map(|g| g.gate.clone())));
+        gate.set(
+            d.with(|d| d.iter().flat_map(|d| &d.gates).find(|g| gate_value(&g.gate) == key).map(|g| g.gate.clone())),
+        );
     };
-    let options = d
-        .gates
-        .iter()
-        .map(|g| {
-            let key = gate_value(&g.gate);
-            let label = match &g.detail {
-                Some(detail) => format!("{} — {detail}", g.name),
-                None => g.name.clone(),
-            };
-            let selected = gate.get_untracked().as_ref() == Some(&g.gate);
-            view! { <option value=key selected=selected>{label}</option> }
-        })
-        .collect_view();
+    // The list of gates follows the desk (today's sessions change through the day).
+    let gates = Memo::new(move |_| d.with(|d| d.as_ref().map(|d| d.gates.clone()).unwrap_or_default()));
+    let options = move || {
+        gates
+            .get()
+            .into_iter()
+            .map(|g| {
+                let key = gate_value(&g.gate);
+                let label = match &g.detail {
+                    Some(detail) => format!("{} — {detail}", g.name),
+                    None => g.name.clone(),
+                };
+                let selected = gate.get_untracked().as_ref() == Some(&g.gate);
+                view! { <option value=key selected=selected>{label}</option> }
+            })
+            .collect_view()
+    };
     view! {
         <form class="panel scan-panel" data-testid="staff-check-in" on:submit=submit>
             <div class="scan-head">
@@ -106,7 +134,7 @@ pub(super) fn check_in_panel(d: StaffDesk, gate: RwSignal<Option<Gate>>, form: F
                     prop:value=move || pass.get()
                     on:input=move |ev| pass.set(event_target_value(&ev)) />
                 <button class="primary" type="submit" data-testid="staff-admit"
-                    disabled=move || busy.get() || pass.get().trim().is_empty() || !d.is_staff>
+                    disabled=move || busy.get() || pass.get().trim().is_empty() || !staff_token(d)>
                     {t!("staff-admit")}
                 </button>
             </div>
@@ -132,7 +160,9 @@ pub(super) fn check_in_panel(d: StaffDesk, gate: RwSignal<Option<Gate>>, form: F
     }
 }
 
-pub(super) fn reward_panel(d: StaffDesk, form: Form<RewardRedemption>) -> impl IntoView {
+pub(super) fn reward_panel(d: Memo<Option<StaffDesk>>, form: Form<RewardRedemption>) -> impl IntoView {
+    let given = move || d.with(|d| d.as_ref().map(|d| d.rewards_given).unwrap_or(0));
+    let knows_codes = move || d.with(|d| d.as_ref().is_some_and(|d| d.knows_codes));
     let Form { text: code, busy, answer, answers } = form;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -155,7 +185,7 @@ pub(super) fn reward_panel(d: StaffDesk, form: Form<RewardRedemption>) -> impl I
         <form class="panel scan-panel" data-testid="staff-rewards" on:submit=submit>
             <div class="scan-head">
                 <h2>{t!("staff-rewards-title")}</h2>
-                <span class="muted" data-testid="staff-rewards-given">{t!("staff-rewards-given", n = d.rewards_given)}</span>
+                <span class="muted" data-testid="staff-rewards-given">{move || t!("staff-rewards-given", n = given())}</span>
             </div>
             <div class="scan-row">
                 <input type="text" data-testid="staff-reward-code"
@@ -165,11 +195,11 @@ pub(super) fn reward_panel(d: StaffDesk, form: Form<RewardRedemption>) -> impl I
                     prop:value=move || code.get()
                     on:input=move |ev| code.set(event_target_value(&ev)) />
                 <button class="primary" type="submit" data-testid="staff-redeem"
-                    disabled=move || busy.get() || code.get().trim().is_empty() || !d.is_staff>
+                    disabled=move || busy.get() || code.get().trim().is_empty() || !staff_token(d)>
                     {t!("staff-redeem")}
                 </button>
             </div>
-            {(!d.knows_codes).then(|| view! { <p class="muted scan-help">{t!("staff-rewards-unchecked")}</p> })}
+            {move || (!knows_codes()).then(|| view! { <p class="muted scan-help">{t!("staff-rewards-unchecked")}</p> })}
             {move || answer.get().map(|a| match a {
                 Answer::Done(r) if r.checked => view! {
                     <p class="staff-answer ok" role="status" data-testid="staff-redeem-result" data-status="valid" data-answer=answers.get_untracked()>
