@@ -184,8 +184,11 @@ fn serve_in_https_prints_an_https_join_link_and_stops_gracefully() {
     assert!(stderr.contains("stopping"), "{stderr}");
 }
 
-/// Sends a signal batch's head and half its body over TLS, SIGTERMs the server, sends the rest,
-/// and returns the answer as text.
+/// Sends a signal batch's head over TLS with `Expect: 100-continue` and waits for `100 Continue`
+/// (the server is reading this request's body: it is in flight), SIGTERMs the server, sends the
+/// body, and returns the answer as text. (A request the server has not begun to read when it is
+/// told to stop is not in flight: its connection is closed unanswered, and a client sends it
+/// again, as the app does with every signal batch.)
 fn slow_batch_across_a_sigterm(base: &str, ca_pem: &str, token: &str, pid: u32) -> String {
     let addr = base.trim_start_matches("https://");
     let body = serde_json::json!({"signals": [{
@@ -198,18 +201,24 @@ fn slow_batch_across_a_sigterm(base: &str, ca_pem: &str, token: &str, pid: u32) 
     let name = elements_tls::rustls::pki_types::ServerName::try_from("127.0.0.1").expect("name");
     let conn = elements_tls::rustls::ClientConnection::new(config, name).expect("tls");
     let tcp = std::net::TcpStream::connect(addr).expect("connect");
+    tcp.set_read_timeout(Some(std::time::Duration::from_secs(20))).expect("timeout");
     let mut tls = elements_tls::rustls::StreamOwned::new(conn, tcp);
     let head = format!(
-        "POST /v1/signals HTTP/1.1\r\nhost: {addr}\r\nauthorization: Bearer {token}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        "POST /v1/signals HTTP/1.1\r\nhost: {addr}\r\nauthorization: Bearer {token}\r\ncontent-type: application/json\r\nexpect: 100-continue\r\ncontent-length: {}\r\n\r\n",
         body.len()
     );
-    let (first, second) = body.split_at(body.len() / 2);
     tls.write_all(head.as_bytes()).expect("head");
-    tls.write_all(first.as_bytes()).expect("half a body");
     tls.flush().expect("flush");
+    let mut interim = Vec::new();
+    let mut byte = [0u8; 1];
+    while !interim.ends_with(b"\r\n\r\n") {
+        assert!(tls.read(&mut byte).expect("the server's 100 Continue") == 1, "closed before 100 Continue");
+        interim.push(byte[0]);
+    }
+    assert!(interim.starts_with(b"HTTP/1.1 100"), "{}", String::from_utf8_lossy(&interim));
     // SAFETY: kill(2) with a pid this test spawned.
     assert_eq!(unsafe { libc::kill(pid as i32, libc::SIGTERM) }, 0);
-    tls.write_all(second.as_bytes()).expect("the rest of the body");
+    tls.write_all(body.as_bytes()).expect("the body");
     tls.flush().expect("flush");
     let mut answer = Vec::new();
     let _ = tls.read_to_end(&mut answer);
