@@ -35,9 +35,9 @@ impl Cache {
         progress: &mut dyn FnMut(LoadStep),
     ) -> Result<(), CacheError> {
         let tx = self.conn.transaction()?;
-        let entity_tables = EntityKind::ALL.into_iter().map(EntityKind::as_str);
-        for table in ["event", "session_speaker", "session_search"].into_iter().chain(entity_tables) {
-            tx.execute(&format!("DELETE FROM {table}"), [])?;
+        tx.execute("DELETE FROM event", [])?;
+        for kind in EntityKind::ALL {
+            super::write::clear(&tx, kind)?;
         }
         write_snapshot(&tx, bundle, progress)?;
         let manifest = to_json(&bundle.manifest)?;
@@ -248,7 +248,7 @@ impl Cache {
         let tx = self.conn.transaction()?;
         for kind in EntityKind::ALL.into_iter().filter(|k| k.element() == elements_protocol::event::ElementKind::People)
         {
-            tx.execute(&format!("DELETE FROM {}", kind.as_str()), [])?;
+            super::write::clear(&tx, kind)?;
         }
         tx.execute_batch("DELETE FROM my_profile; DELETE FROM contact_note; DELETE FROM photo;")?;
         tx.commit()?;

@@ -42,9 +42,9 @@ impl Cache {
         let tx = self.conn.transaction()?;
         if current.as_ref().is_some_and(|c| c.manifest.id != manifest.id || c.source != source) {
             for kind in EntityKind::ALL {
-                tx.execute(&format!("DELETE FROM {}", kind.as_str()), [])?;
+                super::write::clear(&tx, kind)?;
             }
-            tx.execute_batch("DELETE FROM session_speaker; DELETE FROM session_search; DELETE FROM sync_state;")?;
+            tx.execute_batch("DELETE FROM sync_state;")?;
         }
         tx.execute("DELETE FROM event", [])?;
         tx.execute(
@@ -204,10 +204,7 @@ impl Cache {
     pub fn reset_element(&mut self, element: ElementKind) -> Result<(), CacheError> {
         let tx = self.conn.transaction()?;
         for kind in EntityKind::ALL.into_iter().filter(|k| k.element() == element) {
-            tx.execute(&format!("DELETE FROM {}", kind.as_str()), [])?;
-            if kind == EntityKind::Session {
-                tx.execute_batch("DELETE FROM session_speaker; DELETE FROM session_search;")?;
-            }
+            super::write::clear(&tx, kind)?;
         }
         tx.execute("UPDATE sync_state SET cursor = NULL, etag = NULL WHERE element = ?1", [element.as_str()])?;
         tx.commit()?;

@@ -108,14 +108,34 @@ pub(crate) fn upsert_as(
             .execute(params![p.id, p.floor_id, kind, body])?;
         }
         Entity::Profile(p) => {
+            // A profile seen before loses its search row and interest keys first; a new one (a
+            // first sync: every one) has none to lose.
+            let known: Option<i64> = tx
+                .prepare_cached("SELECT rowid FROM profile WHERE id = ?1")?
+                .query_row([&p.id], |r| r.get(0))
+                .optional()?;
+            if let Some(rowid) = known {
+                tx.prepare_cached("DELETE FROM profile_search WHERE rowid = ?1")?.execute([rowid])?;
+                tx.prepare_cached("DELETE FROM profile_interest WHERE profile_id = ?1")?.execute([&p.id])?;
+            }
             tx.prepare_cached(
                 "INSERT INTO profile (id, name, body) VALUES (?1, ?2, ?3)
                  ON CONFLICT(id) DO UPDATE SET name = excluded.name, body = excluded.body",
             )?
             .execute(params![p.id, p.name, body])?;
-            // The search row follows by trigger; interests are keyed here, folded as people
-            // type them in any language.
-            tx.prepare_cached("DELETE FROM profile_interest WHERE profile_id = ?1")?.execute([&p.id])?;
+            // The search row shares the profile's rowid (found by an index lookup, never a scan).
+            let rowid = known.unwrap_or_else(|| tx.last_insert_rowid());
+            tx.prepare_cached(
+                "INSERT INTO profile_search (rowid, name, organization, position, interests) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                rowid,
+                p.name,
+                p.organization.as_deref().unwrap_or(""),
+                p.position.as_deref().unwrap_or(""),
+                p.interests.join(" ")
+            ])?;
+            // Interests are keyed folded as people type them, in any language.
             let mut interest = tx.prepare_cached(
                 "INSERT OR IGNORE INTO profile_interest (profile_id, tag_key, tag) VALUES (?1, ?2, ?3)",
             )?;
@@ -184,12 +204,32 @@ pub(crate) fn upsert_as(
 
 /// Removes an entity; removing one that is not there is not an error (a repeated page).
 pub(crate) fn delete(tx: &Transaction<'_>, kind: EntityKind, id: &str) -> Result<(), CacheError> {
-    if kind == EntityKind::Session {
-        tx.prepare_cached("DELETE FROM session_speaker WHERE session_id = ?1")?.execute([id])?;
-        tx.prepare_cached("DELETE FROM session_search WHERE rowid = (SELECT rowid FROM session WHERE id = ?1)")?
-            .execute([id])?;
+    match kind {
+        EntityKind::Session => {
+            tx.prepare_cached("DELETE FROM session_speaker WHERE session_id = ?1")?.execute([id])?;
+            tx.prepare_cached("DELETE FROM session_search WHERE rowid = (SELECT rowid FROM session WHERE id = ?1)")?
+                .execute([id])?;
+        }
+        EntityKind::Profile => {
+            tx.prepare_cached("DELETE FROM profile_search WHERE rowid = (SELECT rowid FROM profile WHERE id = ?1)")?
+                .execute([id])?;
+            tx.prepare_cached("DELETE FROM profile_interest WHERE profile_id = ?1")?.execute([id])?;
+        }
+        _ => {}
     }
     tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", kind.as_str()))?.execute([id])?;
+    Ok(())
+}
+
+/// Removes every entity of `kind`, with the rows that go with them (search rows, speakers of
+/// sessions, interest keys of profiles): the one way a whole kind is cleared.
+pub(crate) fn clear(tx: &Transaction<'_>, kind: EntityKind) -> Result<(), CacheError> {
+    match kind {
+        EntityKind::Session => tx.execute_batch("DELETE FROM session_speaker; DELETE FROM session_search;")?,
+        EntityKind::Profile => tx.execute_batch("DELETE FROM profile_search; DELETE FROM profile_interest;")?,
+        _ => {}
+    }
+    tx.execute(&format!("DELETE FROM {}", kind.as_str()), [])?;
     Ok(())
 }
 

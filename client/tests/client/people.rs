@@ -314,3 +314,65 @@ fn many_profile_saves_with_a_photo_made_offline_all_reach_the_backend() {
         .expect("count");
     assert_eq!(stored, 40);
 }
+
+/// The directory's search rows and interest keys follow every way a profile is written or
+/// removed (they are written with the profile, not by triggers): a first page, a changed name,
+/// organization and interests, a deletion, and an Element starting over.
+#[test]
+fn the_directory_search_follows_every_write_and_removal_of_a_profile() {
+    use elements_client::cache::Cache;
+    use elements_protocol::event::{ElementKind, Profile};
+    use elements_protocol::sync::stored::StoredChange;
+    use elements_protocol::sync::{Change, Entity, EntityKind};
+    let dir = tempfile::tempdir().expect("dir");
+    let mut cache = Cache::open(&dir.path().join("cache.sqlite3")).expect("cache").cache;
+    let person = |id: &str, name: &str, org: &str, interests: &[&str]| Profile {
+        id: id.into(),
+        name: name.into(),
+        organization: Some(org.into()),
+        position: None,
+        interests: interests.iter().map(|s| s.to_string()).collect(),
+        looking_for: vec![],
+        offers: vec![],
+        links: vec![],
+        photo: None,
+        sessions: vec![],
+    };
+    let upsert = |p: Profile| StoredChange { change: Change::Upsert { entity: Entity::Profile(p) }, body: None };
+    let page = |cache: &mut Cache, changes: Vec<StoredChange>, n: u32| {
+        cache
+            .apply_page(ElementKind::People, "http://127.0.0.1:1", &[], &changes, &format!("c-{n}"), None)
+            .expect("page");
+    };
+    let names = |cache: &Cache, query: &str, interest: Option<&str>| -> Vec<String> {
+        cache.search_profiles(query, interest, 100).expect("search").0.into_iter().map(|p| p.name).collect()
+    };
+    page(
+        &mut cache,
+        vec![
+            upsert(person("p1", "Aigerim Sadykova", "Steppe Labs", &["Falconry", "Rust"])),
+            upsert(person("p2", "Felix Wagner", "Harbour Data", &["Sailing"])),
+        ],
+        1,
+    );
+    assert_eq!(names(&cache, "steppe", None), ["Aigerim Sadykova"]);
+    assert_eq!(names(&cache, "", Some("falconry")), ["Aigerim Sadykova"]);
+    // Renamed, moved to another company, other interests: found by the new, not the old.
+    page(&mut cache, vec![upsert(person("p1", "Aigerim Bekova", "Tundra Works", &["Chess"]))], 2);
+    assert!(names(&cache, "steppe", None).is_empty() && names(&cache, "sadykova", None).is_empty());
+    assert_eq!(names(&cache, "tundra bekova", None), ["Aigerim Bekova"]);
+    assert!(names(&cache, "", Some("falconry")).is_empty());
+    assert_eq!(names(&cache, "", Some("chess")), ["Aigerim Bekova"]);
+    // Deleted: gone from the search and from the interests.
+    page(
+        &mut cache,
+        vec![StoredChange { change: Change::Delete { kind: EntityKind::Profile, id: "p1".into() }, body: None }],
+        3,
+    );
+    assert!(names(&cache, "tundra", None).is_empty() && names(&cache, "", Some("chess")).is_empty());
+    assert_eq!(names(&cache, "wagner", None), ["Felix Wagner"]);
+    // The backend says "start over": the whole directory goes, search and interests with it.
+    cache.reset_element(ElementKind::People).expect("reset");
+    assert!(names(&cache, "wagner", None).is_empty() && names(&cache, "", Some("sailing")).is_empty());
+    assert!(cache.common_interests(10).expect("interests").is_empty());
+}
