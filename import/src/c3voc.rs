@@ -232,6 +232,12 @@ pub fn read_v1(text: &str, options: &Options) -> Result<Builder, ImportError> {
                         continue;
                     }
                 };
+                // Read, and said: the schema's own "invalid example" is exactly this.
+                if let Some(WholeOrText::Text(id)) = &e.id {
+                    b.warnings.push(format!(
+                        "{path}.id: \"{id}\" is written as a string where the schema has a number; read as the id it spells"
+                    ));
+                }
                 b.session(Draft {
                     source_id: e
                         .guid

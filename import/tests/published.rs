@@ -107,14 +107,16 @@ fn schedule_json_schema_2_with_track_colours_and_room_objects() {
     assert!(!hub.bundle.speakers.iter().any(|s| s.name == "Senficon"), "contributors are not speakers");
 }
 
+/// The schema's "invalid example" is invalid for one thing: an event id written as a string.
+/// A 2025 congress published exactly that for three events, which were lost; since issue 20 no
+/// session is dropped for the shape of one field: it is imported, and the deviation named.
 #[test]
-fn the_invalid_example_is_rejected_naming_the_field() {
+fn the_schemas_invalid_example_imports_with_its_string_id_named() {
     let Some(bytes) = published("invalid-example.json") else { return };
-    let err = import(&bytes).expect_err("rejected");
-    let msg = err.to_string();
-    // Each broken event is named with what is wrong; a file of nothing but broken events is refused.
-    assert!(matches!(err, ImportError::Invalid { .. }), "{msg}");
-    assert!(msg.contains("rooms.Winterchaos[0].id") && msg.contains("\"2814\""), "{msg}");
+    let imported = import(&bytes).expect("imported");
+    assert_eq!(imported.bundle.sessions.len(), 1);
+    let said = imported.warnings.join("\n");
+    assert!(said.contains("rooms.Winterchaos[0].id") && said.contains("\"2814\""), "{said}");
 }
 
 #[test]
@@ -184,13 +186,17 @@ fn an_id_written_as_a_string_or_left_out_never_drops_a_session() {
     let Some((bytes, published)) = imported("frab-camp2019.json") else { return };
     let mut json: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
     let mut changed = 0;
+    let mut as_strings = 0;
     for day in json["schedule"]["conference"]["days"].as_array_mut().expect("days") {
         day["index"] = serde_json::Value::String(day["index"].to_string());
         for (_, events) in day["rooms"].as_object_mut().expect("rooms") {
             for (n, event) in events.as_array_mut().expect("events").iter_mut().enumerate() {
                 let id = event["id"].clone();
                 match n % 3 {
-                    0 => event["id"] = serde_json::Value::String(id.to_string()),
+                    0 => {
+                        event["id"] = serde_json::Value::String(id.to_string());
+                        as_strings += 1;
+                    }
                     1 if event["guid"].is_string() => {
                         event.as_object_mut().expect("event").remove("id");
                     }
@@ -202,7 +208,11 @@ fn an_id_written_as_a_string_or_left_out_never_drops_a_session() {
     }
     assert!(changed > 20, "the test must change many ids: {changed}");
     let reshaped = import(json.to_string().as_bytes()).expect("imports");
-    assert_eq!(reshaped.warnings, published.warnings);
+    // Each id written as a string is named, and nothing else is said that was not said before.
+    let (named, others): (Vec<&String>, Vec<&String>) =
+        reshaped.warnings.iter().partition(|w| w.contains("is written as a string"));
+    assert_eq!(named.len(), as_strings, "{named:?}");
+    assert_eq!(others, published.warnings.iter().collect::<Vec<_>>());
     let key = |i: &Imported| -> Vec<(String, String, String)> {
         let mut k: Vec<_> =
             i.bundle.sessions.iter().map(|s| (s.id.clone(), s.title.clone(), s.starts_at.to_rfc3339())).collect();

@@ -77,6 +77,23 @@ pub(super) fn current_token(cache: &Mutex<Cache>, remote: &Remote) -> Result<(Op
     }
 }
 
+/// SQLite's automatic checkpoints held while it lives ([`Cache::hold_checkpoints`]).
+struct CheckpointsHeld<'a>(&'a Mutex<Cache>);
+
+impl<'a> CheckpointsHeld<'a> {
+    fn new(cache: &'a Mutex<Cache>) -> Result<Self, SyncError> {
+        lock(cache).hold_checkpoints(true)?;
+        Ok(CheckpointsHeld(cache))
+    }
+}
+
+impl Drop for CheckpointsHeld<'_> {
+    fn drop(&mut self) {
+        // Failing here leaves the next automatic checkpoint to do it.
+        let _ = lock(self.0).hold_checkpoints(false);
+    }
+}
+
 pub(super) fn pull_pipelined(
     cache: &Mutex<Cache>,
     remote: &Remote,
@@ -94,6 +111,11 @@ pub(super) fn pull_pipelined(
     let (mut token, has_code) = match current_token(cache, remote) {
         Err(e) if public && e.is_unauthorized() => (None, false),
         other => other?,
+    };
+    // A first pull may be thousands of rows: the file is written once, after (however it ends).
+    let _held = match cursor {
+        None => Some(CheckpointsHeld::new(cache)?),
+        Some(_) => None,
     };
     std::thread::scope(|scope| {
         // Two pages in flight at most: memory stays bounded on a large first sync.

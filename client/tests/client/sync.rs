@@ -330,3 +330,20 @@ fn a_changed_manifest_reaches_a_device_that_joined_earlier_and_an_unchanged_one_
     }
     engine.stop();
 }
+
+/// A first pull holds SQLite's checkpoints while it writes page after page and lets them go
+/// when it ends, whether it ended well or not (a backend gone mid-way).
+#[test]
+fn a_first_pull_holds_checkpoints_only_while_it_runs() {
+    let backend = start_backend(&served_event());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = fresh_cache(&dir);
+    sync::join(&cache, &remote(&backend.url)).expect("join");
+    assert!(!cache.lock().expect("lock").checkpoints_held().expect("read"));
+    sync::pull(&cache, &remote(&backend.url), ElementKind::Agenda, 16).expect("a first pull, many pages");
+    assert!(!cache.lock().expect("lock").checkpoints_held().expect("read"), "let go after success");
+    assert!(cache.lock().expect("lock").count(EntityKind::Session).expect("count") > 0);
+    let failed = sync::pull(&cache, &remote(&dead_url()), ElementKind::Map, 16);
+    assert!(failed.is_err());
+    assert!(!cache.lock().expect("lock").checkpoints_held().expect("read"), "let go after a failure");
+}
