@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use elements_import::{import, Format, ImportError, Imported};
+use elements_import::{import, Format, Imported};
 
 fn schedules_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("ELEMENTS_SCHEDULES_DIR")
