@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
 use elements_protocol::event::{
     Branding, ElementEntry, ElementKind, EventBundle, EventDay, Manifest, Room, Session, SessionKind, Speaker, Track,
-    Venue, FORMAT_VERSION,
+    Venue,
 };
 
 use crate::time::Zone;
@@ -329,34 +329,28 @@ impl Builder {
             return Err(ImportError::Invalid { format, problems: self.warnings });
         }
         self.sessions.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then_with(|| a.id.cmp(&b.id)));
+        let manifest = Manifest {
+            qr_public_key: None,
+            kiosk: None,
+            goals: Vec::new(),
+            signed_tickets: false,
+            id: self.id,
+            name: self.name,
+            tagline: String::new(),
+            timezone: self.zone.name(),
+            days: self.days,
+            venue: Venue { name: String::new(), address: String::new(), city: String::new() },
+            languages: self.languages,
+            branding: Branding { primary_color: "#0b4f6c".into(), accent_color: "#f59e0b".into() },
+            elements: vec![ElementEntry { kind: ElementKind::Agenda, title: None, base_url: None, version: 1 }],
+        };
+        // The schedule's parts; nothing else (an organizer adds the rest, `merge` keeps it).
         let bundle = EventBundle {
-            format_version: FORMAT_VERSION,
-            manifest: Manifest {
-                qr_public_key: None,
-                kiosk: None,
-                goals: Vec::new(),
-                signed_tickets: false,
-                id: self.id,
-                name: self.name,
-                tagline: String::new(),
-                timezone: self.zone.name(),
-                days: self.days,
-                venue: Venue { name: String::new(), address: String::new(), city: String::new() },
-                languages: self.languages,
-                branding: Branding { primary_color: "#0b4f6c".into(), accent_color: "#f59e0b".into() },
-                elements: vec![ElementEntry { kind: ElementKind::Agenda, title: None, base_url: None, version: 1 }],
-            },
-            floors: Vec::new(),
             rooms: self.rooms,
             tracks: self.tracks,
             speakers: self.speakers,
             sessions: self.sessions,
-            points_of_interest: Vec::new(),
-            polls: Vec::new(),
-            quests: Vec::new(),
-            people: Vec::new(),
-            scenarios: Vec::new(),
-            walk: Default::default(),
+            ..EventBundle::empty(manifest)
         };
         elements_domain::validate(&bundle).map_err(|errors| ImportError::Invalid {
             format,

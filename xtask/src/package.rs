@@ -110,17 +110,35 @@ pub fn build(binary: &Path, release: bool) -> Result<PathBuf, String> {
              working offline and syncing with any Element backend. English and Russian.\n"
         ),
     )?;
-    let deb = out.join(format!("{NAME}_{version}_{arch}.deb"));
+    dpkg_deb(&stage, &out.join(format!("{NAME}_{version}_{arch}.deb")), release)
+}
+
+/// Builds the `.deb` of a staged package folder; returns its path.
+fn dpkg_deb(stage: &Path, deb: &Path, release: bool) -> Result<PathBuf, String> {
     let mut dpkg = Cmd::new("dpkg-deb");
     dpkg.args(["--build", "--root-owner-group"]);
     if !release {
         // A debug binary is large; fast compression keeps the CI check quick.
         dpkg.args(["-Zgzip", "-z1"]);
     }
-    run(dpkg.arg(&stage).arg(&deb))?;
-    let mib = std::fs::metadata(&deb).map(|m| m.len() as f64 / 1_048_576.0).unwrap_or(0.0);
+    run(dpkg.arg(stage).arg(deb))?;
+    let mib = std::fs::metadata(deb).map(|m| m.len() as f64 / 1_048_576.0).unwrap_or(0.0);
     eprintln!("    {} ({mib:.1} MiB, {} binary)", deb.display(), if release { "release" } else { "debug" });
-    Ok(deb)
+    Ok(deb.to_path_buf())
+}
+
+fn is_root() -> bool {
+    std::process::Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false)
+}
+
+/// `args` run as root: directly when this is root, through sudo otherwise.
+fn as_root(args: &[&str]) -> Cmd {
+    let mut c = if is_root() { Cmd::new(args[0]) } else { Cmd::new("sudo") };
+    if !is_root() {
+        c.arg(args[0]);
+    }
+    c.args(&args[1..]);
+    c
 }
 
 /// Installs the package with dpkg, launches the installed app on a virtual screen until its
@@ -128,20 +146,11 @@ pub fn build(binary: &Path, release: bool) -> Result<PathBuf, String> {
 /// and removes the package again.
 pub fn check(deb: &Path) -> Result<(), String> {
     step("checking the package installs and launches");
-    let root_user = std::process::Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
-    let sudo = |args: &[&str]| {
-        let mut c = if root_user { Cmd::new(args[0]) } else { Cmd::new("sudo") };
-        if !root_user {
-            c.arg(args[0]);
-        }
-        c.args(&args[1..]);
-        c
-    };
     let deb_path = deb.display().to_string();
-    run(sudo(&["dpkg", "-i", &deb_path]))
+    run(as_root(&["dpkg", "-i", &deb_path]))
         .map_err(|e| format!("{e}\n    (dpkg -i needs root; missing libraries: `apt-get install -f`)"))?;
     let outcome = launch_installed();
-    let removed = run(sudo(&["dpkg", "-r", NAME]));
+    let removed = run(as_root(&["dpkg", "-r", NAME]));
     outcome?;
     removed?;
     eprintln!("    installed, launched to the agenda, and removed again");
@@ -279,16 +288,7 @@ pub fn build_backend(binary: &Path, release: bool) -> Result<PathBuf, String> {
              people and live updates, over HTTPS, from one SQLite file, as a systemd service.\n"
         ),
     )?;
-    let deb = out.join(format!("{BACKEND}_{version}_{arch}.deb"));
-    let mut dpkg = Cmd::new("dpkg-deb");
-    dpkg.args(["--build", "--root-owner-group"]);
-    if !release {
-        dpkg.args(["-Zgzip", "-z1"]);
-    }
-    run(dpkg.arg(&stage).arg(&deb))?;
-    let mib = std::fs::metadata(&deb).map(|m| m.len() as f64 / 1_048_576.0).unwrap_or(0.0);
-    eprintln!("    {} ({mib:.1} MiB, {} binary)", deb.display(), if release { "release" } else { "debug" });
-    Ok(deb)
+    dpkg_deb(&stage, &out.join(format!("{BACKEND}_{version}_{arch}.deb")), release)
 }
 
 fn set_executable(path: &Path) -> Result<(), String> {
@@ -302,19 +302,10 @@ fn set_executable(path: &Path) -> Result<(), String> {
 /// probes `/readyz`, `/healthz` and `/metrics`, stops it with SIGTERM, and purges the package.
 pub fn check_backend(deb: &Path) -> Result<(), String> {
     step("checking the backend's package installs, starts as a service, answers and is removed");
-    let root_user = std::process::Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
-    let sudo = |args: &[&str]| {
-        let mut c = if root_user { Cmd::new(args[0]) } else { Cmd::new("sudo") };
-        if !root_user {
-            c.arg(args[0]);
-        }
-        c.args(&args[1..]);
-        c
-    };
     let deb_path = deb.display().to_string();
-    run(sudo(&["dpkg", "-i", &deb_path]))?;
-    let outcome = probe_installed_backend(root_user);
-    let purged = run(sudo(&["dpkg", "--purge", BACKEND]));
+    run(as_root(&["dpkg", "-i", &deb_path]))?;
+    let outcome = probe_installed_backend(is_root());
+    let purged = run(as_root(&["dpkg", "--purge", BACKEND]));
     outcome?;
     purged?;
     if Path::new("/var/lib/elements-backend").exists() {
