@@ -100,7 +100,7 @@ fn signal(i: usize) -> Action {
 
 fn main() {
     let facts = Facts { quests: quests() };
-    let rules = rules(&facts.quests);
+    let rules: rules::Rules = rules(&facts.quests).into();
     let start: DateTime<Utc> = DateTime::parse_from_rfc3339("2027-03-10T08:00:00Z").expect("time").to_utc();
     let history: Vec<(Action, DateTime<Utc>)> =
         (0..500).map(|i| (signal(i), start + Duration::seconds(i as i64 * 30))).collect();

@@ -29,7 +29,7 @@ pub trait EventFacts {
     }
     /// The rules the event plays by: the defaults its quests imply, then its own scenarios
     /// ([`crate::rules::event_rules`]). A backend computes them once per event version.
-    fn rules(&self) -> std::borrow::Cow<'_, [Scenario]>;
+    fn rules(&self) -> std::borrow::Cow<'_, crate::rules::Rules>;
     /// A session's track, for rules filtering check-ins by track.
     fn session_track(&self, _session_id: &str) -> Option<String> {
         None
@@ -166,7 +166,7 @@ pub struct EventIndex {
     ids: HashSet<(EntityKind, String)>,
     scenarios: Vec<Scenario>,
     /// The scenarios the event plays by, worked out once (not per signal).
-    rules: Vec<Scenario>,
+    rules: crate::rules::Rules,
     /// What rules filter on: a session's track, a place's kind.
     session_tracks: HashMap<String, String>,
     poi_kinds: HashMap<String, String>,
@@ -274,7 +274,7 @@ impl EventFacts for EventIndex {
     fn qr_key(&self) -> Option<(String, String)> {
         self.qr_key.clone()
     }
-    fn rules(&self) -> std::borrow::Cow<'_, [Scenario]> {
+    fn rules(&self) -> std::borrow::Cow<'_, crate::rules::Rules> {
         std::borrow::Cow::Borrowed(&self.rules)
     }
     fn session_track(&self, session_id: &str) -> Option<String> {

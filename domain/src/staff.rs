@@ -239,8 +239,8 @@ mod tests {
         fn exists(&self, kind: EntityKind, id: &str) -> bool {
             (kind, id) == (EntityKind::PointOfInterest, "north") || (kind, id) == (EntityKind::Session, "s1")
         }
-        fn rules(&self) -> std::borrow::Cow<'_, [elements_protocol::scenario::Scenario]> {
-            std::borrow::Cow::Owned(Vec::new())
+        fn rules(&self) -> std::borrow::Cow<'_, crate::rules::Rules> {
+            std::borrow::Cow::Owned(Vec::new().into())
         }
         fn admitted(&self, gate: &Gate, holder: &str) -> Option<DateTime<FixedOffset>> {
             self.admitted.iter().find(|(g, h, _)| g == gate && h == holder).map(|(_, _, at)| *at)
@@ -344,8 +344,8 @@ mod tests {
         fn exists(&self, kind: EntityKind, id: &str) -> bool {
             (kind, id) == (EntityKind::PointOfInterest, "north")
         }
-        fn rules(&self) -> std::borrow::Cow<'_, [elements_protocol::scenario::Scenario]> {
-            std::borrow::Cow::Owned(Vec::new())
+        fn rules(&self) -> std::borrow::Cow<'_, crate::rules::Rules> {
+            std::borrow::Cow::Owned(Vec::new().into())
         }
         fn qr_key(&self) -> Option<(String, String)> {
             self.key.clone()

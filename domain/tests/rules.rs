@@ -185,10 +185,10 @@ fn organizer_rules() -> Vec<Scenario> {
     ]
 }
 
-fn all_rules() -> Vec<Scenario> {
+fn all_rules() -> rules::Rules {
     let mut r = rules::default_scenarios(&[Facts.quest("expo").expect("q"), Facts.quest("network").expect("q")]);
     r.extend(organizer_rules());
-    r
+    r.into()
 }
 
 fn visit(poi: &str) -> Action {
@@ -341,7 +341,7 @@ fn a_rating_prompt_appears_when_a_checked_in_talk_of_the_track_ends_once_even_ac
 
 #[test]
 fn time_triggers_fire_at_their_moment_and_only_once() {
-    let rules = vec![
+    let rules: rules::Rules = vec![
         rule(
             "doors",
             Trigger::At { time: "2027-03-10T10:00:00+01:00".parse().expect("time") },
@@ -360,7 +360,8 @@ fn time_triggers_fire_at_their_moment_and_only_once() {
             }],
             false,
         ),
-    ];
+    ]
+    .into();
     let mut s = RuleState::default();
     assert_eq!(rules::tick(&rules, &Facts, &mut s, t(-1)), vec![]);
     let ids = |e: Vec<Effect>| {
@@ -375,7 +376,7 @@ fn time_triggers_fire_at_their_moment_and_only_once() {
 
 #[test]
 fn has_reward_and_points_conditions() {
-    let rules = vec![rule(
+    let rules: rules::Rules = vec![rule(
         "mug-owners",
         on(SignalKind::CheckIn, SignalFilter::default()),
         vec![
@@ -385,7 +386,8 @@ fn has_reward_and_points_conditions() {
         ],
         vec![Consequence::Tag { tag: "loyal".into() }],
         true,
-    )];
+    )]
+    .into();
     let mut s = RuleState::default();
     assert_eq!(rules::react_to_signal(&rules, &Facts, &mut s, &check_in("s1"), t(1)), vec![]);
     s.rewards.insert(("expo".into(), "mug".into()));
@@ -584,7 +586,7 @@ fn once_only_fires_once_and_a_repeatable_rule_every_time() {
             once,
         )
     };
-    let rules = vec![welcome(true), welcome(false)];
+    let rules: rules::Rules = vec![welcome(true), welcome(false)].into();
     let mut s = RuleState::default();
     let first = news(rules::react_to_signal(&rules, &Facts, &mut s, &check_in("s1"), t(1)));
     assert_eq!(first.len(), 2, "both rules on the first check-in: {first:?}");
@@ -689,7 +691,7 @@ mod demo_event {
         }
     }
 
-    fn demo() -> (Demo, Vec<Scenario>) {
+    fn demo() -> (Demo, rules::Rules) {
         let b: EventBundle = serde_json::from_str(include_str!("../../assets/demo-event/event.json")).expect("demo");
         elements_domain::validate(&b).expect("the demo event, scenarios included, is valid");
         let rules = rules::event_rules(&b.quests, &b.scenarios);
@@ -703,7 +705,7 @@ mod demo_event {
             .collect()
     }
 
-    fn play(d: &Demo, rules: &[Scenario], actions: &[Action]) -> (RuleState, Vec<Effect>) {
+    fn play(d: &Demo, rules: &rules::Rules, actions: &[Action]) -> (RuleState, Vec<Effect>) {
         let start = d.0.manifest.days[0].starts_at.to_utc();
         let mut state = RuleState::default();
         let mut effects = Vec::new();
@@ -836,7 +838,7 @@ fn a_changed_scenario_applies_from_then_on_and_never_rewrites_what_was_decided()
     assert!(first.contains(&Effect::Points { quest_id: "expo".into(), gained: 30, total: 30 }));
 
     // Checkpoint "a" now gives 100 points (the default rule is replaced by the organizer's).
-    let after: Vec<Scenario> = before
+    let after: rules::Rules = before
         .iter()
         .map(|r| {
             let mut r = r.clone();
@@ -845,7 +847,8 @@ fn a_changed_scenario_applies_from_then_on_and_never_rewrites_what_was_decided()
             }
             r
         })
-        .collect();
+        .collect::<Vec<_>>()
+        .into();
     let mut restored = RuleState::default();
     rules::restore_decided(&Facts, &mut restored, &scan("expo", "a"), t(1), &first);
     assert_eq!(restored.points.get("expo"), Some(&30), "the scan decided at 30 points stays at 30");
@@ -870,7 +873,7 @@ fn questions_and_upvotes_are_signals_scenarios_count() {
     let qa = |q: &str| Action::Ask { poll_id: "qa".into(), question_id: q.into(), text: "?".into(), anonymous: false };
     let upvote = |q: &str| Action::Upvote { poll_id: "qa".into(), question_id: q.into() };
     let in_qa = SignalFilter { poll_id: Some("qa".into()), ..SignalFilter::default() };
-    let rules = vec![
+    let rules: rules::Rules = vec![
         rule(
             "curious",
             on(SignalKind::Question, in_qa.clone()),
@@ -890,7 +893,8 @@ fn questions_and_upvotes_are_signals_scenarios_count() {
             vec![Consequence::Points { quest_id: "expo".into(), points: 1 }],
             false,
         ),
-    ];
+    ]
+    .into();
     let mut s = RuleState::default();
     let points = |e: Vec<Effect>| e.iter().filter(|e| matches!(e, Effect::Points { .. })).count();
     assert_eq!(points(rules::react_to_signal(&rules, &Facts, &mut s, &qa("q1"), t(1))), 0);

@@ -142,7 +142,18 @@ pub fn router_with(store: Arc<dyn Store>, config: Config) -> Router {
                 format!("{method} is not used on this route; protocol v1 has {}", allowed.join(", ")),
             )
         })
-        .layer(tower_http::compression::CompressionLayer::new())
+        // Feed pages come compressed once and cached (`pages`); what is compressed here is made
+        // per request (signal answers, staff views), so the fastest level: at the default level,
+        // gzip was among the top costs in the intake benchmark's profile. Below a packet's size
+        // compressing saves nothing on the wire.
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .quality(tower_http::CompressionLevel::Fastest)
+                .compress_when(tower_http::compression::Predicate::and(
+                    tower_http::compression::predicate::DefaultPredicate::new(),
+                    tower_http::compression::predicate::SizeAbove::new(1400),
+                )),
+        )
         .with_state(AppState {
             store,
             live,

@@ -154,7 +154,7 @@ fn push_all(conn: &mut Connection, facts: &Facts, jobs: &[Job]) -> Result<(Vec<P
             .prepare_cached(
                 "SELECT CASE WHEN p.show_name THEN p.display_name END, s.points
                    FROM score s JOIN participant p ON p.id = s.participant_id
-                  WHERE s.quest_id = ?1 ORDER BY s.points DESC, p.id LIMIT ?2",
+                  WHERE s.quest_id = ?1 ORDER BY s.points DESC, s.participant_id LIMIT ?2",
             )?
             .query_map(params![quest_id, LEADERBOARD_SIZE as i64], |r| {
                 Ok(LeaderboardEntry { display_name: r.get(0)?, points: r.get::<_, i64>(1)?.max(0) as u64 })
@@ -212,7 +212,7 @@ impl EventFacts for TxFacts<'_> {
     fn tickets_signed(&self) -> bool {
         self.facts.tickets_signed()
     }
-    fn rules(&self) -> std::borrow::Cow<'_, [elements_protocol::scenario::Scenario]> {
+    fn rules(&self) -> std::borrow::Cow<'_, elements_domain::rules::Rules> {
         self.facts.rules()
     }
     fn session_track(&self, session_id: &str) -> Option<String> {

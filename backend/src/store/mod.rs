@@ -224,7 +224,8 @@ CREATE TABLE IF NOT EXISTS score (
     quest_id TEXT NOT NULL, participant_id TEXT NOT NULL, points INTEGER NOT NULL,
     PRIMARY KEY (quest_id, participant_id)
 ) STRICT;
-CREATE INDEX IF NOT EXISTS score_rank ON score (quest_id, points DESC);
+-- The leaderboard's order, ties included: its top ten are read from here, not sorted per batch.
+CREATE INDEX IF NOT EXISTS score_leaders ON score (quest_id, points DESC, participant_id);
 CREATE TABLE IF NOT EXISTS poll_answers (poll_id TEXT PRIMARY KEY, answers INTEGER NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS poll_reveal (poll_id TEXT PRIMARY KEY, revealed_at INTEGER NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS question (
@@ -299,6 +300,8 @@ fn add_columns(conn: &Connection) -> Result<(), StoreError> {
         "CREATE UNIQUE INDEX IF NOT EXISTS change_by_audience_key ON change_log (kind, id, audience);
          CREATE INDEX IF NOT EXISTS change_by_audience ON change_log (element, audience, seq);",
     )?;
+    // Replaced by score_leaders, which orders ties too.
+    conn.execute_batch("DROP INDEX IF EXISTS score_rank")?;
     if !has("participant", "ticketed")? {
         conn.execute_batch(
             "ALTER TABLE participant ADD COLUMN code TEXT;

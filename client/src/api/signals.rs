@@ -206,7 +206,7 @@ impl EventFacts for CacheFacts<'_> {
     fn tickets_signed(&self) -> bool {
         self.read(self.cache.loaded_event()).flatten().is_some_and(|e| e.manifest.signed_tickets)
     }
-    fn rules(&self) -> std::borrow::Cow<'_, [elements_protocol::scenario::Scenario]> {
+    fn rules(&self) -> std::borrow::Cow<'_, elements_domain::rules::Rules> {
         let quests = self.read(self.cache.quests()).unwrap_or_default();
         let scenarios = self.read(self.cache.scenarios()).unwrap_or_default();
         std::borrow::Cow::Owned(elements_domain::rules::event_rules(&quests, &scenarios))

@@ -473,9 +473,9 @@ fn an_event_scenario_syncs_and_the_device_and_the_backend_apply_it_alike() {
         fn exists(&self, kind: EntityKind, id: &str) -> bool {
             self.0.exists(kind, id).unwrap_or(false)
         }
-        fn rules(&self) -> std::borrow::Cow<'_, [Scenario]> {
+        fn rules(&self) -> std::borrow::Cow<'_, elements_domain::rules::Rules> {
             let (q, s) = (self.0.quests().unwrap_or_default(), self.0.scenarios().unwrap_or_default());
-            elements_domain::rules::event_rules(&q, &s).into()
+            std::borrow::Cow::Owned(elements_domain::rules::event_rules(&q, &s))
         }
     }
     let vote = Action::Vote { poll_id: "poll-opening".into(), option_id: "o1".into() };

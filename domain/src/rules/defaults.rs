@@ -47,10 +47,10 @@ pub fn default_scenarios(quests: &[Quest]) -> Vec<Scenario> {
 
 /// The rules an event plays by: the defaults its quests imply, then its own scenarios in order
 /// of id (the order every device and backend agree on, whatever order they were stored in).
-pub fn event_rules(bundle_quests: &[Quest], scenarios: &[Scenario]) -> Vec<Scenario> {
+pub fn event_rules(bundle_quests: &[Quest], scenarios: &[Scenario]) -> super::Rules {
     let mut rules = default_scenarios(bundle_quests);
     let mut own: Vec<&Scenario> = scenarios.iter().collect();
     own.sort_by(|a, b| a.id.cmp(&b.id));
     rules.extend(own.into_iter().cloned());
-    rules
+    rules.into()
 }

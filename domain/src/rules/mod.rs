@@ -240,7 +240,7 @@ const MAX_ROUNDS: usize = 32;
 /// Applies every rule `happening` triggers, and what their consequences trigger in turn.
 /// Returns the effects in the order they happened; `state` takes them in.
 pub fn react(
-    rules: &[Scenario],
+    rules: &Rules,
     facts: &dyn RuleFacts,
     state: &mut RuleState,
     happening: Happening,
@@ -255,7 +255,7 @@ pub fn react(
         if round >= MAX_ROUNDS {
             break;
         }
-        for rule in rules.iter().filter(|r| triggered(&r.when, &happening)) {
+        for rule in rules.candidates(&happening).into_iter().filter(|r| triggered(&r.when, &happening)) {
             let key = (rule.id.clone(), happening.instance());
             // A time trigger's instance happens once; `once` makes any rule fire once.
             if (rule.once || happening.is_time()) && state.fired.contains_key(&key) {
@@ -361,7 +361,7 @@ fn quest_completion(facts: &dyn RuleFacts, state: &mut RuleState, quest_id: &str
 /// An accepted checkpoint scan marks its checkpoint done before the rules run (so "all
 /// checkpoints" and counts see it), then the rules react to the scan.
 pub fn react_to_signal(
-    rules: &[Scenario],
+    rules: &Rules,
     facts: &dyn RuleFacts,
     state: &mut RuleState,
     action: &Action,
@@ -385,7 +385,7 @@ pub fn react_to_signal(
 /// Fires the time triggers due in `(state.ticked_to, now]`: sessions this participant checked in
 /// to that ended, polls that opened, moments. Idempotent: ticking again to the same `now`, or
 /// replaying on another device, fires nothing twice.
-pub fn tick(rules: &[Scenario], facts: &dyn RuleFacts, state: &mut RuleState, now: DateTime<Utc>) -> Vec<Effect> {
+pub fn tick(rules: &Rules, facts: &dyn RuleFacts, state: &mut RuleState, now: DateTime<Utc>) -> Vec<Effect> {
     let from = state.ticked_to;
     let due = |t: DateTime<Utc>| from.is_none_or(|f| t > f) && t <= now;
     let mut happenings: Vec<(DateTime<Utc>, Happening)> = Vec::new();
@@ -406,7 +406,7 @@ pub fn tick(rules: &[Scenario], facts: &dyn RuleFacts, state: &mut RuleState, no
             happenings.push((opens, Happening::PollOpened { poll_id }));
         }
     }
-    for rule in rules {
+    for rule in rules.iter() {
         if let Trigger::At { time } = &rule.when {
             if due(time.to_utc()) {
                 happenings.push((time.to_utc(), Happening::Moment(time.to_utc())));
@@ -426,12 +426,7 @@ pub fn tick(rules: &[Scenario], facts: &dyn RuleFacts, state: &mut RuleState, no
 /// The next moment after `now` at which [`tick`] would have something to react to: a session
 /// this participant checked in to ends, a poll opens, a rule's moment — counted only when some
 /// rule listens for that kind of happening. `None`: nothing left to wait for.
-pub fn next_due(
-    rules: &[Scenario],
-    facts: &dyn RuleFacts,
-    state: &RuleState,
-    now: DateTime<Utc>,
-) -> Option<DateTime<Utc>> {
+pub fn next_due(rules: &Rules, facts: &dyn RuleFacts, state: &RuleState, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let listens = |f: fn(&Trigger) -> bool| rules.iter().any(|r| f(&r.when));
     let mut due: Vec<DateTime<Utc>> = Vec::new();
     if listens(|t| matches!(t, Trigger::SessionEnded { .. })) {
@@ -456,8 +451,10 @@ pub fn next_due(
 
 mod check;
 mod defaults;
+mod index;
 mod restore;
 
 pub use check::check;
 pub use defaults::{default_scenarios, event_rules};
+pub use index::Rules;
 pub use restore::{replay, restore_decided};

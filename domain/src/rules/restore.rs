@@ -7,7 +7,7 @@ use super::*;
 /// due between them), up to `now`: what a restarted app or a second device does. Returns the
 /// state and every effect in order; a device shows only those it has not shown before.
 pub fn replay<'a>(
-    rules: &[Scenario],
+    rules: &Rules,
     facts: &dyn RuleFacts,
     accepted: impl IntoIterator<Item = (&'a Action, DateTime<Utc>)>,
     now: DateTime<Utc>,

@@ -15,7 +15,6 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use elements_protocol::event::PollKind;
 use elements_protocol::event::{Poll, Quest};
-use elements_protocol::scenario::Scenario;
 use elements_protocol::signal::{
     checkpoint_message, Action, Answer, Effect, Family, Outcome, Reason, Signal, SIGNAL_SCHEMA_VERSION,
 };
@@ -122,7 +121,7 @@ pub fn decide(facts: &dyn EventFacts, state: &mut ParticipantState, action: &Act
 
 fn decide_checked(
     facts: &dyn EventFacts,
-    rules: &[Scenario],
+    rules: &crate::rules::Rules,
     state: &mut ParticipantState,
     action: &Action,
     now: DateTime<Utc>,
@@ -160,7 +159,7 @@ pub(crate) fn misfiled(action: &Action) -> Outcome {
 /// Votes, answers, questions and upvotes: the poll's window and kind decide.
 fn decide_answer(
     facts: &dyn EventFacts,
-    rules: &[Scenario],
+    rules: &crate::rules::Rules,
     state: &mut ParticipantState,
     action: &Action,
     now: DateTime<Utc>,
@@ -250,7 +249,7 @@ fn decide_answer(
 /// A checkpoint's code: signed by the event, the quest open, in its order, once.
 fn decide_checkpoint(
     facts: &dyn EventFacts,
-    rules: &[Scenario],
+    rules: &crate::rules::Rules,
     state: &mut ParticipantState,
     action: &Action,
     now: DateTime<Utc>,
@@ -310,7 +309,7 @@ fn decide_checkpoint(
 /// Being at a session or a place, or exchanging contacts with a profile: once per target.
 fn decide_presence(
     facts: &dyn EventFacts,
-    rules: &[Scenario],
+    rules: &crate::rules::Rules,
     state: &mut ParticipantState,
     action: &Action,
     now: DateTime<Utc>,
@@ -386,7 +385,7 @@ fn open_poll(
 /// `rules` is [`EventFacts::rules`], asked for once per decision or replay, not per signal.
 fn run_rules(
     facts: &dyn EventFacts,
-    rules: &[Scenario],
+    rules: &crate::rules::Rules,
     state: &mut ParticipantState,
     action: &Action,
     now: DateTime<Utc>,
@@ -397,7 +396,7 @@ fn run_rules(
 fn with_rules(
     outcome: Outcome,
     facts: &dyn EventFacts,
-    rules: &[Scenario],
+    rules: &crate::rules::Rules,
     state: &mut ParticipantState,
     action: &Action,
     now: DateTime<Utc>,

@@ -46,8 +46,10 @@ mod decide {
         fn exists(&self, kind: EntityKind, id: &str) -> bool {
             kind == EntityKind::Session && id == "s1"
         }
-        fn rules(&self) -> std::borrow::Cow<'_, [Scenario]> {
-            std::borrow::Cow::Owned(crate::rules::default_scenarios(&self.quest("q1").into_iter().collect::<Vec<_>>()))
+        fn rules(&self) -> std::borrow::Cow<'_, crate::rules::Rules> {
+            std::borrow::Cow::Owned(
+                crate::rules::default_scenarios(&self.quest("q1").into_iter().collect::<Vec<_>>()).into(),
+            )
         }
     }
 
@@ -149,7 +151,7 @@ mod decide {
         fn exists(&self, _: EntityKind, _: &str) -> bool {
             false
         }
-        fn rules(&self) -> std::borrow::Cow<'_, [Scenario]> {
+        fn rules(&self) -> std::borrow::Cow<'_, crate::rules::Rules> {
             Facts.rules()
         }
     }
@@ -194,8 +196,8 @@ mod decide {
             fn exists(&self, _: EntityKind, _: &str) -> bool {
                 false
             }
-            fn rules(&self) -> std::borrow::Cow<'_, [Scenario]> {
-                std::borrow::Cow::Owned(Vec::new())
+            fn rules(&self) -> std::borrow::Cow<'_, crate::rules::Rules> {
+                std::borrow::Cow::Owned(Vec::new().into())
             }
         }
         let answer = Action::Vote { poll_id: "quiz".into(), option_id: "tabs".into() };
@@ -223,8 +225,8 @@ mod decide {
         fn qr_key(&self) -> Option<(String, String)> {
             Some(("ev".into(), self.0.clone()))
         }
-        fn rules(&self) -> std::borrow::Cow<'_, [Scenario]> {
-            Facts.rules().into_owned().into()
+        fn rules(&self) -> std::borrow::Cow<'_, crate::rules::Rules> {
+            std::borrow::Cow::Owned(Facts.rules().into_owned())
         }
     }
 
