@@ -267,34 +267,61 @@ fn per_second(f: &Figures) -> f64 {
     f.requests as f64 / f.elapsed.as_secs_f64()
 }
 
+/// How many times each configuration runs (alternating, medians reported): one with
+/// `ELEMENTS_BENCH_QUICK` set (`cargo xtask bench --quick`, as CI runs it), else three.
+fn rounds() -> usize {
+    if std::env::var_os("ELEMENTS_BENCH_QUICK").is_some() {
+        1
+    } else {
+        3
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
 fn main() {
     elements_tls::install_default_provider();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     runtime.block_on(async {
         let mut defaults = event();
         defaults.scenarios.clear();
-        let plain = intake(&defaults, false).await;
-        plain.print("signal intake, default rules (1 vote per request, SQLite WAL, tally + change log updated)");
-        let secure = intake(&defaults, true).await;
-        secure.print("signal intake over HTTPS (TLS 1.3, rustls/ring both sides, keep-alive), default rules");
         let heavy_event = with_200_rules(event());
-        let heavy = intake(&heavy_event, false).await;
-        heavy.print(&format!(
-            "signal intake, {} rules",
-            elements_domain::rules::event_rules(&heavy_event.quests, &heavy_event.scenarios).len()
-        ));
-
+        let heavy_rules = elements_domain::rules::event_rules(&heavy_event.quests, &heavy_event.scenarios).len();
         // The same load against a hello-world.
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let hello_addr = listener.local_addr().expect("addr");
         let hello = axum::Router::new().route("/hello", post(|| async { "ok" }));
         tokio::spawn(async move { axum::serve(listener, hello).await });
-        let jobs = (0..PARTICIPANTS).map(|_| ("x".to_string(), b"{}".to_vec())).collect();
-        let baseline = load(client(None), format!("http://{hello_addr}/hello"), jobs, None).await;
-        baseline.print("axum hello-world (same generator)");
-        println!("intake / hello-world throughput: {:.2}", per_second(&plain) / per_second(&baseline));
-        println!("intake over HTTPS / over HTTP: {:.2}", per_second(&secure) / per_second(&plain));
-        println!("intake with 200 rules / hello-world: {:.2}", per_second(&heavy) / per_second(&baseline));
-        println!("intake with 200 rules / with the default rules: {:.2}", per_second(&heavy) / per_second(&plain));
+
+        // Alternated, so each configuration meets the same machine state; medians of the rounds.
+        let (mut plain, mut heavy, mut baseline) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..rounds() {
+            let p = intake(&defaults, false).await;
+            p.print("signal intake, default rules (1 vote per request, SQLite WAL, tally + change log updated)");
+            plain.push(per_second(&p));
+            let h = intake(&heavy_event, false).await;
+            h.print(&format!("signal intake, {heavy_rules} rules"));
+            heavy.push(per_second(&h));
+            let jobs = (0..PARTICIPANTS).map(|_| ("x".to_string(), b"{}".to_vec())).collect();
+            let b = load(client(None), format!("http://{hello_addr}/hello"), jobs, None).await;
+            b.print("axum hello-world (same generator)");
+            baseline.push(per_second(&b));
+        }
+        let secure = intake(&defaults, true).await;
+        secure.print("signal intake over HTTPS (TLS 1.3, rustls/ring both sides, keep-alive), default rules");
+        let (plain, heavy, baseline) = (median(plain), median(heavy), median(baseline));
+        println!("medians of {} rounds:", rounds());
+        println!("intake / hello-world throughput: {:.2}", plain / baseline);
+        println!("intake over HTTPS / over HTTP: {:.2}", per_second(&secure) / plain);
+        println!("intake with {heavy_rules} rules / hello-world: {:.2}", heavy / baseline);
+        println!("intake with {heavy_rules} rules / with the default rules: {:.2}", heavy / plain);
+        // For `cargo xtask bench`'s table.
+        println!("figure intake_per_second {plain:.0} /s");
+        println!("figure intake_vs_hello_world {:.2} x", plain / baseline);
+        println!("figure intake_200_rules_vs_default {:.2} x", heavy / plain);
+        println!("figure intake_https_vs_http {:.2} x", per_second(&secure) / plain);
     });
 }

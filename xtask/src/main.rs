@@ -6,12 +6,15 @@
 //!   tests, then the end-to-end tests in a real webview under Xvfb.
 //! * `setup [--test]`: only installs what is missing.
 //! * `ui`: only builds the UI into `ui/dist`.
-//! * `measure [--release]`: prints the figures the issues ask for (wasm size, launch to agenda,
-//!   memory).
+//! * `measure [--release]`: the start-up figures (wasm size, launch to agenda, memory, tab to
+//!   paint) as a table.
+//! * `bench [--quick]`: every benchmark and the start-up figures, one table against the aims,
+//!   also as JSON under `target/bench/` (`bench.rs`).
 //!
 //! Every install step first checks whether its tool is already there, so a second run installs
 //! nothing. Only std is used here, so this compiles in a second on a fresh machine.
 
+mod bench;
 mod package;
 mod setup;
 mod shell;
@@ -31,8 +34,9 @@ fn main() -> ExitCode {
         Some("setup") => setup::ensure(&setup::Needs { test_tools: args.iter().any(|a| a == "--test") }).map(|_| ()),
         Some("ui") => setup::ensure(&setup::Needs { test_tools: false }).and_then(|t| build_ui(&t)),
         Some("measure") => cmd_measure(args.iter().any(|a| a == "--release")),
+        Some("bench") => bench::cmd_bench(args.iter().any(|a| a == "--quick")),
         Some("package") => package::cmd_package(&args[1..]),
-        _ => Err("usage: cargo xtask <run [-- app args] | test | e2e [filter] | setup [--test] | ui | measure [--release] | package [--debug] [--check] [--backend]>".into()),
+        _ => Err("usage: cargo xtask <run [-- app args] | test | e2e [filter] | setup [--test] | ui | measure [--release] | bench [--quick] | package [--debug] [--check] [--backend]>".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -173,8 +177,12 @@ fn cmd_test() -> Result<(), String> {
         let backend = target_dir().join("debug/elements-backend");
         let backend_deb = package::build_backend(&backend, false)?;
         package::check_backend(&backend_deb)?;
+        // Figures, not assertions: the table in every CI log, so a slowdown is seen the day it
+        // lands (the first sync once slid tenfold unnoticed).
+        bench::all(&tools, true)?;
     } else {
         step("the .deb install-and-launch check runs in CI (CI=true) or by `cargo xtask package --check`");
+        step("the benchmarks' table runs in CI (CI=true) or by `cargo xtask bench [--quick]`");
     }
     eprintln!(
         "\nxtask: every test passed in {:.0} s; screenshots in {}",
@@ -204,13 +212,13 @@ fn end_to_end(tools: &setup::Tools, app: &std::path::Path, filter: Option<&str>)
     test_args.extend(filter);
     // Passing tests' output too: the latency figures the measuring tests print.
     test_args.extend(["--test-threads=1", "--show-output"]);
-    with_webdriver(tools, app, &test_args)
+    with_webdriver(tools, app, &test_args).map(|(screenshots, _)| screenshots)
 }
 
 /// Runs `cargo <args>` with the app driveable: Xvfb, a private D-Bus and tauri-driver, their
 /// coordinates in the environment (as `elements_e2e::env` reads them); answers the screenshot
 /// folder.
-fn with_webdriver(tools: &setup::Tools, app: &std::path::Path, args: &[&str]) -> Result<PathBuf, String> {
+fn with_webdriver(tools: &setup::Tools, app: &std::path::Path, args: &[&str]) -> Result<(PathBuf, String), String> {
     let screenshots = target_dir().join("screenshots");
     std::fs::create_dir_all(&screenshots).map_err(|e| format!("creating {}: {e}", screenshots.display()))?;
     let xvfb = shell::Xvfb::start(97, "1920x1920x24")?;
@@ -226,15 +234,17 @@ fn with_webdriver(tools: &setup::Tools, app: &std::path::Path, args: &[&str]) ->
             .env("DBUS_SESSION_BUS_ADDRESS", &bus.address),
     )?;
     shell::wait_for_port(port, std::time::Duration::from_secs(30))?;
-    run(Cmd::new("cargo")
-        .args(args)
-        .env("DISPLAY", format!(":{display}"))
-        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
-        .env("ELEMENTS_E2E_WEBDRIVER", format!("http://127.0.0.1:{port}"))
-        .env("ELEMENTS_E2E_APP", app)
-        .env("ELEMENTS_E2E_SCREENSHOTS", &screenshots))?;
+    let out = shell::run_tee(
+        Cmd::new("cargo")
+            .args(args)
+            .env("DISPLAY", format!(":{display}"))
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+            .env("ELEMENTS_E2E_WEBDRIVER", format!("http://127.0.0.1:{port}"))
+            .env("ELEMENTS_E2E_APP", app)
+            .env("ELEMENTS_E2E_SCREENSHOTS", &screenshots),
+    )?;
     drop(_driver);
-    Ok(screenshots)
+    Ok((screenshots, out))
 }
 
 /// schemathesis, driven by `docs/openapi.json`, against the reference backend on 127.0.0.1 for a
@@ -272,65 +282,14 @@ fn api_fuzz(tools: &setup::Tools) -> Result<(), String> {
     result
 }
 
+/// The start-up and tab figures alone (no cargo benchmarks), as a table.
 fn cmd_measure(release: bool) -> Result<(), String> {
     let tools = setup::ensure(&setup::Needs { test_tools: true })?;
     build_ui(&tools)?;
-    let app = build_app_profile(release)?;
-    println!("app build: {}", if release { "release" } else { "debug (pass --release for shipping figures)" });
-    step("measuring");
-    let wasm = root().join("ui/dist/ui_bg.wasm");
-    let raw = std::fs::metadata(&wasm).map_err(|e| format!("{}: {e}", wasm.display()))?.len();
-    let gz = shell::gzip_size(&wasm)?;
-    println!("ui wasm: {raw} bytes raw, {gz} bytes gzipped (gzip -9)  [{}]", wasm.display());
-    let js = std::fs::metadata(root().join("ui/dist/ui.js")).map(|m| m.len()).unwrap_or(0);
-    println!("ui js glue: {js} bytes raw");
-    let floor = build_floor(release)?;
-    let xvfb = shell::Xvfb::start(78, "1920x1080x24")?;
-    let display = format!(":{}", xvfb.display);
-    // Alternated, so both meet the same machine state (caches, other load); medians of five.
-    const RUNS: usize = 5;
-    let (mut app_runs, mut floor_runs) = (Vec::new(), Vec::new());
-    for run_no in 1..=RUNS {
-        for (name, binary, runs) in [("app", &app, &mut app_runs), ("floor", &floor, &mut floor_runs)] {
-            let data = tempdir("measure")?;
-            let m = shell::launch_and_wait_ready(binary, &data, &display)?;
-            println!(
-                "launch {run_no} {name:5}: first screen painted {} ms after launch by its own clock ({} ms by this process's); \
-                 {} MiB RSS; with its {} WebKit processes {} MiB PSS",
-                m.app_reported_ms,
-                m.wall_ms,
-                m.app_rss_kib / 1024,
-                m.processes - 1,
-                m.total_pss_kib / 1024
-            );
-            runs.push(m);
-            let _ = std::fs::remove_dir_all(&data);
-        }
-    }
-    let median = |runs: &[shell::Launch], f: fn(&shell::Launch) -> u64| {
-        let mut v: Vec<u64> = runs.iter().map(f).collect();
-        v.sort_unstable();
-        v[v.len() / 2]
-    };
-    println!("\nmedians of {RUNS} (the app: agenda on screen, fresh cache; the floor: an empty Tauri window of the same Tauri version)");
-    for (what, f, unit) in [
-        ("launch to first paint", (|m: &shell::Launch| m.app_reported_ms) as fn(&shell::Launch) -> u64, "ms"),
-        ("resident memory (RSS)", |m: &shell::Launch| m.app_rss_kib / 1024, "MiB"),
-        ("with WebKit processes (PSS)", |m: &shell::Launch| m.total_pss_kib / 1024, "MiB"),
-    ] {
-        let (a, b) = (median(&app_runs, f), median(&floor_runs, f));
-        println!("  {what:28} app {a:5} {unit}   floor {b:5} {unit}   ratio {:.2}", a as f64 / b.max(1) as f64);
-    }
-    drop(xvfb);
-    // Tabs: the map's first floor painted against the agenda, driven like the e2e tests (the
-    // debug app binary, as they use it).
-    step("tab tapped → first screen painted (map against agenda)");
-    run(Cmd::new("cargo").args(["test", "--locked", "-p", "elements-app", "--no-run"]))?;
-    with_webdriver(
-        &tools,
-        &target_dir().join("debug/elements"),
-        &["run", "--locked", "-q", "-p", "elements-e2e", "--bin", "tab_paint"],
-    )?;
+    let mut figures = bench::wasm_size()?;
+    figures.extend(bench::startup(release, 5)?);
+    figures.extend(bench::tabs(&tools)?);
+    println!("\n{}", bench::table(&figures));
     Ok(())
 }
 

@@ -24,6 +24,32 @@ pub fn run(mut cmd: impl BorrowMut<Command>) -> Result<(), String> {
     }
 }
 
+/// As [`run`], and answers what the command wrote to stdout, which is echoed line by line as
+/// it comes (a benchmark's figures are read from it).
+pub fn run_tee(mut cmd: impl BorrowMut<Command>) -> Result<String, String> {
+    let cmd = cmd.borrow_mut();
+    let shown = describe(cmd);
+    eprintln!("    $ {shown}");
+    let started = Instant::now();
+    let mut child = cmd.stdout(Stdio::piped()).spawn().map_err(|e| format!("could not start `{shown}`: {e}"))?;
+    let mut out = String::new();
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines() {
+            let line = line.map_err(|e| format!("reading the output of `{shown}`: {e}"))?;
+            println!("{line}");
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    let status = child.wait().map_err(|e| format!("waiting for `{shown}`: {e}"))?;
+    if status.success() {
+        eprintln!("    ({:.1} s)", started.elapsed().as_secs_f64());
+        Ok(out)
+    } else {
+        Err(format!("`{shown}` failed ({status})"))
+    }
+}
+
 /// Runs a command and returns its stdout, or `None` if it is missing or fails.
 pub fn output(cmd: &mut Command) -> Option<String> {
     let out = cmd.stderr(Stdio::null()).output().ok()?;
