@@ -81,13 +81,24 @@ struct Envelope<'a, A> {
 
 /// Calls command `C` in the app. Errors arrive as the app's stable `{code, message}`.
 pub async fn invoke<C: Command>(args: &C::Args) -> Result<C::Output, ApiError> {
+    invoke_as::<C>(args, &mut None).await
+}
+
+/// [`invoke`], also writing the answer as the app sent it (JSON) to `raw` when asked: two
+/// answers with the same text are the same answer.
+async fn invoke_as<C: Command>(args: &C::Args, raw: &mut Option<String>) -> Result<C::Output, ApiError> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     let js_args = Envelope { args }
         .serialize(&serializer)
         .map_err(|e| ApiError::new(ErrorCode::InvalidArgument, format!("could not encode {}: {e}", C::NAME)))?;
     match tauri_invoke(C::NAME, js_args).await {
-        Ok(value) => serde_wasm_bindgen::from_value(value)
-            .map_err(|e| ApiError::new(ErrorCode::UnknownCommand, format!("unexpected answer to {}: {e}", C::NAME))),
+        Ok(value) => {
+            if raw.is_some() {
+                *raw = js_sys::JSON::stringify(&value).ok().and_then(|s| s.as_string());
+            }
+            serde_wasm_bindgen::from_value(value)
+                .map_err(|e| ApiError::new(ErrorCode::UnknownCommand, format!("unexpected answer to {}: {e}", C::NAME)))
+        }
         Err(err) => Err(serde_wasm_bindgen::from_value::<ApiError>(err.clone()).unwrap_or_else(|_| {
             let text = err.as_string().unwrap_or_else(|| format!("{err:?}"));
             ApiError::new(ErrorCode::Internal, format!("{} failed: {text}", C::NAME))
@@ -122,6 +133,52 @@ pub fn report_ready_once(screen: &'static str) {
     }
 }
 
+/// The last answer to each question screens asked (a command and its arguments), so a screen
+/// shown again — a tab tapped, a day picked again — paints at once from what it showed last
+/// while the command runs again; the fresh answer replaces it when it arrives. Screens are
+/// rebuilt on every visit; what made a revisit slow was waiting for the core, not the DOM.
+/// Bounded: the oldest answers go first.
+struct ShownAnswers {
+    /// Question → (when kept, the answer's JSON as the app sent it). Kept as text, read again
+    /// as the answer's type when shown: one non-generic store for every command.
+    answers: std::collections::HashMap<(&'static str, String), (u64, String)>,
+    next: u64,
+}
+
+const ANSWERS_KEPT: usize = 64;
+
+thread_local! {
+    static SHOWN: std::cell::RefCell<ShownAnswers> =
+        std::cell::RefCell::new(ShownAnswers { answers: std::collections::HashMap::new(), next: 0 });
+}
+
+/// The key of a question: the command's name and its arguments as JSON.
+fn question<C: Command>(args: &C::Args) -> Option<(&'static str, String)> {
+    let value = args.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).ok()?;
+    let text = js_sys::JSON::stringify(&value).ok()?.as_string()?;
+    Some((C::NAME, text))
+}
+
+fn shown_before<C: Command>(key: &(&'static str, String)) -> Option<(C::Output, String)> {
+    let json = SHOWN.with(|s| s.borrow().answers.get(key).map(|(_, json)| json.clone()))?;
+    let value = js_sys::JSON::parse(&json).ok()?;
+    Some((serde_wasm_bindgen::from_value(value).ok()?, json))
+}
+
+fn remember(key: (&'static str, String), json: String) {
+    SHOWN.with(|s| {
+        let mut s = s.borrow_mut();
+        s.next += 1;
+        let n = s.next;
+        s.answers.insert(key, (n, json));
+        if s.answers.len() > ANSWERS_KEPT {
+            if let Some(oldest) = s.answers.iter().min_by_key(|(_, (n, _))| *n).map(|(k, _)| k.clone()) {
+                s.answers.remove(&oldest);
+            }
+        }
+    });
+}
+
 /// What a screen shows of one command: nothing yet (the first call is on its way), its error,
 /// or its answer. Every screen loads this one way (see [`load`] and [`show`]).
 pub type Loaded<T> = Option<Result<T, ApiError>>;
@@ -133,6 +190,9 @@ pub struct Load<C: Command> {
     pub state: leptos::prelude::RwSignal<Loaded<C::Output>>,
     generation: leptos::prelude::StoredValue<u64>,
     args: leptos::prelude::StoredValue<Box<dyn Fn() -> C::Args + Send + Sync>>,
+    /// Whether an answer shown before may be shown again while a fresh one is on its way
+    /// (not for commands that take something, see [`load_fresh`]).
+    reuse: bool,
 }
 
 impl<C: Command> Clone for Load<C> {
@@ -155,6 +215,19 @@ where
     loader
 }
 
+/// A [`Load`] that never shows an earlier answer: for commands that take something (the link
+/// the app was opened with is followed once).
+pub fn load_fresh<C>(args: impl Fn() -> C::Args + Send + Sync + 'static) -> Load<C>
+where
+    C: Command + 'static,
+    C::Args: 'static,
+    C::Output: Clone + Send + Sync + 'static,
+{
+    let loader = Load { reuse: false, ..load_later::<C>(args) };
+    loader.refresh();
+    loader
+}
+
 /// A [`Load`] that calls the command only when asked ([`Load::reload`]): for screens whose
 /// question is not known yet (no session picked).
 pub fn load_later<C>(args: impl Fn() -> C::Args + Send + Sync + 'static) -> Load<C>
@@ -168,6 +241,7 @@ where
         state: RwSignal::new(None),
         generation: StoredValue::new(0),
         args: StoredValue::new(Box::new(args) as Box<dyn Fn() -> C::Args + Send + Sync>),
+        reuse: true,
     }
 }
 
@@ -177,16 +251,32 @@ where
     C::Args: 'static,
     C::Output: Clone + Send + Sync + 'static,
 {
-    /// Calls the command again; the answer replaces what is shown when it arrives.
+    /// Calls the command again; the answer replaces what is shown when it arrives. Until then a
+    /// screen showing nothing shows the answer this question had last time, if any.
     pub fn refresh(&self) {
         use leptos::prelude::*;
         let n = self.generation.get_value() + 1;
         self.generation.set_value(n);
         let args = self.args.with_value(|make| make());
+        let key = if self.reuse { question::<C>(&args) } else { None };
+        let mut showing = None;
+        if let Some((before, json)) =
+            key.as_ref().filter(|_| self.state.with_untracked(Option::is_none)).and_then(shown_before::<C>)
+        {
+            self.state.set(Some(Ok(before)));
+            showing = Some(json);
+        }
         let (state, generation) = (self.state, self.generation);
         leptos::task::spawn_local(async move {
-            let answer = invoke::<C>(&args).await;
-            if generation.get_value() == n {
+            let mut raw = key.as_ref().map(|_| String::new());
+            let answer = invoke_as::<C>(&args, &mut raw).await;
+            // The same answer as the one shown from last time: nothing to paint again (and
+            // nothing under a finger replaced).
+            let unchanged = showing.is_some() && showing == raw;
+            if let (Some(key), Some(json), Ok(_)) = (key, raw, &answer) {
+                remember(key, json);
+            }
+            if generation.get_value() == n && !unchanged {
                 state.set(Some(answer));
             }
         });

@@ -137,7 +137,8 @@ fn Frame(overview: EventOverview, shown: RwSignal<Option<ElementKind>>) -> impl 
     let navigate = Navigate { active, session: RwSignal::new(None), place: RwSignal::new(None) };
     provide_context(navigate);
     // A place link the app was opened with (now, or later while it runs).
-    let opened = crate::api::load::<elements_protocol::app::TakeOpenLink>(|| NoArgs {}).refresh_on(Changed::Opened);
+    let opened =
+        crate::api::load_fresh::<elements_protocol::app::TakeOpenLink>(|| NoArgs {}).refresh_on(Changed::Opened);
     Effect::new(move |_| {
         if let Some(Ok(Some(link))) = opened.state.get() {
             navigate.follow(&link);
