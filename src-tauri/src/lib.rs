@@ -385,18 +385,27 @@ fn run_window(api: AppApi, window: Window) -> tauri::Result<()> {
         .setup(move |app| {
             let _ = handle.set(app.handle().clone());
             // Started here, after the single-instance check: a second launch that only hands
-            // over a link never syncs.
-            if join_url.is_none() {
-                if let Err(e) = joining.resume_sync() {
-                    eprintln!("elements: sync not started: {}", e.message);
-                }
-            }
+            // over a link never syncs. A join the person asked for starts at once; resuming
+            // sync and the clocks wait for the first screen (at most two seconds), which needs
+            // none of them.
+            let resume = join_url.is_none();
             if let Some(url) = join_url {
                 join_in_background(&joining, url);
             }
-            elements_client::api::start_scenario_clock(&joining);
+            let background = joining.clone();
             let notifier = app.handle().clone();
-            elements_client::api::start_reminder_clock(&joining, move |api, r| reminders::notify(&notifier, api, r));
+            std::thread::spawn(move || {
+                background.wait_for_first_paint(std::time::Duration::from_secs(2));
+                if resume {
+                    if let Err(e) = background.resume_sync() {
+                        eprintln!("elements: sync not started: {}", e.message);
+                    }
+                }
+                elements_client::api::start_scenario_clock(&background);
+                elements_client::api::start_reminder_clock(&background, move |api, r| {
+                    reminders::notify(&notifier, api, r)
+                });
+            });
             if let Some(link) = open_place {
                 // The window takes it when it starts (`take_open_link`).
                 if let Err(e) = joining.open_link(&link) {

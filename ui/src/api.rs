@@ -139,9 +139,10 @@ pub fn report_ready_once(screen: &'static str) {
 /// rebuilt on every visit; what made a revisit slow was waiting for the core, not the DOM.
 /// Bounded: the oldest answers go first.
 struct ShownAnswers {
-    /// Question → (when kept, the answer's JSON as the app sent it). Kept as text, read again
-    /// as the answer's type when shown: one non-generic store for every command.
-    answers: std::collections::HashMap<(&'static str, String), (u64, String)>,
+    /// Question → (when kept, the answer's JSON as the app sent it, whether it is fresh). Kept
+    /// as text, read again as the answer's type when shown: one non-generic store for every
+    /// command. A fresh answer (the start-up's, see [`seed`]) is shown without asking again.
+    answers: std::collections::HashMap<(&'static str, String), (u64, String, bool)>,
     next: u64,
 }
 
@@ -159,24 +160,60 @@ fn question<C: Command>(args: &C::Args) -> Option<(&'static str, String)> {
     Some((C::NAME, text))
 }
 
-fn shown_before<C: Command>(key: &(&'static str, String)) -> Option<(C::Output, String)> {
-    let json = SHOWN.with(|s| s.borrow().answers.get(key).map(|(_, json)| json.clone()))?;
+/// The answer `key` had last time, with its JSON and whether it is fresh (a fresh one is
+/// taken: it is shown once without asking again, then it is an answer like any other).
+fn shown_before<C: Command>(key: &(&'static str, String)) -> Option<(C::Output, String, bool)> {
+    let (json, fresh) = SHOWN.with(|s| {
+        let mut s = s.borrow_mut();
+        let (_, json, fresh) = s.answers.get_mut(key)?;
+        Some((json.clone(), std::mem::take(fresh)))
+    })?;
     let value = js_sys::JSON::parse(&json).ok()?;
-    Some((serde_wasm_bindgen::from_value(value).ok()?, json))
+    Some((serde_wasm_bindgen::from_value(value).ok()?, json, fresh))
 }
 
-fn remember(key: (&'static str, String), json: String) {
+fn remember(key: (&'static str, String), json: String, fresh: bool) {
     SHOWN.with(|s| {
         let mut s = s.borrow_mut();
         s.next += 1;
         let n = s.next;
-        s.answers.insert(key, (n, json));
+        s.answers.insert(key, (n, json, fresh));
         if s.answers.len() > ANSWERS_KEPT {
-            if let Some(oldest) = s.answers.iter().min_by_key(|(_, (n, _))| *n).map(|(k, _)| k.clone()) {
+            if let Some(oldest) = s.answers.iter().min_by_key(|(_, (n, _, _))| *n).map(|(k, _)| k.clone()) {
                 s.answers.remove(&oldest);
             }
         }
     });
+}
+
+/// Takes `answer` as the fresh answer to command `C` asked with `args`: the screen that asks it
+/// first shows it without a round trip of its own (the start-up answers several at once).
+pub fn seed<C: Command>(args: &C::Args, answer: &C::Output) {
+    let Some(key) = question::<C>(args) else { return };
+    let json = answer
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .ok()
+        .and_then(|v| js_sys::JSON::stringify(&v).ok())
+        .and_then(|s| s.as_string());
+    if let Some(json) = json {
+        remember(key, json, true);
+    }
+}
+
+/// Reads everything the first screen needs in one round trip and seeds each part as the
+/// answer to its own command (see [`seed`]). A failure is no error: each screen then asks.
+pub async fn start() {
+    use elements_protocol::app::{
+        AgendaDayArgs, GetAgendaDay, GetEventOverview, GetMySchedule, GetNowNext, GetPreferences, GetStartup, NoArgs,
+    };
+    let Ok(s) = invoke::<GetStartup>(&NoArgs {}).await else { return };
+    seed::<GetPreferences>(&NoArgs {}, &s.preferences);
+    seed::<GetEventOverview>(&NoArgs {}, &s.overview);
+    if let Some(a) = s.agenda {
+        seed::<GetNowNext>(&NoArgs {}, &a.now_next);
+        seed::<GetAgendaDay>(&AgendaDayArgs { day: a.day.day }, &a.day);
+        seed::<GetMySchedule>(&NoArgs {}, &a.mine);
+    }
 }
 
 /// What a screen shows of one command: nothing yet (the first call is on its way), its error,
@@ -260,10 +297,13 @@ where
         let args = self.args.with_value(|make| make());
         let key = if self.reuse { question::<C>(&args) } else { None };
         let mut showing = None;
-        if let Some((before, json)) =
+        if let Some((before, json, fresh)) =
             key.as_ref().filter(|_| self.state.with_untracked(Option::is_none)).and_then(shown_before::<C>)
         {
             self.state.set(Some(Ok(before)));
+            if fresh {
+                return;
+            }
             showing = Some(json);
         }
         let (state, generation) = (self.state, self.generation);
@@ -274,7 +314,7 @@ where
             // nothing under a finger replaced).
             let unchanged = showing.is_some() && showing == raw;
             if let (Some(key), Some(json), Ok(_)) = (key, raw, &answer) {
-                remember(key, json);
+                remember(key, json, false);
             }
             if generation.get_value() == n && !unchanged {
                 state.set(Some(answer));

@@ -19,6 +19,18 @@ use crate::widgets::{element_title, ErrorPanel};
 #[component]
 pub fn Shell() -> impl IntoView {
     crate::api::listen_for_changes();
+    // The first screen's answers in one round trip, then the screens ask for them as usual
+    // (and find them there).
+    let started = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        crate::api::start().await;
+        started.set(true);
+    });
+    move || if started.get() { view! { <Started /> }.into_any() } else { view! { <Splash /> }.into_any() }
+}
+
+#[component]
+fn Started() -> impl IntoView {
     // Language and theme first, so the first paint is already in the person's language.
     let preferences = load::<GetPreferences>(|| NoArgs {});
     let overview = load::<GetEventOverview>(|| NoArgs {}).refresh_on(Changed::Event);
@@ -130,6 +142,13 @@ fn Frame(overview: EventOverview, shown: RwSignal<Option<ElementKind>>) -> impl 
         lock_down();
     }
     let first = overview.elements.first().map(|e| e.kind).unwrap_or(ElementKind::Agenda);
+    // The agenda and the map say when their content is painted; another first screen says it
+    // here (the app starts its background work after that report).
+    if kiosk {
+        crate::api::report_ready_once("venue_screen");
+    } else if !matches!(first, ElementKind::Agenda | ElementKind::Map) {
+        crate::api::report_ready_once(first.as_str());
+    }
     let kept = shown.get_untracked().filter(|k| overview.elements.iter().any(|e| e.kind == *k));
     let active = RwSignal::new(kept.unwrap_or(first));
     // Remembered for the next overview.

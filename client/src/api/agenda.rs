@@ -56,6 +56,26 @@ pub(super) fn event_overview(api: &AppApi) -> Result<EventOverview, ApiError> {
     })
 }
 
+/// What the first screen shows, read at once (one IPC round trip instead of five, in sequence
+/// as the shell and then the agenda asked). The agenda's part only when it opens first.
+pub(super) fn startup(api: &AppApi) -> Result<elements_protocol::app::Startup, ApiError> {
+    let overview = event_overview(api)?;
+    let agenda = match overview.elements.first().map(|e| e.kind) {
+        Some(ElementKind::Agenda) if overview.mode != DeviceMode::Kiosk => {
+            let now_next = now_next(api)?;
+            // The day the agenda opens on, as it decides: today's during the event.
+            let today = (now_next.phase == EventPhase::During)
+                .then(|| now_next.now.first().or(now_next.next.first()).map(|s| s.day))
+                .flatten();
+            let first = overview.days.first().map(|d| d.index).unwrap_or(1);
+            let day = agenda_day(api, AgendaDayArgs { day: today.unwrap_or(first) })?;
+            Some(elements_protocol::app::AgendaStart { now_next, day, mine: my_schedule(api)? })
+        }
+        _ => None,
+    };
+    Ok(elements_protocol::app::Startup { preferences: super::me::preferences(api)?, overview, agenda })
+}
+
 pub(super) fn agenda_day(api: &AppApi, args: AgendaDayArgs) -> Result<AgendaDay, ApiError> {
     let store = api.store()?;
     let manifest = manifest(&*store)?;

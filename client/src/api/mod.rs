@@ -97,6 +97,9 @@ pub struct AppApi {
     /// Wakes the reminder clock when the person's agenda or people changed (a star, a synced
     /// change), so a reminder or a change notice does not wait for the clock's next look.
     reminder_wake: Arc<Wake>,
+    /// Poked when the UI reports its first screen painted: work the first paint does not need
+    /// (sync, the clocks) waits for it (see [`AppApi::wait_for_first_paint`]).
+    first_paint: Arc<Wake>,
 }
 
 /// A wake-up call between threads: `poke` ends the current or next `wait` early.
@@ -183,6 +186,7 @@ impl AppApi {
                 opened: Mutex::new(None),
                 export_dir: None,
                 reminder_wake: Arc::default(),
+                first_paint: Arc::default(),
             },
             report,
         ))
@@ -311,6 +315,13 @@ elements_protocol::for_each_command!(facade);
 
 /// What the app does besides the UI's commands: sync, links, plans, reminders, scenarios' clock.
 impl AppApi {
+    /// Returns once the UI has reported its first screen painted, or after `at_most`: the shell
+    /// starts sync and the clocks after it, so they do not compete with the first paint for the
+    /// device's cores (a phone has few).
+    pub fn wait_for_first_paint(&self, at_most: std::time::Duration) {
+        self.first_paint.wait(at_most);
+    }
+
     /// Starts syncing in the background if the cached event came from a backend: the app shows
     /// what it has at once and catches up when the network allows.
     pub fn resume_sync(&self) -> Result<(), ApiError> {

@@ -206,3 +206,20 @@ fn language_and_theme_are_remembered_across_restarts_and_a_language_we_do_not_sp
     let back = Preferences { language: None, theme: Theme::System, reminder_minutes: None };
     assert_eq!(api.set_preferences(back.clone()).expect("back to the system's"), back);
 }
+
+/// The start-up answer is each part's own command answered at the same moment: before the event
+/// the agenda opens on its first day, during it on today's.
+#[test]
+fn startup_answers_what_the_first_screen_would_ask_one_by_one() {
+    for (clock, opens_on) in [(fixed("2027-01-10T09:00:00+01:00"), 1), (fixed("2027-03-11T10:05:00+01:00"), 2)] {
+        let (_dir, api) = api_at(clock);
+        let start = api.startup().expect("startup");
+        assert_eq!(start.preferences, api.preferences().expect("preferences"));
+        assert_eq!(start.overview, api.event_overview().expect("overview"));
+        let agenda = start.agenda.expect("the demo opens on the agenda");
+        assert_eq!(agenda.now_next, api.now_next().expect("now/next"));
+        assert_eq!(agenda.day.day, opens_on, "{:?}", agenda.now_next.phase);
+        assert_eq!(agenda.day, api.agenda_day(AgendaDayArgs { day: opens_on }).expect("day"));
+        assert_eq!(agenda.mine, api.my_schedule().expect("schedule"));
+    }
+}

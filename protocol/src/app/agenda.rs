@@ -149,6 +149,25 @@ pub struct NowNext {
     pub changes_in_seconds: Option<u32>,
 }
 
+/// Everything the first screen needs, read in one round trip at launch: the shell's
+/// preferences and overview and, when the agenda opens first, its headline, the day it opens on
+/// and the person's schedule. The UI takes each part as the answer to its own command.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Startup {
+    pub preferences: super::Preferences,
+    pub overview: EventOverview,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agenda: Option<AgendaStart>,
+}
+
+/// The agenda's first screen: the day it opens on (today during the event, else the first).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgendaStart {
+    pub now_next: NowNext,
+    pub day: AgendaDay,
+    pub mine: MySchedule,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Headline {

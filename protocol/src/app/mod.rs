@@ -117,6 +117,8 @@ macro_rules! for_each_command {
         $callback! {
             /// The event's name, branding, enabled Elements, days and filters: everything the shell needs.
             GetEventOverview = event_overview in agenda: NoArgs => EventOverview;
+            /// The first screen in one round trip: preferences, overview and the agenda's opening.
+            GetStartup = startup in agenda: NoArgs => Startup;
             /// All sessions of one programme day, in start order.
             GetAgendaDay = agenda_day in agenda: AgendaDayArgs => AgendaDay;
             /// What runs now and what starts next, relative to the app's clock.
