@@ -11,6 +11,8 @@ fn report_ready(launched: tauri::State<'_, std::time::Instant>) -> u64 {
 
 fn main() {
     let launched = std::time::Instant::now();
+    // The same platform set-up as the app.
+    elements_app::choose_renderer();
     let result = tauri::Builder::default()
         .manage(launched)
         .invoke_handler(tauri::generate_handler![report_ready])

@@ -114,7 +114,14 @@ pub fn report_ready_once(screen: &'static str) {
     if REPORTED.swap(true, Ordering::Relaxed) {
         return;
     }
+    // After the UI's own first screen is painted: report it, take away the one from last time
+    // (it covered the UI while it started), keep this one for the next launch.
     let report = wasm_bindgen::closure::Closure::once_into_js(move || {
+        take_away_first_screen();
+        // The agenda's first screenful (a map's canvas would come back blank).
+        if screen == "agenda" {
+            keep_first_screen();
+        }
         leptos::task::spawn_local(async move {
             let _ = invoke::<elements_protocol::app::ReportReady>(&elements_protocol::app::ReadyArgs {
                 screen: screen.to_string(),
@@ -214,6 +221,59 @@ pub async fn start() {
         seed::<GetAgendaDay>(&AgendaDayArgs { day: a.day.day }, &a.day);
         seed::<GetMySchedule>(&NoArgs {}, &a.mine);
     }
+}
+
+/// Takes away the first screen the page showed from last time (`index.html`): the UI's own is
+/// painted, or the UI shows something else (an error) in its place.
+pub fn take_away_first_screen() {
+    let shots = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector_all(".first-screen").ok());
+    if let Some(shots) = shots {
+        for i in 0..shots.length() {
+            if let Some(shot) = shots.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+                shot.remove();
+            }
+        }
+    }
+}
+
+/// The first screen as painted now, inert (no ids or test ids: nothing in it is found, focused
+/// or clicked), with the page's theme and language on it, for the next launch to show while the
+/// UI starts.
+fn first_screen_html() -> Option<String> {
+    let document = web_sys::window()?.document()?;
+    let app = document.query_selector(".app").ok()??;
+    let copy: web_sys::Element = app.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
+    let marked = copy.query_selector_all("[id], [data-testid]").ok()?;
+    for i in 0..marked.length() {
+        if let Some(e) = marked.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+            let _ = e.remove_attribute("id");
+            let _ = e.remove_attribute("data-testid");
+        }
+    }
+    let root = document.document_element()?;
+    // Only the values this UI sets (never markup): "light"/"dark", "en"/"ru".
+    let plain = |name: &str| {
+        root.get_attribute(name)
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect::<String>()
+    };
+    Some(format!(
+        r#"<div class="first-screen" data-theme="{}" data-lang="{}">{}</div>"#,
+        plain("data-theme"),
+        plain("lang"),
+        copy.outer_html()
+    ))
+}
+
+/// Keeps the first screen for the next launch (see [`first_screen_html`]).
+fn keep_first_screen() {
+    let Some(html) = first_screen_html() else { return };
+    leptos::task::spawn_local(async move {
+        let _ =
+            invoke::<elements_protocol::app::SaveFirstScreen>(&elements_protocol::app::FirstScreenArgs { html }).await;
+    });
 }
 
 /// What a screen shows of one command: nothing yet (the first call is on its way), its error,

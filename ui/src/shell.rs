@@ -56,7 +56,10 @@ fn Started() -> impl IntoView {
         }
         match overview.state.get() {
             None => view! { <Splash /> }.into_any(),
-            Some(Err(e)) => view! { <ErrorPanel error=e /> }.into_any(),
+            Some(Err(e)) => {
+                crate::api::take_away_first_screen();
+                view! { <ErrorPanel error=e /> }.into_any()
+            }
             Some(Ok(ov)) => view! { <Frame overview=ov shown=active /> }.into_any(),
         }
     }

@@ -202,6 +202,8 @@ pub fn gzip_size(path: &Path) -> Result<u64, String> {
 pub struct Launch {
     pub wall_ms: u128,
     pub app_reported_ms: u64,
+    /// When the first screen saved by the last launch was painted (a launch after the first).
+    pub first_screen_ms: Option<u64>,
     pub app_rss_kib: u64,
     /// Proportional set size of the app and its WebKit processes: shared pages counted once,
     /// unlike a sum of RSS.
@@ -226,12 +228,23 @@ pub fn launch_and_wait_ready(app: &Path, data_dir: &Path, display: &str) -> Resu
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(ms) = line.strip_prefix("elements: agenda on screen ").and_then(|r| r.split(" ms").next()) {
-                let _ = tx.send(ms.trim().parse::<u64>().unwrap_or(0));
+            for (screen, agenda) in [("first_screen", false), ("agenda", true)] {
+                let prefix = format!("elements: {screen} on screen ");
+                if let Some(ms) = line.strip_prefix(prefix.as_str()).and_then(|r| r.split(" ms").next()) {
+                    let _ = tx.send((agenda, ms.trim().parse::<u64>().unwrap_or(0)));
+                }
             }
         }
     });
-    let reported = rx.recv_timeout(Duration::from_secs(60));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut first_screen_ms = None;
+    let reported = loop {
+        match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok((true, ms)) => break Ok(ms),
+            Ok((false, ms)) => first_screen_ms = Some(ms),
+            Err(e) => break Err(e),
+        }
+    };
     let wall_ms = started.elapsed().as_millis();
     let pid = child.id();
     let app_rss = status_kib(pid, "VmRSS:");
@@ -240,7 +253,14 @@ pub fn launch_and_wait_ready(app: &Path, data_dir: &Path, display: &str) -> Resu
     terminate(&mut child, "elements");
     let app_reported_ms =
         reported.map_err(|_| "the app did not report its agenda on screen within 60 s".to_string())?;
-    Ok(Launch { wall_ms, app_reported_ms, app_rss_kib: app_rss, total_pss_kib: total_pss, processes: family.len() })
+    Ok(Launch {
+        wall_ms,
+        app_reported_ms,
+        first_screen_ms,
+        app_rss_kib: app_rss,
+        total_pss_kib: total_pss,
+        processes: family.len(),
+    })
 }
 
 fn status_kib(pid: u32, field: &str) -> u64 {

@@ -204,6 +204,41 @@ pub(super) fn scan_code(
     crate::scan::scan(&args.image)
 }
 
+/// Where the first screen as last painted is kept, beside the cache.
+pub(super) const FIRST_SCREEN_FILE: &str = "first-screen.html";
+const FIRST_SCREEN_MOST: usize = 512 * 1024;
+
+/// The saved first screen's first line: it is shown only for the event and app it was painted
+/// by (a newer app may lay the screen out differently).
+fn first_screen_header(api: &AppApi) -> Result<Option<String>, ApiError> {
+    let event = api.store()?.loaded_event()?;
+    Ok(event.map(|e| format!("elements-first-screen {} {}", env!("CARGO_PKG_VERSION"), e.manifest.id)))
+}
+
+/// The first screen as this device last painted it for this event, for the page to show while
+/// the UI starts. None saved, another event's or another version's, or unreadable: `None`.
+pub(super) fn first_screen(api: &AppApi) -> Result<Option<String>, ApiError> {
+    let Some(header) = first_screen_header(api)? else { return Ok(None) };
+    let Ok(text) = std::fs::read_to_string(&api.first_screen_file) else { return Ok(None) };
+    Ok(text.strip_prefix(header.as_str()).and_then(|rest| rest.strip_prefix('\n')).map(str::to_string))
+}
+
+/// Keeps the first screen for the next launch (written whole or not at all). A screen that could
+/// not be kept is no error worth showing: the next launch then starts as the first did.
+pub(super) fn save_first_screen(api: &AppApi, args: elements_protocol::app::FirstScreenArgs) -> Result<bool, ApiError> {
+    if args.html.len() > FIRST_SCREEN_MOST {
+        return Err(ApiError::new(
+            ErrorCode::InvalidArgument,
+            format!("a first screen of {} bytes; at most {FIRST_SCREEN_MOST} are kept", args.html.len()),
+        ));
+    }
+    let Some(header) = first_screen_header(api)? else { return Ok(false) };
+    let partial = api.first_screen_file.with_extension("html.partial");
+    let written = std::fs::write(&partial, format!("{header}\n{}", args.html))
+        .and_then(|()| std::fs::rename(&partial, &api.first_screen_file));
+    Ok(written.is_ok())
+}
+
 /// The link the app was last opened with (kept by [`AppApi::open_link`]), once.
 pub(super) fn take_open_link(api: &AppApi) -> Result<Option<String>, ApiError> {
     Ok(api.opened.lock().unwrap_or_else(|p| p.into_inner()).take())
@@ -307,6 +342,8 @@ pub(super) fn set_preferences(api: &AppApi, args: Preferences) -> Result<Prefere
             format!("reminders come {choices:?} minutes before, not {m}"),
         ));
     }
+    // The saved first screen speaks the old language, in the old colours.
+    let _ = std::fs::remove_file(&api.first_screen_file);
     {
         let store = api.store()?;
         store.set_preference("language", args.language.as_deref())?;

@@ -97,6 +97,9 @@ pub struct AppApi {
     /// Wakes the reminder clock when the person's agenda or people changed (a star, a synced
     /// change), so a reminder or a change notice does not wait for the clock's next look.
     reminder_wake: Arc<Wake>,
+    /// The first screen as last painted (`first-screen.html` beside the cache), shown by the page
+    /// while the UI starts (see `me::first_screen`).
+    first_screen_file: std::path::PathBuf,
     /// Poked when the UI reports its first screen painted: work the first paint does not need
     /// (sync, the clocks) waits for it (see [`AppApi::wait_for_first_paint`]).
     first_paint: Arc<Wake>,
@@ -187,6 +190,7 @@ impl AppApi {
                 export_dir: None,
                 reminder_wake: Arc::default(),
                 first_paint: Arc::default(),
+                first_screen_file: data_dir.join(me::FIRST_SCREEN_FILE),
             },
             report,
         ))

@@ -223,3 +223,37 @@ fn startup_answers_what_the_first_screen_would_ask_one_by_one() {
         assert_eq!(agenda.mine, api.my_schedule().expect("schedule"));
     }
 }
+
+/// The first screen is kept for the next launch of this app on this event only; too large a
+/// one is refused with the limit named; a change of language or theme forgets it.
+#[test]
+fn the_first_screen_is_kept_for_the_next_launch_of_the_same_event() {
+    use elements_protocol::app::FirstScreenArgs;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (api, _) = AppApi::start(dir.path(), Clock::System, &mut |_| {}).expect("start");
+    assert_eq!(api.first_screen().expect("read"), None, "nothing kept yet");
+    let html = r#"<div class="first-screen" data-theme="light" data-lang="en"><div class="app">Программа</div></div>"#;
+    assert!(api.save_first_screen(FirstScreenArgs { html: html.into() }).expect("save"));
+    drop(api);
+    let (again, _) = AppApi::start(dir.path(), Clock::System, &mut |_| {}).expect("restart");
+    assert_eq!(again.first_screen().expect("read").as_deref(), Some(html));
+
+    // Kept for another event (or another version of the app): not shown for this one.
+    let file = dir.path().join("first-screen.html");
+    let text = std::fs::read_to_string(&file).expect("kept");
+    let (header, body) = text.split_once('\n').expect("a header line");
+    std::fs::write(&file, format!("{} another-event\n{body}", header.rsplit_once(' ').expect("event id").0))
+        .expect("write");
+    assert_eq!(again.first_screen().expect("read"), None);
+
+    let too_big = "x".repeat(512 * 1024 + 1);
+    let refused = again.save_first_screen(FirstScreenArgs { html: too_big }).expect_err("too large");
+    assert_eq!(refused.code, ErrorCode::InvalidArgument);
+    assert!(refused.message.contains("524288"), "{}", refused.message);
+
+    assert!(again.save_first_screen(FirstScreenArgs { html: html.into() }).expect("save"));
+    let mut prefs = again.preferences().expect("preferences");
+    prefs.language = Some("ru".into());
+    again.set_preferences(prefs).expect("set");
+    assert_eq!(again.first_screen().expect("read"), None, "painted in the old language");
+}

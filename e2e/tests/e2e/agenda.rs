@@ -153,3 +153,35 @@ async fn the_agenda_can_be_walked_with_the_keyboard_alone() {
     })
     .await;
 }
+
+/// A launch after the first shows the first screen the last one painted while the UI starts
+/// (saved beside the cache, inert: nothing in it is found as the live screen), then the UI's
+/// own, with nothing of the saved one left on the page.
+#[tokio::test]
+async fn a_second_launch_shows_the_saved_first_screen_then_its_own() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let b = demo();
+    let first_day = b.manifest.days[0].index;
+    let kept = data.path().join("first-screen.html");
+    let file = kept.clone();
+    with_app_at(data.path(), &[], |c| async move {
+        wait_for_day(&c, &demo(), first_day).await;
+        eventually("the first screen kept for the next launch", WAIT, || async { file.exists().then_some(()) }).await;
+    })
+    .await;
+    let saved = std::fs::read_to_string(&kept).expect("kept");
+    assert!(saved.contains(r#"class="first-screen""#) && saved.contains("session-card"), "{saved:.300}");
+    assert!(!saved.contains("data-testid"), "nothing in the saved screen answers a test id");
+    with_app_at(data.path(), &[], |c| async move {
+        let mut shown = wait_for_day(&c, &b, first_day).await;
+        let mut expected = session_ids_on(&b, first_day);
+        shown.sort();
+        expected.sort();
+        assert_eq!(shown, expected, "the UI's own agenda");
+        eventually("the saved first screen taken away", WAIT, || async {
+            c.find_all(Locator::Css(".first-screen")).await.ok().filter(|all| all.is_empty())
+        })
+        .await;
+    })
+    .await;
+}

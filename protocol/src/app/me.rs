@@ -168,6 +168,13 @@ impl Theme {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FirstScreenArgs {
+    /// The first screen's markup, inert (no ids, no test ids), with the page's theme and
+    /// language on its outer element.
+    pub html: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReadyArgs {
     /// Which screen, e.g. "agenda".
     pub screen: String,

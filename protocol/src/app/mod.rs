@@ -257,6 +257,11 @@ macro_rules! for_each_command {
             /// The UI reports that a screen is showing real content; answers milliseconds since launch.
             /// This is how start-up time is measured, in tests and in the field.
             ReportReady = report_ready in me: ReadyArgs => u64;
+            /// The first screen as this device last painted it for this event (HTML), for the page
+            /// to show while the UI starts; `None` when there is none for this event and app.
+            GetFirstScreen = first_screen in me: NoArgs => Option<String>;
+            /// Keeps the first screen as painted now (HTML, at most 512 KiB) for the next launch.
+            SaveFirstScreen = save_first_screen in me: FirstScreenArgs => bool;
         }
     };
 }
