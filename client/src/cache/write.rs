@@ -110,14 +110,15 @@ pub(crate) fn upsert_as(
         Entity::Profile(p) => {
             // A profile seen before loses its search row and interest keys first; a new one (a
             // first sync: every one) has none to lose.
-            let known: Option<i64> = tx
-                .prepare_cached("SELECT rowid FROM profile WHERE id = ?1")?
-                .query_row([&p.id], |r| r.get(0))
+            let known: Option<(i64, String)> = tx
+                .prepare_cached("SELECT rowid, body FROM profile WHERE id = ?1")?
+                .query_row([&p.id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
-            if let Some(rowid) = known {
+            if let Some((rowid, old)) = &known {
                 tx.prepare_cached("DELETE FROM profile_search WHERE rowid = ?1")?.execute([rowid])?;
-                tx.prepare_cached("DELETE FROM profile_interest WHERE profile_id = ?1")?.execute([&p.id])?;
+                forget_interests(tx, &p.id, old)?;
             }
+            let known = known.map(|(rowid, _)| rowid);
             tx.prepare_cached(
                 "INSERT INTO profile (id, name, body) VALUES (?1, ?2, ?3)
                  ON CONFLICT(id) DO UPDATE SET name = excluded.name, body = excluded.body",
@@ -213,11 +214,35 @@ pub(crate) fn delete(tx: &Transaction<'_>, kind: EntityKind, id: &str) -> Result
         EntityKind::Profile => {
             tx.prepare_cached("DELETE FROM profile_search WHERE rowid = (SELECT rowid FROM profile WHERE id = ?1)")?
                 .execute([id])?;
-            tx.prepare_cached("DELETE FROM profile_interest WHERE profile_id = ?1")?.execute([id])?;
+            let old: Option<String> = tx
+                .prepare_cached("SELECT body FROM profile WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()?;
+            if let Some(old) = old {
+                forget_interests(tx, id, &old)?;
+            }
         }
         _ => {}
     }
     tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", kind.as_str()))?.execute([id])?;
+    Ok(())
+}
+
+/// Removes a stored profile's interest keys, found from its stored record `old` (the keys are
+/// ordered by key, not by profile); a record that does not read loses them by a whole scan.
+fn forget_interests(tx: &Transaction<'_>, id: &str, old: &str) -> Result<(), CacheError> {
+    match serde_json::from_str::<elements_protocol::event::Profile>(old) {
+        Ok(before) => {
+            let mut forget =
+                tx.prepare_cached("DELETE FROM profile_interest WHERE tag_key = ?1 AND profile_id = ?2")?;
+            for tag in &before.interests {
+                forget.execute(params![elements_domain::people::tag_key(tag), id])?;
+            }
+        }
+        Err(_) => {
+            tx.prepare_cached("DELETE FROM profile_interest WHERE profile_id = ?1")?.execute([id])?;
+        }
+    }
     Ok(())
 }
 

@@ -443,3 +443,34 @@ fn caches_made_while_v16_and_v17_were_edited_are_repaired() {
         assert_eq!(kept, 1, "{name} keeps its stars");
     }
 }
+
+/// v16 made interest keys with SQLite's ASCII-only `lower()`; v20 makes every key again with the
+/// app's folding, so a Cyrillic interest written before and after has one key, and the
+/// directory's filter finds both profiles by it.
+#[test]
+fn interest_keys_made_before_v20_are_folded_as_the_app_folds_them() {
+    use elements_client::cache::migrations::migrate_to;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("v19.sqlite3");
+    {
+        let mut conn = rusqlite::Connection::open(&path).expect("open");
+        migrate_to(&mut conn, 19).expect("a v19 cache");
+        conn.execute_batch(
+            r#"INSERT INTO profile (id, name, body) VALUES
+                 ('p1', 'Aigerim', '{"id":"p1","name":"Aigerim","interests":["Дизайн"]}'),
+                 ('p2', 'Bolat', '{"id":"p2","name":"Bolat","interests":["дизайн"]}');
+               INSERT INTO profile_interest (profile_id, tag_key, tag) VALUES
+                 ('p1', 'Дизайн', 'Дизайн'),
+                 ('p2', 'дизайн', 'дизайн');"#,
+        )
+        .expect("rows as v16 and v19 wrote them");
+    }
+    let opened = Cache::open(&path).expect("upgrade");
+    let cache = opened.cache;
+    let common = cache.common_interests(10).expect("interests");
+    assert_eq!(common.len(), 1, "one key for one interest: {common:?}");
+    assert_eq!((common[0].0.as_str(), common[0].2), ("дизайн", 2));
+    let (found, total) = cache.search_profiles("", Some("дизайн"), 10).expect("filter");
+    assert_eq!(total, 2);
+    assert_eq!(found.len(), 2);
+}
