@@ -63,12 +63,8 @@ pub(super) fn startup(api: &AppApi) -> Result<elements_protocol::app::Startup, A
     let agenda = match overview.elements.first().map(|e| e.kind) {
         Some(ElementKind::Agenda) if overview.mode != DeviceMode::Kiosk => {
             let now_next = now_next(api)?;
-            // The day the agenda opens on, as it decides: today's during the event.
-            let today = (now_next.phase == EventPhase::During)
-                .then(|| now_next.now.first().or(now_next.next.first()).map(|s| s.day))
-                .flatten();
             let first = overview.days.first().map(|d| d.index).unwrap_or(1);
-            let day = agenda_day(api, AgendaDayArgs { day: today.unwrap_or(first) })?;
+            let day = agenda_day(api, AgendaDayArgs { day: now_next.opening_day().unwrap_or(first) })?;
             Some(elements_protocol::app::AgendaStart { now_next, day, mine: my_schedule(api)? })
         }
         _ => None,

@@ -168,6 +168,15 @@ pub struct AgendaStart {
     pub mine: MySchedule,
 }
 
+impl NowNext {
+    /// The day the agenda opens on during the event (the day of what runs now, else of what is
+    /// next); `None` before and after it, when the agenda opens on its first day. The core's
+    /// start-up answer and the agenda both decide by this.
+    pub fn opening_day(&self) -> Option<u32> {
+        (self.phase == EventPhase::During).then(|| self.now.first().or(self.next.first()).map(|s| s.day)).flatten()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Headline {

@@ -68,10 +68,8 @@ pub fn Agenda(overview: EventOverview) -> impl IntoView {
         let Some(Ok(nn)) = now_next.state.get() else { return };
         if !opened_on_today.get_value() {
             opened_on_today.set_value(true);
-            if nn.phase == EventPhase::During {
-                if let Some(d) = nn.now.first().or(nn.next.first()).map(|s| s.day) {
-                    day.set(d);
-                }
+            if let Some(d) = nn.opening_day() {
+                day.set(d);
             }
         }
         if let Some(h) = stale_timer.get_value() {
