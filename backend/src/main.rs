@@ -58,6 +58,10 @@ enum Command {
     /// Issue personal tickets signed with the event's key: door tablets refuse a forged or
     /// edited one offline. Prints (or writes) each ticket's id, code and join link as CSV.
     Tickets(TicketsArgs),
+    /// The event's attendees from a ticket shop's export (pretix, Eventbrite, Tito, or any CSV
+    /// with a column mapping), each with a personal signed ticket.
+    #[command(subcommand)]
+    Roster(RosterCommand),
     /// Write the join, checkpoint and location QR codes as SVG files.
     QrCodes(QrCodesArgs),
     /// Copy the database to FILE with SQLite's online backup, while it is being served.
@@ -158,6 +162,68 @@ struct TicketsArgs {
     /// From now on every personal ticket must be signed: devices refuse unsigned ones offline.
     #[arg(long)]
     only_signed: bool,
+}
+
+#[derive(Subcommand)]
+enum RosterCommand {
+    /// Read an attendee export: new attendees get a ticket, changed ones are updated, cancelled
+    /// ones (or, in a complete export, ones no longer listed) lose theirs. Importing the same
+    /// file again changes nothing. Every row that could not be read is named.
+    Import(RosterImportArgs),
+    /// Write every attendee with their ticket code and join link as CSV (cells a spreadsheet
+    /// would run as formulas are written as text).
+    Export(RosterExportArgs),
+}
+
+#[derive(Args)]
+struct RosterImportArgs {
+    /// The CSV file the ticket shop exported.
+    file: PathBuf,
+    /// Which shop exported it [default: told by its columns].
+    #[arg(long, value_parser = parse_shop)]
+    shop: Option<elements_import::roster::Shop>,
+    /// A column for a field, as FIELD=COLUMN (fields: key, name, first_name, last_name, email,
+    /// ticket_type, order, company, language, status); repeat for several.
+    #[arg(long = "map", value_name = "FIELD=COLUMN", value_parser = parse_mapping)]
+    mapping: Vec<(elements_import::roster::Field, String)>,
+    /// The file's encoding when it is not UTF-8 (windows-1251, koi8-r, utf-16le, ...).
+    #[arg(long, value_name = "LABEL")]
+    encoding: Option<String>,
+    /// The export lists only some attendees: keep the ones it does not mention.
+    #[arg(long)]
+    partial: bool,
+}
+
+#[derive(Args)]
+struct RosterExportArgs {
+    /// Write the CSV here instead of to standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// The backend's public address, for the join links [default: the configuration's
+    /// public_url, else http://127.0.0.1:8480].
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+}
+
+fn parse_shop(name: &str) -> Result<elements_import::roster::Shop, String> {
+    use elements_import::roster::Shop;
+    Shop::parse(name).ok_or_else(|| {
+        let names: Vec<&str> = Shop::ALL.iter().map(|s| s.as_str()).collect();
+        format!("expected one of {}", names.join(", "))
+    })
+}
+
+fn parse_mapping(text: &str) -> Result<(elements_import::roster::Field, String), String> {
+    use elements_import::roster::Field;
+    let (field, column) = text.split_once('=').ok_or("expected FIELD=COLUMN, e.g. name=\"Full name\"")?;
+    let field = Field::parse(field).ok_or_else(|| {
+        let names: Vec<&str> = Field::ALL.iter().map(|f| f.as_str()).collect();
+        format!("unknown field {field:?}: expected one of {}", names.join(", "))
+    })?;
+    if column.trim().is_empty() {
+        return Err(format!("no column named for {}", field.as_str()));
+    }
+    Ok((field, column.trim().to_string()))
 }
 
 #[derive(Args)]
@@ -291,6 +357,11 @@ fn run(cli: Cli) -> Result<(), String> {
             args.url = args.url.or(file.public_url.clone());
             tickets(&open()?, args)
         }
+        Command::Roster(RosterCommand::Import(args)) => roster_import(&open()?, args),
+        Command::Roster(RosterCommand::Export(mut args)) => {
+            args.url = args.url.or(file.public_url.clone());
+            roster_export(&open()?, args)
+        }
         Command::QrCodes(args) => {
             let url = args.url.or(file.public_url.clone()).unwrap_or_else(|| "http://127.0.0.1:8480".into());
             qr_codes(&open()?, &args.out, &url, &args.code)
@@ -345,6 +416,75 @@ fn tickets(store: &SqliteStore, args: TicketsArgs) -> Result<(), String> {
         if args.only_signed { "; unsigned tickets are refused from now on" } else { "" }
     );
     Ok(())
+}
+
+fn roster_import(store: &SqliteStore, args: RosterImportArgs) -> Result<(), String> {
+    use elements_import::roster;
+    let bytes = std::fs::read(&args.file).map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
+    let options = roster::RosterOptions { shop: args.shop, mapping: args.mapping, encoding: args.encoding };
+    let read = roster::read_roster(&bytes, &options).map_err(|e| format!("{}: {e}", args.file.display()))?;
+    for problem in &read.problems {
+        eprintln!("{}: {problem}", args.file.display());
+    }
+    let summary = store.apply_roster(&read, !args.partial, chrono::Utc::now()).map_err(|e| e.to_string())?;
+    let skipped = read.problems.iter().filter(|p| p.skipped).count();
+    println!(
+        "{}: {} export, {} attendee(s) read, {skipped} row(s) skipped; {summary}",
+        args.file.display(),
+        read.shop.as_str(),
+        read.attendees.len()
+    );
+    Ok(())
+}
+
+fn roster_export(store: &SqliteStore, args: RosterExportArgs) -> Result<(), String> {
+    use elements_import::roster::spreadsheet_safe;
+    use std::io::Write;
+    let base = args.url.as_deref().unwrap_or("http://127.0.0.1:8480").trim_end_matches('/').to_string();
+    let mut out = csv_writer();
+    out.write_record([
+        "key",
+        "name",
+        "email",
+        "ticket_type",
+        "order",
+        "company",
+        "language",
+        "status",
+        "ticket_id",
+        "code",
+        "join_link",
+    ])
+    .map_err(|e| e.to_string())?;
+    for a in store.roster().map_err(|e| e.to_string())? {
+        let link = elements_protocol::link::Link::Join { url: base.clone(), code: Some(a.ticket.code.clone()) };
+        let cells = [
+            a.key,
+            a.name,
+            a.email.unwrap_or_default(),
+            a.ticket_type.unwrap_or_default(),
+            a.order.unwrap_or_default(),
+            a.company.unwrap_or_default(),
+            a.language.unwrap_or_default(),
+            if a.cancelled { "cancelled" } else { "active" }.to_string(),
+            a.ticket.id,
+            a.ticket.code,
+            link.to_string(),
+        ];
+        out.write_record(cells.iter().map(|c| spreadsheet_safe(c).into_owned())).map_err(|e| e.to_string())?;
+    }
+    let bytes = out.into_inner().map_err(|e| e.to_string())?;
+    match &args.out {
+        Some(path) => std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        None => {
+            let _ = std::io::stdout().write_all(&bytes);
+        }
+    }
+    Ok(())
+}
+
+fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new().from_writer(Vec::new())
 }
 
 /// `follow`: looks at the schedule every interval (bounded per look by the HTTP timeout) and

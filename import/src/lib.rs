@@ -22,6 +22,7 @@ mod frab_xml;
 mod ical;
 pub mod imdf;
 pub mod merge;
+pub mod roster;
 mod time;
 
 use elements_protocol::event::EventBundle;

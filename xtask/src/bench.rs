@@ -75,6 +75,8 @@ const AIMS: &[Aim] = &[
     Aim { key: "intake_per_second", what: "signal intake, one vote per request", goal: Goal::Context },
     Aim { key: "intake_https_vs_http", what: "intake over HTTPS, vs plain HTTP", goal: Goal::Context },
     Aim { key: "directory_search_p95_ms", what: "directory search p95, 20,000 profiles", goal: Goal::AtMost(2.0) },
+    Aim { key: "roster_import_20k_ms", what: "roster of 20,000 (pretix CSV) read and imported", goal: Goal::Context },
+    Aim { key: "roster_import_20k_peak_mib", what: "roster import of 20,000: peak memory", goal: Goal::Context },
 ];
 
 /// The `figure KEY VALUE UNIT` lines of a benchmark's output.
@@ -286,7 +288,7 @@ pub fn tabs(tools: &setup::Tools) -> Result<Vec<Figure>, String> {
 fn cargo_benches(quick: bool) -> Result<Vec<Figure>, String> {
     let mut figures = Vec::new();
     for (package, benches) in
-        [("elements-client", &["first_sync", "people"][..]), ("elements-backend", &["intake"][..])]
+        [("elements-client", &["first_sync", "people"][..]), ("elements-backend", &["intake", "roster"][..])]
     {
         step(&format!("benchmarks of {package}: {}", benches.join(", ")));
         let mut cargo = Cmd::new("cargo");

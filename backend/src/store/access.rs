@@ -79,7 +79,16 @@ pub fn redeem(conn: &mut Connection, request: &RedeemRequest) -> Result<Redeemed
     let display_name = match (wanted, existing) {
         (Some(name), _) => name.to_string(),
         (None, Some(name)) => name,
-        (None, None) => format!("Guest {}", &participant_id[2..6].to_uppercase()),
+        // A ticket from the roster carries its holder's name.
+        (None, None) => match personal {
+            true => tx
+                .query_row("SELECT name FROM attendee WHERE ticket_code = ?1 AND name <> ''", [&request.code], |r| {
+                    r.get(0)
+                })
+                .optional()?,
+            false => None,
+        }
+        .unwrap_or_else(|| format!("Guest {}", &participant_id[2..6].to_uppercase())),
     };
     tx.execute(
         "INSERT OR REPLACE INTO participant (id, display_name, role, show_name, code, ticketed)

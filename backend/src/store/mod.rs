@@ -9,6 +9,7 @@ mod intake;
 mod people;
 mod picture;
 mod results;
+pub mod roster;
 mod staff;
 mod tickets;
 pub use tickets::Ticket;
@@ -338,6 +339,7 @@ impl SqliteStore {
         conn.execute_batch("PRAGMA synchronous = NORMAL;")?;
         conn.execute_batch(SCHEMA)?;
         conn.execute_batch(people::SCHEMA)?;
+        conn.execute_batch(roster::SCHEMA)?;
         scope_signal_ids_to_participants(&conn)?;
         add_columns(&conn)?;
         let epoch = match conn.query_row("SELECT value FROM meta WHERE key = 'epoch'", [], |r| r.get(0)).optional()? {
@@ -363,6 +365,11 @@ impl SqliteStore {
             std::sync::atomic::AtomicI64::new(c.query_row("PRAGMA data_version", [], |r| r.get(0))?)
         };
         Ok(SqliteStore { conn, epoch, facts, intake, queued, data_version, callers: RwLock::new(HashMap::new()) })
+    }
+
+    /// Forgets the tokens checked so far (they are read from the database again when used).
+    fn forget_callers(&self) {
+        self.callers.write().unwrap_or_else(|p| p.into_inner()).clear();
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -636,6 +643,9 @@ impl Store for SqliteStore {
         }
         let fresh = facts::load(&conn)?;
         *self.facts.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(fresh);
+        // A roster import may have signed out a cancelled ticket's devices: tokens are checked
+        // against the database again.
+        self.forget_callers();
         Ok(true)
     }
 

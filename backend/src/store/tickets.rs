@@ -28,15 +28,9 @@ impl SqliteStore {
         let secret = self.qr_secret()?;
         let mut tickets = Vec::with_capacity(count as usize);
         for _ in 0..count {
-            let mut random = [0u8; 8];
-            getrandom::fill(&mut random)
-                .map_err(|e| StoreError::Damaged { what: "random source".into(), detail: e.to_string() })?;
-            let tail: String = random.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect();
-            let id = format!("{prefix}-{tail}");
-            let sig = elements_domain::qr::sign(&secret, &elements_protocol::signal::ticket_message(&manifest.id, &id));
-            let code = format!("{id}.{sig}");
-            self.add_code(&code, Role::Attendee, true)?;
-            tickets.push(Ticket { id, code });
+            let ticket = sign_ticket(&secret, &manifest.id, prefix)?;
+            self.add_code(&ticket.code, Role::Attendee, true)?;
+            tickets.push(ticket);
         }
         Ok(tickets)
     }
@@ -51,4 +45,15 @@ impl SqliteStore {
         }
         Ok(())
     }
+}
+
+/// A new ticket `<prefix>-XXXXXXXX` for event `event_id`, signed with the event's key.
+pub(super) fn sign_ticket(secret: &[u8; 32], event_id: &str, prefix: &str) -> Result<Ticket, StoreError> {
+    let mut random = [0u8; 8];
+    getrandom::fill(&mut random)
+        .map_err(|e| StoreError::Damaged { what: "random source".into(), detail: e.to_string() })?;
+    let tail: String = random.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect();
+    let id = format!("{prefix}-{tail}");
+    let sig = elements_domain::qr::sign(secret, &elements_protocol::signal::ticket_message(event_id, &id));
+    Ok(Ticket { code: format!("{id}.{sig}"), id })
 }

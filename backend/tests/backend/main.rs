@@ -20,5 +20,6 @@ mod openapi;
 mod ops;
 mod people;
 mod roles;
+mod roster;
 mod signals;
 mod staff;
