@@ -9,6 +9,7 @@
 pub mod conformance;
 pub mod follow;
 pub mod http;
+pub mod roster;
 pub mod server;
 pub mod store;
 pub mod testing;

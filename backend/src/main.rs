@@ -173,6 +173,48 @@ enum RosterCommand {
     /// Write every attendee with their ticket code and join link as CSV (cells a spreadsheet
     /// would run as formulas are written as text).
     Export(RosterExportArgs),
+    /// E-mail each attendee not invited yet their personal join link and its QR code, in their
+    /// language (English or Russian), over SMTP. A failed address is named and tried again on
+    /// the next run; the others are not sent twice.
+    Invite(RosterInviteArgs),
+    /// Print badges as a PDF: name, company, ticket type and the ticket's QR code (the door
+    /// checks it in, a booth captures a lead with it).
+    Badges(RosterBadgesArgs),
+}
+
+#[derive(Args)]
+struct RosterInviteArgs {
+    /// The SMTP server: smtp://host:25, smtp://user:password@host:587?tls=required, smtps://host.
+    #[arg(long, env = "ELEMENTS_SMTP_URL", value_name = "URL", hide_env_values = true)]
+    smtp: Option<String>,
+    /// The sender, e.g. "Techfest <tickets@techfest.kz>".
+    #[arg(long, env = "ELEMENTS_MAIL_FROM", value_name = "ADDRESS")]
+    from: Option<String>,
+    /// The backend's public address, for the join links [default: the configuration's
+    /// public_url, else http://127.0.0.1:8480].
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// Send again to attendees already invited.
+    #[arg(long)]
+    again: bool,
+}
+
+#[derive(Args)]
+struct RosterBadgesArgs {
+    /// The PDF to write.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// a4 (sheets of 8 badges of 95 × 68 mm to cut) or label (one 4 × 3 in badge a page).
+    #[arg(long, default_value = "a4", value_parser = parse_badge_format)]
+    format: elements_backend::roster::badges::Format,
+    /// The backend's public address, for the QR codes' join links [default: the configuration's
+    /// public_url, else http://127.0.0.1:8480].
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+}
+
+fn parse_badge_format(name: &str) -> Result<elements_backend::roster::badges::Format, String> {
+    elements_backend::roster::badges::Format::parse(name).ok_or_else(|| "expected a4 or label".to_string())
 }
 
 #[derive(Args)]
@@ -285,6 +327,8 @@ struct FileConfig {
     tls_key: Option<PathBuf>,
     public_url: Option<String>,
     metrics_token: Option<String>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
 }
 
 impl FileConfig {
@@ -361,6 +405,16 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Roster(RosterCommand::Export(mut args)) => {
             args.url = args.url.or(file.public_url.clone());
             roster_export(&open()?, args)
+        }
+        Command::Roster(RosterCommand::Invite(mut args)) => {
+            args.url = args.url.or(file.public_url.clone());
+            args.smtp = args.smtp.or(file.smtp_url.clone());
+            args.from = args.from.or(file.mail_from.clone());
+            roster_invite(&open()?, args)
+        }
+        Command::Roster(RosterCommand::Badges(mut args)) => {
+            args.url = args.url.or(file.public_url.clone());
+            roster_badges(&open()?, args)
         }
         Command::QrCodes(args) => {
             let url = args.url.or(file.public_url.clone()).unwrap_or_else(|| "http://127.0.0.1:8480".into());
@@ -457,7 +511,7 @@ fn roster_export(store: &SqliteStore, args: RosterExportArgs) -> Result<(), Stri
     ])
     .map_err(|e| e.to_string())?;
     for a in store.roster().map_err(|e| e.to_string())? {
-        let link = elements_protocol::link::Link::Join { url: base.clone(), code: Some(a.ticket.code.clone()) };
+        let link = join_link(&base, &a.ticket.code);
         let cells = [
             a.key,
             a.name,
@@ -480,6 +534,68 @@ fn roster_export(store: &SqliteStore, args: RosterExportArgs) -> Result<(), Stri
             let _ = std::io::stdout().write_all(&bytes);
         }
     }
+    Ok(())
+}
+
+/// The join link of a ticket code at the backend's address `base`.
+fn join_link(base: &str, code: &str) -> String {
+    elements_protocol::link::Link::Join { url: base.trim_end_matches('/').to_string(), code: Some(code.to_string()) }
+        .to_string()
+}
+
+fn roster_invite(store: &SqliteStore, args: RosterInviteArgs) -> Result<(), String> {
+    use elements_backend::roster::{event_line, invitations};
+    let smtp =
+        args.smtp.ok_or("--smtp URL (or ELEMENTS_SMTP_URL, or smtp_url in the configuration) names the mail server")?;
+    let from = args.from.ok_or("--from ADDRESS (or ELEMENTS_MAIL_FROM, or mail_from) names the sender")?;
+    let manifest = store.manifest().map_err(|e| e.to_string())?.ok_or("no event is loaded: import one first")?;
+    let event = event_line(&manifest);
+    let base = args.url.unwrap_or_else(|| "http://127.0.0.1:8480".into());
+    let mailer = invitations::mailer(&smtp).map_err(|e| e.to_string())?;
+    let (mut sent, mut failed, mut no_address) = (0, 0, 0);
+    for entry in store.roster().map_err(|e| e.to_string())? {
+        if entry.cancelled || (entry.invited_at.is_some() && !args.again) {
+            continue;
+        }
+        if entry.email.is_none() {
+            no_address += 1;
+            continue;
+        }
+        let result = invitations::invitation(&entry, &event, &from, &join_link(&base, &entry.ticket.code))
+            .and_then(|invitation| invitations::send(&mailer, &invitation));
+        match result {
+            Ok(()) => {
+                store.mark_invited(&entry.key, chrono::Utc::now()).map_err(|e| e.to_string())?;
+                sent += 1;
+            }
+            // A bad sender or server fails every address alike: stop at the first.
+            Err(e @ (invitations::InviteError::BadSender(_) | invitations::InviteError::BadServer { .. })) => {
+                return Err(e.to_string())
+            }
+            Err(e) => {
+                eprintln!("elements-backend: not sent: {e}");
+                failed += 1;
+            }
+        }
+    }
+    println!("{sent} invitation(s) sent, {failed} failed, {no_address} attendee(s) without an e-mail address");
+    if failed > 0 {
+        return Err(format!("{failed} invitation(s) failed (named above); run again to retry them"));
+    }
+    Ok(())
+}
+
+fn roster_badges(store: &SqliteStore, args: RosterBadgesArgs) -> Result<(), String> {
+    use elements_backend::roster::{badges, event_line};
+    let manifest = store.manifest().map_err(|e| e.to_string())?.ok_or("no event is loaded: import one first")?;
+    let base = args.url.unwrap_or_else(|| "http://127.0.0.1:8480".into());
+    let roster = store.roster().map_err(|e| e.to_string())?;
+    let sheet = badges::badges(&roster, &event_line(&manifest), args.format, |code| join_link(&base, code))?;
+    std::fs::write(&args.out, &sheet.pdf).map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
+    for text in &sheet.unprintable {
+        eprintln!("elements-backend: {text:?} has characters the badge font lacks: they print as boxes");
+    }
+    println!("{}: {} badge(s) on {} page(s)", args.out.display(), sheet.badges, sheet.pages);
     Ok(())
 }
 

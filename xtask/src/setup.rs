@@ -57,6 +57,8 @@ const TEST_PACKAGES: &[(&str, &str)] = &[
     ("webkit2gtk-driver", "WebKitWebDriver, the WebDriver server of the webview"),
     ("fonts-dejavu-core", "a font for text in the window (Latin and Cyrillic)"),
     ("dbus", "a session bus on which a second launch finds the running app"),
+    ("python3-aiosmtpd", "a real SMTP server on 127.0.0.1 that receives the invitation e-mails"),
+    ("poppler-utils", "pdftoppm and pdftotext read the printed badges back"),
 ];
 
 const TAURI_DRIVER_VERSION: &str = "2.1.0";

@@ -23,7 +23,9 @@ CREATE TABLE IF NOT EXISTS attendee (
     cancelled INTEGER NOT NULL DEFAULT 0,
     ticket_id TEXT NOT NULL UNIQUE,
     ticket_code TEXT NOT NULL UNIQUE,
-    updated_at INTEGER NOT NULL
+    updated_at INTEGER NOT NULL,
+    -- When the invitation e-mail went out (none yet: NULL).
+    invited_at INTEGER
 ) STRICT;
 "#;
 
@@ -74,6 +76,8 @@ pub struct RosterEntry {
     pub language: Option<String>,
     pub cancelled: bool,
     pub ticket: Ticket,
+    /// The invitation was sent (its time, Unix seconds).
+    pub invited_at: Option<i64>,
 }
 
 /// An attendee as stored: name, e-mail, ticket type, company, language, cancelled, ticket code.
@@ -206,7 +210,8 @@ impl SqliteStore {
     pub fn roster(&self) -> Result<Vec<RosterEntry>, StoreError> {
         let conn = self.lock();
         let mut st = conn.prepare(
-            "SELECT key, name, email, ticket_type, order_code, company, language, cancelled, ticket_id, ticket_code
+            "SELECT key, name, email, ticket_type, order_code, company, language, cancelled, ticket_id, ticket_code,
+                    invited_at
                FROM attendee ORDER BY rowid",
         )?;
         let rows = st.query_map([], |r| {
@@ -220,9 +225,18 @@ impl SqliteStore {
                 language: r.get(6)?,
                 cancelled: r.get(7)?,
                 ticket: Ticket { id: r.get(8)?, code: r.get(9)? },
+                invited_at: r.get(10)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+impl SqliteStore {
+    /// Records that `key`'s invitation went out at `now`.
+    pub fn mark_invited(&self, key: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.lock().execute("UPDATE attendee SET invited_at = ?2 WHERE key = ?1", params![key, now.timestamp()])?;
+        Ok(())
     }
 }
 

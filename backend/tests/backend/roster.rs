@@ -181,3 +181,233 @@ fn roster_import_and_export_on_the_command_line() {
     );
     assert!(eve[10].contains(&eve[9]) || eve[10].contains(&eve[9].replace('.', "%2E")), "the link carries the code");
 }
+
+/// A real SMTP server on 127.0.0.1 (Python's aiosmtpd, writing each message to a maildir),
+/// stopped when dropped.
+struct SmtpServer {
+    child: std::process::Child,
+    port: u16,
+    maildir: std::path::PathBuf,
+}
+
+impl SmtpServer {
+    fn start(dir: &std::path::Path) -> SmtpServer {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("addr").port();
+        let maildir = dir.join("maildir");
+        let child = Command::new("/usr/bin/python3")
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&maildir)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 -m aiosmtpd (Debian's python3-aiosmtpd; `cargo xtask test` installs it)");
+        let server = SmtpServer { child, port, maildir };
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return server;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("aiosmtpd did not listen on 127.0.0.1:{port} within 10 s");
+    }
+
+    /// The messages that arrived, as raw bytes.
+    fn received(&self) -> Vec<Vec<u8>> {
+        let Ok(entries) = std::fs::read_dir(self.maildir.join("new")) else { return Vec::new() };
+        entries.flatten().map(|e| std::fs::read(e.path()).expect("message")).collect()
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Decodes the QR codes in a grayscale PNG.
+fn qr_codes_in_png(png_bytes: &[u8]) -> Vec<String> {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    let mut reader = decoder.read_info().expect("png");
+    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut buf).expect("frame");
+    let channels = info.color_type.samples();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| buf[(y * w + x) * channels]);
+    img.detect_grids().iter().filter_map(|g| g.decode().ok().map(|(_, text)| text)).collect()
+}
+
+fn db_with_roster(dir: &std::path::Path) -> std::path::PathBuf {
+    let db = dir.join("backend.sqlite3");
+    let event = format!("{}/../assets/demo-event/event.json", env!("CARGO_MANIFEST_DIR"));
+    assert!(Command::new(BACKEND).args(["import", &event, "--db"]).arg(&db).status().expect("import").success());
+    let out = Command::new(BACKEND)
+        .args(["roster", "import", &fixture_path("pretix-order-positions.csv"), "--db"])
+        .arg(&db)
+        .output()
+        .expect("roster import");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    db
+}
+
+/// `roster invite` e-mails each attendee with an address, in their order's language, through a
+/// real SMTP server: the join link in the text, its QR code inline (decoded here back to the
+/// link); a second run sends nothing again; the cancelled attendee gets nothing.
+#[test]
+fn invitations_arrive_by_smtp_in_each_attendees_language() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = db_with_roster(dir.path());
+    let smtp = SmtpServer::start(dir.path());
+    let invite = || {
+        Command::new(BACKEND)
+            .args([
+                "roster",
+                "invite",
+                "--url",
+                "https://events.example.org",
+                "--from",
+                "Techfest <tickets@techfest.example>",
+            ])
+            .args(["--smtp", &format!("smtp://127.0.0.1:{}", smtp.port), "--db"])
+            .arg(&db)
+            .output()
+            .expect("roster invite")
+    };
+    let out = invite();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("3 invitation(s) sent, 0 failed"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let store = SqliteStore::open(&db).expect("store");
+    let roster = store.roster().expect("roster");
+    let messages = smtp.received();
+    assert_eq!(messages.len(), 3, "one each for the three valid tickets");
+    let mut seen = Vec::new();
+    for raw in &messages {
+        let mail = mailparse::parse_mail(raw).expect("a MIME message");
+        let to = mail.headers.iter().find(|h| h.get_key().eq_ignore_ascii_case("To")).expect("To").get_value();
+        let subject =
+            mail.headers.iter().find(|h| h.get_key().eq_ignore_ascii_case("Subject")).expect("Subject").get_value();
+        let entry =
+            roster.iter().find(|e| e.email.as_deref().is_some_and(|a| to.contains(a))).expect("a roster address");
+        assert!(!entry.cancelled);
+        let link = elements_protocol::link::Link::Join {
+            url: "https://events.example.org".into(),
+            code: Some(entry.ticket.code.clone()),
+        }
+        .to_string();
+        let mut text = String::new();
+        let mut qr = Vec::new();
+        let mut parts = vec![&mail];
+        while let Some(part) = parts.pop() {
+            parts.extend(part.subparts.iter());
+            match part.ctype.mimetype.as_str() {
+                "text/plain" => text = part.get_body().expect("text"),
+                "image/png" => qr = qr_codes_in_png(&part.get_body_raw().expect("png")),
+                _ => {}
+            }
+        }
+        assert!(text.contains(&link), "{text}");
+        assert_eq!(qr, vec![link.clone()], "the inline QR code carries the join link");
+        if entry.language.as_deref() == Some("ru") {
+            assert!(subject.starts_with("Ваш билет:"), "{subject}");
+            assert!(text.contains("Здравствуйте,") && text.contains("10–12 марта 2027 г."), "{text}");
+        } else {
+            assert!(subject.starts_with("Your ticket:"), "{subject}");
+            assert!(text.contains("Hello") && text.contains("March 2027"), "{text}");
+        }
+        seen.push(entry.key.clone());
+    }
+    seen.sort();
+    assert_eq!(seen, ["pretix:KX7QP-1", "pretix:KX7QP-2", "pretix:M2RN9-1"]);
+    let again = invite();
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("0 invitation(s) sent"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+    assert_eq!(smtp.received().len(), 3, "nobody is invited twice");
+
+    // A server that is not there: each address named, nothing marked as sent.
+    drop(smtp);
+    let out = Command::new(BACKEND)
+        .args(["roster", "invite", "--again", "--from", "t@techfest.example", "--smtp", "smtp://127.0.0.1:9", "--db"])
+        .arg(&db)
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && stderr.contains("aigerim@example.kz") && stderr.contains("run again"), "{stderr}");
+    let bad_from = Command::new(BACKEND)
+        .args(["roster", "invite", "--again", "--from", "not an address", "--smtp", "smtp://127.0.0.1:9", "--db"])
+        .arg(&db)
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&bad_from.stderr).contains("the sender \"not an address\""));
+}
+
+/// `roster badges` prints a badge per valid ticket; the PDF read back (pdftotext, and pdftoppm
+/// rendering each page to decode its QR codes) holds every name, company and ticket type, in
+/// Cyrillic too, and each QR is that attendee's join link. A4 sheets hold 8, labels 1.
+#[test]
+fn printed_badges_read_back_as_text_and_qr_codes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = db_with_roster(dir.path());
+    let store = SqliteStore::open(&db).expect("store");
+    let valid: Vec<_> = store.roster().expect("roster").into_iter().filter(|e| !e.cancelled).collect();
+    for (format, pages) in [("a4", 1), ("label", 3)] {
+        let pdf = dir.path().join(format!("badges-{format}.pdf"));
+        let out = Command::new(BACKEND)
+            .args(["roster", "badges", "--format", format, "--url", "https://events.example.org", "--out"])
+            .arg(&pdf)
+            .arg("--db")
+            .arg(&db)
+            .output()
+            .expect("roster badges");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("3 badge(s) on {pages} page(s)")));
+        let text =
+            Command::new("pdftotext").args(["-layout"]).arg(&pdf).arg("-").output().expect("pdftotext (poppler-utils)");
+        let text = String::from_utf8_lossy(&text.stdout);
+        for e in &valid {
+            // A long name breaks between its words, as badges set them.
+            for word in e.name.split_whitespace() {
+                assert!(text.contains(word), "{word} of {} not in:\n{text}", e.name);
+            }
+            if let Some(c) = &e.company {
+                assert!(text.contains(c.as_str()), "{c} not in:\n{text}");
+            }
+        }
+        assert!(text.contains("Conference ticket – Early bird") && text.contains("Workshop day"), "{text}");
+        assert!(!text.contains("Erlan Kim"), "a cancelled ticket gets no badge");
+        let prefix = dir.path().join(format!("page-{format}"));
+        // 300 dpi, as badge printers print: a join link with its signature is a dense code.
+        let rendered = Command::new("pdftoppm")
+            .args(["-r", "300", "-gray", "-png"])
+            .arg(&pdf)
+            .arg(&prefix)
+            .status()
+            .expect("pdftoppm");
+        assert!(rendered.success());
+        let mut codes = Vec::new();
+        for entry in std::fs::read_dir(dir.path()).expect("dir").flatten() {
+            let name = entry.file_name().to_string_lossy().to_string();
+            if name.starts_with(&format!("page-{format}")) && name.ends_with(".png") {
+                codes.extend(qr_codes_in_png(&std::fs::read(entry.path()).expect("png")));
+            }
+        }
+        codes.sort();
+        let mut wanted: Vec<String> = valid
+            .iter()
+            .map(|e| {
+                elements_protocol::link::Link::Join {
+                    url: "https://events.example.org".into(),
+                    code: Some(e.ticket.code.clone()),
+                }
+                .to_string()
+            })
+            .collect();
+        wanted.sort();
+        assert_eq!(codes, wanted, "{format}: every badge's QR is its own join link");
+    }
+}
