@@ -112,15 +112,27 @@ pub fn decide(facts: &dyn EventFacts, state: &mut ParticipantState, action: &Act
             }
         }
         Action::CaptureLead { badge, rating, note } => {
-            let Some(code) = elements_protocol::people::normalize_badge(badge) else {
-                return reject(Reason::Malformed, "a badge code is 8 letters and digits, like K7Q2-MX4P");
-            };
             if *rating > MAX_LEAD_RATING {
                 return reject(Reason::Malformed, format!("a rating is 0 to {MAX_LEAD_RATING}"));
             }
             if note.chars().count() > MAX_LEAD_NOTE {
                 return reject(Reason::Malformed, format!("a note is at most {MAX_LEAD_NOTE} characters"));
             }
+            // A printed badge or ticket carries the ticket's signed code: a visitor without the
+            // app is a lead too. Its signature says it is this event's; whose it is, the backend
+            // knows (the roster).
+            if elements_protocol::signal::signed_ticket(badge.trim()).is_some() {
+                if let Some(refused) = not_signed_by_the_event(facts, &Pass::Ticket(badge.clone())) {
+                    return refused;
+                }
+                return Outcome::Accepted { effects: vec![Effect::LeadCaptured { profile_id: String::new() }] };
+            }
+            let Some(code) = elements_protocol::people::normalize_badge(badge) else {
+                return reject(
+                    Reason::Malformed,
+                    "a badge code is 8 letters and digits, like K7Q2-MX4P (or scan the QR code on their printed badge)",
+                );
+            };
             let profile_id = match facts.badge(&code) {
                 Some(BadgeOwner::Unknown) => {
                     return reject(Reason::UnknownTarget, format!("no one at this event has the badge {code}"));
@@ -227,6 +239,8 @@ mod tests {
     struct Desk {
         codes: Option<Vec<RewardCode>>,
         admitted: Vec<(Gate, String, DateTime<FixedOffset>)>,
+        /// The event's id and public key, when the tablet knows them.
+        key: Option<(String, String)>,
     }
 
     impl EventFacts for Desk {
@@ -248,6 +262,9 @@ mod tests {
         fn reward_code(&self, code: &str) -> Option<Option<RewardCode>> {
             self.codes.as_ref().map(|all| all.iter().find(|c| c.id == code).cloned())
         }
+        fn qr_key(&self) -> Option<(String, String)> {
+            self.key.clone()
+        }
     }
 
     fn at(s: &str) -> DateTime<Utc> {
@@ -257,7 +274,11 @@ mod tests {
     #[test]
     fn a_pass_counts_once_per_gate_and_a_second_scan_is_a_conflict_naming_the_first() {
         let earlier = DateTime::parse_from_rfc3339("2027-03-10T09:02:00+01:00").expect("time");
-        let desk = Desk { codes: None, admitted: vec![(Gate::Door("north".into()), ticket_holder("T-2"), earlier)] };
+        let desk = Desk {
+            codes: None,
+            admitted: vec![(Gate::Door("north".into()), ticket_holder("T-2"), earlier)],
+            key: None,
+        };
         let mut state = ParticipantState::default();
         let admit = |code: &str, gate: Gate| Action::Admit { pass: Pass::Ticket(code.into()), gate };
         let now = at("2027-03-10T09:30:00+01:00");
@@ -291,6 +312,41 @@ mod tests {
         assert!(matches!(empty, Outcome::Rejected { reason: Reason::Malformed, .. }));
     }
 
+    /// A printed badge's QR (the ticket's signed code) is a lead without the app: genuine when
+    /// the event's key signed it, refused when forged; whose it is, the backend says.
+    #[test]
+    fn a_printed_badge_is_a_lead_when_the_event_signed_its_ticket() {
+        let secret = [7u8; 32];
+        let booth = Desk {
+            codes: None,
+            admitted: Vec::new(),
+            key: Some(("techfest".into(), crate::qr::public_key_hex(&secret))),
+        };
+        let ticket = |event: &str| {
+            let sig = crate::qr::sign(&secret, &elements_protocol::signal::ticket_message(event, "A-8K2PQX7M"));
+            format!("A-8K2PQX7M.{sig}")
+        };
+        let lead = |badge: String, rating| Action::CaptureLead { badge, rating, note: String::new() };
+        let now = at("2027-03-10T11:00:00+01:00");
+        let mut state = ParticipantState::default();
+        let genuine = decide(&booth, &mut state, &lead(ticket("techfest"), 4), now);
+        assert!(
+            matches!(&genuine, Outcome::Accepted { effects } if matches!(&effects[..], [Effect::LeadCaptured { profile_id }] if profile_id.is_empty())),
+            "{genuine:?}"
+        );
+        let forged = decide(&booth, &mut state, &lead(ticket("another-event"), 4), now);
+        assert!(
+            matches!(&forged, Outcome::Rejected { reason: Reason::UnknownTarget, message } if message.contains("forged")),
+            "{forged:?}"
+        );
+        let rating = decide(&booth, &mut state, &lead(ticket("techfest"), 9), now);
+        assert!(matches!(rating, Outcome::Rejected { reason: Reason::Malformed, .. }));
+        let garbage = decide(&booth, &mut state, &lead("hello".into(), 1), now);
+        assert!(
+            matches!(&garbage, Outcome::Rejected { reason: Reason::Malformed, message } if message.contains("printed badge"))
+        );
+    }
+
     #[test]
     fn a_desk_code_is_valid_once_used_or_made_up() {
         let code = |id: &str, redeemed: Option<&str>| RewardCode {
@@ -303,6 +359,7 @@ mod tests {
         let desk = Desk {
             codes: Some(vec![code("K7Q2-MX4P", None), code("AAAA-BBBB", Some("2027-03-10T10:00:00+01:00"))]),
             admitted: Vec::new(),
+            key: None,
         };
         let mut state = ParticipantState::default();
         let now = at("2027-03-10T11:00:00+01:00");
@@ -323,7 +380,7 @@ mod tests {
         let garbage = decide(&desk, &mut state, &redeem("hello"), now);
         assert!(matches!(garbage, Outcome::Rejected { reason: Reason::Malformed, .. }));
         // A desk that never synced the codes takes it, and the backend decides.
-        let blind = Desk { codes: None, admitted: Vec::new() };
+        let blind = Desk { codes: None, admitted: Vec::new(), key: None };
         let unsure = decide(&blind, &mut ParticipantState::default(), &redeem("ZZZZ-ZZZZ"), now);
         assert!(matches!(unsure, Outcome::Accepted { .. }));
     }

@@ -16,6 +16,36 @@ fn damaged(what: impl Into<String>, e: impl ToString) -> StoreError {
     StoreError::Damaged { what: what.into(), detail: e.to_string() }
 }
 
+/// Who a captured lead is: their participant id, the lead's id and the profile the exhibitor
+/// gets. A badge in the app is its holder's profile as their contacts see it; a printed badge
+/// (a ticket's signed code) is the ticket holder's profile if they joined, else what their badge
+/// prints: the roster's name and company, nothing more.
+fn lead_visitor(
+    tx: &Transaction<'_>,
+    badge: &str,
+    profile_id: &str,
+) -> Result<Option<(String, String, elements_protocol::event::Profile)>, StoreError> {
+    if !profile_id.is_empty() {
+        let Some(visitor) = super::people::participant_of(tx, profile_id)? else { return Ok(None) };
+        let Some(them) = super::people::someone(tx, &visitor)? else { return Ok(None) };
+        return Ok(Some((visitor, them.profile_id.clone(), them.profile.view(&them.profile_id, true))));
+    }
+    let code = badge.trim();
+    let Some((ticket_id, _)) = elements_protocol::signal::signed_ticket(code) else { return Ok(None) };
+    let visitor = elements_domain::staff::ticket_holder(code);
+    if let Some(them) = super::people::someone(tx, &visitor)? {
+        return Ok(Some((visitor, them.profile_id.clone(), them.profile.view(&them.profile_id, true))));
+    }
+    let listed: Option<(String, Option<String>)> = tx
+        .prepare_cached("SELECT name, company FROM attendee WHERE ticket_code = ?1")?
+        .query_row([code], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (name, organization) = listed.unwrap_or_else(|| (String::new(), None));
+    let id = format!("ticket:{ticket_id}");
+    let name = if name.is_empty() { ticket_id.to_string() } else { name };
+    Ok(Some((visitor, id.clone(), elements_protocol::event::Profile { id, name, organization, ..Default::default() })))
+}
+
 /// Whose pass it is: a personal ticket of this event is its holder (whether or not they opened
 /// the app yet), a badge its owner; a code typed is looked for as a ticket, then as a badge.
 /// `None`: not a pass of this event.
@@ -183,12 +213,11 @@ pub fn apply(
                 log_reward_code(tx, quests, &code)?;
             }
         }
-        Action::CaptureLead { rating, note, .. } => {
+        Action::CaptureLead { badge, rating, note } => {
             for effect in effects {
                 let Effect::LeadCaptured { profile_id } = effect else { continue };
                 let owner = &signal_owner;
-                let Some(visitor) = super::people::participant_of(tx, profile_id)? else { continue };
-                let Some(them) = super::people::someone(tx, &visitor)? else { continue };
+                let Some((visitor, lead_id, profile)) = lead_visitor(tx, badge, profile_id)? else { continue };
                 let at = signal.created_at.to_rfc3339();
                 // The first scan's time stays; the latest rating and note count.
                 tx.prepare_cached(
@@ -200,8 +229,8 @@ pub fn apply(
                     .prepare_cached("SELECT captured_at FROM lead WHERE owner = ?1 AND visitor = ?2")?
                     .query_row(params![owner, visitor], |r| r.get(0))?;
                 let lead = elements_protocol::staff::Lead {
-                    id: them.profile_id.clone(),
-                    profile: them.profile.view(&them.profile_id, true),
+                    id: lead_id,
+                    profile,
                     captured_at: DateTime::parse_from_rfc3339(&captured_at)
                         .map_err(|e| damaged(format!("lead of {owner}"), e))?,
                     rating: *rating,

@@ -518,6 +518,72 @@ async fn an_exhibitor_sees_only_their_own_leads() {
     assert_eq!(resp.status(), 403);
 }
 
+/// A printed badge (its QR is the ticket's join link, or its signed code) is a lead even when
+/// the visitor has no app: the exhibitor gets what the badge prints (the roster's name and
+/// company) and nothing more; a forged signature is refused; a visitor who joined with the
+/// ticket is their app profile.
+#[tokio::test]
+async fn a_printed_badge_is_a_lead_for_a_visitor_without_the_app() {
+    use elements_import::roster::{read_roster, RosterOptions};
+    let s = start().await;
+    let export = std::fs::read(format!(
+        "{}/../import/tests/fixtures/roster/pretix-order-positions.csv",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture");
+    let roster = read_roster(&export, &RosterOptions::default()).expect("roster");
+    s.store.apply_roster(&roster, true, crate::common::during_event()).expect("import");
+    let tickets = s.store.roster().expect("roster");
+    let code_of = |key: &str| tickets.iter().find(|t| t.key == key).expect(key).ticket.code.clone();
+    let (aigerim, bolat) = (code_of("pretix:KX7QP-1"), code_of("pretix:KX7QP-2"));
+    s.store.add_code("EXH-NORTHWIND", Role::Exhibitor, true).expect("exhibitor code");
+    let booth = redeem(&s.store, "EXH-NORTHWIND", "booth-tablet");
+    let lead = |seq: u64, badge: String| {
+        signal(
+            "booth-tablet",
+            seq,
+            "2027-03-10T10:00:00+01:00",
+            Action::CaptureLead { badge, rating: 4, note: String::new() },
+        )
+    };
+    let first = decided(&s, &booth, vec![lead(1, aigerim.clone())]).await;
+    assert!(matches!(&first[0], Outcome::Accepted { .. }), "{first:?}");
+    let mut forged = aigerim.clone();
+    let last = forged.pop().expect("a signature");
+    forged.push(if last == '0' { '1' } else { '0' });
+    let refused = decided(&s, &booth, vec![lead(2, forged)]).await;
+    assert!(
+        matches!(&refused[0], Outcome::Rejected { reason: Reason::UnknownTarget, message } if message.contains("forged")),
+        "{refused:?}"
+    );
+    // Bolat joined with his ticket and published a profile: the lead is that profile.
+    let bolat_token = redeem(&s.store, &bolat, "bolat-phone");
+    let profile = elements_protocol::people::MyProfile { name: "Bolat N.".into(), ..Default::default() };
+    decided(
+        &s,
+        &bolat_token,
+        vec![signal("bolat-phone", 1, "2027-03-10T09:00:00+01:00", Action::PublishProfile { profile })],
+    )
+    .await;
+    decided(&s, &booth, vec![lead(3, bolat.clone())]).await;
+    let leads: Vec<elements_protocol::staff::Lead> = people_feed(&s, &booth)
+        .await
+        .into_iter()
+        .filter_map(|c| match c {
+            Change::Upsert { entity: Entity::Lead(l) } => Some(l),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(leads.len(), 2, "{leads:?}");
+    let no_app = leads.iter().find(|l| l.id.starts_with("ticket:")).expect("the visitor without the app");
+    assert_eq!(no_app.profile.name, "Айгерим Садыкова");
+    assert_eq!(no_app.profile.organization.as_deref(), Some("Kaspi Lab"));
+    assert!(no_app.profile.links.is_empty() && no_app.profile.interests.is_empty());
+    assert_eq!(no_app.rating, 4);
+    let joined = leads.iter().find(|l| !l.id.starts_with("ticket:")).expect("the visitor with the app");
+    assert_eq!(joined.profile.name, "Bolat N.");
+}
+
 /// Announcements: to everyone in the public feed; to one room's audience and to a scenario tag
 /// only in those participants' own feeds (and live stream), no one else's.
 #[tokio::test]

@@ -530,7 +530,11 @@ pub(super) fn leads(api: &AppApi) -> Result<elements_protocol::app::LeadsView, A
         .filter(|e| e.decision != Decision::Accepted)
         .filter_map(|e| match e.signal.action {
             Action::CaptureLead { badge, rating, note } => Some(WaitingLead {
-                badge,
+                // A printed badge waits under its ticket's id, not its long signed code.
+                badge: match elements_protocol::signal::signed_ticket(&badge) {
+                    Some((id, _)) => id.to_string(),
+                    None => badge,
+                },
                 rating,
                 note,
                 refused: (e.decision == Decision::Rejected).then_some(e.reason).flatten(),
@@ -541,15 +545,31 @@ pub(super) fn leads(api: &AppApi) -> Result<elements_protocol::app::LeadsView, A
     Ok(LeadsView { leads, waiting, is_staff })
 }
 
+/// What a booth scanned: a printed badge or ticket (its join link, or its signed code typed)
+/// is the ticket's code, whose signature the rules check; anything else goes through the one
+/// badge reader (a badge of another event is no lead here). Refused with the reason the lead
+/// screen words.
+fn lead_pass(event_id: &str, text: &str) -> Result<String, ApiError> {
+    let text = text.trim();
+    let ticket = match Link::parse(text) {
+        Ok(Link::Join { code: Some(code), .. }) => Some(code),
+        _ => Some(text.to_string()),
+    }
+    .filter(|code| elements_protocol::signal::signed_ticket(code).is_some());
+    if let Some(code) = ticket {
+        return Ok(code.trim().to_string());
+    }
+    super::people::badge_in(event_id, text)
+        .map(|(badge, _)| badge)
+        .map_err(|e| ApiError::refused(elements_protocol::signal::Reason::Malformed, e.message))
+}
+
 pub(super) fn capture_lead(
     api: &AppApi,
     args: elements_protocol::app::LeadArgs,
 ) -> Result<elements_protocol::app::LeadsView, ApiError> {
     let event_id = api.store()?.loaded_event()?.ok_or_else(no_event)?.manifest.id;
-    // The one badge reader (a badge of another event is no lead here); refused with the reason
-    // the lead screen words.
-    let (badge, _) = super::people::badge_in(&event_id, &args.badge)
-        .map_err(|e| ApiError::refused(elements_protocol::signal::Reason::Malformed, e.message))?;
+    let badge = lead_pass(&event_id, &args.badge)?;
     staff_device(api, ActionKind::CaptureLead)?;
     act(api, Action::CaptureLead { badge, rating: args.rating, note: args.note.trim().to_string() })
         .map_err(not_ours)?;

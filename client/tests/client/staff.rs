@@ -160,6 +160,47 @@ fn an_exhibitor_captures_a_lead_offline_and_exports_it_as_csv() {
     assert!(visitor.leads().expect("leads").leads.is_empty());
 }
 
+/// A printed badge scanned at the booth (its QR is the ticket's join link): a lead even though
+/// the visitor has no app. Offline it waits under the ticket's id; after sync it holds the name
+/// and company the roster gives. A badge whose signature was edited is refused on the tablet.
+#[test]
+fn an_exhibitor_captures_a_lead_from_a_printed_badge() {
+    use elements_import::roster::{read_roster, RosterOptions};
+    use elements_protocol::app::LeadArgs;
+    let backend = start_backend(&served_event());
+    let export = std::fs::read(format!(
+        "{}/../import/tests/fixtures/roster/pretix-order-positions.csv",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture");
+    let roster = read_roster(&export, &RosterOptions::default()).expect("roster");
+    backend.store.apply_roster(&roster, true, chrono::Utc::now()).expect("roster import");
+    let ticket =
+        backend.store.roster().expect("roster").into_iter().find(|t| t.key == "pretix:M2RN9-1").expect("Dana").ticket;
+    backend.store.add_code("EXH-1", Role::Exhibitor, true).expect("exhibitor code");
+    let url = backend.url.clone();
+    let (booth, _booth_dir) = app(&url, "EXH-1");
+    let store = backend.store.clone();
+    backend.server.stop();
+    let printed = elements_protocol::link::Link::Join { url: url.clone(), code: Some(ticket.code.clone()) }.to_string();
+    let view =
+        booth.capture_lead(LeadArgs { badge: printed, rating: 5, note: "printed badge".into() }).expect("offline");
+    assert_eq!(view.waiting.len(), 1, "{view:?}");
+    assert_eq!(view.waiting[0].badge, ticket.id, "waits under the ticket's id");
+    let mut edited = ticket.code.clone();
+    let last = edited.pop().expect("signature");
+    edited.push(if last == 'a' { 'b' } else { 'a' });
+    let refused = booth.capture_lead(LeadArgs { badge: edited, rating: 1, note: String::new() }).expect_err("forged");
+    assert_eq!(refused.reason, Some(Reason::UnknownTarget), "{refused:?}");
+    let _back = elements_backend::testing::Loopback::serve_again(&url, store, Default::default());
+    booth.sync_now().expect("sync");
+    let view = booth.leads().expect("leads");
+    assert!(view.waiting.is_empty(), "{view:?}");
+    assert_eq!(view.leads.len(), 1, "{view:?}");
+    assert_eq!(view.leads[0].name, "Dana Patel");
+    assert_eq!(view.leads[0].organization.as_deref(), Some("Patel, Berg & Co"));
+}
+
 /// Least privilege on the device: each staff role's desk shows its job only, and work of another
 /// role is refused on the device (before anything is counted), in words naming both; the job
 /// itself works.
