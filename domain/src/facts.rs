@@ -69,6 +69,11 @@ pub trait EventFacts {
     fn admitted(&self, _gate: &elements_protocol::staff::Gate, _holder: &str) -> Option<DateTime<FixedOffset>> {
         None
     }
+    /// Whether any answer to the poll counts: a poll is reworded only before its first answer.
+    /// `None` when the decider cannot tell (the backend can, and decides again).
+    fn poll_answered(&self, _poll_id: &str) -> Option<bool> {
+        None
+    }
     /// A reward's desk code: `Some(Some(code))` known, `Some(None)` not a code of this event,
     /// `None` when the decider cannot tell (a desk that never synced the staff feed).
     fn reward_code(&self, _code: &str) -> Option<Option<elements_protocol::staff::RewardCode>> {

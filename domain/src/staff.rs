@@ -87,7 +87,7 @@ pub fn decide(facts: &dyn EventFacts, state: &mut ParticipantState, action: &Act
             let Some(poll) = facts.poll(poll_id) else {
                 return reject(Reason::UnknownTarget, format!("there is no poll \"{poll_id}\""));
             };
-            let open = poll.opens_at.to_utc() <= now && now < poll.deadline().to_utc();
+            let open = !poll.draft && poll.opens_at.to_utc() <= now && now < poll.deadline().to_utc();
             match command {
                 PollCommand::Open if open => {
                     return reject(Reason::AlreadyDone, format!("\"{}\" is open already", poll.question));
@@ -143,6 +143,26 @@ pub fn decide(facts: &dyn EventFacts, state: &mut ParticipantState, action: &Act
                 None => String::new(),
             };
             Outcome::Accepted { effects: vec![Effect::LeadCaptured { profile_id }] }
+        }
+        Action::PutPoll { poll } => {
+            if poll.id.trim().is_empty() || poll.id.chars().count() > 100 {
+                return reject(Reason::Malformed, "a poll's id is 1 to 100 characters");
+            }
+            let mut problems = crate::validate::poll_problems(poll);
+            if let Some(s) = poll.session_id.as_deref().filter(|s| !facts.exists(EntityKind::Session, s)) {
+                problems.push(format!("there is no session \"{s}\" in this event"));
+            }
+            if !problems.is_empty() {
+                return reject(Reason::Malformed, problems.join("; "));
+            }
+            let created = facts.poll(&poll.id).is_none();
+            if !created && facts.poll_answered(&poll.id) == Some(true) {
+                return reject(
+                    Reason::AlreadyDone,
+                    format!("\"{}\" has answers: it stays worded as it was asked", poll.question),
+                );
+            }
+            Outcome::Accepted { effects: vec![Effect::PollPut { poll_id: poll.id.clone(), created }] }
         }
         Action::Announce { announcement_id, text, audience } => {
             let length = text.trim().chars().count();

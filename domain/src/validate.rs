@@ -125,56 +125,8 @@ pub fn validate(bundle: &EventBundle) -> Result<(), Vec<ValidationError>> {
                 err(format!("polls[{i}] ({})", p.id), format!("session_id \"{s}\" is not a session"));
             }
         }
-        let at = || format!("polls[{i}] ({})", p.id);
-        if p.kind.has_options() && p.options.len() < 2 {
-            err(at(), format!("a {} poll needs at least two options", p.kind.as_str().replace('_', " ")));
-        }
-        if !p.kind.has_options() && !p.options.is_empty() {
-            err(at(), format!("a {} poll has no options; leave `options` empty", p.kind.as_str().replace('_', " ")));
-        }
-        let mut ids = std::collections::BTreeSet::new();
-        if let Some(o) = p.options.iter().find(|o| !ids.insert(o.id.as_str())) {
-            err(at(), format!("option \"{}\" appears twice", o.id));
-        }
-        if let Some(max) = p.max_choices {
-            if p.kind != PollKind::MultipleChoice {
-                err(at(), "`max_choices` is for multiple_choice polls".into());
-            } else if max == 0 || max as usize > p.options.len() {
-                err(
-                    at(),
-                    format!("`max_choices` is {max}; it must be 1 to the number of options ({})", p.options.len()),
-                );
-            }
-        }
-        if let Some(scale) = p.scale {
-            if p.kind != PollKind::Rating {
-                err(at(), "`scale` is for rating polls".into());
-            } else if scale.min > 1 || scale.max <= scale.min || scale.max > 10 {
-                err(
-                    at(),
-                    format!(
-                        "the scale {}–{} is not one a person can rate on: use 0 or 1 up to at most 10",
-                        scale.min, scale.max
-                    ),
-                );
-            }
-        }
-        if p.timer_seconds.is_some() && p.kind != PollKind::Quiz {
-            err(at(), "`timer_seconds` is for quiz polls".into());
-        }
-        if p.timer_seconds == Some(0) {
-            err(at(), "`timer_seconds` is 0: nobody could answer; leave it out for no timer".into());
-        }
-        match (&p.correct_option_id, p.kind) {
-            (Some(c), PollKind::Quiz) if !p.options.iter().any(|o| o.id == *c) => {
-                err(at(), format!("the correct option \"{c}\" is not one of the poll's options"))
-            }
-            (None, PollKind::Quiz) => err(at(), "a quiz needs its `correct_option_id`".into()),
-            (Some(_), kind) if kind != PollKind::Quiz => err(at(), "`correct_option_id` is for quiz polls".into()),
-            _ => {}
-        }
-        if p.closes_at <= p.opens_at {
-            err(format!("polls[{i}] ({})", p.id), "closes before it opens".into());
+        for problem in poll_problems(p) {
+            err(format!("polls[{i}] ({})", p.id), problem);
         }
     }
     for (i, q) in bundle.quests.iter().enumerate() {
@@ -288,3 +240,71 @@ fn walk_problems(bundle: &EventBundle) -> Vec<(String, String)> {
     }
     problems
 }
+
+/// What is wrong with one poll on its own (its kind, options, scale, quiz answer, window), in
+/// the organizer's words: for event files and for polls made on the spot alike.
+pub fn poll_problems(p: &elements_protocol::event::Poll) -> Vec<String> {
+    let mut problems: Vec<String> = Vec::new();
+    if p.kind.has_options() && p.options.len() < 2 {
+        problems.push(format!("a {} poll needs at least two options", p.kind.as_str().replace('_', " ")));
+    }
+    if !p.kind.has_options() && !p.options.is_empty() {
+        problems.push(format!("a {} poll has no options; leave `options` empty", p.kind.as_str().replace('_', " ")));
+    }
+    let mut ids = std::collections::BTreeSet::new();
+    if let Some(o) = p.options.iter().find(|o| !ids.insert(o.id.as_str())) {
+        problems.push(format!("option \"{}\" appears twice", o.id));
+    }
+    if let Some(max) = p.max_choices {
+        if p.kind != PollKind::MultipleChoice {
+            problems.push("`max_choices` is for multiple_choice polls".into());
+        } else if max == 0 || max as usize > p.options.len() {
+            problems
+                .push(format!("`max_choices` is {max}; it must be 1 to the number of options ({})", p.options.len()));
+        }
+    }
+    if let Some(scale) = p.scale {
+        if p.kind != PollKind::Rating {
+            problems.push("`scale` is for rating polls".into());
+        } else if scale.min > 1 || scale.max <= scale.min || scale.max > 10 {
+            problems.push(format!(
+                "the scale {}–{} is not one a person can rate on: use 0 or 1 up to at most 10",
+                scale.min, scale.max
+            ));
+        }
+    }
+    if p.timer_seconds.is_some() && p.kind != PollKind::Quiz {
+        problems.push("`timer_seconds` is for quiz polls".into());
+    }
+    if p.timer_seconds == Some(0) {
+        problems.push("`timer_seconds` is 0: nobody could answer; leave it out for no timer".into());
+    }
+    match (&p.correct_option_id, p.kind) {
+        (Some(c), PollKind::Quiz) if !p.options.iter().any(|o| o.id == *c) => {
+            problems.push(format!("the correct option \"{c}\" is not one of the poll's options"))
+        }
+        (None, PollKind::Quiz) => problems.push("a quiz needs its `correct_option_id`".into()),
+        (Some(_), kind) if kind != PollKind::Quiz => problems.push("`correct_option_id` is for quiz polls".into()),
+        _ => {}
+    }
+    if p.closes_at <= p.opens_at {
+        problems.push("closes before it opens".into());
+    }
+    if p.question.trim().is_empty() || p.question.chars().count() > MAX_QUESTION {
+        problems.push(format!("the question is 1 to {MAX_QUESTION} characters"));
+    }
+    if let Some(o) = p.options.iter().find(|o| o.label.trim().is_empty() || o.label.chars().count() > MAX_OPTION) {
+        problems.push(format!("option \"{}\" needs a label of 1 to {MAX_OPTION} characters", o.id));
+    }
+    if p.options.len() > MAX_OPTIONS {
+        problems.push(format!("{} options; a poll has at most {MAX_OPTIONS}", p.options.len()));
+    }
+    problems
+}
+
+/// Longest poll question, in characters (a screen's worth).
+pub const MAX_QUESTION: usize = 300;
+/// Longest option label, in characters.
+pub const MAX_OPTION: usize = 120;
+/// Most options a poll offers.
+pub const MAX_OPTIONS: usize = 20;

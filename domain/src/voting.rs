@@ -247,6 +247,7 @@ mod tests {
             correct_option_id: None,
             hide_results: false,
             timer_seconds: None,
+            draft: false,
             reset_at: None,
         }
     }
@@ -320,6 +321,7 @@ mod properties {
                 correct_option_id: None,
                 hide_results: false,
                 timer_seconds: None,
+                draft: false,
                 reset_at: None,
             };
             let mut tally: std::collections::BTreeMap<String, i64> = Default::default();

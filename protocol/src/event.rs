@@ -370,7 +370,7 @@ pub struct PointOfInterest {
     pub exhibitor: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Poll {
     pub id: String,
     pub question: String,
@@ -403,6 +403,9 @@ pub struct Poll {
     /// `quiz`: answers count only this many seconds after the poll opens (a live quiz round).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timer_seconds: Option<u32>,
+    /// Made on the spot and not opened yet: apps show it to staff only. Opening it clears this.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
     /// Staff reset the poll (a rehearsal's test votes) at this moment: answers given before it
     /// no longer count, and everyone may answer again. Set by a backend, not an event file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -448,7 +451,7 @@ impl PollKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct RatingScale {
     pub min: u32,
     pub max: u32,
@@ -460,7 +463,7 @@ impl Default for RatingScale {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PollOption {
     pub id: String,
     pub label: String,

@@ -13,9 +13,10 @@ use crate::event::ElementKind;
 /// [`Reason::UnsupportedSchema`] rather than guessing. v2 added [`Action::TimePassed`] and
 /// [`Effect::ScenarioFired`]; v3 the people Element's signals ([`Action::PublishProfile`],
 /// [`Action::ScanBadge`], meetings, messages, [`Action::ForgetMe`]); v4 the staff Element's
-/// ([`Action::Admit`], [`Action::RedeemReward`]); a signal carries the lowest version that has its shape
+/// ([`Action::Admit`], [`Action::RedeemReward`]); v5 polls made on the spot ([`Action::PutPoll`]);
+/// a signal carries the lowest version that has its shape
 /// ([`Action::schema_version`]), so a v1 backend still takes the signals it understands.
-pub const SIGNAL_SCHEMA_VERSION: u32 = 4;
+pub const SIGNAL_SCHEMA_VERSION: u32 = 5;
 
 /// Most signals a backend takes in one `POST /v1/signals`.
 pub const MAX_BATCH: usize = 200;
@@ -269,6 +270,10 @@ actions! {
     /// Staff open, close, reveal or reset a poll (v4).
     ControlPoll { poll_id: String, command: crate::staff::PollCommand }
     => "control_poll" for Staff, since schema 4, sent by Moderator, decided by Staff, counted as nothing;
+    /// A moderator makes a poll on the spot, or rewords one nobody has answered yet (v5). A new
+    /// poll is a draft (`draft`), shown to staff only, until it is opened (`control_poll`).
+    PutPoll { poll: crate::event::Poll }
+    => "put_poll" for Staff, since schema 5, sent by Moderator, decided by Staff, counted as nothing;
     /// Staff moderate a Q&A question (v4): approve, hide, mark answered, put on the screens.
     ModerateQuestion { question_id: String, command: crate::staff::QuestionCommand }
     => "moderate_question" for Staff, since schema 4, sent by Moderator, decided by Staff, counted as nothing;
@@ -493,6 +498,12 @@ pub enum Effect {
         conflict: bool,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         first_at: Option<DateTime<FixedOffset>>,
+    },
+    /// A moderator made a poll, or reworded one (v5).
+    PollPut {
+        poll_id: String,
+        /// It is new (else reworded).
+        created: bool,
     },
     /// Staff changed a poll (its window, its results shown, its answers reset).
     PollControlled {

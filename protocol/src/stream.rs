@@ -13,7 +13,8 @@ use crate::sync::Entity;
 pub enum LiveEvent {
     /// First on every stream: it is up, in this protocol version.
     Hello { protocol_version: u32 },
-    /// A poll result, leaderboard or announcement: the entity as in the feeds.
+    /// A poll result, leaderboard or announcement: the entity as in the feeds. A poll (made or
+    /// changed by staff) says its feed changed: apps pull it rather than store this copy.
     Changed(Entity),
     /// This listener fell behind and missed events: pull the feeds.
     Resync,
@@ -53,7 +54,8 @@ impl LiveEvent {
                 .ok()
                 .map(|h| LiveEvent::Hello { protocol_version: h.protocol_version }),
             "resync" => Some(LiveEvent::Resync),
-            "poll_result" | "leaderboard" | "announcement" | "question" => {
+            // A poll made or changed by staff: apps pull the voting feed at once.
+            "poll" | "poll_result" | "leaderboard" | "announcement" | "question" => {
                 serde_json::from_str::<Entity>(data).ok().filter(|e| e.kind().as_str() == name).map(LiveEvent::Changed)
             }
             _ => None,

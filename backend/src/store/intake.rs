@@ -254,6 +254,12 @@ impl EventFacts for TxFacts<'_> {
     fn reward_code(&self, code: &str) -> Option<Option<elements_protocol::staff::RewardCode>> {
         super::staff::reward_code(self.tx, &|id| self.facts.quest(id), code).ok()
     }
+    fn poll_answered(&self, poll_id: &str) -> Option<bool> {
+        self.tx
+            .prepare_cached("SELECT count(*) > 0 FROM poll_answers WHERE poll_id = ?1 AND answers > 0")
+            .and_then(|mut st| st.query_row([poll_id], |r| r.get(0)))
+            .ok()
+    }
 }
 
 /// Decides one signal and stores it with its outcome; notes what it touched.
@@ -396,6 +402,7 @@ fn decide_one(
                 | Effect::Admitted { .. }
                 | Effect::RewardRedeemed { .. }
                 | Effect::PollControlled { .. }
+                | Effect::PollPut { .. }
                 | Effect::QuestionModerated { .. }
                 | Effect::LeadCaptured { .. }
                 | Effect::Announced { .. }

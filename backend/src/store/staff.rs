@@ -276,10 +276,36 @@ pub fn apply(
                 }
             }
         }
+        Action::PutPoll { poll } => {
+            let mut poll = poll.clone();
+            match stored_poll(tx, &poll.id)? {
+                // Reworded: its window, draft state and reset stay the backend's.
+                Some(before) => {
+                    poll.opens_at = before.opens_at;
+                    poll.closes_at = before.closes_at;
+                    poll.draft = before.draft;
+                    poll.reset_at = before.reset_at;
+                }
+                // New: a draft until opened; the window it was made with is its length.
+                None => {
+                    poll.draft = true;
+                    poll.reset_at = None;
+                }
+            }
+            publish_poll(tx, poll, live)?;
+            applied.facts_changed = true;
+        }
         Action::ControlPoll { poll_id, command } => {
             let Some(mut poll) = stored_poll(tx, poll_id)? else { return Ok(applied) };
             let now_here = now.with_timezone(poll.opens_at.offset());
             match command {
+                PollCommand::Open if poll.draft => {
+                    // A draft opens for the length it was made with.
+                    let length = (poll.closes_at - poll.opens_at).max(chrono::Duration::minutes(1));
+                    poll.draft = false;
+                    poll.opens_at = now_here;
+                    poll.closes_at = now_here + length;
+                }
                 PollCommand::Open => {
                     poll.opens_at = now_here;
                     if poll.closes_at <= now_here {
@@ -310,10 +336,7 @@ pub fn apply(
                     tx.execute("DELETE FROM poll_answers WHERE poll_id = ?1", [poll_id])?;
                 }
             }
-            log_upsert(tx, &Entity::Poll(poll.clone()))?;
-            let result = Entity::PollResult(super::results::poll_result(tx, &poll)?);
-            log_upsert(tx, &result)?;
-            live.push(result);
+            publish_poll(tx, poll, live)?;
             applied.facts_changed = true;
         }
         Action::ModerateQuestion { question_id, command } => {
@@ -384,6 +407,21 @@ fn room_audience(tx: &Transaction<'_>, room_id: &str, now: DateTime<Utc>) -> Res
         }
     }
     Ok(whom.into_iter().collect())
+}
+
+/// Publishes a poll staff made or changed, with its result; the live stream says both, and
+/// apps that hear of the poll pull the voting feed: it reaches screens in a round trip.
+fn publish_poll(
+    tx: &Transaction<'_>,
+    poll: elements_protocol::event::Poll,
+    live: &mut Vec<Entity>,
+) -> Result<(), StoreError> {
+    log_upsert(tx, &Entity::Poll(poll.clone()))?;
+    let result = Entity::PollResult(super::results::poll_result(tx, &poll)?);
+    log_upsert(tx, &result)?;
+    live.push(Entity::Poll(poll));
+    live.push(result);
+    Ok(())
 }
 
 fn stored_poll(tx: &Transaction<'_>, id: &str) -> Result<Option<elements_protocol::event::Poll>, StoreError> {

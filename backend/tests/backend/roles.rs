@@ -46,6 +46,9 @@ fn sample(kind: ActionKind) -> Action {
         ActionKind::ControlPoll => {
             serde_json::json!({"type": "control_poll", "poll_id": "poll-topics", "command": "close"})
         }
+        ActionKind::PutPoll => serde_json::json!({"type": "put_poll", "poll": {"id": "poll-roles",
+            "question": "Who may ask?", "options": [{"id": "o1", "label": "Staff"}, {"id": "o2", "label": "Anyone"}],
+            "opens_at": "2027-03-10T09:30:00+01:00", "closes_at": "2027-03-10T09:40:00+01:00"}}),
         ActionKind::ModerateQuestion => {
             serde_json::json!({"type": "moderate_question", "question_id": "q-roles", "command": "approve"})
         }

@@ -14,7 +14,7 @@ fn signal(device: &str, seq: u64, at: &str, action: Action) -> Signal {
         id: format!("{device}-{seq}"),
         client_id: device.into(),
         seq,
-        schema_version: 4,
+        schema_version: action.schema_version().max(4),
         created_at: at.parse().expect("time"),
         action,
     }
@@ -582,6 +582,125 @@ async fn a_printed_badge_is_a_lead_for_a_visitor_without_the_app() {
     assert_eq!(no_app.rating, 4);
     let joined = leads.iter().find(|l| !l.id.starts_with("ticket:")).expect("the visitor with the app");
     assert_eq!(joined.profile.name, "Bolat N.");
+}
+
+/// Polls on the spot against the backend alone: a moderator's `put_poll` makes a draft (in the
+/// voting feed, refused to answers) and the live stream says `poll` at once; rewording keeps the
+/// backend's window; opening gives the draft the length it was made with; after the first
+/// answer the backend refuses rewording even from a device that could not know; a broken poll
+/// is refused naming every problem; an attendee may not make polls.
+#[tokio::test]
+async fn a_moderator_makes_a_poll_on_the_spot() {
+    use elements_protocol::event::{Poll, PollKind, PollOption};
+    use elements_protocol::staff::PollCommand;
+    let s = start().await;
+    s.store.add_code("MOD", Role::Moderator, true).expect("moderator code");
+    let moderator = redeem(&s.store, "MOD", "stage-tablet");
+    let at = "2027-03-10T09:30:00+01:00";
+    let poll = |question: &str| Poll {
+        id: "spot-1".into(),
+        question: question.into(),
+        session_id: None,
+        options: vec![
+            PollOption { id: "o1".into(), label: "Yes".into() },
+            PollOption { id: "o2".into(), label: "No".into() },
+        ],
+        opens_at: at.parse().expect("time"),
+        closes_at: "2027-03-10T09:40:00+01:00".parse().expect("time"),
+        requires_ticket: false,
+        kind: PollKind::SingleChoice,
+        max_choices: None,
+        scale: None,
+        correct_option_id: None,
+        hide_results: false,
+        timer_seconds: None,
+        draft: false,
+        reset_at: None,
+    };
+    let mut live =
+        reqwest::Client::new().get(format!("{}/v1/live", s.base)).bearer_auth(&s.token).send().await.expect("live");
+    let mut heard = String::new();
+    let made =
+        decided(&s, &moderator, vec![signal("stage-tablet", 1, at, Action::PutPoll { poll: poll("Coffee now?") })])
+            .await;
+    assert!(
+        matches!(&made[0], Outcome::Accepted { effects } if matches!(&effects[..], [Effect::PollPut { created: true, .. }])),
+        "{made:?}"
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !heard.contains("event: poll\n") {
+        assert!(std::time::Instant::now() < deadline, "the live stream said nothing of the poll: {heard}");
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), live.chunk()).await.expect("in time");
+        heard.push_str(&String::from_utf8_lossy(&chunk.expect("chunk").expect("open")));
+    }
+    let feed = |s: &Server| {
+        let (base, token) = (s.base.clone(), s.token.clone());
+        async move {
+            let page: ChangesPage = reqwest::Client::new()
+                .get(format!("{base}/v1/elements/voting/changes"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("feed")
+                .json()
+                .await
+                .expect("page");
+            page.changes
+                .into_iter()
+                .find_map(|c| match c {
+                    Change::Upsert { entity: Entity::Poll(p) } if p.id == "spot-1" => Some(p),
+                    _ => None,
+                })
+                .expect("the poll in the voting feed")
+        }
+    };
+    assert!(feed(&s).await.draft, "a draft");
+    let vote = |seq| signal("phone", seq, at, Action::Vote { poll_id: "spot-1".into(), option_id: "o1".into() });
+    let early = decided(&s, &s.token, vec![vote(1)]).await;
+    assert!(matches!(&early[0], Outcome::Rejected { reason: Reason::PollNotOpen, .. }), "{early:?}");
+    let reworded = decided(
+        &s,
+        &moderator,
+        vec![signal("stage-tablet", 2, at, Action::PutPoll { poll: poll("Coffee break now?") })],
+    )
+    .await;
+    assert!(
+        matches!(&reworded[0], Outcome::Accepted { effects } if matches!(&effects[..], [Effect::PollPut { created: false, .. }])),
+        "{reworded:?}"
+    );
+    let opened = decided(
+        &s,
+        &moderator,
+        vec![signal(
+            "stage-tablet",
+            3,
+            at,
+            Action::ControlPoll { poll_id: "spot-1".into(), command: PollCommand::Open },
+        )],
+    )
+    .await;
+    assert!(matches!(&opened[0], Outcome::Accepted { .. }), "{opened:?}");
+    let open = feed(&s).await;
+    assert!(!open.draft && open.question == "Coffee break now?");
+    assert_eq!(open.closes_at - open.opens_at, chrono::Duration::minutes(10), "the length it was made with");
+    let answered = decided(&s, &s.token, vec![vote(2)]).await;
+    assert!(matches!(&answered[0], Outcome::Accepted { .. }), "{answered:?}");
+    let late =
+        decided(&s, &moderator, vec![signal("stage-tablet", 4, at, Action::PutPoll { poll: poll("Tea instead?") })])
+            .await;
+    assert!(matches!(&late[0], Outcome::Rejected { reason: Reason::AlreadyDone, .. }), "{late:?}");
+    let mut broken = poll("");
+    broken.id = "spot-2".into();
+    broken.kind = PollKind::Quiz;
+    broken.options.truncate(1);
+    let refused = decided(&s, &moderator, vec![signal("stage-tablet", 5, at, Action::PutPoll { poll: broken })]).await;
+    let Outcome::Rejected { reason: Reason::Malformed, message } = &refused[0] else { panic!("{refused:?}") };
+    assert!(
+        message.contains("two options") && message.contains("correct_option_id") && message.contains("question"),
+        "{message}"
+    );
+    let resp = post(&s, &s.token, vec![signal("phone", 9, at, Action::PutPoll { poll: poll("Mine?") })]).await;
+    assert_eq!(resp.status(), 403, "attendees make no polls");
 }
 
 /// Announcements: to everyone in the public feed; to one room's audience and to a scenario tag

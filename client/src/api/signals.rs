@@ -191,7 +191,7 @@ impl<'a> CacheFacts<'a> {
 
 impl EventFacts for CacheFacts<'_> {
     fn poll(&self, id: &str) -> Option<Poll> {
-        self.read(self.cache.polls())?.into_iter().find(|p| p.id == id)
+        self.read(self.cache.polls_with_drafts())?.into_iter().find(|p| p.id == id)
     }
     fn quest(&self, id: &str) -> Option<Quest> {
         self.read(self.cache.quests())?.into_iter().find(|q| q.id == id)
@@ -231,6 +231,10 @@ impl EventFacts for CacheFacts<'_> {
     ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
         let found = self.read(self.cache.admission(&gate.key(), holder))??;
         found.scans.first().map(|s| s.at)
+    }
+    fn poll_answered(&self, poll_id: &str) -> Option<bool> {
+        // The published result says how many answered; without one, the backend will say.
+        self.read(self.cache.poll_results())?.into_iter().find(|r| r.id == poll_id).map(|r| r.total > 0)
     }
     fn reward_code(&self, code: &str) -> Option<Option<elements_protocol::staff::RewardCode>> {
         // A desk that never pulled the staff feed cannot tell a made-up code from a new one.

@@ -329,20 +329,31 @@ pub(super) fn staff_polls(api: &AppApi) -> Result<elements_protocol::app::StaffP
             .find(|e| e.decision == Decision::Pending && wanted(&e.signal.action))
             .map(|e| e.signal.action.clone())
     };
+    // Polls made or reworded here and not confirmed yet show as this desk wrote them.
+    let mut written: Vec<elements_protocol::event::Poll> = Vec::new();
+    for e in outbox.iter().filter(|e| e.decision == Decision::Pending) {
+        if let Action::PutPoll { poll } = &e.signal.action {
+            written.retain(|p| p.id != poll.id);
+            written.push(poll.clone());
+        }
+    }
     let mut polls: Vec<elements_protocol::event::Poll> = store
-        .polls()?
+        .polls_with_drafts()?
         .into_iter()
+        .filter(|p| written.iter().all(|w| w.id != p.id))
+        .chain(written.iter().cloned())
         .filter(|p| {
             let open = p.opens_at.to_utc() <= now && now < p.deadline().to_utc();
-            open || p.opens_at.with_timezone(&offset).date_naive() == today
+            p.draft || open || p.opens_at.with_timezone(&offset).date_naive() == today
         })
         .collect();
-    polls.sort_by(|a, b| a.opens_at.cmp(&b.opens_at).then_with(|| a.id.cmp(&b.id)));
+    // Drafts first: the moderator just made them and opens them next.
+    polls.sort_by(|a, b| b.draft.cmp(&a.draft).then(a.opens_at.cmp(&b.opens_at)).then_with(|| a.id.cmp(&b.id)));
     let mut questions = Vec::new();
     let all_questions = store.questions()?;
     let mut views = Vec::new();
     for p in &polls {
-        let state = if now < p.opens_at.to_utc() {
+        let state = if p.draft || now < p.opens_at.to_utc() {
             PollState::Upcoming
         } else if now < p.deadline().to_utc() {
             PollState::Open
@@ -381,6 +392,20 @@ pub(super) fn staff_polls(api: &AppApi) -> Result<elements_protocol::app::StaffP
                 Some(Action::ControlPoll { command, .. }) => Some(command),
                 _ => None,
             },
+            draft: p.draft,
+            waiting: written.iter().any(|w| w.id == p.id),
+            editable: result.is_none_or(|r| r.total == 0),
+            wording: elements_protocol::app::PollDraftArgs {
+                id: Some(p.id.clone()),
+                question: p.question.clone(),
+                kind: p.kind,
+                options: p.options.iter().map(|o| o.label.clone()).collect(),
+                max_choices: p.max_choices,
+                scale_max: p.scale.map(|s| s.max),
+                correct_option: p.correct_option_id.as_ref().and_then(|c| p.options.iter().position(|o| o.id == *c)),
+                hide_results: p.hide_results,
+                minutes: ((p.closes_at - p.opens_at).num_seconds().max(60) / 60) as u32,
+            },
         });
     }
     questions.sort_by(|a, b| b.highlighted.cmp(&a.highlighted).then(b.upvotes.cmp(&a.upvotes)).then(a.id.cmp(&b.id)));
@@ -393,6 +418,74 @@ pub(super) fn control_poll(
 ) -> Result<elements_protocol::app::StaffPolls, ApiError> {
     staff_device(api, ActionKind::ControlPoll)?;
     act(api, Action::ControlPoll { poll_id: args.poll_id, command: args.command }).map_err(not_ours)?;
+    staff_polls(api)
+}
+
+/// Most minutes a poll made on the spot stays open (a day).
+const MAX_POLL_MINUTES: u32 = 24 * 60;
+
+pub(super) fn put_poll(
+    api: &AppApi,
+    args: elements_protocol::app::PollDraftArgs,
+) -> Result<elements_protocol::app::StaffPolls, ApiError> {
+    use elements_protocol::event::{Poll, PollKind, PollOption, RatingScale};
+    staff_device(api, ActionKind::PutPoll)?;
+    let store = api.store()?;
+    let event = store.loaded_event()?.ok_or_else(no_event)?;
+    let invalid = |m: String| ApiError::refused(elements_protocol::signal::Reason::Malformed, m);
+    if args.minutes == 0 || args.minutes > MAX_POLL_MINUTES {
+        return Err(invalid(format!("a poll stays open 1 to {MAX_POLL_MINUTES} minutes")));
+    }
+    let labels: Vec<String> = args
+        .options
+        .iter()
+        .map(|o| o.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|o| !o.is_empty())
+        .collect();
+    let labels = if args.kind.has_options() { labels } else { Vec::new() };
+    let options: Vec<PollOption> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, label)| PollOption { id: format!("o{}", i + 1), label: label.clone() })
+        .collect();
+    let now = api.clock.now().with_timezone(&offset_of(&event));
+    let id = match &args.id {
+        Some(id) => id.clone(),
+        None => {
+            let mut bytes = [0u8; 6];
+            getrandom::fill(&mut bytes)
+                .map_err(|e| ApiError::new(ErrorCode::Internal, format!("no random source: {e}")))?;
+            format!("spot-{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+        }
+    };
+    let poll = Poll {
+        id,
+        question: args.question.split_whitespace().collect::<Vec<_>>().join(" "),
+        session_id: None,
+        correct_option_id: match args.kind {
+            PollKind::Quiz => args.correct_option.and_then(|i| options.get(i)).map(|o| o.id.clone()),
+            _ => None,
+        },
+        options,
+        opens_at: now,
+        closes_at: now + chrono::Duration::minutes(i64::from(args.minutes)),
+        requires_ticket: false,
+        kind: args.kind,
+        max_choices: args.max_choices.filter(|_| args.kind == PollKind::MultipleChoice),
+        scale: match args.kind {
+            PollKind::Rating => Some(match args.scale_max {
+                Some(10) => RatingScale { min: 0, max: 10 },
+                _ => RatingScale { min: 1, max: 5 },
+            }),
+            _ => None,
+        },
+        hide_results: args.hide_results,
+        timer_seconds: None,
+        draft: true,
+        reset_at: None,
+    };
+    drop(store);
+    act(api, Action::PutPoll { poll }).map_err(not_ours)?;
     staff_polls(api)
 }
 

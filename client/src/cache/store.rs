@@ -63,8 +63,14 @@ impl Cache {
         .transpose()
     }
 
-    /// Polls in the event's order.
+    /// Polls in the event's order, as attendees and venue screens see them: without the drafts
+    /// staff made on the spot and have not opened yet.
     pub fn polls(&self) -> Result<Vec<Poll>, CacheError> {
+        Ok(self.polls_with_drafts()?.into_iter().filter(|p| !p.draft).collect())
+    }
+
+    /// Every poll, staff's drafts included (the poll desk, and the rules that decide staff work).
+    pub fn polls_with_drafts(&self) -> Result<Vec<Poll>, CacheError> {
         self.bodies("poll", "SELECT id, body FROM poll ORDER BY rowid", [])
     }
 

@@ -72,7 +72,9 @@ pub(super) fn listen_once(
         if line.is_empty() {
             // End of one event.
             match LiveEvent::parse(&name, &data) {
+                // A feed changed (a poll made or opened by staff): pull it now, in order.
                 Some(LiveEvent::Resync) => nudge(stop),
+                Some(LiveEvent::Changed(entity)) if entity.revision().is_none() => nudge(stop),
                 Some(LiveEvent::Changed(entity)) => {
                     let applied = {
                         let mut c = lock(cache);

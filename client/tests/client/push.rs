@@ -18,18 +18,7 @@ use elements_protocol::signal::{Action, Reason};
 use elements_protocol::sync::EntityKind;
 
 fn quick() -> EngineConfig {
-    EngineConfig {
-        interval: Duration::from_millis(100),
-        timeout: Duration::from_secs(2),
-        page_size: 200,
-        backoff_base: Duration::from_millis(20),
-        backoff_max: Duration::from_millis(200),
-        breaker_after: 1000,
-        breaker_cooldown: Duration::from_secs(1),
-        trace: false,
-        changes: Default::default(),
-        trust: None,
-    }
+    crate::common::quick_engine()
 }
 
 fn app_at(dir: &tempfile::TempDir, now: chrono::DateTime<chrono::Utc>) -> AppApi {

@@ -72,6 +72,7 @@ pub fn restore_decided(
             Effect::VoteCounted { .. }
             | Effect::ContactMade { .. }
             | Effect::Admitted { .. }
+            | Effect::PollPut { .. }
             | Effect::RewardRedeemed { .. }
             | Effect::PollControlled { .. }
             | Effect::QuestionModerated { .. }

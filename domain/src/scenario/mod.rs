@@ -92,6 +92,7 @@ pub fn check_envelope(signal: &Signal) -> Result<(), (Reason, String)> {
             Action::SendMessage { message_id, to, .. } => f.extend([("message_id", message_id.as_str()), ("to", to)]),
             Action::TimePassed { .. } | Action::PublishProfile { .. } | Action::ForgetMe {} => {}
             Action::ControlPoll { poll_id, .. } => f.push(("poll_id", poll_id)),
+            Action::PutPoll { poll } => f.push(("poll.id", &poll.id)),
             Action::ModerateQuestion { question_id, .. } => f.push(("question_id", question_id)),
             Action::CaptureLead { badge, .. } => f.push(("badge", badge)),
             Action::Announce { announcement_id, .. } => f.push(("announcement_id", announcement_id)),
@@ -362,6 +363,9 @@ fn open_poll(
     let Some(poll) = facts.poll(poll_id) else {
         return Err(reject(Reason::UnknownTarget, format!("there is no poll \"{poll_id}\"")));
     };
+    if poll.draft {
+        return Err(reject(Reason::PollNotOpen, format!("\"{}\" is not open yet", poll.question)));
+    }
     if now < poll.opens_at {
         return Err(reject(Reason::PollNotOpen, format!("\"{}\" opens at {}", poll.question, poll.opens_at)));
     }

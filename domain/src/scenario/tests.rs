@@ -25,6 +25,7 @@ mod decide {
                 correct_option_id: None,
                 hide_results: false,
                 timer_seconds: None,
+                draft: false,
                 reset_at: None,
             })
         }
@@ -291,6 +292,25 @@ mod families {
             Action::Admit { pass: Pass::Ticket("T-1".into()), gate: Gate::Door("main".into()) },
             Action::RedeemReward { code: "K7Q2".into() },
             Action::ControlPoll { poll_id: "p".into(), command: PollCommand::Open },
+            Action::PutPoll {
+                poll: elements_protocol::event::Poll {
+                    id: "p".into(),
+                    question: "Why?".into(),
+                    session_id: None,
+                    options: Vec::new(),
+                    opens_at: at,
+                    closes_at: at,
+                    requires_ticket: false,
+                    kind: elements_protocol::event::PollKind::OpenText,
+                    max_choices: None,
+                    scale: None,
+                    correct_option_id: None,
+                    hide_results: false,
+                    timer_seconds: None,
+                    draft: true,
+                    reset_at: None,
+                },
+            },
             Action::ModerateQuestion { question_id: "q1".into(), command: QuestionCommand::Approve },
             Action::Announce {
                 announcement_id: "a".into(),

@@ -280,3 +280,91 @@ async fn a_door_tablet_shows_check_in_only() {
     .await;
     server.stop();
 }
+
+/// A moderator asks the room from the desk in the real app: writes a quiz, saves it as a draft
+/// (only staff see it), rewords it, opens it; the backend then holds it open with its wording,
+/// and a phone's answer counts. Screenshot of the form at tablet size.
+#[tokio::test]
+async fn a_moderator_asks_the_room_from_the_desk() {
+    let mut served = demo();
+    served.manifest.id = "stage-summit".into();
+    served.manifest.name = "Stage Summit".into();
+    let (url, store, server, _backend_dir) = serve(&served, Some(DURING)).await;
+    store.add_code("MOD-E2E", Role::Moderator, true).expect("moderator code");
+    let link = format!("elements://join?url={url}&code=MOD-E2E");
+    with_app(&["--clock", DURING, "--window-size", "1180x820", "--join", &link], |c| async move {
+        desk(&c).await;
+        if c.find(Locator::Css("[data-testid=staff-tab-polls]")).await.is_ok() {
+            tap(&c, "[data-testid=staff-tab-polls]").await;
+        }
+        fill(&c, "[data-testid=staff-poll-question]", "Which city hosts the next summit?").await;
+        choose(&c, "[data-testid=staff-poll-kind]", "quiz").await;
+        // Enter between the options, as a person types them.
+        fill(&c, "[data-testid=staff-poll-options]", "Almaty\u{E007}Tashkent\u{E007}Bishkek").await;
+        choose(&c, "[data-testid=staff-poll-correct]", "1").await;
+        after_paint(&c).await;
+        let (x, y, w, h) = c.get_window_rect().await.expect("rect");
+        shoot(&env().screenshots, "staff-poll-form-tablet", (x, y, w as u32, h as u32), None).await;
+        tap(&c, "[data-testid=staff-poll-save]").await;
+        // Drafts come first in the list.
+        let row = "[data-testid=staff-poll]:first-child";
+        eventually("the draft in the list", WAIT, || async {
+            let text = text_of(&c, row).await?;
+            (text.contains("Which city hosts")
+                && c.find(Locator::Css(&format!("{row} [data-testid=staff-poll-draft]"))).await.is_ok())
+            .then_some(())
+        })
+        .await;
+        let id = attrs(&c, row, "data-poll-id").await.pop().expect("the draft's id");
+        let row = format!("[data-testid=staff-poll][data-poll-id='{id}']");
+        let row = row.as_str();
+        tap(&c, &format!("{row} [data-testid=staff-poll-edit]")).await;
+        fill(&c, "[data-testid=staff-poll-question]", "Which city hosts the 2028 summit?").await;
+        tap(&c, "[data-testid=staff-poll-save]").await;
+        eventually("the reworded draft", WAIT, || async {
+            text_of(&c, row).await.filter(|t| t.contains("2028 summit")).map(|_| ())
+        })
+        .await;
+        tap(&c, &format!("{row} [data-testid=staff-poll-open]")).await;
+        eventually("open, as the backend confirms", WAIT, || async {
+            (attrs(&c, row, "data-state").await.pop()? == "open").then_some(())
+        })
+        .await;
+        after_paint(&c).await;
+        shoot(&env().screenshots, "staff-poll-opened-tablet", (x, y, w as u32, h as u32), None).await;
+    })
+    .await;
+    let bundle = store.event_bundle().expect("read").expect("event");
+    let poll = bundle.polls.iter().find(|p| p.question == "Which city hosts the 2028 summit?").expect("on the backend");
+    assert!(!poll.draft, "opened");
+    assert_eq!(poll.correct_option_id.as_deref(), Some("o2"));
+    let phone = match store
+        .redeem(&RedeemRequest {
+            code: "JOIN-E2E".into(),
+            client_id: "phone".into(),
+            display_name: None,
+            show_name: false,
+        })
+        .expect("redeem")
+    {
+        elements_backend::store::Redeemed::Token(t) => t.token,
+        other => panic!("{other:?}"),
+    };
+    let caller = store.authenticate(&phone).expect("read").expect("a caller");
+    let answer = Signal {
+        id: "phone-1".into(),
+        client_id: "phone".into(),
+        seq: 1,
+        schema_version: 1,
+        created_at: elements_e2e::chrono_at(DURING),
+        action: Action::Vote { poll_id: poll.id.clone(), option_id: "o2".into() },
+    };
+    let backend = store.clone();
+    let report = tokio::task::spawn_blocking(move || {
+        backend.push(&caller, &[answer], elements_e2e::chrono_at(DURING).to_utc()).expect("pushed")
+    })
+    .await
+    .expect("the answer");
+    assert!(matches!(report.results[0].outcome, Outcome::Accepted { .. }), "{:?}", report.results);
+    server.stop();
+}

@@ -233,6 +233,9 @@ macro_rules! for_each_command {
             GetStaffPolls = staff_polls in staff: NoArgs => StaffPolls;
             /// Opens, closes, reveals or resets a poll (a staff signal, sent when the network allows).
             ControlPoll = control_poll in staff: PollControlArgs => StaffPolls;
+            /// Makes a poll on the spot (any kind), or rewords one nobody has answered yet: a draft,
+            /// shown to staff only, until it is opened (a staff signal, sent when the network allows).
+            PutPoll = put_poll in staff: PollDraftArgs => StaffPolls;
             /// Approves, hides, marks answered or puts on the venue screens a Q&A question.
             ModerateQuestion = moderate_question in staff: QuestionModerationArgs => StaffPolls;
             /// An exhibitor's leads (staff with their own code): everyone whose badge they scanned at

@@ -146,6 +146,32 @@ pub struct PollControlArgs {
     pub command: crate::staff::PollCommand,
 }
 
+/// A poll as a moderator writes it on the desk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PollDraftArgs {
+    /// The poll to reword; none for a new one.
+    #[serde(default)]
+    pub id: Option<String>,
+    pub question: String,
+    pub kind: crate::event::PollKind,
+    /// The options' labels in order (the kinds with options); empty lines are dropped.
+    #[serde(default)]
+    pub options: Vec<String>,
+    /// Multiple choice: at most this many.
+    #[serde(default)]
+    pub max_choices: Option<u32>,
+    /// Rating: the top of the scale, 5 (stars, from 1) or 10 (from 0).
+    #[serde(default)]
+    pub scale_max: Option<u32>,
+    /// Quiz: the position of the right option.
+    #[serde(default)]
+    pub correct_option: Option<usize>,
+    #[serde(default)]
+    pub hide_results: bool,
+    /// How long it stays open once opened, in minutes.
+    pub minutes: u32,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuestionModerationArgs {
     pub question_id: String,
@@ -177,6 +203,17 @@ pub struct StaffPoll {
     pub results_shown: bool,
     /// A command sent from this desk that the backend has not confirmed yet.
     pub pending: Option<crate::staff::PollCommand>,
+    /// Made on the spot and not opened yet: attendees do not see it.
+    #[serde(default)]
+    pub draft: bool,
+    /// Made or reworded on this desk, not confirmed by the backend yet.
+    #[serde(default)]
+    pub waiting: bool,
+    /// Nobody has answered: it can still be reworded.
+    #[serde(default)]
+    pub editable: bool,
+    /// Its wording as the desk's form holds it (`put_poll` with it rewords this poll).
+    pub wording: PollDraftArgs,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -82,3 +82,19 @@ pub fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// A sync engine for tests: pulls every 100 ms, short timeouts and backoff, no circuit breaker.
+pub fn quick_engine() -> elements_client::sync::EngineConfig {
+    elements_client::sync::EngineConfig {
+        interval: Duration::from_millis(100),
+        timeout: Duration::from_secs(2),
+        page_size: 200,
+        backoff_base: Duration::from_millis(20),
+        backoff_max: Duration::from_millis(200),
+        breaker_after: 1000,
+        breaker_cooldown: Duration::from_secs(1),
+        trace: false,
+        changes: Default::default(),
+        trust: None,
+    }
+}

@@ -5,9 +5,9 @@
 use elements_protocol::app::{
     AdmitArgs, AdmitPass, AdmitResult, Announce, AnnounceArgs, AnnounceTarget, ApiError, Bar, CaptureLead, Changed,
     ControlPoll, DeskScanState, ExportLeads, GetAnnouncements, GetLeads, GetLivePicture, GetStaffDesk, GetStaffPolls,
-    GoalView, LeadArgs, LeadsView, LivePictureView, ModerateQuestion, NoArgs, PollControlArgs, PollState,
-    QuestionModerationArgs, RedeemRewardCode, RewardCodeArgs, RewardRedemption, StaffAbilities, StaffDesk, StaffPoll,
-    StaffPolls, StaffQuestion,
+    GoalView, LeadArgs, LeadsView, LivePictureView, ModerateQuestion, NoArgs, PollControlArgs, PollDraftArgs,
+    PollState, PutPoll, QuestionModerationArgs, RedeemRewardCode, RewardCodeArgs, RewardRedemption, StaffAbilities,
+    StaffDesk, StaffPoll, StaffPolls, StaffQuestion,
 };
 use elements_protocol::auth::Role;
 use elements_protocol::event::{ElementKind, PollKind};
