@@ -6,6 +6,7 @@
 //!
 //! The binary (`src/main.rs`) adds the command line: `serve` and `import`.
 
+pub mod analytics;
 pub mod conformance;
 pub mod follow;
 pub mod http;

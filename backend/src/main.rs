@@ -62,6 +62,13 @@ enum Command {
     /// with a column mapping), each with a personal signed ticket.
     #[command(subcommand)]
     Roster(RosterCommand),
+    /// Write the analytics report: a CSV per figure and a self-contained report.html with its
+    /// charts (no figure from fewer than 5 people).
+    Report {
+        /// The folder the files go into (made if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Write the join, checkpoint and location QR codes as SVG files.
     QrCodes(QrCodesArgs),
     /// Copy the database to FILE with SQLite's online backup, while it is being served.
@@ -415,6 +422,21 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Roster(RosterCommand::Badges(mut args)) => {
             args.url = args.url.or(file.public_url.clone());
             roster_badges(&open()?, args)
+        }
+        Command::Report { out } => {
+            let started = std::time::Instant::now();
+            let (event, happenings) =
+                open()?.analytics_input().map_err(|e| e.to_string())?.ok_or("no event is loaded: import one first")?;
+            let figures = elements_backend::analytics::analyse(&event, &happenings);
+            let files = elements_backend::analytics::report::write(&figures, &out)?;
+            println!(
+                "{}: {} files from {} signals in {} ms",
+                out.display(),
+                files.len(),
+                happenings.len(),
+                started.elapsed().as_millis()
+            );
+            Ok(())
         }
         Command::QrCodes(args) => {
             let url = args.url.or(file.public_url.clone()).unwrap_or_else(|| "http://127.0.0.1:8480".into());

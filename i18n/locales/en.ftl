@@ -393,6 +393,7 @@ people-sessions-help = Helps people with the same plans find you.
 people-save = Save
 people-privacy-title = My data
 people-privacy-help = Download everything this app holds about you (profile, contacts and notes, meetings, messages, votes, points, starred sessions), or delete it here and on the event's server.
+people-privacy-counted = What the organizers see: counts, never you. Check-ins, booth visits, answers and quest steps are added up per session, room and hour, and a number from fewer than 5 people is not shown to anyone. Nobody sees where you went.
 people-export-data = Download my data
 people-forget = Delete my data
 people-forget-confirm = Delete your profile, contacts, notes, meetings, messages, votes, points and starred sessions? Your contacts lose your details too. This cannot be undone.

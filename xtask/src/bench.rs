@@ -77,6 +77,7 @@ const AIMS: &[Aim] = &[
     Aim { key: "directory_search_p95_ms", what: "directory search p95, 20,000 profiles", goal: Goal::AtMost(2.0) },
     Aim { key: "roster_import_20k_ms", what: "roster of 20,000 (pretix CSV) read and imported", goal: Goal::Context },
     Aim { key: "roster_import_20k_peak_mib", what: "roster import of 20,000: peak memory", goal: Goal::Context },
+    Aim { key: "report_day_ms", what: "analytics report over a day of 2,000 attendees", goal: Goal::Context },
 ];
 
 /// The `figure KEY VALUE UNIT` lines of a benchmark's output.
@@ -288,7 +289,7 @@ pub fn tabs(tools: &setup::Tools) -> Result<Vec<Figure>, String> {
 fn cargo_benches(quick: bool) -> Result<Vec<Figure>, String> {
     let mut figures = Vec::new();
     for (package, benches) in
-        [("elements-client", &["first_sync", "people"][..]), ("elements-backend", &["intake", "roster"][..])]
+        [("elements-client", &["first_sync", "people"][..]), ("elements-backend", &["intake", "roster", "report"][..])]
     {
         step(&format!("benchmarks of {package}: {}", benches.join(", ")));
         let mut cargo = Cmd::new("cargo");

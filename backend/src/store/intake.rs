@@ -298,8 +298,8 @@ fn decide_one(
     }
     let accepted = matches!(outcome, Outcome::Accepted { .. });
     tx.prepare_cached(
-        "INSERT INTO signal (id, participant_id, client_id, seq, action, outcome, accepted, received_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO signal (id, participant_id, client_id, seq, action, outcome, accepted, received_at, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         signal.id,
@@ -309,7 +309,8 @@ fn decide_one(
         encode(&signal.action)?,
         encode(&outcome)?,
         accepted,
-        now.timestamp()
+        now.timestamp(),
+        signal.created_at.to_rfc3339()
     ])?;
     match (&outcome, signal.action.is_staff_action()) {
         (Outcome::Accepted { effects }, false) if signal.action.element() == ElementKind::People => {

@@ -3,6 +3,7 @@
 //! ([`access`]); the signals participants pushed and the live state they drive ([`intake`]).
 
 mod access;
+mod analytics;
 mod backup;
 mod facts;
 mod intake;
@@ -301,6 +302,11 @@ fn add_columns(conn: &Connection) -> Result<(), StoreError> {
         "CREATE UNIQUE INDEX IF NOT EXISTS change_by_audience_key ON change_log (kind, id, audience);
          CREATE INDEX IF NOT EXISTS change_by_audience ON change_log (element, audience, seq);",
     )?;
+    // When the device says the signal happened (the analytics' clock; received_at is the
+    // backend's, hours later for a phone that was offline).
+    if !has("signal", "created_at")? {
+        conn.execute_batch("ALTER TABLE signal ADD COLUMN created_at TEXT")?;
+    }
     // Replaced by score_leaders, which orders ties too.
     conn.execute_batch("DROP INDEX IF EXISTS score_rank")?;
     if !has("participant", "ticketed")? {

@@ -10,6 +10,7 @@ fn tls_provider() {
 
 mod common;
 
+mod analytics;
 mod ballots;
 mod cli;
 mod conformance;

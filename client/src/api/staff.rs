@@ -329,19 +329,22 @@ pub(super) fn staff_polls(api: &AppApi) -> Result<elements_protocol::app::StaffP
             .find(|e| e.decision == Decision::Pending && wanted(&e.signal.action))
             .map(|e| e.signal.action.clone())
     };
-    // Polls made or reworded here and not confirmed yet show as this desk wrote them.
-    let mut written: Vec<elements_protocol::event::Poll> = Vec::new();
-    for e in outbox.iter().filter(|e| e.decision == Decision::Pending) {
+    // Polls made or reworded here show as this desk wrote them while the backend has not
+    // decided, and after it accepted until the voting feed brings its copy (else a poll just
+    // made would vanish from the desk between the two).
+    let cached = store.polls_with_drafts()?;
+    let mut written: Vec<(elements_protocol::event::Poll, bool)> = Vec::new();
+    for e in outbox.iter().filter(|e| e.decision != Decision::Rejected) {
         if let Action::PutPoll { poll } = &e.signal.action {
-            written.retain(|p| p.id != poll.id);
-            written.push(poll.clone());
+            written.retain(|(p, _)| p.id != poll.id);
+            written.push((poll.clone(), e.decision == Decision::Pending));
         }
     }
-    let mut polls: Vec<elements_protocol::event::Poll> = store
-        .polls_with_drafts()?
+    written.retain(|(p, pending)| *pending || cached.iter().all(|c| c.id != p.id));
+    let mut polls: Vec<elements_protocol::event::Poll> = cached
         .into_iter()
-        .filter(|p| written.iter().all(|w| w.id != p.id))
-        .chain(written.iter().cloned())
+        .filter(|p| written.iter().all(|(w, _)| w.id != p.id))
+        .chain(written.iter().map(|(w, _)| w.clone()))
         .filter(|p| {
             let open = p.opens_at.to_utc() <= now && now < p.deadline().to_utc();
             p.draft || open || p.opens_at.with_timezone(&offset).date_naive() == today
@@ -393,7 +396,7 @@ pub(super) fn staff_polls(api: &AppApi) -> Result<elements_protocol::app::StaffP
                 _ => None,
             },
             draft: p.draft,
-            waiting: written.iter().any(|w| w.id == p.id),
+            waiting: written.iter().any(|(w, pending)| w.id == p.id && *pending),
             editable: result.is_none_or(|r| r.total == 0),
             wording: elements_protocol::app::PollDraftArgs {
                 id: Some(p.id.clone()),

@@ -230,6 +230,7 @@ pub(super) fn ProfileForm(
         <div class="panel privacy" data-testid="privacy">
             <h2>{t!("people-privacy-title")}</h2>
             <p class="muted">{t!("people-privacy-help")}</p>
+            <p class="muted" data-testid="privacy-counted">{t!("people-privacy-counted")}</p>
             {forget_state.map(|s| view! { <p class="notice" data-testid="forget-state"><span>{s}</span></p> })}
             <div class="card-actions">
                 <button class="secondary" type="button" data-testid="export-data" on:click=export>{t!("people-export-data")}</button>
