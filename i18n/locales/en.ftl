@@ -574,6 +574,23 @@ staff-question-do-approve = Approve
 staff-question-do-answered = Mark answered
 staff-question-do-hide = Hide
 staff-tab-live = Live picture
+staff-tab-analytics = Analytics
+analytics-title = What the signals say
+analytics-counted = Counted at { $time } · { $people } people took part
+analytics-offline = the server is out of reach: the last figures
+analytics-privacy = Counts only: a figure from fewer than 5 people is not shown (—), and nobody's own trail is here.
+analytics-none-yet = No figures yet: they come from the server once this tablet reaches it.
+analytics-organizers-only = The analytics are for the organizers.
+analytics-venue = The venue, hour by hour
+analytics-activity = People active per hour
+analytics-sessions = Sessions
+analytics-session = Session
+analytics-attendees = Came
+analytics-held = Stayed
+analytics-answers = Answers
+analytics-flows = Where audiences went next
+analytics-flows-none = No flow of 5 people or more yet.
+analytics-funnels = Quests: people with at least n checkpoints
 live-computed = Counted at { $time } · { $n ->
     [one] { $n } attendee
    *[other] { $n } attendees

@@ -600,6 +600,23 @@ staff-question-do-approve = Одобрить
 staff-question-do-answered = Отметить отвеченным
 staff-question-do-hide = Скрыть
 staff-tab-live = Живая картина
+staff-tab-analytics = Аналитика
+analytics-title = Что говорят сигналы
+analytics-counted = Посчитано в { $time } · участвовали { $people } чел.
+analytics-offline = сервер недоступен: последние данные
+analytics-privacy = Только числа: число меньше чем из 5 человек не показывается (—), и ничьих личных маршрутов здесь нет.
+analytics-none-yet = Данных пока нет: они придут с сервера, когда планшет до него достучится.
+analytics-organizers-only = Аналитика — для организаторов.
+analytics-venue = Площадка по часам
+analytics-activity = Активных людей в час
+analytics-sessions = Доклады
+analytics-session = Доклад
+analytics-attendees = Пришли
+analytics-held = Остались
+analytics-answers = Ответы
+analytics-flows = Куда пошли слушатели дальше
+analytics-flows-none = Пока нет потоков от 5 человек.
+analytics-funnels = Квесты: людей хотя бы с n точками
 live-computed = Подсчитано в { $time } · { $n ->
     [one] { $n } участник
     [few] { $n } участника

@@ -125,6 +125,7 @@ fn every_message_formats_without_errors_in_both_languages() {
         ("name", Arg::from("Aigerim Sadykova")),
         ("code", Arg::from("K7Q2-MX4P")),
         ("tags", Arg::from("rust, drones")),
+        ("people", Arg::from("2000")),
     ];
     for lang in Lang::ALL {
         for key in Catalogue::keys(lang) {

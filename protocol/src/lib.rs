@@ -43,6 +43,7 @@ macro_rules! wire_enum {
     };
 }
 
+pub mod analytics;
 pub mod app;
 pub mod auth;
 pub mod event;

@@ -84,6 +84,8 @@ pub struct Funnel {
 /// A row of an hour-by-hour table: a room or place, and a figure per hour.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
+    /// The room's or place's id in the event.
+    pub id: String,
     pub name: String,
     pub hours: Vec<Guarded<usize>>,
 }
@@ -232,14 +234,23 @@ pub fn analyse(event: &EventBundle, happenings: &[Happening]) -> Analytics {
     for h in &happenings {
         let (Some(i), Some(place)) = (hour_index(h.at), place_of(h)) else { continue };
         let (table, key) = match place.split_once(':') {
-            Some(("room", r)) => (&mut rooms_hours, rooms.get(r).copied().unwrap_or(r).to_string()),
-            Some((_, p)) => (&mut places_hours, places.get(p).copied().unwrap_or(p).to_string()),
+            Some(("room", r)) => (&mut rooms_hours, r.to_string()),
+            Some((_, p)) => (&mut places_hours, p.to_string()),
             None => continue,
         };
         table.entry(key).or_insert_with(|| vec![HashSet::new(); hours.len()])[i].insert(h.person);
     }
-    let rows = |table: BTreeMap<String, Vec<HashSet<Person>>>| -> Vec<Row> {
-        table.into_iter().map(|(name, hours)| Row { name, hours: hours.iter().map(head_count).collect() }).collect()
+    let rows = |table: BTreeMap<String, Vec<HashSet<Person>>>, names: &HashMap<&str, &str>| -> Vec<Row> {
+        let mut rows: Vec<Row> = table
+            .into_iter()
+            .map(|(id, hours)| Row {
+                name: names.get(id.as_str()).copied().unwrap_or(id.as_str()).to_string(),
+                id,
+                hours: hours.iter().map(head_count).collect(),
+            })
+            .collect();
+        rows.sort_by(|a, b| a.name.cmp(&b.name));
+        rows
     };
 
     let title = |id: &str| sessions.get(id).map_or(id.to_string(), |s| s.title.clone());
@@ -273,11 +284,83 @@ pub fn analyse(event: &EventBundle, happenings: &[Happening]) -> Analytics {
         event: event.manifest.name.clone(),
         people: head_count(&everyone),
         sessions: session_figures,
-        rooms_by_hour: rows(rooms_hours),
-        places_by_hour: rows(places_hours),
+        rooms_by_hour: rows(rooms_hours, &rooms),
+        places_by_hour: rows(places_hours, &places),
         flows,
         activity_by_hour: active_by_hour.iter().map(head_count).collect(),
         funnels,
         hours,
+    }
+}
+
+/// The figures as the wire carries them ([`elements_protocol::analytics`]): withheld ones as
+/// `null`, places with their spot on the floor plans.
+pub fn to_wire(
+    a: &Analytics,
+    event: &EventBundle,
+    counted_at: DateTime<chrono::Utc>,
+) -> elements_protocol::analytics::AnalyticsReport {
+    use elements_protocol::analytics::{AnalyticsReport, FlowFigure, FunnelFigure, HourRow, SessionFigure};
+    let n = |g: &Guarded<usize>| g.value().map(|v| *v as u64);
+    let hours = |r: &Row| r.hours.iter().map(n).collect();
+    AnalyticsReport {
+        event: a.event.clone(),
+        // In the venue's time, as everything the tablet shows.
+        counted_at: match event.manifest.days.first() {
+            Some(day) => counted_at.with_timezone(day.starts_at.offset()).to_rfc3339(),
+            None => counted_at.to_rfc3339(),
+        },
+        hours: a.hours.iter().map(|h| h.to_rfc3339()).collect(),
+        people: n(&a.people),
+        sessions: a
+            .sessions
+            .iter()
+            .map(|s| {
+                let e = s.engagement.value();
+                SessionFigure {
+                    id: s.id.clone(),
+                    title: s.title.clone(),
+                    room: s.room.clone(),
+                    starts_at: s.starts_at.to_rfc3339(),
+                    attendees: n(&s.attendees),
+                    held_percent: s.held.value().copied(),
+                    answers: e.map(|e| e.answers as u64),
+                    questions: e.map(|e| e.questions as u64),
+                    upvotes: e.map(|e| e.upvotes as u64),
+                }
+            })
+            .collect(),
+        rooms_by_hour: a
+            .rooms_by_hour
+            .iter()
+            .map(|r| HourRow { name: r.name.clone(), floor_id: None, x: None, y: None, hours: hours(r) })
+            .collect(),
+        places_by_hour: a
+            .places_by_hour
+            .iter()
+            .map(|r| {
+                let spot = event.points_of_interest.iter().find(|p| p.id == r.id);
+                HourRow {
+                    name: r.name.clone(),
+                    floor_id: spot.map(|p| p.floor_id.clone()),
+                    x: spot.map(|p| p.x),
+                    y: spot.map(|p| p.y),
+                    hours: hours(r),
+                }
+            })
+            .collect(),
+        flows: a
+            .flows
+            .iter()
+            .filter_map(|f| {
+                Some(FlowFigure { from: f.from.clone(), to: f.to.clone(), people: *f.people.value()? as u64 })
+            })
+            .collect(),
+        activity_by_hour: a.activity_by_hour.iter().map(n).collect(),
+        funnels: a
+            .funnels
+            .iter()
+            .map(|f| FunnelFigure { quest: f.quest.clone(), steps: f.steps.iter().map(n).collect() })
+            .collect(),
     }
 }

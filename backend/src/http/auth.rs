@@ -47,6 +47,8 @@ who! {
     Revealers = [Organizer, Moderator] for "revealing poll results";
     /// `GET /v1/live` (staff records in it by role, `Role::reads`).
     LiveListeners = [Organizer, Moderator, Door, Desk, Exhibitor, Attendee, Kiosk] for "the live stream";
+    /// `GET /v1/analytics`: the organizer's figures about the event, in aggregate.
+    AnalyticsReaders = [Organizer] for "the analytics";
     /// `GET /v1/people/{profile_id}/photo`.
     PhotoViewers = [Organizer, Moderator, Door, Desk, Exhibitor, Attendee] for "a person's photo";
     /// The people feed: each caller's own; venue screens get none.

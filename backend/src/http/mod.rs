@@ -34,7 +34,7 @@ pub use auth::{Allowed, Authed};
 pub use body::{guard, MAX_BODY};
 pub use live::LIVE_PICTURE_EVERY;
 
-use auth::{Announcers, LiveListeners, PhotoViewers, Revealers, SignalSenders};
+use auth::{AnalyticsReaders, Announcers, LiveListeners, PhotoViewers, Revealers, SignalSenders};
 
 pub const DEFAULT_PAGE: u32 = 500;
 pub const MAX_PAGE: u32 = 2000;
@@ -52,6 +52,7 @@ pub const ROUTES: &[(Method, &str, Option<&[Role]>)] = &[
     (Method::POST, "/v1/polls/{poll_id}/reveal", Some(Revealers::ROLES)),
     (Method::GET, "/v1/live", Some(LiveListeners::ROLES)),
     (Method::GET, "/v1/people/{profile_id}/photo", Some(PhotoViewers::ROLES)),
+    (Method::GET, "/v1/analytics", Some(AnalyticsReaders::ROLES)),
 ];
 
 /// Who may read the feeds that are not public (`GET /v1/elements/{element}/changes`): the
@@ -127,6 +128,7 @@ pub fn router_with(store: Arc<dyn Store>, config: Config) -> Router {
         .route("/v1/polls/{poll_id}/reveal", post(staff::reveal_poll))
         .route("/v1/live", get(live::live_stream))
         .route("/v1/people/{profile_id}/photo", get(media::person_photo))
+        .route("/v1/analytics", get(staff::analytics))
         // For the operator, not the protocol: liveness, readiness, Prometheus metrics.
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

@@ -56,3 +56,14 @@ pub(super) async fn reveal_poll(
         Err(r) => r,
     }
 }
+
+/// The analytics Element's figures, counted now: aggregate only, none from fewer than five.
+pub(super) async fn analytics(State(state): State<AppState>, _: Authed<super::AnalyticsReaders>) -> Response {
+    let now = state.now();
+    let store = state.store.clone();
+    match blocking(move || store.analytics(now)).await {
+        Ok(Some(report)) => Json(report).into_response(),
+        Ok(None) => error(StatusCode::NOT_FOUND, WireErrorCode::NotFound, "no event is loaded"),
+        Err(r) => r,
+    }
+}

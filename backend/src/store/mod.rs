@@ -145,6 +145,12 @@ pub trait Store: Send + Sync {
     /// Computes the organizer's live picture now, publishes it in the staff feed, and answers
     /// it (for the live stream's staff listeners).
     fn publish_live_picture(&self, now: DateTime<Utc>) -> Result<Entity, StoreError>;
+    /// The analytics Element's figures (aggregate, none from fewer than five people), or `None`
+    /// with no event loaded.
+    fn analytics(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Option<elements_protocol::analytics::AnalyticsReport>, StoreError>;
     /// Staff reveal a poll's hidden results; `None` when there is no such poll.
     fn reveal_poll(
         &self,
@@ -682,6 +688,15 @@ impl Store for SqliteStore {
     ) -> Result<Option<elements_protocol::live::PollResult>, StoreError> {
         let facts = self.facts.read().unwrap_or_else(|p| p.into_inner()).clone();
         results::reveal_poll(&mut self.lock(), &facts, poll_id, now)
+    }
+
+    fn analytics(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Option<elements_protocol::analytics::AnalyticsReport>, StoreError> {
+        let Some((event, happened)) = self.analytics_input()? else { return Ok(None) };
+        let figures = crate::analytics::analyse(&event, &happened);
+        Ok(Some(crate::analytics::to_wire(&figures, &event, now)))
     }
 
     fn publish_live_picture(&self, now: DateTime<Utc>) -> Result<Entity, StoreError> {

@@ -199,3 +199,42 @@ fn the_report_writes_a_mornings_figures_and_no_one_in_particular() {
         assert!(!text.contains("phone-"), "{} names a device", entry.path().display());
     }
 }
+
+/// `GET /v1/analytics` over HTTP: an organizer gets the figures counted now, with `null` where
+/// fewer than five people make one; an attendee is refused.
+#[tokio::test]
+async fn the_organizer_reads_the_figures_over_http_and_no_one_else_does() {
+    let s = crate::common::start().await;
+    let staff = crate::common::redeem(&s.store, "STAFF", "organizer-tablet");
+    let store = s.store.clone();
+    tokio::task::spawn_blocking(move || {
+        for p in 0..9 {
+            let (_, caller) = join(&store, "ATTEND", &format!("analytics-{p}"));
+            let session = if p < 6 { "s1-001" } else { "s1-002" };
+            let t = if p < 6 { "2027-03-10T09:05:00+01:00" } else { "2027-03-10T10:05:00+01:00" };
+            let signal = Signal {
+                id: format!("a-{p}"),
+                client_id: format!("analytics-{p}"),
+                seq: 1,
+                schema_version: 1,
+                created_at: at(t),
+                action: Action::CheckIn { session_id: session.into() },
+            };
+            let report = store.push(&caller, &[signal], at(t).to_utc()).expect("push");
+            assert!(matches!(report.results[0].outcome, Outcome::Accepted { .. }), "{:?}", report.results);
+        }
+    })
+    .await
+    .expect("the morning");
+    let get = |token: String| {
+        let url = format!("{}/v1/analytics", s.base);
+        async move { reqwest::Client::new().get(url).bearer_auth(token).send().await.expect("GET /v1/analytics") }
+    };
+    let resp = get(staff).await;
+    assert_eq!(resp.status(), 200);
+    let report: elements_protocol::analytics::AnalyticsReport = resp.json().await.expect("the report");
+    let figure = |id: &str| report.sessions.iter().find(|x| x.id == id).expect(id).attendees;
+    assert_eq!(figure("s1-001"), Some(6));
+    assert_eq!(figure("s1-002"), None, "three people make no figure");
+    assert_eq!(get(s.token.clone()).await.status(), 403, "an attendee reads no analytics");
+}

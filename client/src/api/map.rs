@@ -63,6 +63,16 @@ fn map_of(api: &AppApi, store: &Cache) -> Result<MapView, ApiError> {
     Ok(MapView { floors: floor_views, places: places.iter().map(place_view).collect(), here, can_route })
 }
 
+/// The path of a floor's plan under the `plan` scheme when the plan is a vector image (what the
+/// analytics draw their heat map over; raster plans are tiles the map alone pans).
+pub(super) fn svg_plan_path(store: &Cache, floor_id: &str) -> Result<Option<String>, ApiError> {
+    Ok(store
+        .stored_plans()?
+        .into_iter()
+        .find(|p| p.floor_id == floor_id && p.format == PlanFormat::Svg)
+        .map(|p| format!("{}/{}/plan.svg", encode(floor_id), encode(&p.rev))))
+}
+
 fn place_view(p: &PointOfInterest) -> PlaceView {
     PlaceView {
         id: p.id.clone(),

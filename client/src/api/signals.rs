@@ -143,15 +143,22 @@ pub(super) fn credential_for(
     event: &crate::cache::LoadedEvent,
     element: ElementKind,
 ) -> Result<Option<crate::cache::Credential>, ApiError> {
-    let Some(source) = event.source.strip_prefix(BACKEND_SOURCE) else { return Ok(None) };
-    let base = event
-        .manifest
-        .elements
-        .iter()
-        .find(|e| e.kind == element)
-        .and_then(|e| e.base_url.clone())
-        .unwrap_or_else(|| source.to_string());
+    let Some(base) = base_for(event, element) else { return Ok(None) };
     Ok(store.credential(&base)?)
+}
+
+/// The backend serving `element` of an event joined from a backend (none for a bundled event).
+pub(super) fn base_for(event: &crate::cache::LoadedEvent, element: ElementKind) -> Option<String> {
+    let source = event.source.strip_prefix(BACKEND_SOURCE)?;
+    Some(
+        event
+            .manifest
+            .elements
+            .iter()
+            .find(|e| e.kind == element)
+            .and_then(|e| e.base_url.clone())
+            .unwrap_or_else(|| source.to_string()),
+    )
 }
 
 /// Whether this device is a venue screen, which may not push signals: by configuration

@@ -768,3 +768,47 @@ fn announce_to(store: &Cache) -> Result<Vec<elements_protocol::app::AnnounceTarg
     out.extend(tags.into_iter().map(|tag| AnnounceTarget { audience: Audience::Tag { tag: tag.clone() }, name: tag }));
     Ok(out)
 }
+
+pub(super) fn analytics(api: &AppApi) -> Result<elements_protocol::app::AnalyticsView, ApiError> {
+    use elements_protocol::analytics::AnalyticsReport;
+    use elements_protocol::app::{AnalyticsView, FloorOutline};
+    let (is_organizer, token, base, key, floors) = {
+        let store = api.store()?;
+        let event = store.loaded_event()?.ok_or_else(no_event)?;
+        let role = staff_role(&store, &event)?;
+        let credential = credential_for(&store, &event, ElementKind::Staff)?;
+        let mut floors = Vec::new();
+        for f in store.floors()? {
+            let plan_svg = super::map::svg_plan_path(&store, &f.id)?;
+            floors.push(FloorOutline { id: f.id, name: f.name, width: f.width, height: f.height, plan_svg });
+        }
+        (
+            role == Some(Role::Organizer),
+            credential.and_then(|c| c.token),
+            super::signals::base_for(&event, ElementKind::Staff),
+            format!("analytics:{}", event.manifest.id),
+            floors,
+        )
+    };
+    if !is_organizer {
+        return Ok(AnalyticsView { report: None, offline: false, is_organizer, floors });
+    }
+    // Asked now; kept, so the tablet shows the last figures when the backend is out of reach.
+    let fetched = match (base, token) {
+        (Some(base), Some(token)) => {
+            crate::sync::Remote::configured(&base, &api.sync_config).and_then(|r| r.analytics(&token)).ok()
+        }
+        _ => None,
+    };
+    let store = api.store()?;
+    if let Some(report) = &fetched {
+        let json = serde_json::to_string(report).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        store.set_preference(&key, Some(&json))?;
+    }
+    let offline = fetched.is_none();
+    let report = match fetched {
+        Some(r) => Some(r),
+        None => store.preference(&key)?.and_then(|j| serde_json::from_str::<AnalyticsReport>(&j).ok()),
+    };
+    Ok(AnalyticsView { report, offline, is_organizer, floors })
+}

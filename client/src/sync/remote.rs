@@ -86,6 +86,17 @@ impl Remote {
         Ok(Some(bytes))
     }
 
+    /// The analytics Element's figures (`GET /v1/analytics`, an organizer's token).
+    pub fn analytics(&self, token: &str) -> Result<elements_protocol::analytics::AnalyticsReport, SyncError> {
+        match self.get("/v1/analytics", &[], None, Some(token))? {
+            Fetched::Fresh(report, _) => Ok(report),
+            Fetched::NotModified => Err(SyncError::Garbled {
+                url: format!("{}/v1/analytics", self.base),
+                detail: "304 without If-None-Match".into(),
+            }),
+        }
+    }
+
     /// A floor's plan image, as the backend serves it (at most `plans::MAX_PLAN_BYTES`).
     pub fn floor_plan(&self, floor_id: &str) -> Result<Vec<u8>, SyncError> {
         let garbled = |detail: String| SyncError::Garbled { url: self.base.clone(), detail };

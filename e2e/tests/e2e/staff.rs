@@ -368,3 +368,72 @@ async fn a_moderator_asks_the_room_from_the_desk() {
     assert!(matches!(report.results[0].outcome, Outcome::Accepted { .. }), "{:?}", report.results);
     server.stop();
 }
+
+/// The analytics Element in the real app on an event-sized day (2,000 attendees through the
+/// real intake): the organizer's tablet shows the sessions with the backend's counts, the venue
+/// on its floor plans moves with the hour slider, and figures from fewer than five people are
+/// "—". Then the report `elements-backend report` writes, opened in the same webview. Screenshots
+/// of both at tablet size.
+#[tokio::test]
+async fn the_organizer_sees_the_analytics_of_a_busy_day_and_its_report() {
+    let mut served = demo();
+    served.manifest.id = "busy-summit".into();
+    served.manifest.name = "Busy Summit".into();
+    let (url, store, server, _backend_dir) = serve(&served, Some("2027-03-10T19:30:00+01:00")).await;
+    store.add_code("ORG-E2E", Role::Organizer, true).expect("organizer code");
+    let busy = store.clone();
+    let event = served.clone();
+    let pushed =
+        tokio::task::spawn_blocking(move || elements_backend::testing::a_day_at_the_event(&busy, &event, 2000))
+            .await
+            .expect("the day");
+    assert!(pushed > 15_000, "{pushed} signals");
+    let now = elements_e2e::chrono_at("2027-03-10T19:30:00+01:00").to_utc();
+    let counted = store.analytics(now).expect("count").expect("figures");
+    let keynote = counted.sessions.iter().find(|s| s.id == "s1-001").and_then(|s| s.attendees).expect("the keynote");
+    let link = format!("elements://join?url={url}&code=ORG-E2E");
+    let shots = env().screenshots;
+    let report_dir = tempfile::tempdir().expect("report dir");
+    let report_store = store.clone();
+    with_app(&["--clock", "2027-03-10T19:30:00+01:00", "--window-size", "1180x820", "--join", &link], |c| async move {
+        desk(&c).await;
+        tap(&c, "[data-testid=staff-tab-analytics]").await;
+        let shown = eventually("the keynote's audience", 2 * WAIT, || async {
+            attrs(&c, "[data-testid=analytics-session][data-session='s1-001']", "data-attendees").await.pop()
+        })
+        .await;
+        assert_eq!(shown, keynote.to_string(), "the backend's count");
+        let at_hour = |c: Client| async move { attrs(&c, "[data-testid=analytics-place]", "data-people").await };
+        let before = at_hour(c.clone()).await;
+        // To the hour after lunch (the slider starts at the busiest one, the opening keynote).
+        c.execute(
+            "const s = document.querySelector('[data-testid=analytics-hour]'); s.value = '3'; \
+             s.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![],
+        )
+        .await
+        .expect("move the slider");
+        let after = eventually("the venue after lunch", WAIT, || async {
+            let now = at_hour(c.clone()).await;
+            (now != before).then_some(now)
+        })
+        .await;
+        assert!(after.iter().all(|p| p == "—" || p.parse::<u64>().is_ok_and(|n| n >= 5)), "{after:?}");
+        after_paint(&c).await;
+        let (x, y, w, h) = c.get_window_rect().await.expect("rect");
+        shoot(&shots, "staff-analytics-tablet", (x, y, w as u32, h as u32), None).await;
+        // The report as an organizer takes it home (what `elements-backend report` writes), in
+        // the same webview.
+        let out = report_dir.path().to_path_buf();
+        let (event, happened) = report_store.analytics_input().expect("read").expect("event");
+        elements_backend::analytics::report::write(&elements_backend::analytics::analyse(&event, &happened), &out)
+            .expect("the report");
+        c.goto(&format!("file://{}", out.join("report.html").display())).await.expect("open the report");
+        eventually("the report", WAIT, || async { text_of(&c, "h1").await.filter(|t| t.contains("Busy Summit")) })
+            .await;
+        after_paint(&c).await;
+        shoot(&shots, "analytics-report-tablet", (x, y, w as u32, h as u32), None).await;
+    })
+    .await;
+    server.stop();
+}

@@ -254,6 +254,10 @@ macro_rules! for_each_command {
             /// The organizer's live picture (staff): check-ins over time, rooms now, polls, booths, the
             /// quest funnel, scenarios fired, rewards, and the event's goals with their progress.
             GetLivePicture = live_picture in staff: NoArgs => LivePictureView;
+            /// The analytics Element (organizers): attendance, where audiences went next, the venue
+            /// hour by hour, engagement, quest funnels, as the backend counted them now (the last
+            /// ones when it cannot be reached). No figure from fewer than five people.
+            GetAnalytics = analytics in staff: NoArgs => AnalyticsView;
             /// What a venue screen shows now: its panels with their data, how long each stays, and
             /// since when it has been showing saved data (the backend out of reach).
             GetVenueScreen = venue_screen in kiosk: NoArgs => VenueScreen;

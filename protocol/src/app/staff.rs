@@ -358,3 +358,27 @@ pub struct AnnounceArgs {
     pub text: String,
     pub audience: crate::live::Audience,
 }
+
+/// The analytics Element on the organizer's tablet: the last figures the backend counted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnalyticsView {
+    /// The figures; none before the first time the backend could be asked.
+    pub report: Option<crate::analytics::AnalyticsReport>,
+    /// The backend could not be asked now: these are from `report.counted_at`.
+    pub offline: bool,
+    /// Only organizers read the analytics.
+    pub is_organizer: bool,
+    /// The floors, for the places' heat map: id, name, width and height in plan units.
+    pub floors: Vec<FloorOutline>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FloorOutline {
+    pub id: String,
+    pub name: String,
+    pub width: u32,
+    pub height: u32,
+    /// Its plan under the `plan` scheme, when it is a vector image.
+    #[serde(default)]
+    pub plan_svg: Option<String>,
+}

@@ -21,11 +21,13 @@ use crate::api::{invoke, load};
 use crate::t;
 use crate::widgets::{error_sentence, show_loading};
 
+mod analytics;
 mod desk;
 mod leads;
 mod live;
 mod polls;
 
+use analytics::*;
 use desk::*;
 use leads::*;
 use live::*;
@@ -71,13 +73,14 @@ enum Pane {
     Leads,
     Polls,
     Live,
+    Analytics,
 }
 
 /// The panes a role may use, in the order the tabs show them. A device without a staff token
 /// sees them all, read-only, each explaining why.
 fn panes_for(can: &StaffAbilities) -> Vec<Pane> {
     if can.role.is_none() {
-        return vec![Pane::Desk, Pane::Leads, Pane::Polls, Pane::Live];
+        return vec![Pane::Desk, Pane::Leads, Pane::Polls, Pane::Live, Pane::Analytics];
     }
     let mut panes = Vec::new();
     if can.check_in || can.rewards {
@@ -91,6 +94,7 @@ fn panes_for(can: &StaffAbilities) -> Vec<Pane> {
     }
     if can.live {
         panes.push(Pane::Live);
+        panes.push(Pane::Analytics);
     }
     panes
 }
@@ -136,6 +140,7 @@ pub fn Staff() -> impl IntoView {
                 Pane::Leads => tab(Pane::Leads, "staff-tab-leads", || t!("staff-tab-leads")),
                 Pane::Polls => tab(Pane::Polls, "staff-tab-polls", || t!("staff-tab-polls")),
                 Pane::Live => tab(Pane::Live, "staff-tab-live", || t!("staff-tab-live")),
+                Pane::Analytics => tab(Pane::Analytics, "staff-tab-analytics", || t!("staff-tab-analytics")),
             })
             .collect_view()
     };
@@ -155,6 +160,7 @@ pub fn Staff() -> impl IntoView {
                 Pane::Leads => view! { <LeadsPane /> }.into_any(),
                 Pane::Polls => view! { <PollsPane /> }.into_any(),
                 Pane::Live => view! { <LivePane /> }.into_any(),
+                Pane::Analytics => view! { <AnalyticsPane /> }.into_any(),
             }}
         </section>
     }
