@@ -153,6 +153,17 @@ pub fn validate(bundle: &EventBundle) -> Result<(), Vec<ValidationError>> {
         if g.measure.at_least == 0 {
             err(at(), "at_least is 0: everyone would meet it; count from 1".into());
         }
+        if g.measure.session_kind.is_some() && g.measure.signal != elements_protocol::scenario::SignalKind::CheckIn {
+            err(at(), "session_kind is for check_in goals".into());
+        }
+        if let Some(w) = &g.measure.within {
+            if w.to <= w.from {
+                err(at(), format!("the window ends ({}) before it starts ({})", w.to, w.from));
+            }
+        }
+        if g.measure.ticket_type.as_deref().is_some_and(|t| t.trim().is_empty()) {
+            err(at(), "ticket_type is empty: name the roster's ticket type, or leave it out".into());
+        }
         use elements_protocol::scenario::SignalKind as K;
         let known = |id: &str| match g.measure.signal {
             K::BoothVisit => pois.contains(id),

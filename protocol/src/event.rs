@@ -112,6 +112,23 @@ pub struct GoalMeasure {
     /// The targets that count (booths, sessions, polls, checkpoints); empty: any.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub among: Vec<String>,
+    /// Check-ins count only to sessions of this kind (workshops, keynotes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_kind: Option<SessionKind>,
+    /// The goal is about the attendees holding this ticket type (the roster's): its share is of
+    /// them, not of everyone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_type: Option<String>,
+    /// Only signals made within this window count (a count within a time window).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<GoalWindow>,
+}
+
+/// From when to when signals count towards a goal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoalWindow {
+    pub from: DateTime<FixedOffset>,
+    pub to: DateTime<FixedOffset>,
 }
 
 fn one() -> u32 {

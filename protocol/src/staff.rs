@@ -154,6 +154,9 @@ pub struct GoalProgress {
     pub goal_id: String,
     /// Attendees who meet it.
     pub met: u32,
+    /// Of how many, when the goal is about a group (a ticket type); absent: every attendee.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of: Option<u32>,
 }
 
 /// The longest ticket code a backend takes (codes are 1 to 200 characters to redeem).

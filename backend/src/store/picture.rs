@@ -112,6 +112,21 @@ pub fn compute(tx: &Transaction<'_>, quests: &[Quest], now: DateTime<Utc>) -> Re
         .collect::<Result<_, _>>()?;
     polls.retain(|p| p.count > 0);
 
+    // What goals of more shapes need: each session's kind, each ticket holder's ticket type.
+    let session_kinds: HashMap<String, elements_protocol::event::SessionKind> = entities(tx, "session")?
+        .into_iter()
+        .filter_map(|e| match e {
+            Entity::Session(s) => Some((s.id, s.kind)),
+            _ => None,
+        })
+        .collect();
+    let ticket_types: HashMap<String, String> = tx
+        .prepare_cached(
+            "SELECT p.id, a.ticket_type FROM participant p JOIN attendee a ON a.ticket_code = p.code
+              WHERE p.role = 'attendee' AND a.cancelled = 0 AND a.ticket_type IS NOT NULL",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
     // One pass over every accepted signal of the attendees.
     let mut voters: HashSet<String> = HashSet::new();
     let mut booths: BTreeMap<String, HashSet<String>> = BTreeMap::new();
@@ -119,12 +134,14 @@ pub fn compute(tx: &Transaction<'_>, quests: &[Quest], now: DateTime<Utc>) -> Re
     let mut toward: Vec<HashMap<String, HashSet<String>>> = vec![HashMap::new(); goals.len()];
     {
         let mut st = tx.prepare_cached(
-            "SELECT s.participant_id, s.action FROM signal s JOIN participant p ON p.id = s.participant_id
+            "SELECT s.participant_id, s.action, s.created_at FROM signal s JOIN participant p ON p.id = s.participant_id
               WHERE s.accepted = 1 AND p.role = 'attendee'",
         )?;
-        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let rows =
+            st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))?;
         for row in rows {
-            let (who, action) = row?;
+            let (who, action, created_at) = row?;
+            let made = created_at.and_then(|t| DateTime::parse_from_rfc3339(&t).ok());
             // A signal of a newer shape than this backend's is not counted (it was stored as sent).
             let Ok(action) = serde_json::from_str::<Action>(&action) else { continue };
             match &action {
@@ -140,8 +157,15 @@ pub fn compute(tx: &Transaction<'_>, quests: &[Quest], now: DateTime<Utc>) -> Re
                 _ => {}
             }
             for (goal, tally) in goals.iter().zip(toward.iter_mut()) {
-                let Some((target, filter)) = goal_target(goal.measure.signal, &action) else { continue };
-                if goal.measure.among.is_empty() || goal.measure.among.iter().any(|a| a == filter) {
+                let m = &goal.measure;
+                let Some((target, filter)) = goal_target(m.signal, &action) else { continue };
+                let listed = m.among.is_empty() || m.among.iter().any(|a| a == filter);
+                let of_kind = m.session_kind.is_none_or(|k| session_kinds.get(target) == Some(&k));
+                let of_ticket = m.ticket_type.as_ref().is_none_or(|t| ticket_types.get(&who) == Some(t));
+                // A signal without the device's time (made before it was kept) counts nowhere
+                // a window asks for one.
+                let in_window = m.within.as_ref().is_none_or(|w| made.is_some_and(|t| w.from <= t && t < w.to));
+                if listed && of_kind && of_ticket && in_window {
                     tally.entry(who.clone()).or_default().insert(target.to_string());
                 }
             }
@@ -168,6 +192,7 @@ pub fn compute(tx: &Transaction<'_>, quests: &[Quest], now: DateTime<Utc>) -> Re
         .map(|(g, tally)| GoalProgress {
             goal_id: g.id.clone(),
             met: tally.values().filter(|targets| targets.len() as u32 >= g.measure.at_least.max(1)).count() as u32,
+            of: g.measure.ticket_type.as_ref().map(|t| ticket_types.values().filter(|x| *x == t).count() as u32),
         })
         .collect();
 

@@ -703,6 +703,105 @@ async fn a_moderator_makes_a_poll_on_the_spot() {
     assert_eq!(resp.status(), 403, "attendees make no polls");
 }
 
+/// Goals of more shapes, measured live: check-ins to workshops only, a share of one ticket
+/// type's holders (the roster's), booth visits within a lunch window only.
+#[tokio::test]
+async fn goals_of_more_shapes_count_a_session_kind_a_ticket_type_and_a_time_window() {
+    use elements_import::roster::{read_roster, RosterOptions};
+    use elements_protocol::event::{Goal, GoalMeasure, GoalWindow, SessionKind};
+    use elements_protocol::scenario::SignalKind;
+    let mut event = crate::common::demo();
+    let workshop = event.sessions.iter().find(|x| x.kind == SessionKind::Workshop).expect("a workshop").id.clone();
+    let talk = event.sessions.iter().find(|x| x.kind == SessionKind::Talk).expect("a talk").id.clone();
+    let measure = |signal| GoalMeasure {
+        signal,
+        at_least: 1,
+        among: Vec::new(),
+        session_kind: None,
+        ticket_type: None,
+        within: None,
+    };
+    event.manifest.goals = vec![
+        Goal {
+            id: "workshops".into(),
+            name: "Everyone at a workshop".into(),
+            measure: GoalMeasure { session_kind: Some(SessionKind::Workshop), ..measure(SignalKind::CheckIn) },
+            target_percent: 50,
+        },
+        Goal {
+            id: "early-birds-vote".into(),
+            name: "Early birds vote".into(),
+            measure: GoalMeasure {
+                ticket_type: Some("Conference ticket – Early bird".into()),
+                ..measure(SignalKind::Vote)
+            },
+            target_percent: 50,
+        },
+        Goal {
+            id: "lunch-booths".into(),
+            name: "Booths at lunch".into(),
+            measure: GoalMeasure {
+                within: Some(GoalWindow {
+                    from: "2027-03-10T12:00:00+01:00".parse().expect("t"),
+                    to: "2027-03-10T13:00:00+01:00".parse().expect("t"),
+                }),
+                ..measure(SignalKind::BoothVisit)
+            },
+            target_percent: 10,
+        },
+    ];
+    let s = crate::common::start_configured(
+        elements_backend::server::Limits::default(),
+        elements_backend::http::Config { clock: Some(crate::common::during_event()), ..Default::default() },
+        &event,
+    )
+    .await;
+    let export = std::fs::read(format!(
+        "{}/../import/tests/fixtures/roster/pretix-order-positions.csv",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture");
+    s.store
+        .apply_roster(
+            &read_roster(&export, &RosterOptions::default()).expect("roster"),
+            true,
+            crate::common::during_event(),
+        )
+        .expect("roster");
+    let tickets = s.store.roster().expect("roster");
+    let code = |key: &str| tickets.iter().find(|t| t.key == key).expect(key).ticket.code.clone();
+    // Aigerim (early bird) votes and visits a booth at 12:30; Bolat (early bird) checks in to a
+    // workshop; Dana (workshop day) votes, visits a booth at 11:00 and checks in to a talk.
+    let aigerim = redeem(&s.store, &code("pretix:KX7QP-1"), "aigerim");
+    let bolat = redeem(&s.store, &code("pretix:KX7QP-2"), "bolat");
+    let dana = redeem(&s.store, &code("pretix:M2RN9-1"), "dana");
+    let vote = Action::Vote { poll_id: "poll-opening".into(), option_id: "o1".into() };
+    let booth = Action::BoothVisit { poi_id: "poi-booth-quayside-labs".into() };
+    decided(&s, &aigerim, vec![signal("aigerim", 1, "2027-03-10T09:30:00+01:00", vote.clone())]).await;
+    decided(&s, &aigerim, vec![signal("aigerim", 2, "2027-03-10T12:30:00+01:00", booth.clone())]).await;
+    decided(
+        &s,
+        &bolat,
+        vec![signal("bolat", 1, "2027-03-10T09:30:00+01:00", Action::CheckIn { session_id: workshop })],
+    )
+    .await;
+    decided(&s, &dana, vec![signal("dana", 1, "2027-03-10T09:30:00+01:00", vote)]).await;
+    decided(&s, &dana, vec![signal("dana", 2, "2027-03-10T11:00:00+01:00", booth)]).await;
+    decided(&s, &dana, vec![signal("dana", 3, "2027-03-10T09:30:00+01:00", Action::CheckIn { session_id: talk })])
+        .await;
+    let Entity::LivePicture(p) = s.store.publish_live_picture(crate::common::during_event()).expect("picture") else {
+        panic!("a live picture")
+    };
+    let goal = |id: &str| p.goals.iter().find(|g| g.goal_id == id).expect(id).clone();
+    assert_eq!((goal("workshops").met, goal("workshops").of), (1, None), "Bolat's workshop, not Dana's talk");
+    assert_eq!(
+        (goal("early-birds-vote").met, goal("early-birds-vote").of),
+        (1, Some(2)),
+        "one of the two early birds voted (Dana's vote is another ticket type)"
+    );
+    assert_eq!(goal("lunch-booths").met, 1, "Aigerim's visit at 12:30, not Dana's at 11:00");
+}
+
 /// Announcements: to everyone in the public feed; to one room's audience and to a scenario tag
 /// only in those participants' own feeds (and live stream), no one else's.
 #[tokio::test]

@@ -562,17 +562,19 @@ pub(super) fn live_picture(api: &AppApi) -> Result<elements_protocol::app::LiveP
     let goals = goals_of_event
         .iter()
         .map(|g| {
-            let met = p.goals.iter().find(|x| x.goal_id == g.id).map_or(0, |x| x.met);
-            let percent = if p.attendees == 0 { 0 } else { (u64::from(met) * 100 / u64::from(p.attendees)) as u32 };
+            let progress = p.goals.iter().find(|x| x.goal_id == g.id);
+            let met = progress.map_or(0, |x| x.met);
+            // A goal about a group (a ticket type) is a share of that group.
+            let of = progress.and_then(|x| x.of).unwrap_or(p.attendees);
+            let percent = if of == 0 { 0 } else { (u64::from(met) * 100 / u64::from(of)) as u32 };
             GoalView {
                 id: g.id.clone(),
                 name: g.name.clone(),
                 met,
-                of: p.attendees,
+                of,
                 percent,
                 target_percent: g.target_percent,
-                reached: p.attendees > 0
-                    && u64::from(met) * 100 >= u64::from(g.target_percent) * u64::from(p.attendees),
+                reached: of > 0 && u64::from(met) * 100 >= u64::from(g.target_percent) * u64::from(of),
             }
         })
         .collect();
