@@ -82,10 +82,8 @@ fn two_offline_tablets_let_one_ticket_in_and_both_see_the_conflict_after_sync() 
     }
     // Which tablet's scan reached the backend first is the network's doing (both engines retry
     // when it comes back): of the three scans one counted, and the two others are conflicts.
-    let states: Vec<DeskScanState> = [&a, &b]
-        .iter()
-        .flat_map(|t| t.staff_desk().expect("desk").recent.into_iter().map(|s| s.state))
-        .collect();
+    let states: Vec<DeskScanState> =
+        [&a, &b].iter().flat_map(|t| t.staff_desk().expect("desk").recent.into_iter().map(|s| s.state)).collect();
     assert_eq!(states.iter().filter(|s| **s == DeskScanState::Counted).count(), 1, "{states:?}");
     assert_eq!(states.iter().filter(|s| **s == DeskScanState::Conflict).count(), 2, "{states:?}");
 

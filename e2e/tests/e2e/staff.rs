@@ -294,9 +294,13 @@ async fn a_moderator_asks_the_room_from_the_desk() {
     let link = format!("elements://join?url={url}&code=MOD-E2E");
     with_app(&["--clock", DURING, "--window-size", "1180x820", "--join", &link], |c| async move {
         desk(&c).await;
-        if c.find(Locator::Css("[data-testid=staff-tab-polls]")).await.is_ok() {
-            tap(&c, "[data-testid=staff-tab-polls]").await;
-        }
+        // A moderator's desk is the poll desk alone: no tabs once the role is known.
+        let role = eventually("the moderator's role", WAIT, || async {
+            attrs(&c, "[data-testid=staff-role]", "data-role").await.pop()
+        })
+        .await;
+        assert_eq!(role, "moderator");
+        assert!(texts(&c, "[data-testid^=staff-tab-]").await.is_empty(), "one pane: no tabs");
         fill(&c, "[data-testid=staff-poll-question]", "Which city hosts the next summit?").await;
         choose(&c, "[data-testid=staff-poll-kind]", "quiz").await;
         // Enter between the options, as a person types them.

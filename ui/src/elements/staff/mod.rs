@@ -115,7 +115,10 @@ pub fn Staff() -> impl IntoView {
     let pane = RwSignal::new(Pane::Desk);
     // What this device's role may do: the tabs shown (the backend refuses the rest anyway).
     let desk = load::<GetStaffDesk>(|| NoArgs {}).refresh_on(Changed::Sync);
-    let can = Memo::new(move |_| desk.state.get().and_then(Result::ok).map(|d| d.can).unwrap_or_default());
+    // Known once the desk has answered: until then no tabs (a door tablet must not flash every
+    // pane while its role is read).
+    let known = Memo::new(move |_| desk.state.get().and_then(Result::ok).map(|d| d.can));
+    let can = Memo::new(move |_| known.get().unwrap_or_default());
     Effect::new(move |_| {
         let panes = panes_for(&can.get());
         if !panes.contains(&pane.get_untracked()) {
@@ -150,7 +153,7 @@ pub fn Staff() -> impl IntoView {
                 <p class="staff-role" data-testid="staff-role" data-role=r.as_str()>{role_name(r)}</p>
             })}
             // One pane (a door, a desk, an exhibitor): no tabs to choose between.
-            {move || (panes_for(&can.get()).len() > 1).then(|| view! {
+            {move || (known.get().is_some() && panes_for(&can.get()).len() > 1).then(|| view! {
                 <div class="segmented staff-tabs" role="tablist">
                     {tabs}
                 </div>
