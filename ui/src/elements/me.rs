@@ -154,6 +154,10 @@ pub fn Me() -> impl IntoView {
                 </button>
             </form>
             <Settings />
+            <div class="panel" data-testid="me-counted">
+                <h2>{move || t!("me-counted-title")}</h2>
+                <p class="muted">{move || t!("people-privacy-counted")}</p>
+            </div>
         </section>
     }
 }
