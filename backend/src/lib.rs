@@ -15,6 +15,12 @@ pub mod server;
 pub mod store;
 pub mod testing;
 
+/// Text for HTML (an element's content or a quoted attribute): what the invitations and the
+/// report put in pages, never markup of their own.
+pub fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
 /// The demo event that `serve` loads into an empty database.
 pub const DEMO_EVENT_JSON: &str = include_str!("../../assets/demo-event/event.json");
 

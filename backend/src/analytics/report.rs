@@ -92,9 +92,7 @@ pub fn csv_files(a: &Analytics) -> Result<Vec<(&'static str, Vec<u8>)>, String> 
     ])
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
-}
+use crate::escape_html as esc;
 
 /// Bars of a figure per hour, as SVG.
 fn hour_bars(a: &Analytics, values: &[Guarded<usize>], label: &str) -> String {

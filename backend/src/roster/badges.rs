@@ -193,7 +193,7 @@ pub fn badges(
             let (col, row) = (slot % columns, slot / columns);
             let x = margin_x + col as f32 * badge_w;
             let y = page_h - margin_y - (row + 1) as f32 * badge_h;
-            let qr = qr_modules(&link(&entry.ticket.code)).map_err(|e| format!("{}: {e}", entry.name))?;
+            let qr = super::qr_modules(&link(&entry.ticket.code)).map_err(|e| format!("{}: {e}", entry.name))?;
             for text in [Some(&entry.name), entry.company.as_ref()].into_iter().flatten() {
                 let font = if Some(text) == Some(&entry.name) { &bold } else { &regular };
                 if !font.measure(text, 10.0).1 {
@@ -321,13 +321,4 @@ fn name_lines(font: &EmbeddedFont, name: &str, width: f32) -> Vec<String> {
         .copied()
         .unwrap_or(0);
     vec![name[..best].to_string(), name[best + 1..].to_string()]
-}
-
-/// The QR code's modules, rows of dark (true) and light.
-fn qr_modules(link: &str) -> Result<Vec<Vec<bool>>, String> {
-    let code =
-        qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M).map_err(|e| e.to_string())?;
-    let n = code.width();
-    let colors = code.to_colors();
-    Ok((0..n).map(|r| (0..n).map(|c| colors[r * n + c] == qrcode::Color::Dark).collect()).collect())
 }

@@ -88,18 +88,18 @@ pub fn invitation(entry: &RosterEntry, event: &EventLine, from: &str, link: &str
          <p><a href=\"{}\" style=\"font-size:1.1em\">{}</a></p>\
          <p>{}</p><p><img src=\"cid:ticket-qr\" width=\"240\" height=\"240\" alt=\"{}\"></p>\
          <p>{}: <b>{}</b><br>{}</p></body></html>",
-        html_escape(&greeting),
+        crate::escape_html(&greeting),
         words.ready,
-        html_escape(&event.name),
-        html_escape(&when),
+        crate::escape_html(&event.name),
+        crate::escape_html(&when),
         words.ready_end,
         words.open,
-        html_escape(link),
+        crate::escape_html(link),
         words.join_button,
         words.or_scan,
         words.qr_alt,
         words.ticket,
-        html_escape(&entry.ticket.id),
+        crate::escape_html(&entry.ticket.id),
         words.yours,
     );
     let message = Message::builder()
@@ -144,19 +144,16 @@ fn redact(url: &str) -> String {
 
 /// The join link as a PNG QR code: 8 pixels a module, the 4-module quiet zone scanners need.
 pub fn qr_png(link: &str) -> Result<Vec<u8>, String> {
-    let code =
-        qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M).map_err(|e| e.to_string())?;
-    let modules = code.width();
+    let rows = super::qr_modules(link)?;
+    let modules = rows.len();
     let (scale, quiet) = (8usize, 4usize);
     let side = (modules + 2 * quiet) * scale;
-    let colors = code.to_colors();
     let mut pixels = vec![255u8; side * side];
-    for y in 0..modules {
-        for x in 0..modules {
-            if colors[y * modules + x] == qrcode::Color::Dark {
+    for (y, row) in rows.iter().enumerate() {
+        for (x, dark) in row.iter().enumerate() {
+            if *dark {
                 for dy in 0..scale {
-                    let row = ((y + quiet) * scale + dy) * side;
-                    let start = row + (x + quiet) * scale;
+                    let start = ((y + quiet) * scale + dy) * side + (x + quiet) * scale;
                     pixels[start..start + scale].fill(0);
                 }
             }
@@ -170,10 +167,6 @@ pub fn qr_png(link: &str) -> Result<Vec<u8>, String> {
     writer.write_image_data(&pixels).map_err(|e| e.to_string())?;
     writer.finish().map_err(|e| e.to_string())?;
     Ok(out)
-}
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
 /// An invitation's words in one language.

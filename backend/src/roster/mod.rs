@@ -64,6 +64,16 @@ pub fn date_range(first: chrono::NaiveDate, last: chrono::NaiveDate, language: &
     }
 }
 
+/// A join link's QR code (error correction M) as rows of modules, dark (true) and light: the
+/// invitation's PNG and the badge's vector squares are drawn from it.
+pub(crate) fn qr_modules(link: &str) -> Result<Vec<Vec<bool>>, String> {
+    let code =
+        qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M).map_err(|e| e.to_string())?;
+    let n = code.width();
+    let colors = code.to_colors();
+    Ok((0..n).map(|r| (0..n).map(|c| colors[r * n + c] == qrcode::Color::Dark).collect()).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
