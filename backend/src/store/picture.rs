@@ -87,14 +87,19 @@ pub fn compute(tx: &Transaction<'_>, quests: &[Quest], now: DateTime<Utc>) -> Re
             _ => None,
         })
         .collect();
-    let mut running: Vec<Session> = entities(tx, "session")?
+    // Every session, read once: the ones running now, and each one's kind for the goals.
+    let sessions: Vec<Session> = entities(tx, "session")?
         .into_iter()
         .filter_map(|e| match e {
-            Entity::Session(s) if s.starts_at.to_utc() <= now && now < s.ends_at.to_utc() && s.room_id.is_some() => {
-                Some(s)
-            }
+            Entity::Session(s) => Some(s),
             _ => None,
         })
+        .collect();
+    let session_kinds: HashMap<&str, elements_protocol::event::SessionKind> =
+        sessions.iter().map(|s| (s.id.as_str(), s.kind)).collect();
+    let mut running: Vec<&Session> = sessions
+        .iter()
+        .filter(|s| s.starts_at.to_utc() <= now && now < s.ends_at.to_utc() && s.room_id.is_some())
         .collect();
     running.sort_by(|a, b| a.room_id.cmp(&b.room_id).then_with(|| a.id.cmp(&b.id)));
     let rooms_now = running
@@ -112,14 +117,7 @@ pub fn compute(tx: &Transaction<'_>, quests: &[Quest], now: DateTime<Utc>) -> Re
         .collect::<Result<_, _>>()?;
     polls.retain(|p| p.count > 0);
 
-    // What goals of more shapes need: each session's kind, each ticket holder's ticket type.
-    let session_kinds: HashMap<String, elements_protocol::event::SessionKind> = entities(tx, "session")?
-        .into_iter()
-        .filter_map(|e| match e {
-            Entity::Session(s) => Some((s.id, s.kind)),
-            _ => None,
-        })
-        .collect();
+    // What goals of more shapes need besides: each ticket holder's ticket type.
     let ticket_types: HashMap<String, String> = tx
         .prepare_cached(
             "SELECT p.id, a.ticket_type FROM participant p JOIN attendee a ON a.ticket_code = p.code
