@@ -198,7 +198,20 @@ impl<'a> CacheFacts<'a> {
 
 impl EventFacts for CacheFacts<'_> {
     fn poll(&self, id: &str) -> Option<Poll> {
-        self.read(self.cache.polls_with_drafts())?.into_iter().find(|p| p.id == id)
+        if let Some(p) = self.read(self.cache.polls_with_drafts())?.into_iter().find(|p| p.id == id) {
+            return Some(p);
+        }
+        // A poll this desk made and the voting feed has not brought yet (offline, or just
+        // accepted): its own put_poll says what it is, so it can be opened at once.
+        let event = self.read(self.cache.loaded_event())??;
+        self.read(self.cache.outbox(&event.manifest.id))?
+            .into_iter()
+            .rev()
+            .filter(|e| e.decision != crate::cache::Decision::Rejected)
+            .find_map(|e| match e.signal.action {
+                elements_protocol::signal::Action::PutPoll { poll } if poll.id == id => Some(poll),
+                _ => None,
+            })
     }
     fn quest(&self, id: &str) -> Option<Quest> {
         self.read(self.cache.quests())?.into_iter().find(|q| q.id == id)

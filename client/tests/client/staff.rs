@@ -339,6 +339,9 @@ fn a_moderator_makes_a_poll_on_the_spot_and_phones_get_it_over_the_live_stream()
     let polls: Vec<_> = view.polls.iter().filter(|p| p.id == made.id).collect();
     assert_eq!(polls.len(), 1, "one poll, reworded");
     assert_eq!(polls[0].question, "What is the capital of Kazakhstan?");
+    // Opened while still offline: the desk knows the poll it made from its own outbox.
+    let opened = desk.control_poll(PollControlArgs { poll_id: made.id.clone(), command: PollCommand::Open });
+    assert!(opened.is_ok(), "{opened:?}");
     let refused = desk
         .put_poll(PollDraftArgs { options: vec!["Only one".into()], ..quiz(None, "Broken?") })
         .expect_err("a quiz needs two options");
