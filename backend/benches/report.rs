@@ -34,7 +34,7 @@ fn main() {
         let t = Instant::now();
         let (event, happened) = store.analytics_input().expect("read").expect("event");
         let figures = elements_backend::analytics::analyse(&event, &happened);
-        elements_backend::analytics::report::write(&figures, &out).expect("write");
+        elements_backend::analytics::report::write(&figures, &Default::default(), &out).expect("write");
         times.push(t.elapsed().as_secs_f64() * 1e3);
     }
     times.sort_by(f64::total_cmp);

@@ -425,10 +425,21 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Report { out } => {
             let started = std::time::Instant::now();
+            let store = open()?;
             let (event, happenings) =
-                open()?.analytics_input().map_err(|e| e.to_string())?.ok_or("no event is loaded: import one first")?;
+                store.analytics_input().map_err(|e| e.to_string())?.ok_or("no event is loaded: import one first")?;
             let figures = elements_backend::analytics::analyse(&event, &happenings);
-            let files = elements_backend::analytics::report::write(&figures, &out)?;
+            let mut plan_error = None;
+            let venue = elements_backend::analytics::report::Venue::of(&event, |floor| {
+                store.plan(floor).unwrap_or_else(|e| {
+                    plan_error.get_or_insert(e.to_string());
+                    None
+                })
+            });
+            if let Some(e) = plan_error {
+                eprintln!("warning: the report draws floors without their plans: {e}");
+            }
+            let files = elements_backend::analytics::report::write(&figures, &venue, &out)?;
             println!(
                 "{}: {} files from {} signals in {} ms",
                 out.display(),

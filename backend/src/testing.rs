@@ -99,7 +99,9 @@ impl Drop for Loopback {
 
 /// A day at the event, through the real intake: `attendees` people (a shared code each) check
 /// in to a session most hours of the first day, one in five leaving early for a booth, visit
-/// booths at lunch and in the afternoon, and two thirds answer the opening poll. Deterministic.
+/// booths at lunch and in the afternoon, two thirds answer the opening poll, and some ask the
+/// map the way (from the info desk to a booth, or from where they stand to the lab).
+/// Deterministic.
 /// Answers how many signals were pushed. For benchmarks, the analytics' screenshots and tests.
 pub fn a_day_at_the_event(
     store: &crate::store::SqliteStore,
@@ -150,6 +152,16 @@ pub fn a_day_at_the_event(
                 let booth = booths[(p * 11 + i) % booths.len()];
                 actions.push((format!("2027-03-10T{hour}:45:00+01:00"), Action::BoothVisit { poi_id: booth.into() }));
             }
+        }
+        if p % 4 == 1 {
+            let to = booths[(p / 4) % booths.len().min(4)];
+            actions.push((
+                "2027-03-10T11:05:00+01:00".into(),
+                Action::AskRoute { to: to.into(), from: Some("poi-info".into()) },
+            ));
+        }
+        if p % 6 == 0 {
+            actions.push(("2027-03-10T13:50:00+01:00".into(), Action::AskRoute { to: "poi-lab".into(), from: None }));
         }
         if p % 3 != 0 {
             actions.push((

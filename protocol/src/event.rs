@@ -138,12 +138,18 @@ fn one() -> u32 {
 /// A venue screen's loop: which panels, in what order, how long each.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct KioskSettings {
-    /// In order; empty or absent: every panel that has something to show.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// In order; empty or absent: every panel that has something to show. A panel this app does
+    /// not know (a newer one's) is left out, not an error.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "known_panels")]
     pub panels: Vec<KioskPanel>,
     /// Seconds each panel stays (default 12).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds: Option<u32>,
+    /// The organizer allows the screens to show the event in numbers (the `figures` panel:
+    /// aggregate counts from the analytics, none from fewer than five people). Off unless set:
+    /// the backend publishes no figures for screens without it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub show_figures: bool,
 }
 
 wire_enum! {
@@ -164,7 +170,14 @@ wire_enum! {
         Announcements = "announcements",
         /// A big QR code to join the event from a phone.
         Join = "join",
+        /// The event in numbers, where the organizer allows it (`show_figures`).
+        Figures = "figures",
     }
+}
+
+fn known_panels<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Vec<KioskPanel>, D::Error> {
+    let names: Vec<String> = Vec::deserialize(de)?;
+    Ok(names.iter().filter_map(|n| KioskPanel::ALL.iter().copied().find(|p| p.as_str() == n)).collect())
 }
 
 /// One programme day. A day may run past midnight, so sessions are assigned to the day whose

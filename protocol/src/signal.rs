@@ -14,9 +14,9 @@ use crate::event::ElementKind;
 /// [`Effect::ScenarioFired`]; v3 the people Element's signals ([`Action::PublishProfile`],
 /// [`Action::ScanBadge`], meetings, messages, [`Action::ForgetMe`]); v4 the staff Element's
 /// ([`Action::Admit`], [`Action::RedeemReward`]); v5 polls made on the spot ([`Action::PutPoll`]);
-/// a signal carries the lowest version that has its shape
+/// v6 routes asked for on the map ([`Action::AskRoute`]); a signal carries the lowest version that has its shape
 /// ([`Action::schema_version`]), so a v1 backend still takes the signals it understands.
-pub const SIGNAL_SCHEMA_VERSION: u32 = 5;
+pub const SIGNAL_SCHEMA_VERSION: u32 = 6;
 
 /// Most signals a backend takes in one `POST /v1/signals`.
 pub const MAX_BATCH: usize = 200;
@@ -200,6 +200,15 @@ actions! {
     /// The participant visited a booth or place.
     BoothVisit { poi_id: String }
     => "booth_visit" for Map, since schema 1, sent by Participant, decided by Presence, counted as BoothVisit;
+    /// The participant asked the map for a walking route (v6): to a place, from a place or from
+    /// where they are (`from` absent: their spot was not a place). Counted only in aggregate (the
+    /// busiest routes); a device sends one per route in ten minutes, however often it is redrawn.
+    AskRoute {
+        to: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<String>,
+    }
+    => "ask_route" for Map, since schema 6, sent by Participant, decided by Presence, counted as nothing;
     /// The participant exchanged contacts with a directory profile.
     ContactExchange { profile_id: String }
     => "contact_exchange" for People, since schema 1, sent by Participant, decided by Presence, counted as ContactExchange;

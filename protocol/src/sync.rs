@@ -163,6 +163,8 @@ entities! {
     Lead(crate::staff::Lead) = "lead", People, personal;
     /// The organizer's live picture (counts and goals); sent to staff only.
     LivePicture(crate::staff::LivePicture) = "live_picture", Staff, staff;
+    /// The event in numbers for the venue screens, where the organizer allows it; public.
+    ScreenFigures(crate::analytics::ScreenFigures) = "screen_figures", Agenda, live;
 }
 
 impl Entity {
@@ -174,6 +176,7 @@ impl Entity {
             Entity::Occupancy(x) => Some(x.revision),
             Entity::Notice(x) => Some(x.revision),
             Entity::LivePicture(x) => Some(x.revision),
+            Entity::ScreenFigures(x) => Some(x.revision),
             Entity::Question(x) => Some(x.revision),
             Entity::Leaderboard(x) => Some(x.revision),
             Entity::Announcement(x) => Some(x.revision),

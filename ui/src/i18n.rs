@@ -93,6 +93,15 @@ pub fn short_date_time(local: &str) -> String {
     .unwrap_or_else(|| local.to_string())
 }
 
+/// `v` with `places` decimals, in the person's way of writing them ("0.7" / "0,7").
+pub fn decimal(v: f64, places: usize) -> String {
+    let text = format!("{v:.places$}");
+    match lang() {
+        Lang::Ru => text.replace('.', ","),
+        _ => text,
+    }
+}
+
 /// "09:30" (the venue's clock, 24 h in both languages).
 pub fn time_of(local: &str) -> String {
     local.get(11..16).unwrap_or(local).to_string()

@@ -234,6 +234,7 @@ fn panel_view(p: VenuePanel) -> AnyView {
             </ul>
         }
         .into_any(),
+        VenuePanel::Figures { figures } => figures_view(figures).into_any(),
         VenuePanel::Join { event, join } => view! {
             <div class="venue-join">
                 <div class="qr" inner_html=join.svg></div>
@@ -246,6 +247,57 @@ fn panel_view(p: VenuePanel) -> AnyView {
         .into_any(),
     };
     view! { <div class="venue-panel" data-testid="venue-panel" data-panel=kind>{inner}</div> }.into_any()
+}
+
+/// The event in numbers: big counts first, then the busiest places of the hour, the fullest
+/// sessions and the routes most asked for. Only what the backend counted from five people or
+/// more arrives here; an empty list is left out.
+fn figures_view(f: elements_protocol::analytics::ScreenFigures) -> impl IntoView {
+    use elements_protocol::analytics::NamedCount;
+    let list = |title: String, items: Vec<NamedCount>, id: &'static str| {
+        (!items.is_empty()).then(|| {
+            view! {
+                <section class="venue-figure-list">
+                    <h3>{title}</h3>
+                    <ol class="venue-ranks" data-testid=id>
+                        {items.into_iter().enumerate().map(|(i, c)| view! {
+                            <li>
+                                <span class="venue-rank">{i + 1}</span>
+                                <span class="venue-rank-name">{c.name}</span>
+                                <span class="venue-rank-points">{c.people}</span>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                </section>
+            }
+        })
+    };
+    let routes: Vec<NamedCount> = f
+        .routes
+        .into_iter()
+        .map(|r| NamedCount {
+            name: format!("{} → {}", r.from.unwrap_or_else(|| t!("analytics-route-from-spot")), r.to),
+            people: r.people,
+        })
+        .collect();
+    let hour = f.hour.as_deref().map(crate::i18n::time_of).unwrap_or_default();
+    view! {
+        <p class="venue-kicker">{t!("kiosk-figures")}</p>
+        <div class="venue-figures" data-testid="venue-figures">
+            {f.people.map(|n| view! {
+                <div class="venue-big"><strong data-testid="venue-figure-people">{n}</strong><span>{t!("kiosk-figures-people")}</span></div>
+            })}
+            {f.active.map(|n| view! {
+                <div class="venue-big"><strong>{n}</strong><span>{t!("kiosk-figures-active", time = hour.clone())}</span></div>
+            })}
+        </div>
+        <div class="venue-figure-lists">
+            {list(t!("kiosk-figures-busiest", time = hour.clone()), f.busiest_places, "venue-figures-places")}
+            {list(t!("kiosk-figures-sessions"), f.fullest_sessions, "venue-figures-sessions")}
+            {list(t!("kiosk-figures-routes"), routes, "venue-figures-routes")}
+        </div>
+        <p class="venue-meta small">{t!("kiosk-figures-privacy")}</p>
+    }
 }
 
 fn room_view(r: RoomNowNext) -> impl IntoView {

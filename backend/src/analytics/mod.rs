@@ -44,6 +44,11 @@ pub enum What {
     Upvote {
         poll: String,
     },
+    /// Asked the map the way to a place, from a place or from a spot that is none (`None`).
+    Route {
+        from: Option<String>,
+        to: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +71,20 @@ pub struct Engagement {
     pub upvotes: usize,
 }
 
+impl SessionFigures {
+    /// Answers, questions and upvotes per attendee present (one decimal), where both the
+    /// audience and the people who took part are enough to show.
+    pub fn per_attendee(&self) -> Option<f64> {
+        let (e, came) = (self.engagement.value()?, *self.attendees.value()?);
+        Some(per_person(e.answers + e.questions + e.upvotes, came))
+    }
+}
+
+/// `acts` per person of `people`, to one decimal.
+fn per_person(acts: usize, people: usize) -> f64 {
+    (acts as f64 * 10.0 / people.max(1) as f64).round() / 10.0
+}
+
 /// Where the audience of one session went next.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flow {
@@ -73,6 +92,17 @@ pub struct Flow {
     pub to: String,
     pub people: Guarded<usize>,
 }
+
+/// A route people asked the map for: between two places, or to one from a spot that is none.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AskedRoute {
+    pub from: Option<String>,
+    pub to: String,
+    pub people: Guarded<usize>,
+}
+
+/// The most routes a report lists (the busiest).
+pub const MOST_ROUTES: usize = 20;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Funnel {
@@ -88,6 +118,8 @@ pub struct Row {
     pub id: String,
     pub name: String,
     pub hours: Vec<Guarded<usize>>,
+    /// Distinct people there over the whole event.
+    pub all_day: Guarded<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -101,8 +133,13 @@ pub struct Analytics {
     pub places_by_hour: Vec<Row>,
     /// Flows of at least five people, most first.
     pub flows: Vec<Flow>,
+    /// The busiest routes asked for on the map (at least five people each), most first.
+    pub routes: Vec<AskedRoute>,
     /// Signals and the people who sent them, hour by hour.
     pub activity_by_hour: Vec<Guarded<usize>>,
+    /// Answers, questions, upvotes and quest steps per person active in the hour (one decimal),
+    /// where the people who did them and the people active are enough to show.
+    pub engagement_by_hour: Vec<Option<f64>>,
     pub funnels: Vec<Funnel>,
 }
 
@@ -185,9 +222,17 @@ pub fn analyse(event: &EventBundle, happenings: &[Happening]) -> Analytics {
     // Engagement in each session's polls.
     let mut engaged: HashMap<&str, (HashSet<Person>, Engagement)> = HashMap::new();
     let mut active_by_hour: Vec<HashSet<Person>> = vec![HashSet::new(); hours.len()];
+    let mut engaged_by_hour: Vec<(HashSet<Person>, usize)> = vec![(HashSet::new(), 0); hours.len()];
     for h in &happenings {
         if let Some(i) = hour_index(h.at) {
             active_by_hour[i].insert(h.person);
+            if matches!(
+                h.what,
+                What::Answer { .. } | What::Question { .. } | What::Upvote { .. } | What::Checkpoint { .. }
+            ) {
+                engaged_by_hour[i].0.insert(h.person);
+                engaged_by_hour[i].1 += 1;
+            }
         }
         let (poll, kind) = match &h.what {
             What::Answer { poll } => (poll, 0),
@@ -245,6 +290,7 @@ pub fn analyse(event: &EventBundle, happenings: &[Happening]) -> Analytics {
             .into_iter()
             .map(|(id, hours)| Row {
                 name: names.get(id.as_str()).copied().unwrap_or(id.as_str()).to_string(),
+                all_day: head_count(&hours.iter().flatten().copied().collect()),
                 id,
                 hours: hours.iter().map(head_count).collect(),
             })
@@ -260,6 +306,25 @@ pub fn analyse(event: &EventBundle, happenings: &[Happening]) -> Analytics {
         .filter(|f| f.people.value().is_some())
         .collect();
     flows.sort_by(|a, b| b.people.value().cmp(&a.people.value()).then(a.from.cmp(&b.from)).then(a.to.cmp(&b.to)));
+
+    let mut asked: BTreeMap<(Option<&str>, &str), HashSet<Person>> = BTreeMap::new();
+    for h in &happenings {
+        if let What::Route { from, to } = &h.what {
+            asked.entry((from.as_deref(), to.as_str())).or_default().insert(h.person);
+        }
+    }
+    let place_name = |id: &str| places.get(id).map_or(id.to_string(), |n| n.to_string());
+    let mut routes: Vec<AskedRoute> = asked
+        .into_iter()
+        .map(|((from, to), who)| AskedRoute {
+            from: from.map(place_name),
+            to: place_name(to),
+            people: head_count(&who),
+        })
+        .filter(|r| r.people.value().is_some())
+        .collect();
+    routes.sort_by(|a, b| b.people.value().cmp(&a.people.value()).then(a.to.cmp(&b.to)).then(a.from.cmp(&b.from)));
+    routes.truncate(MOST_ROUTES);
 
     let funnels = event
         .quests
@@ -287,6 +352,15 @@ pub fn analyse(event: &EventBundle, happenings: &[Happening]) -> Analytics {
         rooms_by_hour: rows(rooms_hours, &rooms),
         places_by_hour: rows(places_hours, &places),
         flows,
+        routes,
+        engagement_by_hour: engaged_by_hour
+            .iter()
+            .zip(&active_by_hour)
+            .map(|((engaged, acts), active)| {
+                let active = *head_count(active).value()?;
+                Guarded::of(engaged, *acts).value().map(|acts| per_person(*acts, active))
+            })
+            .collect(),
         activity_by_hour: active_by_hour.iter().map(head_count).collect(),
         funnels,
         hours,
@@ -300,7 +374,9 @@ pub fn to_wire(
     event: &EventBundle,
     counted_at: DateTime<chrono::Utc>,
 ) -> elements_protocol::analytics::AnalyticsReport {
-    use elements_protocol::analytics::{AnalyticsReport, FlowFigure, FunnelFigure, HourRow, SessionFigure};
+    use elements_protocol::analytics::{
+        AnalyticsReport, FlowFigure, FunnelFigure, HourRow, RouteFigure, SessionFigure,
+    };
     let n = |g: &Guarded<usize>| g.value().map(|v| *v as u64);
     let hours = |r: &Row| r.hours.iter().map(n).collect();
     AnalyticsReport {
@@ -327,6 +403,7 @@ pub fn to_wire(
                     answers: e.map(|e| e.answers as u64),
                     questions: e.map(|e| e.questions as u64),
                     upvotes: e.map(|e| e.upvotes as u64),
+                    per_attendee: s.per_attendee(),
                 }
             })
             .collect(),
@@ -356,11 +433,71 @@ pub fn to_wire(
                 Some(FlowFigure { from: f.from.clone(), to: f.to.clone(), people: *f.people.value()? as u64 })
             })
             .collect(),
+        routes: a
+            .routes
+            .iter()
+            .filter_map(|r| {
+                Some(RouteFigure { from: r.from.clone(), to: r.to.clone(), people: *r.people.value()? as u64 })
+            })
+            .collect(),
         activity_by_hour: a.activity_by_hour.iter().map(n).collect(),
+        engagement_by_hour: a.engagement_by_hour.clone(),
         funnels: a
             .funnels
             .iter()
             .map(|f| FunnelFigure { quest: f.quest.clone(), steps: f.steps.iter().map(n).collect() })
+            .collect(),
+    }
+}
+
+/// The event in numbers for the venue screens ([`elements_protocol::analytics::ScreenFigures`]):
+/// a few of the figures above, each shown only as the privacy rule allows.
+pub fn for_screens(
+    a: &Analytics,
+    event: &EventBundle,
+    counted_at: DateTime<chrono::Utc>,
+    revision: u64,
+) -> elements_protocol::analytics::ScreenFigures {
+    use elements_protocol::analytics::{NamedCount, RouteFigure, ScreenFigures};
+    let last = a.hours.len().checked_sub(1);
+    let mut busiest: Vec<NamedCount> = a
+        .places_by_hour
+        .iter()
+        .chain(&a.rooms_by_hour)
+        .filter_map(|r| {
+            let people = *r.hours.get(last?)?.value()?;
+            Some(NamedCount { name: r.name.clone(), people: people as u64 })
+        })
+        .collect();
+    busiest.sort_by(|a, b| b.people.cmp(&a.people).then(a.name.cmp(&b.name)));
+    busiest.truncate(5);
+    let mut fullest: Vec<NamedCount> = a
+        .sessions
+        .iter()
+        .filter_map(|s| Some(NamedCount { name: s.title.clone(), people: *s.attendees.value()? as u64 }))
+        .collect();
+    fullest.sort_by(|a, b| b.people.cmp(&a.people).then(a.name.cmp(&b.name)));
+    fullest.truncate(3);
+    let offset = event.manifest.days.first().map(|d| *d.starts_at.offset());
+    ScreenFigures {
+        id: "now".into(),
+        revision,
+        counted_at: match offset {
+            Some(o) => counted_at.with_timezone(&o).to_rfc3339(),
+            None => counted_at.to_rfc3339(),
+        },
+        people: a.people.value().map(|n| *n as u64),
+        active: last.and_then(|i| a.activity_by_hour[i].value()).map(|n| *n as u64),
+        hour: last.map(|i| a.hours[i].to_rfc3339()),
+        busiest_places: busiest,
+        fullest_sessions: fullest,
+        routes: a
+            .routes
+            .iter()
+            .take(3)
+            .filter_map(|r| {
+                Some(RouteFigure { from: r.from.clone(), to: r.to.clone(), people: *r.people.value()? as u64 })
+            })
             .collect(),
     }
 }

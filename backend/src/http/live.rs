@@ -33,6 +33,10 @@ impl LiveItem {
 /// How often, at most, the organizer's live picture is computed again (when signals arrived).
 pub const LIVE_PICTURE_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// How often, at most, the venue screens' figures are counted again (when signals arrived):
+/// they count every signal, and a screen's loop shows them for seconds a minute.
+pub const SCREEN_FIGURES_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Computes the live picture again at most every [`LIVE_PICTURE_EVERY`] while signals arrive,
 /// and sends it to staff listeners: the dashboards update live without every signal paying
 /// for the counting. Runs on the runtime the router is built on (none: nothing to keep).
@@ -47,16 +51,35 @@ pub(super) fn keep_the_live_picture(
     runtime.spawn(async move {
         let mut every = tokio::time::interval(LIVE_PICTURE_EVERY);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // The screens' figures count every signal again: once a minute at most, and the first
+        // time at once (a screen that starts shows figures without waiting for a signal).
+        let mut figures_due = Some(tokio::time::Instant::now());
         loop {
             every.tick().await;
-            if !stale.swap(false, Ordering::AcqRel) || store.manifest().ok().flatten().is_none() {
+            let signals_arrived = stale.swap(false, Ordering::AcqRel);
+            if signals_arrived && figures_due.is_none() {
+                figures_due = Some(tokio::time::Instant::now() + SCREEN_FIGURES_EVERY);
+            }
+            let figures_now = figures_due.is_some_and(|due| due <= tokio::time::Instant::now());
+            if !(signals_arrived || figures_now) || store.manifest().ok().flatten().is_none() {
                 continue;
             }
             let store = store.clone();
             let now = config.clock.unwrap_or_else(Utc::now);
-            match tokio::task::spawn_blocking(move || store.publish_live_picture(now)).await {
-                Ok(Ok(picture)) => {
-                    let _ = live.send(LiveItem::all(picture));
+            let answer = tokio::task::spawn_blocking(move || {
+                let picture = if signals_arrived { Some(store.publish_live_picture(now)?) } else { None };
+                let figures = if figures_now { store.publish_screen_figures(now)? } else { None };
+                Ok::<_, crate::store::StoreError>((picture, figures))
+            })
+            .await;
+            if figures_now {
+                figures_due = None;
+            }
+            match answer {
+                Ok(Ok((picture, figures))) => {
+                    for entity in picture.into_iter().chain(figures) {
+                        let _ = live.send(LiveItem::all(entity));
+                    }
                 }
                 Ok(Err(e)) => tracing::error!(error = %e, "the live picture could not be computed"),
                 Err(e) => tracing::error!(error = %e, "the live picture's task failed"),

@@ -46,6 +46,7 @@ impl SqliteStore {
             let whats: Vec<(Option<String>, What)> = match action {
                 Action::CheckIn { session_id } => vec![(None, What::Session(session_id))],
                 Action::BoothVisit { poi_id } => vec![(None, What::Place(poi_id))],
+                Action::AskRoute { to, from } => vec![(None, What::Route { from, to })],
                 Action::CheckpointScan { quest_id, checkpoint_id, .. } => {
                     vec![(None, What::Checkpoint { quest: quest_id, checkpoint: checkpoint_id })]
                 }

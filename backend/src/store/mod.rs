@@ -151,6 +151,9 @@ pub trait Store: Send + Sync {
         &self,
         now: DateTime<Utc>,
     ) -> Result<Option<elements_protocol::analytics::AnalyticsReport>, StoreError>;
+    /// Counts the event in numbers for the venue screens and publishes them (live state), where
+    /// the organizer allows it (`kiosk.show_figures`); `None` where not, or with no event.
+    fn publish_screen_figures(&self, now: DateTime<Utc>) -> Result<Option<Entity>, StoreError>;
     /// Staff reveal a poll's hidden results; `None` when there is no such poll.
     fn reveal_poll(
         &self,
@@ -697,6 +700,21 @@ impl Store for SqliteStore {
         let Some((event, happened)) = self.analytics_input()? else { return Ok(None) };
         let figures = crate::analytics::analyse(&event, &happened);
         Ok(Some(crate::analytics::to_wire(&figures, &event, now)))
+    }
+
+    fn publish_screen_figures(&self, now: DateTime<Utc>) -> Result<Option<Entity>, StoreError> {
+        let allowed = self.manifest()?.and_then(|m| m.kiosk).is_some_and(|k| k.show_figures);
+        if !allowed {
+            return Ok(None);
+        }
+        let Some((event, happened)) = self.analytics_input()? else { return Ok(None) };
+        let figures = crate::analytics::analyse(&event, &happened);
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let entity = Entity::ScreenFigures(crate::analytics::for_screens(&figures, &event, now, next_revision(&tx)?));
+        log_upsert(&tx, &entity)?;
+        tx.commit()?;
+        Ok(Some(entity))
     }
 
     fn publish_live_picture(&self, now: DateTime<Utc>) -> Result<Entity, StoreError> {

@@ -56,7 +56,26 @@ fn figures_from_fewer_than_five_people_are_withheld_everywhere() {
             what: What::Checkpoint { quest: "quest-harbour-trail".into(), checkpoint: "cp-trail-1".into() },
         });
     }
+    // Five asked the way from the info desk to the Kran room, four to the lab (one of them
+    // twice), and four answered a poll of the keynote at nine.
+    let route = |person: u32, to: &str| Happening {
+        person,
+        at: at("2027-03-10T09:40:00+01:00"),
+        what: What::Route { from: Some("poi-info".into()), to: to.into() },
+    };
+    happened.extend((30..35).map(|p| route(p, "poi-kran")));
+    happened.extend((40..44).chain([40]).map(|p| route(p, "poi-lab")));
+    happened.extend((0..4).map(|person| Happening {
+        person,
+        at: at("2027-03-10T09:30:00+01:00"),
+        what: What::Answer { poll: "poll-opening".into() },
+    }));
     let a = analyse(&demo(), &happened);
+    assert_eq!(a.routes.len(), 1, "the route four people asked for is left out: {:?}", a.routes);
+    assert_eq!((a.routes[0].to.as_str(), a.routes[0].people.value()), ("Kran Room", Some(&5)));
+    let nine = a.hours.iter().position(|h| h.format("%H").to_string() == "09").expect("nine");
+    assert_eq!(a.engagement_by_hour[nine], None, "four people's answers make no figure");
+    assert_eq!(a.sessions.iter().find(|s| s.id == "s1-001").expect("keynote").per_attendee(), None);
     let figure = |id: &str| a.sessions.iter().find(|s| s.id == id).expect(id).attendees;
     assert_eq!(figure("s1-001"), Guarded::Shown { people: 10, value: 10 });
     assert_eq!(figure("s1-002"), Guarded::Withheld, "four people");
@@ -78,8 +97,9 @@ fn figures_from_fewer_than_five_people_are_withheld_everywhere() {
     let row = |id: &str| rows.iter().find(|r| &r[0] == id).expect(id).clone();
     assert_eq!(&row("s1-002")[4], "—");
     assert_eq!(&row("s1-003")[4], "5");
-    let html = report::html(&a);
+    let html = report::html(&a, &report::Venue::of(&demo(), |_| None));
     assert!(html.contains("Figures from fewer than 5 people are withheld"));
+    assert!(!html.contains("Workshop Lab"), "the lab's route is four people's");
     let text = |name: &str| String::from_utf8_lossy(&files.iter().find(|(n, _)| *n == name).expect(name).1).to_string();
     let funnel = text("quest_funnels.csv");
     assert!(funnel.lines().skip(1).all(|l| l.ends_with(",—")), "{funnel}");
@@ -87,6 +107,11 @@ fn figures_from_fewer_than_five_people_are_withheld_everywhere() {
     let row = places.lines().find(|l| l.contains("Northwind")).expect("the booth");
     assert!(row.split(',').skip(1).all(|c| c == "—"), "{row}");
     assert!(!text("flows.csv").contains(",4"), "the flow of four");
+    let routes = text("routes_asked.csv");
+    assert_eq!(routes.lines().count(), 2, "{routes}");
+    assert!(routes.contains("Info desk & lost property,Kran Room,5"), "{routes}");
+    let activity = text("activity_by_hour.csv");
+    assert!(activity.lines().skip(1).all(|l| l.ends_with(",—")), "no engagement figure of four: {activity}");
     assert_eq!(MIN_PEOPLE, 5);
 }
 
@@ -143,6 +168,16 @@ fn the_report_writes_a_mornings_figures_and_no_one_in_particular() {
         if p % 2 == 0 {
             send("2027-03-10T11:20:00+01:00", Action::BoothVisit { poi_id: "poi-booth-quayside-labs".into() });
         }
+        // A third ask the map the way to the lab from where they stand (some twice).
+        if p % 3 == 1 {
+            send("2027-03-10T11:40:00+01:00", Action::AskRoute { to: "poi-lab".into(), from: None });
+            if p % 2 == 0 {
+                send("2027-03-10T11:55:00+01:00", Action::AskRoute { to: "poi-lab".into(), from: None });
+            }
+        }
+    }
+    for (file, bytes) in elements_backend::DEMO_PLANS {
+        store.put_plan(file.trim_end_matches(".svg"), "image/svg+xml", bytes).expect("plan");
     }
     assert_eq!(ids.len(), 60);
     // Ten ticket holders let in at the main entrance before nine, by the door tablet.
@@ -171,12 +206,16 @@ fn the_report_writes_a_mornings_figures_and_no_one_in_particular() {
     assert_eq!(keynote.attendees.value(), Some(&60));
     assert_eq!(keynote.engagement.value().map(|e| e.answers), Some(40));
     assert!(figures.flows.iter().any(|f| f.people.value() == Some(&40)), "{:?}", figures.flows);
+    assert_eq!(figures.routes.len(), 1);
+    assert_eq!(figures.routes[0].people.value(), Some(&20), "asking twice is one person");
+    // The keynote: 40 answers from 60 attendees.
+    assert_eq!(keynote.per_attendee(), Some(0.7));
     drop(store);
 
     let out = dir.path().join("report");
     let run = Command::new(BACKEND).args(["report", "--out"]).arg(&out).arg("--db").arg(&db).output().expect("report");
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-    assert!(String::from_utf8_lossy(&run.stdout).contains("7 files"), "{}", String::from_utf8_lossy(&run.stdout));
+    assert!(String::from_utf8_lossy(&run.stdout).contains("8 files"), "{}", String::from_utf8_lossy(&run.stdout));
     let read = |name: &str| std::fs::read_to_string(out.join(name)).expect(name);
     let sessions = read("sessions.csv");
     let mut reader = csv::Reader::from_reader(sessions.as_bytes());
@@ -188,8 +227,16 @@ fn the_report_writes_a_mornings_figures_and_no_one_in_particular() {
     assert!(places.lines().any(|l| l.contains("Quayside") && l.ends_with(",30")), "{places}");
     let door = places.lines().find(|l| l.contains("entrance")).unwrap_or_else(|| panic!("the main door: {places}"));
     assert!(door.contains(",10,"), "ten let in before nine: {door}");
+    let routes = read("routes_asked.csv");
+    assert!(routes.contains("(from where they stood),Workshop Lab,20"), "{routes}");
     let html = read("report.html");
     assert!(html.contains("<svg") && html.contains("Where audiences went next"));
+    // The venue drawn on its own plans, carried inside the file.
+    assert!(html.contains("data:image/svg+xml;base64,"), "the floor plan is in the report");
+    assert!(
+        html.contains("Quayside Labs <span class=\"muted\">30</span>"),
+        "the busiest places are named under the plan"
+    );
     assert!(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"), "self-contained");
     for entry in std::fs::read_dir(&out).expect("out").flatten() {
         let text = std::fs::read_to_string(entry.path()).expect("text");

@@ -18,6 +18,7 @@ fn sample(kind: ActionKind) -> Action {
         }
         ActionKind::CheckIn => serde_json::json!({"type": "check_in", "session_id": "s1-001"}),
         ActionKind::BoothVisit => serde_json::json!({"type": "booth_visit", "poi_id": "poi-info"}),
+        ActionKind::AskRoute => serde_json::json!({"type": "ask_route", "to": "poi-info"}),
         ActionKind::ContactExchange => serde_json::json!({"type": "contact_exchange", "profile_id": "nobody"}),
         ActionKind::Answer => serde_json::json!({"type": "answer", "poll_id": "poll-opening",
             "answer": {"kind": "choice", "option_id": "o2"}}),

@@ -51,6 +51,9 @@ pub(super) fn venue_screen(api: &AppApi) -> Result<VenueScreen, ApiError> {
     } else {
         KioskPanel::ALL.to_vec()
     };
+    // Figures only where the organizer allows them, whatever a screen's command line says.
+    let panels: Vec<KioskPanel> =
+        panels.into_iter().filter(|p| *p != KioskPanel::Figures || settings.show_figures).collect();
     let seconds = config.seconds.or(settings.seconds).unwrap_or(DEFAULT_SECONDS).clamp(3, 600);
     let rooms = store.rooms()?;
     let room = config.room.as_ref().and_then(|id| rooms.iter().find(|r| &r.id == id));
@@ -82,6 +85,7 @@ pub(super) fn venue_screen(api: &AppApi) -> Result<VenueScreen, ApiError> {
                 }
                 None => None,
             },
+            KioskPanel::Figures => store.screen_figures()?.map(|figures| VenuePanel::Figures { figures }),
         };
         out.extend(built);
     }

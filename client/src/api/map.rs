@@ -9,7 +9,7 @@ use elements_protocol::app::{
 };
 use elements_protocol::event::{Floor, PointOfInterest};
 use elements_protocol::link::{encode, Link};
-use elements_protocol::signal::Reason;
+use elements_protocol::signal::{Action, Reason};
 use serde::{Deserialize, Serialize};
 
 use super::*;
@@ -329,7 +329,40 @@ pub(super) fn nearest_from_here(
     Ok(Some((name, floor_name(&here.floor_id), ways)))
 }
 
+/// The way from a place (or from "you are here") to a place. Asking is a signal of the map
+/// Element ([`Action::AskRoute`]), for the busiest routes the organizers see in aggregate; the
+/// same route asked again within ten minutes (a step-free toggle, a redraw) is not sent again.
 pub(super) fn route(api: &AppApi, args: RouteArgs) -> Result<RouteView, ApiError> {
+    let (view, asked) = find_route(api, args)?;
+    if let Err(e) = note_route_asked(api, asked) {
+        // The way is shown whatever happens to the count: a venue screen, an event without the
+        // map's backend, a full disk are no reason to hide it.
+        eprintln!("elements: a route asked for was not counted: {}", e.message);
+    }
+    Ok(view)
+}
+
+/// How long the same route asked again counts as the same ask.
+const SAME_ASK: chrono::Duration = chrono::Duration::minutes(10);
+
+fn note_route_asked(api: &AppApi, asked: Action) -> Result<(), ApiError> {
+    {
+        let store = api.store()?;
+        let Some(event) = store.loaded_event()? else { return Ok(()) };
+        let credential = signals::credential_for(&store, &event, ElementKind::Map)?;
+        if signals::is_venue_screen(api, credential.as_ref()) {
+            return Ok(());
+        }
+        let since = api.clock.now() - SAME_ASK;
+        let recent = store.recent_signals(&event.manifest.id, ElementKind::Map, 50)?;
+        if recent.iter().any(|s| s.action == asked && s.created_at.to_utc() > since) {
+            return Ok(());
+        }
+    }
+    signals::act(api, asked).map(|_| ())
+}
+
+fn find_route(api: &AppApi, args: RouteArgs) -> Result<(RouteView, Action), ApiError> {
     let store = api.store()?;
     let graph = store
         .walk_graph()?
@@ -346,12 +379,13 @@ pub(super) fn route(api: &AppApi, args: RouteArgs) -> Result<RouteView, ApiError
             .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("there is no place \"{id}\" in this event")))
     };
     let to = place(&args.to)?;
-    let (from_name, from_point) = match &args.from {
+    let (from_name, from_point, from_place) = match &args.from {
         Some(id) => {
             let from = place(id)?;
             (
                 from.name.clone(),
                 point_of(&router, &graph, from.id.as_str(), &from.floor_id, f64::from(from.x), f64::from(from.y)),
+                Some(from.id.clone()),
             )
         }
         None => {
@@ -365,9 +399,10 @@ pub(super) fn route(api: &AppApi, args: RouteArgs) -> Result<RouteView, ApiError
                 Some(p) => point_of(&router, &graph, &p.id, &here.floor_id, here.x, here.y),
                 None => router.nearest(&here.floor_id, here.x, here.y).map(str::to_string),
             };
-            (String::new(), point)
+            (String::new(), point, here.place.map(|p| p.id))
         }
     };
+    let asked = Action::AskRoute { to: to.id.clone(), from: from_place };
     let to_point = point_of(&router, &graph, &to.id, &to.floor_id, f64::from(to.x), f64::from(to.y));
     let (Some(from_point), Some(to_point)) = (from_point, to_point) else {
         return Err(ApiError::new(ErrorCode::NotFound, "the venue's walk graph does not reach this place"));
@@ -386,11 +421,11 @@ pub(super) fn route(api: &AppApi, args: RouteArgs) -> Result<RouteView, ApiError
         Ok(route) => route,
         Err(RouteError::Unreachable { step_free: true, with_stairs: true, .. }) => {
             view.problem = Some(RouteProblem::NotStepFree);
-            return Ok(view);
+            return Ok((view, asked));
         }
         Err(RouteError::Unreachable { .. }) => {
             view.problem = Some(RouteProblem::NoWay);
-            return Ok(view);
+            return Ok((view, asked));
         }
         Err(e @ RouteError::UnknownPoint(_)) => return Err(ApiError::new(ErrorCode::Internal, e.to_string())),
     };
@@ -434,7 +469,7 @@ pub(super) fn route(api: &AppApi, args: RouteArgs) -> Result<RouteView, ApiError
     view.minutes = ((route.seconds / 60.0).ceil() as u32).max(1);
     view.legs = legs;
     view.steps = steps;
-    Ok(view)
+    Ok((view, asked))
 }
 
 /// The walk-graph point of a place: its doorstep, else the point nearest to it on its floor.

@@ -291,6 +291,11 @@ pub const MIGRATIONS: &[&str] = &[
     DROP TABLE profile_interest;
     ALTER TABLE profile_interest_by_key RENAME TO profile_interest;
     "#,
+    // v21: the event in numbers for venue screens (live state, public), where the organizer
+    // allows it.
+    r#"
+    CREATE TABLE screen_figures (id TEXT PRIMARY KEY, revision INTEGER NOT NULL, body TEXT NOT NULL) STRICT;
+    "#,
 ];
 
 /// A fingerprint of each shipped migration's SQL (FNV-1a, 64 bits), in order. A shipped
@@ -318,6 +323,7 @@ pub const SHIPPED: &[u64] = &[
     0x7016dc7e42d5a154, // v18
     0x80b3182562183a88, // v19
     0xcd80c8737789499d, // v20
+    0x94c2d705ee10ba03, // v21
 ];
 
 /// The fingerprint [`SHIPPED`] holds: [`elements_domain::fingerprint`] of the SQL.

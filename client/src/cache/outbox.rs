@@ -136,7 +136,23 @@ impl Cache {
         Ok(signal)
     }
 
-    /// The oldest undecided signals of one Element of the event, in order.
+    /// The newest `limit` signals of one Element of the event, newest first, whatever their
+    /// state.
+    pub fn recent_signals(&self, event_id: &str, element: ElementKind, limit: u32) -> Result<Vec<Signal>, CacheError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT signal FROM outbox WHERE event_id = ?1 AND element = ?2 ORDER BY seq DESC LIMIT ?3",
+        )?;
+        let rows = st.query_map(params![event_id, element.as_str(), limit], |r| r.get::<_, String>(0))?;
+        let mut signals = Vec::new();
+        for row in rows {
+            // One that does not read (a newer app's) is not one of these callers' concern.
+            if let Ok(signal) = serde_json::from_str(&row?) {
+                signals.push(signal);
+            }
+        }
+        Ok(signals)
+    }
+
     /// The oldest undecided signals of an Element: at most `limit`, and no more than `max_bytes`
     /// of JSON between them (but always the first, whatever its size).
     pub fn pending_signals(

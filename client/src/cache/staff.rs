@@ -64,6 +64,16 @@ impl Cache {
         Ok(out)
     }
 
+    /// The event in numbers for the venue screens, as the backend last counted them.
+    pub fn screen_figures(&self) -> Result<Option<elements_protocol::analytics::ScreenFigures>, CacheError> {
+        let body: Option<String> = self
+            .conn
+            .prepare_cached("SELECT body FROM screen_figures WHERE id = 'now'")?
+            .query_row([], |r| r.get(0))
+            .optional()?;
+        body.map(|b| serde_json::from_str(&b).map_err(|e| damaged("screen_figures", "now", e))).transpose()
+    }
+
     /// The organizer's live picture, as last heard.
     pub fn live_picture(&self) -> Result<Option<elements_protocol::staff::LivePicture>, CacheError> {
         let body: Option<String> = self

@@ -174,7 +174,8 @@ pub(crate) fn upsert_as(
         | Entity::Question(_)
         | Entity::Occupancy(_)
         | Entity::Notice(_)
-        | Entity::LivePicture(_) => {
+        | Entity::LivePicture(_)
+        | Entity::ScreenFigures(_) => {
             // Live state arrives both from the feed and from the live stream, in any order:
             // the newest revision wins.
             let table = entity.kind().as_str();

@@ -297,3 +297,65 @@ fn booth_visits_count_once_and_three_unlock_the_booth_trail_reward() {
     }
     assert!(coffee(&api), "three booths: the coffee voucher");
 }
+
+/// The map's route requests in this data folder's outbox, oldest first.
+fn routes_asked(dir: &tempfile::TempDir) -> Vec<(String, Option<String>)> {
+    let cache =
+        elements_client::cache::Cache::open(&elements_client::paths::cache_file(dir.path())).expect("open").cache;
+    let event = cache.loaded_event().expect("read").expect("an event").manifest.id;
+    let mut asked: Vec<(String, Option<String>)> = cache
+        .recent_signals(&event, ElementKind::Map, 100)
+        .expect("signals")
+        .into_iter()
+        .filter_map(|s| match s.action {
+            elements_protocol::signal::Action::AskRoute { to, from } => Some((to, from)),
+            _ => None,
+        })
+        .collect();
+    asked.reverse();
+    asked
+}
+
+/// Asking the way is a map signal for the busiest-routes figure: once per route in ten minutes
+/// however often it is redrawn (a step-free toggle), from the place "you are here" names, and
+/// never from a venue screen (it acts for nobody).
+#[test]
+fn a_route_asked_for_is_counted_once_per_ten_minutes_and_never_by_a_venue_screen() {
+    let dir = tempfile::tempdir().expect("dir");
+    let ask = |api: &AppApi, from: Option<&str>, to: &str, step_free: bool| {
+        api.route(RouteArgs { from: from.map(str::to_string), to: to.into(), step_free }).expect("a route");
+    };
+    {
+        let api = app(&dir);
+        ask(&api, Some("poi-info"), "poi-kran", false);
+        ask(&api, Some("poi-info"), "poi-kran", true);
+        ask(&api, Some("poi-info"), "poi-kran", false);
+        ask(&api, Some("poi-info"), "poi-booth-hanseatic-university", false);
+    }
+    let one_each = vec![
+        ("poi-kran".to_string(), Some("poi-info".to_string())),
+        ("poi-booth-hanseatic-university".to_string(), Some("poi-info".to_string())),
+    ];
+    assert_eq!(routes_asked(&dir), one_each);
+    {
+        // Eleven minutes later the same route is a new ask; from a signed location code, the
+        // place "you are here" is where it starts.
+        let later =
+            chrono::DateTime::parse_from_rfc3339(DURING).expect("time").to_utc() + chrono::Duration::minutes(11);
+        let api = AppApi::start(dir.path(), Clock::Fixed(later), &mut |_| {}).expect("start").0;
+        ask(&api, Some("poi-info"), "poi-kran", false);
+        let event = api.event_overview().expect("overview").event_id;
+        let code = location_code(&event, "poi-meet-foyer");
+        api.scan_location(LocationArgs { text: Some(code), image: None }).expect("a location code");
+        ask(&api, None, "poi-kran", false);
+    }
+    let mut expected = one_each.clone();
+    expected.push(("poi-kran".into(), Some("poi-info".into())));
+    expected.push(("poi-kran".into(), Some("poi-meet-foyer".into())));
+    assert_eq!(routes_asked(&dir), expected);
+
+    let screen_dir = tempfile::tempdir().expect("dir");
+    let screen = app(&screen_dir).fixed_here(Some("poi-meet-foyer".into())).kiosk_mode(true).expect("kiosk");
+    ask(&screen, None, "poi-kran", false);
+    assert_eq!(routes_asked(&screen_dir), Vec::new(), "a venue screen asks for nobody");
+}

@@ -486,3 +486,66 @@ fn an_event_scenario_syncs_and_the_device_and_the_backend_apply_it_alike() {
     });
     assert_eq!(decided, device_effects, "the backend applied the synced scenario exactly as the device did");
 }
+
+/// The event in numbers on a venue screen: only where the organizer allows it (the manifest's
+/// `kiosk.show_figures`), whatever a screen's command line asks for, and from what the backend
+/// counted (six people checked in to the keynote: shown; nothing from fewer than five).
+#[test]
+fn a_venue_screen_shows_the_event_in_numbers_only_where_the_organizer_allows_it() {
+    use elements_client::api::kiosk::KioskConfig;
+    use elements_protocol::app::VenuePanel;
+    use elements_protocol::auth::RedeemRequest;
+    use elements_protocol::event::{KioskPanel, KioskSettings};
+    use elements_protocol::signal::Signal;
+    for allowed in [true, false] {
+        let mut event = served_event();
+        event.manifest.kiosk = Some(KioskSettings { show_figures: allowed, ..Default::default() });
+        let backend = start_backend_with(&event, Config { clock: Some(during_event()), ..Default::default() });
+        backend.store.add_code("SCREEN", elements_protocol::auth::Role::Kiosk, false).expect("kiosk code");
+        for p in 0..6 {
+            let request = RedeemRequest {
+                code: CODE.into(),
+                client_id: format!("phone-{p}"),
+                display_name: None,
+                show_name: false,
+            };
+            let token = match backend.store.redeem(&request).expect("redeem") {
+                elements_backend::store::Redeemed::Token(t) => t.token,
+                other => panic!("{other:?}"),
+            };
+            let caller = backend.store.authenticate(&token).expect("read").expect("caller");
+            let signal = Signal {
+                id: format!("phone-{p}-1"),
+                client_id: format!("phone-{p}"),
+                seq: 1,
+                schema_version: 1,
+                created_at: during_event().fixed_offset(),
+                action: Action::CheckIn { session_id: "s1-001".into() },
+            };
+            backend.store.push(&caller, &[signal], during_event()).expect("push");
+        }
+        let published = backend.store.publish_screen_figures(during_event()).expect("count");
+        assert_eq!(published.is_some(), allowed, "published only where allowed");
+
+        let dir = tempfile::tempdir().expect("dir");
+        // The screen's own command line asks for the figures either way.
+        let config = KioskConfig { panels: vec![KioskPanel::Figures, KioskPanel::NowNext], ..Default::default() };
+        let api = app_at(&dir, during_event()).venue_screen_config(config);
+        api.join_event(JoinArgs { url: backend.url.clone(), code: Some("SCREEN".into()) }).expect("join as a screen");
+        api.sync_now().expect("sync");
+        let screen = api.venue_screen().expect("screen");
+        let figures = screen.panels.iter().find_map(|p| match p {
+            VenuePanel::Figures { figures } => Some(figures.clone()),
+            _ => None,
+        });
+        assert!(screen.panels.iter().any(|p| matches!(p, VenuePanel::NowNext { .. })), "{:?}", screen.panels);
+        if !allowed {
+            assert_eq!(figures, None, "not allowed: no figures on the screen");
+            continue;
+        }
+        let figures = figures.expect("the figures panel");
+        assert_eq!(figures.people, Some(6));
+        let keynote = event.sessions.iter().find(|s| s.id == "s1-001").expect("keynote").title.clone();
+        assert_eq!(figures.fullest_sessions.first().map(|s| (s.name.clone(), s.people)), Some((keynote, 6)));
+    }
+}

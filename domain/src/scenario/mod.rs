@@ -74,6 +74,12 @@ pub fn check_envelope(signal: &Signal) -> Result<(), (Reason, String)> {
             }
             Action::CheckIn { session_id } => f.push(("session_id", session_id)),
             Action::BoothVisit { poi_id } => f.push(("poi_id", poi_id)),
+            Action::AskRoute { to, from } => {
+                f.push(("to", to));
+                if let Some(from) = from {
+                    f.push(("from", from));
+                }
+            }
             Action::ContactExchange { profile_id } => f.push(("profile_id", profile_id)),
             Action::Answer { poll_id, .. } => f.push(("poll_id", poll_id)),
             Action::Ask { poll_id, question_id, .. } | Action::Upvote { poll_id, question_id } => {
@@ -327,6 +333,14 @@ fn decide_presence(
         Action::ContactExchange { profile_id } => {
             let outcome = once(facts, EntityKind::Profile, profile_id, &mut state.contacts);
             with_rules(outcome, facts, rules, state, action, now)
+        }
+        // Asking the way is not done once: each ask counts (the figures count people, not asks).
+        Action::AskRoute { to, from } => {
+            let unknown = std::iter::once(to).chain(from).find(|id| !facts.exists(EntityKind::PointOfInterest, id));
+            match unknown {
+                Some(id) => reject(Reason::UnknownTarget, format!("there is no place \"{id}\"")),
+                None => Outcome::Accepted { effects: Vec::new() },
+            }
         }
         other => misfiled(other),
     }

@@ -271,6 +271,7 @@ mod families {
             Action::CheckpointScan { quest_id: "q".into(), checkpoint_id: "c".into(), proof: None },
             Action::CheckIn { session_id: "s".into() },
             Action::BoothVisit { poi_id: "b".into() },
+            Action::AskRoute { to: "b".into(), from: None },
             Action::ContactExchange { profile_id: "x".into() },
             Action::Answer { poll_id: "p".into(), answer: Answer::Rating { value: 3 } },
             Action::Ask { poll_id: "p".into(), question_id: "q1".into(), text: "Why?".into(), anonymous: false },
@@ -326,6 +327,31 @@ mod families {
             let empty = crate::facts::EventIndex::default().finish();
             let outcome = decide(&empty, &mut ParticipantState::default(), action, at.to_utc());
             assert_ne!(outcome, misfiled(action), "{:?} reached no decision of its family", action.kind());
+        }
+    }
+
+    /// Asking the way counts every time (the figures count people, not asks) and only between
+    /// places the event has.
+    #[test]
+    fn a_route_asked_for_counts_each_time_between_known_places_only() {
+        let at = DateTime::parse_from_rfc3339("2027-03-10T10:00:00+01:00").expect("time").to_utc();
+        let mut index = crate::facts::EventIndex::default();
+        index.add_id(EntityKind::PointOfInterest, "hall".into());
+        index.add_id(EntityKind::PointOfInterest, "cafe".into());
+        let facts = index.finish();
+        let mut s = ParticipantState::default();
+        let ask = |to: &str, from: Option<&str>| Action::AskRoute { to: to.into(), from: from.map(str::to_string) };
+        for _ in 0..2 {
+            let outcome = decide(&facts, &mut s, &ask("cafe", Some("hall")), at);
+            assert_eq!(outcome, Outcome::Accepted { effects: Vec::new() });
+        }
+        assert!(matches!(decide(&facts, &mut s, &ask("cafe", None), at), Outcome::Accepted { .. }));
+        for bad in [ask("moon", None), ask("cafe", Some("moon"))] {
+            let outcome = decide(&facts, &mut s, &bad, at);
+            assert!(
+                matches!(&outcome, Outcome::Rejected { reason: Reason::UnknownTarget, message } if message.contains("moon")),
+                "{outcome:?}"
+            );
         }
     }
 }

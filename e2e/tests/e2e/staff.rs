@@ -383,8 +383,15 @@ async fn the_organizer_sees_the_analytics_of_a_busy_day_and_its_report() {
     let mut served = demo();
     served.manifest.id = "busy-summit".into();
     served.manifest.name = "Busy Summit".into();
+    // The organizer lets the venue screens show the event in numbers.
+    served.manifest.kiosk = Some(elements_protocol::event::KioskSettings { show_figures: true, ..Default::default() });
     let (url, store, server, _backend_dir) = serve(&served, Some("2027-03-10T19:30:00+01:00")).await;
     store.add_code("ORG-E2E", Role::Organizer, true).expect("organizer code");
+    store.add_code("SCREEN-E2E", Role::Kiosk, false).expect("kiosk code");
+    // The floor plans as `serve` and `import` store them (the report draws the venue on them).
+    for (file, bytes) in elements_backend::DEMO_PLANS {
+        store.put_plan(file.trim_end_matches(".svg"), "image/svg+xml", bytes).expect("plan");
+    }
     let busy = store.clone();
     let event = served.clone();
     let pushed =
@@ -395,6 +402,9 @@ async fn the_organizer_sees_the_analytics_of_a_busy_day_and_its_report() {
     let now = elements_e2e::chrono_at("2027-03-10T19:30:00+01:00").to_utc();
     let counted = store.analytics(now).expect("count").expect("figures");
     let keynote = counted.sessions.iter().find(|s| s.id == "s1-001").and_then(|s| s.attendees).expect("the keynote");
+    let busiest_route = counted.routes.first().map(|r| r.people).expect("a route asked for by many");
+    // Counted for the screens now, not at the backend's next minute.
+    store.publish_screen_figures(now).expect("count").expect("allowed");
     let link = format!("elements://join?url={url}&code=ORG-E2E");
     let shots = env().screenshots;
     let report_dir = tempfile::tempdir().expect("report dir");
@@ -407,6 +417,8 @@ async fn the_organizer_sees_the_analytics_of_a_busy_day_and_its_report() {
         })
         .await;
         assert_eq!(shown, keynote.to_string(), "the backend's count");
+        let routes = attrs(&c, "[data-testid=analytics-route]", "data-people").await;
+        assert_eq!(routes.first(), Some(&busiest_route.to_string()), "the busiest route first: {routes:?}");
         let at_hour = |c: Client| async move { attrs(&c, "[data-testid=analytics-place]", "data-people").await };
         let before = at_hour(c.clone()).await;
         // To the hour after lunch (the slider starts at the busiest one, the opening keynote).
@@ -430,13 +442,38 @@ async fn the_organizer_sees_the_analytics_of_a_busy_day_and_its_report() {
         // the same webview.
         let out = report_dir.path().to_path_buf();
         let (event, happened) = report_store.analytics_input().expect("read").expect("event");
-        elements_backend::analytics::report::write(&elements_backend::analytics::analyse(&event, &happened), &out)
-            .expect("the report");
+        let venue = elements_backend::analytics::report::Venue::of(&event, |f| report_store.plan(f).ok().flatten());
+        let figures = elements_backend::analytics::analyse(&event, &happened);
+        elements_backend::analytics::report::write(&figures, &venue, &out).expect("the report");
         c.goto(&format!("file://{}", out.join("report.html").display())).await.expect("open the report");
         eventually("the report", WAIT, || async { text_of(&c, "h1").await.filter(|t| t.contains("Busy Summit")) })
             .await;
         after_paint(&c).await;
         shoot(&shots, "analytics-report-tablet", (x, y, w as u32, h as u32), None).await;
+        // Further down: the venue over the day on its own floor plans, carried in the file.
+        c.execute("document.querySelector('figure.floor').scrollIntoView();", vec![]).await.expect("scroll");
+        let circles = attrs(&c, "figure.floor circle", "r").await;
+        assert!(circles.len() >= 5, "places drawn on the plan: {circles:?}");
+        after_paint(&c).await;
+        shoot(&shots, "analytics-report-floors-tablet", (x, y, w as u32, h as u32), None).await;
+    })
+    .await;
+    // A venue screen of the same event shows the event in numbers the organizer allowed.
+    let people = counted.people.expect("people");
+    let screen = format!("elements://join?url={url}&code=SCREEN-E2E");
+    let args = ["--kiosk", "--clock", "2027-03-10T19:30:00+01:00", "--panels", "figures", "--window-size", "1920x1080"];
+    let shots = env().screenshots;
+    with_app(&[&args[..], &["--join", &screen]].concat(), |c| async move {
+        let shown = eventually("the event in numbers", 2 * WAIT, || async {
+            text_of(&c, "[data-testid=venue-figure-people]").await
+        })
+        .await;
+        assert_eq!(shown, people.to_string(), "the backend's count of people");
+        let text = text_of(&c, "[data-testid=venue-panel]").await.unwrap_or_default();
+        assert!(text.contains("Fullest sessions") && text.contains("Ways most asked for"), "{text}");
+        after_paint(&c).await;
+        let (x, y, w, h) = c.get_window_rect().await.expect("rect");
+        shoot(&shots, "kiosk-figures-landscape", (x, y, w as u32, h as u32), None).await;
     })
     .await;
     server.stop();

@@ -67,6 +67,10 @@ pub enum VenuePanel {
         event: String,
         join: JoinCode,
     },
+    /// The event in numbers, as the backend last counted them for the screens.
+    Figures {
+        figures: crate::analytics::ScreenFigures,
+    },
 }
 
 impl VenuePanel {
@@ -80,6 +84,7 @@ impl VenuePanel {
             VenuePanel::WhereTo { .. } => K::WhereTo,
             VenuePanel::Announcements { .. } => K::Announcements,
             VenuePanel::Join { .. } => K::Join,
+            VenuePanel::Figures { .. } => K::Figures,
         }
     }
 }

@@ -97,7 +97,8 @@ pub fn count(b: &EventBundle, kind: EntityKind) -> usize {
         | EntityKind::Leaderboard
         | EntityKind::Announcement
         | EntityKind::Question
-        | EntityKind::Occupancy => 0,
+        | EntityKind::Occupancy
+        | EntityKind::ScreenFigures => 0,
         EntityKind::Contact | EntityKind::Meeting | EntityKind::Message | EntityKind::Lead | EntityKind::Notice => 0,
         EntityKind::Admission | EntityKind::RewardCode | EntityKind::LivePicture => 0,
     }

@@ -54,6 +54,10 @@ pub(super) fn AnalyticsPane() -> impl IntoView {
                     <div class="panel">
                         <h2>{t!("analytics-activity")}</h2>
                         {bars(&report.activity_by_hour, &report.hours)}
+                        {report.engagement_by_hour.iter().any(Option::is_some).then(|| view! {
+                            <h3>{t!("analytics-engagement")}</h3>
+                            {tenths_bars(&report.engagement_by_hour, &report.hours)}
+                        })}
                     </div>
                     <div class="panel">
                         <h2>{t!("analytics-sessions")}</h2>
@@ -69,6 +73,23 @@ pub(super) fn AnalyticsPane() -> impl IntoView {
                                     {report.flows.iter().take(10).map(|f| view! {
                                         <li><span>{f.from.clone()}</span><span class="arrow">"→"</span><span>{f.to.clone()}</span>
                                             <strong>{f.people}</strong></li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                    </div>
+                    <div class="panel">
+                        <h2>{t!("analytics-routes")}</h2>
+                        {if report.routes.is_empty() {
+                            view! { <p class="muted">{t!("analytics-routes-none")}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="analytics-flows" data-testid="analytics-routes">
+                                    {report.routes.iter().take(10).map(|r| view! {
+                                        <li data-testid="analytics-route" data-people=r.people.to_string()>
+                                            <span>{r.from.clone().unwrap_or_else(|| t!("analytics-route-from-spot"))}</span>
+                                            <span class="arrow">"→"</span><span>{r.to.clone()}</span>
+                                            <strong>{r.people}</strong></li>
                                     }).collect_view()}
                                 </ul>
                             }.into_any()
@@ -150,6 +171,31 @@ fn floor_heat(
     })
 }
 
+/// Bars of a figure in tenths per hour (engagement per person), labelled with their value.
+fn tenths_bars(values: &[Option<f64>], labels: &[String]) -> impl IntoView {
+    let scaled: Vec<Option<u64>> = values.iter().map(|v| v.map(|v| (v * 10.0).round().max(0.0) as u64)).collect();
+    let max = scaled.iter().flatten().copied().max().unwrap_or(1).max(1);
+    let n = values.len().max(1) as f64;
+    view! {
+        <svg viewBox="0 0 600 140" class="analytics-bars" role="img">
+            {values.iter().zip(&scaled).enumerate().map(|(i, (v, tenths))| {
+                let x = 600.0 * i as f64 / n;
+                let bw = (600.0 / n - 3.0).max(1.0);
+                let label = labels.get(i).map(|l| crate::i18n::time_of(l).chars().take(2).collect::<String>()).unwrap_or_default();
+                let bh = tenths.map_or(0.0, |t| 100.0 * t as f64 / max as f64);
+                let text = v.map_or("—".to_string(), |v| crate::i18n::decimal(v, 1));
+                view! {
+                    <g>
+                        <rect x=format!("{x:.1}") y=format!("{:.1}", 115.0 - bh) width=format!("{bw:.1}") height=format!("{bh:.1}") class="bar alt"></rect>
+                        <text x=format!("{:.1}", x + bw / 2.0) y=format!("{:.1}", 111.0 - bh) class="axis">{text}</text>
+                        <text x=format!("{:.1}", x + bw / 2.0) y="132" class="axis">{label}</text>
+                    </g>
+                }
+            }).collect_view()}
+        </svg>
+    }
+}
+
 /// Bars of a figure per column (hours, or a funnel's steps).
 fn bars(values: &[Option<u64>], labels: &[String]) -> impl IntoView {
     let max = values.iter().flatten().copied().max().unwrap_or(1).max(1);
@@ -188,6 +234,7 @@ fn sessions_table(report: &AnalyticsReport) -> impl IntoView {
             <thead><tr>
                 <th>{t!("analytics-session")}</th><th>{t!("analytics-attendees")}</th>
                 <th>{t!("analytics-held")}</th><th>{t!("analytics-answers")}</th>
+                <th>{t!("analytics-per-attendee")}</th>
             </tr></thead>
             <tbody>
                 {sessions.into_iter().take(15).map(|s| view! {
@@ -196,6 +243,7 @@ fn sessions_table(report: &AnalyticsReport) -> impl IntoView {
                         <td class="n">{shown(s.attendees)}</td>
                         <td class="n">{s.held_percent.map_or("—".to_string(), |p| format!("{p} %"))}</td>
                         <td class="n">{shown(s.answers)}</td>
+                        <td class="n">{s.per_attendee.map_or("—".to_string(), |v| crate::i18n::decimal(v, 1))}</td>
                     </tr>
                 }).collect_view()}
             </tbody>
