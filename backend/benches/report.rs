@@ -3,7 +3,7 @@
 //! The analytics report over an event-sized day: 2,000 attendees, each checking in to sessions
 //! hour after hour, visiting booths and answering polls (about 12 signals each, through the real
 //! intake into SQLite on disk), then `report`'s work timed: reading the signals, the figures,
-//! the CSV files and the HTML. `ELEMENTS_REPORT_DIR` keeps the report there to look at.
+//! the CSV files and the HTML (with the floor plans it embeds). `ELEMENTS_REPORT_DIR` keeps the report there to look at.
 
 use std::time::Instant;
 
@@ -19,6 +19,9 @@ fn main() {
     let event: elements_protocol::event::EventBundle =
         serde_json::from_str(elements_backend::DEMO_EVENT_JSON).expect("demo");
     store.replace_event(&event).expect("event");
+    for (file, bytes) in elements_backend::DEMO_PLANS {
+        store.put_plan(file.trim_end_matches(".svg"), "image/svg+xml", bytes).expect("plan");
+    }
     let started = Instant::now();
     let signals = elements_backend::testing::a_day_at_the_event(&store, &event, attendees);
     println!(
@@ -34,7 +37,8 @@ fn main() {
         let t = Instant::now();
         let (event, happened) = store.analytics_input().expect("read").expect("event");
         let figures = elements_backend::analytics::analyse(&event, &happened);
-        elements_backend::analytics::report::write(&figures, &Default::default(), &out).expect("write");
+        let venue = elements_backend::analytics::report::Venue::of(&event, |f| store.plan(f).ok().flatten());
+        elements_backend::analytics::report::write(&figures, &venue, &out).expect("write");
         times.push(t.elapsed().as_secs_f64() * 1e3);
     }
     times.sort_by(f64::total_cmp);
