@@ -420,7 +420,7 @@ mod entity_kind_tests {
         for kind in EntityKind::ALL {
             assert_eq!(serde_json::to_value(kind).expect("encode"), kind.as_str(), "{kind:?}");
         }
-        assert_eq!(EntityKind::ALL.len(), 24);
+        assert_eq!(EntityKind::ALL.len(), 25);
         assert_eq!(
             EntityKind::ALL.iter().filter(|k| k.is_personal()).count(),
             5,
@@ -431,8 +431,8 @@ mod entity_kind_tests {
         assert!(staff.iter().all(|k| k.element() == ElementKind::Staff && !k.is_personal()));
         assert_eq!(
             EntityKind::ALL.iter().filter(|k| !k.is_published()).count(),
-            13,
-            "and five kinds of live state, the three for staff, notices and leads"
+            14,
+            "and six kinds of live state, the three for staff, notices and leads"
         );
     }
     /// Every published kind goes back into a bundle where it came from: a bundle taken apart

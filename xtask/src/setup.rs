@@ -59,6 +59,7 @@ const TEST_PACKAGES: &[(&str, &str)] = &[
     ("dbus", "a session bus on which a second launch finds the running app"),
     ("python3-aiosmtpd", "a real SMTP server on 127.0.0.1 that receives the invitation e-mails"),
     ("poppler-utils", "pdftoppm and pdftotext read the printed badges back"),
+    ("postgresql", "a real PostgreSQL server for the shared store's tests (a throwaway cluster each)"),
 ];
 
 const TAURI_DRIVER_VERSION: &str = "2.1.0";

@@ -9,6 +9,7 @@ mod facts;
 mod intake;
 mod people;
 mod picture;
+pub mod postgres;
 mod results;
 pub mod roster;
 mod staff;

@@ -20,6 +20,7 @@ mod https;
 mod openapi;
 mod ops;
 mod people;
+mod postgres;
 mod roles;
 mod roster;
 mod signals;
