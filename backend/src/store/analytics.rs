@@ -9,9 +9,38 @@ use elements_protocol::signal::{Action, Effect, Outcome};
 use elements_protocol::staff::Gate;
 
 use super::{SqliteStore, Store, StoreError};
-use crate::analytics::{Happening, What};
+use crate::analytics::{Analytics, Happening, What};
+
+/// The analytics as last counted, and what they were counted from: the newest signal and the
+/// event's facts (rebuilt on every import). Asked again with neither changed (an organizer's
+/// tablet refreshing, the screens' minute), the count is reused instead of reading every signal.
+pub(super) struct Counted {
+    last_signal: i64,
+    /// Held, so that a newer import's facts can never be mistaken for these.
+    facts: std::sync::Arc<super::facts::Facts>,
+    pub event: EventBundle,
+    pub figures: Analytics,
+}
 
 impl SqliteStore {
+    /// The analytics of the signals as they stand: counted again only when a signal arrived or
+    /// the event changed since the last count.
+    pub(super) fn figures(&self) -> Result<Option<std::sync::Arc<Counted>>, StoreError> {
+        let facts = self.facts.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let last_signal: i64 = self.lock().query_row("SELECT coalesce(max(rowid), 0) FROM signal", [], |r| r.get(0))?;
+        let mut cache = self.figures.lock().unwrap_or_else(|p| p.into_inner());
+        let current =
+            |c: &&std::sync::Arc<Counted>| c.last_signal == last_signal && std::sync::Arc::ptr_eq(&c.facts, &facts);
+        if let Some(counted) = cache.as_ref().filter(current) {
+            return Ok(Some(counted.clone()));
+        }
+        let Some((event, happened)) = self.analytics_input()? else { return Ok(None) };
+        let figures = crate::analytics::analyse(&event, &happened);
+        let counted = std::sync::Arc::new(Counted { last_signal, facts, event, figures });
+        *cache = Some(counted.clone());
+        Ok(Some(counted))
+    }
+
     /// The event, and what its participants did (accepted signals), for [`crate::analytics`].
     pub fn analytics_input(&self) -> Result<Option<(EventBundle, Vec<Happening>)>, StoreError> {
         let Some(event) = self.event_bundle()? else { return Ok(None) };

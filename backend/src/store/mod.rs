@@ -189,6 +189,8 @@ pub struct SqliteStore {
     /// Tokens already checked. Tokens are never revoked in protocol v1, so this only grows with
     /// the number of devices.
     callers: RwLock<HashMap<String, Caller>>,
+    /// The analytics' last count and what it was counted from (see `analytics.rs`).
+    figures: Mutex<Option<Arc<analytics::Counted>>>,
 }
 
 const SCHEMA: &str = r#"
@@ -380,7 +382,16 @@ impl SqliteStore {
             let c = conn.lock().unwrap_or_else(|p| p.into_inner());
             std::sync::atomic::AtomicI64::new(c.query_row("PRAGMA data_version", [], |r| r.get(0))?)
         };
-        Ok(SqliteStore { conn, epoch, facts, intake, queued, data_version, callers: RwLock::new(HashMap::new()) })
+        Ok(SqliteStore {
+            conn,
+            epoch,
+            facts,
+            intake,
+            queued,
+            data_version,
+            callers: RwLock::new(HashMap::new()),
+            figures: Mutex::new(None),
+        })
     }
 
     /// Forgets the tokens checked so far (they are read from the database again when used).
@@ -698,9 +709,8 @@ impl Store for SqliteStore {
         &self,
         now: DateTime<Utc>,
     ) -> Result<Option<elements_protocol::analytics::AnalyticsReport>, StoreError> {
-        let Some((event, happened)) = self.analytics_input()? else { return Ok(None) };
-        let figures = crate::analytics::analyse(&event, &happened);
-        Ok(Some(crate::analytics::to_wire(&figures, &event, now)))
+        let Some(counted) = self.figures()? else { return Ok(None) };
+        Ok(Some(crate::analytics::to_wire(&counted.figures, &counted.event, now)))
     }
 
     fn publish_screen_figures(&self, now: DateTime<Utc>) -> Result<Option<Entity>, StoreError> {

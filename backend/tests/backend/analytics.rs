@@ -285,3 +285,43 @@ async fn the_organizer_reads_the_figures_over_http_and_no_one_else_does() {
     assert_eq!(figure("s1-002"), None, "three people make no figure");
     assert_eq!(get(s.token.clone()).await.status(), 403, "an attendee reads no analytics");
 }
+
+/// The figures are counted once and reused while nothing changed, and never once something
+/// did: a new signal and a new import of the event each show at the next ask.
+#[test]
+fn the_figures_follow_every_new_signal_and_every_import() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = SqliteStore::open(&dir.path().join("backend.sqlite3")).expect("store");
+    let mut event = demo();
+    store.replace_event(&event).expect("event");
+    store.add_code("JOIN", Role::Attendee, false).expect("code");
+    let now = at("2027-03-10T12:00:00+01:00").to_utc();
+    let check_in = |p: u32| {
+        let (_, caller) = join(&store, "JOIN", &format!("phone-{p}"));
+        let signal = Signal {
+            id: format!("c-{p}"),
+            client_id: format!("phone-{p}"),
+            seq: 1,
+            schema_version: 1,
+            created_at: at("2027-03-10T09:05:00+01:00"),
+            action: Action::CheckIn { session_id: "s1-001".into() },
+        };
+        store.push(&caller, &[signal], now).expect("push");
+    };
+    let keynote = |store: &SqliteStore| {
+        let report = store.analytics(now).expect("count").expect("figures");
+        report.sessions.into_iter().find(|s| s.id == "s1-001").map(|s| (s.title, s.attendees))
+    };
+    for p in 0..5 {
+        check_in(p);
+    }
+    let first = keynote(&store).expect("the keynote");
+    assert_eq!(first.1, Some(5));
+    assert_eq!(keynote(&store), Some(first.clone()), "asked again: the same count");
+    check_in(5);
+    assert_eq!(keynote(&store).and_then(|k| k.1), Some(6), "a new signal counts at once");
+    let keynote_session = event.sessions.iter_mut().find(|s| s.id == "s1-001").expect("keynote");
+    keynote_session.title = "Opening Keynote (moved)".into();
+    store.replace_event(&event).expect("import again");
+    assert_eq!(keynote(&store).map(|k| k.0), Some("Opening Keynote (moved)".to_string()), "an import shows at once");
+}
