@@ -101,7 +101,7 @@ fn main() {
     );
 
     let first = Instant::now();
-    let picture = store.publish_live_picture(during()).expect("picture");
+    let picture = store.publish_live_picture(during()).expect("picture").expect("published");
     let first_ms = first.elapsed().as_secs_f64() * 1e3;
     let size = serde_json::to_string(&picture).map(|s| s.len()).unwrap_or(0);
     println!("first picture (what the first chart waits for): {first_ms:.0} ms, {size} bytes");
@@ -127,7 +127,7 @@ fn main() {
             store.push(&me, &[signal], during()).expect("push");
         }
         let t = Instant::now();
-        store.publish_live_picture(during()).expect("picture");
+        store.publish_live_picture(during()).expect("picture").expect("published");
         updates.push(t.elapsed().as_secs_f64() * 1e3);
     }
     updates.sort_by(|a, b| a.total_cmp(b));

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
-use elements_backend::store::{SqliteStore, Store};
+use elements_backend::store::{PgStore, SqliteStore, Store};
 use elements_protocol::auth::Role;
 
 /// Access codes a fresh demo backend accepts, so the demo can be joined without setup.
@@ -115,6 +115,11 @@ struct ServeArgs {
     /// private-network addresses only.
     #[arg(long, env = "ELEMENTS_METRICS_TOKEN", value_name = "TOKEN", hide_env_values = true)]
     metrics_token: Option<String>,
+    /// Serve as one instance of a cluster on this PostgreSQL database (postgres://user@host/db)
+    /// instead of on the SQLite file: run as many instances as you like, behind any load
+    /// balancer. The SQLite file is then not used.
+    #[arg(long, env = "ELEMENTS_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    database_url: Option<String>,
 }
 
 #[derive(Args)]
@@ -327,6 +332,7 @@ struct ConformanceArgs {
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     db: Option<PathBuf>,
+    database_url: Option<String>,
     listen: Option<String>,
     clock: Option<String>,
     max_connections: Option<u32>,
@@ -395,7 +401,13 @@ fn run(cli: Cli) -> Result<(), String> {
                 Err(format!("{} deviates from protocol v1 in {} check(s)", args.url, report.failed()))
             }
         }
-        Command::Serve(args) => serve(open()?, args, file),
+        Command::Serve(args) => {
+            let store: Arc<dyn Store> = match args.database_url.clone().or(file.database_url.clone()) {
+                Some(url) => Arc::new(PgStore::open(&url).map_err(|e| format!("the cluster's database: {e}"))?),
+                None => Arc::new(open()?),
+            };
+            serve(store, args, file)
+        }
         Command::Import(args) => {
             let options = match &args.timezone {
                 Some(zone) => elements_import::Options::with_timezone(zone)?,
@@ -848,7 +860,7 @@ fn import_plans(
 /// Stores each `(floor id, content type, bytes)` plan and stamps its floor with the revision
 /// the feed then names (the one way `serve`'s demo, `import` and `--venue` store plans).
 fn store_plans<'a>(
-    store: &SqliteStore,
+    store: &dyn Store,
     floors: &mut [elements_protocol::event::Floor],
     plans: impl IntoIterator<Item = (String, &'static str, &'a [u8])>,
 ) -> Result<(), String> {
@@ -937,9 +949,8 @@ fn init_logs() -> Result<(), String> {
     Ok(())
 }
 
-fn serve(store: SqliteStore, args: ServeArgs, file: FileConfig) -> Result<(), String> {
+fn serve(store: Arc<dyn Store>, args: ServeArgs, file: FileConfig) -> Result<(), String> {
     init_logs()?;
-    let store = Arc::new(store);
     let mut config = elements_backend::http::Config::default();
     config.clock = match (args.clock, &file.clock) {
         (Some(t), _) => Some(t),
@@ -968,7 +979,7 @@ fn serve(store: SqliteStore, args: ServeArgs, file: FileConfig) -> Result<(), St
                 Some((f.id.clone(), "image/svg+xml", *bytes))
             })
             .collect();
-        store_plans(&store, &mut bundle.floors, plans)?;
+        store_plans(store.as_ref(), &mut bundle.floors, plans)?;
         store.replace_event(&bundle).map_err(|e| e.to_string())?;
         for (code, role, personal) in DEMO_CODES {
             store.add_code(code, *role, *personal).map_err(|e| e.to_string())?;

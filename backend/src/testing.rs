@@ -2,6 +2,8 @@
 //! thread and runtime (so sync and async tests alike can use it), the real accept loop, and a
 //! clean stop when the value is dropped.
 
+pub mod balancer;
+pub mod instance;
 pub mod postgres;
 
 use std::sync::Arc;

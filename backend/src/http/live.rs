@@ -67,7 +67,7 @@ pub(super) fn keep_the_live_picture(
             let store = store.clone();
             let now = config.clock.unwrap_or_else(Utc::now);
             let answer = tokio::task::spawn_blocking(move || {
-                let picture = if signals_arrived { Some(store.publish_live_picture(now)?) } else { None };
+                let picture = if signals_arrived { store.publish_live_picture(now)? } else { None };
                 let figures = if figures_now { store.publish_screen_figures(now)? } else { None };
                 Ok::<_, crate::store::StoreError>((picture, figures))
             })
@@ -83,6 +83,37 @@ pub(super) fn keep_the_live_picture(
                 }
                 Ok(Err(e)) => tracing::error!(error = %e, "the live picture could not be computed"),
                 Err(e) => tracing::error!(error = %e, "the live picture's task failed"),
+            }
+        }
+    });
+}
+
+/// Passes what other instances of a cluster decided to this one's live listeners (and marks the
+/// live picture due when signals arrived there). Nothing to do for a store of one process.
+pub(super) fn hear_other_instances(
+    store: &dyn Store,
+    live: broadcast::Sender<LiveItem>,
+    stale: Arc<std::sync::atomic::AtomicBool>,
+) {
+    let Some(mut news) = store.news() else { return };
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+    runtime.spawn(async move {
+        loop {
+            match news.recv().await {
+                Ok(n) => {
+                    if n.signals_arrived {
+                        stale.store(true, std::sync::atomic::Ordering::Release);
+                    }
+                    for entity in n.live {
+                        let _ = live.send(LiveItem::all(entity));
+                    }
+                    for (entity, whom) in n.targeted {
+                        let _ = live.send(LiveItem { entity, only: Some(Arc::new(whom.into_iter().collect())) });
+                    }
+                }
+                // Listeners that missed live state resync from the feeds; tell them all.
+                Err(broadcast::error::RecvError::Lagged(_)) => stale.store(true, std::sync::atomic::Ordering::Release),
+                Err(broadcast::error::RecvError::Closed) => return,
             }
         }
     });

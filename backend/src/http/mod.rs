@@ -116,6 +116,7 @@ pub fn router_with(store: Arc<dyn Store>, config: Config) -> Router {
     let (live, _) = broadcast::channel(1024);
     let picture_stale = Arc::new(std::sync::atomic::AtomicBool::new(true));
     live::keep_the_live_picture(store.clone(), live.clone(), picture_stale.clone(), config.clone());
+    live::hear_other_instances(store.as_ref(), live.clone(), picture_stale.clone());
     ops::install();
     ops::keep_up_with_imports(store.clone());
     Router::new()

@@ -6,7 +6,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use super::StoreError;
 
 /// Who sent a request, as its token says.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Caller {
     pub participant_id: String,
     pub role: Role,
@@ -48,8 +48,7 @@ pub fn cap_code(conn: &Connection, code: &str, max_devices: Option<u32>) -> Resu
 /// 128 random bits from the operating system, as hex.
 fn new_token() -> Result<String, StoreError> {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| StoreError::Damaged { what: "random source".into(), detail: e.to_string() })?;
+    super::entropy::fill(&mut bytes)?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 

@@ -449,8 +449,7 @@ fn give_reward_codes(
         let mut made = None;
         for _ in 0..8 {
             let mut bytes = [0u8; 8];
-            getrandom::fill(&mut bytes)
-                .map_err(|e| StoreError::Damaged { what: "random source".into(), detail: e.to_string() })?;
+            super::entropy::fill(&mut bytes)?;
             let chars: String = bytes.iter().map(|b| CODE_ALPHABET[usize::from(b % 32)] as char).collect();
             let candidate = format!("{}-{}", &chars[..4], &chars[4..]);
             let taken = tx

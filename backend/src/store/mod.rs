@@ -5,6 +5,7 @@
 mod access;
 mod analytics;
 mod backup;
+mod entropy;
 mod facts;
 mod intake;
 mod people;
@@ -17,7 +18,8 @@ mod tickets;
 pub use tickets::Ticket;
 
 pub use access::{Caller, Redeemed};
-pub use intake::PushReport;
+pub use intake::{Job as IntakeJob, PushReport};
+pub use postgres::PgStore;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -38,6 +40,8 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("the backend database holds a damaged {what}: {detail}")]
     Damaged { what: String, detail: String },
+    #[error(transparent)]
+    Postgres(#[from] postgres::PgError),
 }
 
 /// What an import changed.
@@ -144,8 +148,14 @@ pub trait Store: Send + Sync {
     /// A person's photo (revision and JPEG) if its owner shows it to `viewer` (a participant id).
     fn photo(&self, viewer: &str, profile_id: &str) -> Result<Option<(String, Vec<u8>)>, StoreError>;
     /// Computes the organizer's live picture now, publishes it in the staff feed, and answers
-    /// it (for the live stream's staff listeners).
-    fn publish_live_picture(&self, now: DateTime<Utc>) -> Result<Entity, StoreError>;
+    /// it (for the live stream's staff listeners); `None` where another instance of a cluster
+    /// publishes it.
+    fn publish_live_picture(&self, now: DateTime<Utc>) -> Result<Option<Entity>, StoreError>;
+    /// What other instances of a cluster changed that this one's live listeners should hear:
+    /// `None` for a store no other process writes to.
+    fn news(&self) -> Option<tokio::sync::broadcast::Receiver<News>> {
+        None
+    }
     /// The analytics Element's figures (aggregate, none from fewer than five people), or `None`
     /// with no event loaded.
     fn analytics(
@@ -161,6 +171,15 @@ pub trait Store: Send + Sync {
         poll_id: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<elements_protocol::live::PollResult>, StoreError>;
+}
+
+/// What another instance decided, for this one's live listeners: the live state it changed,
+/// and whether signals arrived (the live picture is due).
+#[derive(Debug, Clone, Default)]
+pub struct News {
+    pub live: Vec<Entity>,
+    pub targeted: Vec<(Entity, Vec<String>)>,
+    pub signals_arrived: bool,
 }
 
 /// A floor plan as served.
@@ -394,6 +413,34 @@ impl SqliteStore {
         })
     }
 
+    /// Opens `path` as a replica of a shared log (`postgres`): the feeds' cursors carry the
+    /// cluster's `epoch`, not one of this file's own.
+    pub(crate) fn open_replica(path: &Path, epoch: &str) -> Result<SqliteStore, StoreError> {
+        let mut store = SqliteStore::open(path)?;
+        store.lock().execute("UPDATE meta SET value = ?1 WHERE key = 'epoch'", [epoch])?;
+        store.epoch = epoch.to_string();
+        Ok(store)
+    }
+
+    /// Decides `jobs` in one transaction, as the intake thread decides what it took from its
+    /// queue: a replica applies a group of logged batches this way, so every replica groups
+    /// (and numbers its feeds) alike.
+    pub(crate) fn decide(&self, jobs: Vec<intake::Job>) {
+        let current = self.facts.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let mut conn = self.lock();
+        if intake::push_batch(&mut conn, &current, jobs) {
+            match facts::load(&conn) {
+                Ok(fresh) => *self.facts.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(fresh),
+                Err(e) => tracing::error!(error = %e, "the event's facts could not be read again"),
+            }
+        }
+    }
+
+    /// The QR secret if one was made (reading only).
+    pub(crate) fn existing_qr_secret(&self) -> Result<Option<[u8; 32]>, StoreError> {
+        stored_qr_secret(&self.lock())
+    }
+
     /// Forgets the tokens checked so far (they are read from the database again when used).
     fn forget_callers(&self) {
         self.callers.write().unwrap_or_else(|p| p.into_inner()).clear();
@@ -529,8 +576,7 @@ impl Store for SqliteStore {
             return Ok(secret);
         }
         let mut secret = [0u8; 32];
-        getrandom::fill(&mut secret)
-            .map_err(|e| StoreError::Damaged { what: "random source".into(), detail: e.to_string() })?;
+        entropy::fill(&mut secret)?;
         conn.execute(
             "INSERT INTO meta (key, value) VALUES ('qr_secret', ?1)",
             [elements_domain::qr::secret_to_hex(&secret)],
@@ -728,7 +774,7 @@ impl Store for SqliteStore {
         Ok(Some(entity))
     }
 
-    fn publish_live_picture(&self, now: DateTime<Utc>) -> Result<Entity, StoreError> {
+    fn publish_live_picture(&self, now: DateTime<Utc>) -> Result<Option<Entity>, StoreError> {
         let facts = self.facts.read().unwrap_or_else(|p| p.into_inner()).clone();
         let mut conn = self.lock();
         let tx = conn.transaction()?;
@@ -737,7 +783,7 @@ impl Store for SqliteStore {
         let entity = Entity::LivePicture(picture);
         log_upsert(&tx, &entity)?;
         tx.commit()?;
-        Ok(entity)
+        Ok(Some(entity))
     }
 }
 

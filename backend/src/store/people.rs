@@ -55,7 +55,7 @@ const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 fn random_chars(n: usize) -> Result<String, StoreError> {
     let mut bytes = vec![0u8; n];
-    getrandom::fill(&mut bytes).map_err(|e| damaged("random source", e))?;
+    super::entropy::fill(&mut bytes)?;
     Ok(bytes.iter().map(|b| ALPHABET[usize::from(b % 32)] as char).collect())
 }
 

@@ -50,8 +50,7 @@ impl SqliteStore {
 /// A new ticket `<prefix>-XXXXXXXX` for event `event_id`, signed with the event's key.
 pub(super) fn sign_ticket(secret: &[u8; 32], event_id: &str, prefix: &str) -> Result<Ticket, StoreError> {
     let mut random = [0u8; 8];
-    getrandom::fill(&mut random)
-        .map_err(|e| StoreError::Damaged { what: "random source".into(), detail: e.to_string() })?;
+    super::entropy::fill(&mut random)?;
     let tail: String = random.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect();
     let id = format!("{prefix}-{tail}");
     let sig = elements_domain::qr::sign(secret, &elements_protocol::signal::ticket_message(event_id, &id));

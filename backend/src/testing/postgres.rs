@@ -60,8 +60,10 @@ impl Cluster {
             .map_err(|e| format!("no free port: {e}"))?;
         let cluster = Cluster { bin, data, _dir: dir, as_postgres, port };
         cluster.run("initdb", &["-A", "trust", "-U", "elements", "-E", "UTF8", "--no-sync", "-D"], true)?;
+        // No fsync (the machine does not crash in a test), but synchronous commits: an
+        // immediate restart must not lose a commit a replica already applied.
         let options = format!(
-            "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+            "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c full_page_writes=off",
             cluster.data.display()
         );
         let log = cluster.data.join("server.log").display().to_string();
@@ -98,6 +100,11 @@ impl Cluster {
     }
 
     /// A libpq connection string for its `postgres` database.
+    /// The cluster's data folder (its `postmaster.pid` names the server's process).
+    pub fn data_dir(&self) -> PathBuf {
+        self.data.clone()
+    }
+
     pub fn url(&self) -> String {
         format!("host=127.0.0.1 port={} user=elements dbname=postgres", self.port)
     }
@@ -106,7 +113,7 @@ impl Cluster {
     pub fn restart_immediate(&self) -> Result<(), String> {
         let log = self.data.join("server.log").display().to_string();
         let options = format!(
-            "-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+            "-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off -c full_page_writes=off",
             self.port,
             self.data.display()
         );

@@ -304,7 +304,7 @@ async fn reimporting_the_event_keeps_live_state() {
 }
 
 /// Reads server-sent events until `want` matches one (bounded by a deadline).
-async fn next_event(resp: &mut reqwest::Response, buffer: &mut String, want: &str) -> String {
+pub(crate) async fn next_event(resp: &mut reqwest::Response, buffer: &mut String, want: &str) -> String {
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
         while let Some(end) = buffer.find("\n\n") {

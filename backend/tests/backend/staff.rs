@@ -420,7 +420,7 @@ async fn the_live_picture_counts_what_attendees_did_and_measures_the_goals() {
         decided(&s, &token, signals).await;
         visits_per_person.push(booths);
     }
-    let picture = s.store.publish_live_picture(crate::common::during_event()).expect("the picture");
+    let picture = s.store.publish_live_picture(crate::common::during_event()).expect("the picture").expect("published");
     let Entity::LivePicture(p) = &picture else { panic!("{picture:?}") };
     // The recount, from what was sent.
     let attendees = 11; // the ten phones and the test's own attendee
@@ -789,7 +789,9 @@ async fn goals_of_more_shapes_count_a_session_kind_a_ticket_type_and_a_time_wind
     decided(&s, &dana, vec![signal("dana", 2, "2027-03-10T11:00:00+01:00", booth)]).await;
     decided(&s, &dana, vec![signal("dana", 3, "2027-03-10T09:30:00+01:00", Action::CheckIn { session_id: talk })])
         .await;
-    let Entity::LivePicture(p) = s.store.publish_live_picture(crate::common::during_event()).expect("picture") else {
+    let Entity::LivePicture(p) =
+        s.store.publish_live_picture(crate::common::during_event()).expect("picture").expect("published")
+    else {
         panic!("a live picture")
     };
     let goal = |id: &str| p.goals.iter().find(|g| g.goal_id == id).expect(id).clone();

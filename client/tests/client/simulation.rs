@@ -4,13 +4,15 @@
 //! elements-client --test simulation`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::common::proxy::{Proxy, Rng};
 use crate::common::{during_event, fresh_cache, served_event, start_backend_with, Backend, CODE, TICKET};
 use elements_backend::http::Config;
-use elements_backend::store::Store;
+use elements_backend::store::{PgStore, Store};
+use elements_backend::testing::instance::{self, Instance};
+use elements_backend::testing::postgres::Cluster;
 use elements_client::cache::{Cache, Decision};
 use elements_client::sync;
 use elements_domain::facts::EventIndex;
@@ -151,13 +153,119 @@ fn decide_and_record(c: &mut Cache, facts: &EventIndex, event_id: &str, action: 
     }
 }
 
-fn simulate(seed: u64, devices: usize, steps: usize) {
+/// Where the simulated devices' requests go: one backend, or a cluster of instances (each its
+/// own process) on one PostgreSQL database.
+enum Served {
+    One(Backend),
+    Cluster(Box<Instances>),
+}
+
+struct Instances {
+    /// An instance in this process: codes are added through it, and at the end its replica
+    /// (the whole log replayed) is the oracle.
+    control: PgStore,
+    processes: Vec<Arc<Mutex<Instance>>>,
+    killed: Arc<std::sync::atomic::AtomicBool>,
+    binary: std::path::PathBuf,
+    // Dropped last: the instances go before their database.
+    database: Cluster,
+}
+
+impl Served {
+    fn start(event: &EventBundle, instances: usize) -> Served {
+        if instances == 0 {
+            return Served::One(start_backend_with(
+                event,
+                Config { clock: Some(during_event()), ..Default::default() },
+            ));
+        }
+        let database = Cluster::start().expect("a PostgreSQL cluster");
+        let control = PgStore::open(&database.url()).expect("an instance in this process");
+        control.replace_event(event).expect("load");
+        control.add_code(CODE, Role::Attendee, false).expect("code");
+        control.add_code(TICKET, Role::Attendee, true).expect("ticket");
+        let binary = instance::binary().expect("the backend's binary");
+        let processes = (0..instances)
+            .map(|_| {
+                let started = Instance::start(&binary, &database.url(), during_event()).expect("an instance");
+                Arc::new(Mutex::new(started))
+            })
+            .collect();
+        Served::Cluster(Box::new(Instances { control, processes, killed: Default::default(), binary, database }))
+    }
+
+    fn urls(&self) -> Vec<String> {
+        match self {
+            Served::One(b) => vec![b.url.clone()],
+            Served::Cluster(c) => c.processes.iter().map(|p| p.lock().expect("instance").url.clone()).collect(),
+        }
+    }
+
+    fn store(&self) -> &dyn Store {
+        match self {
+            Served::One(b) => b.store.as_ref(),
+            Served::Cluster(c) => &c.control,
+        }
+    }
+
+    /// The database to check everything against: the backend's, or a replica that applied the
+    /// whole log once every instance is gone.
+    fn oracle(&self) -> std::path::PathBuf {
+        match self {
+            Served::One(b) => b.dir.path().join("backend.sqlite3"),
+            Served::Cluster(c) => {
+                for p in &c.processes {
+                    p.lock().expect("instance").kill();
+                }
+                assert!(c.control.caught_up(Duration::from_secs(60)), "the oracle replica caught up");
+                // The live picture is published by the lock's holder: this one, once the others
+                // are gone (bounded).
+                for _ in 0..200 {
+                    if c.control.publishes() {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                c.control.replica_path()
+            }
+        }
+    }
+}
+
+/// The trouble a cluster meets mid-run: an instance killed with SIGKILL while a signal batch is
+/// in flight to it, started again (replaying the log) a while later, and PostgreSQL restarted
+/// at once (as after a crash).
+fn cluster_trouble(served: &Served, proxy: &Proxy, step: usize, steps: usize) {
+    let Served::Cluster(c) = served else { return };
+    if step == steps / 4 {
+        let victim = c.processes[0].clone();
+        let killed = c.killed.clone();
+        proxy.during_next_batch(Box::new(move || {
+            victim.lock().expect("instance").kill();
+            killed.store(true, std::sync::atomic::Ordering::SeqCst);
+        }));
+    } else if step == steps / 2 {
+        assert!(
+            c.killed.load(std::sync::atomic::Ordering::SeqCst),
+            "no signal batch passed while the kill was armed: the run proves less than it says"
+        );
+        eprintln!("an instance was killed during a signal batch; starting it again");
+        let fresh = Instance::start(&c.binary, &c.database.url(), during_event()).expect("the instance again");
+        *c.processes[0].lock().expect("instance") = fresh;
+        proxy.set_upstreams(&served.urls());
+    } else if step == 3 * steps / 4 {
+        c.database.restart_immediate().expect("PostgreSQL restarts");
+        eprintln!("PostgreSQL restarted");
+    }
+}
+
+fn simulate(seed: u64, devices: usize, steps: usize, instances: usize) {
     let mut event = served_event();
     // Both the opening poll and a second one are open at the simulated time.
     event.polls[1].opens_at = event.polls[0].opens_at;
     event.polls[1].closes_at = event.polls[0].closes_at;
-    let backend: Backend = start_backend_with(&event, Config { clock: Some(during_event()), ..Default::default() });
-    let proxy = Proxy::start(&backend.url, seed, 35);
+    let served = Served::start(&event, instances);
+    let proxy = Proxy::start_many(&served.urls(), seed, 35);
     let r = sync::Remote::new(&proxy.url, Duration::from_secs(2)).expect("remote");
     let mut rng = Rng::new(seed ^ 0xdead_beef);
     let facts = EventIndex::from_bundle(&event);
@@ -185,9 +293,9 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
         .collect();
     // Two staff tablets at the doors and the keynote, checking in a few tickets (and a forged
     // one), each going offline now and then: the same ticket let in by both is a conflict.
-    backend.store.add_code("SIM-STAFF", Role::Organizer, false).expect("staff code");
+    served.store().add_code("SIM-STAFF", Role::Organizer, false).expect("staff code");
     for t in 0..TICKETS {
-        backend.store.add_code(&format!("SIM-T-{t}"), Role::Attendee, true).expect("ticket");
+        served.store().add_code(&format!("SIM-T-{t}"), Role::Attendee, true).expect("ticket");
     }
     let mut tablets: Vec<Device> = (0..TABLETS)
         .map(|_| {
@@ -205,7 +313,8 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
         [Gate::Door("poi-exit-main".into()), Gate::Door("poi-exit-harbour".into()), Gate::Session("s1-001".into())];
     let mut recorded = 0usize;
     let mut admits_recorded = 0usize;
-    for _ in 0..steps {
+    for step in 0..steps {
+        cluster_trouble(&served, &proxy, step, steps);
         let pick = rng.below((devices + TABLETS) as u64) as usize;
         if pick >= devices {
             let tablet = &mut tablets[pick - devices];
@@ -285,7 +394,10 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
             for element in elements {
                 let pushed = sync::push(&device.cache, &r, &event.manifest.id, element);
                 let pulled = sync::pull(&device.cache, &r, element, 200);
-                assert!(round < 19 || (pushed.is_ok() && pulled.is_ok()), "seed {seed}: sync keeps failing");
+                assert!(
+                    round < 19 || (pushed.is_ok() && pulled.is_ok()),
+                    "seed {seed}: sync keeps failing: {element:?} push {pushed:?} pull {pulled:?}"
+                );
                 waiting += device
                     .cache
                     .lock()
@@ -323,7 +435,7 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
     }
 
     // The oracle: the backend's own database.
-    let db = rusqlite::Connection::open(backend.dir.path().join("backend.sqlite3")).expect("open backend db");
+    let db = rusqlite::Connection::open(served.oracle()).expect("open backend db");
     let mut stored: HashMap<String, (String, Outcome)> = HashMap::new();
     {
         let mut st = db.prepare("SELECT id, participant_id, outcome FROM signal").expect("query");
@@ -397,7 +509,7 @@ fn simulate(seed: u64, devices: usize, steps: usize) {
         assert_eq!(mine, held, "seed {seed}: tablet {i} sees the backend's check-ins and conflicts");
     }
     // The dashboard equals a recount: people in at the doors, in the keynote, and voters.
-    let picture = match backend.store.publish_live_picture(during_event()).expect("picture") {
+    let picture = match served.store().publish_live_picture(during_event()).expect("picture").expect("published") {
         elements_protocol::sync::Entity::LivePicture(p) => p,
         other => panic!("{other:?}"),
     };
@@ -659,6 +771,26 @@ fn seeded_simulation_every_signal_applied_exactly_once_and_every_device_converge
         Err(_) => vec![1, 2, 3, 4, 5],
     };
     for seed in seeds {
-        simulate(seed, 4, 120);
+        simulate(seed, 4, 120, 0);
+    }
+}
+
+/// The same simulation against three backend instances (processes) on one PostgreSQL database,
+/// each request to one of them at random; mid-run one is killed with SIGKILL during a signal
+/// batch and started again, and PostgreSQL restarts at once. The log replayed into a fresh
+/// replica is the oracle. More: `ELEMENTS_CLUSTER_SIM=seeds:devices:steps`, e.g. `1,2:200:20000`.
+#[test]
+fn seeded_simulation_on_a_cluster_survives_a_killed_instance_and_a_database_restart() {
+    let (seeds, devices, steps) = match std::env::var("ELEMENTS_CLUSTER_SIM") {
+        Ok(v) => {
+            let parts: Vec<&str> = v.split(':').collect();
+            let seeds = parts[0].split(',').filter_map(|s| s.trim().parse().ok()).collect();
+            let number = |i: usize, default| parts.get(i).and_then(|p| p.parse().ok()).unwrap_or(default);
+            (seeds, number(1, 12), number(2, 400))
+        }
+        Err(_) => (vec![11, 12], 12, 400),
+    };
+    for seed in seeds {
+        simulate(seed, devices, steps, 3);
     }
 }

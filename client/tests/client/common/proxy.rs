@@ -51,8 +51,16 @@ pub enum Fault {
     Delay,
 }
 
+/// Called with a request on its way upstream (after it is sent, before the answer is read).
+pub type Hook = Box<dyn FnOnce() + Send>;
+
 pub struct Proxy {
     pub url: String,
+    /// Where requests go: one of these (host:port) per connection, chosen by the seed, as a
+    /// load balancer in front of several backend instances would.
+    upstreams: Arc<Mutex<Vec<String>>>,
+    /// Runs once, while the next signal batch is in flight upstream (to kill its instance).
+    during_next_batch: Arc<Mutex<Option<Hook>>>,
     offline: Arc<AtomicBool>,
     faults_on: Arc<AtomicBool>,
     pub log: Arc<Mutex<Vec<Fault>>>,
@@ -62,14 +70,23 @@ pub struct Proxy {
 impl Proxy {
     /// Starts proxying to `upstream` (host:port). `fault_percent` of requests get a fault.
     pub fn start(upstream: &str, seed: u64, fault_percent: u64) -> Proxy {
+        Proxy::start_many(&[upstream.to_string()], seed, fault_percent)
+    }
+
+    /// Starts proxying to several upstreams, each connection to one of them at random.
+    pub fn start_many(upstreams: &[String], seed: u64, fault_percent: u64) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let offline = Arc::new(AtomicBool::new(false));
         let faults_on = Arc::new(AtomicBool::new(true));
         let log = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
-        let upstream = upstream.trim_start_matches("http://").to_string();
+        let upstreams = Arc::new(Mutex::new(
+            upstreams.iter().map(|u| u.trim_start_matches("http://").to_string()).collect::<Vec<String>>(),
+        ));
+        let during_next_batch: Arc<Mutex<Option<Hook>>> = Arc::new(Mutex::new(None));
         let (o, f, l, st) = (offline.clone(), faults_on.clone(), log.clone(), stop.clone());
+        let (ups, hook) = (upstreams.clone(), during_next_batch.clone());
         std::thread::spawn(move || {
             let mut rng = Rng::new(seed);
             for conn in listener.incoming() {
@@ -93,13 +110,28 @@ impl Proxy {
                     Fault::Pass
                 };
                 l.lock().expect("log").push(fault);
-                let upstream = upstream.clone();
+                let upstream = {
+                    let ups: Vec<String> = ups.lock().expect("upstreams").clone();
+                    ups[rng.below(ups.len() as u64) as usize].clone()
+                };
+                let hook = hook.clone();
                 std::thread::spawn(move || {
-                    let _ = handle(client, &upstream, fault);
+                    let _ = handle(client, &upstream, fault, &hook);
                 });
             }
         });
-        Proxy { url, offline, faults_on, log, stop }
+        Proxy { url, upstreams, during_next_batch, offline, faults_on, log, stop }
+    }
+
+    /// Sends later connections to these upstreams (an instance restarted on a new port).
+    pub fn set_upstreams(&self, upstreams: &[String]) {
+        *self.upstreams.lock().expect("upstreams") =
+            upstreams.iter().map(|u| u.trim_start_matches("http://").to_string()).collect();
+    }
+
+    /// Runs `hook` while the next signal batch that passes is in flight upstream.
+    pub fn during_next_batch(&self, hook: Hook) {
+        *self.during_next_batch.lock().expect("hook") = Some(hook);
     }
 
     /// While offline every connection is closed at once, like a dead venue Wi-Fi.
@@ -169,7 +201,7 @@ fn ask_upstream(upstream: &str, request: &[u8]) -> std::io::Result<Vec<u8>> {
     Ok(answer)
 }
 
-fn handle(mut client: TcpStream, upstream: &str, fault: Fault) -> std::io::Result<()> {
+fn handle(mut client: TcpStream, upstream: &str, fault: Fault, hook: &Mutex<Option<Hook>>) -> std::io::Result<()> {
     client.set_read_timeout(Some(Duration::from_secs(10)))?;
     let (head, body) = read_request(&mut client)?;
     let request = upstream_bytes(&head, &body);
@@ -214,6 +246,22 @@ fn handle(mut client: TcpStream, upstream: &str, fault: Fault) -> std::io::Resul
         Fault::Delay => {
             std::thread::sleep(Duration::from_millis(30));
             let answer = ask_upstream(upstream, &request)?;
+            client.write_all(&answer)
+        }
+        Fault::Pass if head.starts_with("POST /v1/signals") => {
+            let taken = hook.lock().map(|mut h| h.take()).unwrap_or(None);
+            let answer = match taken {
+                Some(hook) => {
+                    let mut up = TcpStream::connect(upstream)?;
+                    up.set_read_timeout(Some(Duration::from_secs(10)))?;
+                    up.write_all(&request)?;
+                    hook();
+                    let mut answer = Vec::new();
+                    up.read_to_end(&mut answer)?;
+                    answer
+                }
+                None => ask_upstream(upstream, &request)?,
+            };
             client.write_all(&answer)
         }
         Fault::Pass => {
