@@ -194,19 +194,35 @@ async fn rung(
 
 /// Idle refreshes: 64 clients asking for the agenda with the ETag they hold, for `seconds`.
 async fn refreshes(http: &reqwest::Client, target: &Target, token: &str, seconds: u64) -> f64 {
-    let first = http
-        .get(format!("{}/v1/elements/agenda/changes", target.urls[0]))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("agenda");
-    let etag = first.headers().get("etag").and_then(|v| v.to_str().ok()).expect("an etag").to_string();
+    // A phone that synced to the end holds the last page's cursor and ETag.
+    let mut cursor: Option<String> = None;
+    let mut etag = None;
+    for _ in 0..1000 {
+        let mut query = vec![("limit", "500".to_string())];
+        if let Some(c) = &cursor {
+            query.push(("cursor", c.clone()));
+        }
+        let page = http
+            .get(format!("{}/v1/elements/agenda/changes", target.urls[0]))
+            .query(&query)
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("agenda");
+        etag = page.headers().get("etag").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let body: serde_json::Value = page.json().await.expect("a page");
+        cursor = body["cursor"].as_str().map(str::to_string);
+        if body["more"] == false {
+            break;
+        }
+    }
+    let (cursor, etag) = (cursor.expect("a cursor"), etag.expect("an ETag at the end of the feed"));
     let until = Instant::now() + Duration::from_secs(seconds);
     let mut workers = Vec::new();
     for w in 0..64 {
         let (http, url, token, etag) = (
             http.clone(),
-            format!("{}/v1/elements/agenda/changes", target.urls[w % target.urls.len()]),
+            format!("{}/v1/elements/agenda/changes?limit=500&cursor={cursor}", target.urls[w % target.urls.len()]),
             token.to_string(),
             etag.clone(),
         );
@@ -230,7 +246,8 @@ async fn refreshes(http: &reqwest::Client, target: &Target, token: &str, seconds
 
 async fn measure(target: &Target, tokens: &[String]) {
     let http = reqwest::Client::builder().pool_max_idle_per_host(512).build().expect("client");
-    let ladder: &[u32] = if quick() { &[200, 800] } else { &[250, 500, 1000, 1500, 2000, 3000, 4000] };
+    let ladder: &[u32] =
+        if quick() { &[200, 800] } else { &[250, 500, 1000, 1500, 2000, 3000, 4000, 6000, 8000, 12000] };
     let seconds = if quick() { 2 } else { 4 };
     let mut capacity = None;
     for (round, rate) in ladder.iter().enumerate() {
@@ -264,6 +281,33 @@ async fn measure(target: &Target, tokens: &[String]) {
     }
     let idle = refreshes(&http, target, &tokens[0], if quick() { 2 } else { 4 }).await;
     println!("figure refreshes_{} {idle:.0} 304s/s", target.name.replace(' ', "_"));
+}
+
+/// What the log holds after the runs, and how fast a new instance replays it to start.
+fn log_figures(runtime: &tokio::runtime::Runtime, cluster: &Cluster) {
+    let (commands, bytes) = runtime.block_on(async {
+        let (client, connection) =
+            tokio_postgres::connect(&cluster.url(), tokio_postgres::NoTls).await.expect("connect");
+        tokio::spawn(connection);
+        let row = client
+            .query_one("SELECT count(*), pg_total_relation_size('command_log') FROM command_log", &[])
+            .await
+            .expect("log size");
+        (row.get::<_, i64>(0), row.get::<_, i64>(1))
+    });
+    let started = Instant::now();
+    let joined = PgStore::open(&cluster.url()).expect("a new instance");
+    let replay = started.elapsed();
+    drop(joined);
+    println!(
+        "the log: {commands} commands, {} MiB with its index ({:.0} bytes a command); a new instance replayed it in {:.1} s ({:.0} commands/s)",
+        bytes / (1 << 20),
+        bytes as f64 / commands.max(1) as f64,
+        replay.as_secs_f64(),
+        commands as f64 / replay.as_secs_f64()
+    );
+    println!("figure log_bytes_per_command {:.0} B", bytes as f64 / commands.max(1) as f64);
+    println!("figure replay_commands_per_second {:.0} /s", commands as f64 / replay.as_secs_f64());
 }
 
 fn main() {
@@ -320,5 +364,8 @@ fn main() {
         };
         runtime.block_on(measure(&target, &tokens));
         drop(running);
+        if instances == 3 {
+            log_figures(&runtime, &cluster);
+        }
     }
 }

@@ -122,15 +122,34 @@ fn kill_9_mid_sync_again_and_again_loses_no_signal_and_applies_none_twice() {
     }
     drop(cache);
 
+    // A hundred kills, each after the first few lines of sync progress; when a run gets through
+    // before its kill, the person taps on (more contacts in the outbox) and the kills go on.
+    const KILLS: usize = 100;
     let mut kills = 0;
+    let mut completed = 0;
     let mut partly_sent = false;
-    for kill_after in [1, 2, 3, 5, 8, 13, 21] {
-        if run_app(data.path(), &link, Some(kill_after)) {
+    let mut more = event.people.iter().skip(450);
+    for run in 0..10 * KILLS {
+        if kills == KILLS {
             break;
+        }
+        assert!(run < 10 * KILLS - 1, "{kills} kills in {run} runs");
+        let kill_after = 1 + run % 3;
+        if run_app(data.path(), &link, Some(kill_after)) {
+            completed += 1;
+            let mut cache = Cache::open(&data.path().join("cache.sqlite3")).expect("cache").cache;
+            for p in more.by_ref().take(60) {
+                made.push(
+                    cache
+                        .record_signal(EVENT, Action::ContactExchange { profile_id: p.id.clone() }, at)
+                        .expect("contact"),
+                );
+            }
+            continue;
         }
         kills += 1;
         let local = outbox(data.path());
-        assert_eq!(local.len(), made.len(), "kill after line {kill_after}: a signal went missing");
+        assert_eq!(local.len(), made.len(), "kill {kills} after line {kill_after}: a signal went missing");
         let remote = backend_signals(&db);
         let pending = local.values().filter(|d| **d == Decision::Pending).count();
         partly_sent |= pending > 0 && pending < made.len();
@@ -140,9 +159,9 @@ fn kill_9_mid_sync_again_and_again_loses_no_signal_and_applies_none_twice() {
             }
         }
     }
-    assert!(kills >= 3, "the app finished before it could be killed mid-sync ({kills} kills)");
+    assert_eq!(kills, KILLS, "the app finished before it could be killed mid-sync");
     assert!(partly_sent, "no kill landed between the first and the last batch of signals");
-    eprintln!("killed the app {kills} times mid-sync");
+    eprintln!("killed the app {kills} times mid-sync ({completed} runs got through between kills)");
     // Restart without interruption: everything goes out, exactly once, and the cache converges.
     assert!(run_app(data.path(), &link, None));
     let local = outbox(data.path());

@@ -78,6 +78,25 @@ const AIMS: &[Aim] = &[
     Aim { key: "roster_import_20k_ms", what: "roster of 20,000 (pretix CSV) read and imported", goal: Goal::Context },
     Aim { key: "roster_import_20k_peak_mib", what: "roster import of 20,000: peak memory", goal: Goal::Context },
     Aim { key: "report_day_ms", what: "analytics report over a day of 2,000 attendees", goal: Goal::Context },
+    Aim {
+        key: "capacity_sqlite_1_instance", what: "votes/s at p99 ≤ 250 ms, SQLite, 1 instance", goal: Goal::Context
+    },
+    Aim {
+        key: "capacity_postgres_1_instance",
+        what: "votes/s at p99 ≤ 250 ms, PostgreSQL, 1 instance",
+        goal: Goal::Context,
+    },
+    Aim {
+        key: "capacity_postgres_3_instances",
+        what: "votes/s at p99 ≤ 250 ms, PostgreSQL, 3 instances",
+        goal: Goal::Context,
+    },
+    Aim { key: "refreshes_sqlite_1_instance", what: "idle refreshes (304) per second, SQLite", goal: Goal::Context },
+    Aim {
+        key: "refreshes_postgres_3_instances",
+        what: "idle refreshes (304) per second, 3 instances",
+        goal: Goal::Context,
+    },
 ];
 
 /// The `figure KEY VALUE UNIT` lines of a benchmark's output.
@@ -288,9 +307,10 @@ pub fn tabs(tools: &setup::Tools) -> Result<Vec<Figure>, String> {
 /// The cargo benchmarks (release builds), each printing its `figure` lines.
 fn cargo_benches(quick: bool) -> Result<Vec<Figure>, String> {
     let mut figures = Vec::new();
-    for (package, benches) in
-        [("elements-client", &["first_sync", "people"][..]), ("elements-backend", &["intake", "roster", "report"][..])]
-    {
+    for (package, benches) in [
+        ("elements-client", &["first_sync", "people"][..]),
+        ("elements-backend", &["intake", "roster", "report", "capacity"][..]),
+    ] {
         step(&format!("benchmarks of {package}: {}", benches.join(", ")));
         let mut cargo = Cmd::new("cargo");
         cargo.args(["bench", "--locked", "-p", package]);
