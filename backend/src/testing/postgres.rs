@@ -54,21 +54,43 @@ impl Cluster {
                 return Err("cannot give the cluster's folder to the `postgres` user".into());
             }
         }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .map_err(|e| format!("no free port: {e}"))?;
-        let cluster = Cluster { bin, data, _dir: dir, as_postgres, port };
+        let mut cluster = Cluster { bin, data, _dir: dir, as_postgres, port: 0 };
         cluster.run("initdb", &["-A", "trust", "-U", "elements", "-E", "UTF8", "--no-sync", "-D"], true)?;
-        // No fsync (the machine does not crash in a test), but synchronous commits: an
-        // immediate restart must not lose a commit a replica already applied.
-        let options = format!(
-            "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c full_page_writes=off",
-            cluster.data.display()
-        );
-        let log = cluster.data.join("server.log").display().to_string();
-        cluster.run("pg_ctl", &["-w", "-t", "60", "-l", &log, "-o", &options, "start", "-D"], true)?;
-        Ok(cluster)
+        // A port found free may be taken by another test's socket before the server binds it:
+        // then the server says so in its log and another port is tried.
+        let mut last = String::new();
+        for _ in 0..5 {
+            cluster.port = free_port()?;
+            match cluster.run(
+                "pg_ctl",
+                &["-w", "-t", "60", "-l", &cluster.log(), "-o", &cluster.options(), "start", "-D"],
+                true,
+            ) {
+                Ok(()) => return Ok(cluster),
+                Err(e) => {
+                    let log = std::fs::read_to_string(cluster.log()).unwrap_or_default();
+                    if !log.contains("could not bind") {
+                        return Err(format!("{e}\n{log}"));
+                    }
+                    last = e;
+                }
+            }
+        }
+        Err(format!("five ports in a row were taken before the server bound them: {last}"))
+    }
+
+    /// The server's options: no fsync (the machine does not crash in a test), but synchronous
+    /// commits: an immediate restart must not lose a commit a replica already applied.
+    fn options(&self) -> String {
+        format!(
+            "-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off -c full_page_writes=off",
+            self.port,
+            self.data.display()
+        )
+    }
+
+    fn log(&self) -> String {
+        self.data.join("server.log").display().to_string()
     }
 
     /// Runs one of the server's programs (as `postgres` when we are root), the data folder last
@@ -111,13 +133,11 @@ impl Cluster {
 
     /// Restarts the server the hard way (`immediate`: no checkpoint, as after a crash).
     pub fn restart_immediate(&self) -> Result<(), String> {
-        let log = self.data.join("server.log").display().to_string();
-        let options = format!(
-            "-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off -c full_page_writes=off",
-            self.port,
-            self.data.display()
-        );
-        self.run("pg_ctl", &["-w", "-t", "60", "-m", "immediate", "-l", &log, "-o", &options, "restart", "-D"], true)
+        self.run(
+            "pg_ctl",
+            &["-w", "-t", "60", "-m", "immediate", "-l", &self.log(), "-o", &self.options(), "restart", "-D"],
+            true,
+        )
     }
 }
 
@@ -125,4 +145,11 @@ impl Drop for Cluster {
     fn drop(&mut self) {
         let _ = self.run("pg_ctl", &["-m", "immediate", "-w", "stop", "-D"], true);
     }
+}
+
+fn free_port() -> Result<u16, String> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| format!("no free port: {e}"))
 }
